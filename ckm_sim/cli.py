@@ -1,0 +1,89 @@
+"""The ``ckm-sim`` command line: one sub-command per module in ``ckm_sim/commands/``.
+
+Each command module defines ``HELP`` (one line), ``EXAMPLES`` (text), ``add_arguments(parser)``
+and ``run(args) -> int``. Errors a user can cause end in one line on stderr and a non-zero exit,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ckm_sim import __version__
+from ckm_sim.errors import CKMError
+
+#: Sub-commands in the order ``--help`` lists them.
+COMMANDS: tuple[str, ...] = (
+    "run",
+    "validate",
+    "scenarios",
+    "sweep",
+    "analyze",
+    "compare",
+    "optimize",
+    "calibrate",
+    "dashboard",
+)
+
+EPILOG = """examples:
+  ckm-sim run baseline                         run the baseline scenario, write results/baseline/
+  ckm-sim run scenarios/it_only.toml --seed 7 --periods 60
+  ckm-sim validate scenarios/my_firm.toml      check a scenario file, one line per problem
+  ckm-sim scenarios                            list the shipped scenarios
+  ckm-sim sweep experiments/quickstart.toml    run a parameter sweep (see README)
+  ckm-sim <command> --help                     help and examples for one command
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ckm-sim",
+        description=(
+            "Agent-based simulation of how customer knowledge management (CKM) competence "
+            "drives customer retention and customer lifetime value."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ckm-sim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"ckm_sim.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"ckm_sim.commands.{name}":
+                continue  # command not built yet
+            raise
+        command = sub.add_parser(
+            name,
+            help=module.HELP,
+            description=module.HELP,
+            epilog=getattr(module, "EXAMPLES", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(command)
+        command.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args) or 0)
+    except CKMError as exc:
+        print(f"ckm-sim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ckm-sim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

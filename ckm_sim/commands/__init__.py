@@ -1,0 +1,1 @@
+"""Sub-commands of the ``ckm-sim`` command line, one module each (see ckm_sim/cli.py)."""

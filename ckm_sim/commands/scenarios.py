@@ -1,0 +1,20 @@
+"""``ckm-sim scenarios``: list the shipped scenarios with their descriptions."""
+
+from __future__ import annotations
+
+import argparse
+
+from ckm_sim.scenario import list_scenarios, load_scenario
+
+HELP = "list the shipped scenarios"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    del parser
+
+
+def run(args: argparse.Namespace) -> int:
+    del args
+    for name in list_scenarios():
+        print(f"{name:18s} {load_scenario(name).description}")
+    return 0

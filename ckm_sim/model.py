@@ -1,0 +1,494 @@
+"""CKMModel: the firm, its employees and its customers exchanging knowledge along three flows.
+
+One ``step()`` is one period (a month by default). The schedule, in order (docs/ODD.md section 3):
+
+1. turbulence: segment needs drift;
+2. flow 3, knowledge ABOUT customers: service contacts reveal needs to the serving employee and,
+   through the CRM, to the customer's profile;
+3. flow 2, knowledge FROM customers: willing customers share needs, directly with the product
+   department or through the front line;
+4. organisational learning: peers, code learning, analytical CRM, socialisation, turnover;
+5. the product department adapts the offer to what the firm knows;
+6. flow 1, knowledge FOR customers: broadcast and tailored messages, and the community;
+7. customers value the offer, update satisfaction, churn or stay, earn margins; prospects adopt;
+8. outcomes are computed and collected.
+
+All state lives in :class:`ModelState` arrays; Mesa agents are views onto them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import scipy.sparse as sp
+
+from ckm_sim import economics, learning, market
+from ckm_sim.agents import Customer, Department, Employee
+from ckm_sim.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
+from ckm_sim.market import ACTIVE, CHURNED, PROSPECT
+from ckm_sim.network import Ties, adjacency, draw_ties, to_networkx
+from ckm_sim.outcomes import OUTCOMES, summarise
+from ckm_sim.scenario import Scenario, ScenarioError, load_scenario
+
+
+@dataclass
+class ModelState:
+    """Every agent's state, one array per variable (docs/ODD.md section 2)."""
+
+    truth: np.ndarray  # (K, m) segment needs, +-1
+    offer: np.ndarray  # (K, m) the standard offer per segment, +-1
+    code: np.ndarray  # (K, m) the CRM repository's organisational code, {-1,0,1}
+    beliefs: np.ndarray  # (E, K, m) employees' beliefs, {-1,0,1}
+    employee_department: np.ndarray  # (E,)
+    segment: np.ndarray  # (N,)
+    variation: np.ndarray  # (N, m) individual deviation from the segment, +-1
+    needs: np.ndarray  # (N, m) = truth[segment] * variation
+    profile: np.ndarray  # (N, m) CRM profile of each customer, {-1,0,1}
+    status: np.ndarray  # (N,) PROSPECT / ACTIVE / CHURNED
+    serving_employee: np.ndarray  # (N,)
+    offer_knowledge: np.ndarray  # (N,) in [0, 1]
+    satisfaction: np.ndarray  # (N,) in [0, 1]
+    value: np.ndarray  # (N,) perceived value in [0, 1]
+    hazard: np.ndarray  # (N,) churn probability this period
+    acquired_at: np.ndarray  # (N,) period of acquisition, -1 for prospects
+    acquisition_discount: np.ndarray  # (N,) (1 + i) ** -acquired_at; 1 for prospects
+    churned_at: np.ndarray  # (N,) period of churn, -1 if not churned
+    realised_pv0: np.ndarray  # (N,) margins earned so far, in period-0 value
+    counters: dict[str, float] = field(default_factory=dict)
+
+
+class CKMModel(mesa.Model):
+    """Customer knowledge management and its effect on retention and customer lifetime value.
+
+    Build it from a :class:`~ckm_sim.scenario.Scenario`, a scenario file or name, or keyword
+    arguments (any parameter of docs/ODD.md, flat: ``CKMModel(it_systems=0.9, customers=500)``),
+    seeded with ``rng`` (defaults to the scenario's ``seed``).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path | None = None,
+        *,
+        rng: int | np.random.Generator | None = None,
+        collect: bool = True,
+        **params: Any,
+    ) -> None:
+        if scenario is None:
+            scenario = Scenario()
+        elif not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        scenario = scenario.with_overrides(**params)
+        if rng is None:
+            rng = scenario.seed
+        super().__init__(rng=rng)
+        self.scenario_config = scenario
+        self.levers: LeverRates = derive_levers(scenario)
+        self.cost_per_period: float = investment_cost(scenario)
+        self._build()
+        self._customers: mesa.agent.AgentSet | None = None
+        self.outcomes: dict[str, float] = {}
+        self._update_outcomes(acquisitions=0, churned=0, active_before=self._n_active())
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in OUTCOMES}
+        )
+        self._collect = collect
+        if collect:
+            self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ construction
+    def _build(self) -> None:
+        sc, rng = self.scenario_config, self.rng
+        firm, mk = sc.firm, sc.market
+        n_emp, n_seg, m = firm.employees, mk.segments, mk.need_dimensions
+        n_cust = mk.customers + mk.prospects
+        departments = firm.departments
+        frontline = np.array([departments.index(d) for d in firm.frontline_departments])
+        self.product_department = departments.index(firm.product_department)
+
+        self.ties: Ties = draw_ties(
+            n_employees=n_emp,
+            n_departments=len(departments),
+            frontline=frontline,
+            n_customers=n_cust,
+            intra_ties=firm.intra_department_ties,
+            cross_ties=cross_department_ties(sc),
+            community=mk.community,
+            community_degree=mk.community_degree,
+            rewiring=mk.rewiring,
+            rng=rng,
+        )
+        t = self.ties
+        self.employee_ties: sp.csr_array = adjacency(
+            t.employee_edges, n_emp, 1.0 + t.employee_edge_cross.astype(np.float64)
+        )
+        self.community: sp.csr_array = adjacency(t.community_edges, n_cust)
+        self.product_team = np.flatnonzero(t.employee_department == self.product_department)
+        # customers are numbered by segment, so a segment is a contiguous block of rows
+        segment = np.sort(rng.integers(n_seg, size=n_cust))
+        self.segment_start = np.searchsorted(segment, np.arange(n_seg))
+        self.segment_members = [np.flatnonzero(segment == k) for k in range(n_seg)]
+
+        truth = rng.choice(np.array([-1, 1], dtype=np.int8), size=(n_seg, m))
+        right = rng.random((n_seg, m)) < mk.initial_offer_fit
+        offer = np.where(right, truth, -truth).astype(np.int8)
+        variation = np.where(rng.random((n_cust, m)) < mk.need_heterogeneity, -1, 1).astype(np.int8)
+        status = np.full(n_cust, PROSPECT, dtype=np.int8)
+        initial = rng.permutation(n_cust)[: mk.customers]
+        status[initial] = ACTIVE
+        acquired_at = np.full(n_cust, -1, dtype=np.int64)
+        acquired_at[initial] = 0
+        self.state = ModelState(
+            truth=truth,
+            offer=offer,
+            code=np.zeros((n_seg, m), dtype=np.int8),
+            beliefs=learning.random_beliefs((n_emp, n_seg, m), rng),
+            employee_department=t.employee_department,
+            segment=segment,
+            variation=variation,
+            needs=truth[segment] * variation,
+            profile=np.zeros((n_cust, m), dtype=np.int8),
+            status=status,
+            serving_employee=t.serving_employee,
+            offer_knowledge=np.full(n_cust, mk.initial_offer_knowledge),
+            satisfaction=np.zeros(n_cust),
+            value=np.zeros(n_cust),
+            hazard=np.zeros(n_cust),
+            acquired_at=acquired_at,
+            acquisition_discount=np.ones(n_cust),
+            churned_at=np.full(n_cust, -1, dtype=np.int64),
+            realised_pv0=np.zeros(n_cust),
+        )
+        s = self.state
+        self._match_profiles()
+        s.value[:] = self._perceived_value()
+        s.satisfaction[:] = market.satisfaction_update(
+            np.zeros(n_cust), s.value, mk.competitor_value, mk.satisfaction_sensitivity, 0.0
+        )
+        s.hazard[:] = self._hazard()
+        s.counters.update(
+            acquisitions=0, churned=0, knowledge_items=0, customer_periods=0, cost_pv0=0.0
+        )
+        self.retention_history: list[float] = []
+        self.departments = [Department(self, i, name) for i, name in enumerate(departments)]
+        Employee.create_agents(self, n_emp, index=list(range(n_emp)))
+
+    # ------------------------------------------------------------------ agents & graph
+    @property
+    def employees(self) -> mesa.agent.AgentSet:
+        return self.agents_by_type[Employee]
+
+    @property
+    def customers(self) -> mesa.agent.AgentSet:
+        """Customer agents (created on first use: sweeps never pay for them)."""
+        if self._customers is None:
+            n = len(self.state.status)
+            self._customers = Customer.create_agents(self, n, index=list(range(n)))
+        return self._customers
+
+    @property
+    def network(self):  # -> nx.Graph
+        """The networkx graph of every tie (built on first use from the model's tie arrays)."""
+        if getattr(self, "_network", None) is None:
+            self._network = to_networkx(self.ties, self.scenario_config.firm.departments)
+        return self._network
+
+    # ------------------------------------------------------------------ mechanisms
+    def _n_active(self) -> int:
+        return int((self.state.status == ACTIVE).sum())
+
+    def _match_profiles(self) -> None:
+        """Which recorded needs are right (after this period's captures); reused all period."""
+        s = self.state
+        self._profile_right = s.profile == s.needs
+        self._profile_right_count = market.row_count(self._profile_right)
+
+    def _perceived_value(self) -> np.ndarray:
+        s, mk = self.state, self.scenario_config.market
+        fit = market.offer_fit(
+            np.take(s.offer, s.segment, axis=0) == s.needs,
+            s.profile,
+            self._profile_right,
+            self.levers.personalisation,
+        )
+        return market.perceived_value(fit, s.offer_knowledge, mk.usability_floor)
+
+    def _hazard(self) -> np.ndarray:
+        mk = self.scenario_config.market
+        return market.churn_hazard(
+            self.state.satisfaction, mk.churn_floor, mk.competitor_pull, mk.fixed_churn
+        )
+
+    def _turbulence(self) -> None:
+        s = self.state
+        flips = learning.drift(s.truth, self.scenario_config.market.turbulence, self.rng)
+        for k, d in zip(*np.nonzero(flips), strict=True):
+            s.needs[self.segment_members[k], d] *= -1
+
+    def _reveal(self, who: np.ndarray, dims_each: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Needs that customers ``who`` reveal: (customer, dimension, value) per item."""
+        m = self.state.needs.shape[1]
+        if len(who) == 0 or dims_each == 0:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, np.empty(0, dtype=np.int8)
+        cust = np.repeat(who, dims_each)
+        dims = self.rng.integers(m, size=len(cust))
+        return cust, dims, self.state.needs[cust, dims]
+
+    def _absorb(self, employee: np.ndarray, cust: np.ndarray, dims: np.ndarray, value) -> None:
+        """Employees learn revealed needs with probability ``absorption``."""
+        s = self.state
+        learn = self.rng.random(len(cust)) < self.levers.absorption
+        s.beliefs[employee[learn], s.segment[cust[learn]], dims[learn]] = value[learn]
+
+    def _knowledge_about_customers(self, active: np.ndarray) -> np.ndarray:
+        """Flow 3: contacts reveal needs to the serving employee and to the CRM profile."""
+        s, mk, lv, rng = self.state, self.scenario_config.market, self.levers, self.rng
+        contacted = np.flatnonzero(active & (rng.random(len(active)) < mk.contact_rate))
+        cust, dims, value = self._reveal(contacted, mk.dims_per_contact)
+        if len(cust):
+            self._absorb(s.serving_employee[cust], cust, dims, value)
+            captured = rng.random(len(cust)) < lv.capture
+            if captured.any():
+                wrong = rng.random(int(captured.sum())) >= lv.capture_fidelity
+                recorded = np.where(wrong, -value[captured], value[captured])
+                s.profile[cust[captured], dims[captured]] = recorded
+        return contacted
+
+    def _knowledge_from_customers(self, active: np.ndarray) -> int:
+        """Flow 2: willing customers share needs with the product department or the front line."""
+        s, mk, lv, rng = self.state, self.scenario_config.market, self.levers, self.rng
+        willing = lv.feedback_willingness * s.satisfaction
+        sharers = np.flatnonzero(active & (rng.random(len(active)) < willing))
+        cust, dims, value = self._reveal(sharers, mk.dims_per_feedback)
+        if len(cust) == 0:
+            return 0
+        direct = rng.random(len(cust)) < lv.direct_channel
+        relayed = ~direct & (rng.random(len(cust)) < lv.relay_to_product)
+        frontline = ~direct
+        self._absorb(
+            s.serving_employee[cust[frontline]], cust[frontline], dims[frontline], value[frontline]
+        )
+        to_product = direct | relayed
+        if to_product.any() and len(self.product_team):
+            receiver = self.product_team[rng.integers(len(self.product_team), size=len(cust))]
+            self._absorb(
+                receiver[to_product], cust[to_product], dims[to_product], value[to_product]
+            )
+        return len(cust)
+
+    def _organisational_learning(self, active: np.ndarray) -> None:
+        s, lv, rng = self.state, self.levers, self.rng
+        learning.learn_from_peers(
+            s.beliefs, s.truth, self.employee_ties, lv.peer_learning_rate, lv.cross_tie_use, rng
+        )
+        learning.learn_code(s.code, s.beliefs, s.truth, lv.code_learning_rate, lv.discernment, rng)
+        if lv.analytic_reach > 0:
+            # the CRM keeps every profile it recorded, former customers' included
+            sums = self._segment_totals(s.profile)
+            counts = self._segment_totals(s.profile != 0)
+            learning.learn_code_from_profiles(s.code, sums, counts, lv.analytic_reach, rng)
+        learning.socialise(s.beliefs, s.code, lv.socialisation_rate, rng)
+        learning.turnover(s.beliefs, self.scenario_config.firm.employee_turnover, rng)
+
+    def _segment_totals(self, values: np.ndarray) -> np.ndarray:
+        """Column sums of ``values`` (N, m) within each segment's block of rows -> (K, m)."""
+        totals = np.zeros((len(self.segment_start), values.shape[1]), dtype=np.int32)
+        present = np.flatnonzero(np.diff(np.append(self.segment_start, len(values))) > 0)
+        if len(present):
+            totals[present] = np.add.reduceat(
+                values, self.segment_start[present], axis=0, dtype=np.int32
+            )
+        return totals
+
+    def _adapt_offer(self) -> None:
+        """The product department moves the offer toward its own and the code's view."""
+        s, rate = self.state, self.levers.offer_adaptation
+        if rate <= 0:
+            return
+        view = np.sign(s.beliefs[self.product_team].sum(axis=0, dtype=np.int64) + s.code)
+        change = (view != 0) & (view != s.offer) & (self.rng.random(s.offer.shape) < rate)
+        s.offer[change] = view[change].astype(np.int8)
+
+    def _knowledge_for_customers(self, active: np.ndarray, contacted: np.ndarray) -> None:
+        """Flow 1: broadcast to all, tailored to the contacted, and learning in the community."""
+        s, mk, lv = self.state, self.scenario_config.market, self.levers
+        k = s.offer_knowledge
+        k *= 1.0 - mk.offer_knowledge_decay
+        broadcast = lv.offer_communication * (1.0 - mk.tailoring) * mk.broadcast_efficiency
+        if broadcast > 0:
+            k[active] += broadcast * (1.0 - k[active])
+        self._match_profiles()
+        if len(contacted) and lv.offer_communication * mk.tailoring > 0:
+            precision = self._profile_right_count[contacted] / s.needs.shape[1]
+            gain = lv.offer_communication * mk.tailoring * precision
+            k[contacted] += gain * (1.0 - k[contacted])
+        if lv.community_learning > 0 and self.community.nnz:
+            neighbour_mean = market.community_mean(self.community, k, active)
+            lift = np.nan_to_num(neighbour_mean - k, nan=0.0)
+            k += np.where(active & (lift > 0), lv.community_learning * lift, 0.0)
+        np.clip(k, 0.0, 1.0, out=k)
+
+    def _customers_decide(self, active: np.ndarray) -> tuple[int, int]:
+        """Value, satisfaction, churn, margins and adoption. Returns (acquisitions, churned)."""
+        s, mk, ec, rng = (
+            self.state,
+            self.scenario_config.market,
+            self.scenario_config.economics,
+            self.rng,
+        )
+        t = self.steps
+        s.value[:] = self._perceived_value()
+        updated = market.satisfaction_update(
+            s.satisfaction,
+            s.value,
+            mk.competitor_value,
+            mk.satisfaction_sensitivity,
+            mk.satisfaction_memory,
+        )
+        np.copyto(s.satisfaction, updated, where=active)
+        s.hazard[:] = self._hazard()
+        leaving = active & (rng.random(len(active)) < s.hazard)
+        s.status[leaving] = CHURNED
+        s.churned_at[leaving] = t
+        staying = active & ~leaving
+        s.realised_pv0[staying] += ec.margin * economics.discount_factor(t, ec.discount_rate)
+        prospects = s.status == PROSPECT
+        acquired = 0
+        if prospects.any() and (mk.base_acquisition > 0 or mk.word_of_mouth > 0):
+            promoters = staying & (s.satisfaction >= mk.promoter_threshold)
+            detractors = staying & (s.satisfaction <= mk.detractor_threshold)
+            p = market.adoption_probability(
+                self.community, promoters, detractors, mk.base_acquisition, mk.word_of_mouth
+            )
+            new = prospects & (rng.random(len(p)) < p)
+            acquired = int(new.sum())
+            if acquired:
+                s.status[new] = ACTIVE
+                s.acquired_at[new] = t
+                s.acquisition_discount[new] = economics.discount_factor(t, ec.discount_rate)
+                s.offer_knowledge[new] = mk.initial_offer_knowledge
+                s.satisfaction[new] = market.satisfaction_update(
+                    np.zeros(acquired),
+                    s.value[new],
+                    mk.competitor_value,
+                    mk.satisfaction_sensitivity,
+                    0.0,
+                )
+        return acquired, int(leaving.sum())
+
+    # ------------------------------------------------------------------ schedule
+    def step(self) -> None:
+        """One period: the eight stages of the schedule in order."""
+        s = self.state
+        self._turbulence()
+        active = s.status == ACTIVE
+        active_before = int(active.sum())
+        contacted = self._knowledge_about_customers(active)
+        items = self._knowledge_from_customers(active)
+        self._organisational_learning(active)
+        self._adapt_offer()
+        self._knowledge_for_customers(active, contacted)
+        acquired, churned = self._customers_decide(active)
+        ec = self.scenario_config.economics
+        s.counters["acquisitions"] += acquired
+        s.counters["churned"] += churned
+        s.counters["knowledge_items"] += items
+        s.counters["customer_periods"] += active_before
+        s.counters["cost_pv0"] += self.cost_per_period * economics.discount_factor(
+            self.steps, ec.discount_rate
+        )
+        self._update_outcomes(acquired, churned, active_before, items)
+        if active_before:
+            self.retention_history.append(self.outcomes["retention_rate"])
+        if self._collect:
+            self.datacollector.collect(self)
+
+    def run(self, periods: int | None = None, progress: bool = False) -> CKMModel:
+        """Advance ``periods`` periods (the scenario's ``periods`` by default)."""
+        periods = self.scenario_config.periods if periods is None else periods
+        if periods < 0:
+            raise ScenarioError(f"periods must be >= 0, got {periods}")
+        steps = range(periods)
+        if progress:
+            from tqdm import tqdm
+
+            steps = tqdm(steps, desc=self.scenario_config.name, unit="period", leave=False)
+        for _ in steps:
+            self.step()
+        return self
+
+    # ------------------------------------------------------------------ outcomes
+    def customer_lifetime_values(self) -> np.ndarray:
+        """CLV of every customer at its acquisition (NaN for prospects)."""
+        s, ec = self.state, self.scenario_config.economics
+        acquired = s.acquired_at >= 0
+        clv = economics.customer_lifetime_values(
+            s.realised_pv0,
+            s.acquisition_discount,
+            s.status == ACTIVE,
+            1.0 - s.hazard,
+            self.steps,
+            ec.margin,
+            ec.discount_rate,
+        )
+        return np.where(acquired, clv, np.nan)
+
+    def _update_outcomes(
+        self, acquisitions: int, churned: int, active_before: int, items: int = 0
+    ) -> None:
+        s, ec = self.state, self.scenario_config.economics
+        active = s.status == ACTIVE
+        n_active = int(active.sum())
+        acquired = s.acquired_at >= 0
+        residual = economics.residual_value(ec.margin, 1.0 - s.hazard[active], ec.discount_rate)
+        equity = float(
+            s.realised_pv0[acquired].sum()
+            + residual.sum() * economics.discount_factor(self.steps, ec.discount_rate)
+        )
+        clv = self.customer_lifetime_values()[acquired]
+        beliefs_acc = float((s.beliefs == s.truth).mean()) if s.beliefs.size else float("nan")
+        m = s.needs.shape[1]
+        profile_acc = (
+            float(self._profile_right_count[active].sum() / (n_active * m))
+            if n_active
+            else float("nan")
+        )
+        cost_pv0 = s.counters.get("cost_pv0", 0.0)
+        self.outcomes = {
+            "retention_rate": 1.0 - churned / active_before if active_before else float("nan"),
+            "active_customers": n_active,
+            "acquisitions": acquisitions,
+            "churned": churned,
+            "mean_satisfaction": float(s.satisfaction[active].mean()) if n_active else float("nan"),
+            "mean_perceived_value": float(s.value[active].mean()) if n_active else float("nan"),
+            "offer_fit": float((s.offer == s.truth).mean()),
+            "repository_accuracy": profile_acc,
+            "code_accuracy": float((s.code == s.truth).mean()),
+            "employee_accuracy": beliefs_acc,
+            "offer_knowledge": float(s.offer_knowledge[active].mean())
+            if n_active
+            else float("nan"),
+            "knowledge_from_customers": items / active_before if active_before else 0.0,
+            "clv": float(clv.mean()) if len(clv) else float("nan"),
+            "customer_equity": equity,
+            "investment_cost": self.cost_per_period if self.steps else 0.0,
+            "net_value": equity - cost_pv0,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """One row of scalar outcomes: the input of every sweep (docs/ODD.md section 6)."""
+        return summarise(self)
+
+    def timeseries(self):  # -> pd.DataFrame
+        """The outcomes of every period collected so far, indexed by period."""
+        df = self.datacollector.get_model_vars_dataframe()
+        df.index.name = "period"
+        return df
+
+
+def _reporter(name: str):
+    return lambda model: model.outcomes[name]

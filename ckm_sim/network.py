@@ -1,0 +1,156 @@
+"""The tie structure: who talks to whom, inside the firm, across the front line and among customers.
+
+Ties are drawn once, from the model's random generator, as numpy edge arrays; the vectorised
+mechanisms use them as sparse adjacency matrices, and :func:`to_networkx` assembles the single
+networkx graph that holds every tie (employees are nodes ``0..E-1``, customers ``E..E+N-1``).
+No layout is computed here: drawing is the dashboard's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+
+@dataclass(frozen=True, slots=True)
+class Ties:
+    """Every tie of one model, as integer arrays."""
+
+    employee_department: np.ndarray  # (E,) department index of each employee
+    employee_edges: np.ndarray  # (k, 2) undirected employee-employee ties
+    employee_edge_cross: np.ndarray  # (k,) True where the tie crosses departments
+    serving_employee: np.ndarray  # (N,) the frontline employee who serves each customer
+    community_edges: np.ndarray  # (c, 2) undirected customer-customer ties
+
+    @property
+    def n_employees(self) -> int:
+        return len(self.employee_department)
+
+    @property
+    def n_customers(self) -> int:
+        return len(self.serving_employee)
+
+
+def assign_departments(n_employees: int, n_departments: int) -> np.ndarray:
+    """Employees split into departments of (almost) equal size, in contiguous blocks."""
+    return np.arange(n_employees) * n_departments // max(n_employees, 1)
+
+
+def _dedupe(edges: np.ndarray) -> np.ndarray:
+    """Drop self-loops and duplicate undirected edges; rows sorted as (low, high)."""
+    if len(edges) == 0:
+        return edges.reshape(0, 2).astype(np.int64)
+    edges = np.sort(edges, axis=1)
+    edges = edges[edges[:, 0] != edges[:, 1]]
+    return np.unique(edges, axis=0)
+
+
+def ring_lattice(members: np.ndarray, degree: int) -> np.ndarray:
+    """Each member tied to its ``degree // 2`` nearest successors on a ring (both directions)."""
+    size = len(members)
+    half = min(degree // 2, (size - 1) // 2) if size > 2 else min(1, size - 1)
+    if size < 2 or half <= 0:
+        return np.empty((0, 2), dtype=np.int64)
+    idx = np.arange(size)
+    offsets = np.arange(1, half + 1)
+    src = np.repeat(idx, len(offsets))
+    dst = (src + np.tile(offsets, size)) % size
+    return np.column_stack([members[src], members[dst]])
+
+
+def small_world(n: int, degree: int, rewiring: float, rng: np.random.Generator) -> np.ndarray:
+    """Watts-Strogatz: a ring lattice whose edges are rewired to random ends with ``rewiring``.
+
+    Ring positions are a random permutation of the customers, so ring neighbours are not
+    neighbours in customer numbering (which groups customers by segment).
+    """
+    edges = ring_lattice(rng.permutation(n), degree)
+    if len(edges) and rewiring > 0:
+        rewire = rng.random(len(edges)) < rewiring
+        edges[rewire, 1] = rng.integers(n, size=int(rewire.sum()))
+    return _dedupe(edges)
+
+
+def scale_free(n: int, degree: int, rng: np.random.Generator) -> np.ndarray:
+    """Barabasi-Albert preferential attachment with ``degree // 2`` ties per newcomer."""
+    m = max(1, degree // 2)
+    if n <= m:
+        return ring_lattice(np.arange(n), degree)
+    graph = nx.barabasi_albert_graph(n, m, seed=rng)
+    return _dedupe(np.array(graph.edges(), dtype=np.int64).reshape(-1, 2))
+
+
+def draw_ties(
+    *,
+    n_employees: int,
+    n_departments: int,
+    frontline: np.ndarray,
+    n_customers: int,
+    intra_ties: int,
+    cross_ties: int,
+    community: str,
+    community_degree: int,
+    rewiring: float,
+    rng: np.random.Generator,
+) -> Ties:
+    """Draw every tie of a model from ``rng`` (one seed fixes them all)."""
+    department = assign_departments(n_employees, n_departments)
+    blocks = [np.flatnonzero(department == d) for d in range(n_departments)]
+    intra = [ring_lattice(rng.permutation(members), intra_ties) for members in blocks]
+    cross = np.empty((0, 2), dtype=np.int64)
+    if cross_ties > 0 and n_departments > 1:
+        src = np.repeat(np.arange(n_employees), cross_ties)
+        dst = rng.integers(n_employees, size=len(src))
+        for _ in range(50):  # redraw partners that sit in the same department
+            same = department[dst] == department[src]
+            if not same.any():
+                break
+            dst[same] = rng.integers(n_employees, size=int(same.sum()))
+        keep = department[dst] != department[src]
+        cross = np.column_stack([src[keep], dst[keep]])
+    employee_edges = _dedupe(np.concatenate([*intra, cross]))
+    crossing = department[employee_edges[:, 0]] != department[employee_edges[:, 1]]
+    frontline_members = np.flatnonzero(np.isin(department, frontline))
+    serving = frontline_members[rng.integers(len(frontline_members), size=n_customers)]
+    if community == "small_world":
+        community_edges = small_world(n_customers, community_degree, rewiring, rng)
+    elif community == "scale_free":
+        community_edges = scale_free(n_customers, community_degree, rng)
+    else:
+        community_edges = np.empty((0, 2), dtype=np.int64)
+    return Ties(department, employee_edges, crossing, serving, community_edges)
+
+
+def adjacency(edges: np.ndarray, n: int, weights: np.ndarray | None = None) -> sp.csr_array:
+    """Symmetric sparse adjacency matrix of undirected ``edges`` over ``n`` nodes."""
+    if weights is None:
+        weights = np.ones(len(edges), dtype=np.float64)
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    data = np.concatenate([weights, weights])
+    return sp.csr_array((data, (rows, cols)), shape=(n, n))
+
+
+def to_networkx(ties: Ties, departments: list[str]) -> nx.Graph:
+    """One graph holding every tie, with ``kind``/``department``/``tie`` attributes."""
+    n_emp = ties.n_employees
+    graph = nx.Graph()
+    graph.add_nodes_from(
+        (i, {"kind": "employee", "department": departments[d]})
+        for i, d in enumerate(ties.employee_department)
+    )
+    graph.add_nodes_from((n_emp + j, {"kind": "customer"}) for j in range(ties.n_customers))
+    graph.add_edges_from(
+        (int(a), int(b), {"tie": "cross_department" if c else "department"})
+        for (a, b), c in zip(ties.employee_edges, ties.employee_edge_cross, strict=True)
+    )
+    graph.add_edges_from(
+        (int(e), n_emp + j, {"tie": "service"}) for j, e in enumerate(ties.serving_employee)
+    )
+    graph.add_edges_from(
+        (n_emp + int(a), n_emp + int(b), {"tie": "community"}) for a, b in ties.community_edges
+    )
+    return graph

@@ -1,0 +1,45 @@
+"""Figures of single runs, drawn with seaborn on a headless matplotlib backend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from ckm_sim.io import write_with  # noqa: E402
+
+#: The main time series of a run, in the order they are drawn.
+MAIN_SERIES: dict[str, str] = {
+    "retention_rate": "Retention rate",
+    "active_customers": "Active customers",
+    "mean_satisfaction": "Mean satisfaction",
+    "repository_accuracy": "CRM profile accuracy (ABOUT)",
+    "employee_accuracy": "Employee knowledge accuracy",
+    "offer_knowledge": "Customers' offer knowledge (FOR)",
+    "knowledge_from_customers": "Knowledge from customers (FROM)",
+    "clv": "Mean CLV",
+    "net_value": "Net value",
+}
+
+
+def plot_timeseries(frame: pd.DataFrame, path: str | Path, title: str = "") -> Path:
+    """A grid of the main outcome series of one run (or of several, by a ``label`` column)."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    data = frame.reset_index()
+    hue = "label" if "label" in data.columns else None
+    fig, axes = plt.subplots(3, 3, figsize=(13, 9), sharex=True)
+    for ax, (column, label) in zip(axes.flat, MAIN_SERIES.items(), strict=True):
+        plot_data = data if column != "retention_rate" else data[data["period"] > 0]
+        sns.lineplot(data=plot_data, x="period", y=column, hue=hue, ax=ax, legend=ax is axes[0, 0])
+        ax.set_title(label)
+        ax.set_ylabel("")
+    fig.suptitle(title)
+    fig.tight_layout()
+    write_with(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    plt.close(fig)
+    return Path(path)

@@ -1,0 +1,281 @@
+"""Scenario files: the validated inputs of one model run.
+
+A scenario is a TOML file with five sections (``competence``, ``costs``, ``firm``, ``market``,
+``economics``) and an optional ``levers`` section that pins derived mechanism rates (used for
+docking with March 1991 and for calibration). Every field name is unique across sections, so a
+scenario can also be built from, or overridden by, flat keyword arguments: this is how
+``CKMModel(**kwargs)``, Mesa's ``batch_run`` and the dashboard sliders address parameters.
+
+Bad input never produces a traceback for the user: :func:`load_scenario` raises
+:class:`ScenarioError`, whose message is one line naming the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ckm_sim.errors import CKMError
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Probability = Unit
+NonNegative = Annotated[float, Field(ge=0.0)]
+
+DIMENSIONS: tuple[str, ...] = (
+    "inter_functional_cooperation",
+    "organisational_systems",
+    "customer_cooperation",
+    "it_systems",
+    "learning_culture",
+)
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+class ScenarioError(CKMError, ValueError):
+    """A scenario (file or keyword arguments) that cannot be used; the message is one line."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class Competence(_Section):
+    """The five dimensions of CKM competence, each a level in [0, 1]."""
+
+    inter_functional_cooperation: Unit = 0.5
+    organisational_systems: Unit = 0.5
+    customer_cooperation: Unit = 0.5
+    it_systems: Unit = 0.5
+    learning_culture: Unit = 0.5
+
+
+class Costs(_Section):
+    """Investment cost per period of each dimension: ``cost_<dim> * level ** cost_exponent``."""
+
+    cost_inter_functional_cooperation: NonNegative = 2000.0
+    cost_organisational_systems: NonNegative = 2000.0
+    cost_customer_cooperation: NonNegative = 2000.0
+    cost_it_systems: NonNegative = 2000.0
+    cost_learning_culture: NonNegative = 2000.0
+    cost_exponent: Annotated[float, Field(ge=1.0, le=5.0)] = 2.0
+
+
+class Firm(_Section):
+    """Departments, employees and their ties."""
+
+    departments: list[str] = Field(
+        default_factory=lambda: ["marketing", "sales", "service", "rnd", "it"], min_length=2
+    )
+    frontline_departments: list[str] = Field(default_factory=lambda: ["sales", "service"])
+    product_department: str = "rnd"
+    employees: Annotated[int, Field(ge=2, le=100_000)] = 50
+    intra_department_ties: Annotated[int, Field(ge=0, le=50)] = 4
+    max_cross_department_ties: Annotated[int, Field(ge=0, le=50)] = 4
+    employee_turnover: Probability = 0.01
+
+    @model_validator(mode="after")
+    def _departments_consistent(self) -> Firm:
+        if len(set(self.departments)) != len(self.departments):
+            raise ValueError("departments must have distinct names")
+        unknown = [d for d in self.frontline_departments if d not in self.departments]
+        if unknown or not self.frontline_departments:
+            raise ValueError(
+                f"frontline_departments must be a non-empty subset of departments {self.departments}"
+            )
+        if self.product_department not in self.departments:
+            raise ValueError(f"product_department must be one of departments {self.departments}")
+        if self.employees < len(self.departments):
+            raise ValueError("employees must be at least the number of departments")
+        return self
+
+
+class Market(_Section):
+    """Customers, their needs, their community and the competition."""
+
+    customers: Annotated[int, Field(ge=0, le=5_000_000)] = 2000
+    prospects: Annotated[int, Field(ge=0, le=5_000_000)] = 1000
+    segments: Annotated[int, Field(ge=1, le=1000)] = 5
+    need_dimensions: Annotated[int, Field(ge=1, le=1000)] = 30
+    need_heterogeneity: Annotated[float, Field(ge=0.0, le=0.5)] = 0.1
+    turbulence: Probability = 0.01
+    community: Literal["small_world", "scale_free", "none"] = "small_world"
+    community_degree: Annotated[int, Field(ge=0, le=100)] = 6
+    rewiring: Probability = 0.1
+    initial_offer_fit: Probability = 0.7
+    initial_offer_knowledge: Probability = 0.3
+    contact_rate: Probability = 0.3
+    dims_per_contact: Annotated[int, Field(ge=0, le=1000)] = 3
+    dims_per_feedback: Annotated[int, Field(ge=0, le=1000)] = 3
+    tailoring: Probability = 0.5
+    broadcast_efficiency: Probability = 0.25
+    usability_floor: Probability = 0.5
+    offer_knowledge_decay: Probability = 0.02
+    competitor_value: Probability = 0.45
+    satisfaction_sensitivity: Annotated[float, Field(ge=0.0, le=100.0)] = 10.0
+    satisfaction_memory: Probability = 0.7
+    churn_floor: Probability = 0.002
+    competitor_pull: Probability = 0.04
+    fixed_churn: Probability | None = None
+    base_acquisition: Probability = 0.005
+    word_of_mouth: Probability = 0.02
+    promoter_threshold: Probability = 0.7
+    detractor_threshold: Probability = 0.3
+
+
+class Economics(_Section):
+    """Money: margin per active customer per period and the discount rate per period."""
+
+    margin: NonNegative = 10.0
+    discount_rate: Annotated[float, Field(gt=0.0, le=1.0)] = 0.01
+
+
+class Levers(_Section):
+    """Optional pins of derived mechanism rates (see docs/ODD.md, section 7.1).
+
+    ``None`` means: derive the rate from the competence dimensions. A number overrides it.
+    """
+
+    socialisation_rate: Probability | None = None
+    code_learning_rate: Probability | None = None
+    discernment: Probability | None = None
+    peer_learning_rate: Probability | None = None
+    cross_tie_use: Probability | None = None
+    absorption: Probability | None = None
+    capture: Probability | None = None
+    capture_fidelity: Probability | None = None
+    personalisation: Probability | None = None
+    analytic_reach: Probability | None = None
+    offer_adaptation: Probability | None = None
+    feedback_willingness: Probability | None = None
+    direct_channel: Probability | None = None
+    relay_to_product: Probability | None = None
+    community_learning: Probability | None = None
+    offer_communication: Probability | None = None
+
+
+SECTIONS: dict[str, type[_Section]] = {
+    "competence": Competence,
+    "costs": Costs,
+    "firm": Firm,
+    "market": Market,
+    "economics": Economics,
+    "levers": Levers,
+}
+
+
+class Scenario(BaseModel):
+    """One complete, validated set of model inputs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "custom"
+    description: str = ""
+    periods: Annotated[int, Field(ge=0, le=100_000)] = 120
+    seed: Annotated[int, Field(ge=0)] | None = 42
+    competence: Competence = Field(default_factory=Competence)
+    costs: Costs = Field(default_factory=Costs)
+    firm: Firm = Field(default_factory=Firm)
+    market: Market = Field(default_factory=Market)
+    economics: Economics = Field(default_factory=Economics)
+    levers: Levers = Field(default_factory=Levers)
+
+    def flat(self) -> dict[str, Any]:
+        """All parameters as one flat dict of ``field -> value`` (section names dropped)."""
+        out: dict[str, Any] = {}
+        for section in SECTIONS:
+            out.update(getattr(self, section).model_dump())
+        return out
+
+    def with_overrides(self, **overrides: Any) -> Scenario:
+        """A copy with flat keyword overrides applied (``customers=500, it_systems=0.9``)."""
+        if not overrides:
+            return self
+        data = self.model_dump()
+        for key, value in overrides.items():
+            if key in ("name", "description", "periods", "seed"):
+                data[key] = value
+                continue
+            section = FIELD_SECTION.get(key)
+            if section is None:
+                raise ScenarioError(f"unknown parameter '{key}'; allowed: {', '.join(FIELDS)}")
+            data[section][key] = value
+        return validate_scenario(data, source="keyword arguments")
+
+
+FIELD_SECTION: dict[str, str] = {
+    field: section for section, cls in SECTIONS.items() for field in cls.model_fields
+}
+FIELDS: tuple[str, ...] = tuple(FIELD_SECTION)
+
+
+def _describe_error(err: dict[str, Any]) -> str:
+    loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        section = err["loc"][0] if len(err["loc"]) > 1 else None
+        cls = SECTIONS.get(str(section)) if section is not None else None
+        allowed = list(cls.model_fields) if cls else list(Scenario.model_fields)
+        return f"unknown key '{loc}'; allowed here: {', '.join(allowed)}"
+    ctx = err.get("ctx") or {}
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bounds = {
+            "greater_than_equal": ">=",
+            "less_than_equal": "<=",
+            "greater_than": ">",
+            "less_than": "<",
+        }
+        limit = next(iter(ctx.values()), "?")
+        return f"'{loc}' = {err.get('input')!r} is out of range: must be {bounds[kind]} {limit}"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return f"'{loc}': {msg} (got {err.get('input')!r})"
+
+
+def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenario:
+    """Validate a nested dict into a :class:`Scenario`, or raise a one-line ScenarioError."""
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{source}: a scenario must be a table of sections")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = _describe_error(errors[0])
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ScenarioError(f"{source}: {first}{more}".replace("\n", " ")) from None
+
+
+def resolve_scenario_path(name_or_path: str | Path) -> Path:
+    """Find a scenario by path, or by bare name in the shipped ``scenarios/`` folder."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    for candidate in (SCENARIO_DIR / path, SCENARIO_DIR / f"{path}.toml"):
+        if candidate.exists():
+            return candidate
+    shipped = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
+    raise ScenarioError(f"{name_or_path}: no such scenario file (shipped scenarios: {shipped})")
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file (or a shipped scenario's name)."""
+    path = resolve_scenario_path(name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read file ({exc.__class__.__name__})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: malformed TOML: {exc}".replace("\n", " ")) from None
+    data.setdefault("name", path.stem)
+    return validate_scenario(data, source=str(path))
+
+
+def list_scenarios() -> list[str]:
+    """Names of the shipped scenarios."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
