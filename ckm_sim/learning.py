@@ -1,9 +1,10 @@
-"""Organisational learning inside the firm, vectorised over employees, segments and need dimensions.
+"""Organisational learning inside the firm, vectorised over employees, segments and needs.
 
-Beliefs are int8 arrays with values in {-1, 0, +1} (0: no view), as in March's (1991) mutual-learning
-model: employees hold ``beliefs[e, k, d]`` about the needs of customer segment ``k`` on need
-dimension ``d``; the CRM repository holds the organisational ``code[k, d]``; ``truth[k, d]`` is
-reality. Every function here changes its arrays in place and draws only from the ``rng`` it gets.
+Beliefs are int8 arrays with values in {-1, 0, +1} (0: no view), as in March's (1991)
+mutual-learning model: employees hold ``beliefs[e, k, d]`` about the needs of customer
+segment ``k`` on need dimension ``d``; the CRM repository holds the organisational
+``code[k, d]``; ``truth[k, d]`` is reality. Every function here changes its arrays in place
+and draws only from the ``rng`` it gets.
 """
 
 from __future__ import annotations
@@ -108,7 +109,10 @@ def learn_from_peers(
 
 
 def turnover(beliefs: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:
-    """Employees leave with probability ``rate``; newcomers bring random beliefs. Returns leavers."""
+    """Employees leave with probability ``rate``; newcomers bring random beliefs.
+
+    Returns the indices of the leavers.
+    """
     if rate <= 0:
         return np.empty(0, dtype=np.int64)
     leavers = np.flatnonzero(rng.random(beliefs.shape[0]) < rate)

@@ -84,7 +84,8 @@ class Firm(_Section):
         unknown = [d for d in self.frontline_departments if d not in self.departments]
         if unknown or not self.frontline_departments:
             raise ValueError(
-                f"frontline_departments must be a non-empty subset of departments {self.departments}"
+                "frontline_departments must be a non-empty subset of departments "
+                f"{self.departments}"
             )
         if self.product_department not in self.departments:
             raise ValueError(f"product_department must be one of departments {self.departments}")
