@@ -48,6 +48,8 @@ class ModelState:
     variation: np.ndarray  # (N, m) individual deviation from the segment, +-1
     needs: np.ndarray  # (N, m) = truth[segment] * variation
     profile: np.ndarray  # (N, m) CRM profile of each customer, {-1,0,1}
+    profile_sum: np.ndarray  # (K, m) sum of the recorded profile entries per segment
+    profile_count: np.ndarray  # (K, m) number of recorded (non-zero) entries per segment
     status: np.ndarray  # (N,) PROSPECT / ACTIVE / CHURNED
     serving_employee: np.ndarray  # (N,)
     offer_knowledge: np.ndarray  # (N,) in [0, 1]
@@ -129,7 +131,6 @@ class CKMModel(mesa.Model):
         self.product_team = np.flatnonzero(t.employee_department == self.product_department)
         # customers are numbered by segment, so a segment is a contiguous block of rows
         segment = np.sort(rng.integers(n_seg, size=n_cust))
-        self.segment_start = np.searchsorted(segment, np.arange(n_seg))
         self.segment_members = [np.flatnonzero(segment == k) for k in range(n_seg)]
 
         truth = rng.choice(np.array([-1, 1], dtype=np.int8), size=(n_seg, m))
@@ -151,6 +152,8 @@ class CKMModel(mesa.Model):
             variation=variation,
             needs=truth[segment] * variation,
             profile=np.zeros((n_cust, m), dtype=np.int8),
+            profile_sum=np.zeros((n_seg, m), dtype=np.int64),
+            profile_count=np.zeros((n_seg, m), dtype=np.int64),
             status=status,
             serving_employee=t.serving_employee,
             offer_knowledge=np.full(n_cust, mk.initial_offer_knowledge),
@@ -229,13 +232,19 @@ class CKMModel(mesa.Model):
             s.needs[self.segment_members[k], d] *= -1
 
     def _reveal(self, who: np.ndarray, dims_each: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Needs that customers ``who`` reveal: (customer, dimension, value) per item."""
+        """Needs that customers ``who`` reveal: (customer, dimension, value) per item.
+
+        Each customer reveals ``dims_each`` distinct dimensions: a cyclic window from a random
+        start. Need dimensions are exchangeable, so each one is revealed with the same chance.
+        """
         m = self.state.needs.shape[1]
+        dims_each = min(dims_each, m)
         if len(who) == 0 or dims_each == 0:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, np.empty(0, dtype=np.int8)
         cust = np.repeat(who, dims_each)
-        dims = self.rng.integers(m, size=len(cust))
+        start = self.rng.integers(m, size=len(who))
+        dims = ((start[:, None] + np.arange(dims_each)) % m).ravel()
         return cust, dims, self.state.needs[cust, dims]
 
     def _absorb(self, employee: np.ndarray, cust: np.ndarray, dims: np.ndarray, value) -> None:
@@ -255,8 +264,23 @@ class CKMModel(mesa.Model):
             if captured.any():
                 wrong = rng.random(int(captured.sum())) >= lv.capture_fidelity
                 recorded = np.where(wrong, -value[captured], value[captured])
-                s.profile[cust[captured], dims[captured]] = recorded
+                self._record(cust[captured], dims[captured], recorded)
         return contacted
+
+    def _record(self, cust: np.ndarray, dims: np.ndarray, recorded: np.ndarray) -> None:
+        """Write entries into CRM profiles and keep the per-segment pooled totals in step.
+
+        Cells are distinct within a period (one contact per customer, distinct dimensions).
+        """
+        s = self.state
+        before = s.profile[cust, dims]
+        s.profile[cust, dims] = recorded
+        pooled = s.segment[cust] * s.profile.shape[1] + dims
+        shape, size = s.profile_sum.shape, s.profile_sum.size
+        change = recorded.astype(np.float64) - before
+        s.profile_sum += np.bincount(pooled, change, size).astype(np.int64).reshape(shape)
+        known = (recorded != 0).astype(np.float64) - (before != 0)
+        s.profile_count += np.bincount(pooled, known, size).astype(np.int64).reshape(shape)
 
     def _knowledge_from_customers(self, active: np.ndarray) -> int:
         """Flow 2: willing customers share needs with the product department or the front line."""
@@ -288,21 +312,11 @@ class CKMModel(mesa.Model):
         learning.learn_code(s.code, s.beliefs, s.truth, lv.code_learning_rate, lv.discernment, rng)
         if lv.analytic_reach > 0:
             # the CRM keeps every profile it recorded, former customers' included
-            sums = self._segment_totals(s.profile)
-            counts = self._segment_totals(s.profile != 0)
-            learning.learn_code_from_profiles(s.code, sums, counts, lv.analytic_reach, rng)
+            learning.learn_code_from_profiles(
+                s.code, s.profile_sum, s.profile_count, lv.analytic_reach, rng
+            )
         learning.socialise(s.beliefs, s.code, lv.socialisation_rate, rng)
         learning.turnover(s.beliefs, self.scenario_config.firm.employee_turnover, rng)
-
-    def _segment_totals(self, values: np.ndarray) -> np.ndarray:
-        """Column sums of ``values`` (N, m) within each segment's block of rows -> (K, m)."""
-        totals = np.zeros((len(self.segment_start), values.shape[1]), dtype=np.int32)
-        present = np.flatnonzero(np.diff(np.append(self.segment_start, len(values))) > 0)
-        if len(present):
-            totals[present] = np.add.reduceat(
-                values, self.segment_start[present], axis=0, dtype=np.int32
-            )
-        return totals
 
     def _adapt_offer(self) -> None:
         """The product department moves the offer toward its own and the code's view."""
