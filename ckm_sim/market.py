@@ -76,19 +76,19 @@ def adoption_probability(
     detractors: np.ndarray,
     base: float,
     word_of_mouth: float,
+    prospects: np.ndarray,
 ) -> np.ndarray:
-    """A prospect's chance to become a customer this period.
+    """The chance of each prospect (indices ``prospects``) to become a customer this period.
 
     ``1 - (1 - base) (1 - w) ** max(0, P - D)`` where P and D count the prospect's neighbours who
     are active promoters and detractors: positive word of mouth adds, negative word of mouth
     cancels it.
     """
     if community.nnz and word_of_mouth > 0:
-        net = community @ (promoters.astype(np.float64) - detractors.astype(np.float64))
-        net = np.maximum(net, 0.0)
-    else:
-        net = np.zeros(community.shape[0])
-    return 1.0 - (1.0 - base) * (1.0 - word_of_mouth) ** net
+        voice = promoters.astype(np.float64) - detractors
+        net = np.maximum((community @ voice)[prospects], 0.0)
+        return 1.0 - (1.0 - base) * np.exp(net * np.log1p(-word_of_mouth))
+    return np.full(len(prospects), base)
 
 
 def community_mean(community: sp.csr_array, values: np.ndarray, who: np.ndarray) -> np.ndarray:

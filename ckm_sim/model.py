@@ -334,7 +334,7 @@ class CKMModel(mesa.Model):
         k *= 1.0 - mk.offer_knowledge_decay
         broadcast = lv.offer_communication * (1.0 - mk.tailoring) * mk.broadcast_efficiency
         if broadcast > 0:
-            k[active] += broadcast * (1.0 - k[active])
+            k += (broadcast * active) * (1.0 - k)
         self._match_profiles()
         if len(contacted) and lv.offer_communication * mk.tailoring > 0:
             precision = self._profile_right_count[contacted] / s.needs.shape[1]
@@ -370,16 +370,21 @@ class CKMModel(mesa.Model):
         s.churned_at[leaving] = t
         staying = active & ~leaving
         s.realised_pv0[staying] += ec.margin * economics.discount_factor(t, ec.discount_rate)
-        prospects = s.status == PROSPECT
+        prospects = np.flatnonzero(s.status == PROSPECT)
         acquired = 0
-        if prospects.any() and (mk.base_acquisition > 0 or mk.word_of_mouth > 0):
+        if len(prospects) and (mk.base_acquisition > 0 or mk.word_of_mouth > 0):
             promoters = staying & (s.satisfaction >= mk.promoter_threshold)
             detractors = staying & (s.satisfaction <= mk.detractor_threshold)
             p = market.adoption_probability(
-                self.community, promoters, detractors, mk.base_acquisition, mk.word_of_mouth
+                self.community,
+                promoters,
+                detractors,
+                mk.base_acquisition,
+                mk.word_of_mouth,
+                prospects,
             )
-            new = prospects & (rng.random(len(p)) < p)
-            acquired = int(new.sum())
+            new = prospects[rng.random(len(prospects)) < p]
+            acquired = len(new)
             if acquired:
                 s.status[new] = ACTIVE
                 s.acquired_at[new] = t
@@ -454,43 +459,39 @@ class CKMModel(mesa.Model):
     def _update_outcomes(
         self, acquisitions: int, churned: int, active_before: int, items: int = 0
     ) -> None:
+        """This period's outcomes (docs/ODD.md section 6), from dot products with the masks."""
         s, ec = self.state, self.scenario_config.economics
-        active = s.status == ACTIVE
+        active = (s.status == ACTIVE).astype(np.float64)
         n_active = int(active.sum())
-        acquired = s.acquired_at >= 0
-        residual = economics.residual_value(ec.margin, 1.0 - s.hazard[active], ec.discount_rate)
-        equity = float(
-            s.realised_pv0[acquired].sum()
-            + residual.sum() * economics.discount_factor(self.steps, ec.discount_rate)
-        )
-        clv = self.customer_lifetime_values()[acquired]
-        beliefs_acc = float((s.beliefs == s.truth).mean()) if s.beliefs.size else float("nan")
+        n_acquired = int((s.acquired_at >= 0).sum())
+        nan = float("nan")
+
+        def active_mean(values: np.ndarray) -> float:
+            return float(values @ active) / n_active if n_active else nan
+
+        # residual value of active customers, and CLV at acquisition = pv0 / acquisition discount
+        residual = active * economics.residual_value(ec.margin, 1.0 - s.hazard, ec.discount_rate)
+        pv0 = s.realised_pv0 + residual * economics.discount_factor(self.steps, ec.discount_rate)
+        equity = float(pv0.sum())
+        clv_sum = float((pv0 / s.acquisition_discount).sum())  # prospects contribute 0
         m = s.needs.shape[1]
-        profile_acc = (
-            float(self._profile_right_count[active].sum() / (n_active * m))
-            if n_active
-            else float("nan")
-        )
-        cost_pv0 = s.counters.get("cost_pv0", 0.0)
         self.outcomes = {
-            "retention_rate": 1.0 - churned / active_before if active_before else float("nan"),
+            "retention_rate": 1.0 - churned / active_before if active_before else nan,
             "active_customers": n_active,
             "acquisitions": acquisitions,
             "churned": churned,
-            "mean_satisfaction": float(s.satisfaction[active].mean()) if n_active else float("nan"),
-            "mean_perceived_value": float(s.value[active].mean()) if n_active else float("nan"),
+            "mean_satisfaction": active_mean(s.satisfaction),
+            "mean_perceived_value": active_mean(s.value),
             "offer_fit": float((s.offer == s.truth).mean()),
-            "repository_accuracy": profile_acc,
+            "repository_accuracy": active_mean(self._profile_right_count) / m if m else nan,
             "code_accuracy": float((s.code == s.truth).mean()),
-            "employee_accuracy": beliefs_acc,
-            "offer_knowledge": float(s.offer_knowledge[active].mean())
-            if n_active
-            else float("nan"),
+            "employee_accuracy": float((s.beliefs == s.truth).mean()) if s.beliefs.size else nan,
+            "offer_knowledge": active_mean(s.offer_knowledge),
             "knowledge_from_customers": items / active_before if active_before else 0.0,
-            "clv": float(clv.mean()) if len(clv) else float("nan"),
+            "clv": clv_sum / n_acquired if n_acquired else nan,
             "customer_equity": equity,
             "investment_cost": self.cost_per_period if self.steps else 0.0,
-            "net_value": equity - cost_pv0,
+            "net_value": equity - s.counters.get("cost_pv0", 0.0),
         }
 
     def summary(self) -> dict[str, Any]:

@@ -1,0 +1,77 @@
+"""Benchmark of one model run: customer-steps per second and peak memory.
+
+Reference scenario (issue 2): 10,000 customers (plus 5,000 prospects, the baseline's 2:1 ratio),
+200 employees, m = 30 need dimensions, 120 periods, the baseline's competence levels. A
+customer-step is one customer agent (prospects included: they are in every array the model
+updates) advanced by one period. Each figure is the best of ``--repeats`` runs in this process
+(build included). Peak memory is measured in a fresh subprocess for a 100,000-customer run.
+
+    .venv/bin/python benchmarks/bench_model.py [--repeats 5] [--skip-memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+REFERENCE = {"customers": 10_000, "prospects": 5_000, "employees": 200, "need_dimensions": 30}
+LARGE = {"customers": 100_000, "prospects": 50_000, "employees": 200, "need_dimensions": 30}
+PERIODS = 120
+
+
+def time_run(params: dict, collect: bool, seed: int) -> tuple[float, float]:
+    from ckm_sim import CKMModel
+
+    start = time.perf_counter()
+    model = CKMModel(rng=seed, collect=collect, **params)
+    built = time.perf_counter()
+    model.run(PERIODS)
+    return built - start, time.perf_counter() - start
+
+
+def peak_memory_mb(params: dict) -> dict:
+    code = (
+        "import json, resource, time\n"
+        "from ckm_sim import CKMModel\n"
+        "t = time.perf_counter()\n"
+        f"m = CKMModel(rng=1, collect=True, **{params!r}).run({PERIODS})\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t,"
+        " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    agents = REFERENCE["customers"] + REFERENCE["prospects"]
+    print(f"reference: {REFERENCE}, {PERIODS} periods, one process (one core)")
+    for collect in (False, True):
+        runs = [time_run(REFERENCE, collect, seed) for seed in range(args.repeats)]
+        build, total = min(r[0] for r in runs), min(r[1] for r in runs)
+        label = "DataCollector on " if collect else "DataCollector off"
+        print(
+            f"  {label}: best run {total:.3f} s (build {build * 1000:.0f} ms); "
+            f"{agents * PERIODS / total / 1e6:.2f} M customer-steps/s over {agents:,} customer "
+            f"agents ({REFERENCE['customers'] * PERIODS / total / 1e6:.2f} M counting only the "
+            f"{REFERENCE['customers']:,} initial customers)"
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak memory of this process: {peak:.0f} MB")
+    if not args.skip_memory:
+        large = peak_memory_mb(LARGE)
+        print(
+            f"large: {LARGE}: {large['seconds']:.1f} s, peak memory {large['peak_mb']:.0f} MB "
+            "(whole Python process, DataCollector on)"
+        )
+
+
+if __name__ == "__main__":
+    main()
