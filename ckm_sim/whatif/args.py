@@ -1,0 +1,54 @@
+"""Argument types and options shared by the what-if commands (one clear line on bad input)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def add_common(parser: argparse.ArgumentParser, replications: int) -> None:
+    """``--replications``, ``--periods``, ``--seed``, ``--workers``, ``--out``, ``--name``,
+    ``--quiet``."""
+    parser.add_argument(
+        "--replications",
+        "-r",
+        type=positive_int,
+        default=replications,
+        help=f"replications (common random numbers) per evaluation (default {replications})",
+    )
+    parser.add_argument(
+        "--periods", type=non_negative_int, help="periods per run (default: the scenario's)"
+    )
+    parser.add_argument(
+        "--seed", type=non_negative_int, help="base seed of the replications (default: scenario's)"
+    )
+    parser.add_argument(
+        "--workers",
+        "-j",
+        type=positive_int,
+        default=1,
+        help="worker processes (results are identical for any number; default 1)",
+    )
+    parser.add_argument("--out", type=Path, default=Path("results"), help="results folder")
+    parser.add_argument("--name", help="report name (folder under <out>/<command>/)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")

@@ -1,0 +1,217 @@
+"""``ckm-sim compare``: paired differences between scenarios, in numbers, sentences and figures.
+
+Every scenario runs the same replications (common random numbers). The first scenario is the
+reference; each other one is compared with it (or every pair, on request). For each pair and
+metric the report gives the mean paired difference with its 95% confidence interval and one
+plain sentence: "customer_centric raises net value by X (95% CI a to b) over it_only".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ckm_sim.errors import CKMError
+from ckm_sim.io import write_json, write_parquet, write_text, write_with
+from ckm_sim.scenario import Scenario
+from ckm_sim.whatif import markdown as md
+from ckm_sim.whatif.figures import PATHS, plot_bands
+from ckm_sim.whatif.paired import METRICS, PairedRuns, band, paired_series, run_paired
+from ckm_sim.whatif.stats import Estimate, mean_ci, paired_difference, pairing_efficiency
+
+
+@dataclass
+class Comparison:
+    """The runs of a comparison and its table of paired differences."""
+
+    runs: PairedRuns
+    differences: pd.DataFrame  # treatment, reference, metric, mean, low, high, sd, n, ...
+    sentences: list[str]
+
+
+def pairs_of(names: Sequence[str], all_pairs: bool = False) -> list[tuple[str, str]]:
+    """(treatment, reference) pairs: each scenario against the first, or every pair."""
+    if all_pairs:
+        return [(names[j], names[i]) for i in range(len(names)) for j in range(i + 1, len(names))]
+    return [(name, names[0]) for name in names[1:]]
+
+
+def _amount(metric: str, value: float) -> str:
+    return md.points(value) if metric == "retention_rate" else md.number(value)
+
+
+def _bounds(metric: str, low: float, high: float) -> str:
+    scale = 100.0 if metric == "retention_rate" else 1.0
+    return f"95% CI {md.number(scale * low)} to {md.number(scale * high)}"
+
+
+def sentence(treatment: str, reference: str, metric: str, est: Estimate, level: float) -> str:
+    """One plain sentence for one paired difference."""
+    what = METRICS.get(metric, metric)
+    relative = f" ({level:+.1%})" if level == level else ""  # NaN-safe
+    if est.n < 2:
+        return (
+            f"{treatment} changes {what} by {_amount(metric, est.mean)} over {reference} "
+            "(one replication: no confidence interval)."
+        )
+    if not est.excludes_zero:
+        return (
+            f"{treatment} changes {what} by {_amount(metric, est.mean)} "
+            f"({_bounds(metric, est.low, est.high)}) relative to "
+            f"{reference}: not distinguishable from no change with {est.n} replications."
+        )
+    if est.mean > 0:
+        return (
+            f"{treatment} raises {what} by {_amount(metric, est.mean)} "
+            f"({_bounds(metric, est.low, est.high)}) over "
+            f"{reference}{relative}."
+        )
+    return (
+        f"{treatment} lowers {what} by {_amount(metric, -est.mean)} "
+        f"({_bounds(metric, -est.high, -est.low)}) relative to "
+        f"{reference}{relative}."
+    )
+
+
+def difference_table(
+    runs: PairedRuns, pairs: Sequence[tuple[str, str]], metrics: Sequence[str] = tuple(METRICS)
+) -> tuple[pd.DataFrame, list[str]]:
+    """Paired differences of every pair and metric, and their sentences."""
+    rows, sentences = [], []
+    for treatment, reference in pairs:
+        for metric in metrics:
+            a, b = runs.values(treatment, metric), runs.values(reference, metric)
+            est = paired_difference(a, b)
+            base = float(b.mean()) if len(b) else float("nan")
+            relative = est.mean / abs(base) if base else float("nan")
+            rows.append(
+                {"treatment": treatment, "reference": reference, "metric": metric}
+                | est.as_dict()
+                | {
+                    "reference_mean": base,
+                    "relative": relative,
+                    "pairing_efficiency": pairing_efficiency(a, b),
+                }
+            )
+            sentences.append(sentence(treatment, reference, metric, est, relative))
+    return pd.DataFrame(rows), sentences
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    replications: int,
+    base_seed: int,
+    periods: int,
+    all_pairs: bool = False,
+    workers: int = 1,
+    progress: bool = False,
+) -> Comparison:
+    """Run the scenarios with common random numbers and compare them pairwise."""
+    if len(scenarios) < 2:
+        raise CKMError("compare needs at least two scenarios")
+    if replications < 2:
+        raise CKMError("compare needs at least 2 replications for a confidence interval")
+    runs = run_paired(
+        scenarios, replications, base_seed, periods, workers=workers, progress=progress
+    )
+    differences, sentences = difference_table(runs, pairs_of(runs.names, all_pairs))
+    return Comparison(runs, differences, sentences)
+
+
+def _report_text(c: Comparison, name: str) -> str:
+    runs = c.runs
+    summary_rows = []
+    for scenario in runs.names:
+        row: dict = {"scenario": scenario}
+        for metric in METRICS:
+            est = mean_ci(runs.values(scenario, metric))
+            row[metric] = md.ci(est.mean, est.low, est.high)
+        summary_rows.append(row)
+    diff_rows = [
+        {
+            "pair": f"{r.treatment} - {r.reference}",
+            "metric": METRICS[r.metric],
+            "difference": r.mean,
+            "95% CI": f"{md.number(r.low)} to {md.number(r.high)}",
+            "relative": f"{r.relative:+.1%}",
+            "pairing gain": r.pairing_efficiency,
+        }
+        for r in c.differences.itertuples()
+    ]
+    return "\n".join(
+        [
+            f"# Comparison: {name}",
+            "",
+            f"{len(runs.names)} scenarios, {runs.replications} replications each, "
+            f"{runs.periods} periods; replication r uses the same seed in every scenario "
+            f"(common random numbers, base seed {runs.base_seed}).",
+            "",
+            "## In plain words",
+            "",
+            *[f"- {s}" for s in c.sentences],
+            "",
+            "## Paired differences",
+            "",
+            "Mean over replications of (treatment - reference), with a 95% t confidence "
+            "interval. *Pairing gain*: how many times smaller the variance of the difference is "
+            "thanks to common random numbers.",
+            "",
+            md.table(
+                diff_rows,
+                {k: k for k in diff_rows[0]} if diff_rows else None,
+            ),
+            "## Each scenario",
+            "",
+            md.table(summary_rows, {"scenario": "scenario"} | {m: METRICS[m] for m in METRICS}),
+            "## Time paths",
+            "",
+            "Mean over replications with 95% bands:",
+            "",
+            "![time paths](paths.png)",
+            "",
+            f"Differences from {c.differences['reference'].iloc[0]} (paired, 95% bands):",
+            "",
+            "![differences](differences.png)",
+            "",
+            "Files: `summaries.parquet` (one row per run), `timeseries.parquet`, "
+            "`differences.csv`, `comparison.json`.",
+            "",
+        ]
+    )
+
+
+def write_report(c: Comparison, out: Path, name: str) -> Path:
+    """Write the report, figures and tables of a comparison under ``out``; return the report."""
+    runs = c.runs
+    try:
+        write_parquet(out / "summaries.parquet", runs.summaries)
+        write_with(out / "differences.csv", lambda tmp: c.differences.to_csv(tmp, index=False))
+        write_json(
+            out / "comparison.json",
+            {
+                "scenarios": runs.names,
+                "replications": runs.replications,
+                "periods": runs.periods,
+                "base_seed": runs.base_seed,
+                "sentences": c.sentences,
+                "differences": c.differences.to_dict(orient="records"),
+            },
+        )
+        if runs.timeseries is not None:
+            write_parquet(out / "timeseries.parquet", runs.timeseries)
+            paths = band(runs.timeseries, ["scenario", "period"], list(PATHS))
+            plot_bands(paths, out / "paths.png", title=f"{name}: mean with 95% band")
+            reference = c.differences["reference"].iloc[0]
+            diffs = paired_series(runs, reference, list(PATHS))
+            plot_bands(
+                band(diffs, ["scenario", "period"], list(PATHS)),
+                out / "differences.png",
+                title=f"difference from {reference} (paired, 95% band)",
+                zero_line=True,
+            )
+        return write_text(out / "report.md", _report_text(c, name))
+    except OSError as exc:
+        raise CKMError(f"cannot write results to {out}: {exc.strerror or exc}") from None

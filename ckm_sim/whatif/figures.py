@@ -1,0 +1,133 @@
+"""Figures of the what-if reports (seaborn style, headless), written atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ckm_sim.io import write_with
+from ckm_sim.plots import plt, sns
+
+#: The time paths a comparison draws, with their titles.
+PATHS: dict[str, str] = {
+    "retention_rate": "Retention rate",
+    "active_customers": "Active customers",
+    "mean_satisfaction": "Mean satisfaction",
+    "clv": "Mean CLV",
+    "customer_equity": "Customer equity",
+    "net_value": "Net value",
+}
+
+
+def _save(fig, path: str | Path) -> Path:
+    fig.tight_layout()
+    write_with(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    plt.close(fig)
+    return Path(path)
+
+
+def plot_bands(
+    bands: pd.DataFrame,
+    path: str | Path,
+    titles: Mapping[str, str] = PATHS,
+    hue: str = "scenario",
+    title: str = "",
+    zero_line: bool = False,
+) -> Path:
+    """One panel per metric: the mean path of each ``hue`` group with its 95% band.
+
+    ``bands`` is long: columns ``hue``, ``period``, ``metric``, ``mean``, ``low``, ``high``.
+    """
+    sns.set_theme(style="whitegrid", context="notebook")
+    metrics = [m for m in titles if m in set(bands["metric"])]
+    cols = 3 if len(metrics) > 4 else max(len(metrics), 1)
+    rows = int(np.ceil(len(metrics) / cols)) or 1
+    fig, axes = plt.subplots(rows, cols, figsize=(4.4 * cols, 3.3 * rows), squeeze=False)
+    groups = list(dict.fromkeys(bands[hue]))
+    palette = dict(zip(groups, sns.color_palette(n_colors=len(groups)), strict=True))
+    for ax, metric in zip(axes.flat, metrics, strict=False):
+        data = bands[bands["metric"] == metric]
+        if metric == "retention_rate":
+            data = data[data["period"] > 0]
+        for group in groups:
+            d = data[data[hue] == group]
+            ax.plot(d["period"], d["mean"], color=palette[group], label=str(group), lw=1.6)
+            ax.fill_between(d["period"], d["low"], d["high"], color=palette[group], alpha=0.25)
+        if zero_line:
+            ax.axhline(0.0, color="black", lw=0.8, ls="--")
+        ax.set_title(titles[metric])
+        ax.set_xlabel("period")
+    for ax in axes.flat[len(metrics) :]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize="small")
+    fig.suptitle(title)
+    return _save(fig, path)
+
+
+def plot_allocation(
+    table: pd.DataFrame, path: str | Path, title: str = "", dimension: str = "dimension"
+) -> Path:
+    """Left: best and even allocation per dimension; right: marginal value with its 95% CI.
+
+    ``table`` has columns ``dimension``, ``best``, ``even``, ``marginal``, ``marginal_low``,
+    ``marginal_high``.
+    """
+    sns.set_theme(style="whitegrid", context="notebook")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2))
+    long = table.melt(id_vars=[dimension], value_vars=["best", "even"], var_name="allocation")
+    sns.barplot(data=long, y=dimension, x="value", hue="allocation", ax=left, orient="h")
+    left.set_title("Spend per period")
+    left.set_xlabel("budget units per period")
+    left.set_ylabel("")
+    y = np.arange(len(table))
+    err = np.vstack(
+        [table["marginal"] - table["marginal_low"], table["marginal_high"] - table["marginal"]]
+    )
+    colours = ["tab:green" if v > 0 else "tab:red" for v in table["marginal"]]
+    right.barh(y, table["marginal"], xerr=err, color=colours, alpha=0.8, capsize=4)
+    right.set_yticks(y, table[dimension])
+    right.invert_yaxis()
+    right.axvline(0.0, color="black", lw=0.8)
+    right.set_title("Marginal net value of one more budget unit")
+    right.set_xlabel("change in net value per unit of per-period spend")
+    fig.suptitle(title)
+    return _save(fig, path)
+
+
+def plot_history(values: Sequence[float], path: str | Path, title: str = "") -> Path:
+    """The optimiser's trials: each trial's objective and the best so far."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    x = np.arange(len(values))
+    ax.plot(x, values, "o", ms=4, alpha=0.6, label="trial")
+    ax.plot(x, np.maximum.accumulate(np.asarray(values, dtype=float)), lw=2, label="best so far")
+    ax.set_xlabel("trial")
+    ax.set_ylabel("mean net value (common seeds)")
+    ax.legend()
+    ax.set_title(title)
+    return _save(fig, path)
+
+
+def plot_survival(
+    observed: pd.DataFrame, simulated: pd.DataFrame, path: str | Path, title: str = ""
+) -> Path:
+    """Observed cohort survival (points) against the simulated one (line and 95% band).
+
+    ``observed`` has ``period`` and ``survival``; ``simulated`` has ``period``, ``mean``, ``low``,
+    ``high``.
+    """
+    sns.set_theme(style="whitegrid", context="notebook")
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    ax.fill_between(
+        simulated["period"], simulated["low"], simulated["high"], alpha=0.3, label="simulated 95%"
+    )
+    ax.plot(simulated["period"], simulated["mean"], lw=2, label="simulated (fitted)")
+    ax.plot(observed["period"], observed["survival"], "o", color="black", ms=4, label="observed")
+    ax.set_xlabel("period")
+    ax.set_ylabel("share of the initial cohort still active")
+    ax.legend()
+    ax.set_title(title)
+    return _save(fig, path)
