@@ -51,7 +51,7 @@ def _dedupe(edges: np.ndarray) -> np.ndarray:
 def ring_lattice(members: np.ndarray, degree: int) -> np.ndarray:
     """Each member tied to its ``degree // 2`` nearest successors on a ring (both directions)."""
     size = len(members)
-    half = min(degree // 2, (size - 1) // 2) if size > 2 else min(1, size - 1)
+    half = min(degree // 2, (size - 1) // 2) if size > 2 else min(degree // 2, size - 1)
     if size < 2 or half <= 0:
         return np.empty((0, 2), dtype=np.int64)
     idx = np.arange(size)
