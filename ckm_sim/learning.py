@@ -46,7 +46,8 @@ def learn_code(
     dimensions than the code does. The firm identifies each member correctly with probability
     ``discernment`` and otherwise by a coin toss. On each dimension where the group's majority view
     differs from the code, the code adopts it with probability ``1 - (1 - rate) ** k``, where ``k``
-    is the number of group members holding the majority view minus the number holding the code's.
+    is the number of group members who differ from the code on that dimension minus the number who
+    do not (March 1991, footnote 1; members with no view differ from a code that has one).
     """
     if rate <= 0 or beliefs.shape[0] == 0:
         return
@@ -58,9 +59,8 @@ def learn_code(
     plus = (members & (beliefs == 1)).sum(axis=0)
     minus = (members & (beliefs == -1)).sum(axis=0)
     majority = np.sign(plus - minus).astype(np.int8)
-    holding_majority = np.where(majority == 1, plus, minus)
     holding_code = (members & (beliefs == code)).sum(axis=0)
-    k = holding_majority - holding_code
+    k = superior.sum(axis=0)[:, None] - 2 * holding_code  # differ from the code minus agree
     change = (majority != 0) & (majority != code) & (k > 0)
     p = 1.0 - (1.0 - rate) ** np.maximum(k, 0)
     change &= rng.random(code.shape) < p

@@ -309,13 +309,16 @@ class CKMModel(mesa.Model):
         learning.learn_from_peers(
             s.beliefs, s.truth, self.employee_ties, lv.peer_learning_rate, lv.cross_tie_use, rng
         )
+        # code learning and socialisation are simultaneous (March 1991): employees socialise
+        # into the code as it stood before this period's code learning
+        code_before = s.code.copy()
         learning.learn_code(s.code, s.beliefs, s.truth, lv.code_learning_rate, lv.discernment, rng)
         if lv.analytic_reach > 0:
             # the CRM keeps every profile it recorded, former customers' included
             learning.learn_code_from_profiles(
                 s.code, s.profile_sum, s.profile_count, lv.analytic_reach, rng
             )
-        learning.socialise(s.beliefs, s.code, lv.socialisation_rate, rng)
+        learning.socialise(s.beliefs, code_before, lv.socialisation_rate, rng)
         learning.turnover(s.beliefs, self.scenario_config.firm.employee_turnover, rng)
 
     def _adapt_offer(self) -> None:
