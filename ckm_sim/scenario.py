@@ -22,7 +22,7 @@ from ckm_sim.errors import CKMError
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Probability = Unit
-NonNegative = Annotated[float, Field(ge=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 
 DIMENSIONS: tuple[str, ...] = (
     "inter_functional_cooperation",
