@@ -92,7 +92,7 @@ def plot_allocation(
     right.invert_yaxis()
     right.axvline(0.0, color="black", lw=0.8)
     right.set_title("Marginal net value of one more budget unit")
-    right.set_xlabel("change in net value per unit of per-period spend")
+    right.set_xlabel("net value per unit of per-period spend")
     fig.suptitle(title)
     return _save(fig, path)
 
