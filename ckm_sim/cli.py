@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
             raise
         command = sub.add_parser(
             name,
-            help=module.HELP,
+            help=module.HELP.replace("%", "%%"),  # argparse %-formats help strings
             description=module.HELP,
             epilog=getattr(module, "EXAMPLES", None),
             formatter_class=argparse.RawDescriptionHelpFormatter,
