@@ -26,7 +26,7 @@ def non_negative_int(text: str) -> int:
     return value
 
 
-def add_common(parser: argparse.ArgumentParser, replications: int) -> None:
+def add_common(parser: argparse.ArgumentParser, replications: int, periods: bool = True) -> None:
     """``--replications``, ``--periods``, ``--seed``, ``--workers``, ``--out``, ``--name``,
     ``--quiet``."""
     parser.add_argument(
@@ -36,9 +36,10 @@ def add_common(parser: argparse.ArgumentParser, replications: int) -> None:
         default=replications,
         help=f"replications (common random numbers) per evaluation (default {replications})",
     )
-    parser.add_argument(
-        "--periods", type=non_negative_int, help="periods per run (default: the scenario's)"
-    )
+    if periods:
+        parser.add_argument(
+            "--periods", type=non_negative_int, help="periods per run (default: the scenario's)"
+        )
     parser.add_argument(
         "--seed", type=non_negative_int, help="base seed of the replications (default: scenario's)"
     )

@@ -1,0 +1,99 @@
+"""``ckm-sim calibrate``: fit parameters so the simulated cohort survival curve matches an
+observed one (a CSV of period and customers still active)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from ckm_sim.errors import CKMError
+from ckm_sim.scenario import load_scenario
+from ckm_sim.whatif.args import add_common, positive_int
+from ckm_sim.whatif.calibrate import DEFAULT_PARAMETERS, calibrate
+from ckm_sim.whatif.calibrate_report import write_report
+from ckm_sim.whatif.survival import read_retention
+
+HELP = "fit parameters so the simulated cohort survival curve matches observed retention data"
+EXAMPLES = """examples:
+  ckm-sim calibrate baseline --retention data/retention_sample.csv
+  ckm-sim calibrate baseline --retention data/retention_sample.csv --fit competitor_pull
+  ckm-sim calibrate it_only --retention my_cohort.csv --fit competitor_value satisfaction_memory \\
+      --bounds competitor_value=0.3:0.6 --trials 60 -j 2
+
+The CSV has columns period,active: the customers of one cohort still active at the end of each
+period, with period 0 holding the cohort's size (or 'active' as shares in [0, 1]); see
+docs/whatif.md. Writes <out>/calibrate/<name>/report.md with survival.png, survival.csv,
+trials.csv and calibration.json.
+"""
+
+
+def _bound(text: str) -> tuple[str, tuple[float, float]]:
+    try:
+        name, span = text.split("=", 1)
+        low, high = (float(x) for x in span.split(":", 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected NAME=LOW:HIGH, got {text!r}") from None
+    return name.strip(), (low, high)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped name")
+    parser.add_argument(
+        "--retention", required=True, metavar="FILE.csv", help="observed survival (period,active)"
+    )
+    parser.add_argument(
+        "--fit",
+        nargs="+",
+        default=list(DEFAULT_PARAMETERS),
+        metavar="PARAM",
+        help=f"parameters to fit (default: {' '.join(DEFAULT_PARAMETERS)})",
+    )
+    parser.add_argument(
+        "--bounds",
+        nargs="+",
+        type=_bound,
+        default=[],
+        metavar="NAME=LOW:HIGH",
+        help="search box of a fitted parameter (default: its plausible or allowed range)",
+    )
+    parser.add_argument(
+        "--trials", type=positive_int, default=30, help="optimiser trials (default 30)"
+    )
+    add_common(parser, replications=4, periods=False)
+    parser.add_argument(
+        "--eval-replications",
+        type=positive_int,
+        default=8,
+        help="fresh replications at the fitted values for fit quality and band (default 8)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    observed = read_retention(args.retention)
+    scenario = load_scenario(args.scenario)
+    if args.eval_replications < 2:
+        raise CKMError("--eval-replications must be at least 2 for a band")
+    seed = args.seed if args.seed is not None else (scenario.seed or 0)
+    result = calibrate(
+        scenario,
+        observed,
+        parameters=[p.strip() for p in args.fit for p in p.split(",") if p.strip()],
+        bounds=dict(args.bounds),
+        trials=args.trials,
+        replications=args.replications,
+        eval_replications=args.eval_replications,
+        base_seed=seed,
+        workers=args.workers,
+        progress=not args.quiet,
+    )
+    name = args.name or f"{scenario.name}_{Path(args.retention).stem}"
+    report, lines = write_report(
+        result, scenario, str(args.retention), args.out / "calibrate" / name
+    )
+    console = Console()
+    for line in lines:
+        console.print(f"- {line}", highlight=False)
+    print(f"report written to {report}")
+    return 0
