@@ -1,0 +1,192 @@
+"""Design points: the parameter combinations a sweep runs, each replicated ``replications`` times.
+
+Every design is a table with one row per point (``point`` = 0, 1, ...), one column per factor,
+``reference`` (the point paired differences are taken against), ``varied`` (for one-at-a-time:
+the factor that point moves) and, for sampled designs, ``unit_<factor>``: the point's coordinates
+in the unit hypercube, which the Sobol and Morris analyses need. Sampled designs (Latin
+hypercube, Sobol/Saltelli, Morris) draw in the unit cube (SALib, scipy.stats.qmc) and map each
+coordinate through the factor's distribution; all are deterministic given the design seed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ckm_sim.experiments.spec import (
+    SAMPLED_METHODS,
+    Experiment,
+    ExperimentError,
+    field_kind,
+)
+from ckm_sim.scenario import FIELD_SECTION, Scenario
+
+
+@dataclass
+class DesignTable:
+    """The points of a design and what the analysis needs to know about them."""
+
+    method: str
+    factors: list[str]
+    points: pd.DataFrame
+
+    @property
+    def size(self) -> int:
+        return len(self.points)
+
+    @property
+    def reference(self) -> int | None:
+        ref = self.points.index[self.points["reference"]]
+        return int(ref[0]) if len(ref) else None
+
+    def params(self, point: int) -> dict[str, Any]:
+        """The flat scenario overrides of one point (numpy scalars made plain Python)."""
+        row = self.points.loc[point, self.factors]
+        return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+
+    def analysed(self) -> pd.DataFrame:
+        """Points in sampler order, without an appended reference point (SALib's input)."""
+        return self.points[self.points["sampled"]]
+
+    def unit(self) -> np.ndarray:
+        cols = [f"unit_{f}" for f in self.factors]
+        return self.analysed()[cols].to_numpy(dtype=np.float64)
+
+
+def _cast(name: str, values: list[Any]) -> list[Any]:
+    kind = field_kind(name)
+    if kind == "int":
+        return [int(round(float(v))) for v in values]
+    if kind == "float":
+        return [float(v) for v in values]
+    return list(values)
+
+
+def _salib_problem(names: list[str]) -> dict[str, Any]:
+    return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+
+
+def unit_sample(exp: Experiment) -> np.ndarray:
+    """Points in the unit hypercube for a sampled design (rows: points, columns: factors)."""
+    names = list(exp.factors)
+    n = exp.design.samples
+    seed = exp.design_seed
+    assert n is not None
+    if exp.design.method == "latin_hypercube":
+        from scipy.stats import qmc
+
+        return qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed)).random(n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SALib's advice on N being a power of two
+        if exp.design.method == "sobol":
+            from SALib.sample import sobol
+
+            return sobol.sample(
+                _salib_problem(names), n, calc_second_order=exp.design.second_order, seed=seed
+            )
+        from SALib.sample import morris
+
+        return morris.sample(_salib_problem(names), n, num_levels=exp.design.levels, seed=seed)
+
+
+def _grid(exp: Experiment, base: Scenario) -> pd.DataFrame:
+    names = list(exp.factors)
+    flat = base.flat()
+    if exp.design.method == "full_factorial":
+        combos = list(itertools.product(*(_cast(n, exp.factors[n].grid()) for n in names)))
+        frame = pd.DataFrame(combos, columns=names)
+        frame["varied"] = ""
+        return frame
+    # one at a time: the centre first, then each factor moved alone through its levels
+    ref = exp.design.reference if isinstance(exp.design.reference, dict) else {}
+    centre = {}
+    for name, factor in exp.factors.items():
+        value = ref.get(name, factor.reference if factor.reference is not None else flat[name])
+        centre[name] = _cast(name, [value])[0]
+    rows = [centre | {"varied": ""}]
+    for name in names:
+        for level in _cast(name, exp.factors[name].grid()):
+            if _same(level, centre[name]):
+                continue
+            rows.append(centre | {name: level, "varied": name})
+    frame = pd.DataFrame(rows, columns=[*names, "varied"])
+    frame["reference"] = False
+    frame.loc[0, "reference"] = True
+    return frame
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return bool(np.isclose(float(a), float(b), rtol=1e-12, atol=1e-12))
+    return a == b
+
+
+def _csv(exp: Experiment) -> pd.DataFrame:
+    assert exp.design.points is not None
+    path = exp.root / exp.design.points
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise ExperimentError(
+            f"{exp.source()}: 'design.points': cannot read {path}: {exc}"
+        ) from None
+    frame = frame.drop(columns=[c for c in ("point",) if c in frame.columns])
+    unknown = [c for c in frame.columns if c not in FIELD_SECTION]
+    if unknown or frame.empty:
+        why = f"unknown column(s) {', '.join(unknown)}" if unknown else "no points"
+        raise ExperimentError(f"{exp.source()}: 'design.points': {path}: {why}")
+    for name in frame.columns:
+        if field_kind(name) == "other":
+            raise ExperimentError(f"{exp.source()}: 'design.points': {name} is not scalar")
+    frame["varied"] = ""
+    return frame
+
+
+def _reference_values(exp: Experiment, base: Scenario, names: list[str]) -> dict[str, Any] | None:
+    ref = exp.design.reference
+    if ref is None:
+        return None
+    flat = base.flat()
+    given = {} if ref == "base" else dict(ref)
+    return {n: _cast(n, [given.get(n, flat[n])])[0] for n in names}
+
+
+def build_design(exp: Experiment, base: Scenario) -> DesignTable:
+    """The design points of ``exp`` around the base scenario ``base``."""
+    method = exp.design.method
+    if method in SAMPLED_METHODS:
+        names = list(exp.factors)
+        unit = unit_sample(exp)
+        frame = pd.DataFrame(
+            {n: _cast(n, exp.factors[n].from_unit(unit[:, j])) for j, n in enumerate(names)}
+        )
+        for j, n in enumerate(names):
+            frame[f"unit_{n}"] = unit[:, j]
+        frame["varied"] = ""
+    elif method == "csv":
+        frame = _csv(exp)
+        names = [c for c in frame.columns if c != "varied"]
+    else:
+        frame = _grid(exp, base)
+        names = list(exp.factors)
+    frame["sampled"] = True
+    if "reference" not in frame.columns:
+        frame["reference"] = False
+        ref = _reference_values(exp, base, names)
+        if ref is not None:
+            match = np.ones(len(frame), dtype=bool)
+            for n in names:
+                match &= np.array([_same(v, ref[n]) for v in frame[n]])
+            if match.any():
+                frame.loc[int(np.flatnonzero(match)[0]), "reference"] = True
+            else:  # appended, outside the sampler's order (not used by Sobol/Morris)
+                extra = ref | {"varied": "", "sampled": False, "reference": True}
+                frame = pd.concat([frame, pd.DataFrame([extra])], ignore_index=True)
+    frame.insert(0, "point", np.arange(len(frame), dtype=np.int64))
+    frame.index = pd.RangeIndex(len(frame))
+    return DesignTable(method, names, frame)
