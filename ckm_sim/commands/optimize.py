@@ -11,7 +11,8 @@ from rich.console import Console
 from ckm_sim.errors import CKMError
 from ckm_sim.scenario import load_scenario
 from ckm_sim.whatif.args import add_common, positive_int
-from ckm_sim.whatif.optimize import NetValueObjective, optimise_budget
+from ckm_sim.whatif.objective import NetValueObjective
+from ckm_sim.whatif.optimize import optimise_budget
 from ckm_sim.whatif.optimize_report import write_report
 
 HELP = "find the split of a per-period budget across the five dimensions that maximises net value"

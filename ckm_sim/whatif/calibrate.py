@@ -25,11 +25,11 @@ from tqdm import tqdm
 
 from ckm_sim.errors import CKMError
 from ckm_sim.runs import replication_seed
-from ckm_sim.scenario import FIELD_SECTION, SECTIONS, Scenario, ScenarioError
+from ckm_sim.scenario import FIELD_SECTION, SECTIONS, Scenario
 from ckm_sim.whatif.optimize import EVALUATION_OFFSET
 from ckm_sim.whatif.parallel import make_pool, run_jobs
 from ckm_sim.whatif.stats import t_quantile
-from ckm_sim.whatif.survival import simulate_survival
+from ckm_sim.whatif.survival import simulate_with
 
 #: What ``ckm-sim calibrate`` fits unless told otherwise: the churn hazard's two rates.
 DEFAULT_PARAMETERS: tuple[str, ...] = ("churn_floor", "competitor_pull")
@@ -127,17 +127,6 @@ def parameter_bounds(
     return out
 
 
-def _with(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
-    try:
-        return scenario.with_overrides(**values)
-    except ScenarioError as exc:
-        raise CKMError(f"calibration produced an invalid scenario: {exc}") from None
-
-
-def _simulate(scenario: Scenario, values: dict[str, float], seed: int, periods: int) -> np.ndarray:
-    return simulate_survival(_with(scenario, values), seed, periods)
-
-
 @dataclass
 class Calibration:
     """Fitted values, fit quality and the curves to plot."""
@@ -202,7 +191,7 @@ def calibrate(
             asked = [study.ask() for _ in range(min(batch, trials - len(history)))]
             points = [{p: t.suggest_float(p, *box[p]) for p in box} for t in asked]
             jobs = [(scenario, values, seed, periods) for values in points for seed in seeds]
-            curves = run_jobs(_simulate, jobs, workers=workers, pool=pool)
+            curves = run_jobs(simulate_with, jobs, workers=workers, pool=pool)
             for j, trial in enumerate(asked):
                 mean = np.mean(curves[j * len(seeds) : (j + 1) * len(seeds)], axis=0)
                 loss = _rmse(mean, observed)
@@ -217,7 +206,12 @@ def calibrate(
         jobs = [(scenario, fitted, seed, periods) for seed in fresh]
         final = np.array(
             run_jobs(
-                _simulate, jobs, workers=workers, pool=pool, progress=progress, desc="evaluation"
+                simulate_with,
+                jobs,
+                workers=workers,
+                pool=pool,
+                progress=progress,
+                desc="evaluation",
             )
         )
     finally:

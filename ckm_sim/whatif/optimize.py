@@ -11,7 +11,7 @@ marginal value of each dimension at the optimum is estimated by paired forward d
 ``(NV(best + step on d) - NV(best)) / step``, i.e. where the next unit of budget goes.
 
 The optimiser works on any ``evaluate(spend, seed) -> float``; :class:`NetValueObjective` is the
-model's.
+model's (in :mod:`~ckm_sim.whatif.objective`, light to import for worker processes).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import numpy as np
 import optuna
 from tqdm import tqdm
 
-from ckm_sim.runs import replication_seed, run_scenario
-from ckm_sim.scenario import DIMENSIONS, Scenario
-from ckm_sim.whatif.allocation import allocate, even_split, simplex_from_unit, unit_from_simplex
+from ckm_sim.runs import replication_seed
+from ckm_sim.scenario import DIMENSIONS
+from ckm_sim.whatif.allocation import even_split, simplex_from_unit, unit_from_simplex
 from ckm_sim.whatif.parallel import make_pool, run_jobs
 from ckm_sim.whatif.stats import Estimate, mean_ci, paired_difference
 
@@ -34,19 +34,6 @@ from ckm_sim.whatif.stats import Estimate, mean_ci, paired_difference
 EVALUATION_OFFSET = 1_000_000
 
 Evaluate = Callable[[np.ndarray, int], float]
-
-
-@dataclass(frozen=True)
-class NetValueObjective:
-    """Net value of one run of ``scenario`` with its competence bought by ``spend``."""
-
-    scenario: Scenario
-    periods: int
-    metric: str = "net_value"
-
-    def __call__(self, spend: np.ndarray, seed: int) -> float:
-        run = run_scenario(allocate(self.scenario, spend), seed=seed, periods=self.periods)
-        return float(run.summary[self.metric])
 
 
 @dataclass

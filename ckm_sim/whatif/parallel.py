@@ -1,11 +1,13 @@
 """Running many independent jobs, in order, on one process or a pool of worker processes.
 
 Every job carries its own seed, so the results are the same whatever the number of workers;
-they come back in the order the jobs were given.
+they come back in the order the jobs were given. Workers are started with "spawn" (fresh
+interpreters): forking a process that runs threads (progress bars, plotting) can deadlock.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -35,7 +37,7 @@ def run_jobs[T](
             return out
         if pool is not None:
             return _map(pool, fn, jobs, bar)
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as own:
+        with _pool(min(workers, len(jobs))) as own:
             return _map(own, fn, jobs, bar)
     finally:
         bar.close()
@@ -52,4 +54,8 @@ def _map[T](pool: ProcessPoolExecutor, fn: Callable[..., T], jobs, bar) -> list[
 
 def make_pool(workers: int) -> ProcessPoolExecutor | None:
     """A pool to reuse across many small batches (None when one worker runs everything)."""
-    return ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    return _pool(workers) if workers > 1 else None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))

@@ -55,7 +55,7 @@ def mean_ci(values: np.ndarray | list[float], level: float = LEVEL) -> Estimate:
     mean = float(x.mean())
     sd = float(x.std(ddof=1)) if n > 1 else float("nan")
     half = t_quantile(n, level) * sd / np.sqrt(n) if n > 1 else float("nan")
-    return Estimate(mean, mean - half, mean + half, sd, n)
+    return Estimate(mean, float(mean - half), float(mean + half), sd, n)
 
 
 def paired_difference(

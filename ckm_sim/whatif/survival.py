@@ -7,6 +7,7 @@ who churned in period ``t`` has ``churned_at == t`` (``-1`` if it never churned)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import pandas as pd
 
 from ckm_sim.errors import CKMError
 from ckm_sim.model import CKMModel
-from ckm_sim.scenario import Scenario
+from ckm_sim.scenario import Scenario, ScenarioError
 
 
 def cohort_survival(model: CKMModel, periods: int | None = None) -> np.ndarray:
@@ -33,6 +34,17 @@ def simulate_survival(scenario: Scenario, seed: int, periods: int) -> np.ndarray
     model = CKMModel(scenario, rng=seed, collect=False)
     model.run(periods)
     return cohort_survival(model, periods)
+
+
+def simulate_with(
+    scenario: Scenario, values: Mapping[str, float], seed: int, periods: int
+) -> np.ndarray:
+    """The survival curve of ``scenario`` with flat parameter ``values`` overridden."""
+    try:
+        changed = scenario.with_overrides(**values)
+    except ScenarioError as exc:
+        raise CKMError(f"calibration produced an invalid scenario: {exc}") from None
+    return simulate_survival(changed, seed, periods)
 
 
 def read_retention(path: str | Path) -> pd.DataFrame:

@@ -1,0 +1,27 @@
+"""The model as an objective of the budget optimiser: spend per dimension and seed -> net value.
+
+Kept apart from the optimiser so that worker processes import only the model, not Optuna.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ckm_sim.runs import run_scenario
+from ckm_sim.scenario import Scenario
+from ckm_sim.whatif.allocation import allocate
+
+
+@dataclass(frozen=True)
+class NetValueObjective:
+    """Net value of one run of ``scenario`` with its competence bought by ``spend``."""
+
+    scenario: Scenario
+    periods: int
+    metric: str = "net_value"
+
+    def __call__(self, spend: np.ndarray, seed: int) -> float:
+        run = run_scenario(allocate(self.scenario, spend), seed=seed, periods=self.periods)
+        return float(run.summary[self.metric])
