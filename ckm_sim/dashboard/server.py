@@ -1,0 +1,89 @@
+"""Starting the dashboard's web server: in this process (the command) or as a child process
+that is always stopped (tests, the benchmark, the README screenshot)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ckm_sim.errors import CKMError
+
+APP = "ckm_sim.dashboard.app"
+#: Solara settings for a server that stays on this machine: no telemetry, no version check.
+QUIET_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on ``host`` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def serve(host: str, port: int) -> None:
+    """Run the dashboard in this process until interrupted."""
+    os.environ.update(QUIET_ENV)
+    from solara.__main__ import cli  # imported late: settings read the environment
+
+    args = ["run", APP, "--host", host, "--port", str(port), "--production", "--no-open"]
+    args += ["--no-check-version", "--log-level", "warning"]
+    cli.main(args=args, prog_name="ckm-sim dashboard", standalone_mode=False)
+
+
+def wait_until_up(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+    """Poll ``url`` until it answers 200; fail early if ``process`` has exited."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise CKMError(f"the dashboard server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise CKMError(f"the dashboard did not answer at {url} within {timeout:.0f} s")
+
+
+@contextmanager
+def dashboard_server(
+    log: Path, host: str = "127.0.0.1", port: int | None = None, timeout: float = 60.0
+) -> Iterator[str]:
+    """Start the dashboard command in a child process on a free port; yield its URL; stop it."""
+    port = free_port(host) if port is None else port
+    url = f"http://{host}:{port}/"
+    command = [sys.executable, "-m", "ckm_sim.commands.dashboard", "--host", host]
+    command += ["--port", str(port)]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **QUIET_ENV}
+        )
+        try:
+            wait_until_up(url, timeout, process)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
