@@ -1,0 +1,90 @@
+"""The three what-if commands end to end on a tiny scenario, and their one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from whatif_helpers import tiny_scenario
+
+from ckm_sim.cli import main
+
+
+def _error_line(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1, err
+    return err
+
+
+def test_compare_writes_a_report_with_sentences(tmp_path, capsys):
+    low = tiny_scenario(tmp_path, "low", level=0.2)
+    high = tiny_scenario(tmp_path, "high", level=0.9)
+    out = tmp_path / "results"
+    code = main(["compare", str(low), str(high), "-r", "3", "--out", str(out), "--quiet"])
+    assert code == 0
+    folder = out / "compare" / "low_vs_high"
+    report = (folder / "report.md").read_text()
+    assert "95% CI" in report and ("over low" in report or "relative to low" in report)
+    for name in ("paths.png", "differences.png", "differences.csv", "summaries.parquet"):
+        assert (folder / name).stat().st_size > 0
+    data = json.loads((folder / "comparison.json").read_text())
+    assert len(data["sentences"]) == 4  # one pair, four metrics
+    assert any("net value" in s for s in data["sentences"])
+    assert "net value" in capsys.readouterr().out
+
+
+def test_optimize_writes_a_report(tmp_path, capsys):
+    sc = tiny_scenario(tmp_path)
+    out = tmp_path / "results"
+    args = ["optimize", str(sc), "--budget", "2500", "--trials", "4", "--periods", "6"]
+    code = main([*args, "-r", "1", "--eval-replications", "2", "--out", str(out), "--quiet"])
+    assert code == 0
+    folder = out / "optimize" / "tiny_budget2500"
+    optimum = json.loads((folder / "optimum.json").read_text())
+    spend = [row["best"] for row in optimum["allocation"]]
+    assert sum(spend) == pytest.approx(2500.0)
+    assert (folder / "allocation.png").stat().st_size > 0
+    assert "even split" in (folder / "report.md").read_text()
+    assert "next unit of budget" in capsys.readouterr().out
+
+
+def test_calibrate_writes_a_report(tmp_path, capsys):
+    sc = tiny_scenario(tmp_path)
+    csv = tmp_path / "cohort.csv"
+    csv.write_text("period,active\n0,300\n1,290\n2,281\n4,265\n6,250\n", encoding="utf-8")
+    out = tmp_path / "results"
+    args = ["calibrate", str(sc), "--retention", str(csv), "--fit", "competitor_pull"]
+    code = main([*args, "--trials", "4", "-r", "1", "--eval-replications", "2", "--out", str(out)])
+    assert code == 0
+    folder = out / "calibrate" / "tiny_cohort"
+    result = json.loads((folder / "calibration.json").read_text())
+    assert 0.0 <= result["fitted"]["competitor_pull"] <= 0.3
+    assert (folder / "survival.png").stat().st_size > 0
+    assert "RMSE" in (folder / "report.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["optimize", "baseline", "--budget", "-5"], "--budget must be a positive"),
+        (["calibrate", "baseline", "--retention", "absent.csv"], "no such retention file"),
+        (["compare", "baseline"], "at least two scenarios"),
+        (["compare", "baseline", "no_such_scenario"], "no such scenario file"),
+    ],
+)
+def test_bad_inputs_give_one_line_and_a_non_zero_exit(argv, message, capsys):
+    assert main(argv) != 0
+    assert message in _error_line(capsys)
+
+
+def test_calibrate_refuses_wrong_columns_and_unknown_parameters(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("month,customers\n0,10\n1,9\n", encoding="utf-8")
+    assert main(["calibrate", "baseline", "--retention", str(bad)]) == 2
+    assert "needs columns 'period' and 'active'" in _error_line(capsys)
+    good = tmp_path / "good.csv"
+    good.write_text("period,active\n0,10\n1,9\n", encoding="utf-8")
+    argv = ["calibrate", "baseline", "--retention", str(good), "--fit", "charisma"]
+    assert main(argv) == 2
+    assert "cannot calibrate 'charisma': unknown parameter" in _error_line(capsys)
