@@ -77,10 +77,11 @@ class TestSocialise:
 
 class TestLearnCode:
     # truth all +1, code empty. Employee 0 knows 3 of 4 (acc .75), employee 1 two (acc .5),
-    # employee 2 none (acc 0, not better than the code's 0). Superior group {0, 1}:
-    # dim 0 and 1: both hold +1, none holds the code's 0 -> k = 2;
-    # dim 2: majority +1 held by 1, code's 0 held by 1 -> k = 0, no change;
-    # dim 3: majority -1 held by 1, code's 0 held by 1 -> k = 0, no change.
+    # employee 2 none (acc 0, not better than the code's 0). Superior group {0, 1}; k = members
+    # differing from the code minus members agreeing with it (March 1991, footnote 1):
+    # dim 0 and 1: both hold +1, none holds the code's 0 -> majority +1, k = 2;
+    # dim 2: majority +1 (employee 0), employee 1 agrees with the code's 0 -> k = 0, no change;
+    # dim 3: majority -1 (employee 1), employee 0 agrees with the code's 0 -> k = 0, no change.
     TRUTH = i8([[1, 1, 1, 1]])
     BELIEFS = i8([[[1, 1, 1, 0]], [[1, 1, 0, -1]], [[-1, -1, -1, -1]]])
 
