@@ -23,13 +23,48 @@ def random_beliefs(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarr
     return rng.integers(-1, 2, size=shape, dtype=np.int8)
 
 
-def socialise(beliefs: np.ndarray, code: np.ndarray, rate: float, rng: np.random.Generator) -> None:
-    """Employees adopt the code where it has a view that differs from theirs, with prob ``rate``."""
+def socialise(
+    beliefs: np.ndarray,
+    code: np.ndarray,
+    rate: float,
+    rng: np.random.Generator,
+    gradual: bool = False,
+) -> None:
+    """Employees move toward the code where it has a view that differs from theirs, w.p. ``rate``.
+
+    Direct socialisation (March 1991's text) adopts the code's value at once. Gradual
+    socialisation (March's program, as reconstructed by Christensen 2015) moves one step: a belief
+    opposite to the code first becomes 0 (no view), and only a later step adopts the code's value.
+    """
     if rate <= 0:
         return
     differs = (code != 0) & (beliefs != code)
     adopt = differs & (rng.random(beliefs.shape) < rate)
-    np.copyto(beliefs, np.broadcast_to(code, beliefs.shape), where=adopt)
+    target = np.broadcast_to(code, beliefs.shape)
+    if gradual:
+        target = np.where(beliefs == 0, target, np.int8(0))
+    np.copyto(beliefs, target, where=adopt)
+
+
+def act(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Employees' actions: their belief where they have a view, a fair coin flip (+-1) where not."""
+    actions = beliefs.copy()
+    guess = actions == 0
+    actions[guess] = np.where(rng.random(int(guess.sum())) < 0.5, 1, -1)
+    return actions
+
+
+def score(beliefs: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Matches minus mismatches with reality, over the last axis (a 0 counts neither way).
+
+    March's program judges performance, and reports knowledge in its Figure 1, on this scale
+    divided by ``m``; for beliefs without zeros it equals ``2 * accuracy - 1`` times ``m``.
+    """
+    return (beliefs * truth).sum(axis=-1, dtype=np.int64)
+
+
+APPRAISALS: tuple[str, ...] = ("knowledge", "performance")
+CODE_VOTES: tuple[str, ...] = ("dissent", "margin")
 
 
 def learn_code(
@@ -39,28 +74,50 @@ def learn_code(
     rate: float,
     discernment: float,
     rng: np.random.Generator,
+    appraisal: str = "knowledge",
+    vote: str = "dissent",
 ) -> None:
     """The code learns from the employees it judges superior (March 1991's code learning).
 
-    For each segment the superior group is the employees whose beliefs match reality on more
-    dimensions than the code does. The firm identifies each member correctly with probability
-    ``discernment`` and otherwise by a coin toss. On each dimension where the group's majority view
-    differs from the code, the code adopts it with probability ``1 - (1 - rate) ** k``, where ``k``
-    is the number of group members who differ from the code on that dimension minus the number who
-    do not (March 1991, footnote 1; members with no view differ from a code that has one).
+    ``appraisal`` says what the firm judges. ``"knowledge"`` (March's text): the superior group
+    of a segment is the employees whose beliefs match reality on more dimensions than the code
+    does, and the group's beliefs vote. ``"performance"`` (March's program, Christensen 2015):
+    each employee acts (:func:`act`: a coin flip where it has no view); the group is the employees
+    whose action :func:`score` beats the code's score, and the group's actions vote, so a lucky
+    employee can be judged superior and teach the code a guess. Either way the firm judges each
+    employee's membership correctly with probability ``discernment`` and otherwise by a coin toss.
+
+    On each dimension where the group's majority view (more +1 than -1 votes; a tie is none)
+    differs from the code, the code adopts it with probability ``1 - (1 - rate) ** k``. With
+    ``vote = "dissent"`` (March 1991, footnote 1) ``k`` is the number of group members who differ
+    from the code on that dimension minus the number who do not (a member with no view differs
+    from a code that has one); with ``vote = "margin"`` (March's program) ``k`` is the majority's
+    margin ``|#(+1) - #(-1)|``. No change when ``k <= 0``.
     """
+    if appraisal not in APPRAISALS:
+        raise ValueError(f"appraisal must be one of {APPRAISALS}, got {appraisal!r}")
+    if vote not in CODE_VOTES:
+        raise ValueError(f"vote must be one of {CODE_VOTES}, got {vote!r}")
     if rate <= 0 or beliefs.shape[0] == 0:
         return
-    superior = accuracy(beliefs, truth) > accuracy(code, truth)  # (E, K)
+    if appraisal == "performance":
+        shown = act(beliefs, rng)
+        superior = score(shown, truth) > score(code, truth)  # (E, K)
+    else:
+        shown = beliefs
+        superior = accuracy(beliefs, truth) > accuracy(code, truth)  # (E, K)
     if discernment < 1:
         judged = rng.random(superior.shape) < discernment
         superior = np.where(judged, superior, rng.random(superior.shape) < 0.5)
     members = superior[:, :, None]
-    plus = (members & (beliefs == 1)).sum(axis=0)
-    minus = (members & (beliefs == -1)).sum(axis=0)
+    plus = (members & (shown == 1)).sum(axis=0)
+    minus = (members & (shown == -1)).sum(axis=0)
     majority = np.sign(plus - minus).astype(np.int8)
-    holding_code = (members & (beliefs == code)).sum(axis=0)
-    k = superior.sum(axis=0)[:, None] - 2 * holding_code  # differ from the code minus agree
+    if vote == "margin":
+        k = np.abs(plus - minus)
+    else:
+        holding_code = (members & (shown == code)).sum(axis=0)
+        k = superior.sum(axis=0)[:, None] - 2 * holding_code  # differ from the code minus agree
     change = (majority != 0) & (majority != code) & (k > 0)
     p = 1.0 - (1.0 - rate) ** np.maximum(k, 0)
     change &= rng.random(code.shape) < p

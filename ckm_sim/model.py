@@ -305,21 +305,32 @@ class CKMModel(mesa.Model):
         return len(cust)
 
     def _organisational_learning(self, active: np.ndarray) -> None:
-        s, lv, rng = self.state, self.levers, self.rng
+        s, lv, rng, firm = self.state, self.levers, self.rng, self.scenario_config.firm
         learning.learn_from_peers(
             s.beliefs, s.truth, self.employee_ties, lv.peer_learning_rate, lv.cross_tie_use, rng
         )
         # code learning and socialisation are simultaneous (March 1991): employees socialise
         # into the code as it stood before this period's code learning
         code_before = s.code.copy()
-        learning.learn_code(s.code, s.beliefs, s.truth, lv.code_learning_rate, lv.discernment, rng)
+        learning.learn_code(
+            s.code,
+            s.beliefs,
+            s.truth,
+            lv.code_learning_rate,
+            lv.discernment,
+            rng,
+            appraisal=firm.appraisal,
+            vote=firm.code_vote,
+        )
         if lv.analytic_reach > 0:
             # the CRM keeps every profile it recorded, former customers' included
             learning.learn_code_from_profiles(
                 s.code, s.profile_sum, s.profile_count, lv.analytic_reach, rng
             )
-        learning.socialise(s.beliefs, code_before, lv.socialisation_rate, rng)
-        learning.turnover(s.beliefs, self.scenario_config.firm.employee_turnover, rng)
+        learning.socialise(
+            s.beliefs, code_before, lv.socialisation_rate, rng, firm.socialisation == "gradual"
+        )
+        learning.turnover(s.beliefs, firm.employee_turnover, rng)
 
     def _adapt_offer(self) -> None:
         """The product department moves the offer toward its own and the code's view."""

@@ -65,7 +65,7 @@ class Costs(_Section):
 
 
 class Firm(_Section):
-    """Departments, employees and their ties."""
+    """Departments, employees, their ties, and the conventions of the firm's learning."""
 
     departments: list[str] = Field(
         default_factory=lambda: ["marketing", "sales", "service", "rnd", "it"], min_length=2
@@ -76,6 +76,11 @@ class Firm(_Section):
     intra_department_ties: Annotated[int, Field(ge=0, le=50)] = 4
     max_cross_department_ties: Annotated[int, Field(ge=0, le=50)] = 4
     employee_turnover: Probability = 0.01
+    # conventions of organisational learning (docs/ODD.md 7.2; docs/validation.md): March's
+    # (1991) text by default, or what his program did
+    appraisal: Literal["knowledge", "performance"] = "knowledge"
+    socialisation: Literal["direct", "gradual"] = "direct"
+    code_vote: Literal["dissent", "margin"] = "dissent"
 
     @model_validator(mode="after")
     def _departments_consistent(self) -> Firm:
