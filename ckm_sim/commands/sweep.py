@@ -1,0 +1,112 @@
+"""``ckm-sim sweep``: run an experiment's design points x replications, then analyse them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ckm_sim.experiments.spec import load_experiment
+
+HELP = "run a parameter sweep (experiment file), streaming results, then write its report"
+EXAMPLES = """examples:
+  ckm-sim sweep experiments/quickstart.toml
+  ckm-sim sweep experiments/competence_sweep.toml --workers 8
+  ckm-sim sweep experiments/sensitivity_sobol.toml --dask-local --workers 4
+  ckm-sim sweep experiments/sensitivity_sobol.toml --scheduler tcp://10.0.0.5:8786
+  ckm-sim sweep experiments/competence_sweep.toml --resume     continue a stopped sweep
+
+writes <out>/<experiment>/: manifest.json, design.parquet, runs/*.parquet (one row per run),
+timeseries/*.parquet (if asked), points.csv, report.md and figures/. Exit code 0 when every
+run succeeded, 1 when some failed (they are recorded), 2 on bad input, 130 when interrupted.
+"""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("experiment", metavar="EXPERIMENT", help="experiment file or shipped name")
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        help="local worker processes (default: number of CPUs; 1 = run in this process)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="send runs to this Dask scheduler"
+    )
+    where.add_argument(
+        "--dask-local",
+        action="store_true",
+        help="start a Dask LocalCluster on 127.0.0.1 with --workers workers",
+    )
+    parser.add_argument("--resume", action="store_true", help="continue a stopped sweep")
+    parser.add_argument("--out", type=Path, default=Path("results"), help="parent output folder")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--no-report", action="store_true", help="skip the analysis and report")
+    parser.add_argument(
+        "--flush-every",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="write finished runs to disk at least this often (default 10)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ckm_sim.experiments.runner import run_sweep
+
+    exp = load_experiment(args.experiment)
+    result = run_sweep(
+        exp,
+        out=args.out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        dask_local=args.dask_local,
+        resume=args.resume,
+        progress=not args.quiet,
+        flush_seconds=args.flush_every,
+    )
+    if result.interrupted:
+        print(
+            f"interrupted: {result.done} of {result.total} runs saved in {result.root}/; "
+            f"continue with: ckm-sim sweep {args.experiment} --resume"
+            + (f" --out {args.out}" if args.out != Path("results") else ""),
+            file=sys.stderr,
+        )
+        return 130
+    if result.new_runs == 0:
+        print(f"{result.root}: all {result.total} runs were already done")
+    else:
+        print(
+            f"{result.new_runs} runs in {result.elapsed:.1f} s on {result.label}; "
+            f"{result.done} of {result.total} done, {result.failed} failed"
+        )
+    if not args.no_report:
+        from ckm_sim.experiments.analysis import analyse
+        from ckm_sim.experiments.report import print_summary, write_report
+
+        analysis = analyse(result.root)
+        print_summary(analysis, write_report(analysis))
+    print(f"results: {result.root}/")
+    return 1 if result.failed else 0

@@ -1,0 +1,393 @@
+"""The sweep report: ``report.md`` with seaborn figures, CSV tables, and the terminal summary.
+
+Figures depend on the design: response curves with 95% CI bands (one-at-a-time, or a
+one-factor grid), heatmaps (two-factor grid), main effects (larger grids), scatter plots (Latin
+hypercube, CSV points), Sobol or Morris indices, and paired differences against the reference.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from ckm_sim.experiments.analysis import Analysis  # noqa: E402
+from ckm_sim.io import write_text, write_with  # noqa: E402
+from ckm_sim.outcomes import SUMMARY  # noqa: E402
+
+FIGURES = "figures"
+MAX_TABLE_ROWS = 40
+
+
+def fmt(value: Any) -> str:
+    """A number as people read it (4 significant digits below 10, thousands separators above)."""
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return "-"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.4g}" if abs(value) < 10 else f"{value:,.1f}"
+    return str(value)
+
+
+def fmt_half(value: float) -> str:
+    """A CI half-width: two significant digits are all it carries."""
+    if math.isnan(value):
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2g}"
+
+
+def markdown_table(frame: pd.DataFrame, max_rows: int = MAX_TABLE_ROWS) -> str:
+    """A GitHub-flavoured Markdown table of ``frame`` (first ``max_rows`` rows)."""
+    shown = frame.head(max_rows)
+    lines = [
+        "| " + " | ".join(str(c) for c in shown.columns) + " |",
+        "|" + "|".join("---" for _ in shown.columns) + "|",
+    ]
+    for row in shown.itertuples(index=False):
+        lines.append("| " + " | ".join(fmt(v) for v in row) + " |")
+    if len(frame) > max_rows:
+        lines.append(f"\n({len(frame) - max_rows} more rows in the CSV file)")
+    return "\n".join(lines)
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    fig.tight_layout()
+    write_with(path, lambda tmp: fig.savefig(tmp, dpi=100, format="png"))
+    plt.close(fig)
+    return path
+
+
+def _grid(rows: int, cols: int, w: float = 3.4, h: float = 2.7, sharey: bool = False):
+    fig, axes = plt.subplots(rows, cols, figsize=(w * cols, h * rows), squeeze=False, sharey=sharey)
+    return fig, axes
+
+
+def response_curves(a: Analysis, path: Path) -> Path | None:
+    """Rows: outcomes; columns: factors; mean with a 95% CI band along each factor's levels."""
+    design = a.design.points
+    factors = a.design.factors
+    one_factor = a.exp.design.method == "full_factorial" and len(factors) == 1
+    if a.exp.design.method != "one_at_a_time" and not one_factor:
+        return None
+    fig, axes = _grid(len(a.outcomes), len(factors))
+    for i, outcome in enumerate(a.outcomes):
+        stats = a.points[a.points["outcome"] == outcome].set_index("point")
+        for j, factor in enumerate(factors):
+            ax = axes[i, j]
+            on = design if one_factor else design[design["varied"].isin([factor, ""])]
+            on = on[~on["reference"] | (on["varied"] == "")].sort_values(factor)
+            s = stats.reindex(on["point"])
+            x = on[factor].to_numpy(dtype=np.float64)
+            ax.plot(x, s["mean"], marker="o", color="C0")
+            ax.fill_between(x, s["low"], s["high"], alpha=0.25, color="C0")
+            ax.set_xlabel(factor if i == len(a.outcomes) - 1 else "")
+            ax.set_ylabel(outcome if j == 0 else "")
+            if i == 0:
+                ax.set_title(factor, fontsize=9)
+    fig.suptitle(f"{a.exp.name}: response curves (mean and 95% CI)")
+    return _save(fig, path)
+
+
+def heatmaps(a: Analysis, path: Path) -> Path | None:
+    """Two-factor grid: one annotated heatmap of the mean per outcome."""
+    factors = a.design.factors
+    if a.exp.design.method != "full_factorial" or len(factors) != 2:
+        return None
+    fx, fy = factors
+    fig, axes = _grid(1, len(a.outcomes), w=4.6, h=3.9)
+    wide = a.wide_points()
+    for ax, outcome in zip(axes[0], a.outcomes, strict=True):
+        table = wide.pivot_table(index=fy, columns=fx, values=f"{outcome}_mean").sort_index(
+            ascending=False
+        )
+        sns.heatmap(table, annot=True, fmt=".3g", cmap="viridis", ax=ax, cbar=False)
+        ax.set_title(outcome)
+    fig.suptitle(f"{a.exp.name}: mean over replications")
+    return _save(fig, path)
+
+
+def main_effects(a: Analysis, path: Path) -> Path | None:
+    """Larger grids: the mean of each outcome per level of each factor (others averaged)."""
+    factors = a.design.factors
+    if a.exp.design.method != "full_factorial" or len(factors) < 3:
+        return None
+    wide = a.wide_points()
+    fig, axes = _grid(len(a.outcomes), len(factors))
+    for i, outcome in enumerate(a.outcomes):
+        for j, factor in enumerate(factors):
+            sns.pointplot(data=wide, x=factor, y=f"{outcome}_mean", ax=axes[i, j], errorbar="sd")
+            axes[i, j].set_ylabel(outcome if j == 0 else "")
+    fig.suptitle(f"{a.exp.name}: main effects (mean of point means, +-1 sd across points)")
+    return _save(fig, path)
+
+
+def scatter(a: Analysis, path: Path) -> Path | None:
+    """Sampled or listed points: each point's mean against each factor."""
+    if a.exp.design.method not in ("latin_hypercube", "csv", "morris", "sobol"):
+        return None
+    wide = a.wide_points()
+    factors = [f for f in a.design.factors if pd.api.types.is_numeric_dtype(wide[f])]
+    if not factors or len(wide) > 5000:
+        return None
+    fig, axes = _grid(len(a.outcomes), len(factors), w=3.0, h=2.5)
+    for i, outcome in enumerate(a.outcomes):
+        for j, factor in enumerate(factors):
+            axes[i, j].scatter(wide[factor], wide[f"{outcome}_mean"], s=6, alpha=0.5)
+            axes[i, j].set_xlabel(factor if i == len(a.outcomes) - 1 else "")
+            axes[i, j].set_ylabel(outcome if j == 0 else "")
+    fig.suptitle(f"{a.exp.name}: point means against each factor")
+    return _save(fig, path)
+
+
+def sensitivity_figure(a: Analysis, path: Path) -> Path | None:
+    """Sobol S1/ST bars with 95% CIs, or Morris mu* against sigma."""
+    if a.sensitivity is None:
+        return None
+    outcomes = list(a.sensitivity["outcome"].unique())
+    fig, axes = _grid(1, len(outcomes), w=4.8, h=3.6)
+    for ax, outcome in zip(axes[0], outcomes, strict=True):
+        s = a.sensitivity[a.sensitivity["outcome"] == outcome]
+        if "S1" in s.columns:
+            y = np.arange(len(s))
+            ax.barh(y - 0.2, s["S1"], 0.4, xerr=s["S1_conf"], label="first order S1")
+            ax.barh(y + 0.2, s["ST"], 0.4, xerr=s["ST_conf"], label="total ST")
+            ax.set_yticks(y, s["factor"], fontsize=8)
+            ax.invert_yaxis()
+            ax.axvline(0, color="grey", lw=0.8)
+        else:
+            ax.errorbar(s["mu_star"], s["sigma"], xerr=s["mu_star_conf"], fmt="o")
+            for _, row in s.iterrows():
+                ax.annotate(row["factor"], (row["mu_star"], row["sigma"]), fontsize=7)
+            ax.set_xlabel("mu*")
+            ax.set_ylabel("sigma")
+        ax.set_title(outcome)
+    if "S1" in a.sensitivity.columns:
+        axes[0, 0].legend(fontsize=7)
+    kind = "Sobol indices (95% CI)" if "S1" in a.sensitivity.columns else "Morris screening"
+    fig.suptitle(f"{a.exp.name}: {kind}")
+    return _save(fig, path)
+
+
+def differences_figure(a: Analysis, path: Path) -> Path | None:
+    """Paired differences against the reference point, with their 95% CIs."""
+    d = a.differences
+    if d is None or d["point"].nunique() > 60:
+        return None
+    labels = _point_labels(a)
+    height = max(2.5, 0.28 * d["point"].nunique() + 1)
+    fig, axes = _grid(
+        1, len(a.outcomes), w=4.2 if len(a.outcomes) > 1 else 6, h=height, sharey=True
+    )
+    for ax, outcome in zip(axes[0], a.outcomes, strict=True):
+        s = d[d["outcome"] == outcome]
+        y = np.arange(len(s))
+        err = np.vstack([s["difference"] - s["low"], s["high"] - s["difference"]])
+        ax.errorbar(s["difference"], y, xerr=err, fmt="o", ms=3)
+        ax.axvline(0, color="grey", lw=0.8)
+        if ax is axes[0, 0]:
+            ax.set_yticks(y, [labels[p] for p in s["point"]], fontsize=7)
+            ax.invert_yaxis()
+        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+        ax.set_title(outcome)
+    fig.suptitle(f"{a.exp.name}: paired difference from the reference (95% CI)")
+    return _save(fig, path)
+
+
+def _point_labels(a: Analysis) -> dict[int, str]:
+    design = a.design.points
+    labels = {}
+    for _, row in design.iterrows():
+        if a.exp.design.method == "one_at_a_time":
+            varied = row["varied"]
+            labels[int(row["point"])] = (
+                f"{varied} = {fmt(row[varied])}" if varied else "reference (base levels)"
+            )
+        else:
+            labels[int(row["point"])] = ", ".join(f"{f}={fmt(row[f])}" for f in a.design.factors)
+    return labels
+
+
+def write_tables(a: Analysis) -> list[Path]:
+    """CSV files of every table, beside the report."""
+    paths = [write_text(a.root / "points.csv", a.wide_points().to_csv(index=False))]
+    paths.append(write_text(a.root / "adequacy.csv", a.adequacy.to_csv(index=False)))
+    for name in ("differences", "simple_effects", "sensitivity", "second_order"):
+        table = getattr(a, name)
+        if table is not None:
+            paths.append(write_text(a.root / f"{name}.csv", table.to_csv(index=False)))
+    return paths
+
+
+def write_report(a: Analysis) -> Path:
+    """Write figures, CSV tables and ``report.md``; return the report's path."""
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.8)
+    figdir = a.root / FIGURES
+    figures = {
+        "Response curves": response_curves(a, figdir / "response_curves.png"),
+        "Heatmaps": heatmaps(a, figdir / "heatmaps.png"),
+        "Main effects": main_effects(a, figdir / "main_effects.png"),
+        "Sensitivity": sensitivity_figure(a, figdir / "sensitivity.png"),
+        "Paired differences": differences_figure(a, figdir / "differences.png"),
+        "Point means": scatter(a, figdir / "scatter.png"),
+    }
+    tables = write_tables(a)
+    return write_text(a.root / "report.md", _markdown(a, figures, tables))
+
+
+def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) -> str:
+    m, exp = a.manifest, a.exp
+    git = m.get("git") or {}
+    commit = git.get("commit", "none")[:12] + (" (local changes)" if git.get("dirty") else "")
+    out = [f"# Sweep: {exp.name}", ""]
+    if exp.description:
+        out += [exp.description, ""]
+    out += [
+        f"- experiment file: `{m.get('experiment_file')}` (sha256 "
+        f"`{str(m.get('experiment_sha256'))[:12]}`)",
+        f"- base scenario: `{exp.scenario}`, {m['base_scenario']['periods']} periods"
+        + (f", fixed: {exp.fixed}" if exp.fixed else ""),
+        f"- design: {exp.design.method}, {a.design.size} points x {exp.replications} "
+        f"replications = {a.runs_total} runs; base seed {exp.base_seed} (replication r of every "
+        "point runs on the same seed: differences are paired)",
+        f"- runs: {a.runs_done} of {a.runs_total} finished, {a.runs_failed} failed",
+        f"- ckm-sim {m.get('ckm_sim_version')}, git {commit}, Python {m.get('python')}",
+        f"- started {m.get('started')}, ended {m.get('ended') or '(not finished)'}",
+        "",
+    ]
+    for note in a.notes:
+        out += [f"> note: {note}", ""]
+    if a.errors:
+        out += ["## Failed runs", "", *[f"- `{e}`" for e in a.errors], ""]
+    out += ["## Mean and 95% confidence interval per design point", ""]
+    wide = a.wide_points()
+    shown = wide[["point", *a.design.factors, "n"]].copy()
+    for outcome in a.outcomes:
+        shown[outcome] = [
+            f"{fmt(mu)} [{fmt(lo)}, {fmt(hi)}]"
+            for mu, lo, hi in zip(
+                wide[f"{outcome}_mean"],
+                wide[f"{outcome}_low"],
+                wide[f"{outcome}_high"],
+                strict=True,
+            )
+        ]
+    out += [markdown_table(shown), ""]
+    out += ["Outcomes: " + "; ".join(f"**{o}**: {SUMMARY[o]}" for o in a.outcomes), ""]
+    for title, path in figures.items():
+        if path is not None:
+            out += [f"## {title}", "", f"![{title}]({FIGURES}/{path.name})", ""]
+            if title == "Sensitivity" and a.sensitivity is not None:
+                out += [markdown_table(a.sensitivity, 100), ""]
+                if a.second_order is not None:
+                    out += ["Second-order Sobol indices:", "", markdown_table(a.second_order), ""]
+    if a.simple_effects is not None and len(a.simple_effects):
+        f2 = a.design.factors[1]
+        out += [
+            "## Interaction: simple effects",
+            "",
+            f"Effect of moving {a.simple_effects['effect_of'].iloc[0]} at each level of {f2} "
+            "(paired over replications, 95% CI):",
+            "",
+            markdown_table(a.simple_effects),
+            "",
+        ]
+    if a.differences is not None:
+        ref = a.design.params(a.design.reference or 0)
+        out += [
+            "## Paired differences from the reference point",
+            "",
+            f"Reference: {ref}. `half_width` is the paired CI half-width; "
+            "`unpaired_half_width` what it would be without common random numbers.",
+            "",
+            markdown_table(a.differences),
+            "",
+        ]
+    out += ["## Are the replications enough?", "", _adequacy_sentence(a), ""]
+    out += [markdown_table(a.adequacy), ""]
+    out += ["## Files", ""]
+    out += [f"- `{p.name}`" for p in tables]
+    out += ["- `runs/` (Parquet, one row per run), `design.parquet`, `manifest.json`"]
+    if (a.root / "timeseries").exists():
+        out += [f"- `timeseries/` (Parquet, every {a.exp.outcomes.interval} period(s) per run)"]
+    out += [""]
+    return "\n".join(out)
+
+
+def _adequacy_sentence(a: Analysis) -> str:
+    target = f"{a.exp.outcomes.precision:.0%}"
+    bad = a.adequacy[~a.adequacy["adequate"]]
+    if bad.empty:
+        return f"Yes: every point's 95% CI half-width is within {target} of its mean."
+    parts = []
+    for _, row in bad.iterrows():
+        need = row["replications_needed"]
+        more = f"about {int(need)} replications would reach it" if np.isfinite(need) else ""
+        parts.append(
+            f"{row['outcome']} (worst {fmt(row['max_rel_half_width'])} of the mean; {more})"
+        )
+    return (
+        f"Not for every outcome at a {target} target: " + "; ".join(parts) + ". Paired "
+        "differences may still be precise enough: see their half-widths."
+    )
+
+
+def print_summary(a: Analysis, report: Path | None = None, max_rows: int = 25) -> None:
+    """The terminal summary: per-point means with 95% CIs, failures, and where the report is."""
+    console = Console()
+    wide = a.wide_points()
+    table = Table(
+        title=f"{a.exp.name}: mean ± 95% CI half-width over {a.exp.replications} replications",
+        title_justify="left",
+    )
+    compact = a.exp.design.method == "one_at_a_time" or len(a.design.factors) > 3
+    labels = _point_labels(a) if compact else {}
+    for col in ["point", *(["design point"] if compact else a.design.factors), *a.outcomes]:
+        table.add_column(col, justify="left" if col == "design point" else "right")
+    for _, row in wide.head(max_rows).iterrows():
+        point = int(row["point"])
+        cells = [fmt(point)]
+        cells += [labels[point]] if compact else [fmt(row[f]) for f in a.design.factors]
+        for o in a.outcomes:
+            half = (row[f"{o}_high"] - row[f"{o}_low"]) / 2
+            cells.append(f"{fmt(row[f'{o}_mean'])} ± {fmt_half(half)}")
+        table.add_row(*cells)
+    console.print(table)
+    if len(wide) > max_rows:
+        console.print(f"({len(wide) - max_rows} more points in {a.root / 'points.csv'})")
+    if a.sensitivity is not None:
+        console.print(_sensitivity_table(a))
+    status = f"runs: {a.runs_done} of {a.runs_total} finished, {a.runs_failed} failed"
+    console.print(status, style="bold red" if a.runs_failed else None)
+    for error in a.errors:
+        console.print(f"  {error}", style="red", markup=False)
+    for note in a.notes:
+        console.print(f"note: {note}", markup=False)
+    if report is not None:
+        console.print(f"report: {report}", markup=False)
+
+
+def _sensitivity_table(a: Analysis) -> Table:
+    s = a.sensitivity
+    assert s is not None
+    cols = ["S1", "S1_conf", "ST", "ST_conf"] if "S1" in s.columns else ["mu_star", "sigma"]
+    table = Table(title="sensitivity", title_justify="left")
+    for col in ["outcome", "factor", *cols]:
+        table.add_column(col, justify="right")
+    for _, row in s.iterrows():
+        table.add_row(row["outcome"], row["factor"], *(fmt(row[c]) for c in cols))
+    return table
