@@ -21,7 +21,7 @@ $(DEV_STAMP): $(BIN)/python pyproject.toml
 	@touch $(STAMP) $@
 
 run: $(STAMP)
-	$(BIN)/ckm-sim run scenarios/baseline.toml
+	$(BIN)/ckm-sim sweep experiments/quickstart.toml --resume
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check .
