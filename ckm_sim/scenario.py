@@ -39,8 +39,23 @@ class ScenarioError(CKMError, ValueError):
     """A scenario (file or keyword arguments) that cannot be used; the message is one line."""
 
 
+def _reject_booleans(cls: type[BaseModel], data: Any) -> Any:
+    """TOML ``true``/``false`` is not a number: pydantic's lax mode would read it as 1/0."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            field = cls.model_fields.get(key) if isinstance(key, str) else None
+            if isinstance(value, bool) and field is not None and field.annotation is not bool:
+                raise ValueError(f"'{key}' must be a number, not {str(value).lower()}")
+    return data
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        return _reject_booleans(cls, data)
 
 
 class Competence(_Section):
@@ -189,6 +204,11 @@ class Scenario(BaseModel):
     economics: Economics = Field(default_factory=Economics)
     levers: Levers = Field(default_factory=Levers)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        return _reject_booleans(cls, data)
+
     def flat(self) -> dict[str, Any]:
         """All parameters as one flat dict of ``field -> value`` (section names dropped)."""
         out: dict[str, Any] = {}
@@ -239,6 +259,8 @@ def _describe_error(err: dict[str, Any]) -> str:
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
+    if isinstance(err.get("input"), dict):  # a whole section: the message names the key
+        return f"'{loc}': {msg}"
     return f"'{loc}': {msg} (got {err.get('input')!r})"
 
 

@@ -100,9 +100,6 @@ def test_empty_file_is_the_default_scenario_named_after_the_file(tmp_path):
     assert sc.model_dump(exclude={"name"}) == Scenario().model_dump(exclude={"name"})
 
 
-@pytest.mark.xfail(
-    strict=True, reason="pydantic's lax mode reads TOML true/false as 1/0 in number fields"
-)
 def test_boolean_for_a_number_is_an_error(tmp_path):
     path = tmp_path / "bool.toml"
     path.write_text("[competence]\nit_systems = true\n")
