@@ -2,21 +2,30 @@
 
 The public API: :class:`CKMModel` (one run), :class:`Scenario` and :func:`load_scenario`
 (validated inputs), :func:`run_scenario` (one run to a summary row and a time series).
+Names are imported on first use, so the command line starts fast.
 """
 
-from ckm_sim.model import CKMModel
-from ckm_sim.runs import RunResult, run_scenario
-from ckm_sim.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "CKMModel",
-    "RunResult",
-    "Scenario",
-    "ScenarioError",
-    "__version__",
-    "list_scenarios",
-    "load_scenario",
-    "run_scenario",
-]
+_EXPORTS = {
+    "CKMModel": "ckm_sim.model",
+    "RunResult": "ckm_sim.runs",
+    "run_scenario": "ckm_sim.runs",
+    "Scenario": "ckm_sim.scenario",
+    "ScenarioError": "ckm_sim.scenario",
+    "list_scenarios": "ckm_sim.scenario",
+    "load_scenario": "ckm_sim.scenario",
+}
+
+__all__ = [*_EXPORTS, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'ckm_sim' has no attribute {name!r}")

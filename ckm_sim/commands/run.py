@@ -6,11 +6,6 @@ import argparse
 from pathlib import Path
 
 from ckm_sim.errors import CKMError
-from ckm_sim.io import write_json, write_parquet
-from ckm_sim.model import CKMModel
-from ckm_sim.outcomes import SUMMARY
-from ckm_sim.plots import plot_timeseries
-from ckm_sim.report import print_summary
 from ckm_sim.scenario import load_scenario
 
 HELP = "run one scenario and write its time series, summary and figure"
@@ -42,6 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ckm_sim.io import write_json, write_parquet
+    from ckm_sim.model import CKMModel
+    from ckm_sim.outcomes import SUMMARY
+    from ckm_sim.plots import plot_timeseries
+    from ckm_sim.report import print_summary
+
     scenario = load_scenario(args.scenario)
     periods = scenario.periods if args.periods is None else args.periods
     seed = scenario.seed if args.seed is None else args.seed
