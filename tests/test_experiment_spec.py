@@ -1,0 +1,114 @@
+"""Experiment files: shipped ones validate; bad ones give one clear line, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from experiment_helpers import GRID, write_experiment
+
+from ckm_sim.cli import main
+from ckm_sim.experiments.designs import build_design
+from ckm_sim.experiments.spec import EXPERIMENT_DIR, ExperimentError, load_experiment
+
+
+@pytest.mark.parametrize("path", sorted(EXPERIMENT_DIR.glob("*.toml")), ids=lambda p: p.stem)
+def test_shipped_experiments_validate_and_build(path: Path) -> None:
+    exp = load_experiment(path)
+    base = exp.base_scenario()
+    exp.check_against(base)
+    design = build_design(exp, base)
+    assert design.size >= 2
+    assert exp.name == path.stem
+
+
+def test_shipped_names_resolve() -> None:
+    assert load_experiment("quickstart").name == "quickstart"
+
+
+BAD = [
+    (
+        "[factors.it_systems]\nlevels = [0.0, 1.5]\n[design]\nmethod = 'full_factorial'\n",
+        "factors.it_systems",
+        "1.5",
+    ),
+    (
+        "[factors.it_sistems]\nlevels = [0.0]\n[design]\nmethod = 'full_factorial'\n",
+        "factors.it_sistems",
+        "unknown parameter",
+    ),
+    (
+        "[factors.it_systems]\nlevels = [0.0]\n[design]\nmethod = 'sobol'\n",
+        "design.samples",
+        "sobol",
+    ),
+    (
+        "[factors.it_systems]\nrange = [0.0, 1.0]\n[design]\nmethod = 'full_factorial'\n",
+        "factors.it_systems",
+        "steps",
+    ),
+    (
+        "[factors.it_systems]\nrange = [1.0, 0.0]\n[design]\nmethod = 'latin_hypercube'\n",
+        "factors.it_systems",
+        "low < high",
+    ),
+    (
+        "[factors.it_systems]\nlevels = [0.0]\n[design]\nmethod = 'grid'\n",
+        "design.method",
+        "full_factorial",
+    ),
+    (
+        "[factors.it_systems]\nlevels = [0.0]\ncolour = 1\n[design]\nmethod = 'full_factorial'\n",
+        "factors.it_systems.colour",
+        "levels",
+    ),
+    (
+        "[factors.it_systems]\nlevels = [0.0]\n[design]\nmethod = 'full_factorial'\n"
+        "[outcomes]\nreport = ['happiness']\n",
+        "outcomes.report",
+        "happiness",
+    ),
+    (
+        "[factors.departments]\nlevels = [1]\n[design]\nmethod = 'full_factorial'\n",
+        "factors.departments",
+        "scalar",
+    ),
+    ("[factors.it_systems]\nlevels = [0.0]\n", "design", "required"),
+    ("[factors.it_systems\nlevels = [0.0]\n", "malformed TOML", ""),
+]
+
+
+@pytest.mark.parametrize(("body", "key", "hint"), BAD, ids=[b[1] + ":" + b[2] for b in BAD])
+def test_bad_experiments_give_one_line(tmp_path: Path, body: str, key: str, hint: str) -> None:
+    path = write_experiment(tmp_path, body)
+    with pytest.raises(ExperimentError) as err:
+        exp = load_experiment(path)
+        exp.check_against(exp.base_scenario())
+    message = str(err.value)
+    assert "\n" not in message
+    assert str(path) in message and key in message and hint in message
+
+
+def test_cli_reports_bad_file_in_one_line(tmp_path: Path, capsys) -> None:
+    path = write_experiment(
+        tmp_path, "[factors.it_systems]\nlevels = [2]\n[design]\nmethod = 'full_factorial'\n"
+    )
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("ckm-sim: error:") and "\n" not in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_experiment_lists_shipped(tmp_path: Path) -> None:
+    with pytest.raises(ExperimentError, match="quickstart"):
+        load_experiment(tmp_path / "nope.toml")
+
+
+def test_spec_hash_ignores_comments(tmp_path: Path) -> None:
+    a = load_experiment(write_experiment(tmp_path, GRID, name="a"))
+    b_path = write_experiment(tmp_path, "# a comment\n" + GRID, name="a2")
+    b = load_experiment(b_path)
+    assert (
+        a.model_copy(update={"name": "x"}).spec_hash()
+        == b.model_copy(update={"name": "x"}).spec_hash()
+    )
