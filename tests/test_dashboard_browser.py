@@ -8,32 +8,20 @@ installed; in CI (``CI=true``) a missing Chromium is a failure: .ci/run installs
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from ckm_sim.dashboard.browser import find_chromium, launch, wait_until_ready
 from ckm_sim.dashboard.server import dashboard_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-
-def find_chromium() -> str:
-    """The system Chromium, or skip (fail in CI) with the reason."""
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
+def system_chromium() -> None:
+    """Skip (fail in CI) with the reason when there is no system Chromium."""
+    if find_chromium() is not None:
+        return
     reason = "no system Chromium (/usr/bin/chromium): apt-get install chromium"
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason}; .ci/run should have installed it")
@@ -42,19 +30,13 @@ def find_chromium() -> str:
 
 @pytest.fixture
 def browser_page(tmp_path: Path):
-    chromium = find_chromium()
+    system_chromium()
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
     with (
         dashboard_server(tmp_path / "server.log") as url,
         sync_api.sync_playwright() as playwright,
     ):
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),  # a fresh user-data-dir
-            executable_path=chromium,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1500, "height": 1300},
-        )
+        context = launch(playwright, tmp_path / "chromium-profile")  # a fresh user-data-dir
         try:
             page = context.new_page()
             failed: list[str] = []
@@ -75,11 +57,9 @@ def text_of(page, figure: str) -> str:
 
 def test_slider_reset_step_change_figures_and_charts(browser_page, tmp_path: Path):
     page, failed = browser_page
+    wait_until_ready(page)
     step = page.get_by_role("button", name="Step", exact=True)
-    step.wait_for(timeout=60_000)
-    page.locator('[data-figure="period"]').wait_for(timeout=30_000)
     charts = page.locator(".ckm-charts canvas").first
-    charts.wait_for(timeout=30_000)
     page.wait_for_timeout(500)
     assert text_of(page, "period").startswith("Period 0")
     assert "IT 0.50" in text_of(page, "settings")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import solara
 import solara.lab
 from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
 
 from ckm_sim.dashboard.charts import TimeSeriesCharts
 from ckm_sim.dashboard.compare import SideBySide
@@ -24,11 +25,12 @@ TITLE = "CKM competence, retention and customer lifetime value"
 
 @solara.component
 def LiveViews(model):
-    """Network and figures side by side, the charts below."""
+    """Network and figures side by side, the charts below; all redrawn when the model steps."""
+    tick = update_counter.get()
     with solara.Columns([3, 2]):
-        NetworkView(model)
-        FiguresPanel(model)
-    TimeSeriesCharts(model)
+        NetworkView(model, tick)
+        FiguresPanel(model, tick)
+    TimeSeriesCharts(model, tick)
 
 
 @solara.component

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 import solara
-from mesa.visualization.utils import update_counter
 
+from ckm_sim.dashboard.echarts import LiveEcharts
 from ckm_sim.dashboard.notes import LABELS
 
 #: The panels: title and the outcomes drawn in it.
@@ -118,9 +118,7 @@ def model_timeseries(model) -> pd.DataFrame:
 
 
 @solara.component
-def TimeSeriesCharts(model, height: int = 460):
-    """The live charts of one model; redrawn whenever the model steps."""
-    update_counter.get()
-    option = timeseries_option({"": model_timeseries(model)})
+def TimeSeriesCharts(model, tick: int = 0, height: int = 460):
+    """The live charts of one model; redrawn whenever ``tick`` (Mesa's update counter) moves."""
     with solara.Card("Outcomes over time", margin=0, classes=["ckm-charts"]):
-        solara.FigureEcharts(option=option, attributes={"style": f"height: {height}px;"})
+        LiveEcharts(lambda: timeseries_option({"": model_timeseries(model)}), [model, tick], height)

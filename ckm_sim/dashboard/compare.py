@@ -15,6 +15,7 @@ import solara
 from mesa.visualization.utils import update_counter
 
 from ckm_sim.dashboard.charts import PANELS, model_timeseries, timeseries_option
+from ckm_sim.dashboard.echarts import LiveEcharts
 from ckm_sim.dashboard.figures import STYLE
 from ckm_sim.dashboard.model import DashboardModel, model_seed
 from ckm_sim.dashboard.network_view import NetworkView
@@ -96,7 +97,7 @@ def comparison_table(pair: Pair) -> str:
 @solara.component
 def SideBySide(model):
     """Two presets chosen by the class, run in step with the live model."""
-    update_counter.get()
+    tick = update_counter.get()
     presets = list_scenarios()
     left, set_left = solara.use_state(DEFAULT_PAIR[0])
     right, set_right = solara.use_state(DEFAULT_PAIR[1])
@@ -115,11 +116,13 @@ def SideBySide(model):
             style={"font-size": "0.85em", "color": "#555"},
         )
         with solara.Columns([1, 1]):
-            NetworkView(pair.left, height=320, title=f"{left}")
-            NetworkView(pair.right, height=320, title=f"{right}")
+            NetworkView(pair.left, tick, height=320, title=left)
+            NetworkView(pair.right, tick, height=320, title=right)
         names = (left, right) if left != right else (f"{left} (left)", f"{right} (right)")
-        runs = dict(zip(names, map(model_timeseries, (pair.left, pair.right)), strict=True))
-        solara.FigureEcharts(
-            option=timeseries_option(runs, PANELS), attributes={"style": "height: 460px;"}
-        )
+
+        def option():
+            runs = map(model_timeseries, (pair.left, pair.right))
+            return timeseries_option(dict(zip(names, runs, strict=True)), PANELS)
+
+        LiveEcharts(option, [pair, pair.left.steps], 460)
         solara.HTML(tag="div", unsafe_innerHTML=comparison_table(pair))

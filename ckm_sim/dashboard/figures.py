@@ -10,7 +10,6 @@ from __future__ import annotations
 from html import escape
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from ckm_sim.dashboard.model import DIMENSION_LABELS, MARKET_SLIDERS, model_seed
 from ckm_sim.dashboard.notes import (
@@ -87,9 +86,8 @@ def dimensions_html(model) -> str:
 
 
 @solara.component
-def FiguresPanel(model):
-    """Current figures, refreshed at every step, with the notes on flows and dimensions."""
-    update_counter.get()
+def FiguresPanel(model, tick: int = 0):
+    """Current figures (refreshed as ``tick`` moves), with the notes on flows and dimensions."""
     with solara.Card("Current figures", margin=0, classes=["ckm-figures"]):
         solara.HTML(tag="div", unsafe_innerHTML=figures_html(model))
         with solara.Details("What each slider changes", expand=False):

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 import solara
-from mesa.visualization.utils import update_counter
 
+from ckm_sim.dashboard.echarts import LiveEcharts
 from ckm_sim.market import ACTIVE, CHURNED
 
 MAX_CUSTOMERS = 300
@@ -161,14 +161,14 @@ def network_option(model, layout: NetworkLayout) -> dict[str, Any]:
 
 
 @solara.component
-def NetworkView(model, max_customers: int = MAX_CUSTOMERS, height: int = 460, title: str = ""):
-    """The network of one model, recoloured at every step."""
-    update_counter.get()
+def NetworkView(
+    model, tick: int = 0, max_customers: int = MAX_CUSTOMERS, height: int = 600, title: str = ""
+):
+    """The network of one model, recoloured whenever ``tick`` (Mesa's update counter) moves."""
     layout = network_layout(model, max_customers)
-    option = network_option(model, layout)
     n_cust = len(model.state.status)
     with solara.Card(title or "Who talks to whom", margin=0, classes=["ckm-network"]):
-        solara.FigureEcharts(option=option, attributes={"style": f"height: {height}px;"})
+        LiveEcharts(lambda: network_option(model, layout), [model, layout, tick], height)
         shown = len(layout.customers)
         sample = f"{shown} of {n_cust} customers drawn" if shown < n_cust else "every customer"
         solara.Text(
