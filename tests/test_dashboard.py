@@ -235,3 +235,25 @@ def test_page_preset_loads_its_values_into_the_sliders(monkeypatch):
         )
     html = page_html(rc)
     assert "it_only" in html and f"IT {sc.competence.it_systems:.2f}" in html
+
+
+def test_dashboard_command_refuses_a_busy_port_in_one_line(capsys):
+    import socket
+
+    from ckm_sim.commands import dashboard
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert dashboard.main(["--port", str(port)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "in use" in err and str(port) in err
+
+
+def test_dashboard_command_rejects_a_bad_port():
+    from ckm_sim.commands import dashboard
+
+    with pytest.raises(SystemExit) as exit_info:
+        dashboard.main(["--port", "70000"])
+    assert exit_info.value.code == 2
