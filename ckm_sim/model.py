@@ -33,6 +33,7 @@ from ckm_sim.market import ACTIVE, CHURNED, PROSPECT
 from ckm_sim.network import Ties, adjacency, draw_ties, to_networkx
 from ckm_sim.outcomes import OUTCOMES, summarise
 from ckm_sim.scenario import Scenario, ScenarioError, load_scenario
+from ckm_sim.streams import RandomStreams
 
 
 @dataclass
@@ -88,6 +89,7 @@ class CKMModel(mesa.Model):
             rng = scenario.seed
         super().__init__(rng=rng)
         self.scenario_config = scenario
+        self.streams = RandomStreams(self.rng)
         self.levers: LeverRates = derive_levers(scenario)
         self.cost_per_period: float = investment_cost(scenario)
         self._build()
@@ -103,7 +105,8 @@ class CKMModel(mesa.Model):
 
     # ------------------------------------------------------------------ construction
     def _build(self) -> None:
-        sc, rng = self.scenario_config, self.rng
+        sc = self.scenario_config
+        rng = self.streams.at("customers", 0)
         firm, mk = sc.firm, sc.market
         n_emp, n_seg, m = firm.employees, mk.segments, mk.need_dimensions
         n_cust = mk.customers + mk.prospects
@@ -121,7 +124,8 @@ class CKMModel(mesa.Model):
             community=mk.community,
             community_degree=mk.community_degree,
             rewiring=mk.rewiring,
-            rng=rng,
+            rng=self.streams.at("ties", 0),
+            customer_rng=self.streams.at("community", 0),
         )
         t = self.ties
         self.employee_ties: sp.csr_array = adjacency(
@@ -146,7 +150,7 @@ class CKMModel(mesa.Model):
             truth=truth,
             offer=offer,
             code=np.zeros((n_seg, m), dtype=np.int8),
-            beliefs=learning.random_beliefs((n_emp, n_seg, m), rng),
+            beliefs=learning.random_beliefs((n_emp, n_seg, m), self.streams.at("firm", 0)),
             employee_department=t.employee_department,
             segment=segment,
             variation=variation,
@@ -227,11 +231,14 @@ class CKMModel(mesa.Model):
 
     def _turbulence(self) -> None:
         s = self.state
-        flips = learning.drift(s.truth, self.scenario_config.market.turbulence, self.rng)
+        rng = self.streams.at("turbulence", self.steps)
+        flips = learning.drift(s.truth, self.scenario_config.market.turbulence, rng)
         for k, d in zip(*np.nonzero(flips), strict=True):
             s.needs[self.segment_members[k], d] *= -1
 
-    def _reveal(self, who: np.ndarray, dims_each: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _reveal(
+        self, who: np.ndarray, dims_each: int, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Needs that customers ``who`` reveal: (customer, dimension, value) per item.
 
         Each customer reveals ``dims_each`` distinct dimensions: a cyclic window from a random
@@ -243,23 +250,24 @@ class CKMModel(mesa.Model):
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, np.empty(0, dtype=np.int8)
         cust = np.repeat(who, dims_each)
-        start = self.rng.integers(m, size=len(who))
+        start = rng.integers(m, size=len(who))
         dims = ((start[:, None] + np.arange(dims_each)) % m).ravel()
         return cust, dims, self.state.needs[cust, dims]
 
-    def _absorb(self, employee: np.ndarray, cust: np.ndarray, dims: np.ndarray, value) -> None:
+    def _absorb(self, employee: np.ndarray, cust: np.ndarray, dims: np.ndarray, value, rng) -> None:
         """Employees learn revealed needs with probability ``absorption``."""
         s = self.state
-        learn = self.rng.random(len(cust)) < self.levers.absorption
+        learn = rng.random(len(cust)) < self.levers.absorption
         s.beliefs[employee[learn], s.segment[cust[learn]], dims[learn]] = value[learn]
 
     def _knowledge_about_customers(self, active: np.ndarray) -> np.ndarray:
         """Flow 3: contacts reveal needs to the serving employee and to the CRM profile."""
-        s, mk, lv, rng = self.state, self.scenario_config.market, self.levers, self.rng
+        s, mk, lv = self.state, self.scenario_config.market, self.levers
+        rng = self.streams.at("about", self.steps)
         contacted = np.flatnonzero(active & (rng.random(len(active)) < mk.contact_rate))
-        cust, dims, value = self._reveal(contacted, mk.dims_per_contact)
+        cust, dims, value = self._reveal(contacted, mk.dims_per_contact, rng)
         if len(cust):
-            self._absorb(s.serving_employee[cust], cust, dims, value)
+            self._absorb(s.serving_employee[cust], cust, dims, value, rng)
             captured = rng.random(len(cust)) < lv.capture
             if captured.any():
                 wrong = rng.random(int(captured.sum())) >= lv.capture_fidelity
@@ -284,30 +292,41 @@ class CKMModel(mesa.Model):
 
     def _knowledge_from_customers(self, active: np.ndarray) -> int:
         """Flow 2: willing customers share needs with the product department or the front line."""
-        s, mk, lv, rng = self.state, self.scenario_config.market, self.levers, self.rng
+        s, mk, lv = self.state, self.scenario_config.market, self.levers
+        rng = self.streams.at("from", self.steps)
         willing = lv.feedback_willingness * s.satisfaction
         sharers = np.flatnonzero(active & (rng.random(len(active)) < willing))
-        cust, dims, value = self._reveal(sharers, mk.dims_per_feedback)
+        cust, dims, value = self._reveal(sharers, mk.dims_per_feedback, rng)
         if len(cust) == 0:
             return 0
         direct = rng.random(len(cust)) < lv.direct_channel
         relayed = ~direct & (rng.random(len(cust)) < lv.relay_to_product)
         frontline = ~direct
         self._absorb(
-            s.serving_employee[cust[frontline]], cust[frontline], dims[frontline], value[frontline]
+            s.serving_employee[cust[frontline]],
+            cust[frontline],
+            dims[frontline],
+            value[frontline],
+            rng,
         )
         to_product = direct | relayed
         if to_product.any() and len(self.product_team):
             receiver = self.product_team[rng.integers(len(self.product_team), size=len(cust))]
             self._absorb(
-                receiver[to_product], cust[to_product], dims[to_product], value[to_product]
+                receiver[to_product], cust[to_product], dims[to_product], value[to_product], rng
             )
         return len(cust)
 
     def _organisational_learning(self, active: np.ndarray) -> None:
-        s, lv, rng, firm = self.state, self.levers, self.rng, self.scenario_config.firm
+        s, lv, firm, t = self.state, self.levers, self.scenario_config.firm, self.steps
+        stream = self.streams.at
         learning.learn_from_peers(
-            s.beliefs, s.truth, self.employee_ties, lv.peer_learning_rate, lv.cross_tie_use, rng
+            s.beliefs,
+            s.truth,
+            self.employee_ties,
+            lv.peer_learning_rate,
+            lv.cross_tie_use,
+            stream("peers", t),
         )
         # code learning and socialisation are simultaneous (March 1991): employees socialise
         # into the code as it stood before this period's code learning
@@ -318,19 +337,23 @@ class CKMModel(mesa.Model):
             s.truth,
             lv.code_learning_rate,
             lv.discernment,
-            rng,
+            stream("code", t),
             appraisal=firm.appraisal,
             vote=firm.code_vote,
         )
         if lv.analytic_reach > 0:
             # the CRM keeps every profile it recorded, former customers' included
             learning.learn_code_from_profiles(
-                s.code, s.profile_sum, s.profile_count, lv.analytic_reach, rng
+                s.code, s.profile_sum, s.profile_count, lv.analytic_reach, stream("analytics", t)
             )
         learning.socialise(
-            s.beliefs, code_before, lv.socialisation_rate, rng, firm.socialisation == "gradual"
+            s.beliefs,
+            code_before,
+            lv.socialisation_rate,
+            stream("socialise", t),
+            firm.socialisation == "gradual",
         )
-        learning.turnover(s.beliefs, firm.employee_turnover, rng)
+        learning.turnover(s.beliefs, firm.employee_turnover, stream("turnover", t))
 
     def _adapt_offer(self) -> None:
         """The product department moves the offer toward its own and the code's view."""
@@ -338,7 +361,8 @@ class CKMModel(mesa.Model):
         if rate <= 0:
             return
         view = np.sign(s.beliefs[self.product_team].sum(axis=0, dtype=np.int64) + s.code)
-        change = (view != 0) & (view != s.offer) & (self.rng.random(s.offer.shape) < rate)
+        draw = self.streams.at("offer", self.steps).random(s.offer.shape)
+        change = (view != 0) & (view != s.offer) & (draw < rate)
         s.offer[change] = view[change].astype(np.int8)
 
     def _knowledge_for_customers(self, active: np.ndarray, contacted: np.ndarray) -> None:
@@ -362,12 +386,7 @@ class CKMModel(mesa.Model):
 
     def _customers_decide(self, active: np.ndarray) -> tuple[int, int]:
         """Value, satisfaction, churn, margins and adoption. Returns (acquisitions, churned)."""
-        s, mk, ec, rng = (
-            self.state,
-            self.scenario_config.market,
-            self.scenario_config.economics,
-            self.rng,
-        )
+        s, mk, ec = self.state, self.scenario_config.market, self.scenario_config.economics
         t = self.steps
         s.value[:] = self._perceived_value()
         updated = market.satisfaction_update(
@@ -379,7 +398,7 @@ class CKMModel(mesa.Model):
         )
         np.copyto(s.satisfaction, updated, where=active)
         s.hazard[:] = self._hazard()
-        leaving = active & (rng.random(len(active)) < s.hazard)
+        leaving = active & (self.streams.at("churn", t).random(len(active)) < s.hazard)
         s.status[leaving] = CHURNED
         s.churned_at[leaving] = t
         staying = active & ~leaving
@@ -397,7 +416,8 @@ class CKMModel(mesa.Model):
                 mk.word_of_mouth,
                 prospects,
             )
-            new = prospects[rng.random(len(prospects)) < p]
+            draw = self.streams.at("acquisition", t).random(len(s.status))  # one per customer
+            new = prospects[draw[prospects] < p]
             acquired = len(new)
             if acquired:
                 s.status[new] = ACTIVE

@@ -95,8 +95,14 @@ def draw_ties(
     community_degree: int,
     rewiring: float,
     rng: np.random.Generator,
+    customer_rng: np.random.Generator | None = None,
 ) -> Ties:
-    """Draw every tie of a model from ``rng`` (one seed fixes them all)."""
+    """Draw every tie of a model from ``rng`` (one seed fixes them all).
+
+    Service and community ties are drawn from ``customer_rng`` when given, so that a change in
+    the number of employee ties does not shift the customers' ties (common random numbers).
+    """
+    customer_rng = rng if customer_rng is None else customer_rng
     department = assign_departments(n_employees, n_departments)
     blocks = [np.flatnonzero(department == d) for d in range(n_departments)]
     intra = [ring_lattice(rng.permutation(members), intra_ties) for members in blocks]
@@ -114,11 +120,11 @@ def draw_ties(
     employee_edges = _dedupe(np.concatenate([*intra, cross]))
     crossing = department[employee_edges[:, 0]] != department[employee_edges[:, 1]]
     frontline_members = np.flatnonzero(np.isin(department, frontline))
-    serving = frontline_members[rng.integers(len(frontline_members), size=n_customers)]
+    serving = frontline_members[customer_rng.integers(len(frontline_members), size=n_customers)]
     if community == "small_world":
-        community_edges = small_world(n_customers, community_degree, rewiring, rng)
+        community_edges = small_world(n_customers, community_degree, rewiring, customer_rng)
     elif community == "scale_free":
-        community_edges = scale_free(n_customers, community_degree, rng)
+        community_edges = scale_free(n_customers, community_degree, customer_rng)
     else:
         community_edges = np.empty((0, 2), dtype=np.int64)
     return Ties(department, employee_edges, crossing, serving, community_edges)
