@@ -80,8 +80,8 @@ class CKMModel(mesa.Model):
         collect: bool = True,
         **params: Any,
     ) -> None:
-        if scenario is None:
-            scenario = Scenario()
+        if scenario is None or isinstance(scenario, mesa.experimental.scenarios.Scenario):
+            scenario = Scenario()  # SolaraViz's Reset passes Mesa's own scenario object
         elif not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
         scenario = scenario.with_overrides(**params)
