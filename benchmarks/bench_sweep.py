@@ -10,7 +10,9 @@ is measured in fresh subprocesses for sweeps of tiny runs of two sizes, ten time
 
     .venv/bin/python benchmarks/bench_sweep.py [--runs 1000] [--periods 120] [--skip-memory]
 
-Figures depend on the machine and its load; ``os.getloadavg()`` is printed beside them.
+Figures depend on the machine and its load; ``os.getloadavg()`` is printed beside them, and
+two plain model loops run side by side (no runner) show the speed-up the machine allows at the
+time: on a shared machine the sweep's speed-up is only meaningful against that figure.
 """
 
 from __future__ import annotations
@@ -83,6 +85,24 @@ with tempfile.TemporaryDirectory() as out:
 """
 
 
+DIRECT_CODE = """
+import sys
+sys.path.insert(0, {bench!r})
+from bench_sweep import direct
+direct({runs}, {periods})
+"""
+
+
+def two_plain_loops(runs: int, periods: int) -> float:
+    """Wall time of two independent model loops of runs/2 each, side by side (no runner)."""
+    code = DIRECT_CODE.format(bench=str(Path(__file__).parent), runs=runs // 2, periods=periods)
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(2)]
+    for proc in procs:
+        proc.wait()
+    return time.perf_counter() - start
+
+
 def peak_memory(runs: int) -> dict:
     code = MEMORY_CODE.format(bench=str(Path(__file__).parent), runs=runs)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -104,9 +124,12 @@ def main() -> None:
         print(f"sweep, 1 worker (this process):       {t1:8.1f} s")
         t2, _ = sweep(args.runs, args.periods, 2, Path(tmp) / "w2")
         print(f"sweep, 2 worker processes:            {t2:8.1f} s")
+        t_pair = two_plain_loops(args.runs, args.periods)
+        print(f"two plain model loops side by side:   {t_pair:8.1f} s (machine check, no runner)")
     print(f"runner overhead vs the model alone:    {100 * (t1 - t_direct) / t_direct:+.1f} %")
     print(f"runner overhead inside the sweep:      {100 * (t1 - inside) / inside:+.1f} %")
     print(f"speed-up 1 -> 2 workers:               {t1 / t2:.2f}x")
+    print(f"speed-up the machine allows now:       {t_direct / t_pair:.2f}x (two plain loops)")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     if not args.skip_memory:
         for runs in (1000, 10_000):
