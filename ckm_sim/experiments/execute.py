@@ -190,7 +190,7 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[Evaluator]:
             label = f"dask LocalCluster ({workers} workers)"
         else:
             try:
-                client = Client(scheduler, timeout=20)
+                client = Client(scheduler, timeout=10)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise CKMError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
             label = f"dask scheduler {scheduler}"

@@ -151,7 +151,7 @@ def prepare(
                 f"{root} holds a sweep of different inputs (experiment, scenario or design "
                 "changed); use --out for a new folder or remove it"
             )
-        if not resume:
+        if not resume and store.parts():  # a sweep that never saved a run just starts over
             raise CKMError(
                 f"{root} already holds this sweep ({manifest.get('done_runs', '?')} of {total} "
                 "runs); add --resume to continue it, or use --out for a new folder"
@@ -329,6 +329,9 @@ def _execute(
                             size = max(1, min(100, round(target_task_seconds / run_seconds)))
                         size = min(size, max(1, math.ceil(unsubmitted / evaluator.slots)))
                         runs = tuple(islice(pending, size))
+                        if not runs:
+                            unsubmitted = 0
+                            break
                         unsubmitted -= len(runs)
                         task = Task(base, runs, series, exp.outcomes.interval)
                         in_flight[evaluator.executor.submit(run_batch, task)] = task
