@@ -389,3 +389,14 @@ def test_console_script_in_a_subprocess(tmp_path):
     assert result.returncode != 0
     assert "OK baseline" in result.stdout
     assert_one_error_line(result.returncode, result.stderr, str(bad), "customers")
+
+
+def test_command_line_starts_without_heavy_imports():
+    """`ckm-sim --help` and `validate` must not import the model, plotting or solvers."""
+    code = (
+        "import sys, ckm_sim.cli as c; c.build_parser(); "
+        "heavy = ['mesa', 'seaborn', 'matplotlib', 'scipy', 'solara', 'dask', 'optuna', "
+        "'ckm_sim.model']; print([m for m in heavy if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -10,10 +10,7 @@ from rich.console import Console
 
 from ckm_sim.errors import CKMError
 from ckm_sim.scenario import load_scenario
-from ckm_sim.whatif.args import add_common, positive_int
-from ckm_sim.whatif.calibrate import DEFAULT_PARAMETERS, calibrate
-from ckm_sim.whatif.calibrate_report import write_report
-from ckm_sim.whatif.survival import read_retention
+from ckm_sim.whatif.args import DEFAULT_PARAMETERS, add_common, positive_int
 
 HELP = "fit parameters so the simulated cohort survival curve matches observed retention data"
 EXAMPLES = """examples:
@@ -71,6 +68,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ckm_sim.whatif.calibrate import calibrate
+    from ckm_sim.whatif.calibrate_report import write_report
+    from ckm_sim.whatif.survival import read_retention
+
     observed = read_retention(args.retention)
     scenario = load_scenario(args.scenario)
     if args.eval_replications < 2:

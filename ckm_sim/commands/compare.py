@@ -8,10 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ckm_sim.scenario import load_scenario
-from ckm_sim.whatif import markdown as md
 from ckm_sim.whatif.args import add_common
-from ckm_sim.whatif.compare import compare, write_report
-from ckm_sim.whatif.paired import METRICS
 
 HELP = "compare scenarios with paired replications: differences with 95% confidence intervals"
 EXAMPLES = """examples:
@@ -36,6 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ckm_sim.whatif import markdown as md
+    from ckm_sim.whatif.compare import compare, write_report
+    from ckm_sim.whatif.paired import METRICS
+
     scenarios = [load_scenario(s) for s in args.scenarios]
     first = scenarios[0]
     periods = first.periods if args.periods is None else args.periods

@@ -11,9 +11,6 @@ from rich.console import Console
 from ckm_sim.errors import CKMError
 from ckm_sim.scenario import load_scenario
 from ckm_sim.whatif.args import add_common, positive_int
-from ckm_sim.whatif.objective import NetValueObjective
-from ckm_sim.whatif.optimize import optimise_budget
-from ckm_sim.whatif.optimize_report import write_report
 
 HELP = "find the split of a per-period budget across the five dimensions that maximises net value"
 EXAMPLES = """examples:
@@ -49,6 +46,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ckm_sim.whatif.objective import NetValueObjective
+    from ckm_sim.whatif.optimize import optimise_budget
+    from ckm_sim.whatif.optimize_report import write_report
+
     if not (math.isfinite(args.budget) and args.budget > 0):
         raise CKMError(f"--budget must be a positive amount per period, got {args.budget:g}")
     if args.step is not None and not (math.isfinite(args.step) and args.step > 0):

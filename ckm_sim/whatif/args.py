@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+#: Parameters ``ckm-sim calibrate`` fits unless told otherwise.
+DEFAULT_PARAMETERS: tuple[str, ...] = ("churn_floor", "competitor_pull")
+
 
 def positive_int(text: str) -> int:
     try:

@@ -26,13 +26,13 @@ from tqdm import tqdm
 from ckm_sim.errors import CKMError
 from ckm_sim.runs import replication_seed
 from ckm_sim.scenario import FIELD_SECTION, SECTIONS, Scenario
+from ckm_sim.whatif.args import DEFAULT_PARAMETERS
 from ckm_sim.whatif.optimize import EVALUATION_OFFSET
 from ckm_sim.whatif.parallel import make_pool, run_jobs
 from ckm_sim.whatif.stats import t_quantile
 from ckm_sim.whatif.survival import simulate_with
 
 #: What ``ckm-sim calibrate`` fits unless told otherwise: the churn hazard's two rates.
-DEFAULT_PARAMETERS: tuple[str, ...] = ("churn_floor", "competitor_pull")
 
 
 #: Default search boxes narrower than the allowed range, for rates whose plausible values are
