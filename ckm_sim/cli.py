@@ -34,6 +34,9 @@ EPILOG = """examples:
   ckm-sim validate scenarios/my_firm.toml      check a scenario file, one line per problem
   ckm-sim scenarios                            list the shipped scenarios
   ckm-sim sweep experiments/quickstart.toml    run a parameter sweep (see README)
+  ckm-sim compare it_only customer_centric     paired comparison with 95% CIs
+  ckm-sim optimize baseline --budget 2500      best use of a per-period budget
+  ckm-sim dashboard                            the classroom dashboard in the browser
   ckm-sim <command> --help                     help and examples for one command
 """
 
