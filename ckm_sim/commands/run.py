@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ckm_sim.commands.argtypes import non_negative_int
 from ckm_sim.errors import CKMError
 from ckm_sim.scenario import load_scenario
 
@@ -18,20 +19,10 @@ writes <out>/<scenario>/timeseries.parquet, summary.json and timeseries.png
 """
 
 
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped name")
-    parser.add_argument("--periods", type=_non_negative, help="periods to run (default: file's)")
-    parser.add_argument("--seed", type=_non_negative, help="random seed (default: file's)")
+    parser.add_argument("--periods", type=non_negative_int, help="periods to run (default: file's)")
+    parser.add_argument("--seed", type=non_negative_int, help="random seed (default: file's)")
     parser.add_argument("--out", type=Path, default=Path("results"), help="output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from ckm_sim.commands.argtypes import positive_int, positive_seconds
 from ckm_sim.experiments.spec import load_experiment
 
 HELP = "run a parameter sweep (experiment file), streaming results, then write its report"
@@ -23,31 +24,11 @@ run succeeded, 1 when some failed (they are recorded), 2 on bad input, 130 when 
 """
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("experiment", metavar="EXPERIMENT", help="experiment file or shipped name")
     parser.add_argument(
         "--workers",
-        type=_positive,
+        type=positive_int,
         default=os.cpu_count() or 1,
         help="local worker processes (default: number of CPUs; 1 = run in this process)",
     )
@@ -66,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-report", action="store_true", help="skip the analysis and report")
     parser.add_argument(
         "--flush-every",
-        type=_seconds,
+        type=positive_seconds,
         default=10.0,
         metavar="SECONDS",
         help="write finished runs to disk at least this often (default 10)",

@@ -5,28 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ckm_sim.commands.argtypes import non_negative_int, positive_int
+
+__all__ = ["DEFAULT_PARAMETERS", "add_common", "non_negative_int", "positive_int"]
+
 #: Parameters ``ckm-sim calibrate`` fits unless told otherwise.
 DEFAULT_PARAMETERS: tuple[str, ...] = ("churn_floor", "competitor_pull")
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
 
 
 def add_common(parser: argparse.ArgumentParser, replications: int, periods: bool = True) -> None:
