@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import annotated_types
 import numpy as np
-import optuna
 import pandas as pd
 from tqdm import tqdm
 
@@ -27,7 +26,7 @@ from ckm_sim.errors import CKMError
 from ckm_sim.runs import replication_seed
 from ckm_sim.scenario import FIELD_SECTION, SECTIONS, Scenario
 from ckm_sim.whatif.args import DEFAULT_PARAMETERS
-from ckm_sim.whatif.optimize import EVALUATION_OFFSET
+from ckm_sim.whatif.optimize import EVALUATION_OFFSET, make_study
 from ckm_sim.whatif.parallel import make_pool, run_jobs
 from ckm_sim.whatif.stats import t_quantile
 from ckm_sim.whatif.survival import simulate_with
@@ -175,14 +174,7 @@ def calibrate(
         raise CKMError("the scenario has no initial customers (market.customers = 0)")
     periods = int(observed["period"].max())
     seeds = [replication_seed(base_seed, r) for r in range(replications)]
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = optuna.samplers.TPESampler(
-        seed=base_seed % 2**32,
-        multivariate=True,
-        constant_liar=True,
-        n_startup_trials=max(4, min(10, trials // 3)),
-    )
-    study = optuna.create_study(direction="minimize", sampler=sampler)
+    study = make_study("minimize", base_seed, trials)
     history: list[dict] = []
     pool = make_pool(workers)
     bar = tqdm(total=trials, desc="calibration trials", unit="trial", disable=not progress)

@@ -69,6 +69,18 @@ def _scaled(est: Estimate, factor: float) -> Estimate:
     return Estimate(est.mean * factor, lo, hi, est.sd * abs(factor), est.n)
 
 
+def make_study(direction: str, base_seed: int, trials: int) -> optuna.Study:
+    """A quiet, seeded Optuna study (multivariate TPE; constant liar for parallel trials)."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = optuna.samplers.TPESampler(
+        seed=base_seed % 2**32,
+        multivariate=True,
+        constant_liar=True,
+        n_startup_trials=max(4, min(10, trials // 3)),
+    )
+    return optuna.create_study(direction=direction, sampler=sampler)
+
+
 def optimise_budget(
     evaluate: Evaluate,
     budget: float,
@@ -89,14 +101,7 @@ def optimise_budget(
     even = even_split(budget, n)
     step = 0.1 * budget if step is None else step
     seeds = search_seeds(base_seed, replications)
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = optuna.samplers.TPESampler(
-        seed=base_seed % 2**32,
-        multivariate=True,
-        constant_liar=True,
-        n_startup_trials=max(4, min(10, trials // 3)),
-    )
-    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study = make_study("maximize", base_seed, trials)
     study.enqueue_trial({f"u{i}": float(u) for i, u in enumerate(unit_from_simplex(even / budget))})
     history: list[dict] = []
     pool = make_pool(workers)
