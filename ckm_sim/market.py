@@ -27,18 +27,22 @@ def offer_fit(
     profile: np.ndarray,
     profile_right: np.ndarray,
     personalisation: float,
+    profile_right_count: np.ndarray | None = None,
 ) -> np.ndarray:
     """Expected share of a customer's needs the delivered offer meets.
 
     ``standard_right[i, d]``: the segment's standard offer meets need ``d`` of customer ``i``;
     ``profile_right[i, d]``: the CRM profile records that need correctly. On a dimension the
     profile knows, a share ``personalisation`` of deliveries follows the profile (tailored);
-    everything else follows the standard offer.
+    everything else follows the standard offer. ``profile_right_count`` (row sums of
+    ``profile_right``) may be passed when already known.
     """
     m = standard_right.shape[1]
     fit = row_count(standard_right).astype(np.float64)
     if personalisation > 0:
-        tailored_right = row_count(profile_right)
+        tailored_right = (
+            row_count(profile_right) if profile_right_count is None else profile_right_count
+        )
         standard_right_known = row_count(standard_right & (profile != 0))
         fit += personalisation * (tailored_right - standard_right_known)
     return fit / m

@@ -215,11 +215,17 @@ class CKMModel(mesa.Model):
 
     def _perceived_value(self) -> np.ndarray:
         s, mk = self.state, self.scenario_config.market
+        standard_right = np.empty(s.needs.shape, dtype=bool)
+        for k, members in enumerate(self.segment_members):  # contiguous blocks of customers
+            if len(members):
+                rows = slice(members[0], members[-1] + 1)
+                np.equal(s.needs[rows], s.offer[k], out=standard_right[rows])
         fit = market.offer_fit(
-            np.take(s.offer, s.segment, axis=0) == s.needs,
+            standard_right,
             s.profile,
             self._profile_right,
             self.levers.personalisation,
+            self._profile_right_count,
         )
         return market.perceived_value(fit, s.offer_knowledge, mk.usability_floor)
 
