@@ -16,9 +16,10 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ckm_sim.errors import CKMError
+from ckm_sim.tomlfiles import find_shipped, validate_one_line
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Probability = Unit
@@ -268,25 +269,12 @@ def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenari
     """Validate a nested dict into a :class:`Scenario`, or raise a one-line ScenarioError."""
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: a scenario must be a table of sections")
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        first = _describe_error(errors[0])
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise ScenarioError(f"{source}: {first}{more}".replace("\n", " ")) from None
+    return validate_one_line(Scenario, data, source, _describe_error, ScenarioError)
 
 
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
     """Find a scenario by path, or by bare name in the shipped ``scenarios/`` folder."""
-    path = Path(name_or_path)
-    if path.exists():
-        return path
-    for candidate in (SCENARIO_DIR / path, SCENARIO_DIR / f"{path}.toml"):
-        if candidate.exists():
-            return candidate
-    shipped = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
-    raise ScenarioError(f"{name_or_path}: no such scenario file (shipped scenarios: {shipped})")
+    return find_shipped(name_or_path, SCENARIO_DIR, "scenario", ScenarioError)
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:

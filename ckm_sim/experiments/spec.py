@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from ckm_sim.errors import CKMError
 from ckm_sim.outcomes import OUTCOMES, SUMMARY
@@ -47,6 +47,7 @@ from ckm_sim.scenario import (
     ScenarioError,
     load_scenario,
 )
+from ckm_sim.tomlfiles import find_shipped, validate_one_line
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent.parent.parent / "experiments"
 
@@ -343,27 +344,14 @@ def parse_experiment(data: dict[str, Any], source: str = "experiment") -> Experi
     """Validate a nested dict into an :class:`Experiment`, or raise a one-line error."""
     if not isinstance(data, dict):
         raise ExperimentError(f"{source}: an experiment must be a table")
-    try:
-        exp = Experiment.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        first = _describe_error(errors[0])
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise ExperimentError(f"{source}: {first}{more}".replace("\n", " ")) from None
+    exp = validate_one_line(Experiment, data, source, _describe_error, ExperimentError)
     _check(exp, source)
     return exp
 
 
 def resolve_experiment_path(name_or_path: str | Path) -> Path:
     """Find an experiment by path, or by bare name in the shipped ``experiments/`` folder."""
-    path = Path(name_or_path)
-    if path.is_file():
-        return path
-    for candidate in (EXPERIMENT_DIR / path, EXPERIMENT_DIR / f"{path}.toml"):
-        if candidate.is_file():
-            return candidate
-    shipped = ", ".join(sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml")))
-    raise ExperimentError(f"{name_or_path}: no such experiment file (shipped: {shipped})")
+    return find_shipped(name_or_path, EXPERIMENT_DIR, "experiment", ExperimentError)
 
 
 def parse_experiment_text(text: str, path: Path | None = None) -> Experiment:
