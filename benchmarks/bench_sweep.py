@@ -50,7 +50,7 @@ def experiment(runs: int, periods: int, customers: int = 2000, prospects: int = 
 
 
 def direct(runs: int, periods: int) -> float:
-    from ckm_sim.runs import replication_seed, run_scenario
+    from ckm_sim.model.runs import replication_seed, run_scenario
 
     base = experiment(runs, periods).base_scenario().with_overrides(it_systems=0.5)
     start = time.perf_counter()

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import time
 
-from ckm_sim.runs import replication_seed, run_scenario
-from ckm_sim.scenario import load_scenario
+from ckm_sim.model.runs import replication_seed, run_scenario
+from ckm_sim.model.scenario import load_scenario
 from ckm_sim.whatif.parallel import run_jobs
 
 

@@ -1,7 +1,8 @@
 """Docking with March (1991): reproduce his Figure 1 and his turnover/turbulence findings.
 
 Drives the real model (``CKMModel(scenario="march1991", ...)``, customer side frozen) through
-:mod:`ckm_sim.march`, under both rule sets of the docking (``march.RULES``): ``paper``, March's
+:mod:`ckm_sim.experiments.march`, under both rule sets of the docking (``march.RULES``):
+``paper``, March's
 text, and ``program``, his program as reconstructed by Christensen (2015) and Workiewicz (2019),
 the conventions of ``scenarios/march1991.toml``. Prints tables; figures go into docs/validation.md.
 
@@ -22,7 +23,7 @@ import time
 
 import numpy as np
 
-from ckm_sim import march
+from ckm_sim.experiments import march
 
 P1 = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 P2 = (0.1, 0.5, 0.9)

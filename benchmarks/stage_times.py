@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from ckm_sim import CKMModel
-from ckm_sim.market import ACTIVE
+from ckm_sim.model.market import ACTIVE
 
 
 def main(customers: int = 10_000, prospects: int = 5_000, periods: int = 120) -> None:

@@ -13,13 +13,13 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "CKMModel": "ckm_sim.model",
-    "RunResult": "ckm_sim.runs",
-    "run_scenario": "ckm_sim.runs",
-    "Scenario": "ckm_sim.scenario",
-    "ScenarioError": "ckm_sim.scenario",
-    "list_scenarios": "ckm_sim.scenario",
-    "load_scenario": "ckm_sim.scenario",
+    "CKMModel": "ckm_sim.model.model",
+    "RunResult": "ckm_sim.model.runs",
+    "run_scenario": "ckm_sim.model.runs",
+    "Scenario": "ckm_sim.model.scenario",
+    "ScenarioError": "ckm_sim.model.scenario",
+    "list_scenarios": "ckm_sim.model.scenario",
+    "load_scenario": "ckm_sim.model.scenario",
 }
 
 __all__ = [*_EXPORTS, "__version__"]

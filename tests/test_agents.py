@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from ckm_sim import CKMModel
-from ckm_sim.agents import Customer, Department, Employee
-from ckm_sim.market import ACTIVE
-from ckm_sim.outcomes import OUTCOMES
+from ckm_sim.model.agents import Customer, Department, Employee
+from ckm_sim.model.market import ACTIVE
+from ckm_sim.model.outcomes import OUTCOMES
 
 SMALL = dict(customers=120, prospects=60, employees=20, need_dimensions=8)
 

@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ckm_sim.cli import main
-from ckm_sim.outcomes import OUTCOMES, SUMMARY
-from ckm_sim.scenario import SCENARIO_DIR, SECTIONS, Scenario
+from ckm_sim.model.outcomes import OUTCOMES, SUMMARY
+from ckm_sim.model.scenario import SCENARIO_DIR, SECTIONS, Scenario
 
 BASELINE_TEXT = (SCENARIO_DIR / "baseline.toml").read_text(encoding="utf-8")
 
@@ -396,7 +396,7 @@ def test_command_line_starts_without_heavy_imports():
     code = (
         "import sys, ckm_sim.cli as c; c.build_parser(); "
         "heavy = ['mesa', 'seaborn', 'matplotlib', 'scipy', 'solara', 'dask', 'optuna', "
-        "'ckm_sim.model']; print([m for m in heavy if m in sys.modules])"
+        "'ckm_sim.model.model']; print([m for m in heavy if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

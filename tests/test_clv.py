@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ckm_sim import CKMModel, economics
+from ckm_sim import CKMModel
+from ckm_sim.model import economics
 
 Z = 4.0  # two-sided false-alarm rate about 6e-5 per comparison
 

@@ -31,8 +31,8 @@ from ckm_sim.dashboard.network_view import (
     network_option,
     satisfaction_colours,
 )
-from ckm_sim.market import ACTIVE, CHURNED
-from ckm_sim.scenario import DIMENSIONS, list_scenarios, load_scenario
+from ckm_sim.model.market import ACTIVE, CHURNED
+from ckm_sim.model.scenario import DIMENSIONS, list_scenarios, load_scenario
 
 SMALL = {"customers": 200, "employees": 20}
 

@@ -21,7 +21,7 @@ from ckm_sim.experiments import runner
 from ckm_sim.experiments.runner import run_sweep
 from ckm_sim.experiments.spec import load_experiment
 from ckm_sim.experiments.store import ResultsStore
-from ckm_sim.runs import replication_seed
+from ckm_sim.model.runs import replication_seed
 
 REPO = Path(__file__).resolve().parent.parent
 VOLATILE = ["duration", "worker"]  # when and where a run ran: the only columns allowed to differ

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ckm_sim import CKMModel
-from ckm_sim.market import ACTIVE, CHURNED, PROSPECT
-from ckm_sim.scenario import DIMENSIONS
+from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
+from ckm_sim.model.scenario import DIMENSIONS
 
 SETTINGS = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True

@@ -1,7 +1,8 @@
 """Docking with March (1991): his rules, his program's conventions, and the findings he reports.
 
 The findings are tested on the real model with the customer side frozen (``march1991``) under
-both rule sets of the docking (``ckm_sim.march.RULES``): March's text ("paper": knowledge
+both rule sets of the docking (``ckm_sim.experiments.march.RULES``): March's text
+("paper": knowledge
 appraisal, direct socialisation, k = members differing from the code minus those agreeing) and
 his program as reconstructed by Christensen (2015) and Workiewicz (2019) ("program": performance
 appraisal, gradual socialisation, k = the vote margin; the scenario's own conventions). Common
@@ -19,9 +20,10 @@ import math
 import numpy as np
 import pytest
 
-from ckm_sim import learning, march
-from ckm_sim.model import CKMModel
-from ckm_sim.scenario import load_scenario
+from ckm_sim.experiments import march
+from ckm_sim.model import learning
+from ckm_sim.model.model import CKMModel
+from ckm_sim.model.scenario import load_scenario
 
 Z = 3.0  # margin in standard errors
 REPS = 300  # replications per design point (closed system: one model, one segment each)

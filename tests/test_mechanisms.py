@@ -1,8 +1,9 @@
 """Unit tests of each mechanism, with expected values worked out by hand or from first principles.
 
-Covers ckm_sim.learning (March 1991's socialisation and code learning, peers, turnover, drift,
-analytical CRM), ckm_sim.market (offer fit, value, satisfaction, churn, adoption, community),
-ckm_sim.economics, ckm_sim.network and ckm_sim.levers. Frequencies of random mechanisms are
+Covers ckm_sim.model.learning (March 1991's socialisation and code learning, peers, turnover, drift,
+analytical CRM), ckm_sim.model.market (offer fit, value, satisfaction, churn, adoption, community),
+ckm_sim.model.economics, ckm_sim.model.network and ckm_sim.model.levers.
+Frequencies of random mechanisms are
 checked against their stated probability within 5 binomial standard errors.
 """
 
@@ -15,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ckm_sim import economics, learning, market, network
-from ckm_sim.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
-from ckm_sim.scenario import DIMENSIONS, Scenario
+from ckm_sim.model import economics, learning, market, network
+from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
+from ckm_sim.model.scenario import DIMENSIONS, Scenario
 
 Z = 5.0  # tolerance in binomial standard errors for frequencies of random mechanisms
 

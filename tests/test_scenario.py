@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ckm_sim import CKMModel, Scenario, ScenarioError, list_scenarios, load_scenario
-from ckm_sim.scenario import DIMENSIONS, FIELDS, SCENARIO_DIR, SECTIONS, resolve_scenario_path
+from ckm_sim.model.scenario import DIMENSIONS, FIELDS, SCENARIO_DIR, SECTIONS, resolve_scenario_path
 
 SHIPPED = ("baseline", "siloed_firm", "it_only", "customer_centric", "co_creation", "march1991")
 

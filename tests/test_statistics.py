@@ -21,8 +21,8 @@ import pytest
 from scipy import stats
 
 from ckm_sim import load_scenario, run_scenario
-from ckm_sim.runs import replication_seed
-from ckm_sim.scenario import DIMENSIONS
+from ckm_sim.model.runs import replication_seed
+from ckm_sim.model.scenario import DIMENSIONS
 
 BASE_SEED = 20240601
 PERIODS = 60

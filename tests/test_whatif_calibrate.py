@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from ckm_sim.errors import CKMError
-from ckm_sim.model import CKMModel
-from ckm_sim.scenario import Scenario
+from ckm_sim.model.model import CKMModel
+from ckm_sim.model.scenario import Scenario
 from ckm_sim.whatif.calibrate import calibrate, parameter_bounds
 from ckm_sim.whatif.survival import cohort_survival, read_retention, simulate_survival
 

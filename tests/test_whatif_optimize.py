@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from whatif_helpers import SquareRootValue, tiny_scenario
 
-from ckm_sim.scenario import load_scenario
+from ckm_sim.model.scenario import load_scenario
 from ckm_sim.whatif.objective import NetValueObjective
 from ckm_sim.whatif.optimize import evaluation_seeds, optimise_budget
 from ckm_sim.whatif.stats import paired_difference

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ckm_sim.levers import investment_cost
-from ckm_sim.scenario import DIMENSIONS, Scenario
+from ckm_sim.model.levers import investment_cost
+from ckm_sim.model.scenario import DIMENSIONS, Scenario
 from ckm_sim.whatif.allocation import (
     allocate,
     levels_for_spend,

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ckm_sim.errors import CKMError
-from ckm_sim.scenario import load_scenario
+from ckm_sim.model.scenario import load_scenario
 from ckm_sim.whatif.args import DEFAULT_PARAMETERS, add_common, positive_int
 
 HELP = "fit parameters so the simulated cohort survival curve matches observed retention data"

@@ -7,7 +7,7 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
-from ckm_sim.scenario import load_scenario
+from ckm_sim.model.scenario import load_scenario
 from ckm_sim.whatif.args import add_common
 
 HELP = "compare scenarios with paired replications: differences with 95% confidence intervals"

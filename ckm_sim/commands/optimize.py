@@ -9,7 +9,7 @@ import math
 from rich.console import Console
 
 from ckm_sim.errors import CKMError
-from ckm_sim.scenario import load_scenario
+from ckm_sim.model.scenario import load_scenario
 from ckm_sim.whatif.args import add_common, positive_int
 
 HELP = "find the split of a per-period budget across the five dimensions that maximises net value"

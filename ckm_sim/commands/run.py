@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ckm_sim.commands.argtypes import non_negative_int
 from ckm_sim.errors import CKMError
-from ckm_sim.scenario import load_scenario
+from ckm_sim.model.scenario import load_scenario
 
 HELP = "run one scenario and write its time series, summary and figure"
 EXAMPLES = """examples:
@@ -29,10 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ckm_sim.io import write_json, write_parquet
-    from ckm_sim.model import CKMModel
-    from ckm_sim.outcomes import SUMMARY
-    from ckm_sim.plots import plot_timeseries
-    from ckm_sim.report import print_summary
+    from ckm_sim.model.model import CKMModel
+    from ckm_sim.model.outcomes import SUMMARY
+    from ckm_sim.reports.plots import plot_timeseries
+    from ckm_sim.reports.tables import print_summary
 
     scenario = load_scenario(args.scenario)
     periods = scenario.periods if args.periods is None else args.periods

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ckm_sim.scenario import list_scenarios, load_scenario
+from ckm_sim.model.scenario import list_scenarios, load_scenario
 
 HELP = "list the shipped scenarios"
 

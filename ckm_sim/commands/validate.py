@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ckm_sim.scenario import load_scenario
+from ckm_sim.model.scenario import load_scenario
 
 HELP = "check one or more scenario files; prints OK or one line naming the problem"
 EXAMPLES = """examples:

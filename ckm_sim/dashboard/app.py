@@ -18,7 +18,7 @@ from ckm_sim.dashboard.compare import SideBySide
 from ckm_sim.dashboard.figures import FiguresPanel
 from ckm_sim.dashboard.model import DEFAULT_PRESET, build_model, model_params
 from ckm_sim.dashboard.network_view import NetworkView
-from ckm_sim.scenario import list_scenarios, load_scenario
+from ckm_sim.model.scenario import list_scenarios, load_scenario
 
 TITLE = "CKM competence, retention and customer lifetime value"
 

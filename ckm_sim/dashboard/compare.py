@@ -20,8 +20,8 @@ from ckm_sim.dashboard.figures import STYLE
 from ckm_sim.dashboard.model import DashboardModel, model_seed
 from ckm_sim.dashboard.network_view import NetworkView
 from ckm_sim.dashboard.notes import LABELS, format_value
-from ckm_sim.model import CKMModel
-from ckm_sim.scenario import list_scenarios
+from ckm_sim.model.model import CKMModel
+from ckm_sim.model.scenario import list_scenarios
 
 DEFAULT_PAIR = ("it_only", "customer_centric")
 COMPARED = (

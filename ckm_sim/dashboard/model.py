@@ -14,8 +14,8 @@ import numpy as np
 from mesa.experimental.scenarios import Scenario as MesaScenario
 from mesa.visualization import Slider
 
-from ckm_sim.model import CKMModel
-from ckm_sim.scenario import DIMENSIONS, Scenario, load_scenario
+from ckm_sim.model.model import CKMModel
+from ckm_sim.model.scenario import DIMENSIONS, Scenario, load_scenario
 
 #: The classroom size: a preset with more customers is loaded with this many (the slider goes up).
 CLASSROOM_CUSTOMERS = 1000

@@ -18,7 +18,7 @@ import numpy as np
 import solara
 
 from ckm_sim.dashboard.echarts import LiveEcharts
-from ckm_sim.market import ACTIVE, CHURNED
+from ckm_sim.model.market import ACTIVE, CHURNED
 
 MAX_CUSTOMERS = 300
 DEPARTMENT_COLOURS = ("#1f77b4", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")

@@ -1,6 +1,6 @@
 """Plain-language notes the dashboard shows: what each flow is, what each slider changes.
 
-Every note names the mechanism rates of ckm_sim/levers.py (docs/ODD.md section 7.1) that the
+Every note names the mechanism rates of ckm_sim/model/levers.py (docs/ODD.md section 7.1) that the
 slider moves, so a teacher can follow a note down to the equation.
 """
 

@@ -24,7 +24,7 @@ from ckm_sim.experiments.spec import (
     ExperimentError,
     field_kind,
 )
-from ckm_sim.scenario import FIELD_SECTION, Scenario
+from ckm_sim.model.scenario import FIELD_SECTION, Scenario
 
 
 @dataclass

@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 
 from ckm_sim.errors import CKMError
-from ckm_sim.outcomes import SUMMARY
-from ckm_sim.runs import run_scenario
-from ckm_sim.scenario import Scenario
+from ckm_sim.model.outcomes import SUMMARY
+from ckm_sim.model.runs import run_scenario
+from ckm_sim.model.scenario import Scenario
 
 #: Columns of the runs table besides the factors and the outcomes.
 KEY_COLUMNS = ("run_id", "point", "replication", "seed")

@@ -23,7 +23,7 @@ from rich.table import Table  # noqa: E402
 
 from ckm_sim.experiments.analysis import Analysis  # noqa: E402
 from ckm_sim.io import write_text, write_with  # noqa: E402
-from ckm_sim.outcomes import SUMMARY  # noqa: E402
+from ckm_sim.model.outcomes import SUMMARY  # noqa: E402
 
 FIGURES = "figures"
 MAX_TABLE_ROWS = 40

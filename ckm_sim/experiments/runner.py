@@ -46,8 +46,8 @@ from ckm_sim.experiments.execute import (
 )
 from ckm_sim.experiments.spec import Experiment
 from ckm_sim.experiments.store import ResultsStore, runs_schema
-from ckm_sim.runs import replication_seed
-from ckm_sim.scenario import Scenario
+from ckm_sim.model.runs import replication_seed
+from ckm_sim.model.scenario import Scenario
 
 
 @dataclass
@@ -172,7 +172,7 @@ def prepare(
             "points": design.size,
             "replications": exp.replications,
             "base_seed": exp.base_seed,
-            "seeds": "replication_seed(base_seed, replication) from ckm_sim.runs",
+            "seeds": "replication_seed(base_seed, replication) from ckm_sim.model.runs",
             "total_runs": total,
             "ckm_sim_version": __version__,
             "git": git_commit(),

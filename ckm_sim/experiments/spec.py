@@ -38,8 +38,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from ckm_sim.errors import CKMError
-from ckm_sim.outcomes import OUTCOMES, SUMMARY
-from ckm_sim.scenario import (
+from ckm_sim.model.outcomes import OUTCOMES, SUMMARY
+from ckm_sim.model.scenario import (
     FIELD_SECTION,
     FIELDS,
     SECTIONS,

@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 from ckm_sim.errors import CKMError
 from ckm_sim.experiments.execute import KEY_COLUMNS
 from ckm_sim.io import write_json, write_with
-from ckm_sim.outcomes import SUMMARY
+from ckm_sim.model.outcomes import SUMMARY
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ckm_sim.scenario import DIMENSIONS, Scenario
+from ckm_sim.model.scenario import DIMENSIONS, Scenario
 
 
 def unit_costs(scenario: Scenario) -> np.ndarray:

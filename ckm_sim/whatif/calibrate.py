@@ -23,8 +23,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from ckm_sim.errors import CKMError
-from ckm_sim.runs import replication_seed
-from ckm_sim.scenario import FIELD_SECTION, SECTIONS, Scenario
+from ckm_sim.model.runs import replication_seed
+from ckm_sim.model.scenario import FIELD_SECTION, SECTIONS, Scenario
 from ckm_sim.whatif.args import DEFAULT_PARAMETERS
 from ckm_sim.whatif.optimize import EVALUATION_OFFSET, make_study
 from ckm_sim.whatif.parallel import make_pool, run_jobs

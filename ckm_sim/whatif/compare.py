@@ -16,7 +16,7 @@ import pandas as pd
 
 from ckm_sim.errors import CKMError
 from ckm_sim.io import write_json, write_parquet, write_text, write_with
-from ckm_sim.scenario import Scenario
+from ckm_sim.model.scenario import Scenario
 from ckm_sim.whatif import markdown as md
 from ckm_sim.whatif.figures import PATHS, plot_bands
 from ckm_sim.whatif.paired import METRICS, PairedRuns, band, paired_series, run_paired

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ckm_sim.io import write_with
-from ckm_sim.plots import plt, sns
+from ckm_sim.reports.plots import plt, sns
 
 #: The time paths a comparison draws, with their titles.
 PATHS: dict[str, str] = {

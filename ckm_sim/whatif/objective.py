@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ckm_sim.runs import run_scenario
-from ckm_sim.scenario import Scenario
+from ckm_sim.model.runs import run_scenario
+from ckm_sim.model.scenario import Scenario
 from ckm_sim.whatif.allocation import allocate
 
 

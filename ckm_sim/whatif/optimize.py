@@ -24,8 +24,8 @@ import numpy as np
 import optuna
 from tqdm import tqdm
 
-from ckm_sim.runs import replication_seed
-from ckm_sim.scenario import DIMENSIONS
+from ckm_sim.model.runs import replication_seed
+from ckm_sim.model.scenario import DIMENSIONS
 from ckm_sim.whatif.allocation import even_split, simplex_from_unit, unit_from_simplex
 from ckm_sim.whatif.parallel import make_pool, run_jobs
 from ckm_sim.whatif.stats import Estimate, mean_ci, paired_difference

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ckm_sim.errors import CKMError
 from ckm_sim.io import write_json, write_text, write_with
-from ckm_sim.scenario import Scenario
+from ckm_sim.model.scenario import Scenario
 from ckm_sim.whatif import markdown as md
 from ckm_sim.whatif.allocation import current_spend, levels_for_spend
 from ckm_sim.whatif.figures import plot_allocation, plot_history

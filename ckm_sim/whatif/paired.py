@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ckm_sim.runs import RunResult, replication_seed, run_scenario
-from ckm_sim.scenario import Scenario
+from ckm_sim.model.runs import RunResult, replication_seed, run_scenario
+from ckm_sim.model.scenario import Scenario
 from ckm_sim.whatif.parallel import run_jobs
 from ckm_sim.whatif.stats import t_quantile
 

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ckm_sim.errors import CKMError
-from ckm_sim.model import CKMModel
-from ckm_sim.scenario import Scenario, ScenarioError
+from ckm_sim.model.model import CKMModel
+from ckm_sim.model.scenario import Scenario, ScenarioError
 
 
 def cohort_survival(model: CKMModel, periods: int | None = None) -> np.ndarray:

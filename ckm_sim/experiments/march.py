@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ckm_sim import learning
-from ckm_sim.model import CKMModel
-from ckm_sim.runs import replication_seed
+from ckm_sim.model import learning
+from ckm_sim.model.model import CKMModel
+from ckm_sim.model.runs import replication_seed
 
 SCENARIO = "march1991"
 
@@ -168,7 +168,7 @@ def knowledge_path(
     """Code knowledge at periods 0, every, 2 every, ... ``periods``: array (replications, T).
 
     ``rule_set`` as in :func:`equilibrium`. One model per replication (seeded by
-    :func:`~ckm_sim.runs.replication_seed`), so turnover events are independent across
+    :func:`~ckm_sim.model.runs.replication_seed`), so turnover events are independent across
     replications.
     """
     out = np.empty((replications, periods // every + 1))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ckm_sim.scenario import Scenario
+from ckm_sim.model.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ DIMENSIONS: tuple[str, ...] = (
     "learning_culture",
 )
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 class ScenarioError(CKMError, ValueError):

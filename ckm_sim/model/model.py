@@ -26,14 +26,14 @@ import mesa
 import numpy as np
 import scipy.sparse as sp
 
-from ckm_sim import economics, learning, market
-from ckm_sim.agents import Customer, Department, Employee
-from ckm_sim.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
-from ckm_sim.market import ACTIVE, CHURNED, PROSPECT
-from ckm_sim.network import Ties, adjacency, draw_ties, to_networkx
-from ckm_sim.outcomes import OUTCOMES, summarise
-from ckm_sim.scenario import Scenario, ScenarioError, load_scenario
-from ckm_sim.streams import RandomStreams
+from ckm_sim.model import economics, learning, market
+from ckm_sim.model.agents import Customer, Department, Employee
+from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
+from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
+from ckm_sim.model.network import Ties, adjacency, draw_ties, to_networkx
+from ckm_sim.model.outcomes import OUTCOMES, summarise
+from ckm_sim.model.scenario import Scenario, ScenarioError, load_scenario
+from ckm_sim.model.streams import RandomStreams
 
 
 @dataclass
@@ -67,7 +67,7 @@ class ModelState:
 class CKMModel(mesa.Model):
     """Customer knowledge management and its effect on retention and customer lifetime value.
 
-    Build it from a :class:`~ckm_sim.scenario.Scenario`, a scenario file or name, or keyword
+    Build it from a :class:`~ckm_sim.model.scenario.Scenario`, a scenario file or name, or keyword
     arguments (any parameter of docs/ODD.md, flat: ``CKMModel(it_systems=0.9, customers=500)``),
     seeded with ``rng`` (defaults to the scenario's ``seed``).
     """

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from ckm_sim.model import CKMModel
+    from ckm_sim.model.model import CKMModel
 
 #: Per-period outcomes and what they measure.
 OUTCOMES: dict[str, str] = {

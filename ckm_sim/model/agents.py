@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from ckm_sim.market import ACTIVE, CHURNED, PROSPECT
+from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 
 if TYPE_CHECKING:
-    from ckm_sim.model import CKMModel
+    from ckm_sim.model.model import CKMModel
 
 STATE_NAMES = {PROSPECT: "prospect", ACTIVE: "active", CHURNED: "churned"}
 

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ckm_sim.model import CKMModel
-from ckm_sim.scenario import Scenario
+from ckm_sim.model.model import CKMModel
+from ckm_sim.model.scenario import Scenario
 
 
 @dataclass

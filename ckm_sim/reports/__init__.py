@@ -1,0 +1,1 @@
+"""Faces for results: terminal tables (``tables``) and single-run figures (``plots``)."""
