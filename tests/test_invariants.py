@@ -125,7 +125,7 @@ def test_shares_in_unit_interval_and_status_moves_forward(params, n_periods, see
         check_state(model)
     assert model.outcomes["active_customers"] == initial + acquired - churned
     summary = model.summary()
-    for name in ("retention_rate", "final_retention_rate", *SHARES[1:]):
+    for name in ("mean_retention_rate", "final_retention_rate", *SHARES[1:]):
         assert math.isnan(summary[name]) or 0.0 <= summary[name] <= 1.0, name
 
 

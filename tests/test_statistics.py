@@ -27,7 +27,7 @@ from ckm_sim.model.scenario import DIMENSIONS
 BASE_SEED = 20240601
 PERIODS = 60
 SMALL = (("customers", 1500), ("prospects", 750), ("employees", 30))
-OUTCOMES = ("retention_rate", "clv")
+OUTCOMES = ("mean_retention_rate", "clv")
 
 
 @cache

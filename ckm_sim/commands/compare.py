@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ckm_sim.whatif import markdown as md
+    from ckm_sim.reports import numbers as num
     from ckm_sim.whatif.compare import compare, write_report
     from ckm_sim.whatif.paired import METRICS
 
@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
         table.add_row(
             f"{r.treatment} - {r.reference}",
             METRICS[r.metric],
-            md.number(r.mean),
-            f"{md.number(r.low)} to {md.number(r.high)}",
+            num.number(r.mean),
+            f"{num.number(r.low)} to {num.number(r.high)}",
         )
     console = Console()
     console.print(table)

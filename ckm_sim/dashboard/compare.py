@@ -19,23 +19,15 @@ from ckm_sim.dashboard.echarts import LiveEcharts
 from ckm_sim.dashboard.figures import STYLE
 from ckm_sim.dashboard.model import DashboardModel, model_seed
 from ckm_sim.dashboard.network_view import NetworkView
-from ckm_sim.dashboard.notes import LABELS, format_value
+from ckm_sim.dashboard.notes import LABELS
 from ckm_sim.model.model import CKMModel
+from ckm_sim.model.outcomes import in_view
 from ckm_sim.model.scenario import list_scenarios
+from ckm_sim.reports.numbers import figure as figure_value
 
 DEFAULT_PAIR = ("it_only", "customer_centric")
-COMPARED = (
-    "active_customers",
-    "retention_rate",
-    "mean_satisfaction",
-    "repository_accuracy",
-    "offer_knowledge",
-    "knowledge_from_customers",
-    "offer_fit",
-    "clv",
-    "customer_equity",
-    "net_value",
-)
+#: Figures of the side-by-side table (the outcome registry's "compared" view).
+COMPARED: tuple[str, ...] = tuple(in_view("compared"))
 
 
 @dataclass
@@ -83,9 +75,9 @@ def comparison_table(pair: Pair) -> str:
         f"<tr><th></th><th>{escape(name_a)}</th><th>{escape(name_b)}</th><th>difference</th></tr>"
     )
     rows = [
-        f"<tr><td>{escape(LABELS[f])}</td><td class='v'>{format_value(f, a.outcomes[f])}</td>"
-        f"<td class='v'>{format_value(f, b.outcomes[f])}</td>"
-        f"<td class='v'>{format_value(f, b.outcomes[f] - a.outcomes[f])}</td></tr>"
+        f"<tr><td>{escape(LABELS[f])}</td><td class='v'>{figure_value(f, a.outcomes[f])}</td>"
+        f"<td class='v'>{figure_value(f, b.outcomes[f])}</td>"
+        f"<td class='v'>{figure_value(f, b.outcomes[f] - a.outcomes[f])}</td></tr>"
         for f in COMPARED
     ]
     return (

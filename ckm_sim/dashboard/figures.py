@@ -17,8 +17,8 @@ from ckm_sim.dashboard.notes import (
     FLOWS,
     LABELS,
     MARKET_NOTES,
-    format_value,
 )
+from ckm_sim.reports.numbers import figure as figure_value
 
 STYLE = """<style>
 .ckm-panel table {border-collapse: collapse; margin: 2px 0 10px 0; font-size: 0.9em;}
@@ -58,7 +58,7 @@ def figures_html(model) -> str:
         parts += [f"<h4>{escape(flow.title)}</h4>", f"<p>{escape(flow.note)}</p>", "<table>"]
         parts += [
             f'<tr><td>{escape(LABELS[f])}</td><td class="v" data-figure="{f}">'
-            f"{format_value(f, out[f])}</td></tr>"
+            f"{figure_value(f, out[f])}</td></tr>"
             for f in flow.figures
         ]
         parts.append("</table>")

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ckm_sim.model.outcomes import OUTCOMES, in_area, labels
+
 
 @dataclass(frozen=True)
 class Flow:
-    """One knowledge flow (or the outcomes it leads to) and the figures that measure it."""
+    """One knowledge flow (or the outcomes it leads to) and the figures that measure it (the
+    registry's outcomes of that area shown on the dashboard)."""
 
     title: str
     note: str
@@ -24,21 +27,21 @@ FLOWS: tuple[Flow, ...] = (
         "Service contacts reveal customers' needs. The serving employee may learn them and the "
         "CRM may record them in the customer's profile; colleagues, the shared code and "
         "analytical CRM spread what is known. Better profiles let the firm tailor its offer.",
-        ("repository_accuracy", "employee_accuracy", "code_accuracy"),
+        in_area("about", "dashboard"),
     ),
     Flow(
         "Knowledge FROM customers (feedback, co-creation)",
         "Satisfied, willing customers tell the firm what they need, straight to product "
         "development or through the front line. The product department moves the standard "
         "offer toward what it knows, so the offer fits needs better.",
-        ("knowledge_from_customers", "offer_fit"),
+        in_area("from", "dashboard"),
     ),
     Flow(
         "Knowledge FOR customers (the firm explains its offer)",
         "Broadcast messages reach everyone; tailored ones reach the customers served this "
         "period and help only as far as the firm knows them; customers also learn from each "
         "other in the community. A customer who knows the offer gets more value from it.",
-        ("offer_knowledge",),
+        in_area("for", "dashboard"),
     ),
     Flow(
         "What it is worth (CRM performance)",
@@ -46,16 +49,7 @@ FLOWS: tuple[Flow, ...] = (
         "makes satisfaction; satisfaction lowers churn and brings word-of-mouth customers. "
         "Retention drives customer lifetime value (CLV) and customer equity; net value "
         "subtracts what the competence costs.",
-        (
-            "active_customers",
-            "retention_rate",
-            "mean_satisfaction",
-            "mean_perceived_value",
-            "clv",
-            "customer_equity",
-            "investment_cost",
-            "net_value",
-        ),
+        in_area("value", "dashboard"),
     ),
 )
 
@@ -97,36 +91,5 @@ MARKET_NOTES: dict[str, str] = {
     "margin": "Money earned per active customer per period; scales CLV and equity, not behaviour.",
 }
 
-#: Short labels of the outcomes the dashboard shows.
-LABELS: dict[str, str] = {
-    "retention_rate": "Retention (per period)",
-    "active_customers": "Active customers",
-    "acquisitions": "New customers",
-    "churned": "Customers lost",
-    "mean_satisfaction": "Satisfaction",
-    "mean_perceived_value": "Perceived value",
-    "offer_fit": "Offer fit to needs",
-    "repository_accuracy": "CRM profiles right",
-    "code_accuracy": "Shared code right",
-    "employee_accuracy": "Employees right",
-    "offer_knowledge": "Customers' knowledge of the offer",
-    "knowledge_from_customers": "Items shared per customer",
-    "clv": "CLV (mean)",
-    "customer_equity": "Customer equity",
-    "investment_cost": "CKM cost per period",
-    "net_value": "Net value",
-}
-
-#: Outcomes shown as money (no decimals) rather than as shares.
-MONEY: frozenset[str] = frozenset({"clv", "customer_equity", "investment_cost", "net_value"})
-#: Outcomes that are counts.
-COUNTS: frozenset[str] = frozenset({"active_customers", "acquisitions", "churned"})
-
-
-def format_value(name: str, value: float) -> str:
-    """A figure as the panel shows it: money and counts whole, shares with three decimals."""
-    if value is None or value != value:  # NaN: nothing to measure yet
-        return "–"
-    if name in MONEY or name in COUNTS:
-        return f"{value:,.0f}"
-    return f"{value:.3f}"
+#: Short labels of the per-period outcomes (from the outcome registry).
+LABELS: dict[str, str] = labels(list(OUTCOMES))

@@ -7,69 +7,27 @@ hypercube, CSV points), Sobol or Morris indices, and paired differences against 
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
-from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from ckm_sim.experiments.analysis import Analysis  # noqa: E402
-from ckm_sim.io import write_text, write_with  # noqa: E402
-from ckm_sim.model.outcomes import SUMMARY  # noqa: E402
+from ckm_sim.experiments.analysis import Analysis
+from ckm_sim.io import write_text
+from ckm_sim.model.outcomes import SUMMARY
+from ckm_sim.reports.markdown import frame_table
+from ckm_sim.reports.numbers import half_width, number
+from ckm_sim.reports.plots import plt, save_figure, sns
 
 FIGURES = "figures"
-MAX_TABLE_ROWS = 40
-
-
-def fmt(value: Any) -> str:
-    """A number as people read it (4 significant digits below 10, thousands separators above)."""
-    if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
-    if isinstance(value, int | np.integer):
-        return f"{int(value):,}"
-    if isinstance(value, float | np.floating):
-        if math.isnan(value):
-            return "-"
-        if abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:.4g}" if abs(value) < 10 else f"{value:,.1f}"
-    return str(value)
-
-
-def fmt_half(value: float) -> str:
-    """A CI half-width: two significant digits are all it carries."""
-    if math.isnan(value):
-        return "-"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2g}"
-
-
-def markdown_table(frame: pd.DataFrame, max_rows: int = MAX_TABLE_ROWS) -> str:
-    """A GitHub-flavoured Markdown table of ``frame`` (first ``max_rows`` rows)."""
-    shown = frame.head(max_rows)
-    lines = [
-        "| " + " | ".join(str(c) for c in shown.columns) + " |",
-        "|" + "|".join("---" for _ in shown.columns) + "|",
-    ]
-    for row in shown.itertuples(index=False):
-        lines.append("| " + " | ".join(fmt(v) for v in row) + " |")
-    if len(frame) > max_rows:
-        lines.append(f"\n({len(frame) - max_rows} more rows in the CSV file)")
-    return "\n".join(lines)
+#: Figures of the sweep report are drawn at this resolution.
+DPI = 100
 
 
 def _save(fig: plt.Figure, path: Path) -> Path:
-    fig.tight_layout()
-    write_with(path, lambda tmp: fig.savefig(tmp, dpi=100, format="png"))
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=DPI)
 
 
 def _grid(rows: int, cols: int, w: float = 3.4, h: float = 2.7, sharey: bool = False):
@@ -215,10 +173,10 @@ def _point_labels(a: Analysis) -> dict[int, str]:
         if a.exp.design.method == "one_at_a_time":
             varied = row["varied"]
             labels[int(row["point"])] = (
-                f"{varied} = {fmt(row[varied])}" if varied else "reference (base levels)"
+                f"{varied} = {number(row[varied])}" if varied else "reference (base levels)"
             )
         else:
-            labels[int(row["point"])] = ", ".join(f"{f}={fmt(row[f])}" for f in a.design.factors)
+            labels[int(row["point"])] = ", ".join(f"{f}={number(row[f])}" for f in a.design.factors)
     return labels
 
 
@@ -278,7 +236,7 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
     shown = wide[["point", *a.design.factors, "n"]].copy()
     for outcome in a.outcomes:
         shown[outcome] = [
-            f"{fmt(mu)} [{fmt(lo)}, {fmt(hi)}]"
+            f"{number(mu)} [{number(lo)}, {number(hi)}]"
             for mu, lo, hi in zip(
                 wide[f"{outcome}_mean"],
                 wide[f"{outcome}_low"],
@@ -286,15 +244,15 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
                 strict=True,
             )
         ]
-    out += [markdown_table(shown), ""]
+    out += [frame_table(shown), ""]
     out += ["Outcomes: " + "; ".join(f"**{o}**: {SUMMARY[o]}" for o in a.outcomes), ""]
     for title, path in figures.items():
         if path is not None:
             out += [f"## {title}", "", f"![{title}]({FIGURES}/{path.name})", ""]
             if title == "Sensitivity" and a.sensitivity is not None:
-                out += [markdown_table(a.sensitivity, 100), ""]
+                out += [frame_table(a.sensitivity, 100), ""]
                 if a.second_order is not None:
-                    out += ["Second-order Sobol indices:", "", markdown_table(a.second_order), ""]
+                    out += ["Second-order Sobol indices:", "", frame_table(a.second_order), ""]
     if a.simple_effects is not None and len(a.simple_effects):
         f2 = a.design.factors[1]
         out += [
@@ -303,7 +261,7 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
             f"Effect of moving {a.simple_effects['effect_of'].iloc[0]} at each level of {f2} "
             "(paired over replications, 95% CI):",
             "",
-            markdown_table(a.simple_effects),
+            frame_table(a.simple_effects),
             "",
         ]
     if a.differences is not None:
@@ -314,11 +272,11 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
             f"Reference: {ref}. `half_width` is the paired CI half-width; "
             "`unpaired_half_width` what it would be without common random numbers.",
             "",
-            markdown_table(a.differences),
+            frame_table(a.differences),
             "",
         ]
     out += ["## Are the replications enough?", "", _adequacy_sentence(a), ""]
-    out += [markdown_table(a.adequacy), ""]
+    out += [frame_table(a.adequacy), ""]
     out += ["## Files", ""]
     out += [f"- `{p.name}`" for p in tables]
     out += ["- `runs/` (Parquet, one row per run), `design.parquet`, `manifest.json`"]
@@ -338,7 +296,7 @@ def _adequacy_sentence(a: Analysis) -> str:
         need = row["replications_needed"]
         more = f"about {int(need)} replications would reach it" if np.isfinite(need) else ""
         parts.append(
-            f"{row['outcome']} (worst {fmt(row['max_rel_half_width'])} of the mean; {more})"
+            f"{row['outcome']} (worst {number(row['max_rel_half_width'])} of the mean; {more})"
         )
     return (
         f"Not for every outcome at a {target} target: " + "; ".join(parts) + ". Paired "
@@ -360,11 +318,11 @@ def print_summary(a: Analysis, report: Path | None = None, max_rows: int = 25) -
         table.add_column(col, justify="left" if col == "design point" else "right")
     for _, row in wide.head(max_rows).iterrows():
         point = int(row["point"])
-        cells = [fmt(point)]
-        cells += [labels[point]] if compact else [fmt(row[f]) for f in a.design.factors]
+        cells = [number(point)]
+        cells += [labels[point]] if compact else [number(row[f]) for f in a.design.factors]
         for o in a.outcomes:
             half = (row[f"{o}_high"] - row[f"{o}_low"]) / 2
-            cells.append(f"{fmt(row[f'{o}_mean'])} ± {fmt_half(half)}")
+            cells.append(f"{number(row[f'{o}_mean'])} ± {half_width(half)}")
         table.add_row(*cells)
     console.print(table)
     if len(wide) > max_rows:
@@ -389,5 +347,5 @@ def _sensitivity_table(a: Analysis) -> Table:
     for col in ["outcome", "factor", *cols]:
         table.add_column(col, justify="right")
     for _, row in s.iterrows():
-        table.add_row(row["outcome"], row["factor"], *(fmt(row[c]) for c in cols))
+        table.add_row(row["outcome"], row["factor"], *(number(row[c]) for c in cols))
     return table

@@ -17,7 +17,7 @@ An experiment is a TOML file (``experiments/*.toml``, documented in docs/sweeps.
     [design]
     method = "full_factorial"      # one_at_a_time, latin_hypercube, sobol, morris, csv
     [outcomes]
-    report = ["retention_rate", "clv", "net_value"]
+    report = ["mean_retention_rate", "clv", "net_value"]
     timeseries = false
 
 Like scenarios, a bad file gives :class:`ExperimentError` with one line naming the file, the key
@@ -38,7 +38,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from ckm_sim.errors import CKMError
-from ckm_sim.model.outcomes import OUTCOMES, SUMMARY
+from ckm_sim.model.outcomes import OUTCOMES, SUMMARY, unknown_outcome
 from ckm_sim.model.scenario import (
     FIELD_SECTION,
     FIELDS,
@@ -55,7 +55,7 @@ Scalar = bool | int | float | str
 METHODS = ("full_factorial", "one_at_a_time", "latin_hypercube", "sobol", "morris", "csv")
 GRID_METHODS = ("full_factorial", "one_at_a_time")
 SAMPLED_METHODS = ("latin_hypercube", "sobol", "morris")
-DEFAULT_REPORT = ["retention_rate", "clv", "net_value"]
+DEFAULT_REPORT = ["mean_retention_rate", "clv", "net_value"]
 
 
 class ExperimentError(CKMError, ValueError):
@@ -313,7 +313,7 @@ def _check(exp: Experiment, source: str) -> None:
             fail(f"factors.{key}", "is also in [fixed]; keep it in one place")
     for key in exp.outcomes.report:
         if key not in SUMMARY:
-            fail("outcomes.report", f"unknown outcome '{key}'; allowed: {', '.join(SUMMARY)}")
+            fail("outcomes.report", unknown_outcome(key, list(SUMMARY)))
     for key in exp.outcomes.series or []:
         if key not in OUTCOMES:
             fail("outcomes.series", f"unknown series '{key}'; allowed: {', '.join(OUTCOMES)}")

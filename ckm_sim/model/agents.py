@@ -3,27 +3,44 @@
 The model keeps every agent's state in numpy arrays and updates them all at once (see model.py);
 these agent objects are views onto one row of those arrays, for inspection, DataCollector agent
 reporters and the dashboard. They hold an index, never a copy of the state.
+
+They read the model through :class:`AgentHost` (what a CKMModel offers them), so this module
+does not import the model (no import circle).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import mesa
 import numpy as np
 
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 
-if TYPE_CHECKING:
-    from ckm_sim.model.model import CKMModel
+
+class AgentHost(Protocol):
+    """What the agent views read from their model (a :class:`~ckm_sim.model.model.CKMModel`)."""
+
+    state: Any  # the model's numpy state (ckm_sim.model.model.State)
+    scenario_config: Any  # the model's Scenario
+    employees: mesa.agent.AgentSet
+
+    def customer_lifetime_values(self) -> np.ndarray: ...
+
+
+class _View(mesa.Agent):
+    """An agent that is a view onto one row of its model's arrays."""
+
+    model: AgentHost  # type: ignore[assignment]  # the model, as these views read it
+
 
 STATE_NAMES = {PROSPECT: "prospect", ACTIVE: "active", CHURNED: "churned"}
 
 
-class Department(mesa.Agent):
+class Department(_View):
     """A department of the firm (marketing, sales, service, R&D, IT by default)."""
 
-    def __init__(self, model: CKMModel, index: int, name: str) -> None:
+    def __init__(self, model: mesa.Model, index: int, name: str) -> None:
         super().__init__(model)
         self.index = index
         self.name = name
@@ -48,10 +65,10 @@ class Department(mesa.Agent):
         return float((s.beliefs[members] == s.truth).mean())
 
 
-class Employee(mesa.Agent):
+class Employee(_View):
     """An employee: belongs to one department, holds beliefs about segments, may serve customers."""
 
-    def __init__(self, model: CKMModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
         self.index = index
 
@@ -78,10 +95,10 @@ class Employee(mesa.Agent):
         return int(((s.serving_employee == self.index) & (s.status == ACTIVE)).sum())
 
 
-class Customer(mesa.Agent):
+class Customer(_View):
     """A customer (or prospect): needs, knowledge of the offer, satisfaction, value to the firm."""
 
-    def __init__(self, model: CKMModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
         self.index = index
 

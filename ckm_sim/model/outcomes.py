@@ -1,67 +1,342 @@
-"""The outcomes a run reports: per-period series (DataCollector) and one summary row.
+"""The outcomes a run reports, in one registry: per-period series and one summary row.
 
-Names here are the column names of every table ckm-sim writes and the names docs/ODD.md uses.
+Every outcome is an :class:`Outcome`: its name (the column name of every table ckm-sim writes
+and the name docs/ODD.md uses), what it means per period and in the summary, a short label for
+figures and tables, its unit, and the knowledge flow or area it belongs to. Every list of
+outcomes elsewhere (the DataCollector's columns, the summary's, the dashboard's labels, panels
+and tables, the run figure, the what-if figures and metrics) is derived from :data:`REGISTRY`.
+
+Retention has two names with one meaning each: ``retention_rate`` is one period's retention (a
+series: ``1 - churned / active at the start of the period``); ``mean_retention_rate`` is its
+mean over the run (a summary column), and ``final_retention_rate`` its mean over the last 12.
+
+:func:`summarise` reads a finished model through the small :class:`RunState` protocol, so this
+module does not import the model (no import circle).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from ckm_sim.model.model import CKMModel
+Unit = Literal["share", "count", "money", "items"]
+Area = Literal["about", "from", "for", "value"]
 
-#: Per-period outcomes and what they measure.
-OUTCOMES: dict[str, str] = {
-    "retention_rate": "share of the period's active customers who stayed",
-    "active_customers": "customers active at the end of the period",
-    "acquisitions": "prospects who became customers this period",
-    "churned": "customers who left this period",
-    "mean_satisfaction": "mean satisfaction of active customers, in [0, 1]",
-    "mean_perceived_value": "mean perceived value of active customers, in [0, 1]",
-    "offer_fit": "share of segment needs the standard offer meets",
-    "repository_accuracy": "share of active customers' needs the CRM profiles record correctly",
-    "code_accuracy": "share of segment needs the organisational code knows correctly",
-    "employee_accuracy": "share of segment needs employees know correctly, on average",
-    "offer_knowledge": "customers' mean knowledge of the offer (flow FOR), in [0, 1]",
-    "knowledge_from_customers": "need items shared with the firm per active customer (flow FROM)",
-    "clv": "mean customer lifetime value of every customer acquired so far",
-    "customer_equity": "sum of all customers' lifetime values, in period-0 money",
-    "investment_cost": "investment in CKM competence this period",
-    "net_value": "customer equity minus discounted investment to date, in period-0 money",
+#: What the areas are: the three knowledge flows, and what they are worth.
+AREAS: dict[str, str] = {
+    "about": "knowledge ABOUT customers (the firm learns)",
+    "from": "knowledge FROM customers (feedback, co-creation)",
+    "for": "knowledge FOR customers (the firm explains its offer)",
+    "value": "what it is worth (CRM performance)",
 }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome: name, meanings (per period and in the summary), label, unit and area.
+
+    ``series`` / ``summary`` are None when the outcome is not a per-period series / not a
+    summary column. ``views`` names the figures and tables that show it (see :data:`VIEWS`);
+    ``panel`` is the title of the dashboard chart it is drawn in.
+    """
+
+    name: str
+    label: str
+    unit: Unit
+    area: Area
+    series: str | None = None
+    summary: str | None = None
+    views: frozenset[str] = field(default_factory=frozenset)
+    panel: str | None = None
+
+    @property
+    def words(self) -> str:
+        """The label as words inside a sentence (``"Mean CLV"`` -> ``"mean CLV"``)."""
+        first, _, rest = self.label.partition(" ")
+        head = first if first.isupper() else first.lower()
+        return f"{head} {rest}" if rest else head
+
+
+#: The views outcomes can be shown in.
+VIEWS: dict[str, str] = {
+    "run": "the run figure (ckm-sim run --plot, reports/plots.py)",
+    "dashboard": "the dashboard's table of figures, per flow",
+    "compared": "the dashboard's side-by-side table",
+    "paths": "the time paths of a comparison (ckm-sim compare)",
+    "metric": "the summary outcomes a comparison tests (ckm-sim compare)",
+}
+
+
+def _o(name: str, label: str, unit: Unit, area: Area, **kw: Any) -> Outcome:
+    views = frozenset(kw.pop("views", ()))
+    unknown = views - set(VIEWS)
+    if unknown:
+        raise ValueError(f"{name}: unknown views {sorted(unknown)}")
+    return Outcome(name, label, unit, area, views=views, **kw)
+
+
+#: Every outcome, in the order of the tables' columns.
+REGISTRY: tuple[Outcome, ...] = (
+    _o(
+        "retention_rate",
+        "Retention rate (per period)",
+        "share",
+        "value",
+        series="share of the period's active customers who stayed",
+        views=("run", "dashboard", "compared", "paths"),
+        panel="Retention",
+    ),
+    _o(
+        "mean_retention_rate",
+        "Mean retention rate",
+        "share",
+        "value",
+        summary="mean per-period retention over the run",
+        views=("metric",),
+    ),
+    _o(
+        "final_retention_rate",
+        "Final retention rate",
+        "share",
+        "value",
+        summary="mean per-period retention over the last 12 periods",
+    ),
+    _o(
+        "active_customers",
+        "Active customers",
+        "count",
+        "value",
+        series="customers active at the end of the period",
+        views=("run", "dashboard", "compared", "paths"),
+    ),
+    _o(
+        "final_active_customers",
+        "Active customers at the horizon",
+        "count",
+        "value",
+        summary="active customers at the horizon",
+    ),
+    _o(
+        "acquisitions",
+        "New customers",
+        "count",
+        "value",
+        series="prospects who became customers this period",
+    ),
+    _o(
+        "total_acquisitions",
+        "New customers (total)",
+        "count",
+        "value",
+        summary="customers acquired over the run",
+    ),
+    _o("churned", "Customers lost", "count", "value", series="customers who left this period"),
+    _o(
+        "total_churned",
+        "Customers lost (total)",
+        "count",
+        "value",
+        summary="customers lost over the run",
+    ),
+    _o(
+        "mean_satisfaction",
+        "Satisfaction",
+        "share",
+        "value",
+        series="mean satisfaction of active customers, in [0, 1]",
+        summary="mean satisfaction of active customers at the horizon",
+        views=("run", "dashboard", "compared", "paths"),
+        panel="Satisfaction",
+    ),
+    _o(
+        "mean_perceived_value",
+        "Perceived value",
+        "share",
+        "value",
+        series="mean perceived value of active customers, in [0, 1]",
+        summary="mean perceived value of active customers at the horizon",
+        views=("dashboard",),
+    ),
+    _o(
+        "offer_fit",
+        "Offer fit to needs",
+        "share",
+        "from",
+        series="share of segment needs the standard offer meets",
+        summary="standard offer's fit to segment needs at the horizon",
+        views=("dashboard", "compared"),
+        panel="Offer fit to needs",
+    ),
+    _o(
+        "repository_accuracy",
+        "CRM profiles right",
+        "share",
+        "about",
+        series="share of active customers' needs the CRM profiles record correctly",
+        summary="CRM profile accuracy at the horizon",
+        views=("run", "dashboard", "compared"),
+        panel="Knowledge ABOUT customers",
+    ),
+    _o(
+        "code_accuracy",
+        "Shared code right",
+        "share",
+        "about",
+        series="share of segment needs the organisational code knows correctly",
+        summary="organisational code accuracy at the horizon",
+        views=("dashboard",),
+    ),
+    _o(
+        "employee_accuracy",
+        "Employees right",
+        "share",
+        "about",
+        series="share of segment needs employees know correctly, on average",
+        summary="employees' accuracy at the horizon",
+        views=("run", "dashboard"),
+        panel="Knowledge ABOUT customers",
+    ),
+    _o(
+        "offer_knowledge",
+        "Customers' knowledge of the offer",
+        "share",
+        "for",
+        series="customers' mean knowledge of the offer (flow FOR), in [0, 1]",
+        summary="customers' knowledge of the offer at the horizon",
+        views=("run", "dashboard", "compared"),
+        panel="Knowledge FOR customers",
+    ),
+    _o(
+        "knowledge_from_customers",
+        "Items shared per customer",
+        "items",
+        "from",
+        series="need items shared with the firm per active customer (flow FROM)",
+        summary="need items shared per active customer per period, run mean",
+        views=("run", "dashboard", "compared"),
+        panel="Knowledge FROM customers",
+    ),
+    _o(
+        "clv",
+        "Mean CLV",
+        "money",
+        "value",
+        series="mean customer lifetime value of every customer acquired so far",
+        summary="mean CLV of all customers acquired (with residual value)",
+        views=("run", "dashboard", "compared", "paths", "metric"),
+        panel="CLV (mean)",
+    ),
+    _o(
+        "customer_equity",
+        "Customer equity",
+        "money",
+        "value",
+        series="sum of all customers' lifetime values, in period-0 money",
+        summary="customer equity in period-0 money",
+        views=("dashboard", "compared", "paths", "metric"),
+        panel="Customer equity",
+    ),
+    _o(
+        "investment_cost",
+        "CKM cost",
+        "money",
+        "value",
+        series="investment in CKM competence this period",
+        summary="discounted investment in CKM competence over the run",
+        views=("dashboard",),
+    ),
+    _o(
+        "net_value",
+        "Net value",
+        "money",
+        "value",
+        series="customer equity minus discounted investment to date, in period-0 money",
+        summary="customer equity minus discounted investment",
+        views=("run", "dashboard", "compared", "paths", "metric"),
+    ),
+)
+
+#: Every outcome by name.
+BY_NAME: dict[str, Outcome] = {o.name: o for o in REGISTRY}
+
+#: Per-period outcomes (DataCollector columns) and what they measure.
+OUTCOMES: dict[str, str] = {o.name: o.series for o in REGISTRY if o.series is not None}
 
 #: Summary columns and what they hold.
-SUMMARY: dict[str, str] = {
-    "retention_rate": "mean per-period retention over the run",
-    "final_retention_rate": "mean per-period retention over the last 12 periods",
-    "final_active_customers": "active customers at the horizon",
-    "total_acquisitions": "customers acquired over the run",
-    "total_churned": "customers lost over the run",
-    "mean_satisfaction": "mean satisfaction of active customers at the horizon",
-    "mean_perceived_value": "mean perceived value of active customers at the horizon",
-    "offer_fit": "standard offer's fit to segment needs at the horizon",
-    "repository_accuracy": "CRM profile accuracy at the horizon",
-    "code_accuracy": "organisational code accuracy at the horizon",
-    "employee_accuracy": "employees' accuracy at the horizon",
-    "offer_knowledge": "customers' knowledge of the offer at the horizon",
-    "knowledge_from_customers": "need items shared per active customer per period, run mean",
-    "clv": "mean CLV of all customers acquired (with residual value)",
-    "customer_equity": "customer equity in period-0 money",
-    "investment_cost": "discounted investment in CKM competence over the run",
-    "net_value": "customer equity minus discounted investment",
-}
+SUMMARY: dict[str, str] = {o.name: o.summary for o in REGISTRY if o.summary is not None}
+
+#: Summary columns that count customers (stored as integers).
+SUMMARY_COUNTS: tuple[str, ...] = tuple(name for name in SUMMARY if BY_NAME[name].unit == "count")
+
+#: Old names that now mean something else, with the name to use instead.
+RENAMED: dict[str, str] = {"retention_rate": "mean_retention_rate"}
 
 
-def summarise(model: CKMModel) -> dict[str, Any]:
+def in_view(view: str, among: Sequence[str] | Mapping[str, Any] | None = None) -> list[str]:
+    """Names of the outcomes shown in ``view``, in registry order (optionally only ``among``)."""
+    if view not in VIEWS:
+        raise KeyError(f"unknown view '{view}'; views: {', '.join(VIEWS)}")
+    names = [o.name for o in REGISTRY if view in o.views]
+    return names if among is None else [n for n in names if n in among]
+
+
+def labels(names: Sequence[str] | None = None) -> dict[str, str]:
+    """``name -> label`` for ``names`` (default: every outcome)."""
+    chosen = BY_NAME if names is None else {n: BY_NAME[n] for n in names}
+    return {n: o.label for n, o in chosen.items()}
+
+
+def panels() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The dashboard's charts: title and the outcomes drawn in it, in registry order."""
+    out: dict[str, list[str]] = {}
+    for o in REGISTRY:
+        if o.panel is not None:
+            out.setdefault(o.panel, []).append(o.name)
+    return tuple((title, tuple(names)) for title, names in out.items())
+
+
+def in_area(area: Area, view: str | None = None) -> tuple[str, ...]:
+    """Outcomes of one flow or area (optionally only those shown in ``view``)."""
+    return tuple(o.name for o in REGISTRY if o.area == area and (view is None or view in o.views))
+
+
+def unknown_outcome(name: str, allowed: Sequence[str]) -> str:
+    """Why ``name`` is not allowed, with a hint when it is an old name that was renamed."""
+    hint = ""
+    if name in RENAMED and RENAMED[name] in allowed:
+        hint = f" ('{name}' is per period; the run mean is '{RENAMED[name]}')"
+    return f"unknown outcome '{name}'{hint}; allowed: {', '.join(allowed)}"
+
+
+class _Named(Protocol):
+    name: str
+
+
+class _Counted(Protocol):
+    counters: dict[str, float]
+
+
+class RunState(Protocol):
+    """What :func:`summarise` reads from a model that has been run (a CKMModel has it all)."""
+
+    outcomes: dict[str, float]
+    retention_history: list[float]
+    steps: int
+    scenario_config: _Named
+    state: _Counted
+
+
+def summarise(model: RunState) -> dict[str, Any]:
     """The summary row of a model that has been run (with or without collected series)."""
     out, c = model.outcomes, model.state.counters
     history = model.retention_history
     return {
         "scenario": model.scenario_config.name,
         "periods": model.steps,
-        "retention_rate": float(np.mean(history)) if history else np.nan,
+        "mean_retention_rate": float(np.mean(history)) if history else np.nan,
         "final_retention_rate": float(np.mean(history[-12:])) if history else np.nan,
         "final_active_customers": out["active_customers"],
         "total_acquisitions": int(c["acquisitions"]),

@@ -1,4 +1,8 @@
-"""Figures of single runs, drawn with seaborn on a headless matplotlib backend."""
+"""Figures of single runs, drawn with seaborn on a headless matplotlib backend.
+
+Every figure ckm-sim writes (runs, sweeps, what-if reports) is saved by :func:`save_figure`, and
+every module that draws imports ``plt`` and ``sns`` from here (so the backend is set once).
+"""
 
 from __future__ import annotations
 
@@ -10,21 +14,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from ckm_sim.io import write_with  # noqa: E402
+from ckm_sim.model.outcomes import in_view, labels  # noqa: E402
 
-#: The main time series of a run, in the order they are drawn.
-MAIN_SERIES: dict[str, str] = {
-    "retention_rate": "Retention rate",
-    "active_customers": "Active customers",
-    "mean_satisfaction": "Mean satisfaction",
-    "repository_accuracy": "CRM profile accuracy (ABOUT)",
-    "employee_accuracy": "Employee knowledge accuracy",
-    "offer_knowledge": "Customers' offer knowledge (FOR)",
-    "knowledge_from_customers": "Knowledge from customers (FROM)",
-    "clv": "Mean CLV",
-    "net_value": "Net value",
-}
+#: The main time series of a run, in the order they are drawn (the registry's "run" view).
+MAIN_SERIES: dict[str, str] = labels(in_view("run"))
 
 
 def plot_timeseries(frame: pd.DataFrame, path: str | Path, title: str = "") -> Path:
@@ -39,7 +35,12 @@ def plot_timeseries(frame: pd.DataFrame, path: str | Path, title: str = "") -> P
         ax.set_title(label)
         ax.set_ylabel("")
     fig.suptitle(title)
+    return save_figure(fig, path)
+
+
+def save_figure(fig: Figure, path: str | Path, dpi: int = 110) -> Path:
+    """Lay out ``fig``, write it as PNG to ``path`` atomically (ckm_sim.io), and close it."""
     fig.tight_layout()
-    write_with(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    write_with(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
     plt.close(fig)
     return Path(path)

@@ -8,13 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-
-def _format(value: Any) -> str:
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return "-"
-        return f"{value:,.4f}" if abs(value) < 10 else f"{value:,.1f}"
-    return str(value)
+from ckm_sim.reports.numbers import number
 
 
 def print_summary(summary: Mapping[str, Any], meanings: Mapping[str, str], title: str = "") -> None:
@@ -25,5 +19,5 @@ def print_summary(summary: Mapping[str, Any], meanings: Mapping[str, str], title
     table.add_column("meaning", style="dim")
     for key, meaning in meanings.items():
         if key in summary:
-            table.add_row(key, _format(summary[key]), meaning)
+            table.add_row(key, number(summary[key]), meaning)
     Console().print(table)

@@ -10,7 +10,8 @@ import pandas as pd
 from ckm_sim.errors import CKMError
 from ckm_sim.io import write_json, write_text, write_with
 from ckm_sim.model.scenario import Scenario
-from ckm_sim.whatif import markdown as md
+from ckm_sim.reports import markdown as md
+from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.calibrate import Calibration
 from ckm_sim.whatif.figures import plot_survival
 
@@ -19,7 +20,7 @@ def findings(c: Calibration, scenario: Scenario) -> list[str]:
     """The plain-language results."""
     flat = scenario.flat()
     values = ", ".join(
-        f"{p} = {md.number(v)} (was {md.number(flat[p])})" for p, v in c.fitted.items()
+        f"{p} = {num.number(v)} (was {num.number(flat[p])})" for p, v in c.fitted.items()
     )
     ratio = c.rmse / c.noise_rmse if c.noise_rmse > 0 else float("inf")
     quality = (
@@ -36,7 +37,7 @@ def findings(c: Calibration, scenario: Scenario) -> list[str]:
     ]
     if len(c.fitted) > 1:
         spread = "; ".join(
-            f"{p} {md.number(lo)} to {md.number(hi)}" for p, (lo, hi) in c.top_spread().items()
+            f"{p} {num.number(lo)} to {num.number(hi)}" for p, (lo, hi) in c.top_spread().items()
         )
         out.append(
             f"The 5 best trials span {spread}: wide ranges mean the data pin down a combination "
@@ -51,7 +52,7 @@ def _text(c: Calibration, scenario: Scenario, source: str, lines: list[str]) -> 
             "parameter": p,
             "fitted": v,
             "scenario value": scenario.flat()[p],
-            "search box": f"{md.number(c.bounds[p][0])} to {md.number(c.bounds[p][1])}",
+            "search box": f"{num.number(c.bounds[p][0])} to {num.number(c.bounds[p][1])}",
         }
         for p, v in c.fitted.items()
     ]

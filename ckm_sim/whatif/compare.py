@@ -17,7 +17,8 @@ import pandas as pd
 from ckm_sim.errors import CKMError
 from ckm_sim.io import write_json, write_parquet, write_text, write_with
 from ckm_sim.model.scenario import Scenario
-from ckm_sim.whatif import markdown as md
+from ckm_sim.reports import markdown as md
+from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.figures import PATHS, plot_bands
 from ckm_sim.whatif.paired import METRICS, PairedRuns, band, paired_series, run_paired
 from ckm_sim.whatif.stats import Estimate, mean_ci, paired_difference, pairing_efficiency
@@ -39,39 +40,30 @@ def pairs_of(names: Sequence[str], all_pairs: bool = False) -> list[tuple[str, s
     return [(name, names[0]) for name in names[1:]]
 
 
-def _amount(metric: str, value: float) -> str:
-    return md.points(value) if metric == "retention_rate" else md.number(value)
-
-
-def _bounds(metric: str, low: float, high: float) -> str:
-    scale = 100.0 if metric == "retention_rate" else 1.0
-    return f"95% CI {md.number(scale * low)} to {md.number(scale * high)}"
-
-
 def sentence(treatment: str, reference: str, metric: str, est: Estimate, level: float) -> str:
     """One plain sentence for one paired difference."""
     what = METRICS.get(metric, metric)
     relative = f" ({level:+.1%})" if level == level else ""  # NaN-safe
     if est.n < 2:
         return (
-            f"{treatment} changes {what} by {_amount(metric, est.mean)} over {reference} "
+            f"{treatment} changes {what} by {num.amount(metric, est.mean)} over {reference} "
             "(one replication: no confidence interval)."
         )
     if not est.excludes_zero:
         return (
-            f"{treatment} changes {what} by {_amount(metric, est.mean)} "
-            f"({_bounds(metric, est.low, est.high)}) relative to "
+            f"{treatment} changes {what} by {num.amount(metric, est.mean)} "
+            f"({num.interval(metric, est.low, est.high)}) relative to "
             f"{reference}: not distinguishable from no change with {est.n} replications."
         )
     if est.mean > 0:
         return (
-            f"{treatment} raises {what} by {_amount(metric, est.mean)} "
-            f"({_bounds(metric, est.low, est.high)}) over "
+            f"{treatment} raises {what} by {num.amount(metric, est.mean)} "
+            f"({num.interval(metric, est.low, est.high)}) over "
             f"{reference}{relative}."
         )
     return (
-        f"{treatment} lowers {what} by {_amount(metric, -est.mean)} "
-        f"({_bounds(metric, -est.high, -est.low)}) relative to "
+        f"{treatment} lowers {what} by {num.amount(metric, -est.mean)} "
+        f"({num.interval(metric, -est.high, -est.low)}) relative to "
         f"{reference}{relative}."
     )
 
@@ -128,14 +120,14 @@ def _report_text(c: Comparison, name: str) -> str:
         row: dict = {"scenario": scenario}
         for metric in METRICS:
             est = mean_ci(runs.values(scenario, metric))
-            row[metric] = md.ci(est.mean, est.low, est.high)
+            row[metric] = num.ci(est.mean, est.low, est.high)
         summary_rows.append(row)
     diff_rows = [
         {
             "pair": f"{r.treatment} - {r.reference}",
             "metric": METRICS[r.metric],
             "difference": r.mean,
-            "95% CI": f"{md.number(r.low)} to {md.number(r.high)}",
+            "95% CI": f"{num.number(r.low)} to {num.number(r.high)}",
             "relative": f"{r.relative:+.1%}",
             "pairing gain": r.pairing_efficiency,
         }

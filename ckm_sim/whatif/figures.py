@@ -1,4 +1,4 @@
-"""Figures of the what-if reports (seaborn style, headless), written atomically."""
+"""Figures of the what-if reports (seaborn style, headless), saved by reports.plots."""
 
 from __future__ import annotations
 
@@ -8,25 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ckm_sim.io import write_with
-from ckm_sim.reports.plots import plt, sns
+from ckm_sim.model.outcomes import in_view, labels
+from ckm_sim.reports.plots import plt, save_figure, sns
 
-#: The time paths a comparison draws, with their titles.
-PATHS: dict[str, str] = {
-    "retention_rate": "Retention rate",
-    "active_customers": "Active customers",
-    "mean_satisfaction": "Mean satisfaction",
-    "clv": "Mean CLV",
-    "customer_equity": "Customer equity",
-    "net_value": "Net value",
-}
-
-
-def _save(fig, path: str | Path) -> Path:
-    fig.tight_layout()
-    write_with(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
-    plt.close(fig)
-    return Path(path)
+#: The time paths a comparison draws, with their titles (the registry's "paths" view).
+PATHS: dict[str, str] = labels(in_view("paths"))
 
 
 def plot_bands(
@@ -64,7 +50,7 @@ def plot_bands(
         ax.set_visible(False)
     axes.flat[0].legend(fontsize="small")
     fig.suptitle(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_allocation(
@@ -94,7 +80,7 @@ def plot_allocation(
     right.set_title("Marginal net value of one more budget unit")
     right.set_xlabel("net value per unit of per-period spend")
     fig.suptitle(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_history(values: Sequence[float], path: str | Path, title: str = "") -> Path:
@@ -108,7 +94,7 @@ def plot_history(values: Sequence[float], path: str | Path, title: str = "") -> 
     ax.set_ylabel("mean net value (common seeds)")
     ax.legend()
     ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_survival(
@@ -130,4 +116,4 @@ def plot_survival(
     ax.set_ylabel("share of the initial cohort still active")
     ax.legend()
     ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)

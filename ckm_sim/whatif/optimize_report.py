@@ -11,7 +11,8 @@ import pandas as pd
 from ckm_sim.errors import CKMError
 from ckm_sim.io import write_json, write_text, write_with
 from ckm_sim.model.scenario import Scenario
-from ckm_sim.whatif import markdown as md
+from ckm_sim.reports import markdown as md
+from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.allocation import current_spend, levels_for_spend
 from ckm_sim.whatif.figures import plot_allocation, plot_history
 from ckm_sim.whatif.optimize import Optimum
@@ -40,36 +41,36 @@ def allocation_table(opt: Optimum, scenario: Scenario) -> pd.DataFrame:
 def sentences(opt: Optimum, table: pd.DataFrame) -> list[str]:
     """The plain-language findings."""
     parts = ", ".join(
-        f"{r.dimension} {md.number(r.best)} ({r.share:.0%}, level {r.best_level:.2f})"
+        f"{r.dimension} {num.number(r.best)} ({r.share:.0%}, level {r.best_level:.2f})"
         for r in table.sort_values("best", ascending=False).itertuples()
     )
     g = opt.gain
     if g.excludes_zero:
         verdict = "raises" if g.mean > 0 else "lowers"
         versus = (
-            f"The best allocation {verdict} net value by {md.number(abs(g.mean))} "
-            f"(95% CI {md.number(min(abs(g.low), abs(g.high)))} to "
-            f"{md.number(max(abs(g.low), abs(g.high)))}) over an even split."
+            f"The best allocation {verdict} net value by {num.number(abs(g.mean))} "
+            f"(95% CI {num.number(min(abs(g.low), abs(g.high)))} to "
+            f"{num.number(max(abs(g.low), abs(g.high)))}) over an even split."
         )
     else:
         versus = (
-            f"Against an even split it changes net value by {md.number(g.mean)} "
-            f"(95% CI {md.number(g.low)} to {md.number(g.high)}): not distinguishable from "
+            f"Against an even split it changes net value by {num.number(g.mean)} "
+            f"(95% CI {num.number(g.low)} to {num.number(g.high)}): not distinguishable from "
             f"the even split with {g.n} replications."
         )
     b, e = opt.best_value, opt.even_value
     out = [
-        f"Best split of a budget of {md.number(opt.budget)} per period: {parts}.",
-        f"Its expected net value is {md.ci(b.mean, b.low, b.high)} on {b.n} fresh "
-        f"replications; the even split's is {md.ci(e.mean, e.low, e.high)}.",
+        f"Best split of a budget of {num.number(opt.budget)} per period: {parts}.",
+        f"Its expected net value is {num.ci(b.mean, b.low, b.high)} on {b.n} fresh "
+        f"replications; the even split's is {num.ci(e.mean, e.low, e.high)}.",
         versus,
     ]
     ranked = table.sort_values("marginal", ascending=False)
     top = ranked.iloc[0]
     where = (
         f"The next unit of budget goes to {top.dimension}: one more unit per period there "
-        f"changes net value by {md.number(top.marginal)} (95% CI {md.number(top.marginal_low)} "
-        f"to {md.number(top.marginal_high)})"
+        f"changes net value by {num.number(top.marginal)} (95% CI {num.number(top.marginal_low)} "
+        f"to {num.number(top.marginal_high)})"
     )
     if top.marginal_low > 0:
         where += ", more than it costs."
@@ -90,7 +91,7 @@ def _text(opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str
             "level": f"{r.best_level:.3f}" + (" (full)" if r.saturated else ""),
             "even spend": r.even,
             "even level": f"{r.even_level:.3f}",
-            "marginal net value per unit": md.ci(r.marginal, r.marginal_low, r.marginal_high),
+            "marginal net value per unit": num.ci(r.marginal, r.marginal_low, r.marginal_high),
         }
         for r in table.itertuples()
     ]
@@ -99,8 +100,8 @@ def _text(opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str
         [
             f"# Budget allocation: {scenario.name}",
             "",
-            f"Budget {md.number(opt.budget)} per period across the {len(opt.dimensions)} "
-            f"dimensions (the scenario's own levels cost {md.number(float(now.sum()))} per "
+            f"Budget {num.number(opt.budget)} per period across the {len(opt.dimensions)} "
+            f"dimensions (the scenario's own levels cost {num.number(float(now.sum()))} per "
             "period). Spending s on a dimension buys the level whose cost is s under the "
             f"scenario's costs (cost_d * level ** {scenario.costs.cost_exponent}), capped at "
             "level 1; spend beyond that is not spent.",
@@ -112,8 +113,8 @@ def _text(opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str
             "## Allocation and marginal values",
             "",
             md.table(rows),
-            f"Marginal value: paired forward difference (NV(best + {md.number(opt.step)} on the "
-            f"dimension) - NV(best)) / {md.number(opt.step)}, on the {opt.eval_replications} "
+            f"Marginal value: paired forward difference (NV(best + {num.number(opt.step)} on the "
+            f"dimension) - NV(best)) / {num.number(opt.step)}, on the {opt.eval_replications} "
             "evaluation replications. A positive value means one more unit of per-period budget "
             "there pays for itself (net value already subtracts the investment).",
             "",

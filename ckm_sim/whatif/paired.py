@@ -12,18 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ckm_sim.model.outcomes import BY_NAME, in_view
 from ckm_sim.model.runs import RunResult, replication_seed, run_scenario
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.whatif.parallel import run_jobs
 from ckm_sim.whatif.stats import t_quantile
 
-#: The outcomes every comparison reports, with the words its sentences use.
-METRICS: dict[str, str] = {
-    "retention_rate": "mean per-period retention",
-    "clv": "mean CLV",
-    "customer_equity": "customer equity",
-    "net_value": "net value",
-}
+#: The outcomes every comparison reports, with the words its sentences use (the registry's
+#: "metric" view).
+METRICS: dict[str, str] = {name: BY_NAME[name].words for name in in_view("metric")}
 
 
 @dataclass

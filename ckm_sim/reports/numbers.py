@@ -1,0 +1,87 @@
+"""Numbers as people read them: the one place where ckm-sim formats a number for display.
+
+The sweep and what-if reports (Markdown), the terminal tables and the dashboard all format
+through these functions, so a value reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ckm_sim.model.outcomes import BY_NAME
+
+#: What a missing value (NaN) shows as.
+MISSING = "-"
+
+
+def number(x: Any) -> str:
+    """A number at a precision that suits its size (``1,234,567``, ``12.3``, ``0.9717``).
+
+    Integers get thousands separators, floats four significant digits below 10, one decimal
+    below 1000 and none above; booleans read ``yes``/``no``; anything else is ``str(x)``.
+    """
+    if isinstance(x, bool | np.bool_):
+        return "yes" if x else "no"
+    if isinstance(x, int | np.integer):
+        return f"{int(x):,}"
+    if not isinstance(x, float | np.floating):
+        return str(x)
+    if math.isnan(x):
+        return MISSING
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    size = abs(x)
+    if size >= 1000:
+        return f"{x:,.0f}"
+    if size >= 10:
+        return f"{x:,.1f}"
+    if size == 0:
+        return "0"
+    return f"{x:.4g}"
+
+
+def half_width(x: float) -> str:
+    """A confidence-interval half-width: two significant digits are all it carries."""
+    if math.isnan(x):
+        return MISSING
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.2g}"
+
+
+def points(x: float) -> str:
+    """A difference of two rates in percentage points (``0.0042`` -> ``0.42 percentage points``)."""
+    return f"{number(100.0 * x)} percentage points"
+
+
+def ci(mean: float, low: float, high: float) -> str:
+    """``mean (95% CI low to high)``."""
+    return f"{number(mean)} (95% CI {number(low)} to {number(high)})"
+
+
+def is_share(name: str) -> bool:
+    """Whether outcome ``name`` is a share (a rate in [0, 1])."""
+    outcome = BY_NAME.get(name)
+    return outcome is not None and outcome.unit == "share"
+
+
+def amount(name: str, x: float) -> str:
+    """A change of outcome ``name``: shares in percentage points, everything else as a number."""
+    return points(x) if is_share(name) else number(x)
+
+
+def interval(name: str, low: float, high: float) -> str:
+    """``95% CI low to high`` for a change of outcome ``name`` (shares in percentage points)."""
+    scale = 100.0 if is_share(name) else 1.0
+    return f"95% CI {number(scale * low)} to {number(scale * high)}"
+
+
+def figure(name: str, value: float | None) -> str:
+    """An outcome as a panel shows it: money and counts whole, shares with three decimals."""
+    if value is None or value != value:  # NaN: nothing to measure yet
+        return "–"
+    outcome = BY_NAME.get(name)
+    if outcome is not None and outcome.unit in ("money", "count"):
+        return f"{value:,.0f}"
+    return f"{value:.3f}"
