@@ -1,7 +1,8 @@
 """Benchmark of the what-if commands' unit of work, on the shipped baseline (120 periods).
 
 Prints seconds per model run (what compare, optimize and calibrate repeat), and the wall time
-of a batch of 8 runs on 1 and on 2 worker processes (spawned: includes the workers' start-up),
+of a batch of 8 runs on 1 and on 2 worker processes (the one evaluator's pool, forkserver:
+includes the workers' start-up),
 so the cost of a command's defaults can be read off:
 
 - compare, 2 scenarios x 10 replications: 20 runs;
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 import time
 
+from ckm_sim.experiments.evaluator import map_ordered, open_evaluator
 from ckm_sim.model.runs import replication_seed, run_scenario
 from ckm_sim.model.scenario import load_scenario
-from ckm_sim.whatif.parallel import run_jobs
 
 
 def _run(scenario, seed: int) -> float:
@@ -31,7 +32,8 @@ def main() -> None:
     jobs = [(sc, replication_seed(0, r)) for r in range(8)]
     for workers in (1, 2):
         start = time.perf_counter()
-        run_jobs(_run, jobs, workers=workers)
+        with open_evaluator(workers) as evaluator:
+            map_ordered(evaluator, _run, jobs)
         print(f"8 runs on {workers} worker(s): {time.perf_counter() - start:.2f} s")
     for name, runs in (("compare", 20), ("optimize", 82), ("calibrate (36 periods)", 128)):
         scale = 0.3 if name.startswith("calibrate") else 1.0

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from ckm_sim.errors import CKMError
+from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.model.model import CKMModel
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.whatif.calibrate import calibrate, parameter_bounds
@@ -42,7 +43,9 @@ def test_calibration_recovers_a_fixed_churn_rate():
     p, periods = 0.04, 24
     sc = Scenario().with_overrides(**SMALL)
     observed = _observed((1 - p) ** np.arange(periods + 1))
-    fit = calibrate(sc, observed, ["fixed_churn"], trials=24, replications=2, eval_replications=3)
+    fit = calibrate(
+        sc, observed, RunPlan(2, base_seed=0), ["fixed_churn"], trials=24, eval_replications=3
+    )
     # 2 x 1000 customers: the simulated curve's sd is under 0.011; one period of 0.002 in p moves
     # the period-24 share by about 0.018, so the fit is good to well within 0.005
     assert fit.fitted["fixed_churn"] == pytest.approx(p, abs=0.005)
@@ -57,7 +60,7 @@ def test_calibration_recovers_a_parameter_of_the_model_from_its_own_data():
         np.mean([simulate_survival(data, 1000 + r, periods) for r in range(8)], axis=0)
     )
     fit = calibrate(
-        sc, observed, ["competitor_pull"], trials=30, replications=4, eval_replications=4
+        sc, observed, RunPlan(4, base_seed=0), ["competitor_pull"], trials=30, eval_replications=4
     )
     # between-seed sd of a survival curve is about 0.03 at period 36 and the curve moves by
     # about 3 per unit of competitor_pull: a mean of 8 (data) against 4 (fit) seeds pins it to

@@ -7,10 +7,12 @@ import numpy as np
 import pytest
 from whatif_helpers import SquareRootValue, tiny_scenario
 
+from ckm_sim.experiments.evaluator import RunPlan
+from ckm_sim.experiments.stats import paired_difference
 from ckm_sim.model.scenario import load_scenario
 from ckm_sim.whatif.objective import NetValueObjective
-from ckm_sim.whatif.optimize import evaluation_seeds, optimise_budget
-from ckm_sim.whatif.stats import paired_difference
+from ckm_sim.whatif.optimize import optimise_budget
+from ckm_sim.whatif.search import evaluation_seeds
 
 WEIGHTS = [1.0, 2.0, 3.0, 0.5, 0.5]
 BUDGET = 100.0
@@ -21,7 +23,7 @@ def test_optimiser_finds_the_known_optimum_through_noise():
     # (38.08 - 31.30 = 6.78): only common random numbers let the search see the gradient
     f = SquareRootValue(WEIGHTS, common_sd=5.0, own_sd=0.05)
     opt = optimise_budget(
-        f, BUDGET, trials=80, replications=2, eval_replications=6, base_seed=3, step=0.5
+        f, BUDGET, RunPlan(2, base_seed=3), trials=80, eval_replications=6, step=0.5
     )
     best_possible = f.true_value(f.optimum(BUDGET))
     even = f.true_value(opt.even)
@@ -40,10 +42,10 @@ def test_marginal_values_are_equal_at_the_optimum():
     # at the optimum every dimension's marginal value is lambda = sqrt(sum a^2 / B) / 2
     f = SquareRootValue(WEIGHTS, common_sd=5.0, own_sd=0.0)
     lam = f.marginal(BUDGET)
-    opt = optimise_budget(f, BUDGET, trials=4, replications=1, eval_replications=3, step=0.01)
+    opt = optimise_budget(f, BUDGET, RunPlan(1), trials=4, eval_replications=3, step=0.01)
     # the paired forward difference used for marginal values, at the true optimum
     s = f.optimum(BUDGET)
-    seeds = evaluation_seeds(0, 3)
+    seeds = evaluation_seeds(RunPlan(1, base_seed=0), 3)
     base = [f(s, seed) for seed in seeds]
     for d in range(5):
         up = [f(s + 0.01 * np.eye(5)[d], seed) for seed in seeds]
@@ -58,9 +60,9 @@ def test_marginal_values_are_equal_at_the_optimum():
 def test_model_optimisation_is_identical_for_any_number_of_workers(tmp_path):
     scenario = load_scenario(tiny_scenario(tmp_path))
     objective = NetValueObjective(scenario, periods=6)
-    kwargs = dict(trials=4, replications=2, eval_replications=2, base_seed=11, batch=2)
-    one = optimise_budget(objective, 2500.0, workers=1, **kwargs)
-    two = optimise_budget(objective, 2500.0, workers=2, **kwargs)
+    kwargs = dict(trials=4, eval_replications=2, batch=2)
+    one = optimise_budget(objective, 2500.0, RunPlan(2, base_seed=11, workers=1), **kwargs)
+    two = optimise_budget(objective, 2500.0, RunPlan(2, base_seed=11, workers=2), **kwargs)
     assert one.history == two.history
     assert np.array_equal(one.best, two.best)
     assert one.best_value == two.best_value
@@ -72,4 +74,4 @@ def test_model_optimisation_is_identical_for_any_number_of_workers(tmp_path):
 
 def test_budget_must_be_positive():
     with pytest.raises(ValueError, match="positive"):
-        optimise_budget(SquareRootValue(WEIGHTS), -1.0, trials=1)
+        optimise_budget(SquareRootValue(WEIGHTS), -1.0, RunPlan(1), trials=1)

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ckm_sim.experiments.stats import mean_ci, paired_difference, pairing_efficiency
 from ckm_sim.model.levers import investment_cost
 from ckm_sim.model.scenario import DIMENSIONS, Scenario
 from ckm_sim.whatif.allocation import (
@@ -17,7 +18,6 @@ from ckm_sim.whatif.allocation import (
     unit_costs,
     unit_from_simplex,
 )
-from ckm_sim.whatif.stats import mean_ci, paired_difference, pairing_efficiency
 
 
 def test_paired_difference_matches_a_hand_computed_interval():

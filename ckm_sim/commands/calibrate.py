@@ -8,9 +8,11 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ckm_sim.commands.argtypes import positive_int
+from ckm_sim.commands.whatif_args import add_common, run_plan
 from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import load_scenario
-from ckm_sim.whatif.args import DEFAULT_PARAMETERS, add_common, positive_int
+from ckm_sim.whatif.defaults import DEFAULT_PARAMETERS
 
 HELP = "fit parameters so the simulated cohort survival curve matches observed retention data"
 EXAMPLES = """examples:
@@ -76,17 +78,14 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     if args.eval_replications < 2:
         raise CKMError("--eval-replications must be at least 2 for a band")
-    seed = args.seed if args.seed is not None else (scenario.seed or 0)
     result = calibrate(
         scenario,
         observed,
+        run_plan(args).resolved(scenario),
         parameters=[p.strip() for p in args.fit for p in p.split(",") if p.strip()],
         bounds=dict(args.bounds),
         trials=args.trials,
-        replications=args.replications,
         eval_replications=args.eval_replications,
-        base_seed=seed,
-        workers=args.workers,
         progress=not args.quiet,
     )
     name = args.name or f"{scenario.name}_{Path(args.retention).stem}"

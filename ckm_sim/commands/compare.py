@@ -7,8 +7,8 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
+from ckm_sim.commands.whatif_args import add_common, run_plan
 from ckm_sim.model.scenario import load_scenario
-from ckm_sim.whatif.args import add_common
 
 HELP = "compare scenarios with paired replications: differences with 95% confidence intervals"
 EXAMPLES = """examples:
@@ -38,18 +38,9 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.whatif.paired import METRICS
 
     scenarios = [load_scenario(s) for s in args.scenarios]
-    first = scenarios[0]
-    periods = first.periods if args.periods is None else args.periods
-    seed = args.seed if args.seed is not None else (first.seed if first.seed is not None else 0)
-    result = compare(
-        scenarios,
-        args.replications,
-        seed,
-        periods,
-        all_pairs=args.all_pairs,
-        workers=args.workers,
-        progress=not args.quiet,
-    )
+    plan = run_plan(args).resolved(scenarios[0])
+    periods = plan.periods
+    result = compare(scenarios, plan, all_pairs=args.all_pairs, progress=not args.quiet)
     name = args.name or "_vs_".join(result.runs.names)
     out = args.out / "compare" / name
     report = write_report(result, out, name)

@@ -8,9 +8,10 @@ import math
 
 from rich.console import Console
 
+from ckm_sim.commands.argtypes import positive_int
+from ckm_sim.commands.whatif_args import add_common, run_plan
 from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import load_scenario
-from ckm_sim.whatif.args import add_common, positive_int
 
 HELP = "find the split of a per-period budget across the five dimensions that maximises net value"
 EXAMPLES = """examples:
@@ -57,17 +58,15 @@ def run(args: argparse.Namespace) -> int:
     if args.eval_replications < 2:
         raise CKMError("--eval-replications must be at least 2 for confidence intervals")
     scenario = load_scenario(args.scenario)
-    periods = scenario.periods if args.periods is None else args.periods
-    seed = args.seed if args.seed is not None else (scenario.seed or 0)
+    plan = run_plan(args).resolved(scenario)
+    assert plan.periods is not None
     optimum = optimise_budget(
-        NetValueObjective(scenario, periods),
+        NetValueObjective(scenario, plan.periods),
         args.budget,
+        plan,
         trials=args.trials,
-        replications=args.replications,
         eval_replications=args.eval_replications,
-        base_seed=seed,
         step=args.step,
-        workers=args.workers,
         progress=not args.quiet,
     )
     name = args.name or f"{scenario.name}_budget{args.budget:g}"

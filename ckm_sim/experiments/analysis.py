@@ -28,31 +28,8 @@ from scipy import stats
 
 from ckm_sim.experiments.designs import DesignTable
 from ckm_sim.experiments.spec import Experiment, parse_experiment
+from ckm_sim.experiments.stats import LEVEL, ci_columns
 from ckm_sim.experiments.store import ResultsStore
-
-LEVEL = 0.95
-
-
-def ci_columns(matrix: np.ndarray, level: float = LEVEL) -> dict[str, np.ndarray]:
-    """Row-wise n, mean, sd and t-based CI of a (rows x replications) matrix with NaN gaps."""
-    x = np.asarray(matrix, dtype=np.float64)
-    n = np.sum(~np.isnan(x), axis=1)
-    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mean = np.nanmean(x, axis=1)
-        sd = np.where(n > 1, np.nanstd(x, axis=1, ddof=1), np.nan)
-        t = np.where(n > 1, stats.t.ppf(0.5 + level / 2.0, np.maximum(n - 1, 1)), np.nan)
-        half = t * sd / np.sqrt(n)
-        rel = np.abs(half / mean)
-    return {
-        "n": n,
-        "mean": mean,
-        "sd": sd,
-        "half_width": half,
-        "low": mean - half,
-        "high": mean + half,
-        "rel_half_width": rel,
-    }
 
 
 def outcome_matrix(

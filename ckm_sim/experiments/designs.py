@@ -18,13 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ckm_sim.experiments.spec import (
-    SAMPLED_METHODS,
-    Experiment,
-    ExperimentError,
-    field_kind,
-)
-from ckm_sim.model.scenario import FIELD_SECTION, Scenario
+from ckm_sim.experiments.spec import SAMPLED_METHODS, Experiment, ExperimentError
+from ckm_sim.model.scenario import FIELD_SECTION, Scenario, field_kind
 
 
 @dataclass

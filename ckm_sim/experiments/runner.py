@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import metadata
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -36,14 +37,8 @@ from tqdm import tqdm
 from ckm_sim import __version__
 from ckm_sim.errors import CKMError
 from ckm_sim.experiments.designs import DesignTable, build_design
-from ckm_sim.experiments.execute import (
-    BatchResult,
-    RunSpec,
-    Task,
-    failed_batch,
-    open_evaluator,
-    run_batch,
-)
+from ckm_sim.experiments.evaluator import Evaluator, open_evaluator
+from ckm_sim.experiments.execute import BatchResult, RunSpec, Task, failed_batch, run_batch
 from ckm_sim.experiments.spec import Experiment
 from ckm_sim.experiments.store import ResultsStore, runs_schema
 from ckm_sim.model.runs import replication_seed
@@ -94,6 +89,21 @@ def git_commit() -> dict[str, Any] | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return {"commit": head, "dirty": bool(status)}
+
+
+#: Libraries whose versions a sweep's manifest records (they can change a run's numbers).
+VERSIONED = ("numpy", "scipy", "mesa", "networkx", "SALib", "pandas", "pyarrow", "pydantic")
+
+
+def library_versions() -> dict[str, str | None]:
+    """Installed versions of :data:`VERSIONED` (None for one that is not installed)."""
+    out: dict[str, str | None] = {}
+    for name in VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
 
 
 def inputs_hash(exp: Experiment, base: Scenario, design: DesignTable) -> str:
@@ -177,6 +187,7 @@ def prepare(
             "ckm_sim_version": __version__,
             "git": git_commit(),
             "python": platform.python_version(),
+            "versions": library_versions(),
             "platform": platform.platform(),
             "started": now(),
             "ended": None,
@@ -217,25 +228,10 @@ def run_sweep(
     manifest["sessions"].append(session)
     start = time.perf_counter()
     if done < total:
-        _execute(
-            exp,
-            store,
-            base,
-            design,
-            mask,
-            result,
-            schema,
-            series,
-            session,
-            workers=workers,
-            scheduler=scheduler,
-            dask_local=dask_local,
-            progress=progress,
-            flush_seconds=flush_seconds,
-            flush_rows=flush_rows,
-            target_task_seconds=target_task_seconds,
-            manifest=manifest,
-        )
+        loop = SweepLoop(exp, store, base, design, result, manifest, session, schema, series)
+        loop.flush_seconds, loop.flush_rows = flush_seconds, flush_rows
+        loop.target_task_seconds = target_task_seconds
+        loop.run(mask, workers, scheduler, dask_local, progress)
     result.elapsed = time.perf_counter() - start
     session |= {"ended": now(), "runs_after": result.done, "seconds": round(result.elapsed, 3)}
     manifest |= {
@@ -248,53 +244,118 @@ def run_sweep(
     return result
 
 
-def _execute(
-    exp: Experiment,
-    store: ResultsStore,
-    base: Scenario,
-    design: DesignTable,
-    mask: Any,
-    result: SweepResult,
-    schema: Any,
-    series: tuple[str, ...] | None,
-    session: dict[str, Any],
-    *,
-    workers: int,
-    scheduler: str | None,
-    dask_local: bool,
-    progress: bool,
-    flush_seconds: float,
-    flush_rows: int,
-    target_task_seconds: float,
-    manifest: dict[str, Any],
-) -> None:
-    pending = plan(exp, design, mask)
-    unsubmitted = result.total - result.done
-    rows: list[dict[str, Any]] = []
-    frames: list[pd.DataFrame] = []
-    part = store.next_index()
-    last_flush = time.monotonic()
-    run_seconds: float | None = None
+class SweepLoop:
+    """The runs not yet done, submitted in adaptive batches; finished rows streamed to disk.
 
-    def flush() -> None:
-        nonlocal part, last_flush
-        if rows:
-            ts = pd.concat(frames, ignore_index=True) if frames else None
-            store.write_part(part, rows, schema, ts)
-            part += 1
-            result.done += len(rows)
-            result.new_runs += len(rows)
-            rows.clear()
-            frames.clear()
-            manifest["done_runs"], manifest["failed_runs"] = result.done, result.failed
-            store.write_manifest(manifest)
-        last_flush = time.monotonic()
+    Steps: :meth:`run` opens the evaluator and loops :meth:`submit` (keep at most two batches
+    per slot in flight), :meth:`wait` (collect what finished) and :meth:`flush` (write a part
+    every ``flush_seconds`` or ``flush_rows``) until every run is done; Ctrl-C drains what the
+    workers are finishing and saves it.
+    """
 
-    def collect(batch: BatchResult) -> None:
-        nonlocal run_seconds
-        rows.extend(batch.rows)
+    flush_seconds: float = 10.0
+    flush_rows: int = 1000
+    target_task_seconds: float = 1.0
+
+    def __init__(
+        self,
+        exp: Experiment,
+        store: ResultsStore,
+        base: Scenario,
+        design: DesignTable,
+        result: SweepResult,
+        manifest: dict[str, Any],
+        session: dict[str, Any],
+        schema: Any,
+        series: tuple[str, ...] | None,
+    ) -> None:
+        self.exp, self.store, self.base, self.design = exp, store, base, design
+        self.result, self.manifest, self.session = result, manifest, session
+        self.schema, self.series = schema, series
+        self.rows: list[dict[str, Any]] = []
+        self.frames: list[pd.DataFrame] = []
+        self.part = store.next_index()
+        self.last_flush = time.monotonic()
+        self.run_seconds: float | None = None  # moving average of one run's duration
+        self.in_flight: dict[cf.Future, Task] = {}
+        self.unsubmitted = result.total - result.done
+        self.bar: Any = None
+
+    def run(
+        self, mask: Any, workers: int, scheduler: str | None, dask_local: bool, progress: bool
+    ) -> None:
+        """Run every run not done in ``mask`` on the chosen evaluator."""
+        result = self.result
+        pending = plan(self.exp, self.design, mask)
+        self.bar = tqdm(
+            total=result.total,
+            initial=result.done,
+            desc=self.exp.name,
+            unit="run",
+            disable=not progress,
+            dynamic_ncols=True,
+            smoothing=0.05,
+            postfix={"failed": result.failed},
+        )
+        try:
+            with _Sigterm(), open_evaluator(workers, scheduler, dask_local) as evaluator:
+                self.session["evaluator"] = result.label = evaluator.label
+                try:
+                    while self.submit(evaluator, pending):
+                        self.wait()
+                except KeyboardInterrupt:
+                    result.interrupted = True
+                    self.drain()
+                except cf.BrokenExecutor:
+                    self.drain()
+                    self.flush()
+                    raise CKMError(
+                        f"a worker process died (out of memory?); {result.done} of "
+                        f"{result.total} runs are saved; continue with --resume"
+                    ) from None
+        except KeyboardInterrupt:
+            result.interrupted = True
+        finally:
+            self.flush()
+            self.bar.close()
+
+    def batch_size(self, slots: int) -> int:
+        """Runs per task: about ``target_task_seconds`` of work, spread over every slot."""
+        size = 1
+        if self.run_seconds is not None and self.run_seconds > 0:
+            size = max(1, min(100, round(self.target_task_seconds / self.run_seconds)))
+        return min(size, max(1, math.ceil(self.unsubmitted / slots)))
+
+    def submit(self, evaluator: Evaluator, pending: Iterator[RunSpec]) -> bool:
+        """Fill the window of tasks in flight; False when nothing is left to wait for."""
+        while len(self.in_flight) < 2 * evaluator.slots and self.unsubmitted > 0:
+            runs = tuple(islice(pending, self.batch_size(evaluator.slots)))
+            if not runs:
+                self.unsubmitted = 0
+                break
+            self.unsubmitted -= len(runs)
+            task = Task(self.base, runs, self.series, self.exp.outcomes.interval)
+            self.in_flight[evaluator.executor.submit(run_batch, task)] = task
+        return bool(self.in_flight)
+
+    def wait(self) -> None:
+        """Collect the tasks that finish within ``flush_seconds``; flush when it is time."""
+        finished, _ = cf.wait(
+            self.in_flight, timeout=self.flush_seconds, return_when=cf.FIRST_COMPLETED
+        )
+        for future in finished:
+            task = self.in_flight.pop(future)
+            self.collect(_outcome(future, task))
+        due = time.monotonic() - self.last_flush >= self.flush_seconds
+        if len(self.rows) >= self.flush_rows or due:
+            self.flush()
+
+    def collect(self, batch: BatchResult) -> None:
+        """Keep a finished batch's rows; count failures; update the run-time estimate."""
+        result = self.result
+        self.rows.extend(batch.rows)
         if batch.series is not None:
-            frames.append(batch.series)
+            self.frames.append(batch.series)
         for row in batch.rows:
             if row["status"] != "ok":
                 result.failed += 1
@@ -302,64 +363,30 @@ def _execute(
                     result.errors.append(f"run {row['run_id']}: {row['error']}")
             elif not math.isnan(row["duration"]):
                 d = row["duration"]
-                run_seconds = d if run_seconds is None else 0.8 * run_seconds + 0.2 * d
-        bar.update(len(batch.rows))
-        bar.set_postfix(failed=result.failed, refresh=False)
+                self.run_seconds = (
+                    d if self.run_seconds is None else 0.8 * self.run_seconds + 0.2 * d
+                )
+        self.bar.update(len(batch.rows))
+        self.bar.set_postfix(failed=result.failed, refresh=False)
 
-    bar = tqdm(
-        total=result.total,
-        initial=result.done,
-        desc=exp.name,
-        unit="run",
-        disable=not progress,
-        dynamic_ncols=True,
-        smoothing=0.05,
-        postfix={"failed": result.failed},
-    )
-    in_flight: dict[cf.Future, Task] = {}
-    try:
-        with _Sigterm(), open_evaluator(workers, scheduler, dask_local) as evaluator:
-            session["evaluator"] = result.label = evaluator.label
-            window = 2 * evaluator.slots
-            try:
-                while True:
-                    while len(in_flight) < window and unsubmitted > 0:
-                        size = 1
-                        if run_seconds is not None and run_seconds > 0:
-                            size = max(1, min(100, round(target_task_seconds / run_seconds)))
-                        size = min(size, max(1, math.ceil(unsubmitted / evaluator.slots)))
-                        runs = tuple(islice(pending, size))
-                        if not runs:
-                            unsubmitted = 0
-                            break
-                        unsubmitted -= len(runs)
-                        task = Task(base, runs, series, exp.outcomes.interval)
-                        in_flight[evaluator.executor.submit(run_batch, task)] = task
-                    if not in_flight:
-                        break
-                    finished, _ = cf.wait(
-                        in_flight, timeout=flush_seconds, return_when=cf.FIRST_COMPLETED
-                    )
-                    for future in finished:
-                        task = in_flight.pop(future)
-                        collect(_outcome(future, task))
-                    if len(rows) >= flush_rows or time.monotonic() - last_flush >= flush_seconds:
-                        flush()
-            except KeyboardInterrupt:
-                result.interrupted = True
-                _drain(in_flight, collect)
-            except cf.BrokenExecutor:
-                _drain(in_flight, collect)
-                flush()
-                raise CKMError(
-                    f"a worker process died (out of memory?); {result.done} of {result.total} "
-                    "runs are saved; continue with --resume"
-                ) from None
-    except KeyboardInterrupt:
-        result.interrupted = True
-    finally:
-        flush()
-        bar.close()
+    def flush(self) -> None:
+        """Write the collected rows as the next part and update the manifest's counts."""
+        result = self.result
+        if self.rows:
+            ts = pd.concat(self.frames, ignore_index=True) if self.frames else None
+            self.store.write_part(self.part, self.rows, self.schema, ts)
+            self.part += 1
+            result.done += len(self.rows)
+            result.new_runs += len(self.rows)
+            self.rows.clear()
+            self.frames.clear()
+            self.manifest["done_runs"], self.manifest["failed_runs"] = result.done, result.failed
+            self.store.write_manifest(self.manifest)
+        self.last_flush = time.monotonic()
+
+    def drain(self) -> None:
+        """After Ctrl-C: cancel what has not started, keep what the workers are finishing."""
+        _drain(self.in_flight, self.collect)
 
 
 def _outcome(future: cf.Future, task: Task) -> BatchResult:

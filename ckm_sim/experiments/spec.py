@@ -29,8 +29,6 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-import types
-import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -42,9 +40,9 @@ from ckm_sim.model.outcomes import OUTCOMES, SUMMARY, unknown_outcome
 from ckm_sim.model.scenario import (
     FIELD_SECTION,
     FIELDS,
-    SECTIONS,
     Scenario,
     ScenarioError,
+    field_kind,
     load_scenario,
 )
 from ckm_sim.tomlfiles import find_shipped, validate_one_line
@@ -237,29 +235,6 @@ class Experiment(_Strict):
                     raise ExperimentError(
                         f"{self.source()}: 'factors.{name}' value {value!r}: {msg}"
                     ) from None
-
-
-def field_kind(name: str) -> str:
-    """``int``, ``float``, ``bool``, ``str`` or ``other`` for a flat scenario parameter."""
-    section = FIELD_SECTION[name]
-    annotation = SECTIONS[section].model_fields[name].annotation
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        annotation = args[0] if len(args) == 1 else annotation
-        if typing.get_origin(annotation) is Annotated:
-            annotation = typing.get_args(annotation)[0]
-    if typing.get_origin(annotation) is Literal:
-        return "str"
-    if annotation is bool:
-        return "bool"
-    if annotation is int:
-        return "int"
-    if annotation is float:
-        return "float"
-    if annotation is str:
-        return "str"
-    return "other"
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:

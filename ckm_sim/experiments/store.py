@@ -16,9 +16,10 @@ that runs part never appeared, so nothing is ever counted twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -26,14 +27,76 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ckm_sim.errors import CKMError
-from ckm_sim.experiments.execute import KEY_COLUMNS
 from ckm_sim.io import write_json, write_with
-from ckm_sim.model.outcomes import SUMMARY
+from ckm_sim.model.outcomes import BY_NAME, SUMMARY
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 RUNS = "runs"
 SERIES = "timeseries"
+
+#: Columns of the runs table before the factors: which run it is.
+KEY_COLUMNS = ("run_id", "point", "replication", "seed")
+#: Columns of the runs table after the outcomes: how the run went.
+STATUS_COLUMNS = ("status", "error", "duration", "worker")
+
+
+def _arrow_type(outcome: str) -> pa.DataType:
+    """Counts are integers, everything else float64 (NaN where undefined)."""
+    return pa.int64() if BY_NAME[outcome].unit == "count" else pa.float64()
+
+
+class RunKey(Protocol):
+    """What names a run: id, design point, replication, seed and parameter overrides."""
+
+    run_id: int
+    point: int
+    replication: int
+    seed: int
+    params: dict[str, Any]
+
+
+def run_row(
+    run: RunKey,
+    summary: Mapping[str, Any] | None = None,
+    error: str | None = None,
+    duration: float = math.nan,
+    worker: str = "",
+) -> dict[str, Any]:
+    """The runs-table row of one run: key, factors, every summary outcome, status.
+
+    ``summary`` None means the run failed (``error`` says why): its outcomes are null (NaN).
+    A successful run has ``error`` null.
+    """
+    row: dict[str, Any] = {
+        "run_id": run.run_id,
+        "point": run.point,
+        "replication": run.replication,
+        "seed": run.seed,
+        **run.params,
+    }
+    for key in SUMMARY:
+        if summary is None:
+            row[key] = None if BY_NAME[key].unit == "count" else math.nan
+        elif BY_NAME[key].unit == "count":
+            row[key] = int(summary[key])
+        else:
+            row[key] = float(summary[key])
+    row["status"] = "ok" if summary is not None else "failed"
+    row["error"] = None if summary is not None else error or "unknown error"
+    row["duration"] = duration
+    row["worker"] = worker
+    return row
+
+
+def series_frame(run: RunKey, frame: pd.DataFrame) -> pd.DataFrame:
+    """Time-series rows of one run: its key, the period, the kept outcomes (counts as int64)."""
+    out = frame.astype({c: np.int64 if BY_NAME[c].unit == "count" else np.float64 for c in frame})
+    out = out.reset_index()
+    out.insert(0, "replication", run.replication)
+    out.insert(0, "point", run.point)
+    out.insert(0, "run_id", run.run_id)
+    return out
 
 
 def runs_schema(design: pd.DataFrame, factors: Sequence[str]) -> pa.Schema:
@@ -41,7 +104,7 @@ def runs_schema(design: pd.DataFrame, factors: Sequence[str]) -> pa.Schema:
     factor_schema = pa.Schema.from_pandas(design[list(factors)], preserve_index=False)
     fields = [pa.field(name, pa.int64()) for name in KEY_COLUMNS]
     fields += [factor_schema.field(name) for name in factors]
-    fields += [pa.field(name, pa.float64()) for name in SUMMARY]
+    fields += [pa.field(name, _arrow_type(name)) for name in SUMMARY]
     fields += [
         pa.field("status", pa.string()),
         pa.field("error", pa.string()),

@@ -13,9 +13,12 @@ Bad input never produces a traceback for the user: :func:`load_scenario` raises
 from __future__ import annotations
 
 import tomllib
+import types
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ckm_sim.errors import CKMError
@@ -237,6 +240,48 @@ FIELD_SECTION: dict[str, str] = {
     field: section for section, cls in SECTIONS.items() for field in cls.model_fields
 }
 FIELDS: tuple[str, ...] = tuple(FIELD_SECTION)
+
+
+def _unwrap(name: str) -> tuple[Any, list[Any]]:
+    """The plain type of flat parameter ``name`` and its constraints (Optional and Annotated
+    peeled off: ``Probability | None`` -> ``float``, ``[Ge(0), Le(1)]``)."""
+    info = SECTIONS[FIELD_SECTION[name]].model_fields[name]
+    annotation, metadata = info.annotation, list(info.metadata)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) != 1:
+            return annotation, metadata
+        annotation = args[0]
+    if typing.get_origin(annotation) is Annotated:
+        annotation, *extra = typing.get_args(annotation)
+        for item in extra:
+            metadata.extend(getattr(item, "metadata", None) or [item])
+    return annotation, metadata
+
+
+def field_kind(name: str) -> str:
+    """``int``, ``float``, ``bool``, ``str`` or ``other`` for a flat scenario parameter."""
+    annotation, _ = _unwrap(name)
+    if typing.get_origin(annotation) is Literal:
+        return "str"
+    for kind in (bool, int, float, str):
+        if annotation is kind:
+            return kind.__name__
+    return "other"
+
+
+def field_bounds(name: str) -> tuple[float | None, float | None] | None:
+    """(lower, upper) limits of a continuous (float) parameter, None for any other parameter
+    (a limit is None where there is none)."""
+    if name not in FIELD_SECTION or field_kind(name) != "float":
+        return None
+    low = high = None
+    for m in _unwrap(name)[1]:
+        if isinstance(m, annotated_types.Ge | annotated_types.Gt):
+            low = float(getattr(m, "ge", getattr(m, "gt", 0.0)))
+        if isinstance(m, annotated_types.Le | annotated_types.Lt):
+            high = float(getattr(m, "le", getattr(m, "lt", 0.0)))
+    return low, high
 
 
 def _describe_error(err: dict[str, Any]) -> str:

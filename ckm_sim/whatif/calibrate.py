@@ -11,28 +11,19 @@ seeds to report the fit quality, the replication noise and the 95% band of the p
 
 from __future__ import annotations
 
-import math
-import types
-import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import annotated_types
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from ckm_sim.errors import CKMError
-from ckm_sim.model.runs import replication_seed
-from ckm_sim.model.scenario import FIELD_SECTION, SECTIONS, Scenario
-from ckm_sim.whatif.args import DEFAULT_PARAMETERS
-from ckm_sim.whatif.optimize import EVALUATION_OFFSET, make_study
-from ckm_sim.whatif.parallel import make_pool, run_jobs
-from ckm_sim.whatif.stats import t_quantile
-from ckm_sim.whatif.survival import simulate_with
-
-#: What ``ckm-sim calibrate`` fits unless told otherwise: the churn hazard's two rates.
-
+from ckm_sim.experiments.evaluator import RunPlan
+from ckm_sim.experiments.stats import t_quantile
+from ckm_sim.model.scenario import FIELD_SECTION, Scenario, field_bounds
+from ckm_sim.whatif.defaults import DEFAULT_PARAMETERS
+from ckm_sim.whatif.search import evaluation_seeds, make_study, replicate, search
+from ckm_sim.whatif.survival import SurvivalCurve
 
 #: Default search boxes narrower than the allowed range, for rates whose plausible values are
 #: small (a monthly churn rate of 0.5 is allowed but no firm's); --bounds overrides them.
@@ -56,31 +47,10 @@ def _float_fields() -> list[str]:
 
 
 def _constraints(name: str) -> tuple[float | None, float | None] | None:
-    """(lower, upper) bounds of a continuous parameter, or None if it is not continuous."""
-    section = FIELD_SECTION.get(name)
-    if section is None or section in NO_EFFECT_SECTIONS:
+    """(lower, upper) bounds of a continuous parameter that can change who churns, or None."""
+    if FIELD_SECTION.get(name) in NO_EFFECT_SECTIONS:
         return None
-    info = SECTIONS[section].model_fields[name]
-    annotation, metadata = info.annotation, list(info.metadata)
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) != 1:
-            return None
-        annotation = args[0]
-    if typing.get_origin(annotation) is typing.Annotated:
-        inner, *extra = typing.get_args(annotation)
-        annotation = inner
-        for item in extra:
-            metadata.extend(getattr(item, "metadata", []) or [item])
-    if annotation is not float:
-        return None
-    low = high = None
-    for m in metadata:
-        if isinstance(m, annotated_types.Ge | annotated_types.Gt):
-            low = float(getattr(m, "ge", getattr(m, "gt", 0.0)))
-        if isinstance(m, annotated_types.Le | annotated_types.Lt):
-            high = float(getattr(m, "le", getattr(m, "lt", 0.0)))
-    return low, high
+    return field_bounds(name)
 
 
 def parameter_bounds(
@@ -158,58 +128,44 @@ def _rmse(curve: np.ndarray, observed: pd.DataFrame) -> float:
 def calibrate(
     scenario: Scenario,
     observed: pd.DataFrame,
+    plan: RunPlan,
     parameters: Sequence[str] = DEFAULT_PARAMETERS,
     bounds: Mapping[str, tuple[float, float]] | None = None,
     trials: int = 30,
-    replications: int = 4,
     eval_replications: int = 8,
-    base_seed: int = 0,
     batch: int = 4,
-    workers: int = 1,
     progress: bool = False,
 ) -> Calibration:
-    """Fit ``parameters`` of ``scenario`` to the ``observed`` survival curve."""
+    """Fit ``parameters`` of ``scenario`` to the ``observed`` survival curve.
+
+    ``plan`` gives the replications (common seeds) per trial, the base seed and the workers;
+    the periods are the observed curve's.
+    """
     box = parameter_bounds(parameters, bounds)
     if scenario.market.customers < 1:
         raise CKMError("the scenario has no initial customers (market.customers = 0)")
     periods = int(observed["period"].max())
-    seeds = [replication_seed(base_seed, r) for r in range(replications)]
-    study = make_study("minimize", base_seed, trials)
-    history: list[dict] = []
-    pool = make_pool(workers)
-    bar = tqdm(total=trials, desc="calibration trials", unit="trial", disable=not progress)
-    try:
-        while len(history) < trials:
-            asked = [study.ask() for _ in range(min(batch, trials - len(history)))]
-            points = [{p: t.suggest_float(p, *box[p]) for p in box} for t in asked]
-            jobs = [(scenario, values, seed, periods) for values in points for seed in seeds]
-            curves = run_jobs(simulate_with, jobs, workers=workers, pool=pool)
-            for j, trial in enumerate(asked):
-                mean = np.mean(curves[j * len(seeds) : (j + 1) * len(seeds)], axis=0)
-                loss = _rmse(mean, observed)
-                study.tell(trial, loss if math.isfinite(loss) else None)
-                history.append({"trial": trial.number, "rmse": loss} | points[j])
-            bar.update(len(asked))
-        bar.close()
+    curve = SurvivalCurve(periods)
+    study = make_study("minimize", plan.seed, trials)
+
+    def propose(trial) -> dict[str, float]:
+        return {p: trial.suggest_float(p, *box[p]) for p in box}
+
+    with plan.evaluator() as evaluator:
+
+        def score(points: list[dict[str, float]]) -> list[float]:
+            jobs = [(scenario, values) for values in points]
+            curves = replicate(evaluator, curve, jobs, plan.seeds(), desc="trials")
+            return [_rmse(np.mean(c, axis=0), observed) for c in curves]
+
+        done = search(study, trials, batch, propose, score, progress, "calibration trials")
         fitted = dict(study.best_params)
-        fresh = [
-            replication_seed(base_seed, EVALUATION_OFFSET + r) for r in range(eval_replications)
-        ]
-        jobs = [(scenario, fitted, seed, periods) for seed in fresh]
-        final = np.array(
-            run_jobs(
-                simulate_with,
-                jobs,
-                workers=workers,
-                pool=pool,
-                progress=progress,
-                desc="evaluation",
-            )
+        fresh = evaluation_seeds(plan, eval_replications)
+        (final,) = replicate(
+            evaluator, curve, [(scenario, fitted)], fresh, progress, desc="evaluation"
         )
-    finally:
-        bar.close()
-        if pool is not None:
-            pool.shutdown()
+    final = np.array(final)
+    history = [{"trial": t.trial.number, "rmse": t.value} | t.point for t in done]
     mean = final.mean(axis=0)
     n = len(final)
     half = t_quantile(n) * final.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else 0.0 * mean
@@ -228,9 +184,9 @@ def calibrate(
         observed=observed,
         simulated=simulated,
         trials=trials,
-        replications=replications,
+        replications=plan.replications,
         eval_replications=eval_replications,
-        base_seed=base_seed,
+        base_seed=plan.seed,
         search_rmse=float(study.best_value),
         history=history,
     )

@@ -15,13 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from ckm_sim.errors import CKMError
+from ckm_sim.experiments.evaluator import RunPlan
+from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference, pairing_efficiency
 from ckm_sim.io import write_json, write_parquet, write_text, write_with
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.figures import PATHS, plot_bands
 from ckm_sim.whatif.paired import METRICS, PairedRuns, band, paired_series, run_paired
-from ckm_sim.whatif.stats import Estimate, mean_ci, paired_difference, pairing_efficiency
 
 
 @dataclass
@@ -94,21 +95,19 @@ def difference_table(
 
 def compare(
     scenarios: Sequence[Scenario],
-    replications: int,
-    base_seed: int,
-    periods: int,
+    plan: RunPlan,
     all_pairs: bool = False,
-    workers: int = 1,
     progress: bool = False,
 ) -> Comparison:
-    """Run the scenarios with common random numbers and compare them pairwise."""
+    """Run the scenarios with common random numbers and compare them pairwise.
+
+    The plan's missing base seed and periods are the first scenario's.
+    """
     if len(scenarios) < 2:
         raise CKMError("compare needs at least two scenarios")
-    if replications < 2:
+    if plan.replications < 2:
         raise CKMError("compare needs at least 2 replications for a confidence interval")
-    runs = run_paired(
-        scenarios, replications, base_seed, periods, workers=workers, progress=progress
-    )
+    runs = run_paired(scenarios, plan, progress=progress)
     differences, sentences = difference_table(runs, pairs_of(runs.names, all_pairs))
     return Comparison(runs, differences, sentences)
 

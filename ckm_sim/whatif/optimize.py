@@ -11,7 +11,8 @@ marginal value of each dimension at the optimum is estimated by paired forward d
 ``(NV(best + step on d) - NV(best)) / step``, i.e. where the next unit of budget goes.
 
 The optimiser works on any ``evaluate(spend, seed) -> float``; :class:`NetValueObjective` is the
-model's (in :mod:`~ckm_sim.whatif.objective`, light to import for worker processes).
+model's (in :mod:`~ckm_sim.whatif.objective`, light to import for worker processes). The search
+loop is :func:`ckm_sim.whatif.search.search`; the runs go to the plan's evaluator.
 """
 
 from __future__ import annotations
@@ -21,17 +22,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import optuna
-from tqdm import tqdm
 
-from ckm_sim.model.runs import replication_seed
+from ckm_sim.experiments.evaluator import Evaluator, RunPlan
+from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference
 from ckm_sim.model.scenario import DIMENSIONS
 from ckm_sim.whatif.allocation import even_split, simplex_from_unit, unit_from_simplex
-from ckm_sim.whatif.parallel import make_pool, run_jobs
-from ckm_sim.whatif.stats import Estimate, mean_ci, paired_difference
-
-#: Replication indices of the fresh evaluation seeds start here (disjoint from the search's).
-EVALUATION_OFFSET = 1_000_000
+from ckm_sim.whatif.search import evaluation_seeds, make_study, replicate, search
 
 Evaluate = Callable[[np.ndarray, int], float]
 
@@ -56,91 +52,55 @@ class Optimum:
     history: list[dict] = field(default_factory=list)  # trial, value, spend per dimension
 
 
-def search_seeds(base_seed: int, replications: int) -> list[int]:
-    return [replication_seed(base_seed, r) for r in range(replications)]
-
-
-def evaluation_seeds(base_seed: int, replications: int) -> list[int]:
-    return [replication_seed(base_seed, EVALUATION_OFFSET + r) for r in range(replications)]
-
-
 def _scaled(est: Estimate, factor: float) -> Estimate:
     lo, hi = sorted((est.low * factor, est.high * factor))
     return Estimate(est.mean * factor, lo, hi, est.sd * abs(factor), est.n)
 
 
-def make_study(direction: str, base_seed: int, trials: int) -> optuna.Study:
-    """A quiet, seeded Optuna study (multivariate TPE; constant liar for parallel trials)."""
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = optuna.samplers.TPESampler(
-        seed=base_seed % 2**32,
-        multivariate=True,
-        constant_liar=True,
-        n_startup_trials=max(4, min(10, trials // 3)),
-    )
-    return optuna.create_study(direction=direction, sampler=sampler)
-
-
 def optimise_budget(
     evaluate: Evaluate,
     budget: float,
+    plan: RunPlan,
     dimensions: Sequence[str] = DIMENSIONS,
     trials: int = 20,
-    replications: int = 2,
     eval_replications: int = 6,
-    base_seed: int = 0,
     step: float | None = None,
     batch: int = 4,
-    workers: int = 1,
     progress: bool = False,
 ) -> Optimum:
-    """Search the allocations of ``budget`` across ``dimensions`` for the highest mean value."""
+    """Search the allocations of ``budget`` across ``dimensions`` for the highest mean value.
+
+    ``plan`` gives the replications (common seeds) per trial, the base seed and the workers.
+    """
     if not (budget > 0 and math.isfinite(budget)):
         raise ValueError(f"budget must be a positive number, got {budget}")
     n = len(dimensions)
     even = even_split(budget, n)
     step = 0.1 * budget if step is None else step
-    seeds = search_seeds(base_seed, replications)
-    study = make_study("maximize", base_seed, trials)
+    seeds = plan.seeds()
+    study = make_study("maximize", plan.seed, trials)
     study.enqueue_trial({f"u{i}": float(u) for i, u in enumerate(unit_from_simplex(even / budget))})
-    history: list[dict] = []
-    pool = make_pool(workers)
-    bar = tqdm(total=trials, desc="optimiser trials", unit="trial", disable=not progress)
-    try:
-        while len(history) < trials:
-            asked = [study.ask() for _ in range(min(batch, trials - len(history)))]
-            spends = [
-                budget * simplex_from_unit([t.suggest_float(f"u{i}", 1e-6, 1.0) for i in range(n)])
-                for t in asked
-            ]
-            jobs = [(s, seed) for s in spends for seed in seeds]
-            values = run_jobs(evaluate, jobs, workers=workers, pool=pool)
-            for j, trial in enumerate(asked):
-                value = float(np.mean(values[j * len(seeds) : (j + 1) * len(seeds)]))
-                trial.set_user_attr("spend", spends[j].tolist())
-                if math.isfinite(value):
-                    study.tell(trial, value)
-                else:
-                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
-                history.append(
-                    {"trial": trial.number, "value": value}
-                    | dict(zip(dimensions, spends[j].tolist(), strict=True))
-                )
-            bar.update(len(asked))
-        bar.close()
+
+    def propose(trial) -> np.ndarray:
+        unit = [trial.suggest_float(f"u{i}", 1e-6, 1.0) for i in range(n)]
+        spend = budget * simplex_from_unit(unit)
+        trial.set_user_attr("spend", spend.tolist())
+        return spend
+
+    with plan.evaluator() as evaluator:
+
+        def score(spends: list[np.ndarray]) -> list[float]:
+            runs = replicate(evaluator, evaluate, [(s,) for s in spends], seeds)
+            return [float(np.mean(values)) for values in runs]
+
+        done = search(study, trials, batch, propose, score, progress, "optimiser trials")
         best = np.array(study.best_trial.user_attrs["spend"])
-        fresh = evaluation_seeds(base_seed, eval_replications)
-        points = [best, even] + [best + step * np.eye(n)[d] for d in range(n)]
-        jobs = [(p, seed) for p in points for seed in fresh]
-        values = np.array(
-            run_jobs(
-                evaluate, jobs, workers=workers, pool=pool, progress=progress, desc="evaluation"
-            )
-        ).reshape(len(points), len(fresh))
-    finally:
-        bar.close()
-        if pool is not None:
-            pool.shutdown()
+        values = _final(evaluator, evaluate, best, even, step, plan, eval_replications, progress)
+    history = [
+        {"trial": t.trial.number, "value": t.value}
+        | dict(zip(dimensions, t.point.tolist(), strict=True))
+        for t in done
+    ]
     marginal = [_scaled(paired_difference(values[2 + d], values[0]), 1.0 / step) for d in range(n)]
     return Optimum(
         dimensions=tuple(dimensions),
@@ -153,8 +113,26 @@ def optimise_budget(
         step=step,
         marginal=marginal,
         trials=trials,
-        replications=replications,
+        replications=plan.replications,
         eval_replications=eval_replications,
-        base_seed=base_seed,
+        base_seed=plan.seed,
         history=history,
     )
+
+
+def _final(
+    evaluator: Evaluator,
+    evaluate: Evaluate,
+    best: np.ndarray,
+    even: np.ndarray,
+    step: float,
+    plan: RunPlan,
+    replications: int,
+    progress: bool,
+) -> np.ndarray:
+    """Best, even split and best + step on each dimension, on fresh seeds (rows: points)."""
+    n = len(best)
+    points = [best, even] + [best + step * np.eye(n)[d] for d in range(n)]
+    fresh = evaluation_seeds(plan, replications)
+    runs = replicate(evaluator, evaluate, [(p,) for p in points], fresh, progress, "evaluation")
+    return np.array(runs, dtype=np.float64)

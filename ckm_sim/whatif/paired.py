@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ckm_sim.experiments.evaluator import RunPlan, map_ordered
+from ckm_sim.experiments.stats import t_quantile
 from ckm_sim.model.outcomes import BY_NAME, in_view
-from ckm_sim.model.runs import RunResult, replication_seed, run_scenario
+from ckm_sim.model.runs import RunResult, run_scenario
 from ckm_sim.model.scenario import Scenario
-from ckm_sim.whatif.parallel import run_jobs
-from ckm_sim.whatif.stats import t_quantile
 
 #: The outcomes every comparison reports, with the words its sentences use (the registry's
 #: "metric" view).
@@ -59,21 +59,20 @@ def _run(scenario: Scenario, seed: int, periods: int, timeseries: bool) -> RunRe
 
 def run_paired(
     scenarios: Sequence[Scenario],
-    replications: int,
-    base_seed: int,
-    periods: int,
+    plan: RunPlan,
     timeseries: bool = True,
-    workers: int = 1,
     progress: bool = False,
 ) -> PairedRuns:
-    """Run every scenario ``replications`` times, replication ``r`` on the same seed for all."""
+    """Run every scenario ``plan.replications`` times, replication ``r`` on the same seed for all.
+
+    The plan's missing base seed and periods are the first scenario's.
+    """
+    plan = plan.resolved(scenarios[0])
+    assert plan.periods is not None
     names = unique_names(scenarios)
-    jobs = [
-        (sc, replication_seed(base_seed, r), periods, timeseries)
-        for r in range(replications)
-        for sc in scenarios
-    ]
-    results = run_jobs(_run, jobs, workers=workers, progress=progress, desc="paired runs")
+    jobs = [(sc, seed, plan.periods, timeseries) for seed in plan.seeds() for sc in scenarios]
+    with plan.evaluator() as evaluator:
+        results = map_ordered(evaluator, _run, jobs, progress=progress, desc="paired runs")
     rows, series = [], []
     for i, result in enumerate(results):
         r, j = divmod(i, len(scenarios))
@@ -86,7 +85,7 @@ def run_paired(
             series.append(ts)
     summaries = pd.DataFrame(rows)
     frame = pd.concat(series, ignore_index=True) if series else None
-    return PairedRuns(names, summaries, frame, base_seed, periods)
+    return PairedRuns(names, summaries, frame, plan.seed, plan.periods)
 
 
 def band(frame: pd.DataFrame, by: list[str], columns: Sequence[str]) -> pd.DataFrame:

@@ -8,6 +8,7 @@ who churned in period ``t`` has ``churned_at == t`` (``-1`` if it never churned)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,17 @@ def simulate_with(
     except ScenarioError as exc:
         raise CKMError(f"calibration produced an invalid scenario: {exc}") from None
     return simulate_survival(changed, seed, periods)
+
+
+@dataclass(frozen=True)
+class SurvivalCurve:
+    """``simulate_with(scenario, values, seed, periods)`` as a picklable job of ``periods``."""
+
+    periods: int
+
+    def __call__(self, scenario: Scenario, values: Mapping[str, float], seed: int) -> np.ndarray:
+        """The survival curve of ``scenario`` with ``values`` applied, on ``seed``."""
+        return simulate_with(scenario, values, seed, self.periods)
 
 
 def read_retention(path: str | Path) -> pd.DataFrame:

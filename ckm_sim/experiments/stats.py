@@ -1,12 +1,16 @@
 """Means and paired differences with 95% confidence intervals (Student t over replications).
 
-Replication ``r`` of every scenario runs with the same seed (common random numbers), so the
-difference of two scenarios is estimated from the per-replication differences ``b_r - a_r``;
-their spread is what is left of the noise after pairing, usually far less than either's own.
+The one statistics module of sweeps (:mod:`~ckm_sim.experiments.analysis`) and what-if commands.
+Replication ``r`` of every scenario (or design point) runs with the same seed (common random
+numbers), so the difference of two is estimated from the per-replication differences
+``b_r - a_r``; their spread is what is left of the noise after pairing, usually far less than
+either's own. :func:`mean_ci` works on one sample, :func:`ci_columns` on the rows of a matrix
+with NaN gaps (failed runs).
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -27,13 +31,16 @@ class Estimate:
 
     @property
     def half_width(self) -> float:
+        """Half the width of the confidence interval."""
         return (self.high - self.low) / 2.0
 
     @property
     def excludes_zero(self) -> bool:
+        """Whether zero lies outside the confidence interval."""
         return self.low > 0.0 or self.high < 0.0
 
     def as_dict(self) -> dict[str, float]:
+        """The fields as a dict (one row of a table)."""
         return asdict(self)
 
 
@@ -78,3 +85,25 @@ def pairing_efficiency(treatment: np.ndarray, reference: np.ndarray) -> float:
     paired = np.var(a - b, ddof=1)
     unpaired = np.var(a, ddof=1) + np.var(b, ddof=1)
     return float(unpaired / paired) if paired > 0 else float("inf")
+
+
+def ci_columns(matrix: np.ndarray, level: float = LEVEL) -> dict[str, np.ndarray]:
+    """Row-wise n, mean, sd and t-based CI of a (rows x replications) matrix with NaN gaps."""
+    x = np.asarray(matrix, dtype=np.float64)
+    n = np.sum(~np.isnan(x), axis=1)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(x, axis=1)
+        sd = np.where(n > 1, np.nanstd(x, axis=1, ddof=1), np.nan)
+        t = np.where(n > 1, stats.t.ppf(0.5 + level / 2.0, np.maximum(n - 1, 1)), np.nan)
+        half = t * sd / np.sqrt(n)
+        rel = np.abs(half / mean)
+    return {
+        "n": n,
+        "mean": mean,
+        "sd": sd,
+        "half_width": half,
+        "low": mean - half,
+        "high": mean + half,
+        "rel_half_width": rel,
+    }
