@@ -1,8 +1,10 @@
-"""Finding and validating TOML input files (scenarios, experiments) with one-line errors."""
+"""Finding, reading and validating TOML input files (scenarios, experiments) with one-line
+errors: the one home of what scenario and experiment files share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import tomllib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,3 +41,57 @@ def validate_one_line[M: BaseModel](
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
         message = f"{source}: {describe(errors[0])}{more}".replace("\n", " ")
         raise error(message) from None
+
+
+def read_text(path: Path, error: type[CKMError]) -> str:
+    """The text of an input file; an unreadable one is ``error`` with one line naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read file ({exc.__class__.__name__})") from None
+
+
+def read_toml(path: Path, error: type[CKMError]) -> dict[str, Any]:
+    """The parsed content of a TOML file; an unreadable or malformed file is ``error`` with
+    one line naming the file."""
+    return parse_toml(read_text(path, error), str(path), error)
+
+
+def parse_toml(text: str, source: str, error: type[CKMError]) -> dict[str, Any]:
+    """Parse TOML ``text``; malformed TOML is ``error`` with one line naming ``source``."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{source}: malformed TOML: {exc}".replace("\n", " ")) from None
+
+
+#: How pydantic's bound errors read in a message.
+BOUNDS: dict[str, str] = {
+    "greater_than_equal": ">=",
+    "less_than_equal": "<=",
+    "greater_than": ">",
+    "less_than": "<",
+}
+
+
+def describe_error(
+    err: dict[str, Any], allowed_here: Callable[[tuple[Any, ...]], Sequence[str]]
+) -> str:
+    """One pydantic validation error as one plain line naming the key (``allowed_here(loc)``
+    lists the keys allowed where an unknown key was found)."""
+    loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = allowed_here(tuple(err["loc"]))
+        return f"unknown key '{loc}'; allowed here: {', '.join(allowed)}"
+    if kind == "literal_error":
+        return f"'{loc}' = {err.get('input')!r} is not allowed: {err['msg'].lower()}"
+    if kind in BOUNDS:
+        limit = next(iter((err.get("ctx") or {}).values()), "?")
+        return f"'{loc}' = {err.get('input')!r} is out of range: must be {BOUNDS[kind]} {limit}"
+    if kind == "missing":
+        return f"'{loc}' is required"
+    msg = err["msg"].removeprefix("Value error, ")
+    if isinstance(err.get("input"), dict):  # a whole section: the message names the key
+        return f"'{loc}': {msg}"
+    return f"'{loc}': {msg} (got {err.get('input')!r})"

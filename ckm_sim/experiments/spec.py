@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -45,7 +44,13 @@ from ckm_sim.model.scenario import (
     field_kind,
     load_scenario,
 )
-from ckm_sim.tomlfiles import find_shipped, validate_one_line
+from ckm_sim.tomlfiles import (
+    describe_error,
+    find_shipped,
+    parse_toml,
+    read_text,
+    validate_one_line,
+)
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent.parent.parent / "experiments"
 
@@ -248,28 +253,7 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
 
 
 def _describe_error(err: dict[str, Any]) -> str:
-    loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        allowed = [f for f in _model_at(tuple(err["loc"])).model_fields]
-        return f"unknown key '{loc}'; allowed here: {', '.join(allowed)}"
-    if kind == "literal_error":
-        return f"'{loc}' = {err.get('input')!r} is not allowed: {err['msg'].lower()}"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        bounds = {
-            "greater_than_equal": ">=",
-            "less_than_equal": "<=",
-            "greater_than": ">",
-            "less_than": "<",
-        }
-        limit = next(iter((err.get("ctx") or {}).values()), "?")
-        return f"'{loc}' = {err.get('input')!r} is out of range: must be {bounds[kind]} {limit}"
-    if kind == "missing":
-        return f"'{loc}' is required"
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    return f"'{loc}': {msg} (got {err.get('input')!r})"
+    return describe_error(err, lambda loc: list(_model_at(loc).model_fields))
 
 
 def _check(exp: Experiment, source: str) -> None:
@@ -332,10 +316,7 @@ def resolve_experiment_path(name_or_path: str | Path) -> Path:
 def parse_experiment_text(text: str, path: Path | None = None) -> Experiment:
     """Parse and validate experiment TOML text (``path`` names it and anchors relative paths)."""
     source = str(path) if path is not None else "experiment"
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(f"{source}: malformed TOML: {exc}".replace("\n", " ")) from None
+    data = parse_toml(text, source, ExperimentError)
     if path is not None:
         data.setdefault("name", path.stem)
     exp = parse_experiment(data, source)
@@ -347,8 +328,4 @@ def parse_experiment_text(text: str, path: Path | None = None) -> Experiment:
 def load_experiment(name_or_path: str | Path) -> Experiment:
     """Read and validate an experiment file (or a shipped experiment's name)."""
     path = resolve_experiment_path(name_or_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExperimentError(f"{path}: cannot read file ({exc.__class__.__name__})") from None
-    return parse_experiment_text(text, path)
+    return parse_experiment_text(read_text(path, ExperimentError), path)

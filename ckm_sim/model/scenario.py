@@ -12,7 +12,6 @@ Bad input never produces a traceback for the user: :func:`load_scenario` raises
 
 from __future__ import annotations
 
-import tomllib
 import types
 import typing
 from pathlib import Path
@@ -22,7 +21,7 @@ import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ckm_sim.errors import CKMError
-from ckm_sim.tomlfiles import find_shipped, validate_one_line
+from ckm_sim.tomlfiles import describe_error, find_shipped, read_toml, validate_one_line
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Probability = Unit
@@ -284,30 +283,14 @@ def field_bounds(name: str) -> tuple[float | None, float | None] | None:
     return low, high
 
 
+def _allowed_here(loc: tuple[Any, ...]) -> list[str]:
+    section = loc[0] if len(loc) > 1 else None
+    cls = SECTIONS.get(str(section)) if section is not None else None
+    return list(cls.model_fields) if cls else list(Scenario.model_fields)
+
+
 def _describe_error(err: dict[str, Any]) -> str:
-    loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        section = err["loc"][0] if len(err["loc"]) > 1 else None
-        cls = SECTIONS.get(str(section)) if section is not None else None
-        allowed = list(cls.model_fields) if cls else list(Scenario.model_fields)
-        return f"unknown key '{loc}'; allowed here: {', '.join(allowed)}"
-    ctx = err.get("ctx") or {}
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        bounds = {
-            "greater_than_equal": ">=",
-            "less_than_equal": "<=",
-            "greater_than": ">",
-            "less_than": "<",
-        }
-        limit = next(iter(ctx.values()), "?")
-        return f"'{loc}' = {err.get('input')!r} is out of range: must be {bounds[kind]} {limit}"
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if isinstance(err.get("input"), dict):  # a whole section: the message names the key
-        return f"'{loc}': {msg}"
-    return f"'{loc}': {msg} (got {err.get('input')!r})"
+    return describe_error(err, _allowed_here)
 
 
 def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenario:
@@ -325,14 +308,7 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Read and validate a scenario TOML file (or a shipped scenario's name)."""
     path = resolve_scenario_path(name_or_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read file ({exc.__class__.__name__})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: malformed TOML: {exc}".replace("\n", " ")) from None
+    data = read_toml(path, ScenarioError)
     data.setdefault("name", path.stem)
     return validate_scenario(data, source=str(path))
 
