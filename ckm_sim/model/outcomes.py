@@ -40,7 +40,7 @@ class Outcome:
 
     ``series`` / ``summary`` are None when the outcome is not a per-period series / not a
     summary column. ``views`` names the figures and tables that show it (see :data:`VIEWS`);
-    ``panel`` is the title of the dashboard chart it is drawn in.
+    ``panel`` is the title of the dashboard chart it is drawn in (None: not drawn).
     """
 
     name: str
@@ -60,204 +60,158 @@ class Outcome:
         return f"{head} {rest}" if rest else head
 
 
-#: The views outcomes can be shown in.
-VIEWS: dict[str, str] = {
-    "run": "the run figure (ckm-sim run --plot, reports/plots.py)",
-    "dashboard": "the dashboard's table of figures, per flow",
-    "compared": "the dashboard's side-by-side table",
-    "paths": "the time paths of a comparison (ckm-sim compare)",
-    "metric": "the summary outcomes a comparison tests (ckm-sim compare)",
+#: Per-period meaning of every outcome that is a series (a DataCollector column).
+_SERIES: dict[str, str] = {
+    "retention_rate": "share of the period's active customers who stayed",
+    "active_customers": "customers active at the end of the period",
+    "acquisitions": "prospects who became customers this period",
+    "churned": "customers who left this period",
+    "mean_satisfaction": "mean satisfaction of active customers, in [0, 1]",
+    "mean_perceived_value": "mean perceived value of active customers, in [0, 1]",
+    "offer_fit": "share of segment needs the standard offer meets",
+    "repository_accuracy": "share of active customers' needs the CRM profiles record correctly",
+    "code_accuracy": "share of segment needs the organisational code knows correctly",
+    "employee_accuracy": "share of segment needs employees know correctly, on average",
+    "offer_knowledge": "customers' mean knowledge of the offer (flow FOR), in [0, 1]",
+    "knowledge_from_customers": "need items shared with the firm per active customer (flow FROM)",
+    "clv": "mean customer lifetime value of every customer acquired so far",
+    "customer_equity": "sum of all customers' lifetime values, in period-0 money",
+    "investment_cost": "investment in CKM competence this period",
+    "net_value": "customer equity minus discounted investment to date, in period-0 money",
+}
+
+#: Meaning of every summary column.
+_SUMMARY: dict[str, str] = {
+    "mean_retention_rate": "mean per-period retention over the run",
+    "final_retention_rate": "mean per-period retention over the last 12 periods",
+    "final_active_customers": "active customers at the horizon",
+    "total_acquisitions": "customers acquired over the run",
+    "total_churned": "customers lost over the run",
+    "mean_satisfaction": "mean satisfaction of active customers at the horizon",
+    "mean_perceived_value": "mean perceived value of active customers at the horizon",
+    "offer_fit": "standard offer's fit to segment needs at the horizon",
+    "repository_accuracy": "CRM profile accuracy at the horizon",
+    "code_accuracy": "organisational code accuracy at the horizon",
+    "employee_accuracy": "employees' accuracy at the horizon",
+    "offer_knowledge": "customers' knowledge of the offer at the horizon",
+    "knowledge_from_customers": "need items shared per active customer per period, run mean",
+    "clv": "mean CLV of all customers acquired (with residual value)",
+    "customer_equity": "customer equity in period-0 money",
+    "investment_cost": "discounted investment in CKM competence over the run",
+    "net_value": "customer equity minus discounted investment",
+}
+
+#: Name, label, unit and area of every outcome, in the order of the tables' columns.
+_TABLE: tuple[tuple[str, str, Unit, Area], ...] = (
+    ("retention_rate", "Retention rate (per period)", "share", "value"),
+    ("mean_retention_rate", "Mean retention rate", "share", "value"),
+    ("final_retention_rate", "Final retention rate", "share", "value"),
+    ("active_customers", "Active customers", "count", "value"),
+    ("final_active_customers", "Active customers at the horizon", "count", "value"),
+    ("acquisitions", "New customers", "count", "value"),
+    ("total_acquisitions", "New customers (total)", "count", "value"),
+    ("churned", "Customers lost", "count", "value"),
+    ("total_churned", "Customers lost (total)", "count", "value"),
+    ("mean_satisfaction", "Satisfaction", "share", "value"),
+    ("mean_perceived_value", "Perceived value", "share", "value"),
+    ("offer_fit", "Offer fit to needs", "share", "from"),
+    ("repository_accuracy", "CRM profiles right", "share", "about"),
+    ("code_accuracy", "Shared code right", "share", "about"),
+    ("employee_accuracy", "Employees right", "share", "about"),
+    ("offer_knowledge", "Customers' knowledge of the offer", "share", "for"),
+    ("knowledge_from_customers", "Items shared per customer", "items", "from"),
+    ("clv", "Mean CLV", "money", "value"),
+    ("customer_equity", "Customer equity", "money", "value"),
+    ("investment_cost", "CKM cost", "money", "value"),
+    ("net_value", "Net value", "money", "value"),
+)
+
+#: The figures and tables that show outcomes, and which (in their order).
+VIEWS: dict[str, tuple[str, ...]] = {
+    # the run figure (ckm-sim run --plot, reports/plots.py)
+    "run": (
+        "retention_rate",
+        "active_customers",
+        "mean_satisfaction",
+        "repository_accuracy",
+        "employee_accuracy",
+        "offer_knowledge",
+        "knowledge_from_customers",
+        "clv",
+        "net_value",
+    ),
+    # the dashboard's table of figures, per flow
+    "dashboard": (
+        "retention_rate",
+        "active_customers",
+        "mean_satisfaction",
+        "mean_perceived_value",
+        "offer_fit",
+        "repository_accuracy",
+        "code_accuracy",
+        "employee_accuracy",
+        "offer_knowledge",
+        "knowledge_from_customers",
+        "clv",
+        "customer_equity",
+        "investment_cost",
+        "net_value",
+    ),
+    # the dashboard's side-by-side table
+    "compared": (
+        "active_customers",
+        "retention_rate",
+        "mean_satisfaction",
+        "offer_fit",
+        "repository_accuracy",
+        "offer_knowledge",
+        "knowledge_from_customers",
+        "clv",
+        "customer_equity",
+        "net_value",
+    ),
+    # the time paths of a comparison (ckm-sim compare)
+    "paths": (
+        "retention_rate",
+        "active_customers",
+        "mean_satisfaction",
+        "clv",
+        "customer_equity",
+        "net_value",
+    ),
+    # the summary outcomes a comparison tests (ckm-sim compare)
+    "metric": (
+        "mean_retention_rate",
+        "clv",
+        "customer_equity",
+        "net_value",
+    ),
+}
+
+#: The dashboard chart each drawn outcome is in (charts in the order of first appearance).
+_PANELS: dict[str, str] = {
+    "retention_rate": "Retention",
+    "mean_satisfaction": "Satisfaction",
+    "repository_accuracy": "Knowledge ABOUT customers",
+    "employee_accuracy": "Knowledge ABOUT customers",
+    "offer_knowledge": "Knowledge FOR customers",
+    "knowledge_from_customers": "Knowledge FROM customers",
+    "offer_fit": "Offer fit to needs",
+    "clv": "CLV (mean)",
+    "customer_equity": "Customer equity",
 }
 
 
-def _o(name: str, label: str, unit: Unit, area: Area, **kw: Any) -> Outcome:
-    views = frozenset(kw.pop("views", ()))
-    unknown = views - set(VIEWS)
-    if unknown:
-        raise ValueError(f"{name}: unknown views {sorted(unknown)}")
-    return Outcome(name, label, unit, area, views=views, **kw)
+def _outcome(name: str, label: str, unit: Unit, area: Area) -> Outcome:
+    if name not in _SERIES and name not in _SUMMARY:
+        raise ValueError(f"{name}: neither a series nor a summary column")
+    shown = frozenset(view for view, names in VIEWS.items() if name in names)
+    meanings = _SERIES.get(name), _SUMMARY.get(name)
+    return Outcome(name, label, unit, area, *meanings, shown, _PANELS.get(name))
 
 
 #: Every outcome, in the order of the tables' columns.
-REGISTRY: tuple[Outcome, ...] = (
-    _o(
-        "retention_rate",
-        "Retention rate (per period)",
-        "share",
-        "value",
-        series="share of the period's active customers who stayed",
-        views=("run", "dashboard", "compared", "paths"),
-        panel="Retention",
-    ),
-    _o(
-        "mean_retention_rate",
-        "Mean retention rate",
-        "share",
-        "value",
-        summary="mean per-period retention over the run",
-        views=("metric",),
-    ),
-    _o(
-        "final_retention_rate",
-        "Final retention rate",
-        "share",
-        "value",
-        summary="mean per-period retention over the last 12 periods",
-    ),
-    _o(
-        "active_customers",
-        "Active customers",
-        "count",
-        "value",
-        series="customers active at the end of the period",
-        views=("run", "dashboard", "compared", "paths"),
-    ),
-    _o(
-        "final_active_customers",
-        "Active customers at the horizon",
-        "count",
-        "value",
-        summary="active customers at the horizon",
-    ),
-    _o(
-        "acquisitions",
-        "New customers",
-        "count",
-        "value",
-        series="prospects who became customers this period",
-    ),
-    _o(
-        "total_acquisitions",
-        "New customers (total)",
-        "count",
-        "value",
-        summary="customers acquired over the run",
-    ),
-    _o("churned", "Customers lost", "count", "value", series="customers who left this period"),
-    _o(
-        "total_churned",
-        "Customers lost (total)",
-        "count",
-        "value",
-        summary="customers lost over the run",
-    ),
-    _o(
-        "mean_satisfaction",
-        "Satisfaction",
-        "share",
-        "value",
-        series="mean satisfaction of active customers, in [0, 1]",
-        summary="mean satisfaction of active customers at the horizon",
-        views=("run", "dashboard", "compared", "paths"),
-        panel="Satisfaction",
-    ),
-    _o(
-        "mean_perceived_value",
-        "Perceived value",
-        "share",
-        "value",
-        series="mean perceived value of active customers, in [0, 1]",
-        summary="mean perceived value of active customers at the horizon",
-        views=("dashboard",),
-    ),
-    _o(
-        "offer_fit",
-        "Offer fit to needs",
-        "share",
-        "from",
-        series="share of segment needs the standard offer meets",
-        summary="standard offer's fit to segment needs at the horizon",
-        views=("dashboard", "compared"),
-        panel="Offer fit to needs",
-    ),
-    _o(
-        "repository_accuracy",
-        "CRM profiles right",
-        "share",
-        "about",
-        series="share of active customers' needs the CRM profiles record correctly",
-        summary="CRM profile accuracy at the horizon",
-        views=("run", "dashboard", "compared"),
-        panel="Knowledge ABOUT customers",
-    ),
-    _o(
-        "code_accuracy",
-        "Shared code right",
-        "share",
-        "about",
-        series="share of segment needs the organisational code knows correctly",
-        summary="organisational code accuracy at the horizon",
-        views=("dashboard",),
-    ),
-    _o(
-        "employee_accuracy",
-        "Employees right",
-        "share",
-        "about",
-        series="share of segment needs employees know correctly, on average",
-        summary="employees' accuracy at the horizon",
-        views=("run", "dashboard"),
-        panel="Knowledge ABOUT customers",
-    ),
-    _o(
-        "offer_knowledge",
-        "Customers' knowledge of the offer",
-        "share",
-        "for",
-        series="customers' mean knowledge of the offer (flow FOR), in [0, 1]",
-        summary="customers' knowledge of the offer at the horizon",
-        views=("run", "dashboard", "compared"),
-        panel="Knowledge FOR customers",
-    ),
-    _o(
-        "knowledge_from_customers",
-        "Items shared per customer",
-        "items",
-        "from",
-        series="need items shared with the firm per active customer (flow FROM)",
-        summary="need items shared per active customer per period, run mean",
-        views=("run", "dashboard", "compared"),
-        panel="Knowledge FROM customers",
-    ),
-    _o(
-        "clv",
-        "Mean CLV",
-        "money",
-        "value",
-        series="mean customer lifetime value of every customer acquired so far",
-        summary="mean CLV of all customers acquired (with residual value)",
-        views=("run", "dashboard", "compared", "paths", "metric"),
-        panel="CLV (mean)",
-    ),
-    _o(
-        "customer_equity",
-        "Customer equity",
-        "money",
-        "value",
-        series="sum of all customers' lifetime values, in period-0 money",
-        summary="customer equity in period-0 money",
-        views=("dashboard", "compared", "paths", "metric"),
-        panel="Customer equity",
-    ),
-    _o(
-        "investment_cost",
-        "CKM cost",
-        "money",
-        "value",
-        series="investment in CKM competence this period",
-        summary="discounted investment in CKM competence over the run",
-        views=("dashboard",),
-    ),
-    _o(
-        "net_value",
-        "Net value",
-        "money",
-        "value",
-        series="customer equity minus discounted investment to date, in period-0 money",
-        summary="customer equity minus discounted investment",
-        views=("run", "dashboard", "compared", "paths", "metric"),
-    ),
-)
+REGISTRY: tuple[Outcome, ...] = tuple(_outcome(*row) for row in _TABLE)
 
 #: Every outcome by name.
 BY_NAME: dict[str, Outcome] = {o.name: o for o in REGISTRY}
@@ -279,7 +233,7 @@ def in_view(view: str, among: Sequence[str] | Mapping[str, Any] | None = None) -
     """Names of the outcomes shown in ``view``, in registry order (optionally only ``among``)."""
     if view not in VIEWS:
         raise KeyError(f"unknown view '{view}'; views: {', '.join(VIEWS)}")
-    names = [o.name for o in REGISTRY if view in o.views]
+    names = list(VIEWS[view])
     return names if among is None else [n for n in names if n in among]
 
 
@@ -290,11 +244,10 @@ def labels(names: Sequence[str] | None = None) -> dict[str, str]:
 
 
 def panels() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The dashboard's charts: title and the outcomes drawn in it, in registry order."""
+    """The dashboard's charts: title and the outcomes drawn in it."""
     out: dict[str, list[str]] = {}
-    for o in REGISTRY:
-        if o.panel is not None:
-            out.setdefault(o.panel, []).append(o.name)
+    for name, title in _PANELS.items():
+        out.setdefault(title, []).append(name)
     return tuple((title, tuple(names)) for title, names in out.items())
 
 
