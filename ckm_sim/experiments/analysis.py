@@ -11,7 +11,10 @@ All estimates are over replications of a design point (failed runs left out):
 - Sobol first-order and total indices (with bootstrap CIs, and second-order ones) or Morris
   mu*, mu and sigma, through SALib, on the replication means of the sampled points;
 - replication adequacy: each point's CI half-width relative to its mean, against the target
-  ``outcomes.precision``, and how many replications would reach it.
+  ``outcomes.precision``, and how many replications would reach it;
+- scenario discovery for sampled designs (Latin hypercube, Sobol, Morris, CSV points): the
+  region of the factor space where each outcome's point mean is in its top 20%, as a PRIM box
+  and a classification tree (:mod:`~ckm_sim.experiments.discovery`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ckm_sim.errors import CKMError
 from ckm_sim.experiments.designs import DesignTable
+from ckm_sim.experiments.discovery import (
+    MIN_POINTS,
+    Discovery,
+    DiscoveryUnavailable,
+    discover,
+)
 from ckm_sim.experiments.spec import Experiment, parse_experiment
 from ckm_sim.experiments.stats import LEVEL, ci_columns
 from ckm_sim.experiments.store import ResultsStore
@@ -224,6 +234,7 @@ class Analysis:
     simple_effects: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
     second_order: pd.DataFrame | None = None
+    discovery: list[Discovery] | None = None
     notes: list[str] = field(default_factory=list)
 
     def wide_points(self) -> pd.DataFrame:
@@ -279,6 +290,8 @@ def analyse(root: str | Path) -> Analysis:
         result.simple_effects = simple_effects(runs, frame, factors, outcomes)
     if exp.design.method in ("sobol", "morris"):
         _sensitivity(result, runs)
+    if exp.design.method in DISCOVERY_METHODS:
+        _discovery(result)
     return result
 
 
@@ -310,3 +323,28 @@ def _sensitivity(result: Analysis, runs: pd.DataFrame) -> None:
         result.sensitivity = pd.concat(parts, ignore_index=True)
     if pairs:
         result.second_order = pd.concat(pairs, ignore_index=True)
+
+
+#: Designs whose points spread over the factor space, so that regions can be found in it.
+DISCOVERY_METHODS = ("latin_hypercube", "sobol", "morris", "csv")
+
+
+def _discovery(result: Analysis) -> None:
+    """PRIM box and tree of the high region of each reported outcome (numeric factors only)."""
+    points = result.design.points
+    factors = [f for f in result.design.factors if pd.api.types.is_numeric_dtype(points[f])]
+    factors = [f for f in factors if points[f].nunique() > 1]
+    if not factors or result.design.size < MIN_POINTS:
+        return
+    found = []
+    for outcome in result.outcomes:
+        means = result.points[result.points["outcome"] == outcome].set_index("point")["mean"]
+        y = means.reindex(points["point"]).to_numpy(dtype=np.float64)
+        try:
+            found.append(discover(points[factors], y, outcome, "high"))
+        except DiscoveryUnavailable as exc:
+            result.notes.append(str(exc))
+            return
+        except CKMError as exc:
+            result.notes.append(f"{outcome}: {exc}")
+    result.discovery = found or None

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ckm_sim.experiments.analysis import Analysis
+from ckm_sim.experiments.discovery import MIN_COVERAGE, discovery_table
 from ckm_sim.io import write_text
 from ckm_sim.model.outcomes import SUMMARY
 from ckm_sim.reports.markdown import frame_table
@@ -166,6 +167,39 @@ def differences_figure(a: Analysis, path: Path) -> Path | None:
     return _save(fig, path)
 
 
+def discovery_figure(a: Analysis, path: Path) -> Path | None:
+    """Per outcome: PRIM's peeling trajectory (coverage against density, the reported box
+    ringed) and the classification tree."""
+    if not a.discovery:
+        return None
+    from sklearn.tree import plot_tree
+
+    fig, axes = _grid(len(a.discovery), 2, w=6.0, h=4.2)
+    for row, d in zip(axes, a.discovery, strict=True):
+        left, right = row
+        t = d.trajectory
+        dots = left.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=14)
+        left.scatter([d.coverage], [d.density], s=120, facecolors="none", edgecolors="red")
+        left.set_xlim(0.0, 1.05)
+        left.set_xlabel("coverage")
+        left.set_ylabel("density")
+        left.set_title(f"{d.outcome} high: PRIM trajectory", fontsize=9)
+        fig.colorbar(dots, ax=left, label="factors restricted")
+        plot_tree(
+            d.tree,
+            ax=right,
+            feature_names=list(d.tree.feature_names_in_),
+            class_names=["other", "high"],
+            filled=True,
+            impurity=False,
+            proportion=True,
+            fontsize=6,
+        )
+        right.set_title(f"{d.outcome} high: classification tree", fontsize=9)
+    fig.suptitle(f"{a.exp.name}: where are the outcomes in their top 20%?")
+    return _save(fig, path)
+
+
 def _point_labels(a: Analysis) -> dict[int, str]:
     design = a.design.points
     labels = {}
@@ -188,6 +222,11 @@ def write_tables(a: Analysis) -> list[Path]:
         table = getattr(a, name)
         if table is not None:
             paths.append(write_text(a.root / f"{name}.csv", table.to_csv(index=False)))
+    if a.discovery:
+        boxes = discovery_table(a.discovery)
+        paths.append(write_text(a.root / "discovery.csv", boxes.to_csv(index=False)))
+        leaves = pd.concat([d.leaves.assign(outcome=d.outcome) for d in a.discovery])
+        paths.append(write_text(a.root / "discovery_leaves.csv", leaves.to_csv(index=False)))
     return paths
 
 
@@ -202,6 +241,7 @@ def write_report(a: Analysis) -> Path:
         "Sensitivity": sensitivity_figure(a, figdir / "sensitivity.png"),
         "Paired differences": differences_figure(a, figdir / "differences.png"),
         "Point means": scatter(a, figdir / "scatter.png"),
+        "Scenario discovery": discovery_figure(a, figdir / "discovery.png"),
     }
     tables = write_tables(a)
     return write_text(a.root / "report.md", _markdown(a, figures, tables))
@@ -249,6 +289,8 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
     for title, path in figures.items():
         if path is not None:
             out += [f"## {title}", "", f"![{title}]({FIGURES}/{path.name})", ""]
+            if title == "Scenario discovery" and a.discovery:
+                out += [_discovery_text(a), "", frame_table(discovery_table(a.discovery)), ""]
             if title == "Sensitivity" and a.sensitivity is not None:
                 out += [frame_table(a.sensitivity, 100), ""]
                 if a.second_order is not None:
@@ -284,6 +326,17 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
         out += [f"- `timeseries/` (Parquet, every {a.exp.outcomes.interval} period(s) per run)"]
     out += [""]
     return "\n".join(out)
+
+
+def _discovery_text(a: Analysis) -> str:
+    return (
+        "Points of interest: a point mean in the outcome's top 20%. The PRIM box (EMA "
+        "Workbench) is the densest box on the peeling trajectory with coverage >= "
+        f"{MIN_COVERAGE:.0%}: *coverage* is the share of all points of interest inside it, "
+        "*density* the share of points inside it that are of interest, *mass* the share of all "
+        "points inside it. The tree (scikit-learn CART, depth 3) gives the leaf with the "
+        "highest share of points of interest. All leaves: `discovery_leaves.csv`."
+    )
 
 
 def _adequacy_sentence(a: Analysis) -> str:
