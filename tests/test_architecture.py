@@ -251,3 +251,26 @@ def test_one_evaluator_and_one_search_loop():
         if "ProcessPoolExecutor(" in p.read_text() or "get_context(" in p.read_text()
     ]
     assert pools == [PACKAGE / "experiments" / "evaluator.py"]
+
+
+def test_a_results_folder_from_before_the_rename_still_analyses(tmp_path):
+    import pyarrow as pa
+
+    from ckm_sim.experiments.analysis import analyse
+
+    body = GRID + '[outcomes]\nreport = ["mean_retention_rate", "clv"]\n'
+    path = write_experiment(tmp_path, body, replications=2)
+    result = run_sweep(load_experiment(path), tmp_path / "out", workers=1, progress=False)
+    new = analyse(result.root).points
+    # rewrite the folder as the old version wrote it: the run mean was called retention_rate
+    for part in (result.root / "runs").glob("*.parquet"):
+        table = pq.read_table(part)
+        names = ["retention_rate" if n == "mean_retention_rate" else n for n in table.schema.names]
+        pq.write_table(pa.Table.from_arrays(table.columns, names=names), part)
+    manifest_path = result.root / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["spec"]["outcomes"]["report"] = ["retention_rate", "clv"]
+    manifest_path.write_text(json.dumps(manifest))
+    old = analyse(result.root).points
+    assert list(old["outcome"].unique()) == ["mean_retention_rate", "clv"]
+    assert old.equals(new)

@@ -40,6 +40,7 @@ from ckm_sim.experiments.discovery import (
 from ckm_sim.experiments.spec import Experiment, parse_experiment
 from ckm_sim.experiments.stats import LEVEL, ci_columns
 from ckm_sim.experiments.store import ResultsStore
+from ckm_sim.model.outcomes import RENAMED
 
 
 def outcome_matrix(
@@ -257,7 +258,7 @@ def analyse(root: str | Path) -> Analysis:
     """Read a results folder and compute every table its design supports."""
     store = ResultsStore(root)
     manifest = store.read_manifest()
-    exp = parse_experiment(manifest["spec"], source=f"{store.manifest_path} (spec)")
+    exp = parse_experiment(_renamed(manifest["spec"]), source=f"{store.manifest_path} (spec)")
     frame = store.read_design()
     factors = list(manifest["factors"])
     design = DesignTable(exp.design.method, factors, frame)
@@ -293,6 +294,15 @@ def analyse(root: str | Path) -> Analysis:
     if exp.design.method in DISCOVERY_METHODS:
         _discovery(result)
     return result
+
+
+def _renamed(spec: dict[str, Any]) -> dict[str, Any]:
+    """A stored spec with outcome names renamed since (``retention_rate`` -> the run mean's
+    ``mean_retention_rate``), so older results folders still analyse."""
+    outcomes = dict(spec.get("outcomes") or {})
+    if "report" in outcomes:
+        outcomes["report"] = [RENAMED.get(name, name) for name in outcomes["report"]]
+    return spec | {"outcomes": outcomes} if outcomes else spec
 
 
 def _sensitivity(result: Analysis, runs: pd.DataFrame) -> None:

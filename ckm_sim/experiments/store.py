@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from ckm_sim.errors import CKMError
 from ckm_sim.io import write_json, write_with
-from ckm_sim.model.outcomes import BY_NAME, SUMMARY
+from ckm_sim.model.outcomes import BY_NAME, RENAMED, SUMMARY
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -206,7 +206,7 @@ class ResultsStore:
     def read_runs(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """The runs table (optionally only ``columns``), one row per run id, sorted by it."""
         cols = None if columns is None else list(dict.fromkeys(["run_id", *columns]))
-        frames = [pq.read_table(p, columns=cols).to_pandas() for p in self.parts()]
+        frames = [_read_part(p, cols) for p in self.parts()]
         if not frames:
             return pd.DataFrame(columns=cols or list(KEY_COLUMNS))
         frame = pd.concat(frames, ignore_index=True)
@@ -220,3 +220,15 @@ class ResultsStore:
             return None
         frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
         return frame.sort_values(["run_id", "period"], kind="stable").reset_index(drop=True)
+
+
+def _read_part(path: Path, columns: list[str] | None) -> pd.DataFrame:
+    """One runs part; a part written before an outcome was renamed (``RENAMED``) reads under
+    the new name."""
+    names = set(pq.read_schema(path).names)
+    legacy = {old: new for old, new in RENAMED.items() if old in names and new not in names}
+    wanted = columns
+    if columns is not None and legacy:
+        back = {new: old for old, new in legacy.items()}
+        wanted = [back.get(c, c) for c in columns]
+    return pq.read_table(path, columns=wanted).to_pandas().rename(columns=legacy)
