@@ -274,3 +274,19 @@ def test_a_results_folder_from_before_the_rename_still_analyses(tmp_path):
     old = analyse(result.root).points
     assert list(old["outcome"].unique()) == ["mean_retention_rate", "clv"]
     assert old.equals(new)
+
+
+@pytest.mark.parametrize(
+    "command", ["compare a b", "optimize a --budget 10", "calibrate a --retention f.csv"]
+)
+def test_whatif_commands_build_one_run_plan_with_a_scheduler(command):
+    from ckm_sim.cli import build_parser
+    from ckm_sim.commands.whatif_args import run_plan
+
+    args = build_parser().parse_args(
+        [*command.split(), "-r", "3", "--seed", "4", "-j", "2", "--scheduler", "tcp://h:8786"]
+    )
+    plan = run_plan(args)
+    assert (plan.replications, plan.base_seed, plan.workers) == (3, 4, 2)
+    assert plan.scheduler == "tcp://h:8786"
+    assert plan.periods is None  # calibrate has no --periods; the others default to the scenario's
