@@ -24,11 +24,11 @@ import time
 
 import numpy as np
 
+from ckm_sim.experiments.evaluator import RunPlan, map_ordered
+from ckm_sim.experiments.stats import paired_difference
 from ckm_sim.model.levers import derive_levers
-from ckm_sim.model.runs import replication_seed, run_scenario
+from ckm_sim.model.runs import run_scenario
 from ckm_sim.model.scenario import Scenario, load_scenario
-from ckm_sim.whatif.parallel import run_jobs
-from ckm_sim.whatif.stats import paired_difference
 
 DIMENSIONS = (
     "inter_functional_cooperation",
@@ -64,7 +64,8 @@ def main() -> None:
     parser.add_argument("--high", type=float, default=0.8)
     args = parser.parse_args()
     base = load_scenario(args.scenario)
-    seeds = [replication_seed(BASE_SEED, r) for r in range(args.replications)]
+    plan = RunPlan(args.replications, BASE_SEED, args.periods, workers=args.workers)
+    seeds = plan.seeds()
 
     configs: dict[tuple[str, str], Scenario] = {}
     for dim in DIMENSIONS:
@@ -75,7 +76,8 @@ def main() -> None:
     keys = list(configs)
     jobs = [(configs[k], s, args.periods) for k in keys for s in seeds]
     start = time.perf_counter()
-    flat = run_jobs(_outcomes, jobs, workers=args.workers, progress=True)
+    with plan.evaluator() as evaluator:
+        flat = map_ordered(evaluator, _outcomes, jobs, progress=True)
     elapsed = time.perf_counter() - start
     n = len(seeds)
     results = {
