@@ -31,7 +31,7 @@ import concurrent.futures as cf
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -96,7 +96,7 @@ class RunPlan:
         """The same plan with another number of replications."""
         return replace(self, replications=replications)
 
-    def evaluator(self) -> Any:
+    def evaluator(self) -> AbstractContextManager[Evaluator]:
         """:func:`open_evaluator` for this plan's workers (a context manager)."""
         return open_evaluator(self.workers, self.scheduler, self.dask_local)
 

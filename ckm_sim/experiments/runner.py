@@ -61,10 +61,12 @@ class SweepResult:
 
     @property
     def complete(self) -> bool:
+        """Whether every run of the sweep is done."""
         return self.done == self.total
 
 
 def now() -> str:
+    """The current UTC time, ISO 8601 to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -229,8 +231,7 @@ def run_sweep(
     start = time.perf_counter()
     if done < total:
         loop = SweepLoop(exp, store, base, design, result, manifest, session, schema, series)
-        loop.flush_seconds, loop.flush_rows = flush_seconds, flush_rows
-        loop.target_task_seconds = target_task_seconds
+        loop.configure(flush_seconds, flush_rows, target_task_seconds)
         loop.run(mask, workers, scheduler, dask_local, progress)
     result.elapsed = time.perf_counter() - start
     session |= {"ended": now(), "runs_after": result.done, "seconds": round(result.elapsed, 3)}
@@ -280,6 +281,11 @@ class SweepLoop:
         self.in_flight: dict[cf.Future, Task] = {}
         self.unsubmitted = result.total - result.done
         self.bar: Any = None
+
+    def configure(self, flush_seconds: float, flush_rows: int, target_task_seconds: float) -> None:
+        """How often to write finished rows, and how long one batch should take."""
+        self.flush_seconds, self.flush_rows = flush_seconds, flush_rows
+        self.target_task_seconds = target_task_seconds
 
     def run(
         self, mask: Any, workers: int, scheduler: str | None, dask_local: bool, progress: bool

@@ -35,6 +35,7 @@ class PairedRuns:
 
     @property
     def replications(self) -> int:
+        """Replications per scenario."""
         return int(self.summaries["replication"].nunique())
 
     def values(self, name: str, metric: str) -> np.ndarray:
