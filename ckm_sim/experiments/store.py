@@ -37,8 +37,14 @@ SERIES = "timeseries"
 
 #: Columns of the runs table before the factors: which run it is.
 KEY_COLUMNS = ("run_id", "point", "replication", "seed")
-#: Columns of the runs table after the outcomes: how the run went.
-STATUS_COLUMNS = ("status", "error", "duration", "worker")
+#: Columns of the runs table after the outcomes (how the run went), with their types.
+STATUS_TYPES: dict[str, pa.DataType] = {
+    "status": pa.string(),
+    "error": pa.string(),
+    "duration": pa.float64(),
+    "worker": pa.string(),
+}
+STATUS_COLUMNS = tuple(STATUS_TYPES)
 
 
 def _arrow_type(outcome: str) -> pa.DataType:
@@ -105,12 +111,7 @@ def runs_schema(design: pd.DataFrame, factors: Sequence[str]) -> pa.Schema:
     fields = [pa.field(name, pa.int64()) for name in KEY_COLUMNS]
     fields += [factor_schema.field(name) for name in factors]
     fields += [pa.field(name, _arrow_type(name)) for name in SUMMARY]
-    fields += [
-        pa.field("status", pa.string()),
-        pa.field("error", pa.string()),
-        pa.field("duration", pa.float64()),
-        pa.field("worker", pa.string()),
-    ]
+    fields += [pa.field(name, kind) for name, kind in STATUS_TYPES.items()]
     return pa.schema(fields)
 
 
