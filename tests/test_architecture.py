@@ -290,3 +290,23 @@ def test_whatif_commands_build_one_run_plan_with_a_scheduler(command):
     assert (plan.replications, plan.base_seed, plan.workers) == (3, 4, 2)
     assert plan.scheduler == "tcp://h:8786"
     assert plan.periods is None  # calibrate has no --periods; the others default to the scenario's
+
+
+def test_figure_titles_name_the_knowledge_flow():
+    from ckm_sim.reports.plots import MAIN_SERIES
+
+    assert MAIN_SERIES["repository_accuracy"] == "CRM profiles right (ABOUT)"
+    assert MAIN_SERIES["offer_knowledge"].endswith("(FOR)")
+    assert MAIN_SERIES["knowledge_from_customers"].endswith("(FROM)")
+    assert MAIN_SERIES["clv"] == "Mean CLV"
+
+
+def test_local_workers_start_with_the_documented_method():
+    import multiprocessing
+
+    from ckm_sim.experiments import evaluator
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        assert evaluator.START_METHOD == "forkserver"
+    with open_evaluator(2) as pool:
+        assert pool.executor._mp_context.get_start_method() == evaluator.START_METHOD

@@ -53,6 +53,11 @@ class Outcome:
     panel: str | None = None
 
     @property
+    def title(self) -> str:
+        """The label with its knowledge flow, for figure panels (``"... (ABOUT)"``)."""
+        return self.label if self.area == "value" else f"{self.label} ({self.area.upper()})"
+
+    @property
     def words(self) -> str:
         """The label as words inside a sentence (``"Mean CLV"`` -> ``"mean CLV"``)."""
         first, _, rest = self.label.partition(" ")
@@ -237,10 +242,10 @@ def in_view(view: str, among: Sequence[str] | Mapping[str, Any] | None = None) -
     return names if among is None else [n for n in names if n in among]
 
 
-def labels(names: Sequence[str] | None = None) -> dict[str, str]:
-    """``name -> label`` for ``names`` (default: every outcome)."""
+def labels(names: Sequence[str] | None = None, titles: bool = False) -> dict[str, str]:
+    """``name -> label`` for ``names`` (default: every outcome); ``titles``: with the flow."""
     chosen = BY_NAME if names is None else {n: BY_NAME[n] for n in names}
-    return {n: o.label for n, o in chosen.items()}
+    return {n: o.title if titles else o.label for n, o in chosen.items()}
 
 
 def panels() -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -20,7 +20,7 @@ from ckm_sim.io import write_with  # noqa: E402
 from ckm_sim.model.outcomes import in_view, labels  # noqa: E402
 
 #: The main time series of a run, in the order they are drawn (the registry's "run" view).
-MAIN_SERIES: dict[str, str] = labels(in_view("run"))
+MAIN_SERIES: dict[str, str] = labels(in_view("run"), titles=True)
 
 
 def plot_timeseries(frame: pd.DataFrame, path: str | Path, title: str = "") -> Path:

@@ -12,7 +12,7 @@ from ckm_sim.model.outcomes import in_view, labels
 from ckm_sim.reports.plots import plt, save_figure, sns
 
 #: The time paths a comparison draws, with their titles (the registry's "paths" view).
-PATHS: dict[str, str] = labels(in_view("paths"))
+PATHS: dict[str, str] = labels(in_view("paths"), titles=True)
 
 
 def plot_bands(
