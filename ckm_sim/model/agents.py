@@ -3,6 +3,11 @@
 The model keeps every agent's state in numpy arrays and updates them all at once (see model.py);
 these agent objects are views onto one row of those arrays, for inspection, DataCollector agent
 reporters and the dashboard. They hold an index, never a copy of the state.
+
+``model.agents`` holds the firm: its departments and employees, registered with the model when it
+is built. Customers (and prospects), up to millions of them, are not registered: their views are
+made on first use of ``model.customers`` and never join ``model.agents``, so its size never
+changes and a run that does not look at customers never pays for them.
 """
 
 from __future__ import annotations
@@ -79,10 +84,17 @@ class Employee(mesa.Agent):
 
 
 class Customer(mesa.Agent):
-    """A customer (or prospect): needs, knowledge of the offer, satisfaction, value to the firm."""
+    """A customer (or prospect): needs, knowledge of the offer, satisfaction, value to the firm.
+
+    A view that is not registered with the model (not in ``model.agents``, ``unique_id`` None):
+    ``model.customers`` holds every customer's view, and ``index`` is the customer's row.
+    """
 
     def __init__(self, model: CKMModel, index: int) -> None:
-        super().__init__(model)
+        # not mesa.Agent.__init__, which would register the view in model.agents
+        self.model = model
+        self.unique_id = None
+        self.pos = None
         self.index = index
 
     @property
