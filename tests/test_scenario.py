@@ -113,3 +113,25 @@ def test_boolean_for_a_number_is_an_error(tmp_path):
     path.write_text("[competence]\nit_systems = true\n")
     with pytest.raises(ScenarioError, match="it_systems"):
         load_scenario(path)
+
+
+def test_shipped_scenarios_are_package_data():
+    from importlib import resources
+
+    shipped = resources.files("ckm_sim").joinpath("data", "scenarios")
+    assert SCENARIO_DIR.samefile(str(shipped))
+    assert sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")) == list_scenarios()
+
+
+def test_no_shipped_scenarios_is_an_error_not_an_empty_list(tmp_path, monkeypatch, capsys):
+    # a broken install used to print nothing and exit 0
+    from ckm_sim import cli
+    from ckm_sim.model import scenario
+
+    monkeypatch.setattr(scenario, "SCENARIO_DIR", tmp_path)
+    with pytest.raises(ScenarioError, match="no shipped scenarios in .*incomplete"):
+        list_scenarios()
+    with pytest.raises(ScenarioError, match="no shipped scenarios"):
+        load_scenario("baseline")
+    assert cli.main(["scenarios"]) == 2
+    assert "no shipped scenarios" in capsys.readouterr().err

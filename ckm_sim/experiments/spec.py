@@ -47,9 +47,10 @@ from ckm_sim.model.scenario import (
     ScenarioError,
     load_scenario,
 )
-from ckm_sim.tomlfiles import find_shipped, validate_one_line
+from ckm_sim.tomlfiles import find_shipped, shipped_folder, validate_one_line
 
-EXPERIMENT_DIR = Path(__file__).resolve().parent.parent.parent / "experiments"
+#: The shipped experiments (package data; ``experiments/`` in the repository links to it).
+EXPERIMENT_DIR = shipped_folder("experiments")
 
 Scalar = bool | int | float | str
 METHODS = ("full_factorial", "one_at_a_time", "latin_hypercube", "sobol", "morris", "csv")
@@ -350,7 +351,7 @@ def parse_experiment(data: dict[str, Any], source: str = "experiment") -> Experi
 
 
 def resolve_experiment_path(name_or_path: str | Path) -> Path:
-    """Find an experiment by path, or by bare name in the shipped ``experiments/`` folder."""
+    """Find an experiment by path, or by bare name among the shipped experiments."""
     return find_shipped(name_or_path, EXPERIMENT_DIR, "experiment", ExperimentError)
 
 

@@ -18,10 +18,10 @@ All state lives in :class:`ModelState` arrays; Mesa agents are views onto them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -42,6 +42,10 @@ from ckm_sim.model.scenario import (
 )
 from ckm_sim.model.seeds import FROM_SCENARIO, FromScenario, resolve_seed
 from ckm_sim.model.streams import RandomStreams
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
 
 
 @dataclass
@@ -114,6 +118,7 @@ class CKMModel(mesa.Model):
         self._build()
         self._customers: mesa.agent.AgentSet[Customer] | None = None
         self._customer_views: list[Customer] = []  # the AgentSet holds weak references
+        self._network: nx.Graph[int] | None = None
         self.outcomes: dict[str, float] = {}
         self._update_outcomes(acquisitions=0, churned=0, active_before=self._n_active())
         self.datacollector = mesa.DataCollector(
@@ -222,9 +227,9 @@ class CKMModel(mesa.Model):
         return self._customers
 
     @property
-    def network(self):  # -> nx.Graph
+    def network(self) -> nx.Graph[int]:
         """The networkx graph of every tie (built on first use from the model's tie arrays)."""
-        if getattr(self, "_network", None) is None:
+        if self._network is None:
             self._network = to_networkx(self.ties, self.scenario_config.firm.departments)
         return self._network
 
@@ -285,7 +290,14 @@ class CKMModel(mesa.Model):
         dims = ((start[:, None] + np.arange(dims_each)) % m).ravel()
         return cust, dims, self.state.needs[cust, dims]
 
-    def _absorb(self, employee: np.ndarray, cust: np.ndarray, dims: np.ndarray, value, rng) -> None:
+    def _absorb(
+        self,
+        employee: np.ndarray,
+        cust: np.ndarray,
+        dims: np.ndarray,
+        value: np.ndarray,
+        rng: np.random.Generator,
+    ) -> None:
         """Employees learn revealed needs with probability ``absorption``."""
         s = self.state
         learn = rng.random(len(cust)) < self.levers.absorption
@@ -565,12 +577,12 @@ class CKMModel(mesa.Model):
         ``seed`` that repeats the run."""
         return summarise(self) | {"seed": self.seed}
 
-    def timeseries(self):  # -> pd.DataFrame
+    def timeseries(self) -> pd.DataFrame:
         """The outcomes of every period collected so far, indexed by period."""
         df = self.datacollector.get_model_vars_dataframe()
         df.index.name = "period"
         return df
 
 
-def _reporter(name: str):
+def _reporter(name: str) -> Callable[[CKMModel], float]:
     return lambda model: model.outcomes[name]

@@ -140,10 +140,10 @@ def adjacency(edges: np.ndarray, n: int, weights: np.ndarray | None = None) -> s
     return sp.csr_array((data, (rows, cols)), shape=(n, n))
 
 
-def to_networkx(ties: Ties, departments: list[str]) -> nx.Graph:
+def to_networkx(ties: Ties, departments: list[str]) -> nx.Graph[int]:
     """One graph holding every tie, with ``kind``/``department``/``tie`` attributes."""
     n_emp = ties.n_employees
-    graph = nx.Graph()
+    graph: nx.Graph[int] = nx.Graph()
     graph.add_nodes_from(
         (i, {"kind": "employee", "department": departments[d]})
         for i, d in enumerate(ties.employee_department)

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, SupportsIndex
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ckm_sim.errors import CKMError
-from ckm_sim.tomlfiles import find_shipped, validate_one_line
+from ckm_sim.tomlfiles import find_shipped, list_shipped, shipped_folder, validate_one_line
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Probability = Unit
@@ -34,7 +34,8 @@ DIMENSIONS: tuple[str, ...] = (
     "learning_culture",
 )
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+#: The shipped scenarios (package data; ``scenarios/`` in the repository links to it).
+SCENARIO_DIR = shipped_folder("scenarios")
 
 
 class ScenarioError(CKMError, ValueError):
@@ -49,7 +50,7 @@ def as_whole_number(value: Any) -> int:
     if isinstance(value, numbers.Integral):  # int and numpy integers
         return int(value)
     if isinstance(value, numbers.Real) and float(value).is_integer():  # 60.0, np.float64(60)
-        return int(value)
+        return int(float(value))
     raise ValueError("must be a whole number")
 
 
@@ -302,7 +303,7 @@ def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenari
 
 
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
-    """Find a scenario by path, or by bare name in the shipped ``scenarios/`` folder."""
+    """Find a scenario by path, or by bare name among the shipped scenarios."""
     return find_shipped(name_or_path, SCENARIO_DIR, "scenario", ScenarioError)
 
 
@@ -322,5 +323,5 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 
 def list_scenarios() -> list[str]:
-    """Names of the shipped scenarios."""
-    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+    """Names of the shipped scenarios (a ScenarioError if there are none: a broken install)."""
+    return list_shipped(SCENARIO_DIR, "scenario", ScenarioError)
