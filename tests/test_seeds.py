@@ -155,3 +155,21 @@ def test_fractions_and_non_finite_floats_are_not_whole_numbers(x):
 def test_booleans_strings_and_others_are_not_whole_numbers(value):
     with pytest.raises(ValueError, match="whole number"):
         as_whole_number(value)
+
+
+def test_command_line_records_the_fresh_seed_of_an_unseeded_file(tmp_path, capsys):
+    import json
+
+    from ckm_sim import cli
+
+    path = tmp_path / "unseeded.toml"
+    path.write_text("[market]\ncustomers = 40\nprospects = 20\n[firm]\nemployees = 10\n")
+    common = [str(path), "--periods", "3", "--quiet"]
+    assert cli.main(["run", *common, "--out", str(tmp_path / "a")]) == 0
+    first = json.loads((tmp_path / "a" / "unseeded" / "summary.json").read_text())["summary"]
+    assert isinstance(first["seed"], int)
+    assert f"seed {first['seed']}" in capsys.readouterr().out
+    again = ["run", *common, "--seed", str(first["seed"]), "--out", str(tmp_path / "b")]
+    assert cli.main(again) == 0
+    second = json.loads((tmp_path / "b" / "unseeded" / "summary.json").read_text())["summary"]
+    assert second == first
