@@ -20,6 +20,7 @@ writes <out>/<scenario>/timeseries.parquet, summary.json and timeseries.png
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Scenario, periods, seed and output folder."""
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped name")
     parser.add_argument("--periods", type=non_negative_int, help="periods to run (default: file's)")
     parser.add_argument(
@@ -30,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run one scenario; print its summary and write its series, summary and figure."""
     from ckm_sim.io import write_json, write_parquet
     from ckm_sim.model.model import CKMModel
     from ckm_sim.model.outcomes import SUMMARY

@@ -143,6 +143,7 @@ class SerialExecutor(cf.Executor):
     """Runs each submitted call at once, in this process; returns a finished future."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
+        """Run ``fn(*args, **kwargs)`` now; its result (or exception) in a done Future."""
         future: cf.Future = cf.Future()
         try:
             future.set_result(fn(*args, **kwargs))

@@ -66,10 +66,12 @@ class SweepResult:
 
     @property
     def complete(self) -> bool:
+        """Whether every run of the sweep is done."""
         return self.done == self.total
 
 
 def now() -> str:
+    """The current UTC time, ISO 8601 to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 

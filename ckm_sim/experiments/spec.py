@@ -167,6 +167,7 @@ class Outcomes(_Strict):
     precision: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.05
 
     def series_columns(self) -> list[str]:
+        """The per-period outcomes to keep (every outcome unless ``series`` names some)."""
         return list(self.series) if self.series is not None else list(OUTCOMES)
 
 
@@ -204,9 +205,11 @@ class Experiment(_Strict):
 
     @property
     def design_seed(self) -> int:
+        """The seed of the design's sampler: ``design.seed``, else ``base_seed``."""
         return self.design.seed if self.design.seed is not None else self.base_seed
 
     def source(self) -> str:
+        """The experiment's file name for messages (``experiment`` if it has none)."""
         return str(self._path) if self._path is not None else "experiment"
 
     def spec_hash(self) -> str:

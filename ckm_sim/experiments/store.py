@@ -63,9 +63,11 @@ class ResultsStore:
 
     # ---------------------------------------------------------------- manifest and design
     def exists(self) -> bool:
+        """Whether the folder holds a sweep (has a manifest)."""
         return self.manifest_path.exists()
 
     def read_manifest(self) -> dict[str, Any]:
+        """The manifest; a missing or unreadable one is a one-line CKMError."""
         try:
             return json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -74,12 +76,15 @@ class ResultsStore:
             raise CKMError(f"{self.manifest_path}: unreadable ({exc})") from None
 
     def write_manifest(self, data: dict[str, Any]) -> None:
+        """Write the manifest atomically."""
         write_json(self.manifest_path, data)
 
     def write_design(self, design: pd.DataFrame) -> None:
+        """Write the design table atomically."""
         write_with(self.design_path, lambda tmp: design.to_parquet(tmp, index=False))
 
     def read_design(self) -> pd.DataFrame:
+        """The design table, indexed by point; an unreadable one is a one-line CKMError."""
         try:
             frame = pd.read_parquet(self.design_path)
         except (OSError, ValueError) as exc:
@@ -89,6 +94,7 @@ class ResultsStore:
 
     # ---------------------------------------------------------------- parts
     def parts(self, folder: Path | None = None) -> list[Path]:
+        """The part files of ``folder`` (the runs by default), in order."""
         folder = self.runs_dir if folder is None else folder
         return sorted(folder.glob("part-*.parquet")) if folder.exists() else []
 
@@ -104,6 +110,7 @@ class ResultsStore:
                 part.unlink(missing_ok=True)
 
     def next_index(self) -> int:
+        """The number of the next runs part file."""
         parts = self.parts()
         return int(parts[-1].stem.split("-")[1]) + 1 if parts else 0
 

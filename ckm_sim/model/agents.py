@@ -35,14 +35,17 @@ class Department(mesa.Agent):
 
     @property
     def employees(self) -> mesa.agent.AgentSet:
+        """The department's employees."""
         return self.model.employees.select(lambda e: e.department_index == self.index)
 
     @property
     def headcount(self) -> int:
+        """Number of employees in the department."""
         return int((self.model.state.employee_department == self.index).sum())
 
     @property
     def frontline(self) -> bool:
+        """Whether the department serves customers."""
         return self.name in self.model.scenario_config.firm.frontline_departments
 
     @property
@@ -62,10 +65,12 @@ class Employee(mesa.Agent):
 
     @property
     def department_index(self) -> int:
+        """Index of the employee's department."""
         return int(self.model.state.employee_department[self.index])
 
     @property
     def department(self) -> str:
+        """Name of the employee's department."""
         return self.model.scenario_config.firm.departments[self.department_index]
 
     @property
@@ -75,10 +80,12 @@ class Employee(mesa.Agent):
 
     @property
     def knowledge_accuracy(self) -> float:
+        """Share of segment needs the employee knows correctly."""
         return float((self.beliefs == self.model.state.truth).mean())
 
     @property
     def customers_served(self) -> int:
+        """Number of active customers the employee serves."""
         s = self.model.state
         return int(((s.serving_employee == self.index) & (s.status == ACTIVE)).sum())
 
@@ -99,22 +106,27 @@ class Customer(mesa.Agent):
 
     @property
     def status(self) -> str:
+        """``prospect``, ``active`` or ``churned``."""
         return STATE_NAMES[int(self.model.state.status[self.index])]
 
     @property
     def active(self) -> bool:
+        """Whether the customer is active."""
         return bool(self.model.state.status[self.index] == ACTIVE)
 
     @property
     def churned(self) -> bool:
+        """Whether the customer has churned."""
         return bool(self.model.state.status[self.index] == CHURNED)
 
     @property
     def segment(self) -> int:
+        """The customer's segment."""
         return int(self.model.state.segment[self.index])
 
     @property
     def needs(self) -> np.ndarray:
+        """The customer's true needs, one of +-1 per need dimension."""
         return self.model.state.needs[self.index]
 
     @property
@@ -124,18 +136,22 @@ class Customer(mesa.Agent):
 
     @property
     def offer_knowledge(self) -> float:
+        """The customer's knowledge of the offer, in [0, 1]."""
         return float(self.model.state.offer_knowledge[self.index])
 
     @property
     def satisfaction(self) -> float:
+        """The customer's satisfaction, in [0, 1]."""
         return float(self.model.state.satisfaction[self.index])
 
     @property
     def perceived_value(self) -> float:
+        """The value the customer perceives in the offer, in [0, 1]."""
         return float(self.model.state.value[self.index])
 
     @property
     def serving_employee(self) -> int:
+        """Index of the frontline employee who serves the customer."""
         return int(self.model.state.serving_employee[self.index])
 
     @property

@@ -212,6 +212,7 @@ class CKMModel(mesa.Model):
     # ------------------------------------------------------------------ agents & graph
     @property
     def employees(self) -> mesa.agent.AgentSet:
+        """The employees (registered Mesa agents, in ``model.agents``)."""
         return self.agents_by_type[Employee]
 
     @property

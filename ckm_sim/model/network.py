@@ -27,10 +27,12 @@ class Ties:
 
     @property
     def n_employees(self) -> int:
+        """Number of employees."""
         return len(self.employee_department)
 
     @property
     def n_customers(self) -> int:
+        """Number of customers (prospects included)."""
         return len(self.serving_employee)
 
 

@@ -57,10 +57,12 @@ class Optimum:
 
 
 def search_seeds(base_seed: int, replications: int) -> list[int]:
+    """The seeds of the search's replications."""
     return [replication_seed(base_seed, r) for r in range(replications)]
 
 
 def evaluation_seeds(base_seed: int, replications: int) -> list[int]:
+    """The seeds of the fresh evaluation, disjoint from the search's."""
     return [replication_seed(base_seed, EVALUATION_OFFSET + r) for r in range(replications)]
 
 

@@ -38,6 +38,7 @@ class PairedRuns:
 
     @property
     def replications(self) -> int:
+        """Number of replications per scenario."""
         return int(self.summaries["replication"].nunique())
 
     def values(self, name: str, metric: str) -> np.ndarray:

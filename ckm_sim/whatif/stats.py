@@ -27,13 +27,16 @@ class Estimate:
 
     @property
     def half_width(self) -> float:
+        """Half the width of the confidence interval."""
         return (self.high - self.low) / 2.0
 
     @property
     def excludes_zero(self) -> bool:
+        """Whether the confidence interval excludes zero."""
         return self.low > 0.0 or self.high < 0.0
 
     def as_dict(self) -> dict[str, float]:
+        """The estimate as a ``field -> value`` dict."""
         return asdict(self)
 
 
