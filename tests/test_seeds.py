@@ -9,7 +9,7 @@ import mesa
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ckm_sim import CKMModel, Scenario, ScenarioError, run_scenario
@@ -135,6 +135,20 @@ def test_run_scenario_by_name_without_a_seed():
     fresh = run_scenario(Scenario(), periods=3, **SMALL)
     again = run_scenario(Scenario(), seed=fresh.summary["seed"], periods=3, **SMALL)
     assert fresh.summary == again.summary
+
+
+TINY = dict(customers=20, prospects=10, employees=5, need_dimensions=4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=0, max_value=2**63 - 1))
+def test_any_recorded_seed_rebuilds_the_same_model(seed):
+    a = CKMModel(rng=seed, **TINY).run(2)
+    b = CKMModel(rng=a.seed, **TINY).run(2)
+    assert a.seed == seed
+    pd.testing.assert_series_equal(pd.Series(a.summary()), pd.Series(b.summary()))
+    np.testing.assert_array_equal(a.state.beliefs, b.state.beliefs)
+    np.testing.assert_array_equal(a.state.status, b.state.status)
 
 
 @given(st.integers(min_value=-(2**62), max_value=2**62))
