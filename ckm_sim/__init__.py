@@ -2,13 +2,19 @@
 
 The public API: :class:`CKMModel` (one run), :class:`Scenario` and :func:`load_scenario`
 (validated inputs), :func:`run_scenario` (one run to a summary row and a time series).
-Names are imported on first use, so the command line starts fast.
+Names are imported on first use, so the command line starts fast; type checkers see them
+through the ``TYPE_CHECKING`` imports below.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ckm_sim.model.model import CKMModel
+    from ckm_sim.model.runs import RunResult, run_scenario
+    from ckm_sim.model.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
 
 __version__ = "0.1.0"
 
@@ -22,10 +28,20 @@ _EXPORTS = {
     "load_scenario": "ckm_sim.model.scenario",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [
+    "CKMModel",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "list_scenarios",
+    "load_scenario",
+    "run_scenario",
+]
 
 
 def __getattr__(name: str) -> Any:
+    """Import a public name on first use (``from ckm_sim import CKMModel``)."""
     if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'ckm_sim' has no attribute {name!r}")

@@ -42,6 +42,7 @@ EPILOG = """examples:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``ckm-sim`` parser: one sub-command per module in ``ckm_sim/commands/``."""
     parser = argparse.ArgumentParser(
         prog="ckm-sim",
         description=(
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``ckm-sim`` with ``argv``; the exit code (2 and one error line for bad input)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "handler", None) is None:

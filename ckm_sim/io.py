@@ -43,16 +43,19 @@ def _jsonable(value: Any) -> Any:
 
 
 def write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically; return the path."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
 
 
 def write_json(path: str | Path, data: Any) -> Path:
+    """Write ``data`` as indented JSON to ``path`` atomically; return the path."""
     return write_text(path, json.dumps(data, indent=2, default=_jsonable, allow_nan=True) + "\n")
 
 
 def write_parquet(path: str | Path, frame: pd.DataFrame) -> Path:
+    """Write ``frame`` (with its index) to ``path`` as parquet, atomically; return the path."""
     with atomic_path(path) as tmp:
         frame.to_parquet(tmp, index=True)
     return Path(path)

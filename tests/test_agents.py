@@ -140,3 +140,42 @@ def test_batch_run_over_a_tiny_grid():
     a = [r for r in results if (r["it_systems"], r["community"], r["rng"]) == (0.8, "none", 1)]
     again = CKMModel(rng=1, it_systems=0.8, community="none", **SMALL).run(3)
     assert a[0]["customer_equity"] == pytest.approx(again.outcomes["customer_equity"])
+
+
+def test_model_agents_hold_the_firm_and_never_change_size():
+    # reading .customers used to register every customer: model.agents grew from 25 to 205
+    m = CKMModel(rng=1, **SMALL)
+    before = len(m.agents)
+    assert before == len(m.departments) + SMALL["employees"]
+    assert set(m.agent_types) == {Department, Employee}
+    customers = m.customers
+    assert len(customers) == SMALL["customers"] + SMALL["prospects"]
+    assert len(m.agents) == before and set(m.agent_types) == {Department, Employee}
+    assert not any(isinstance(a, Customer) for a in m.agents)
+    assert [c.index for c in customers] == list(range(len(customers)))  # row order
+    assert all(c.unique_id is None for c in customers)
+    m.run(2)
+    assert len(m.agents) == before and len(m.customers) == len(customers)
+
+
+def test_running_stops_at_the_horizon_so_batch_run_does():
+    # without running = False, batch_run went on to max_steps (1,000 by default)
+    rows = mesa.batch_run(
+        CKMModel,
+        parameters={**SMALL, "periods": 4},
+        rng=[1],
+        number_processes=1,
+        data_collection_period=1,
+        display_progress=False,
+    )
+    assert [r["Step"] for r in rows] == [0, 1, 2, 3, 4]
+    m = CKMModel(rng=1, periods=3, **SMALL)
+    states = [m.running]
+    for _ in range(3):
+        m.step()
+        states.append(m.running)
+    assert states == [True, True, True, False]
+    m.run_model()  # Mesa's own loop: nothing left to run
+    assert m.steps == 3
+    assert not CKMModel(rng=1, periods=0, **SMALL).running
+    assert m.run(2).steps == 5  # run() may go past the horizon

@@ -54,7 +54,7 @@ def test_summary_row_has_exactly_the_registered_columns():
     model = CKMModel(rng=1, **SMALL)
     model.run(5)
     row = model.summary()
-    assert set(row) - {"scenario", "periods"} == set(outcomes.SUMMARY)
+    assert set(row) - {"scenario", "periods", "seed"} == set(outcomes.SUMMARY)  # run descriptors
     assert set(model.timeseries().columns) == set(outcomes.OUTCOMES)
     for name in outcomes.SUMMARY_COUNTS:
         assert isinstance(row[name], int), name

@@ -20,10 +20,18 @@ def test_every_required_scenario_ships_and_validates():
 
 
 def test_baseline_file_lists_the_defaults():
-    # baseline.toml spells out every parameter with its default value
-    assert load_scenario("baseline").model_dump(exclude={"name", "description"}) == Scenario(
-        name="baseline"
-    ).model_dump(exclude={"name", "description"})
+    # baseline.toml spells out every parameter with its default value, and fixes the seed
+    labels = {"name", "description", "seed"}
+    baseline = load_scenario("baseline")
+    assert baseline.model_dump(exclude=labels) == Scenario().model_dump(exclude=labels)
+    assert baseline.seed == 42 and Scenario().seed is None
+
+
+def test_every_shipped_scenario_fixes_its_seed():
+    # the command line repeats a shipped scenario's run; only an unseeded one draws fresh seeds
+    assert {name: load_scenario(name).seed for name in list_scenarios()} == dict.fromkeys(
+        list_scenarios(), 42
+    )
 
 
 def test_scenarios_express_the_paper_cases():
@@ -105,3 +113,25 @@ def test_boolean_for_a_number_is_an_error(tmp_path):
     path.write_text("[competence]\nit_systems = true\n")
     with pytest.raises(ScenarioError, match="it_systems"):
         load_scenario(path)
+
+
+def test_shipped_scenarios_are_package_data():
+    from importlib import resources
+
+    shipped = resources.files("ckm_sim").joinpath("data", "scenarios")
+    assert SCENARIO_DIR.samefile(str(shipped))
+    assert sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")) == list_scenarios()
+
+
+def test_no_shipped_scenarios_is_an_error_not_an_empty_list(tmp_path, monkeypatch, capsys):
+    # a broken install used to print nothing and exit 0
+    from ckm_sim import cli
+    from ckm_sim.model import scenario
+
+    monkeypatch.setattr(scenario, "SCENARIO_DIR", tmp_path)
+    with pytest.raises(ScenarioError, match="no shipped scenarios in .*incomplete"):
+        list_scenarios()
+    with pytest.raises(ScenarioError, match="no shipped scenarios"):
+        load_scenario("baseline")
+    assert cli.main(["scenarios"]) == 2
+    assert "no shipped scenarios" in capsys.readouterr().err

@@ -16,10 +16,12 @@ simple_effects.csv, sensitivity.csv when the design has them) into RESULTS_DIR.
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The folder of a finished (or stopped) sweep."""
     parser.add_argument("results", metavar="RESULTS_DIR", type=Path, help="a sweep's folder")
 
 
 def run(args: argparse.Namespace) -> int:
+    """Analyse a sweep's folder and (re)write its report."""
     from ckm_sim.experiments.analysis import analyse
     from ckm_sim.experiments.report import print_summary, write_report
 

@@ -38,6 +38,7 @@ def _bound(text: str) -> tuple[str, tuple[float, float]]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Scenario, observed retention, the parameters to fit and the search budget."""
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped name")
     parser.add_argument(
         "--retention", required=True, metavar="FILE.csv", help="observed survival (period,active)"
@@ -70,6 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Fit the parameters to the observed survival curve and write the report."""
     from ckm_sim.whatif.calibrate import calibrate
     from ckm_sim.whatif.calibrate_report import write_report
     from ckm_sim.whatif.survival import read_retention

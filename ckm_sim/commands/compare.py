@@ -23,6 +23,7 @@ differences.csv, summaries.parquet and timeseries.parquet.
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Two or more scenarios, the replications and whether to compare every pair."""
     parser.add_argument(
         "scenarios", nargs="+", metavar="SCENARIO", help="two or more scenario files or names"
     )
@@ -33,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the scenarios on common seeds, print the paired differences, write the report."""
     from ckm_sim.reports import numbers as num
     from ckm_sim.whatif.compare import compare, write_report
     from ckm_sim.whatif.paired import METRICS

@@ -29,11 +29,13 @@ def _port(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The address the dashboard serves on."""
     parser.add_argument("--port", type=_port, default=8765, help="port (default: 8765)")
     parser.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
 
 
 def run(args: argparse.Namespace) -> int:
+    """Serve the classroom dashboard until interrupted."""
     missing = [m for m in ("solara", "mesa.visualization") if importlib.util.find_spec(m) is None]
     if missing:
         raise CKMError(

@@ -25,6 +25,7 @@ The budget is money per period (same units as the [costs] section). Writes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Scenario, budget per period, trials and replications."""
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped name")
     parser.add_argument(
         "--budget", type=float, required=True, help="budget per period to split across dimensions"
@@ -47,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Search the best split of the budget, re-check it on fresh seeds, write the report."""
     from ckm_sim.whatif.objective import NetValueObjective
     from ckm_sim.whatif.optimize import optimise_budget
     from ckm_sim.whatif.optimize_report import write_report

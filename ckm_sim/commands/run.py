@@ -20,14 +20,18 @@ writes <out>/<scenario>/timeseries.parquet, summary.json and timeseries.png
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Scenario, periods, seed and output folder."""
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped name")
     parser.add_argument("--periods", type=non_negative_int, help="periods to run (default: file's)")
-    parser.add_argument("--seed", type=non_negative_int, help="random seed (default: file's)")
+    parser.add_argument(
+        "--seed", type=non_negative_int, help="random seed (default: the file's, else a fresh one)"
+    )
     parser.add_argument("--out", type=Path, default=Path("results"), help="output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run one scenario; print its summary and write its series, summary and figure."""
     from ckm_sim.io import write_json, write_parquet
     from ckm_sim.model.model import CKMModel
     from ckm_sim.model.outcomes import SUMMARY
@@ -36,10 +40,9 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     periods = scenario.periods if args.periods is None else args.periods
-    seed = scenario.seed if args.seed is None else args.seed
-    model = CKMModel(scenario, rng=seed)
+    model = CKMModel(scenario, rng=scenario.seed if args.seed is None else args.seed)
     model.run(periods, progress=not args.quiet and periods >= 50)
-    summary = model.summary() | {"seed": seed}
+    summary, seed = model.summary(), model.seed  # a file without a seed draws a fresh one
     out = args.out / scenario.name
     try:
         write_parquet(out / "timeseries.parquet", model.timeseries())

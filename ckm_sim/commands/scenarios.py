@@ -10,10 +10,12 @@ HELP = "list the shipped scenarios"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command takes no arguments."""
     del parser
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print each shipped scenario's name and description."""
     del args
     for name in list_scenarios():
         print(f"{name:18s} {load_scenario(name).description}")

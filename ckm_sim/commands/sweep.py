@@ -25,6 +25,7 @@ run succeeded, 1 when some failed (they are recorded), 2 on bad input, 130 when 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Experiment, where to run it (processes or Dask), resume and output options."""
     parser.add_argument("experiment", metavar="EXPERIMENT", help="experiment file or shipped name")
     parser.add_argument(
         "--workers",
@@ -55,6 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run (or resume) the sweep, then analyse it; exit code 1 if some runs failed."""
     from ckm_sim.experiments.runner import run_sweep
 
     exp = load_experiment(args.experiment)

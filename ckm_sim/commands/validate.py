@@ -14,10 +14,12 @@ EXAMPLES = """examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The scenario files or names to check."""
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="file or shipped name")
 
 
 def run(args: argparse.Namespace) -> int:
+    """Validate each scenario; the first bad one ends in a one-line error."""
     for name in args.scenarios:
         scenario = load_scenario(name)
         print(f"OK {name}: scenario '{scenario.name}', {scenario.periods} periods")

@@ -32,10 +32,12 @@ class DesignTable:
 
     @property
     def size(self) -> int:
+        """Number of design points."""
         return len(self.points)
 
     @property
     def reference(self) -> int | None:
+        """Index of the reference point, or ``None`` if the design has none."""
         ref = self.points.index[self.points["reference"]]
         return int(ref[0]) if len(ref) else None
 
@@ -49,6 +51,7 @@ class DesignTable:
         return self.points[self.points["sampled"]]
 
     def unit(self) -> np.ndarray:
+        """The analysed points' factor values in unit coordinates, one column per factor."""
         cols = [f"unit_{f}" for f in self.factors]
         return self.analysed()[cols].to_numpy(dtype=np.float64)
 

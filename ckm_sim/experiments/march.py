@@ -96,18 +96,22 @@ class Equilibrium:
 
     @property
     def mean(self) -> float:
+        """Mean equilibrium knowledge over the replications."""
         return float(self.knowledge.mean())
 
     @property
     def se(self) -> float:
+        """Standard error of the mean equilibrium knowledge."""
         return float(self.knowledge.std(ddof=1) / np.sqrt(len(self.knowledge)))
 
     @property
     def score_mean(self) -> float:
+        """Mean equilibrium score over the replications."""
         return float(self.score.mean())
 
     @property
     def score_se(self) -> float:
+        """Standard error of the mean equilibrium score."""
         return float(self.score.std(ddof=1) / np.sqrt(len(self.score)))
 
 

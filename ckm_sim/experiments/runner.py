@@ -71,23 +71,21 @@ def now() -> str:
 
 
 def git_commit() -> dict[str, Any] | None:
-    """The commit of the ckm-sim source tree (and whether it has local changes), if any."""
-    here = Path(__file__).resolve().parent
+    """The commit of the ckm-sim source checkout this package runs from (and whether it has local
+    changes); ``None`` for an installed wheel, whose ``ckm_sim_version`` the manifest records."""
+    package = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        command = ["git", "-C", str(package), *args]
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=5, check=True
+        ).stdout.strip()
+
     try:
-        head = subprocess.run(
-            ["git", "-C", str(here), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-        status = subprocess.run(
-            ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
+        if Path(git("rev-parse", "--show-toplevel")).resolve() / "ckm_sim" != package:
+            return None  # e.g. a wheel installed in a virtual environment inside some repository
+        head = git("rev-parse", "HEAD")
+        status = git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return None
     return {"commit": head, "dirty": bool(status)}

@@ -49,10 +49,12 @@ from ckm_sim.tomlfiles import (
     find_shipped,
     parse_toml,
     read_text,
+    shipped_folder,
     validate_one_line,
 )
 
-EXPERIMENT_DIR = Path(__file__).resolve().parent.parent.parent / "experiments"
+#: The shipped experiments (package data; ``experiments/`` in the repository links to it).
+EXPERIMENT_DIR = shipped_folder("experiments")
 
 Scalar = bool | int | float | str
 METHODS = ("full_factorial", "one_at_a_time", "latin_hypercube", "sobol", "morris", "csv")
@@ -169,6 +171,7 @@ class Outcomes(_Strict):
     precision: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.05
 
     def series_columns(self) -> list[str]:
+        """The per-period outcomes to keep (every outcome unless ``series`` names some)."""
         return list(self.series) if self.series is not None else list(OUTCOMES)
 
 
@@ -206,9 +209,11 @@ class Experiment(_Strict):
 
     @property
     def design_seed(self) -> int:
+        """The seed of the design's sampler: ``design.seed``, else ``base_seed``."""
         return self.design.seed if self.design.seed is not None else self.base_seed
 
     def source(self) -> str:
+        """The experiment's file name for messages (``experiment`` if it has none)."""
         return str(self._path) if self._path is not None else "experiment"
 
     def spec_hash(self) -> str:
@@ -309,7 +314,7 @@ def parse_experiment(data: dict[str, Any], source: str = "experiment") -> Experi
 
 
 def resolve_experiment_path(name_or_path: str | Path) -> Path:
-    """Find an experiment by path, or by bare name in the shipped ``experiments/`` folder."""
+    """Find an experiment by path, or by bare name among the shipped experiments."""
     return find_shipped(name_or_path, EXPERIMENT_DIR, "experiment", ExperimentError)
 
 

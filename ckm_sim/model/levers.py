@@ -38,6 +38,7 @@ class LeverRates:
     offer_communication: float  # intensity of knowledge FOR customers (broadcast + tailored)
 
     def as_dict(self) -> dict[str, float]:
+        """The rates as a ``name -> rate`` dict."""
         return asdict(self)
 
 

@@ -18,9 +18,10 @@ All state lives in :class:`ModelState` arrays; Mesa agents are views onto them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -32,8 +33,19 @@ from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_lever
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 from ckm_sim.model.network import Ties, adjacency, draw_ties, to_networkx
 from ckm_sim.model.outcomes import OUTCOMES, summarise
-from ckm_sim.model.scenario import Scenario, ScenarioError, load_scenario
+from ckm_sim.model.scenario import (
+    IntLike,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    whole_number,
+)
+from ckm_sim.model.seeds import FROM_SCENARIO, FromScenario, resolve_seed
 from ckm_sim.model.streams import RandomStreams
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
 
 
 @dataclass
@@ -68,15 +80,24 @@ class CKMModel(mesa.Model):
     """Customer knowledge management and its effect on retention and customer lifetime value.
 
     Build it from a :class:`~ckm_sim.model.scenario.Scenario`, a scenario file or name, or keyword
-    arguments (any parameter of docs/ODD.md, flat: ``CKMModel(it_systems=0.9, customers=500)``),
-    seeded with ``rng`` (defaults to the scenario's ``seed``).
+    arguments (any parameter of docs/ODD.md, flat: ``CKMModel(it_systems=0.9, customers=500)``).
+
+    Seeding follows Mesa: ``rng`` is a seed (int, numpy integer or integral float) or a numpy
+    ``Generator``; ``rng=None`` draws a fresh seed from the operating system's entropy (what
+    ``batch_run(..., rng=[None] * 5)`` and ``iterations=5`` pass). Without ``rng`` the model
+    takes the scenario's ``seed`` (a ``seed=`` keyword, or the file's), else a fresh one. The
+    seed actually used is :attr:`seed` and the ``seed`` column of :meth:`summary`, so
+    ``CKMModel(..., rng=model.seed)`` repeats a run exactly (``None`` for a Generator).
+
+    ``running`` turns ``False`` at the scenario's horizon (``periods``), so Mesa's
+    ``batch_run`` and ``run_model`` stop there; :meth:`run` may go on past it.
     """
 
     def __init__(
         self,
         scenario: Scenario | str | Path | None = None,
         *,
-        rng: int | np.random.Generator | None = None,
+        rng: IntLike | np.random.Generator | None | FromScenario = FROM_SCENARIO,
         collect: bool = True,
         **params: Any,
     ) -> None:
@@ -85,15 +106,19 @@ class CKMModel(mesa.Model):
         elif not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
         scenario = scenario.with_overrides(**params)
-        if rng is None:
-            rng = scenario.seed
-        super().__init__(rng=rng)
+        if rng is FROM_SCENARIO or (rng is None and params.get("seed") is not None):
+            rng = scenario.seed  # batch_run passes rng=None beside a ``seed`` parameter
+        #: The seed of this run (``None`` when ``rng`` was a numpy Generator).
+        self.seed: int | None = resolve_seed(rng)
+        super().__init__(rng=rng if self.seed is None else self.seed)
         self.scenario_config = scenario
         self.streams = RandomStreams(self.rng)
         self.levers: LeverRates = derive_levers(scenario)
         self.cost_per_period: float = investment_cost(scenario)
         self._build()
-        self._customers: mesa.agent.AgentSet | None = None
+        self._customers: mesa.agent.AgentSet[Customer] | None = None
+        self._customer_views: list[Customer] = []  # the AgentSet holds weak references
+        self._network: nx.Graph[int] | None = None
         self.outcomes: dict[str, float] = {}
         self._update_outcomes(acquisitions=0, churned=0, active_before=self._n_active())
         self.datacollector = mesa.DataCollector(
@@ -102,6 +127,7 @@ class CKMModel(mesa.Model):
         self._collect = collect
         if collect:
             self.datacollector.collect(self)
+        self.running = self.steps < scenario.periods
 
     # ------------------------------------------------------------------ construction
     def _build(self) -> None:
@@ -186,20 +212,25 @@ class CKMModel(mesa.Model):
     # ------------------------------------------------------------------ agents & graph
     @property
     def employees(self) -> mesa.agent.AgentSet:
+        """The employees (registered Mesa agents, in ``model.agents``)."""
         return self.agents_by_type[Employee]
 
     @property
-    def customers(self) -> mesa.agent.AgentSet:
-        """Customer agents (created on first use: sweeps never pay for them)."""
+    def customers(self) -> mesa.agent.AgentSet[Customer]:
+        """Every customer and prospect as a :class:`Customer` view, in row order.
+
+        Made on first use (sweeps never pay for them) and not registered in ``model.agents``,
+        which holds the departments and employees only.
+        """
         if self._customers is None:
-            n = len(self.state.status)
-            self._customers = Customer.create_agents(self, n, index=list(range(n)))
+            self._customer_views = [Customer(self, i) for i in range(len(self.state.status))]
+            self._customers = mesa.agent.AgentSet(self._customer_views, random=self.random)
         return self._customers
 
     @property
-    def network(self):  # -> nx.Graph
+    def network(self) -> nx.Graph[int]:
         """The networkx graph of every tie (built on first use from the model's tie arrays)."""
-        if getattr(self, "_network", None) is None:
+        if self._network is None:
             self._network = to_networkx(self.ties, self.scenario_config.firm.departments)
         return self._network
 
@@ -260,7 +291,14 @@ class CKMModel(mesa.Model):
         dims = ((start[:, None] + np.arange(dims_each)) % m).ravel()
         return cust, dims, self.state.needs[cust, dims]
 
-    def _absorb(self, employee: np.ndarray, cust: np.ndarray, dims: np.ndarray, value, rng) -> None:
+    def _absorb(
+        self,
+        employee: np.ndarray,
+        cust: np.ndarray,
+        dims: np.ndarray,
+        value: np.ndarray,
+        rng: np.random.Generator,
+    ) -> None:
         """Employees learn revealed needs with probability ``absorption``."""
         s = self.state
         learn = rng.random(len(cust)) < self.levers.absorption
@@ -465,13 +503,14 @@ class CKMModel(mesa.Model):
             self.retention_history.append(self.outcomes["retention_rate"])
         if self._collect:
             self.datacollector.collect(self)
+        self.running = self.steps < self.scenario_config.periods
 
-    def run(self, periods: int | None = None, progress: bool = False) -> CKMModel:
+    def run(self, periods: IntLike | None = None, progress: bool = False) -> CKMModel:
         """Advance ``periods`` periods (the scenario's ``periods`` by default)."""
-        periods = self.scenario_config.periods if periods is None else periods
-        if periods < 0:
-            raise ScenarioError(f"periods must be >= 0, got {periods}")
-        steps = range(periods)
+        n = self.scenario_config.periods if periods is None else whole_number(periods, "periods")
+        if n < 0:
+            raise ScenarioError(f"periods must be >= 0, got {n}")
+        steps: Iterable[int] = range(n)
         if progress:
             from tqdm import tqdm
 
@@ -535,15 +574,16 @@ class CKMModel(mesa.Model):
         }
 
     def summary(self) -> dict[str, Any]:
-        """One row of scalar outcomes: the input of every sweep (docs/ODD.md section 6)."""
-        return summarise(self)
+        """One row of scalar outcomes: the input of every sweep (docs/ODD.md section 6), with the
+        ``seed`` that repeats the run."""
+        return summarise(self) | {"seed": self.seed}
 
-    def timeseries(self):  # -> pd.DataFrame
+    def timeseries(self) -> pd.DataFrame:
         """The outcomes of every period collected so far, indexed by period."""
         df = self.datacollector.get_model_vars_dataframe()
         df.index.name = "period"
         return df
 
 
-def _reporter(name: str):
+def _reporter(name: str) -> Callable[[CKMModel], float]:
     return lambda model: model.outcomes[name]

@@ -27,10 +27,12 @@ class Ties:
 
     @property
     def n_employees(self) -> int:
+        """Number of employees."""
         return len(self.employee_department)
 
     @property
     def n_customers(self) -> int:
+        """Number of customers (prospects included)."""
         return len(self.serving_employee)
 
 
@@ -140,10 +142,10 @@ def adjacency(edges: np.ndarray, n: int, weights: np.ndarray | None = None) -> s
     return sp.csr_array((data, (rows, cols)), shape=(n, n))
 
 
-def to_networkx(ties: Ties, departments: list[str]) -> nx.Graph:
+def to_networkx(ties: Ties, departments: list[str]) -> nx.Graph[int]:
     """One graph holding every tie, with ``kind``/``department``/``tie`` attributes."""
     n_emp = ties.n_employees
-    graph = nx.Graph()
+    graph: nx.Graph[int] = nx.Graph()
     graph.add_nodes_from(
         (i, {"kind": "employee", "department": departments[d]})
         for i, d in enumerate(ties.employee_department)

@@ -8,13 +8,15 @@ design point shares the seed of its replication (common random numbers).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ckm_sim.model.model import CKMModel
-from ckm_sim.model.scenario import Scenario
+from ckm_sim.model.scenario import IntLike, Scenario
+from ckm_sim.model.seeds import FROM_SCENARIO
 
 
 @dataclass
@@ -35,17 +37,19 @@ def replication_seed(base_seed: int, replication: int) -> int:
 
 
 def run_scenario(
-    scenario: Scenario,
-    seed: int | None = None,
-    periods: int | None = None,
+    scenario: Scenario | str | Path,
+    seed: IntLike | None = None,
+    periods: IntLike | None = None,
     timeseries: bool = False,
     **overrides: Any,
 ) -> RunResult:
-    """Build and run one model; return its summary (and series if ``timeseries``)."""
-    model = CKMModel(
-        scenario, rng=seed if seed is not None else scenario.seed, collect=timeseries, **overrides
-    )
+    """Build and run one model; return its summary (and series if ``timeseries``).
+
+    ``scenario`` is a :class:`Scenario` or a scenario file or shipped name; ``seed`` defaults to
+    the scenario's, and without one a fresh seed is drawn (the summary's ``seed`` column records
+    the seed used); ``periods`` defaults to the scenario's.
+    """
+    rng = FROM_SCENARIO if seed is None else seed
+    model = CKMModel(scenario, rng=rng, collect=timeseries, **overrides)
     model.run(periods)
-    summary = model.summary()
-    summary["seed"] = seed if seed is not None else scenario.seed
-    return RunResult(summary, model.timeseries() if timeseries else None)
+    return RunResult(model.summary(), model.timeseries() if timeseries else None)

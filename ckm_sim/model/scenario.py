@@ -12,16 +12,24 @@ Bad input never produces a traceback for the user: :func:`load_scenario` raises
 
 from __future__ import annotations
 
+import numbers
 import types
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, SupportsIndex
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ckm_sim.errors import CKMError
-from ckm_sim.tomlfiles import describe_error, find_shipped, read_toml, validate_one_line
+from ckm_sim.tomlfiles import (
+    describe_error,
+    find_shipped,
+    list_shipped,
+    read_toml,
+    shipped_folder,
+    validate_one_line,
+)
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Probability = Unit
@@ -35,11 +43,39 @@ DIMENSIONS: tuple[str, ...] = (
     "learning_culture",
 )
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+#: The shipped scenarios (package data; ``scenarios/`` in the repository links to it).
+SCENARIO_DIR = shipped_folder("scenarios")
 
 
 class ScenarioError(CKMError, ValueError):
     """A scenario (file or keyword arguments) that cannot be used; the message is one line."""
+
+
+def as_whole_number(value: Any) -> int:
+    """``value`` as an ``int``: ints, numpy integers and integral floats (``60.0``, as sweep tools
+    send them) are accepted; booleans, strings and fractional numbers raise ``ValueError``."""
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number")
+    if isinstance(value, numbers.Integral):  # int and numpy integers
+        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():  # 60.0, np.float64(60)
+        return int(float(value))
+    raise ValueError("must be a whole number")
+
+
+def whole_number(value: Any, name: str) -> int:
+    """:func:`as_whole_number` for an argument ``name``; a bad value is a one-line ScenarioError."""
+    try:
+        return as_whole_number(value)
+    except ValueError as exc:
+        raise ScenarioError(f"{name} {exc}, got {value!r}") from None
+
+
+#: A whole number as sweep tools send it: an int, a numpy integer or an integral float.
+IntLike = SupportsIndex | float
+
+#: An integer parameter: also accepts numpy integers and integral floats, rejects the rest.
+WholeNumber = Annotated[int, BeforeValidator(as_whole_number)]
 
 
 def _reject_booleans(cls: type[BaseModel], data: Any) -> Any:
@@ -90,9 +126,9 @@ class Firm(_Section):
     )
     frontline_departments: list[str] = Field(default_factory=lambda: ["sales", "service"])
     product_department: str = "rnd"
-    employees: Annotated[int, Field(ge=2, le=100_000)] = 50
-    intra_department_ties: Annotated[int, Field(ge=0, le=50)] = 4
-    max_cross_department_ties: Annotated[int, Field(ge=0, le=50)] = 4
+    employees: Annotated[WholeNumber, Field(ge=2, le=100_000)] = 50
+    intra_department_ties: Annotated[WholeNumber, Field(ge=0, le=50)] = 4
+    max_cross_department_ties: Annotated[WholeNumber, Field(ge=0, le=50)] = 4
     employee_turnover: Probability = 0.01
     # conventions of organisational learning (docs/ODD.md 7.2; docs/validation.md): March's
     # (1991) text by default, or what his program did
@@ -120,20 +156,20 @@ class Firm(_Section):
 class Market(_Section):
     """Customers, their needs, their community and the competition."""
 
-    customers: Annotated[int, Field(ge=0, le=5_000_000)] = 2000
-    prospects: Annotated[int, Field(ge=0, le=5_000_000)] = 1000
-    segments: Annotated[int, Field(ge=1, le=1000)] = 5
-    need_dimensions: Annotated[int, Field(ge=1, le=1000)] = 30
+    customers: Annotated[WholeNumber, Field(ge=0, le=5_000_000)] = 2000
+    prospects: Annotated[WholeNumber, Field(ge=0, le=5_000_000)] = 1000
+    segments: Annotated[WholeNumber, Field(ge=1, le=1000)] = 5
+    need_dimensions: Annotated[WholeNumber, Field(ge=1, le=1000)] = 30
     need_heterogeneity: Annotated[float, Field(ge=0.0, le=0.5)] = 0.1
     turbulence: Probability = 0.01
     community: Literal["small_world", "scale_free", "none"] = "small_world"
-    community_degree: Annotated[int, Field(ge=0, le=100)] = 6
+    community_degree: Annotated[WholeNumber, Field(ge=0, le=100)] = 6
     rewiring: Probability = 0.1
     initial_offer_fit: Probability = 0.7
     initial_offer_knowledge: Probability = 0.3
     contact_rate: Probability = 0.3
-    dims_per_contact: Annotated[int, Field(ge=0, le=1000)] = 3
-    dims_per_feedback: Annotated[int, Field(ge=0, le=1000)] = 3
+    dims_per_contact: Annotated[WholeNumber, Field(ge=0, le=1000)] = 3
+    dims_per_feedback: Annotated[WholeNumber, Field(ge=0, le=1000)] = 3
     tailoring: Probability = 0.5
     broadcast_efficiency: Probability = 0.25
     usability_floor: Probability = 0.5
@@ -198,8 +234,9 @@ class Scenario(BaseModel):
 
     name: str = "custom"
     description: str = ""
-    periods: Annotated[int, Field(ge=0, le=100_000)] = 120
-    seed: Annotated[int, Field(ge=0)] | None = 42
+    periods: Annotated[WholeNumber, Field(ge=0, le=100_000)] = 120
+    # None: no fixed seed, each model draws a fresh one from entropy (and records it)
+    seed: Annotated[WholeNumber, Field(ge=0)] | None = None
     competence: Competence = Field(default_factory=Competence)
     costs: Costs = Field(default_factory=Costs)
     firm: Firm = Field(default_factory=Firm)
@@ -301,7 +338,7 @@ def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenari
 
 
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
-    """Find a scenario by path, or by bare name in the shipped ``scenarios/`` folder."""
+    """Find a scenario by path, or by bare name among the shipped scenarios."""
     return find_shipped(name_or_path, SCENARIO_DIR, "scenario", ScenarioError)
 
 
@@ -314,5 +351,5 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 
 def list_scenarios() -> list[str]:
-    """Names of the shipped scenarios."""
-    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+    """Names of the shipped scenarios (a ScenarioError if there are none: a broken install)."""
+    return list_shipped(SCENARIO_DIR, "scenario", ScenarioError)
