@@ -1,32 +1,35 @@
-"""The classroom dashboard page: Mesa's SolaraViz controls with ckm-sim's views.
+"""The classroom dashboard page.
 
-Run it with ``ckm-sim dashboard`` (or ``solara run ckm_sim.dashboard.app``). The sidebar holds the
-preset selector and Mesa's controls (Reset, Play, Step; the sliders of the five dimensions, the
-market and the seed); the main area holds the live views and the side-by-side comparison. Each
-browser session gets its own model.
+Run it with ``ckm-sim dashboard`` (or ``solara run ckm_sim.dashboard.app``). At the top, a
+control bar that stays in view (preset, Reset, Play/Pause, Step, Run to period N, speed) and
+the headline figures; below, the settings (a slider with its value per dimension and market
+parameter, the seed) beside the tabs *Live model* and *Side by side*. Each browser session gets
+its own :class:`~ckm_sim.dashboard.runner.Runner` (model, pair and clock). The controls are
+ckm-sim's own rather than Mesa SolaraViz's, so that Reset always builds the model the controls
+show and a pause takes effect within one period.
 """
 
 from __future__ import annotations
 
 import solara
 import solara.lab
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
 
 from ckm_sim.dashboard.charts import TimeSeriesCharts
 from ckm_sim.dashboard.compare import SideBySide
-from ckm_sim.dashboard.figures import FiguresPanel
-from ckm_sim.dashboard.model import DEFAULT_PRESET, build_model, model_params
+from ckm_sim.dashboard.controls import CLOCK, ControlBar, SettingsPanel, use_play_loop
+from ckm_sim.dashboard.drawn import DrawnEcho, DrawnWaiter
+from ckm_sim.dashboard.figures import FiguresPanel, Headline
+from ckm_sim.dashboard.model import DEFAULT_PRESET
 from ckm_sim.dashboard.network_view import NetworkView
-from ckm_sim.model.scenario import list_scenarios, load_scenario
+from ckm_sim.dashboard.runner import Runner
+from ckm_sim.dashboard.style import CSS
 
 TITLE = "CKM competence, retention and customer lifetime value"
 
 
 @solara.component
-def LiveViews(model):
-    """Network and figures side by side, the charts below; all redrawn when the model steps."""
-    tick = update_counter.get()
+def LiveViews(model, tick: int):
+    """Network and figures side by side, the charts below."""
     with solara.Columns([3, 2]):
         NetworkView(model, tick)
         FiguresPanel(model, tick)
@@ -34,33 +37,30 @@ def LiveViews(model):
 
 
 @solara.component
-def PresetSelector(preset: str, on_preset):
-    """Pick a shipped scenario: it loads its values into every slider and a fresh model."""
-    with solara.Card("Preset scenario", margin=0):
-        solara.Select("Preset", value=preset, values=list_scenarios(), on_value=on_preset)
-        solara.Text(load_scenario(preset).description, style={"font-size": "0.85em"})
-
-
-@solara.component
 def Page():
-    """The whole dashboard; a preset change rebuilds the model and the sliders."""
-    preset, set_preset = solara.use_state(DEFAULT_PRESET)
-    model = solara.use_memo(lambda: solara.reactive(build_model(DEFAULT_PRESET)), [])
+    """The whole dashboard; every view redraws when the clock or the settings move."""
+    runner = solara.use_memo(lambda: Runner(DEFAULT_PRESET), [])
+    tick = CLOCK.value
+    playing, set_playing = solara.use_state(False)
 
-    def load_preset(name: str) -> None:
-        model.value = build_model(name)
-        set_preset(name)
+    drawn = solara.use_memo(DrawnWaiter, [])
 
+    def refresh() -> int:
+        CLOCK.value += 1
+        return CLOCK.value
+
+    use_play_loop(runner, playing, set_playing, refresh, drawn)
     solara.Title("ckm-sim classroom")
-    with solara.Column(gap="0px"):  # the sidebar and app-bar placeholders take no room
-        with solara.Sidebar():
-            PresetSelector(preset, load_preset)
-        # keyed on the preset: Mesa's parameter panel starts afresh from the preset's values
-        SolaraViz(model, components=[], model_params=model_params(preset), name=TITLE).key(
-            f"viz-{preset}"
-        )
-        with solara.lab.Tabs(lazy=True):
-            with solara.lab.Tab("Live model"):
-                LiveViews(model.value)
-            with solara.lab.Tab("Side by side"):
-                SideBySide(model.value)
+    solara.Style(CSS)
+    with solara.Div(classes=["ckm-page"]):
+        ControlBar(runner, playing, set_playing, refresh, tick)
+        Headline(runner.model, tick)
+        with solara.Div(classes=["ckm-body"]):
+            with solara.Div(classes=["ckm-side"]):
+                SettingsPanel(runner, refresh, tick)
+            with solara.Div(classes=["ckm-main"]), solara.lab.Tabs(lazy=True):
+                with solara.lab.Tab("Live model"):
+                    LiveViews(runner.model, tick)
+                with solara.lab.Tab("Side by side"):
+                    SideBySide(runner, tick, refresh)
+        DrawnEcho.element(tick=tick, on_drawn=drawn.note)

@@ -1,8 +1,9 @@
 """Time-series charts: small multiples of the outcomes, drawn by ECharts in the browser.
 
 The server only sends numbers (an ECharts option: a few kilobytes per step), so a step and a
-redraw stay cheap at classroom sizes; the browser draws. One run colours each measure; several
-runs (the side-by-side view) colour each run and dash the second and third measure of a panel.
+redraw stay cheap at classroom sizes; the browser draws. Each run has a colour (the side-by-side
+view names them in the legend); within a panel the second and third measure are dashed and
+dotted, and the panel's subtitle says which line is which. Titles carry the unit.
 """
 
 from __future__ import annotations
@@ -15,15 +16,26 @@ import pandas as pd
 import solara
 
 from ckm_sim.dashboard.echarts import LiveEcharts
-from ckm_sim.dashboard.notes import LABELS
-from ckm_sim.model.outcomes import panels
+from ckm_sim.dashboard.notes import measure
 
-#: The panels: title and the outcomes drawn in it (from the outcome registry).
-PANELS: tuple[tuple[str, tuple[str, ...]], ...] = panels()
+#: The panels: title and the outcomes drawn in it (a second outcome is dashed, a third dotted).
+PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Retention", ("retention_rate",)),
+    ("Satisfaction", ("mean_satisfaction",)),
+    ("Knowledge ABOUT customers", ("repository_accuracy", "employee_accuracy")),
+    ("Knowledge FOR customers", ("offer_knowledge",)),
+    ("Knowledge FROM customers", ("knowledge_from_customers",)),
+    ("Offer fit to needs", ("offer_fit",)),
+    ("CLV", ("clv",)),
+    ("Customer equity", ("customer_equity",)),
+)
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
 DASHES = ("solid", "dashed", "dotted")
-COLUMNS = 4
+DASH_NAMES = ("solid", "dashed", "dotted")
+COLUMNS = 2
+#: Chart text sizes (px): at least 14 for anything a class reads off the projector.
+LABEL_PX, TITLE_PX = 14, 16
 
 
 def _points(index: Sequence[int], values: Sequence[float]) -> list[list[float | None]]:
@@ -34,72 +46,101 @@ def _points(index: Sequence[int], values: Sequence[float]) -> list[list[float | 
     ]
 
 
+def panel_title(title: str, measures: Sequence[str]) -> tuple[str, str]:
+    """A panel's title with its unit, and a key to its line styles when it draws several."""
+    unit = measure(measures[0]).unit
+    text = f"{title} ({unit})" if unit else title
+    key = ""
+    if len(measures) > 1:
+        key = " · ".join(
+            f"{DASH_NAMES[m % len(DASH_NAMES)]}: {measure(name).label}"
+            for m, name in enumerate(measures)
+        )
+    return text, key
+
+
 def timeseries_option(
     runs: Mapping[str, pd.DataFrame],
     panels: Sequence[tuple[str, Sequence[str]]] = PANELS,
     columns: int = COLUMNS,
 ) -> dict[str, Any]:
-    """An ECharts option with one small chart per panel and one line per (run, measure)."""
+    """An ECharts option with one small chart per panel and one line per (run, measure).
+
+    Each run has a colour (named in the legend when there are several); the measures of a panel
+    are solid, dashed and dotted, as its subtitle says. Shares are drawn in %, like the figures.
+    """
     rows = math.ceil(len(panels) / columns)
     several = len(runs) > 1
+    top0 = 6.0 if several else 1.0
     option: dict[str, Any] = {
         "animation": False,
-        "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0, "type": "scroll", "textStyle": {"fontSize": 11}},
+        "tooltip": {"trigger": "axis", "textStyle": {"fontSize": LABEL_PX}},
+        "legend": {"top": 0, "show": several, "textStyle": {"fontSize": LABEL_PX}},
         "title": [],
         "grid": [],
         "xAxis": [],
         "yAxis": [],
         "series": [],
     }
-    width, height = 100.0 / columns, 92.0 / rows
-    legend: list[str] = []
+    width, height = 100.0 / columns, (100.0 - top0) / rows
+    axis_labels = {"fontSize": LABEL_PX}
     for p, (title, measures) in enumerate(panels):
         row, col = divmod(p, columns)
-        left, top = col * width, 8.0 + row * height
+        left, top = col * width, top0 + row * height
+        text, key = panel_title(title, measures)
         option["title"].append(
             {
-                "text": title,
+                "text": text,
+                "subtext": key,
                 "left": f"{left + width / 2:.1f}%",
                 "top": f"{top:.1f}%",
                 "textAlign": "center",
-                "textStyle": {"fontSize": 12, "fontWeight": "normal"},
+                "itemGap": 2,
+                "textStyle": {"fontSize": TITLE_PX, "fontWeight": "normal"},
+                "subtextStyle": {"fontSize": LABEL_PX, "color": "#444"},
             }
         )
         option["grid"].append(
             {
-                "left": f"{left + 4.5:.1f}%",
-                "width": f"{width - 6.5:.1f}%",
-                "top": f"{top + 5:.1f}%",
-                "height": f"{height - 11:.1f}%",
+                "left": f"{left + 1.5:.1f}%",
+                "width": f"{width - 4:.1f}%",
+                "top": f"{top + height * 0.3:.1f}%",
+                "height": f"{height * 0.58:.1f}%",
+                "containLabel": True,
             }
         )
-        option["xAxis"].append({"gridIndex": p, "type": "value", "minInterval": 1, "scale": False})
-        option["yAxis"].append({"gridIndex": p, "type": "value", "scale": True, "splitNumber": 3})
+        option["xAxis"].append(
+            {"gridIndex": p, "type": "value", "minInterval": 1, "axisLabel": axis_labels}
+        )
+        option["yAxis"].append(
+            {
+                "gridIndex": p,
+                "type": "value",
+                "scale": True,
+                "splitNumber": 3,
+                "axisLabel": axis_labels,
+            }
+        )
         for r, (run, df) in enumerate(runs.items()):
-            for m, measure in enumerate(measures):
-                label = LABELS.get(measure, measure)
-                if several:  # one legend entry per run; extra measures of a panel dashed
-                    name = run if m == 0 else f"{run}: {label}"
-                    color, dash = PALETTE[r % len(PALETTE)], DASHES[m % len(DASHES)]
-                else:
-                    name, color, dash = label, PALETTE[m % len(PALETTE)], "solid"
-                if (several or len(measures) > 1) and name not in legend:
-                    legend.append(name)
+            colour = PALETTE[r % len(PALETTE)]
+            for m, name in enumerate(measures):
+                scale = 100.0 if measure(name).kind == "share" else 1.0
+                series_name = run if several else measure(name).label
                 option["series"].append(
                     {
-                        "name": name,
+                        "name": series_name,
                         "type": "line",
                         "xAxisIndex": p,
                         "yAxisIndex": p,
                         "showSymbol": False,
                         "connectNulls": False,
-                        "color": color,
-                        "lineStyle": {"width": 2, "type": dash},
-                        "data": _points(df.index, df[measure].to_numpy(dtype=float)),
+                        "color": colour,
+                        "lineStyle": {"width": 2.5, "type": DASHES[m % len(DASHES)]},
+                        "data": _points(df.index, scale * df[name].to_numpy(dtype=float)),
                     }
                 )
-    option["legend"]["data"] = legend
+    if several:
+        option["legend"]["data"] = list(runs)
     return option
 
 
@@ -110,7 +151,8 @@ def model_timeseries(model) -> pd.DataFrame:
 
 
 @solara.component
-def TimeSeriesCharts(model, tick: int = 0, height: int = 460):
-    """The live charts of one model; redrawn whenever ``tick`` (Mesa's update counter) moves."""
-    with solara.Card("Outcomes over time", margin=0, classes=["ckm-charts"]):
+def TimeSeriesCharts(model, tick: int = 0, height: int = 760):
+    """The live charts of one model; redrawn whenever ``tick`` moves."""
+    card = solara.Card("Outcomes over time (x axis: period = month)", margin=0)
+    with card, solara.Div(classes=["ckm-charts"]):
         LiveEcharts(lambda: timeseries_option({"": model_timeseries(model)}), [model, tick], height)

@@ -1,19 +1,20 @@
-"""The dashboard's model: a CKMModel built from a preset scenario and the sliders' values.
+"""The dashboard's model: a CKMModel built from the settings the controls show.
 
-Mesa's SolaraViz rebuilds the model on Reset as ``type(model)(**slider_values)``, adding a Mesa
-``scenario`` object of its own; :class:`DashboardModel` takes those keyword arguments as they come
-(the preset's name, the seed, flat scenario overrides) and ignores Mesa's scenario object.
-:func:`model_params` turns a preset into the sliders SolaraViz shows, with the preset's values.
+A page's *settings* are one flat dict (the preset's name, the five dimensions, the market, the
+seed): :func:`preset_settings` loads a preset's, the sliders edit them, and :func:`build_model`
+builds the model that runs from them, so the model that runs is always the one the controls
+show (after Reset). :class:`DashboardModel` also traces, per period, which customers took part
+in which knowledge flow (:mod:`ckm_sim.dashboard.flows`), for the network view.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from mesa.experimental.scenarios import Scenario as MesaScenario
-from mesa.visualization import Slider
 
+from ckm_sim.dashboard.flows import FlowTrace
 from ckm_sim.model.model import CKMModel
 from ckm_sim.model.scenario import DIMENSIONS, Scenario, load_scenario
 
@@ -31,22 +32,49 @@ DIMENSION_LABELS: dict[str, str] = {
     "learning_culture": "Learning culture",
 }
 
-#: The market parameters with a slider: label, min, max, step (ints where all are ints).
-MARKET_SLIDERS: dict[str, tuple[str, float, float, float]] = {
-    "customers": ("Customers (at the start)", 0, 5000, 100),
-    "employees": ("Employees", 10, 300, 5),
-    "segments": ("Segments", 1, 20, 1),
-    "turbulence": ("Turbulence (need drift per period)", 0.0, 0.1, 0.005),
-    "margin": ("Margin per customer per period", 0.0, 50.0, 1.0),
+
+@dataclass(frozen=True)
+class SliderSpec:
+    """One slider of the settings panel: label, range, step and the unit shown after the value."""
+
+    label: str
+    low: float
+    high: float
+    step: float
+    unit: str = ""
+
+    @property
+    def is_int(self) -> bool:
+        return all(float(v).is_integer() for v in (self.low, self.high, self.step))
+
+    def format(self, value: float) -> str:
+        """The value as the slider's readout shows it."""
+        decimals = len(f"{self.step:g}".partition(".")[2])
+        text = f"{int(value):,}" if self.is_int else f"{value:.{max(decimals, 2)}f}"
+        return f"{text} {self.unit}".strip()
+
+
+#: The market parameters with a slider.
+MARKET_SLIDERS: dict[str, SliderSpec] = {
+    "customers": SliderSpec("Customers at the start", 0, 5000, 100),
+    "employees": SliderSpec("Employees", 10, 300, 5),
+    "segments": SliderSpec("Segments", 1, 20, 1),
+    "turbulence": SliderSpec("Turbulence", 0.0, 0.1, 0.005, "per month"),
+    "margin": SliderSpec("Margin per customer", 0.0, 50.0, 1.0, "per month"),
 }
+#: Every slider: the five dimensions (0 to 1), then the market.
+SLIDERS: dict[str, SliderSpec] = {
+    **{dim: SliderSpec(label, 0.0, 1.0, 0.05) for dim, label in DIMENSION_LABELS.items()},
+    **MARKET_SLIDERS,
+}
+SEED_RANGE = (0, 999_999)
 
 
 class DashboardModel(CKMModel):
-    """A :class:`CKMModel` from a preset name, a seed and flat overrides (the sliders).
+    """A :class:`CKMModel` from a preset name, a seed and flat overrides (the settings).
 
     ``prospect_share`` keeps the preset's ratio of prospects to customers when the customers
-    slider moves. ``scenario`` may be Mesa's own scenario object (SolaraViz passes one on Reset);
-    it carries nothing for this model and is ignored.
+    slider moves. ``flows`` is the :class:`FlowTrace` of the run.
     """
 
     def __init__(
@@ -59,7 +87,7 @@ class DashboardModel(CKMModel):
         rng: int | np.random.Generator | None = None,
         **params: Any,
     ) -> None:
-        if scenario is None or isinstance(scenario, MesaScenario):
+        if scenario is None or not isinstance(scenario, Scenario | str):
             scenario = preset
         if prospect_share is not None and "customers" in params and "prospects" not in params:
             params["prospects"] = round(int(params["customers"]) * prospect_share)
@@ -67,21 +95,48 @@ class DashboardModel(CKMModel):
         super().__init__(scenario, rng=seed if rng is None else rng, **params)
         self.preset = preset
         self.seed = seed
+        self.flows = FlowTrace(len(self.state.status))
+        self._tracing_from = False
+
+    # the flow stages run as in CKMModel; the trace only notes who took part
+    def _knowledge_about_customers(self, active: np.ndarray) -> np.ndarray:
+        contacted = super()._knowledge_about_customers(active)
+        self.flows.note("about", contacted, self.steps)
+        return contacted
+
+    def _knowledge_from_customers(self, active: np.ndarray) -> int:
+        self._tracing_from = True
+        try:
+            return super()._knowledge_from_customers(active)
+        finally:
+            self._tracing_from = False
+
+    def _reveal(self, who: np.ndarray, dims_each: int, rng: np.random.Generator):
+        if self._tracing_from:
+            self.flows.note("from", who, self.steps)
+        return super()._reveal(who, dims_each, rng)
+
+    def _knowledge_for_customers(self, active: np.ndarray, contacted: np.ndarray) -> None:
+        super()._knowledge_for_customers(active, contacted)
+        if self.levers.offer_communication * self.scenario_config.market.tailoring > 0:
+            s = self.state
+            known = (s.profile[contacted] == s.needs[contacted]).any(axis=1)
+            self.flows.note("for", contacted[known], self.steps)
 
 
-def preset_values(preset: str) -> dict[str, Any]:
-    """The slider values and fixed parameters a preset loads (customers capped for the class)."""
+def preset_settings(preset: str) -> dict[str, Any]:
+    """The settings a preset loads (customers capped at the classroom size)."""
     sc = load_scenario(preset)
     mk = sc.market
     share = mk.prospects / mk.customers if mk.customers else 0.5
-    values: dict[str, Any] = {d: getattr(sc.competence, d) for d in DIMENSIONS}
+    values: dict[str, Any] = {d: float(getattr(sc.competence, d)) for d in DIMENSIONS}
     values.update(
         customers=min(mk.customers, CLASSROOM_CUSTOMERS),
         employees=sc.firm.employees,
         segments=mk.segments,
-        turbulence=mk.turbulence,
-        margin=sc.economics.margin,
-        seed=DEFAULT_SEED if sc.seed is None else sc.seed,
+        turbulence=float(mk.turbulence),
+        margin=float(sc.economics.margin),
+        seed=DEFAULT_SEED if sc.seed is None else int(sc.seed),
         preset=preset,
         prospect_share=share,
     )
@@ -89,27 +144,24 @@ def preset_values(preset: str) -> dict[str, Any]:
 
 
 def build_model(preset: str = DEFAULT_PRESET, **overrides: Any) -> DashboardModel:
-    """The model a preset loads, as the dashboard first shows it."""
-    return DashboardModel(**(preset_values(preset) | overrides))
+    """The model of a preset's settings with ``overrides`` (the sliders) on top."""
+    return DashboardModel(**(preset_settings(preset) | overrides))
 
 
-def model_params(preset: str = DEFAULT_PRESET) -> dict[str, Any]:
-    """SolaraViz ``model_params``: a slider per dimension and market parameter, the seed, and
-    the preset's name and prospect share as fixed parameters."""
-    values = preset_values(preset)
-    params: dict[str, Any] = {
-        "preset": values["preset"],
-        "prospect_share": values["prospect_share"],
-    }
-    for dim, label in DIMENSION_LABELS.items():
-        params[dim] = Slider(label, float(values[dim]), 0.0, 1.0, 0.05, dtype=float)
-    for name, (label, lo, hi, step) in MARKET_SLIDERS.items():
-        is_int = all(isinstance(v, int) for v in (lo, hi, step))
-        value = int(values[name]) if is_int else float(values[name])
-        lo, hi = min(lo, value), max(hi, value)  # a preset outside the usual range still fits
-        params[name] = Slider(label, value, lo, hi, step, dtype=int if is_int else float)
-    params["seed"] = Slider("Seed (same seed, same random world)", int(values["seed"]), 0, 999, 1)
-    return params
+def model_settings(model: CKMModel) -> dict[str, Any]:
+    """The settings a model runs with, read back from its scenario (what the page shows)."""
+    sc = model.scenario_config
+    values: dict[str, Any] = {d: float(getattr(sc.competence, d)) for d in DIMENSIONS}
+    values.update(
+        customers=sc.market.customers,
+        employees=sc.firm.employees,
+        segments=sc.market.segments,
+        turbulence=float(sc.market.turbulence),
+        margin=float(sc.economics.margin),
+        seed=model_seed(model),
+        preset=getattr(model, "preset", sc.name),
+    )
+    return values
 
 
 def model_seed(model: CKMModel) -> int:

@@ -1,42 +1,69 @@
-"""The network view: employees by department, customers by satisfaction, churned faded.
+"""The network view: the firm's departments in the middle, customers around them, and the ties
+that carried knowledge this period coloured by flow (ABOUT, FROM, FOR), fading afterwards.
 
 At thousands of customers the view draws a fixed random sample of them (``MAX_CUSTOMERS``), so
 the browser stays responsive. Where each node sits is computed once per model and cached; a step
-only recolours the nodes. The layout is structured rather than force-directed: departments sit in
-the middle (the firm), customers around them in one sector per segment (the market), and the
-ties between the drawn nodes come from ``model.network``. Drawing never touches the model's
-random generator, so watching a run does not change it.
+only recolours nodes and ties. The layout is structured rather than force-directed: departments
+sit in the middle (the firm, one labelled cluster each), customers around them in one sector per
+segment (the market), and the ties between drawn nodes come from ``model.ties``. Drawing never
+touches the model's random generator, so watching a run does not change it. The graph does not
+zoom or pan: the mouse wheel scrolls the page.
 """
 
 from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import numpy as np
 import solara
 
 from ckm_sim.dashboard.echarts import LiveEcharts
-from ckm_sim.model.market import ACTIVE, CHURNED
+from ckm_sim.dashboard.flows import (
+    FLOW_COLOURS,
+    FLOW_CURVENESS,
+    FLOW_MEANINGS,
+    FLOWS,
+    community_opacity,
+)
+from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 
 MAX_CUSTOMERS = 300
-DEPARTMENT_COLOURS = ("#1f77b4", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")
+EMPLOYEE_COLOUR = "#37474f"
 #: Satisfaction colour scale: 0 red, 0.5 yellow, 1 green.
 SATISFACTION_STOPS = np.array([[215, 48, 39], [254, 224, 139], [26, 152, 80]], dtype=float)
-CHURNED_COLOUR, PROSPECT_COLOUR = "#9e9e9e", "#cfd8dc"
+#: Churned customers: dark grey, faded; prospects: a light hollow ring (not the same grey).
+CHURNED_COLOUR, PROSPECT_COLOUR = "#546e7a", "#90a4ae"
+TIE_COLOUR = "#b0bec5"
+#: Kinds of drawn ties.
+EMPLOYEE_TIE, SERVICE_TIE, COMMUNITY_TIE = 0, 1, 2
+#: Legend entries of the nodes (ECharts categories, in this order).
+CATEGORIES: tuple[tuple[str, str, str], ...] = (
+    ("employee (by department)", EMPLOYEE_COLOUR, "rect"),
+    ("customer (red unhappy → green satisfied)", "#1a9850", "circle"),
+    ("churned (left)", CHURNED_COLOUR, "circle"),
+    ("prospect (not yet a customer)", PROSPECT_COLOUR, "emptyCircle"),
+)
 
 _LAYOUTS: weakref.WeakKeyDictionary[Any, dict[int, NetworkLayout]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
 class NetworkLayout:
-    """Where the drawn nodes sit: employees first, then the drawn customers."""
+    """Where the drawn nodes sit (employees first, then the drawn customers) and their ties."""
 
     n_employees: int
     customers: np.ndarray  # (c,) customer indices (0..N-1) that are drawn
     xy: np.ndarray  # (E + c, 2) positions
     edges: np.ndarray  # (k, 2) ties between drawn nodes, as indices into xy
+    kinds: np.ndarray  # (k,) EMPLOYEE_TIE, SERVICE_TIE or COMMUNITY_TIE
+    centres: np.ndarray  # (D, 2) centre of each department's cluster
+
+    def customer_of(self, node: np.ndarray) -> np.ndarray:
+        """Customer indices (0..N-1) of drawn customer nodes (indices into xy)."""
+        return self.customers[node - self.n_employees]
 
 
 def satisfaction_colours(satisfaction: np.ndarray) -> list[str]:
@@ -48,6 +75,20 @@ def satisfaction_colours(satisfaction: np.ndarray) -> list[str]:
     return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in np.rint(rgb).astype(int)]
 
 
+def _drawn_ties(model, drawn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ties among the employees and the drawn customers, as xy indices, with their kinds."""
+    t = model.ties
+    n_emp = t.n_employees
+    where = np.full(t.n_customers, -1, dtype=np.int64)
+    where[drawn] = n_emp + np.arange(len(drawn))
+    service = np.column_stack([t.serving_employee[drawn], where[drawn]])
+    ends = where[t.community_edges] if len(t.community_edges) else np.empty((0, 2), np.int64)
+    community = ends[(ends >= 0).all(axis=1)]
+    parts = (t.employee_edges.reshape(-1, 2), service.reshape(-1, 2), community.reshape(-1, 2))
+    kinds = np.concatenate([np.full(len(p), k) for k, p in enumerate(parts)])
+    return np.concatenate(parts).astype(np.int64), kinds.astype(np.int8)
+
+
 def compute_layout(model, max_customers: int = MAX_CUSTOMERS, seed: int = 0) -> NetworkLayout:
     """Sample customers and place every drawn node (no use of the model's own generator)."""
     s = model.state
@@ -56,29 +97,23 @@ def compute_layout(model, max_customers: int = MAX_CUSTOMERS, seed: int = 0) -> 
     drawn = np.sort(rng.choice(n_cust, size=min(n_cust, max_customers), replace=False))
     xy = np.zeros((n_emp + len(drawn), 2))
     departments = s.employee_department
-    n_dep = int(departments.max()) + 1 if n_emp else 1
+    n_dep = len(model.scenario_config.firm.departments)
+    centres = np.zeros((n_dep, 2))
     for d in range(n_dep):
         members = np.flatnonzero(departments == d)
-        centre = 2 * np.pi * d / n_dep + np.pi / 2
+        angle = 2 * np.pi * d / n_dep + np.pi / 2
+        centres[d] = 0.32 * np.cos(angle), 0.32 * np.sin(angle)
         ring = 2 * np.pi * np.arange(len(members)) / max(len(members), 1)
         spread = 0.06 + 0.004 * len(members)
-        xy[members] = np.column_stack(
-            [
-                0.32 * np.cos(centre) + spread * np.cos(ring),
-                0.32 * np.sin(centre) + spread * np.sin(ring),
-            ]
-        )
+        xy[members] = centres[d] + spread * np.column_stack([np.cos(ring), np.sin(ring)])
     if len(drawn):
         n_seg = int(s.segment.max()) + 1
         seg = s.segment[drawn]
         angle = 2 * np.pi * (seg + 0.08 + 0.84 * rng.random(len(drawn))) / n_seg
         radius = 0.72 + 0.28 * np.sqrt(rng.random(len(drawn)))
         xy[n_emp:] = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
-    position = {i: i for i in range(n_emp)}
-    position.update({n_emp + int(c): n_emp + k for k, c in enumerate(drawn)})
-    sub = model.network.subgraph(position)
-    edges = np.array([(position[a], position[b]) for a, b in sub.edges()], dtype=np.int64)
-    return NetworkLayout(n_emp, drawn, xy, edges.reshape(-1, 2))
+    edges, kinds = _drawn_ties(model, drawn)
+    return NetworkLayout(n_emp, drawn, xy, edges, kinds, centres)
 
 
 def network_layout(model, max_customers: int = MAX_CUSTOMERS) -> NetworkLayout:
@@ -89,33 +124,19 @@ def network_layout(model, max_customers: int = MAX_CUSTOMERS) -> NetworkLayout:
     return cached[max_customers]
 
 
-def network_option(model, layout: NetworkLayout) -> dict[str, Any]:
-    """An ECharts graph option: the cached positions, coloured by the model's current state."""
+def _nodes(model, layout: NetworkLayout, xy: np.ndarray) -> list[dict[str, Any]]:
     s = model.state
     departments = list(model.scenario_config.firm.departments)
-    n_dep = len(departments)
-    categories = [
-        {"name": d, "itemStyle": {"color": DEPARTMENT_COLOURS[i % len(DEPARTMENT_COLOURS)]}}
-        for i, d in enumerate(departments)
+    nodes: list[dict[str, Any]] = [
+        {
+            "name": f"{departments[int(s.employee_department[e])]} employee {e}",
+            "x": float(xy[e, 0]),
+            "y": float(xy[e, 1]),
+            "symbolSize": 9,
+            "category": 0,
+        }
+        for e in range(layout.n_employees)
     ]
-    categories += [
-        {"name": "customer (red→green: satisfaction)", "itemStyle": {"color": "#1a9850"}},
-        {"name": "churned", "itemStyle": {"color": CHURNED_COLOUR}},
-        {"name": "prospect", "itemStyle": {"color": PROSPECT_COLOUR}},
-    ]
-    xy = np.round(layout.xy * 100.0, 2)
-    nodes: list[dict[str, Any]] = []
-    for e in range(layout.n_employees):
-        d = int(s.employee_department[e])
-        nodes.append(
-            {
-                "name": f"{departments[d]} employee {e}",
-                "x": float(xy[e, 0]),
-                "y": float(xy[e, 1]),
-                "symbolSize": 9,
-                "category": d,
-            }
-        )
     status = s.status[layout.customers]
     satisfaction = s.satisfaction[layout.customers]
     colours = satisfaction_colours(satisfaction)
@@ -125,54 +146,140 @@ def network_option(model, layout: NetworkLayout) -> dict[str, Any]:
         node["y"] = float(xy[i, 1])
         if status[k] == ACTIVE:
             node.update(
-                symbolSize=6,
-                category=n_dep,
+                symbolSize=7,
+                category=1,
                 value=round(float(satisfaction[k]), 2),
                 itemStyle={"color": colours[k]},
             )
         elif status[k] == CHURNED:
-            node.update(symbolSize=5, category=n_dep + 1, itemStyle={"opacity": 0.25})
+            node.update(symbolSize=5, category=2, itemStyle={"opacity": 0.35})
         else:
-            node.update(symbolSize=4, category=n_dep + 2, itemStyle={"opacity": 0.6})
+            node.update(symbolSize=5, category=3)
         nodes.append(node)
-    links = [{"source": int(a), "target": int(b)} for a, b in layout.edges]
+    centres = np.round(layout.centres * 100.0, 2)
+    nodes += [  # one label per department, at its cluster's centre
+        {
+            "name": name,
+            "x": float(centres[d, 0]),
+            "y": float(centres[d, 1]),
+            "symbolSize": 0,
+            "category": 0,
+            "label": {
+                "show": True,
+                "formatter": name,
+                "fontSize": 14,
+                "color": "#263238",
+                "backgroundColor": "rgba(255,255,255,0.85)",
+                "padding": [1, 3],
+            },
+            "tooltip": {"show": False},
+        }
+        for d, name in enumerate(departments)
+    ]
+    return nodes
+
+
+def flow_links(model, layout: NetworkLayout) -> list[dict[str, Any]]:
+    """The coloured ties: each service tie once per flow it carried lately, community ties
+    where customers taught each other the offer this period."""
+    period, links = model.steps, []
+    service = np.flatnonzero(layout.kinds == SERVICE_TIE)
+    customers = layout.customer_of(layout.edges[service, 1])
+    for flow in FLOWS:
+        opacity = model.flows.opacity(flow, customers, period)
+        for e, alpha in zip(service[opacity > 0], opacity[opacity > 0], strict=True):
+            links.append(_link(layout.edges[e], flow, float(alpha)))
+    community = np.flatnonzero(layout.kinds == COMMUNITY_TIE)
+    if len(community):
+        pairs = layout.customer_of(layout.edges[community])
+        rate = model.levers.community_learning
+        active = model.state.status == ACTIVE
+        opacity = community_opacity(model.state.offer_knowledge, active, pairs, rate)
+        for e, alpha in zip(community[opacity > 0], opacity[opacity > 0], strict=True):
+            links.append(_link(layout.edges[e], "for", float(alpha), curveness=0.0))
+    return links
+
+
+def _link(edge: np.ndarray, flow: str, opacity: float, curveness: float | None = None) -> dict:
+    bend = FLOW_CURVENESS[flow] if curveness is None else curveness
+    style = {"color": FLOW_COLOURS[flow], "opacity": round(opacity, 2), "width": 1.8}
+    return {
+        "source": int(edge[0]),
+        "target": int(edge[1]),
+        "flow": flow,
+        "lineStyle": style | {"curveness": bend},
+    }
+
+
+def network_option(model, layout: NetworkLayout) -> dict[str, Any]:
+    """An ECharts graph option: the cached positions, coloured by the model's current state."""
+    xy = np.round(layout.xy * 100.0, 2)
+    categories = [
+        {"name": name, "symbol": symbol, "itemStyle": {"color": colour}}
+        for name, colour, symbol in CATEGORIES
+    ]
+    faint = [{"source": int(a), "target": int(b)} for a, b in layout.edges]
     return {
         "animation": False,
         "tooltip": {"formatter": "{b} {c}"},
         "legend": {
             "top": 0,
             "data": [c["name"] for c in categories],
-            "textStyle": {"fontSize": 11},
+            "textStyle": {"fontSize": 14},
         },
         "series": [
             {
                 "type": "graph",
                 "layout": "none",
-                "roam": True,
-                "top": 40,
+                "roam": False,
+                "top": 56,
+                "bottom": 8,
                 "categories": categories,
-                "data": nodes,
-                "links": links,
-                "lineStyle": {"color": "#90a4ae", "opacity": 0.25, "width": 0.6},
+                "data": _nodes(model, layout, xy),
+                "links": faint + flow_links(model, layout),
+                "lineStyle": {"color": TIE_COLOUR, "opacity": 0.15, "width": 0.5},
                 "emphasis": {"focus": "adjacency"},
             }
         ],
     }
 
 
+def sample_note(model, layout: NetworkLayout) -> str:
+    """What the drawing shows of the market: customers and prospects counted apart."""
+    status = model.state.status
+    shown = status[layout.customers]
+    counts = [
+        (int((shown == code).sum()), int((status == code).sum()), name)
+        for code, name in ((ACTIVE, "customers"), (CHURNED, "churned"), (PROSPECT, "prospects"))
+    ]
+    if len(layout.customers) == len(status):
+        return "Everyone in the market is drawn."
+    drawn = ", ".join(f"{a:,} of {b:,} {name}" for a, b, name in counts if b)
+    return f"Drawn (a fixed sample): {drawn}."
+
+
+def legend_html() -> str:
+    """The flows' colours and meanings, under the network."""
+    items = "".join(
+        f"<span class='ckm-flow'><i style='background:{FLOW_COLOURS[f]}'></i>"
+        f"{escape(FLOW_MEANINGS[f])}</span>"
+        for f in FLOWS
+    )
+    return f"<div class='ckm-flows' data-figure='flow-legend'>{items}</div>"
+
+
 @solara.component
 def NetworkView(
-    model, tick: int = 0, max_customers: int = MAX_CUSTOMERS, height: int = 600, title: str = ""
+    model, tick: int = 0, max_customers: int = MAX_CUSTOMERS, height: int = 520, title: str = ""
 ):
-    """The network of one model, recoloured whenever ``tick`` (Mesa's update counter) moves."""
+    """The network of one model, recoloured whenever ``tick`` moves."""
     layout = network_layout(model, max_customers)
-    n_cust = len(model.state.status)
-    with solara.Card(title or "Who talks to whom", margin=0, classes=["ckm-network"]):
-        LiveEcharts(lambda: network_option(model, layout), [model, layout, tick], height)
-        shown = len(layout.customers)
-        sample = f"{shown} of {n_cust} customers drawn" if shown < n_cust else "every customer"
+    with solara.Card(title or "Who talks to whom; what knowledge flowed", margin=0):
+        with solara.Div(classes=["ckm-network"]):
+            LiveEcharts(lambda: network_option(model, layout), [model, layout, tick], height)
+        solara.HTML(tag="div", unsafe_innerHTML=legend_html())
         solara.Text(
-            f"Firm in the middle, one sector of customers per segment; {sample}. "
-            "Churned customers are faded.",
-            style={"font-size": "0.8em", "color": "#555"},
+            "Coloured ties carried knowledge this period and fade over the next two; ties "
+            f"inside the firm stay faint (not traced). {sample_note(model, layout)}",
+            classes=["ckm-note"],
         )

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ckm_sim.model.outcomes import OUTCOMES, in_area, labels
-
 
 @dataclass(frozen=True)
 class Flow:
-    """One knowledge flow (or the outcomes it leads to) and the figures that measure it (the
-    registry's outcomes of that area shown on the dashboard)."""
+    """One knowledge flow (or the outcomes it leads to) and the figures that measure it."""
 
     title: str
     note: str
@@ -27,21 +24,21 @@ FLOWS: tuple[Flow, ...] = (
         "Service contacts reveal customers' needs. The serving employee may learn them and the "
         "CRM may record them in the customer's profile; colleagues, the shared code and "
         "analytical CRM spread what is known. Better profiles let the firm tailor its offer.",
-        in_area("about", "dashboard"),
+        ("repository_accuracy", "employee_accuracy", "code_accuracy"),
     ),
     Flow(
         "Knowledge FROM customers (feedback, co-creation)",
         "Satisfied, willing customers tell the firm what they need, straight to product "
         "development or through the front line. The product department moves the standard "
         "offer toward what it knows, so the offer fits needs better.",
-        in_area("from", "dashboard"),
+        ("knowledge_from_customers", "offer_fit"),
     ),
     Flow(
         "Knowledge FOR customers (the firm explains its offer)",
         "Broadcast messages reach everyone; tailored ones reach the customers served this "
         "period and help only as far as the firm knows them; customers also learn from each "
         "other in the community. A customer who knows the offer gets more value from it.",
-        in_area("for", "dashboard"),
+        ("offer_knowledge",),
     ),
     Flow(
         "What it is worth (CRM performance)",
@@ -49,7 +46,16 @@ FLOWS: tuple[Flow, ...] = (
         "makes satisfaction; satisfaction lowers churn and brings word-of-mouth customers. "
         "Retention drives customer lifetime value (CLV) and customer equity; net value "
         "subtracts what the competence costs.",
-        in_area("value", "dashboard"),
+        (
+            "active_customers",
+            "retention_rate",
+            "mean_satisfaction",
+            "mean_perceived_value",
+            "clv",
+            "customer_equity",
+            "investment_cost",
+            "net_value",
+        ),
     ),
 )
 
@@ -91,5 +97,100 @@ MARKET_NOTES: dict[str, str] = {
     "margin": "Money earned per active customer per period; scales CLV and equity, not behaviour.",
 }
 
-#: Short labels of the per-period outcomes (from the outcome registry).
-LABELS: dict[str, str] = labels(list(OUTCOMES))
+
+@dataclass(frozen=True)
+class Measure:
+    """How the dashboard shows one outcome: label, unit, a one-line meaning and its kind.
+
+    ``kind`` sets the format: ``share`` (a fraction shown in %), ``scale`` (0 to 1), ``count``,
+    ``money`` (whole money units) or ``rate`` (two decimals).
+    """
+
+    label: str
+    unit: str
+    meaning: str
+    kind: str
+
+
+#: Every outcome the dashboard shows. A period is a month; money is in the model's money units
+#: (an active customer earns the firm the margin, 10 by default, per month).
+MEASURES: dict[str, Measure] = {
+    "retention_rate": Measure(
+        "Retention", "% / month", "of last month's customers stayed", "share"
+    ),
+    "active_customers": Measure("Active customers", "", "buying from the firm now", "count"),
+    "acquisitions": Measure("New customers", "this month", "prospects who joined", "count"),
+    "churned": Measure("Customers lost", "this month", "customers who left", "count"),
+    "mean_satisfaction": Measure(
+        "Satisfaction", "0-1", "0 unhappy, 1 delighted (active customers)", "scale"
+    ),
+    "mean_perceived_value": Measure(
+        "Perceived value", "0-1", "what the offer is worth to a customer", "scale"
+    ),
+    "offer_fit": Measure("Offer fit to needs", "%", "of segment needs the offer meets", "share"),
+    "repository_accuracy": Measure(
+        "CRM profiles right", "%", "of customers' needs the CRM records right", "share"
+    ),
+    "code_accuracy": Measure(
+        "Shared code right", "%", "of segment needs the firm's shared code knows", "share"
+    ),
+    "employee_accuracy": Measure(
+        "Employees right", "%", "of segment needs the average employee knows", "share"
+    ),
+    "offer_knowledge": Measure(
+        "Customers' knowledge of the offer", "0-1", "how well customers know the offer", "scale"
+    ),
+    "knowledge_from_customers": Measure(
+        "Items shared per customer", "/ month", "needs customers told the firm", "rate"
+    ),
+    "clv": Measure("CLV", "money", "a customer's margins over its whole stay", "money"),
+    "customer_equity": Measure(
+        "Customer equity", "money", "all customers' CLV, in month-0 money", "money"
+    ),
+    "investment_cost": Measure(
+        "CKM cost", "money / month", "what the five dimensions cost", "money"
+    ),
+    "net_value": Measure(
+        "Net value", "money", "customer equity minus all CKM costs so far", "money"
+    ),
+}
+
+
+def measure(name: str) -> Measure:
+    """The outcome's measure; an outcome the dashboard does not know is shown plainly."""
+    if name in MEASURES:
+        return MEASURES[name]
+    from ckm_sim.model.outcomes import OUTCOMES
+
+    return Measure(name.replace("_", " ").capitalize(), "", OUTCOMES.get(name, ""), "rate")
+
+
+#: Short labels of the outcomes the dashboard shows.
+LABELS: dict[str, str] = {name: m.label for name, m in MEASURES.items()}
+
+
+def format_value(name: str, value: float | None) -> str:
+    """A figure as the dashboard shows it (without its unit): shares in %, money and counts
+    whole, 0-1 scales with two decimals; "–" where there is nothing to measure yet."""
+    if value is None or value != value:
+        return "–"
+    kind = measure(name).kind
+    if kind == "share":
+        return f"{100 * value:.1f} %"
+    if kind in ("money", "count"):
+        return f"{value:,.0f}"
+    return f"{value:.2f}"
+
+
+def format_difference(name: str, left: float | None, right: float | None) -> str:
+    """``right - left`` with its sign: percentage points for shares, and for money and counts
+    also the change relative to ``left``."""
+    if left is None or right is None or left != left or right != right:
+        return "–"
+    diff, kind = right - left, measure(name).kind
+    if kind == "share":
+        return f"{100 * diff:+.1f} pts"
+    if kind in ("money", "count"):
+        relative = f" ({100 * diff / abs(left):+.0f} %)" if left else ""
+        return f"{diff:+,.0f}{relative}"
+    return f"{diff:+.2f}"

@@ -17,8 +17,8 @@ from pathlib import Path
 from ckm_sim.errors import CKMError
 
 APP = "ckm_sim.dashboard.app"
-#: Solara settings for a server that stays on this machine: no telemetry, no version check.
-QUIET_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+#: Solara settings: no telemetry, and no "runs on Solara" banner over the page's corner.
+QUIET_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_THEME_SHOW_BANNER": "False"}
 
 
 def free_port(host: str = "127.0.0.1") -> int:

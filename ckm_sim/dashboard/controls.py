@@ -1,0 +1,163 @@
+"""The page's controls: the control bar (preset, Reset, Play/Pause, Step, Run to period N,
+speed) and the settings panel (a slider with its value for each dimension and market parameter,
+the seed as a number).
+
+The play loop runs in a thread: it advances the :class:`~ckm_sim.dashboard.runner.Runner` one
+period, redraws, waits the speed's interval and checks the pause flag again, so a pause takes
+effect within one period. The sliders edit the runner's settings; Reset builds the model from
+them, and until then the panel names the controls that differ from the running model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import solara
+import solara.lab
+
+from ckm_sim.dashboard.drawn import DrawnWaiter
+from ckm_sim.dashboard.figures import Clock
+from ckm_sim.dashboard.model import SEED_RANGE, SLIDERS
+from ckm_sim.dashboard.runner import MAX_PERIOD, SPEEDS, Runner
+from ckm_sim.model.scenario import list_scenarios, load_scenario
+
+#: The redraw counter: one per browser session (solara scopes a reactive variable to its
+#: session), so a play loop's update from its thread redraws that session's page.
+CLOCK = solara.reactive(0)
+#: "Run to period N": the period the box starts with (five years).
+DEFAULT_TARGET = 60
+
+
+#: The longest wait for the browser's echo of a redraw (a hidden tab paints no frames).
+ECHO_TIMEOUT = 2.0
+
+
+def use_play_loop(
+    runner: Runner, playing: bool, set_playing, refresh: Callable[[], int], drawn: DrawnWaiter
+):
+    """While ``playing``: advance a period, redraw, wait until the browser has drawn it and
+    the speed's interval has passed; stop when the runner says so (pause, or the target)."""
+
+    def loop() -> None:
+        while runner.advance():
+            started = time.monotonic()
+            drawn.wait(refresh(), ECHO_TIMEOUT)
+            time.sleep(max(0.01, runner.interval - (time.monotonic() - started)))
+        set_playing(False)
+
+    # a task thread runs in the session's context, so its redraws reach the browser
+    solara.lab.use_task(loop, dependencies=[playing], prefer_threaded=True)
+
+
+@solara.component
+def ControlBar(
+    runner: Runner, playing: bool, set_playing, refresh: Callable[[], None], tick: int = 0
+):
+    """Preset, Reset, Play/Pause, Step, Run to period N, speed and the clock, in one bar."""
+    target, set_target = solara.use_state(DEFAULT_TARGET)
+    message, set_message = solara.use_state("")
+
+    def load(preset: str) -> None:
+        set_playing(False)
+        runner.load_preset(preset)
+        set_message("")
+        refresh()
+
+    def reset() -> None:
+        set_playing(False)
+        runner.reset()
+        set_message("")
+        refresh()
+
+    def play_pause() -> None:
+        if playing:
+            runner.pause()
+            set_playing(False)
+        else:
+            runner.play()
+            set_playing(True)
+
+    def step() -> None:
+        runner.step()
+        refresh()
+
+    def run_to() -> None:
+        if runner.play(int(target)):
+            set_message("")
+            set_playing(True)
+        else:
+            set_message(f"Already at period {runner.period}: press Reset to start again.")
+
+    preset = runner.settings["preset"]
+    with solara.Div(classes=["ckm-bar"]):
+        solara.Select("Preset", value=preset, values=list_scenarios(), on_value=load)
+        solara.Button("Reset", color="primary", on_click=reset, classes=["ckm-reset"])
+        solara.Button(
+            "❚❚ Pause" if playing else "▶ Play",
+            color="primary",
+            on_click=play_pause,
+            classes=["ckm-play"],
+        )
+        solara.Button("Step", color="primary", on_click=step, disabled=playing)
+        with solara.Div(classes=["ckm-runto"]):
+            solara.InputInt(
+                "Run to period",
+                value=target,
+                on_value=lambda v: set_target(min(max(int(v or 0), 0), MAX_PERIOD)),
+                dense=True,
+                hide_details=True,
+                classes=["ckm-target"],
+            )
+            solara.Button(f"Run to {target}", color="primary", on_click=run_to, disabled=playing)
+        solara.Select(
+            "Speed",
+            value=runner.speed,
+            values=list(SPEEDS),
+            on_value=lambda v: setattr(runner, "speed", v),
+            classes=["ckm-speed"],
+        )
+        Clock(runner.model, tick)
+    if message:
+        solara.Text(message, classes=["ckm-message"])
+    solara.Text(load_scenario(preset).description, classes=["ckm-note"])
+
+
+@solara.component
+def SettingsPanel(runner: Runner, refresh: Callable[[], None], tick: int = 0):
+    """A slider per dimension and market parameter with its value; the seed as a number."""
+    values = runner.settings
+
+    def change(name: str, value) -> None:
+        runner.set_value(name, value)
+        refresh()
+
+    with solara.Card("Settings", margin=0, classes=["ckm-settings"]):
+        for name, spec in SLIDERS.items():
+            value = values[name]
+            with solara.Div(classes=["ckm-slider"], attributes={"data-slider": name}):
+                with solara.Div(classes=["ckm-slider-head"]):
+                    solara.Text(spec.label)
+                    solara.Text(spec.format(value), classes=["ckm-slider-value"])
+                solara.v.Slider(
+                    v_model=value,
+                    min=spec.low,
+                    max=max(spec.high, value),
+                    step=spec.step,
+                    hide_details=True,
+                    on_v_model=lambda v, name=name, spec=spec: change(
+                        name, int(v) if spec.is_int else float(v)
+                    ),
+                )
+        solara.InputInt(
+            "Seed (same seed, same random world)",
+            value=int(values["seed"]),
+            on_value=lambda v: change("seed", min(max(int(v or 0), SEED_RANGE[0]), SEED_RANGE[1])),
+            classes=["ckm-seed"],
+        )
+        pending = runner.pending()
+        if pending:
+            names = ", ".join(SLIDERS[n].label if n in SLIDERS else n for n in pending)
+            solara.Text(f"Press Reset to run with the new {names}.", classes=["ckm-pending"])
+        else:
+            solara.Text("The model running is the one these settings show.", classes=["ckm-note"])
