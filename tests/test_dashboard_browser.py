@@ -1,18 +1,27 @@
 """End to end: the dashboard served by ``ckm-sim dashboard`` in a real headless Chromium.
 
 Debian's ``chromium`` package, driven by Playwright with its executable path set (Playwright's
-own browser download is impossible here). Outside CI the test skips when no Chromium is
-installed; in CI (``CI=true``) a missing Chromium is a failure: .ci/run installs it.
+own browser download is impossible here). Outside CI the tests skip when no Chromium is
+installed; in CI (``CI=true``) a missing Chromium is a failure: .ci/run installs it. One server
+and one browser serve the whole module; each test opens its own page (its own session).
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import time
 
 import pytest
 
-from ckm_sim.dashboard.browser import find_chromium, launch, wait_until_ready
+from ckm_sim.dashboard import lesson
+from ckm_sim.dashboard.browser import (
+    find_chromium,
+    launch,
+    period_of,
+    run_to,
+    screen_context,
+    wait_until_ready,
+)
 from ckm_sim.dashboard.server import dashboard_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -28,69 +37,175 @@ def system_chromium() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture
-def browser_page(tmp_path: Path):
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
     system_chromium()
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
-    with (
-        dashboard_server(tmp_path / "server.log") as url,
-        sync_api.sync_playwright() as playwright,
-    ):
-        context = launch(playwright, tmp_path / "chromium-profile")  # a fresh user-data-dir
+    tmp = tmp_path_factory.mktemp("dashboard")
+    with dashboard_server(tmp / "server.log") as url, sync_api.sync_playwright() as pw:
+        context = launch(pw, tmp / "chromium-profile", width=1366, height=768)
         try:
-            page = context.new_page()
-            failed: list[str] = []
-            page.on("requestfailed", lambda request: failed.append(request.url))
-            page.on(
-                "response",
-                lambda response: failed.append(response.url) if response.status >= 400 else None,
-            )
-            page.goto(url)
-            yield page, failed
+            yield url, context, pw, tmp
         finally:
             context.close()
+
+
+@pytest.fixture
+def page(served):
+    url, context, _, _ = served
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto(url)
+    wait_until_ready(page)
+    yield page
+    page.close()
+    assert not [u for u in failed if "/_solara/" in u], f"assets failed to load: {failed}"
 
 
 def text_of(page, figure: str) -> str:
     return page.locator(f'[data-figure="{figure}"]').first.inner_text()
 
 
-def test_slider_reset_step_change_figures_and_charts(browser_page, tmp_path: Path):
-    page, failed = browser_page
-    wait_until_ready(page)
-    step = page.get_by_role("button", name="Step", exact=True)
-    charts = page.locator(".ckm-charts canvas").first
-    page.wait_for_timeout(500)
-    assert text_of(page, "period").startswith("Period 0")
-    assert "IT 0.50" in text_of(page, "settings")
-    charts_before = charts.screenshot()
-    figures_before = {f: text_of(page, f) for f in ("active_customers", "retention_rate")}
+def wait_text(page, figure: str, needle: str, timeout: int = 15_000) -> None:
+    page.wait_for_function(
+        '([f, n]) => document.querySelector(`[data-figure="${f}"]`).innerText.includes(n)',
+        arg=[figure, needle],
+        timeout=timeout,
+    )
 
-    # move the IT systems slider from 0.50 up with the keyboard, then Reset applies it
-    slider = page.locator(".v-input", has_text="IT systems").locator('[role="slider"]')
-    value_before = slider.get_attribute("aria-valuenow")
-    slider.focus()
-    for _ in range(8):
-        slider.press("ArrowRight")
-    assert slider.get_attribute("aria-valuenow") != value_before
+
+def choose(page, label: str, option: str) -> None:
+    page.locator(".v-select", has_text=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def slider(page, name: str):
+    return page.locator(f'[data-slider="{name}"] [role="slider"]')
+
+
+def test_reset_runs_the_preset_and_sliders_the_controls_show(page):
+    """Defect 1: preset it_only then Reset; customer_centric, turbulence 0.05, Reset."""
+    choose(page, "Preset", "it_only")
+    wait_text(page, "period", "it_only")
+    page.get_by_role("button", name="Step", exact=True).click()
+    wait_text(page, "period", "Period 1 ")
     page.get_by_role("button", name="Reset", exact=True).click()
+    wait_text(page, "period", "Period 0 ")
+    assert "it_only" in text_of(page, "period")
+    settings = text_of(page, "settings")
+    assert "IT 0.90" in settings and "Learning 0.15" in settings
+    assert "1,000 customers" in settings
+
+    choose(page, "Preset", "customer_centric")
+    wait_text(page, "settings", "IT 0.85")
+    turbulence = slider(page, "turbulence")
+    turbulence.focus()
+    for _ in range(8):  # 0.01 -> 0.05 in steps of 0.005
+        turbulence.press("ArrowRight")
+    page.locator(".ckm-pending").wait_for(timeout=10_000)  # not running yet, and it says so
+    page.get_by_role("button", name="Reset", exact=True).click()
+    wait_text(page, "settings", "turbulence 0.05 ")
+    assert "customer_centric" in text_of(page, "period")
+    assert "IT 0.85" in text_of(page, "settings")
+
+
+def test_pause_on_side_by_side_stops_within_one_period(page):
+    """Defect 2: Pause pressed on Side by side stops the run at the period on screen (+1)."""
+    page.get_by_role("tab", name="Side by side").click()
+    page.locator(".ckm-compare").wait_for(timeout=30_000)
+    choose(page, "Speed", "fast")
+    page.get_by_role("button", name="▶ Play").click()
     page.wait_for_function(
-        "() => document.querySelector('[data-figure=\"settings\"]').innerText.includes('IT 0.90')",
-        timeout=15_000,
+        "() => parseInt(document.querySelector('[data-figure=\"period\"]')"
+        ".innerText.split(' ')[1]) >= 3",
+        timeout=60_000,
+    )
+    seen = period_of(page)
+    started = time.monotonic()
+    page.get_by_role("button", name="❚❚ Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=10_000)
+    returned = time.monotonic() - started
+    page.wait_for_timeout(1500)
+    stopped = period_of(page)
+    assert seen <= stopped <= seen + 1, (seen, stopped)
+    assert page.locator('[data-figure="compare-period"]').inner_text() == f"Period {stopped}"
+    assert returned < 5.0
+
+
+def test_sliders_show_their_values_and_share_one_width(page):
+    """Defect 3: every slider has a readout and the same track width; the seed is typed."""
+    readouts = page.locator(".ckm-slider-value").all_inner_texts()
+    assert len(readouts) == 10 and all(r.strip() for r in readouts)
+    assert "0.50" in readouts[0] and "1,000" in readouts[5]
+    widths = [
+        box["width"]
+        for box in (t.bounding_box() for t in page.locator(".ckm-slider .v-slider").all())
+    ]
+    assert len(widths) == 10 and max(widths) - min(widths) < 2 and min(widths) > 150
+    seed = page.locator(".ckm-seed input")
+    assert seed.input_value() == "42"
+
+
+def test_the_mouse_wheel_over_the_network_scrolls_the_page(page):
+    """Defect 4: the network does not zoom; the page scrolls."""
+    network = page.locator(".ckm-network canvas").first
+    network.wait_for(timeout=30_000)
+    network.scroll_into_view_if_needed()
+    box = network.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(500)
+    assert network.bounding_box()["y"] < box["y"] - 100  # the page moved, not the graph
+
+
+def test_run_to_60_shows_the_lessons_figures(page):
+    """Defect 5 and "Run to period N": the screen at period 60 is what the lesson quotes."""
+    run_to(page, lesson.PERIOD)
+    page.wait_for_timeout(500)
+    assert period_of(page) == lesson.PERIOD
+    for name in ("active_customers", "net_value", "mean_satisfaction"):
+        shown = page.locator(f"[data-headline='{name}']").inner_text()
+        assert shown == lesson.figure(f"live_baseline.{name}")
+
+
+def test_side_by_side_lists_employees_right_and_the_network_counts_prospects(page):
+    """Defect 6: the table has Employees right; the caption does not call prospects customers."""
+    caption = page.locator(".ckm-network").first.locator("xpath=..").inner_text()
+    assert "prospects" in caption and "1,500 customers" not in caption
+    page.get_by_role("tab", name="Side by side").click()
+    page.locator(".ckm-compare").wait_for(timeout=30_000)
+    assert (
+        page.locator("tr[data-row='employee_accuracy']").inner_text().startswith("Employees right")
     )
 
-    for _ in range(3):
-        step.click()
-    page.wait_for_function(
-        "() => document.querySelector('[data-figure=\"period\"]').innerText.startsWith('Period 3')",
-        timeout=15_000,
-    )
-    page.wait_for_timeout(500)  # let the browser draw the new option
-    figures_after = {f: text_of(page, f) for f in figures_before}
-    assert figures_after != figures_before  # retention is "–"-free now and customers moved
-    assert charts.screenshot() != charts_before
 
-    shot = tmp_path / "dashboard.png"
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 20_000
-    assert not [u for u in failed if "/_solara/" in u], f"assets failed to load: {failed}"
+@pytest.mark.parametrize(("width", "height", "zoom"), [(1024, 768, 1.0), (1366, 768, 1.5)])
+def test_projector_layout(served, width, height, zoom):
+    """Headline figures above the fold, controls on screen after scrolling, text >= 16 px."""
+    url, _, pw, tmp = served
+    context = screen_context(pw, tmp / f"screen-{width}-{zoom}", width, height, zoom)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wait_until_ready(page)
+        fold = height / zoom
+        for name in ("retention_rate", "mean_satisfaction", "clv"):
+            box = page.locator(f"[data-headline='{name}']").bounding_box()
+            assert box["y"] + box["height"] <= fold
+        page.mouse.wheel(0, 1500)
+        page.wait_for_timeout(300)
+        for button in ("Reset", "Step"):
+            box = page.get_by_role("button", name=button, exact=True).bounding_box()
+            assert box["y"] >= 0 and box["y"] + box["height"] <= fold
+        assert page.get_by_role("button", name="▶ Play").is_visible()
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll(
+                '.ckm-page td, .ckm-page p, .ckm-meaning, .ckm-slider-head, .ckm-note')]
+              .map(e => parseFloat(getComputedStyle(e).fontSize))"""
+        )
+        assert sizes and min(sizes) >= 16
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1
+    finally:
+        context.close()

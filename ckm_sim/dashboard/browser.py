@@ -62,3 +62,39 @@ def wait_until_ready(page: Any, timeout_ms: int = 60_000) -> None:
     page.get_by_role("button", name="Step", exact=True).wait_for(timeout=timeout_ms)
     page.locator('[data-figure="period"]').wait_for(timeout=timeout_ms)
     page.locator(".ckm-charts canvas").first.wait_for(timeout=timeout_ms)
+
+
+def screen_context(playwright: Any, profile: Path, width: int, height: int, zoom: float) -> Any:
+    """A context that looks like a ``width`` x ``height`` screen at browser zoom ``zoom``
+    (CSS viewport divided by the zoom, device pixels multiplied by it)."""
+    chromium = find_chromium()
+    if chromium is None:
+        raise RuntimeError(f"no system Chromium at {CHROMIUM}: apt-get install chromium")
+    return playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=chromium,
+        args=list(CHROMIUM_ARGS),
+        headless=True,
+        viewport={"width": round(width / zoom), "height": round(height / zoom)},
+        device_scale_factor=zoom,
+    )
+
+
+def period_of(page: Any) -> int:
+    """The period the page's clock shows."""
+    text = page.locator('[data-figure="period"]').first.inner_text()
+    return int(text.split()[1])
+
+
+def run_to(page: Any, target: int, timeout_ms: int = 120_000) -> None:
+    """Type ``target`` into "Run to period", press its button, wait until the clock shows it."""
+    box = page.locator(".ckm-target input")
+    box.fill(str(target))
+    box.press("Enter")
+    page.get_by_role("button", name=f"Run to {target}").click()
+    page.wait_for_function(
+        "t => document.querySelector('[data-figure=\"period\"]').innerText"
+        ".startsWith('Period ' + t + ' ')",
+        arg=target,
+        timeout=timeout_ms,
+    )

@@ -90,37 +90,40 @@ def ControlBar(
             set_message(f"Already at period {runner.period}: press Reset to start again.")
 
     preset = runner.settings["preset"]
-    with solara.Div(classes=["ckm-bar"]):
-        solara.Select("Preset", value=preset, values=list_scenarios(), on_value=load)
-        solara.Button("Reset", color="primary", on_click=reset, classes=["ckm-reset"])
-        solara.Button(
-            "❚❚ Pause" if playing else "▶ Play",
-            color="primary",
-            on_click=play_pause,
-            classes=["ckm-play"],
-        )
-        solara.Button("Step", color="primary", on_click=step, disabled=playing)
-        with solara.Div(classes=["ckm-runto"]):
-            solara.InputInt(
-                "Run to period",
-                value=target,
-                on_value=lambda v: set_target(min(max(int(v or 0), 0), MAX_PERIOD)),
-                dense=True,
-                hide_details=True,
-                classes=["ckm-target"],
+    with solara.Div(classes=["ckm-top"]):  # one root, so that it can stick to the top
+        with solara.Div(classes=["ckm-bar"]):
+            solara.Select("Preset", value=preset, values=list_scenarios(), on_value=load)
+            solara.Button("Reset", color="primary", on_click=reset, classes=["ckm-reset"])
+            solara.Button(
+                "❚❚ Pause" if playing else "▶ Play",
+                color="primary",
+                on_click=play_pause,
+                classes=["ckm-play"],
             )
-            solara.Button(f"Run to {target}", color="primary", on_click=run_to, disabled=playing)
-        solara.Select(
-            "Speed",
-            value=runner.speed,
-            values=list(SPEEDS),
-            on_value=lambda v: setattr(runner, "speed", v),
-            classes=["ckm-speed"],
-        )
-        Clock(runner.model, tick)
-    if message:
-        solara.Text(message, classes=["ckm-message"])
-    solara.Text(load_scenario(preset).description, classes=["ckm-note"])
+            solara.Button("Step", color="primary", on_click=step, disabled=playing)
+            with solara.Div(classes=["ckm-runto"]):
+                solara.InputInt(
+                    "Run to period",
+                    value=target,
+                    on_value=lambda v: set_target(min(max(int(v or 0), 0), MAX_PERIOD)),
+                    dense=True,
+                    hide_details=True,
+                    classes=["ckm-target"],
+                )
+                solara.Button(
+                    f"Run to {target}", color="primary", on_click=run_to, disabled=playing
+                )
+            solara.Select(
+                "Speed",
+                value=runner.speed,
+                values=list(SPEEDS),
+                on_value=lambda v: setattr(runner, "speed", v),
+                classes=["ckm-speed"],
+            )
+            Clock(runner.model, tick)
+        if message:
+            solara.Text(message, classes=["ckm-message"])
+        solara.Text(load_scenario(preset).description, classes=["ckm-note"])
 
 
 @solara.component

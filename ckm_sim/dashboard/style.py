@@ -8,9 +8,12 @@ CSS = """
 .ckm-page .v-btn, .ckm-page p, .ckm-page td, .ckm-page th, .ckm-page li,
 .ckm-page .v-card__title, .ckm-page .v-tab {font-size: 16px !important;}
 .ckm-page .v-card__title {font-size: 18px !important; padding: 8px 12px;}
+.ckm-page .v-card__text, .ckm-slider-head, .ckm-slider-head span, .ckm-panel,
+.ckm-page .v-expansion-panel-header {font-size: 16px !important;}
 .ckm-page {padding: 0 8px 24px 8px;}
 .ckm-page .v-tabs {margin-top: -4px;}
-.ckm-bar {position: sticky; top: 0; z-index: 5; background: #fff; display: flex;
+.ckm-top {position: sticky; top: 0; z-index: 5; background: #fff;}
+.ckm-bar {display: flex;
   flex-wrap: wrap; align-items: center; gap: 4px 12px; padding: 14px 0 6px 0;
   border-bottom: 1px solid #cfd8dc;}
 .ckm-bar .v-input {flex: 0 0 auto; margin: 0; padding: 0;}
