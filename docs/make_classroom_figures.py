@@ -38,20 +38,23 @@ def screenshots(target: int = lesson.PERIOD) -> None:
         return
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        with dashboard_server(Path(tmp) / "server.log") as url:
-            for name, (width, height, zoom) in SCREENS.items():
-                context = screen_context(pw, Path(tmp) / name, width, height, zoom)
-                try:
-                    page = context.new_page()
-                    page.goto(url)
-                    wait_until_ready(page)
-                    run_to(page, target)
-                    page.wait_for_timeout(800)
-                    page.screenshot(path=str(IMG / name))
-                    print(f"wrote {IMG / name}")
-                finally:
-                    context.close()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        sync_playwright() as pw,
+        dashboard_server(Path(tmp) / "server.log") as url,
+    ):
+        for name, (width, height, zoom) in SCREENS.items():
+            context = screen_context(pw, Path(tmp) / name, width, height, zoom)
+            try:
+                page = context.new_page()
+                page.goto(url)
+                wait_until_ready(page)
+                run_to(page, target)
+                page.wait_for_timeout(800)
+                page.screenshot(path=str(IMG / name))
+                print(f"wrote {IMG / name}")
+            finally:
+                context.close()
 
 
 def main(argv: list[str] | None = None) -> int:
