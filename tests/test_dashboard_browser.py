@@ -103,6 +103,10 @@ def test_reset_runs_the_preset_and_sliders_the_controls_show(page):
     turbulence.focus()
     for _ in range(8):  # 0.01 -> 0.05 in steps of 0.005
         turbulence.press("ArrowRight")
+    readout = page.locator('[data-slider="turbulence"] .ckm-slider-value')
+    page.wait_for_function(
+        "e => e.innerText.startsWith('0.050')", arg=readout.element_handle(), timeout=15_000
+    )
     page.locator(".ckm-pending").wait_for(timeout=10_000)  # not running yet, and it says so
     page.get_by_role("button", name="Reset", exact=True).click()
     wait_text(page, "settings", "turbulence 0.05 ")

@@ -18,7 +18,7 @@ from ckm_sim.dashboard.charts import TimeSeriesCharts
 from ckm_sim.dashboard.compare import SideBySide
 from ckm_sim.dashboard.controls import CLOCK, ControlBar, SettingsPanel, use_play_loop
 from ckm_sim.dashboard.drawn import DrawnEcho, DrawnWaiter
-from ckm_sim.dashboard.figures import FiguresPanel, Headline
+from ckm_sim.dashboard.figures import Clock, FiguresPanel, Headline
 from ckm_sim.dashboard.model import DEFAULT_PRESET
 from ckm_sim.dashboard.network_view import NetworkView
 from ckm_sim.dashboard.runner import Runner
@@ -53,11 +53,13 @@ def Page():
     solara.Title("ckm-sim classroom")
     solara.Style(CSS)
     with solara.Div(classes=["ckm-page"]):
-        ControlBar(runner, playing, set_playing, refresh, tick)
+        with solara.Div(classes=["ckm-top"]):  # stays at the top of the window
+            ControlBar(runner, runner.settings["preset"], playing, set_playing, refresh)
+            Clock(runner.model, tick)
         Headline(runner.model, tick)
         with solara.Div(classes=["ckm-body"]):
             with solara.Div(classes=["ckm-side"]):
-                SettingsPanel(runner, refresh, tick)
+                SettingsPanel(runner, refresh, runner.settings, runner.model)
             with solara.Div(classes=["ckm-main"]), solara.lab.Tabs(lazy=True):
                 with solara.lab.Tab("Live model"):
                     LiveViews(runner.model, tick)

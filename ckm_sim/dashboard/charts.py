@@ -48,7 +48,8 @@ def _points(index: Sequence[int], values: Sequence[float]) -> list[list[float | 
 
 def panel_title(title: str, measures: Sequence[str]) -> tuple[str, str]:
     """A panel's title with its unit, and a key to its line styles when it draws several."""
-    unit = measure(measures[0]).unit
+    first = measure(measures[0])
+    unit = f"% {first.unit}" if first.kind == "share" else first.unit
     text = f"{title} ({unit})" if unit else title
     key = ""
     if len(measures) > 1:
@@ -145,9 +146,14 @@ def timeseries_option(
 
 
 def model_timeseries(model) -> pd.DataFrame:
-    """The model's collected outcomes, one row per period (period 0 is the initial state)."""
-    df = model.datacollector.get_model_vars_dataframe()
-    return df.reset_index(drop=True)
+    """The model's collected outcomes, one row per period (period 0 is the initial state).
+
+    Read without a lock while the play loop may be collecting: every column is cut to the
+    periods all columns have.
+    """
+    columns = dict(model.datacollector.model_vars)
+    periods = min((len(v) for v in columns.values()), default=0)
+    return pd.DataFrame({name: values[:periods] for name, values in columns.items()})
 
 
 @solara.component

@@ -17,7 +17,6 @@ import solara
 import solara.lab
 
 from ckm_sim.dashboard.drawn import DrawnWaiter
-from ckm_sim.dashboard.figures import Clock
 from ckm_sim.dashboard.model import SEED_RANGE, SLIDERS
 from ckm_sim.dashboard.runner import MAX_PERIOD, SPEEDS, Runner
 from ckm_sim.model.scenario import list_scenarios, load_scenario
@@ -52,9 +51,10 @@ def use_play_loop(
 
 @solara.component
 def ControlBar(
-    runner: Runner, playing: bool, set_playing, refresh: Callable[[], None], tick: int = 0
+    runner: Runner, preset: str, playing: bool, set_playing, refresh: Callable[[], None]
 ):
-    """Preset, Reset, Play/Pause, Step, Run to period N, speed and the clock, in one bar."""
+    """Preset, Reset, Play/Pause, Step, Run to period N and speed, in one bar (redrawn when
+    they change, not every period)."""
     target, set_target = solara.use_state(DEFAULT_TARGET)
     message, set_message = solara.use_state("")
 
@@ -89,8 +89,7 @@ def ControlBar(
         else:
             set_message(f"Already at period {runner.period}: press Reset to start again.")
 
-    preset = runner.settings["preset"]
-    with solara.Div(classes=["ckm-top"]):  # one root, so that it can stick to the top
+    with solara.Div():
         with solara.Div(classes=["ckm-bar"]):
             solara.Select("Preset", value=preset, values=list_scenarios(), on_value=load)
             solara.Button("Reset", color="primary", on_click=reset, classes=["ckm-reset"])
@@ -120,16 +119,18 @@ def ControlBar(
                 on_value=lambda v: setattr(runner, "speed", v),
                 classes=["ckm-speed"],
             )
-            Clock(runner.model, tick)
         if message:
             solara.Text(message, classes=["ckm-message"])
         solara.Text(load_scenario(preset).description, classes=["ckm-note"])
 
 
 @solara.component
-def SettingsPanel(runner: Runner, refresh: Callable[[], None], tick: int = 0):
-    """A slider per dimension and market parameter with its value; the seed as a number."""
-    values = runner.settings
+def SettingsPanel(runner: Runner, refresh: Callable[[], None], settings: dict, model):
+    """A slider per dimension and market parameter with its value; the seed as a number.
+
+    ``settings`` and ``model`` are the runner's: the panel redraws when either changes (a
+    control moved, Reset, a preset), not every period."""
+    values = settings
 
     def change(name: str, value) -> None:
         runner.set_value(name, value)

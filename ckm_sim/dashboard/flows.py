@@ -32,7 +32,7 @@ FLOW_MEANINGS: dict[str, str] = {
     "for": "FOR: a tailored message or a fellow customer taught the offer",
 }
 #: Curvature per flow, so that one tie can show several flows side by side.
-FLOW_CURVENESS: dict[str, float] = {"about": 0.0, "from": 0.25, "for": -0.25}
+FLOW_CURVENESS: dict[str, float] = {"about": 0.0, "from": 0.12, "for": -0.12}
 #: Opacity of a tie that carried a flow this period, one period ago, two periods ago.
 FADE: tuple[float, ...] = (0.95, 0.45, 0.2)
 #: A community tie carries FOR when the two customers' knowledge of the offer differs this much.

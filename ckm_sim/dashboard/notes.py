@@ -116,7 +116,7 @@ class Measure:
 #: (an active customer earns the firm the margin, 10 by default, per month).
 MEASURES: dict[str, Measure] = {
     "retention_rate": Measure(
-        "Retention", "% / month", "of last month's customers stayed", "share"
+        "Retention", "per month", "of last month's customers stayed", "share"
     ),
     "active_customers": Measure("Active customers", "", "buying from the firm now", "count"),
     "acquisitions": Measure("New customers", "this month", "prospects who joined", "count"),
@@ -127,15 +127,17 @@ MEASURES: dict[str, Measure] = {
     "mean_perceived_value": Measure(
         "Perceived value", "0-1", "what the offer is worth to a customer", "scale"
     ),
-    "offer_fit": Measure("Offer fit to needs", "%", "of segment needs the offer meets", "share"),
+    "offer_fit": Measure(
+        "Offer fit to needs", "of needs", "segment needs the standard offer meets", "share"
+    ),
     "repository_accuracy": Measure(
-        "CRM profiles right", "%", "of customers' needs the CRM records right", "share"
+        "CRM profiles right", "of needs", "customers' needs the CRM records right", "share"
     ),
     "code_accuracy": Measure(
-        "Shared code right", "%", "of segment needs the firm's shared code knows", "share"
+        "Shared code right", "of needs", "segment needs the firm's shared code knows", "share"
     ),
     "employee_accuracy": Measure(
-        "Employees right", "%", "of segment needs the average employee knows", "share"
+        "Employees right", "of needs", "segment needs the average employee knows", "share"
     ),
     "offer_knowledge": Measure(
         "Customers' knowledge of the offer", "0-1", "how well customers know the offer", "scale"
