@@ -256,7 +256,7 @@ def test_figures_panel_and_headline_show_the_models_outcomes_with_units():
     assert f'data-figure="offer_fit">{100 * model.outcomes["offer_fit"]:.1f} %' in html
     head = headline_html(model)
     for name in HEADLINE:
-        assert f"data-headline='{name}'>{format_value(name, model.outcomes[name])}" in head
+        assert f"data-headline='{name}'>{format_value(name, model.outcomes[name])}<" in head
         assert MEASURES[name].meaning.replace("'", "&#x27;") in head
 
 

@@ -30,9 +30,11 @@ TITLE = "CKM competence, retention and customer lifetime value"
 @solara.component
 def LiveViews(model, tick: int):
     """Network and figures side by side, the charts below."""
-    with solara.Columns([3, 2]):
-        NetworkView(model, tick)
-        FiguresPanel(model, tick)
+    with solara.Div(classes=["ckm-live"]):  # side by side, stacked when narrow
+        with solara.Div(classes=["ckm-live-network"]):
+            NetworkView(model, tick)
+        with solara.Div(classes=["ckm-live-figures"]):
+            FiguresPanel(model, tick)
     TimeSeriesCharts(model, tick)
 
 

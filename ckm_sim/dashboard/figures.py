@@ -66,9 +66,9 @@ def headline_html(model) -> str:
         m = measure(name)
         tiles.append(
             f"<div class='ckm-tile'><div class='ckm-tile-label'>{escape(m.label)}</div>"
-            f"<div class='ckm-big'><span data-headline='{name}'>{format_value(name, out[name])}"
-            f"</span> <span class='ckm-unit'>{escape(m.unit)}</span></div>"
-            f"<div class='ckm-meaning'>{escape(m.meaning)}</div></div>"
+            f"<div class='ckm-big' data-headline='{name}'>{format_value(name, out[name])}</div>"
+            f"<div class='ckm-meaning'><span class='ckm-unit'>{escape(m.unit)}</span>"
+            f"{' · ' if m.unit else ''}{escape(m.meaning)}</div></div>"
         )
     return f"<div class='ckm-headline'>{''.join(tiles)}</div>"
 

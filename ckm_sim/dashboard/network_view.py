@@ -41,10 +41,10 @@ TIE_COLOUR = "#b0bec5"
 EMPLOYEE_TIE, SERVICE_TIE, COMMUNITY_TIE = 0, 1, 2
 #: Legend entries of the nodes (ECharts categories, in this order).
 CATEGORIES: tuple[tuple[str, str, str], ...] = (
-    ("employee (by department)", EMPLOYEE_COLOUR, "rect"),
-    ("customer (red unhappy → green satisfied)", "#1a9850", "circle"),
-    ("churned (left)", CHURNED_COLOUR, "circle"),
-    ("prospect (not yet a customer)", PROSPECT_COLOUR, "emptyCircle"),
+    ("employee", EMPLOYEE_COLOUR, "rect"),
+    ("customer: red unhappy → green happy", "#1a9850", "circle"),
+    ("churned", CHURNED_COLOUR, "circle"),
+    ("prospect", PROSPECT_COLOUR, "emptyCircle"),
 )
 
 _LAYOUTS: weakref.WeakKeyDictionary[Any, dict[int, NetworkLayout]] = weakref.WeakKeyDictionary()

@@ -7,7 +7,7 @@ CSS = """
 .ckm-page, .ckm-page .v-label, .ckm-page .v-select__selection, .ckm-page input,
 .ckm-page .v-btn, .ckm-page p, .ckm-page td, .ckm-page th, .ckm-page li,
 .ckm-page .v-card__title, .ckm-page .v-tab {font-size: 16px !important;}
-.ckm-page .v-card__title {font-size: 18px !important; padding: 8px 12px;}
+.ckm-page .v-card__title {font-size: 18px !important; padding: 8px 12px; word-break: normal;}
 .ckm-page .v-card__text, .ckm-slider-head, .ckm-slider-head span, .ckm-panel,
 .ckm-page .v-expansion-panel-header {font-size: 16px !important;}
 .ckm-page {padding: 0 8px 24px 8px;}
@@ -29,8 +29,8 @@ CSS = """
 .ckm-tile {flex: 1 1 160px; border: 1px solid #cfd8dc; border-radius: 6px; padding: 4px 10px;}
 .ckm-tile-label {font-size: 16px; font-weight: 600;}
 .ckm-big {font-size: 34px; font-weight: 700; line-height: 1.15;
-  font-variant-numeric: tabular-nums;}
-.ckm-unit {font-size: 16px; font-weight: normal; color: #455a64;}
+  font-variant-numeric: tabular-nums; white-space: nowrap;}
+.ckm-unit {font-weight: 600;}
 .ckm-tile .ckm-meaning {line-height: 1.2;}
 .ckm-body {display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start;}
 .ckm-side {flex: 0 0 290px; max-width: 100%;}
@@ -50,4 +50,8 @@ CSS = """
 .ckm-flow i {display: inline-block; width: 26px; height: 4px; margin: 0 6px 4px 0;
   vertical-align: middle;}
 .ckm-network, .ckm-charts {width: 100%;}
+.ckm-live {display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start;
+  margin-bottom: 12px;}
+.ckm-live-network {flex: 3 1 440px; min-width: 0;}
+.ckm-live-figures {flex: 2 1 300px; min-width: 0;}
 """
