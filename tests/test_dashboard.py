@@ -367,3 +367,16 @@ def test_classroom_doc_figures_are_what_the_dashboard_computes():
     )
     assert out("turbulent_baseline")["active_customers"] < out("live_baseline")["active_customers"]
     assert out("turbulent_customer_centric")["offer_fit"] > out("turbulent_baseline")["offer_fit"]
+
+
+def test_runner_stops_at_the_scenarios_horizon():
+    runner = Runner()
+    runner.settings = {**runner.settings, "customers": 100}
+    runner.reset()
+    horizon = runner.model.scenario_config.periods
+    runner.play(horizon + 10)
+    while runner.advance():
+        pass
+    assert runner.period == horizon and not runner.running and not runner.playing.is_set()
+    runner.step()
+    assert runner.period == horizon  # Step does nothing past the horizon

@@ -56,7 +56,9 @@ def Page():
     solara.Style(CSS)
     with solara.Div(classes=["ckm-page"]):
         with solara.Div(classes=["ckm-top"]):  # stays at the top of the window
-            ControlBar(runner, runner.settings["preset"], playing, set_playing, refresh)
+            ControlBar(
+                runner, runner.settings["preset"], playing, set_playing, refresh, runner.running
+            )
             Clock(runner.model, tick)
         Headline(runner.model, tick)
         with solara.Div(classes=["ckm-body"]):

@@ -17,18 +17,11 @@ import solara
 
 from ckm_sim.dashboard.echarts import LiveEcharts
 from ckm_sim.dashboard.notes import measure
+from ckm_sim.model.outcomes import panels
 
-#: The panels: title and the outcomes drawn in it (a second outcome is dashed, a third dotted).
-PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Retention", ("retention_rate",)),
-    ("Satisfaction", ("mean_satisfaction",)),
-    ("Knowledge ABOUT customers", ("repository_accuracy", "employee_accuracy")),
-    ("Knowledge FOR customers", ("offer_knowledge",)),
-    ("Knowledge FROM customers", ("knowledge_from_customers",)),
-    ("Offer fit to needs", ("offer_fit",)),
-    ("CLV", ("clv",)),
-    ("Customer equity", ("customer_equity",)),
-)
+#: The panels: title and the outcomes drawn in it, from the outcome registry (a second outcome
+#: of a panel is dashed, a third dotted).
+PANELS: tuple[tuple[str, tuple[str, ...]], ...] = panels()
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
 DASHES = ("solid", "dashed", "dotted")

@@ -20,22 +20,12 @@ from ckm_sim.dashboard.model import DashboardModel, model_seed
 from ckm_sim.dashboard.network_view import NetworkView
 from ckm_sim.dashboard.notes import format_difference, format_value, measure
 from ckm_sim.model.model import CKMModel
+from ckm_sim.model.outcomes import in_view
 from ckm_sim.model.scenario import list_scenarios
 
 DEFAULT_PAIR = ("it_only", "customer_centric")
-COMPARED = (
-    "active_customers",
-    "retention_rate",
-    "mean_satisfaction",
-    "repository_accuracy",
-    "employee_accuracy",
-    "offer_knowledge",
-    "knowledge_from_customers",
-    "offer_fit",
-    "clv",
-    "customer_equity",
-    "net_value",
-)
+#: Figures of the side-by-side table (the outcome registry's "compared" view).
+COMPARED: tuple[str, ...] = tuple(in_view("compared"))
 
 
 @dataclass

@@ -51,7 +51,12 @@ def use_play_loop(
 
 @solara.component
 def ControlBar(
-    runner: Runner, preset: str, playing: bool, set_playing, refresh: Callable[[], None]
+    runner: Runner,
+    preset: str,
+    playing: bool,
+    set_playing,
+    refresh: Callable[[], None],
+    running: bool = True,
 ):
     """Preset, Reset, Play/Pause, Step, Run to period N and speed, in one bar (redrawn when
     they change, not every period)."""
@@ -97,9 +102,10 @@ def ControlBar(
                 "❚❚ Pause" if playing else "▶ Play",
                 color="primary",
                 on_click=play_pause,
+                disabled=not (running or playing),
                 classes=["ckm-play"],
             )
-            solara.Button("Step", color="primary", on_click=step, disabled=playing)
+            solara.Button("Step", color="primary", on_click=step, disabled=playing or not running)
             with solara.Div(classes=["ckm-runto"]):
                 solara.InputInt(
                     "Run to period",
@@ -110,7 +116,10 @@ def ControlBar(
                     classes=["ckm-target"],
                 )
                 solara.Button(
-                    f"Run to {target}", color="primary", on_click=run_to, disabled=playing
+                    f"Run to {target}",
+                    color="primary",
+                    on_click=run_to,
+                    disabled=playing or not running,
                 )
             solara.Select(
                 "Speed",
@@ -119,6 +128,8 @@ def ControlBar(
                 on_value=lambda v: setattr(runner, "speed", v),
                 classes=["ckm-speed"],
             )
+        if not running:
+            message = f"The run reached its horizon (period {runner.period}): Reset starts again."
         if message:
             solara.Text(message, classes=["ckm-message"])
         solara.Text(load_scenario(preset).description, classes=["ckm-note"])

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ckm_sim.model.outcomes import BY_NAME, OUTCOMES, in_area, labels
+
 
 @dataclass(frozen=True)
 class Flow:
@@ -24,21 +26,21 @@ FLOWS: tuple[Flow, ...] = (
         "Service contacts reveal customers' needs. The serving employee may learn them and the "
         "CRM may record them in the customer's profile; colleagues, the shared code and "
         "analytical CRM spread what is known. Better profiles let the firm tailor its offer.",
-        ("repository_accuracy", "employee_accuracy", "code_accuracy"),
+        in_area("about", "dashboard"),
     ),
     Flow(
         "Knowledge FROM customers (feedback, co-creation)",
         "Satisfied, willing customers tell the firm what they need, straight to product "
         "development or through the front line. The product department moves the standard "
         "offer toward what it knows, so the offer fits needs better.",
-        ("knowledge_from_customers", "offer_fit"),
+        in_area("from", "dashboard"),
     ),
     Flow(
         "Knowledge FOR customers (the firm explains its offer)",
         "Broadcast messages reach everyone; tailored ones reach the customers served this "
         "period and help only as far as the firm knows them; customers also learn from each "
         "other in the community. A customer who knows the offer gets more value from it.",
-        ("offer_knowledge",),
+        in_area("for", "dashboard"),
     ),
     Flow(
         "What it is worth (CRM performance)",
@@ -46,16 +48,7 @@ FLOWS: tuple[Flow, ...] = (
         "makes satisfaction; satisfaction lowers churn and brings word-of-mouth customers. "
         "Retention drives customer lifetime value (CLV) and customer equity; net value "
         "subtracts what the competence costs.",
-        (
-            "active_customers",
-            "retention_rate",
-            "mean_satisfaction",
-            "mean_perceived_value",
-            "clv",
-            "customer_equity",
-            "investment_cost",
-            "net_value",
-        ),
+        in_area("value", "dashboard"),
     ),
 )
 
@@ -100,10 +93,11 @@ MARKET_NOTES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Measure:
-    """How the dashboard shows one outcome: label, unit, a one-line meaning and its kind.
+    """How the dashboard shows one outcome: its label (the outcome registry's), the unit shown
+    after the value, a one-line meaning, and its display kind.
 
-    ``kind`` sets the format: ``share`` (a fraction shown in %), ``scale`` (0 to 1), ``count``,
-    ``money`` (whole money units) or ``rate`` (two decimals).
+    ``kind`` sets the format: ``share`` (a fraction shown in %), ``scale`` (0 to 1, two
+    decimals), ``count``, ``money`` (whole money units) or ``rate`` (two decimals).
     """
 
     label: str
@@ -112,63 +106,49 @@ class Measure:
     kind: str
 
 
-#: Every outcome the dashboard shows. A period is a month; money is in the model's money units
-#: (an active customer earns the firm the margin, 10 by default, per month).
+#: The dashboard's unit, one-line meaning and display kind of each outcome it shows. A period
+#: is a month; money is in the model's money units (an active customer earns the firm the
+#: margin, 10 by default, per month). Labels come from the outcome registry.
+_DISPLAY: dict[str, tuple[str, str, str]] = {
+    "retention_rate": ("per month", "of last month's customers stayed", "share"),
+    "active_customers": ("", "buying from the firm now", "count"),
+    "acquisitions": ("this month", "prospects who joined", "count"),
+    "churned": ("this month", "customers who left", "count"),
+    "mean_satisfaction": ("0-1", "0 unhappy, 1 delighted (active customers)", "scale"),
+    "mean_perceived_value": ("0-1", "what the offer is worth to a customer", "scale"),
+    "offer_fit": ("of needs", "segment needs the standard offer meets", "share"),
+    "repository_accuracy": ("of needs", "customers' needs the CRM records right", "share"),
+    "code_accuracy": ("of needs", "segment needs the firm's shared code knows", "share"),
+    "employee_accuracy": ("of needs", "segment needs the average employee knows", "share"),
+    "offer_knowledge": ("0-1", "how well customers know the offer", "scale"),
+    "knowledge_from_customers": ("/ month", "needs customers told the firm", "rate"),
+    "clv": ("money", "a customer's margins over its whole stay", "money"),
+    "customer_equity": ("money", "all customers' CLV, in month-0 money", "money"),
+    "investment_cost": ("money / month", "what the five dimensions cost", "money"),
+    "net_value": ("money", "customer equity minus all CKM costs so far", "money"),
+}
+#: The registry's units as display kinds, for an outcome the table above does not list.
+_KINDS: dict[str, str] = {"share": "share", "count": "count", "money": "money", "items": "rate"}
+
+#: Every outcome the dashboard shows.
 MEASURES: dict[str, Measure] = {
-    "retention_rate": Measure(
-        "Retention", "per month", "of last month's customers stayed", "share"
-    ),
-    "active_customers": Measure("Active customers", "", "buying from the firm now", "count"),
-    "acquisitions": Measure("New customers", "this month", "prospects who joined", "count"),
-    "churned": Measure("Customers lost", "this month", "customers who left", "count"),
-    "mean_satisfaction": Measure(
-        "Satisfaction", "0-1", "0 unhappy, 1 delighted (active customers)", "scale"
-    ),
-    "mean_perceived_value": Measure(
-        "Perceived value", "0-1", "what the offer is worth to a customer", "scale"
-    ),
-    "offer_fit": Measure(
-        "Offer fit to needs", "of needs", "segment needs the standard offer meets", "share"
-    ),
-    "repository_accuracy": Measure(
-        "CRM profiles right", "of needs", "customers' needs the CRM records right", "share"
-    ),
-    "code_accuracy": Measure(
-        "Shared code right", "of needs", "segment needs the firm's shared code knows", "share"
-    ),
-    "employee_accuracy": Measure(
-        "Employees right", "of needs", "segment needs the average employee knows", "share"
-    ),
-    "offer_knowledge": Measure(
-        "Customers' knowledge of the offer", "0-1", "how well customers know the offer", "scale"
-    ),
-    "knowledge_from_customers": Measure(
-        "Items shared per customer", "/ month", "needs customers told the firm", "rate"
-    ),
-    "clv": Measure("CLV", "money", "a customer's margins over its whole stay", "money"),
-    "customer_equity": Measure(
-        "Customer equity", "money", "all customers' CLV, in month-0 money", "money"
-    ),
-    "investment_cost": Measure(
-        "CKM cost", "money / month", "what the five dimensions cost", "money"
-    ),
-    "net_value": Measure(
-        "Net value", "money", "customer equity minus all CKM costs so far", "money"
-    ),
+    name: Measure(BY_NAME[name].label, *display) for name, display in _DISPLAY.items()
 }
 
 
 def measure(name: str) -> Measure:
-    """The outcome's measure; an outcome the dashboard does not know is shown plainly."""
+    """The outcome's measure; an outcome new to the dashboard takes the registry's label,
+    meaning and unit."""
     if name in MEASURES:
         return MEASURES[name]
-    from ckm_sim.model.outcomes import OUTCOMES
+    outcome = BY_NAME.get(name)
+    if outcome is None:
+        return Measure(name.replace("_", " ").capitalize(), "", "", "rate")
+    return Measure(outcome.label, "", outcome.series or "", _KINDS.get(outcome.unit, "rate"))
 
-    return Measure(name.replace("_", " ").capitalize(), "", OUTCOMES.get(name, ""), "rate")
 
-
-#: Short labels of the outcomes the dashboard shows.
-LABELS: dict[str, str] = {name: m.label for name, m in MEASURES.items()}
+#: Short labels of the per-period outcomes (from the outcome registry).
+LABELS: dict[str, str] = labels(list(OUTCOMES))
 
 
 def format_value(name: str, value: float | None) -> str:

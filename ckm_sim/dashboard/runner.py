@@ -80,9 +80,16 @@ class Runner:
     def period(self) -> int:
         return int(self.model.steps)
 
+    @property
+    def running(self) -> bool:
+        """False once the live model has reached its scenario's horizon (``periods``)."""
+        return bool(self.model.running)
+
     def step(self) -> None:
-        """One period of the live model and the pair."""
+        """One period of the live model and the pair (none at the horizon)."""
         with self.lock:
+            if not self.running:
+                return
             self.model.step()
             self.pair.catch_up(self.model.steps)
 
@@ -99,10 +106,11 @@ class Runner:
         self.target = None
 
     def advance(self) -> bool:
-        """One period of the play loop; False (and paused) when paused or at the target."""
+        """One period of the play loop; False (and paused) when paused, at the target or at
+        the horizon."""
         if not self.playing.is_set():
             return False
-        if self.target is not None and self.period >= self.target:
+        if not self.running or (self.target is not None and self.period >= self.target):
             self.pause()
             return False
         self.step()

@@ -169,6 +169,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
         "mean_satisfaction",
         "offer_fit",
         "repository_accuracy",
+        "employee_accuracy",
         "offer_knowledge",
         "knowledge_from_customers",
         "clv",
