@@ -41,6 +41,7 @@ class DrawnWaiter:
         self._changed = threading.Condition()
 
     def note(self, drawn: int) -> None:
+        """The browser has drawn up to tick ``drawn``."""
         with self._changed:
             self._drawn = max(self._drawn, int(drawn))
             self._changed.notify_all()

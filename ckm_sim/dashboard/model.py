@@ -45,6 +45,7 @@ class SliderSpec:
 
     @property
     def is_int(self) -> bool:
+        """Whether the slider moves in whole numbers."""
         return all(float(v).is_integer() for v in (self.low, self.high, self.step))
 
     def format(self, value: float) -> str:

@@ -78,6 +78,7 @@ class Runner:
     # ------------------------------------------------------------------ clock
     @property
     def period(self) -> int:
+        """The live model's period."""
         return int(self.model.steps)
 
     @property
@@ -102,6 +103,7 @@ class Runner:
         return True
 
     def pause(self) -> None:
+        """Stop playing after the current period (the play loop reads the flag)."""
         self.playing.clear()
         self.target = None
 
@@ -120,6 +122,7 @@ class Runner:
 
     @property
     def interval(self) -> float:
+        """Seconds between two periods at the chosen speed."""
         return SPEEDS[self.speed]
 
 
