@@ -2,8 +2,8 @@
 
 Two measurements, printed in milliseconds (median and 90th percentile over the steps):
 
-1. server: Mesa's Step button pressed in solara's test renderer: the model steps and every live
-   view recomputes what it sends (network colours, charts, figures);
+1. server: the dashboard's Step button pressed in solara's test renderer: the model steps and
+   every live view recomputes what it sends (network colours, charts, figures);
 2. browser (when the system Chromium is installed): Step clicked in headless Chromium, until the
    page shows the new period and has painted twice: the whole round trip a class sees.
 
