@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from ckm_sim import __version__
-from ckm_sim.errors import CKMError
+from ckm_sim.errors import EXIT_CODES, CKMError, TooLargeError, output_error
 
 #: Sub-commands in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -38,7 +38,10 @@ EPILOG = """examples:
   ckm-sim optimize baseline --budget 2500      best use of a per-period budget
   ckm-sim dashboard                            the classroom dashboard in the browser
   ckm-sim <command> --help                     help and examples for one command
+
+exit codes:
 """
+EPILOG += "".join(f"  {code:<4d} {meaning}\n" for code, meaning in EXIT_CODES.items())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,12 +85,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.handler(args) or 0)
-    except CKMError as exc:
-        print(f"ckm-sim: error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("ckm-sim: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        error = one_line_error(exc)
+        if error is None:
+            raise
+        print(f"ckm-sim: error: {error}", file=sys.stderr)
+        return error.exit_code
+
+
+def one_line_error(exc: BaseException) -> CKMError | None:
+    """The user's error for ``exc``: itself if a CKMError; I/O and memory failures (a
+    read-only folder, a full disk, an allocation numpy could not make) become one too."""
+    if isinstance(exc, CKMError):
+        return exc
+    if isinstance(exc, OSError):
+        return output_error(exc, "file system error")
+    if isinstance(exc, MemoryError):
+        return TooLargeError(f"out of memory ({exc or 'allocation failed'}); see --max-memory")
+    return None
 
 
 if __name__ == "__main__":

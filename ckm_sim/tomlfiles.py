@@ -4,6 +4,10 @@ errors: the one home of what scenario and experiment files share.
 The shipped files are package data (``ckm_sim/data/<kind>/*.toml``), found through
 :mod:`importlib.resources`, so an installed wheel has them as much as a source checkout; the
 repository's top-level ``scenarios/`` and ``experiments/`` are links to those folders.
+
+Files are read with a size cap (:data:`ckm_sim.limits.MAX_FILE_BYTES`, a bounded read), and
+tables and arrays nested deeper than :data:`MAX_NESTING` levels are refused (Python's TOML
+parser recurses and would raise RecursionError).
 """
 
 from __future__ import annotations
@@ -17,6 +21,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ckm_sim.errors import CKMError
+from ckm_sim.limits import read_capped
+
+#: Deepest nesting of tables and arrays a scenario or experiment file may have (the shipped ones
+#: use 3; Python's TOML parser recurses and would fail with a RecursionError around 1000).
+MAX_NESTING = 20
 
 
 def shipped_folder(folder: str) -> Path:
@@ -63,9 +72,10 @@ def validate_one_line[M: BaseModel](
 
 
 def read_text(path: Path, error: type[CKMError]) -> str:
-    """The text of an input file; an unreadable one is ``error`` with one line naming it."""
+    """The text of an input file (at most 10 MB, read with a bounded read); an unreadable one is
+    ``error`` with one line naming it, a larger one TooLargeError."""
     try:
-        return path.read_text(encoding="utf-8")
+        return read_capped(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read file ({exc.__class__.__name__})") from None
 
@@ -76,12 +86,30 @@ def read_toml(path: Path, error: type[CKMError]) -> dict[str, Any]:
     return parse_toml(read_text(path, error), str(path), error)
 
 
+def nesting_depth(data: Any) -> int:
+    """How deeply tables and arrays nest in ``data`` (a scalar: 0), without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def parse_toml(text: str, source: str, error: type[CKMError]) -> dict[str, Any]:
-    """Parse TOML ``text``; malformed TOML is ``error`` with one line naming ``source``."""
+    """Parse TOML ``text``; malformed or too deeply nested TOML is ``error`` with one line
+    naming ``source``."""
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{source}: malformed TOML: {exc}".replace("\n", " ")) from None
+    except RecursionError:
+        data = None
+    if data is None or nesting_depth(data) > MAX_NESTING:
+        raise error(f"{source}: tables or arrays nested more than {MAX_NESTING} levels deep")
+    return data
 
 
 #: How pydantic's bound errors read in a message.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ckm_sim.errors import CKMError
+from ckm_sim.errors import output_error
 from ckm_sim.io import write_json, write_text, write_with
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
@@ -133,5 +133,5 @@ def write_report(
         )
         report = write_text(out / "report.md", _text(c, scenario, source, lines))
     except OSError as exc:
-        raise CKMError(f"cannot write results to {out}: {exc.strerror or exc}") from None
+        raise output_error(exc, f"cannot write results to {out}") from None
     return report, lines

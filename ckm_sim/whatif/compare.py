@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ckm_sim.errors import CKMError
+from ckm_sim.errors import CKMError, output_error
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference, pairing_efficiency
 from ckm_sim.io import write_json, write_parquet, write_text, write_with
@@ -205,4 +205,4 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
             )
         return write_text(out / "report.md", _report_text(c, name))
     except OSError as exc:
-        raise CKMError(f"cannot write results to {out}: {exc.strerror or exc}") from None
+        raise output_error(exc, f"cannot write results to {out}") from None

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ckm_sim.errors import CKMError
+from ckm_sim.errors import output_error
 from ckm_sim.io import write_json, write_text, write_with
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
@@ -170,5 +170,5 @@ def write_report(opt: Optimum, scenario: Scenario, out: Path) -> tuple[Path, lis
         )
         report = write_text(out / "report.md", _text(opt, scenario, table, lines))
     except OSError as exc:
-        raise CKMError(f"cannot write results to {out}: {exc.strerror or exc}") from None
+        raise output_error(exc, f"cannot write results to {out}") from None
     return report, lines

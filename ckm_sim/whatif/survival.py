@@ -83,10 +83,10 @@ def read_retention(path: str | Path) -> pd.DataFrame:
             f"found {found})"
         )
     data = frame[["period", "active"]].apply(pd.to_numeric, errors="coerce")
-    bad = data.isna().any(axis=1)
+    bad = ~np.isfinite(data.to_numpy(dtype=np.float64)).all(axis=1)  # text, nan, inf, 1e400
     if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # 1-based, after the header
-        raise CKMError(f"{path}: line {row}: 'period' and 'active' must be numbers")
+        row = int(np.flatnonzero(bad)[0]) + 2  # 1-based, after the header
+        raise CKMError(f"{path}: line {row}: 'period' and 'active' must be finite numbers")
     if len(data) < 2:
         raise CKMError(f"{path}: needs at least two rows (periods) to fit a curve")
     period, active = data["period"].to_numpy(), data["active"].to_numpy(dtype=np.float64)
