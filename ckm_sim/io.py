@@ -1,6 +1,9 @@
 """Writing files so that nothing is ever left half-written: write to a temporary file, then rename.
 
-Every file ckm-sim writes goes through here (JSON, text, Parquet, figures).
+Every file ckm-sim writes goes through here (JSON, text, Parquet, figures). Files get the mode
+the umask allows (``0o666 & ~umask``, as ``open`` would give), not the private 0600 of a
+temporary file, so others in a research group can read results. :func:`inside` builds every
+output folder from plain names and refuses one that would leave the chosen ``--out`` folder.
 """
 
 from __future__ import annotations
@@ -16,6 +19,40 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ckm_sim.errors import CKMError
+from ckm_sim.names import plain_name_problem
+
+
+def inside(root: str | Path, *names: str) -> Path:
+    """``root / name / ...`` where every name is a plain name; refuses a path leaving ``root``.
+
+    The check is on the path as written (no symlink is followed), so a ``--out`` folder that is
+    itself a symlink still works.
+    """
+    base = os.path.normpath(os.path.abspath(root))
+    target = os.path.normpath(os.path.join(base, *names))
+    for name in names:
+        problem = plain_name_problem(name)
+        if problem is not None:
+            raise CKMError(f"output name {name!r} {problem}")
+    if os.path.commonpath([base, target]) != base or target == base:
+        raise CKMError(f"output {os.path.join(*names)!r} would be written outside {root}")
+    return Path(root).joinpath(*names)
+
+
+def current_umask() -> int:
+    """The process's umask (read from /proc where possible: setting it to read it races)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
 
 @contextmanager
 def atomic_path(path: str | Path):
@@ -26,6 +63,7 @@ def atomic_path(path: str | Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

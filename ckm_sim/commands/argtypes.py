@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ckm_sim.names import plain_name_problem
+
 
 def _whole_number(text: str) -> int:
     try:
@@ -37,3 +39,11 @@ def positive_seconds(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
     return value
+
+
+def plain_name(text: str) -> str:
+    """A name that becomes one folder under --out (no '/', no '..'; see ckm_sim/names.py)."""
+    problem = plain_name_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{problem}, got {text!r}")
+    return text

@@ -72,6 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Fit the parameters to the observed survival curve and write the report."""
+    from ckm_sim.io import inside
     from ckm_sim.whatif.calibrate import calibrate
     from ckm_sim.whatif.calibrate_report import write_report
     from ckm_sim.whatif.survival import read_retention
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     )
     name = args.name or f"{scenario.name}_{Path(args.retention).stem}"
     report, lines = write_report(
-        result, scenario, str(args.retention), args.out / "calibrate" / name
+        result, scenario, str(args.retention), inside(args.out, "calibrate", name)
     )
     console = Console()
     for line in lines:

@@ -36,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the scenarios on common seeds, print the paired differences, write the report."""
     from ckm_sim.reports import numbers as num
+    from ckm_sim.io import inside
     from ckm_sim.whatif.compare import compare, write_report
     from ckm_sim.whatif.paired import METRICS
 
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     periods = plan.periods
     result = compare(scenarios, plan, all_pairs=args.all_pairs, progress=not args.quiet)
     name = args.name or "_vs_".join(result.runs.names)
-    out = args.out / "compare" / name
+    out = inside(args.out, "compare", name)
     report = write_report(result, out, name)
 
     table = Table(

@@ -49,6 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Search the best split of the budget, re-check it on fresh seeds, write the report."""
+    from ckm_sim.io import inside
     from ckm_sim.whatif.objective import NetValueObjective
     from ckm_sim.whatif.optimize import optimise_budget
     from ckm_sim.whatif.optimize_report import write_report
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
     )
     name = args.name or f"{scenario.name}_budget{args.budget:g}"
-    report, lines = write_report(optimum, scenario, args.out / "optimize" / name)
+    report, lines = write_report(optimum, scenario, inside(args.out, "optimize", name))
     console = Console()
     for line in lines:
         console.print(f"- {line}", highlight=False)

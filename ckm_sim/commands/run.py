@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ckm_sim.commands.argtypes import non_negative_int
-from ckm_sim.errors import CKMError
+from ckm_sim.errors import output_error
 from ckm_sim.model.scenario import load_scenario
 
 HELP = "run one scenario and write its time series, summary and figure"
@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run one scenario; print its summary and write its series, summary and figure."""
-    from ckm_sim.io import write_json, write_parquet
+    from ckm_sim.io import inside, write_json, write_parquet
     from ckm_sim.model.model import CKMModel
     from ckm_sim.model.outcomes import SUMMARY
     from ckm_sim.reports.plots import plot_timeseries
@@ -43,13 +43,13 @@ def run(args: argparse.Namespace) -> int:
     model = CKMModel(scenario, rng=scenario.seed if args.seed is None else args.seed)
     model.run(periods, progress=not args.quiet and periods >= 50)
     summary, seed = model.summary(), model.seed  # a file without a seed draws a fresh one
-    out = args.out / scenario.name
+    out = inside(args.out, scenario.name)
     try:
         write_parquet(out / "timeseries.parquet", model.timeseries())
         write_json(out / "summary.json", {"scenario": scenario.model_dump(), "summary": summary})
         plot_timeseries(model.timeseries(), out / "timeseries.png", title=scenario.name)
     except OSError as exc:
-        raise CKMError(f"cannot write results to {out}: {exc.strerror or exc}") from None
+        raise output_error(exc, f"cannot write results to {out}") from None
     print_summary(summary, SUMMARY, title=f"{scenario.name}: {periods} periods, seed {seed}")
     print(f"results written to {out}/ (timeseries.parquet, summary.json, timeseries.png)")
     return 0

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ckm_sim.commands.argtypes import non_negative_int, positive_int
+from ckm_sim.commands.argtypes import non_negative_int, plain_name, positive_int
 
 if TYPE_CHECKING:  # imported when a command runs, not to build the parser (fast --help)
     from ckm_sim.experiments.evaluator import RunPlan
@@ -46,7 +46,9 @@ def add_common(parser: argparse.ArgumentParser, replications: int, periods: bool
         help="send the runs to this Dask scheduler (results are identical)",
     )
     parser.add_argument("--out", type=Path, default=Path("results"), help="results folder")
-    parser.add_argument("--name", help="report name (folder under <out>/<command>/)")
+    parser.add_argument(
+        "--name", type=plain_name, help="report name (a plain name: folder under <out>/<command>/)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 

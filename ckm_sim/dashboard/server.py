@@ -3,7 +3,10 @@ that is always stopped (tests, the benchmark, the README screenshot)."""
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -28,14 +31,29 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def listen_address(host: str, port: int) -> tuple[int, tuple]:
+    """(address family, socket address) of ``host``; a one-line CKMError if it is not valid."""
+    try:
+        if re.fullmatch(r"[0-9.]+", host) or ":" in host:  # an IP address, not a name
+            ipaddress.ip_address(host)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (ValueError, OSError, UnicodeError):
+        raise CKMError(f"--host {host!r} is not a valid IP address or host name") from None
+    family, _, _, _, address = infos[0]
+    return family, address
+
+
 def port_is_free(host: str, port: int) -> bool:
-    """Whether ``host:port`` can be bound now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    """Whether ``port`` on ``host`` is free; an invalid or foreign address is a CKMError."""
+    family, address = listen_address(host, port)
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((host, port))
-        except OSError:
-            return False
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return False
+            raise CKMError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         return True
 
 

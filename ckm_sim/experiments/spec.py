@@ -39,11 +39,13 @@ from ckm_sim.model.outcomes import OUTCOMES, SUMMARY, unknown_outcome
 from ckm_sim.model.scenario import (
     FIELD_SECTION,
     FIELDS,
+    MAX_PERIODS,
     Scenario,
     ScenarioError,
     field_kind,
     load_scenario,
 )
+from ckm_sim.names import PlainName
 from ckm_sim.tomlfiles import (
     describe_error,
     find_shipped,
@@ -178,10 +180,10 @@ class Outcomes(_Strict):
 class Experiment(_Strict):
     """One validated experiment file."""
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=100)]
+    name: PlainName
     description: str = ""
     scenario: str = "baseline"
-    periods: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    periods: Annotated[int, Field(ge=0, le=MAX_PERIODS)] | None = None
     replications: Annotated[int, Field(ge=1, le=100_000)] = 10
     base_seed: Annotated[int, Field(ge=0)] = 2024
     fixed: dict[str, Any] = Field(default_factory=dict)

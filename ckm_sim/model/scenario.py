@@ -22,6 +22,7 @@ import annotated_types
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ckm_sim.errors import CKMError
+from ckm_sim.names import PlainName
 from ckm_sim.tomlfiles import (
     describe_error,
     find_shipped,
@@ -42,6 +43,9 @@ DIMENSIONS: tuple[str, ...] = (
     "it_systems",
     "learning_culture",
 )
+
+#: Most periods a run may have (scenario files, experiment files and --periods alike).
+MAX_PERIODS = 100_000
 
 #: The shipped scenarios (package data; ``scenarios/`` in the repository links to it).
 SCENARIO_DIR = shipped_folder("scenarios")
@@ -78,13 +82,27 @@ IntLike = SupportsIndex | float
 WholeNumber = Annotated[int, BeforeValidator(as_whole_number)]
 
 
+def _is_number_field(annotation: Any) -> bool:
+    """Whether a field holds a number (``int``/``float``, possibly optional or annotated)."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_is_number_field(a) for a in typing.get_args(annotation))
+    if typing.get_origin(annotation) is Annotated:
+        return _is_number_field(typing.get_args(annotation)[0])
+    return annotation in (int, float)
+
+
 def _reject_booleans(cls: type[BaseModel], data: Any) -> Any:
-    """TOML ``true``/``false`` is not a number: pydantic's lax mode would read it as 1/0."""
+    """TOML ``true``/``false`` and strings such as ``"120"`` are not numbers: pydantic's lax mode
+    would read them as 1/0 and 120."""
     if isinstance(data, dict):
         for key, value in data.items():
             field = cls.model_fields.get(key) if isinstance(key, str) else None
-            if isinstance(value, bool) and field is not None and field.annotation is not bool:
+            if field is None or not isinstance(value, bool | str):
+                continue
+            if isinstance(value, bool) and field.annotation is not bool:
                 raise ValueError(f"'{key}' must be a number, not {str(value).lower()}")
+            if isinstance(value, str) and _is_number_field(field.annotation):
+                raise ValueError(f"'{key}' must be a number, not the string {value!r}")
     return data
 
 
@@ -232,9 +250,9 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = "custom"
+    name: PlainName = "custom"  # a folder name under --out: no '/', no '..'
     description: str = ""
-    periods: Annotated[WholeNumber, Field(ge=0, le=100_000)] = 120
+    periods: Annotated[WholeNumber, Field(ge=0, le=MAX_PERIODS)] = 120
     # None: no fixed seed, each model draws a fresh one from entropy (and records it)
     seed: Annotated[WholeNumber, Field(ge=0)] | None = None
     competence: Competence = Field(default_factory=Competence)
