@@ -13,7 +13,6 @@ from test_cli import assert_one_error_line, run_cli
 
 from ckm_sim import io as ckm_io
 from ckm_sim.cli import main
-from ckm_sim.cli import main
 from ckm_sim.errors import EXIT_CODES, CKMError, LockedError, OutputError, TooLargeError
 
 DEEP_ARRAY = "a = " + "[" * 5000 + "]" * 5000 + "\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ckm_sim.errors import output_error
+
 HELP = "analyse a sweep's results: means and CIs, differences, sensitivity, report with figures"
 EXAMPLES = """examples:
   ckm-sim analyze results/quickstart
@@ -23,8 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Analyse a sweep's folder and (re)write its report."""
     from ckm_sim.experiments.analysis import analyse
+    from ckm_sim.experiments.lock import folder_lock
     from ckm_sim.experiments.report import print_summary, write_report
 
-    analysis = analyse(args.results)
-    print_summary(analysis, write_report(analysis))
+    try:
+        with folder_lock(args.results, "analyze"):  # not while a sweep writes into it
+            analysis = analyse(args.results)
+            print_summary(analysis, write_report(analysis))
+    except OSError as exc:
+        raise output_error(exc, f"cannot write the report into {args.results}") from None
     return 0

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from ckm_sim.commands.argtypes import positive_int, positive_seconds
-from ckm_sim.experiments.spec import load_experiment
+from ckm_sim.errors import output_error
+from ckm_sim.experiments.spec import Experiment, load_experiment
 
 HELP = "run a parameter sweep (experiment file), streaming results, then write its report"
 EXAMPLES = """examples:
@@ -20,7 +21,9 @@ EXAMPLES = """examples:
 
 writes <out>/<experiment>/: manifest.json, design.parquet, runs/*.parquet (one row per run),
 timeseries/*.parquet (if asked), points.csv, report.md and figures/. Exit code 0 when every
-run succeeded, 1 when some failed (they are recorded), 2 on bad input, 130 when interrupted.
+run succeeded, 1 when some failed (they are recorded; the first error is printed), 2 on bad
+input, 3 when results cannot be written, 4 when another process uses the results folder, 5 when
+the memory estimate is over --max-memory, 130 when interrupted (Ctrl-C, SIGTERM, SIGHUP).
 """
 
 
@@ -57,9 +60,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run (or resume) the sweep, then analyse it; exit code 1 if some runs failed."""
-    from ckm_sim.experiments.runner import run_sweep
+    from ckm_sim.experiments.lock import folder_lock
+    from ckm_sim.io import inside
 
     exp = load_experiment(args.experiment)
+    root = inside(args.out, exp.name)
+    try:
+        with folder_lock(root, "sweep"):  # the sweep and its report: one process at a time
+            return _sweep(args, exp)
+    except OSError as exc:
+        raise output_error(exc, f"cannot write results to {root}") from None
+
+
+def _sweep(args: argparse.Namespace, exp: Experiment) -> int:
+    from ckm_sim.experiments.runner import run_sweep
+
     result = run_sweep(
         exp,
         out=args.out,
@@ -84,6 +99,14 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"{result.new_runs} runs in {result.elapsed:.1f} s on {result.label}; "
             f"{result.done} of {result.total} done, {result.failed} failed"
+        )
+    if result.errors:
+        failed_now = result.failed - result.failed_before
+        every = "every run" if failed_now == result.new_runs else f"{failed_now} run(s)"
+        print(
+            f"ckm-sim: {every} of this session failed ({failed_now} of {result.new_runs}); "
+            f"first error: {result.errors[0]}",
+            file=sys.stderr,
         )
     if not args.no_report:
         from ckm_sim.experiments.analysis import analyse

@@ -39,8 +39,10 @@ from ckm_sim.errors import CKMError
 from ckm_sim.experiments.designs import DesignTable, build_design
 from ckm_sim.experiments.evaluator import Evaluator, open_evaluator
 from ckm_sim.experiments.execute import BatchResult, RunSpec, Task, failed_batch, run_batch
+from ckm_sim.experiments.lock import folder_lock
 from ckm_sim.experiments.spec import Experiment
 from ckm_sim.experiments.store import ResultsStore, runs_schema
+from ckm_sim.io import inside
 from ckm_sim.model.runs import replication_seed
 from ckm_sim.model.scenario import Scenario
 
@@ -58,6 +60,7 @@ class SweepResult:
     elapsed: float = 0.0
     label: str = ""
     errors: list[str] = field(default_factory=list)
+    failed_before: int = 0
 
     @property
     def complete(self) -> bool:
@@ -213,7 +216,35 @@ def run_sweep(
     target_task_seconds: float = 1.0,
 ) -> SweepResult:
     """Run (or continue) the sweep of ``exp`` into ``out/<name>/``; see the module docstring."""
-    root = Path(out) / exp.name
+    root = inside(out, exp.name)
+    with folder_lock(root, "sweep"):  # one process per results folder, for the whole sweep
+        return _run_locked(
+            exp,
+            root,
+            resume=resume,
+            workers=workers,
+            scheduler=scheduler,
+            dask_local=dask_local,
+            progress=progress,
+            flush_seconds=flush_seconds,
+            flush_rows=flush_rows,
+            target_task_seconds=target_task_seconds,
+        )
+
+
+def _run_locked(
+    exp: Experiment,
+    root: Path,
+    *,
+    resume: bool,
+    workers: int,
+    scheduler: str | None,
+    dask_local: bool,
+    progress: bool,
+    flush_seconds: float,
+    flush_rows: int,
+    target_task_seconds: float,
+) -> SweepResult:
     store, base, design, manifest = prepare(exp, root, resume)
     reps = exp.replications
     total = design.size * reps
@@ -221,7 +252,7 @@ def run_sweep(
     if duplicates:
         raise CKMError(f"{root}: {duplicates} run(s) stored twice; the folder was altered")
     done = int(mask.sum())
-    result = SweepResult(root, total, done, failed)
+    result = SweepResult(root, total, done, failed, failed_before=failed)
     series = tuple(exp.outcomes.series_columns()) if exp.outcomes.timeseries else None
     schema = runs_schema(design.points, design.factors)
     session: dict[str, Any] = {"started": now(), "runs_before": done}
