@@ -94,7 +94,7 @@ def add_max_memory(parser: argparse.ArgumentParser) -> None:
         metavar="SIZE",
         help=(
             "refuse work whose memory estimate exceeds SIZE (e.g. 8G, 512M, 40%%; default "
-            f"{DEFAULT_MEMORY_SHARE:.0%%} of this machine's memory, "
+            f"{100 * DEFAULT_MEMORY_SHARE:.0f}%% of this machine's memory, "
             f"{human_bytes(default_max_memory())})"
         ),
     )

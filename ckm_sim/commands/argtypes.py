@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
+from ckm_sim.model.scenario import MAX_PERIODS
 from ckm_sim.names import plain_name_problem
+
+#: Most replications (as in experiment files), optimiser trials and local worker processes.
+MAX_REPLICATIONS = 100_000
+MAX_TRIALS = 100_000
+MAX_WORKERS = 1024
 
 
 def _whole_number(text: str) -> int:
@@ -28,6 +35,29 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
     return value
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high] (the same bounds as the files)."""
+
+    def parse(text: str) -> int:
+        value = _whole_number(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high:,}, got {value:,}")
+        return value
+
+    parse.__name__ = f"whole number in [{low}, {high}]"
+    return parse
+
+
+#: ``--periods``: the scenario files' bound (Scenario.periods <= MAX_PERIODS).
+periods = bounded_int(0, MAX_PERIODS)
+#: ``--replications``: the experiment files' bound (Experiment.replications).
+replications = bounded_int(1, MAX_REPLICATIONS)
+#: ``--trials`` of optimize and calibrate.
+trials = bounded_int(1, MAX_TRIALS)
+#: ``--workers``: local worker processes.
+workers = bounded_int(1, MAX_WORKERS)
 
 
 def positive_seconds(text: str) -> float:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ckm_sim.commands.argtypes import positive_int
-from ckm_sim.commands.whatif_args import add_common, run_plan
+from ckm_sim.commands import argtypes
+from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import load_scenario
 from ckm_sim.whatif.defaults import DEFAULT_PARAMETERS
@@ -59,12 +59,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="search box of a fitted parameter (default: its plausible or allowed range)",
     )
     parser.add_argument(
-        "--trials", type=positive_int, default=30, help="optimiser trials (default 30)"
+        "--trials", type=argtypes.trials, default=30, help="optimiser trials (default 30)"
     )
     add_common(parser, replications=4, periods=False)
     parser.add_argument(
         "--eval-replications",
-        type=positive_int,
+        type=argtypes.replications,
         default=8,
         help="fresh replications at the fitted values for fit quality and band (default 8)",
     )
@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
     observed = read_retention(args.retention)
     scenario = load_scenario(args.scenario)
+    check_runs_memory(args, [scenario])
     if args.eval_replications < 2:
         raise CKMError("--eval-replications must be at least 2 for a band")
     result = calibrate(

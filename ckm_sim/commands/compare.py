@@ -7,7 +7,7 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
-from ckm_sim.commands.whatif_args import add_common, run_plan
+from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.model.scenario import load_scenario
 
 HELP = "compare scenarios with paired replications: differences with 95% confidence intervals"
@@ -35,14 +35,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the scenarios on common seeds, print the paired differences, write the report."""
-    from ckm_sim.reports import numbers as num
     from ckm_sim.io import inside
+    from ckm_sim.reports import numbers as num
     from ckm_sim.whatif.compare import compare, write_report
     from ckm_sim.whatif.paired import METRICS
 
     scenarios = [load_scenario(s) for s in args.scenarios]
     plan = run_plan(args).resolved(scenarios[0])
     periods = plan.periods
+    check_runs_memory(args, scenarios, len(scenarios) * args.replications, periods or 0)
     result = compare(scenarios, plan, all_pairs=args.all_pairs, progress=not args.quiet)
     name = args.name or "_vs_".join(result.runs.names)
     out = inside(args.out, "compare", name)

@@ -8,8 +8,8 @@ import math
 
 from rich.console import Console
 
-from ckm_sim.commands.argtypes import positive_int
-from ckm_sim.commands.whatif_args import add_common, run_plan
+from ckm_sim.commands import argtypes
+from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import load_scenario
 
@@ -31,12 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--budget", type=float, required=True, help="budget per period to split across dimensions"
     )
     parser.add_argument(
-        "--trials", type=positive_int, default=20, help="optimiser trials (default 20)"
+        "--trials", type=argtypes.trials, default=20, help="optimiser trials (default 20)"
     )
     add_common(parser, replications=2)
     parser.add_argument(
         "--eval-replications",
-        type=positive_int,
+        type=argtypes.replications,
         default=6,
         help="fresh replications for the best, the even split and marginal values (default 6)",
     )
@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if args.eval_replications < 2:
         raise CKMError("--eval-replications must be at least 2 for confidence intervals")
     scenario = load_scenario(args.scenario)
+    check_runs_memory(args, [scenario])
     plan = run_plan(args).resolved(scenario)
     assert plan.periods is not None
     optimum = optimise_budget(

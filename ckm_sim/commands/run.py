@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ckm_sim.commands.argtypes import non_negative_int
+from ckm_sim.commands.argtypes import non_negative_int, periods
 from ckm_sim.errors import output_error
+from ckm_sim.limits import add_max_memory, check_memory
 from ckm_sim.model.scenario import load_scenario
 
 HELP = "run one scenario and write its time series, summary and figure"
@@ -22,24 +23,32 @@ writes <out>/<scenario>/timeseries.parquet, summary.json and timeseries.png
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Scenario, periods, seed and output folder."""
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped name")
-    parser.add_argument("--periods", type=non_negative_int, help="periods to run (default: file's)")
+    parser.add_argument("--periods", type=periods, help="periods to run (default: file's)")
     parser.add_argument(
         "--seed", type=non_negative_int, help="random seed (default: the file's, else a fresh one)"
     )
     parser.add_argument("--out", type=Path, default=Path("results"), help="output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_max_memory(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run one scenario; print its summary and write its series, summary and figure."""
     from ckm_sim.io import inside, write_json, write_parquet
+    from ckm_sim.memory import PROCESS_BYTES, scenario_bytes, series_bytes
     from ckm_sim.model.model import CKMModel
-    from ckm_sim.model.outcomes import SUMMARY
+    from ckm_sim.model.outcomes import OUTCOMES, SUMMARY
     from ckm_sim.reports.plots import plot_timeseries
     from ckm_sim.reports.tables import print_summary
 
     scenario = load_scenario(args.scenario)
     periods = scenario.periods if args.periods is None else args.periods
+    check_memory(
+        PROCESS_BYTES + scenario_bytes(scenario.flat()) + series_bytes(1, periods, len(OUTCOMES)),
+        args.max_memory,
+        f"{scenario.name} ({scenario.market.customers + scenario.market.prospects:,} customers "
+        f"and prospects, {scenario.market.need_dimensions} need dimensions)",
+    )
     model = CKMModel(scenario, rng=scenario.seed if args.seed is None else args.seed)
     model.run(periods, progress=not args.quiet and periods >= 50)
     summary, seed = model.summary(), model.seed  # a file without a seed draws a fresh one

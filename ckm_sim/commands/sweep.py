@@ -7,9 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-from ckm_sim.commands.argtypes import positive_int, positive_seconds
+from ckm_sim.commands.argtypes import positive_seconds, workers
 from ckm_sim.errors import output_error
 from ckm_sim.experiments.spec import Experiment, load_experiment
+from ckm_sim.limits import add_max_memory
 
 HELP = "run a parameter sweep (experiment file), streaming results, then write its report"
 EXAMPLES = """examples:
@@ -32,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("experiment", metavar="EXPERIMENT", help="experiment file or shipped name")
     parser.add_argument(
         "--workers",
-        type=positive_int,
+        type=workers,
         default=os.cpu_count() or 1,
         help="local worker processes (default: number of CPUs; 1 = run in this process)",
     )
@@ -56,6 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="write finished runs to disk at least this often (default 10)",
     )
+    add_max_memory(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,6 +86,7 @@ def _sweep(args: argparse.Namespace, exp: Experiment) -> int:
         resume=args.resume,
         progress=not args.quiet,
         flush_seconds=args.flush_every,
+        max_memory=args.max_memory,
     )
     if result.interrupted:
         print(

@@ -7,28 +7,32 @@ The command line owns its flags: library code (ckm_sim.whatif) takes a
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ckm_sim.commands.argtypes import non_negative_int, plain_name, positive_int
+from ckm_sim.commands import argtypes
+from ckm_sim.commands.argtypes import non_negative_int, plain_name
+from ckm_sim.limits import add_max_memory
 
 if TYPE_CHECKING:  # imported when a command runs, not to build the parser (fast --help)
     from ckm_sim.experiments.evaluator import RunPlan
+    from ckm_sim.model.scenario import Scenario
 
 
 def add_common(parser: argparse.ArgumentParser, replications: int, periods: bool = True) -> None:
     """``--replications``, ``--periods``, ``--seed``, ``--workers``, ``--scheduler``, ``--out``,
-    ``--name``, ``--quiet``."""
+    ``--name``, ``--quiet``, ``--max-memory``."""
     parser.add_argument(
         "--replications",
         "-r",
-        type=positive_int,
+        type=argtypes.replications,
         default=replications,
         help=f"replications (common random numbers) per evaluation (default {replications})",
     )
     if periods:
         parser.add_argument(
-            "--periods", type=non_negative_int, help="periods per run (default: the scenario's)"
+            "--periods", type=argtypes.periods, help="periods per run (default: the scenario's)"
         )
     parser.add_argument(
         "--seed", type=non_negative_int, help="base seed of the replications (default: scenario's)"
@@ -36,7 +40,7 @@ def add_common(parser: argparse.ArgumentParser, replications: int, periods: bool
     parser.add_argument(
         "--workers",
         "-j",
-        type=positive_int,
+        type=argtypes.workers,
         default=1,
         help="worker processes (results are identical for any number; default 1)",
     )
@@ -50,6 +54,7 @@ def add_common(parser: argparse.ArgumentParser, replications: int, periods: bool
         "--name", type=plain_name, help="report name (a plain name: folder under <out>/<command>/)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_max_memory(parser)
 
 
 def run_plan(args: argparse.Namespace) -> RunPlan:
@@ -62,4 +67,29 @@ def run_plan(args: argparse.Namespace) -> RunPlan:
         periods=getattr(args, "periods", None),
         workers=args.workers,
         scheduler=args.scheduler,
+    )
+
+
+def check_runs_memory(
+    args: argparse.Namespace,
+    scenarios: Sequence[Scenario],
+    kept_runs: int = 0,
+    periods: int = 0,
+) -> None:
+    """Refuse (TooLargeError) when the largest model on every local worker (one model with a
+    Dask scheduler: the cluster's memory is its own), plus the time series of ``kept_runs``
+    runs of ``periods`` periods that the report keeps, exceeds ``--max-memory``."""
+    from ckm_sim.limits import check_memory
+    from ckm_sim.memory import processes_bytes, scenario_bytes, series_bytes
+    from ckm_sim.model.outcomes import OUTCOMES
+
+    workers = 0 if args.scheduler is not None else args.workers
+    largest = max(scenarios, key=lambda sc: scenario_bytes(sc.flat()))
+    # the report keeps the series and works on about three copies of them (bands, differences)
+    series = 3 * series_bytes(kept_runs, periods, len(OUTCOMES))
+    check_memory(
+        processes_bytes(scenario_bytes(largest.flat()), workers) + series,
+        args.max_memory,
+        f"{largest.name} on {max(workers, 1)} worker(s)"
+        + (f" with {kept_runs:,} runs of {periods:,} periods kept" if kept_runs else ""),
     )

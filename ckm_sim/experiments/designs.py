@@ -10,7 +10,9 @@ coordinate through the factor's distribution; all are deterministic given the de
 
 from __future__ import annotations
 
+import io
 import itertools
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ckm_sim.experiments.spec import SAMPLED_METHODS, Experiment, ExperimentError
+from ckm_sim.limits import read_capped
 from ckm_sim.model.scenario import FIELD_SECTION, Scenario, field_kind
 
 
@@ -92,6 +95,22 @@ def unit_sample(exp: Experiment) -> np.ndarray:
         return morris.sample(_salib_problem(names), n, num_levels=exp.design.levels, seed=seed)
 
 
+def design_size(exp: Experiment) -> int | None:
+    """How many points the design of ``exp`` has (at most), known before building it; None for a
+    CSV design (its file's rows, read with the size cap)."""
+    method, d = exp.design.method, len(exp.factors)
+    levels = [len(f.levels) if f.levels is not None else f.steps or 0 for f in exp.factors.values()]
+    n = exp.design.samples or 0
+    sizes = {
+        "full_factorial": math.prod(levels),
+        "one_at_a_time": 1 + sum(levels),
+        "latin_hypercube": n,
+        "sobol": n * (2 * d + 2 if exp.design.second_order else d + 2),
+        "morris": n * (d + 1),
+    }
+    return None if method == "csv" else sizes[method] + 1  # + an appended reference point
+
+
 def _grid(exp: Experiment, base: Scenario) -> pd.DataFrame:
     names = list(exp.factors)
     flat = base.flat()
@@ -128,7 +147,7 @@ def _csv(exp: Experiment) -> pd.DataFrame:
     assert exp.design.points is not None
     path = exp.root / exp.design.points
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(io.BytesIO(read_capped(path)))
     except (OSError, ValueError) as exc:
         raise ExperimentError(
             f"{exp.source()}: 'design.points': cannot read {path}: {exc}"

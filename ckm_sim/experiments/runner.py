@@ -31,6 +31,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -40,6 +41,7 @@ from ckm_sim.experiments.designs import DesignTable, build_design
 from ckm_sim.experiments.evaluator import Evaluator, open_evaluator
 from ckm_sim.experiments.execute import BatchResult, RunSpec, Task, failed_batch, run_batch
 from ckm_sim.experiments.lock import folder_lock
+from ckm_sim.experiments.sizing import check_design, check_sweep
 from ckm_sim.experiments.spec import Experiment
 from ckm_sim.experiments.store import ResultsStore, runs_schema
 from ckm_sim.io import inside
@@ -119,14 +121,20 @@ def inputs_hash(exp: Experiment, base: Scenario, design: DesignTable) -> str:
 
 
 def plan(exp: Experiment, design: DesignTable, done: Any) -> Iterator[RunSpec]:
-    """Every run not yet done, replication by replication."""
+    """Every run not yet done, replication by replication.
+
+    Each run's parameters are made when it is planned (plain Python values from the design's
+    columns), so planning is fast and its memory does not grow with the number of points.
+    """
     reps = exp.replications
-    params = [design.params(p) for p in range(design.size)]
+    columns = {name: design.points[name].to_numpy() for name in design.factors}
     for r in range(reps):
         seed = replication_seed(exp.base_seed, r)
-        for p in range(design.size):
-            if not done[p, r]:
-                yield RunSpec(p * reps + r, p, r, seed, params[p])
+        for p in np.flatnonzero(~np.asarray(done)[:, r]):
+            params = {
+                k: v[p].item() if isinstance(v[p], np.generic) else v[p] for k, v in columns.items()
+            }
+            yield RunSpec(int(p) * reps + r, int(p), r, seed, params)
 
 
 class _Sigterm:
@@ -148,12 +156,18 @@ class _Sigterm:
 
 
 def prepare(
-    exp: Experiment, root: Path, resume: bool
+    exp: Experiment, root: Path, resume: bool, workers: int = 1, max_memory: int | None = None
 ) -> tuple[ResultsStore, Scenario, DesignTable, dict[str, Any]]:
-    """Check the folder (fresh, or resumable for this very experiment) and write the design."""
+    """Check the folder (fresh, or resumable for this very experiment) and write the design.
+
+    The design's memory is checked before it is built, and the sweep's (largest model on each
+    of ``workers`` workers) before any run; ``max_memory`` None: the default limit.
+    """
     base = exp.base_scenario()
     exp.check_against(base)
+    check_design(exp, base, max_memory)
     design = build_design(exp, base)
+    check_sweep(exp, base, design, workers, max_memory)
     store = ResultsStore(root)
     key = inputs_hash(exp, base, design)
     total = design.size * exp.replications
@@ -214,8 +228,12 @@ def run_sweep(
     flush_seconds: float = 10.0,
     flush_rows: int = 1000,
     target_task_seconds: float = 1.0,
+    max_memory: int | None = None,
 ) -> SweepResult:
-    """Run (or continue) the sweep of ``exp`` into ``out/<name>/``; see the module docstring."""
+    """Run (or continue) the sweep of ``exp`` into ``out/<name>/``; see the module docstring.
+
+    ``max_memory``: refuse (TooLargeError) a sweep whose memory estimate exceeds it (bytes;
+    None: half of this machine's memory, see ckm_sim/limits.py)."""
     root = inside(out, exp.name)
     with folder_lock(root, "sweep"):  # one process per results folder, for the whole sweep
         return _run_locked(
@@ -229,6 +247,7 @@ def run_sweep(
             flush_seconds=flush_seconds,
             flush_rows=flush_rows,
             target_task_seconds=target_task_seconds,
+            max_memory=max_memory,
         )
 
 
@@ -244,8 +263,10 @@ def _run_locked(
     flush_seconds: float,
     flush_rows: int,
     target_task_seconds: float,
+    max_memory: int | None,
 ) -> SweepResult:
-    store, base, design, manifest = prepare(exp, root, resume)
+    slots = 0 if scheduler is not None else workers  # a remote cluster's memory is its own
+    store, base, design, manifest = prepare(exp, root, resume, slots, max_memory)
     reps = exp.replications
     total = design.size * reps
     mask, failed, duplicates = store.done(design.size, reps)

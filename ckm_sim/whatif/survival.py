@@ -7,6 +7,7 @@ who churned in period ``t`` has ``churned_at == t`` (``-1`` if it never churned)
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ckm_sim.errors import CKMError
+from ckm_sim.limits import read_capped
 from ckm_sim.model.model import CKMModel
-from ckm_sim.model.scenario import Scenario, ScenarioError
+from ckm_sim.model.scenario import MAX_PERIODS, Scenario, ScenarioError
 
 
 def cohort_survival(model: CKMModel, periods: int | None = None) -> np.ndarray:
@@ -70,7 +72,8 @@ def read_retention(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise CKMError(f"{path}: no such retention file")
     try:
-        frame = pd.read_csv(path, comment="#", skipinitialspace=True)
+        raw = io.BytesIO(read_capped(path))
+        frame = pd.read_csv(raw, comment="#", skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CKMError(f"{path}: not a readable CSV ({reason})") from None
@@ -92,6 +95,8 @@ def read_retention(path: str | Path) -> pd.DataFrame:
     period, active = data["period"].to_numpy(), data["active"].to_numpy(dtype=np.float64)
     if (period < 0).any() or (period != np.round(period)).any():
         raise CKMError(f"{path}: 'period' must be whole numbers >= 0")
+    if (period > MAX_PERIODS).any():
+        raise CKMError(f"{path}: 'period' must be at most {MAX_PERIODS:,} (as in scenario files)")
     if (np.diff(period) <= 0).any():
         raise CKMError(f"{path}: 'period' must increase strictly from row to row")
     if (active < 0).any():
