@@ -22,7 +22,11 @@ import pandas as pd
 
 from ckm_sim.experiments.spec import SAMPLED_METHODS, Experiment, ExperimentError
 from ckm_sim.limits import read_capped
+<<<<<<< HEAD
 from ckm_sim.model.scenario import FIELD_SECTION, Scenario, field_kind
+=======
+from ckm_sim.model.scenario import FIELD_SECTION, Scenario, ScenarioError
+>>>>>>> 439968b (Hardening (issue 10, point 4): every design point checked before the first run)
 
 
 @dataclass
@@ -207,3 +211,34 @@ def build_design(exp: Experiment, base: Scenario) -> DesignTable:
     frame.insert(0, "point", np.arange(len(frame), dtype=np.int64))
     frame.index = pd.RangeIndex(len(frame))
     return DesignTable(method, names, frame)
+
+
+def check_points(exp: Experiment, base: Scenario, design: DesignTable) -> None:
+    """Every design point must give a valid scenario, checked before the first run.
+
+    Scenario fields that can be factors are scalars whose constraints are each on one field
+    (bounds, type, allowed words), so checking every factor's extreme values (and NaN) for
+    numbers, and every distinct value otherwise, checks every point.
+    """
+    for name in design.factors:
+        column = design.points[name]
+        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            probes = [column.min(), column.max()] + ([math.nan] if column.isna().any() else [])
+        else:
+            probes = list(pd.unique(column))
+        for value in probes:
+            plain = value.item() if isinstance(value, np.generic) else value
+            try:
+                base.with_overrides(**{name: plain})
+            except ScenarioError as exc:
+                same = column.isna() if _is_nan(plain) else column == value
+                point = int(np.flatnonzero(same.to_numpy())[0])
+                msg = str(exc).split(": ", 1)[-1]
+                raise ExperimentError(
+                    f"{exp.source()}: design point {point} of {design.size}: "
+                    f"'{name}' = {plain!r}: {msg}"
+                ) from None
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)

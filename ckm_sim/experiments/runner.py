@@ -37,7 +37,7 @@ from tqdm import tqdm
 
 from ckm_sim import __version__
 from ckm_sim.errors import CKMError
-from ckm_sim.experiments.designs import DesignTable, build_design
+from ckm_sim.experiments.designs import DesignTable, build_design, check_points
 from ckm_sim.experiments.evaluator import Evaluator, open_evaluator
 from ckm_sim.experiments.execute import BatchResult, RunSpec, Task, failed_batch, run_batch
 from ckm_sim.experiments.lock import folder_lock
@@ -167,6 +167,7 @@ def prepare(
     exp.check_against(base)
     check_design(exp, base, max_memory)
     design = build_design(exp, base)
+    check_points(exp, base, design)
     check_sweep(exp, base, design, workers, max_memory)
     store = ResultsStore(root)
     key = inputs_hash(exp, base, design)
