@@ -86,14 +86,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
-        print("ckm-sim: interrupted", file=sys.stderr)
+        _say("ckm-sim: interrupted")
         return 130
     except Exception as exc:
         error = one_line_error(exc)
         if error is None:
             raise
-        print(f"ckm-sim: error: {error}", file=sys.stderr)
+        _say(f"ckm-sim: error: {error}")
         return error.exit_code
+
+
+def _say(line: str) -> None:
+    """Print ``line`` on stderr, if there still is one (after SIGHUP the terminal is gone)."""
+    try:
+        print(line, file=sys.stderr)
+    except OSError:
+        pass
 
 
 def one_line_error(exc: BaseException) -> CKMError | None:

@@ -22,11 +22,7 @@ import pandas as pd
 
 from ckm_sim.experiments.spec import SAMPLED_METHODS, Experiment, ExperimentError
 from ckm_sim.limits import read_capped
-<<<<<<< HEAD
-from ckm_sim.model.scenario import FIELD_SECTION, Scenario, field_kind
-=======
-from ckm_sim.model.scenario import FIELD_SECTION, Scenario, ScenarioError
->>>>>>> 439968b (Hardening (issue 10, point 4): every design point checked before the first run)
+from ckm_sim.model.scenario import FIELD_SECTION, Scenario, ScenarioError, field_kind
 
 
 @dataclass

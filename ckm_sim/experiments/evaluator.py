@@ -8,8 +8,9 @@ calibrate) give bit-identical results on one worker, on a local pool and on a Da
 
 - one worker: :class:`SerialExecutor`, in this process (no pool, no pickling);
 - ``workers > 1``: a :class:`~concurrent.futures.ProcessPoolExecutor` started with
-  **forkserver**, with the model preloaded (see :data:`START_METHOD`); workers ignore Ctrl-C so
-  the command can stop cleanly and save what finished;
+  **forkserver**, with the model preloaded (see :data:`START_METHOD`); workers ignore Ctrl-C
+  and SIGHUP so the command can stop cleanly and save what finished, and die with the command
+  (also after ``kill -9``, see :mod:`ckm_sim.lifeline`);
 - ``scheduler``/``dask_local``: a Dask ``Client``'s executor with ``pure=False``, so that no two
   tasks are ever merged as "the same computation".
 
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
-import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
@@ -38,6 +38,7 @@ from typing import Any, Protocol
 from tqdm import tqdm
 
 from ckm_sim.errors import CKMError
+from ckm_sim.lifeline import parent_token, worker_init
 from ckm_sim.model.runs import replication_seed
 
 #: The start method of local worker processes (spawn where forkserver does not exist).
@@ -123,16 +124,17 @@ class Evaluator:
     label: str
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def process_pool(workers: int) -> cf.ProcessPoolExecutor:
     """A local pool of ``workers`` processes started with :data:`START_METHOD`."""
     ctx = multiprocessing.get_context(START_METHOD)
     if START_METHOD == "forkserver":
         ctx.set_forkserver_preload(PRELOAD)
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+    return cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=worker_init,  # ignore Ctrl-C and SIGHUP; die with this process
+        initargs=parent_token(),
+    )
 
 
 @contextmanager

@@ -138,12 +138,18 @@ def plan(exp: Experiment, design: DesignTable, done: Any) -> Iterator[RunSpec]:
 
 
 class _Sigterm:
-    """Turn SIGTERM into KeyboardInterrupt while a sweep runs (main thread only)."""
+    """Turn SIGTERM and SIGHUP (the terminal closed) into KeyboardInterrupt while a sweep runs
+    (main thread only): the runs in progress finish, everything finished is saved."""
+
+    SIGNALS = tuple(
+        getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+    )
 
     def __enter__(self) -> _Sigterm:
-        self.previous = None
+        self.previous: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGTERM, self._raise)
+            for signum in self.SIGNALS:
+                self.previous[signum] = signal.signal(signum, self._raise)
         return self
 
     @staticmethod
@@ -151,8 +157,8 @@ class _Sigterm:
         raise KeyboardInterrupt
 
     def __exit__(self, *exc: Any) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGTERM, self.previous)
+        for signum, previous in self.previous.items():
+            signal.signal(signum, previous)
 
 
 def prepare(
