@@ -8,6 +8,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -98,10 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _say(line: str) -> None:
     """Print ``line`` on stderr, if there still is one (after SIGHUP the terminal is gone)."""
-    try:
+    with contextlib.suppress(OSError):
         print(line, file=sys.stderr)
-    except OSError:
-        pass
 
 
 def one_line_error(exc: BaseException) -> CKMError | None:
