@@ -1,7 +1,8 @@
 """The ``ckm-sim`` command line: malformed scenario files and the happy path.
 
 Hypothesis writes malformed scenario files (wrong types, out-of-range values, unknown keys at the
-top level and in sections, broken TOML syntax, non-UTF-8 bytes) and runs them through the real
+top level and in sections, broken TOML syntax, non-UTF-8 bytes, deeply nested arrays, tables and
+dotted keys, non-finite numbers) and runs them through the real
 entry point, ``ckm_sim.cli.main``: each must give exactly one line on stderr naming the file (and
 the key, where there is one) and a non-zero exit, never a traceback. One test also calls the
 installed ``ckm-sim`` console script in a subprocess.
@@ -242,12 +243,53 @@ def non_utf8_files(draw):
     return data[:at] + bad + data[at:], None
 
 
+def _nested(kind: str, depth: int) -> str:
+    """A TOML value nested ``depth`` levels deep, written without recursion."""
+    if kind == "array":
+        return "[" * depth + "1" + "]" * depth
+    return "{a = " * depth + "1" + "}" * depth
+
+
+@st.composite
+def nested_files(draw):
+    """A field (known or not, top level or in a section) given a deeply nested array or inline
+    table, or a dotted key thousands of parts long: never a traceback (RecursionError)."""
+    depth = draw(st.one_of(st.integers(1, 25), st.integers(25, 5000)))
+    section, key = draw(st.sampled_from(sorted(FIELD_FACTS, key=str)))
+    form = draw(st.sampled_from(["array", "table", "dotted"]))
+    if form == "dotted":
+        depth = max(depth, 2)  # "key = 1" alone may be valid
+        line = ".".join([key] * depth) + " = 1"
+    else:
+        line = f"{key} = {_nested(form, depth)}"
+    head = f"[{section}]\n" if section is not None else ""
+    text = 'description = "generated"\n' + head + line + "\n"
+    # tables and arrays around the innermost value: the document, the section, the nesting
+    containers = 1 + (section is not None) + (depth - 1 if form == "dotted" else depth)
+    return text.encode("utf-8"), key if containers <= 20 else "nested"
+
+
+NON_FINITE = ["nan", "+nan", "-nan", "inf", "+inf", "-inf", "1e400", "-1e400"]
+numeric_fields = sorted((k for k, f in FIELD_FACTS.items() if f[0] in ("int", "float")), key=str)
+
+
+@st.composite
+def non_finite_files(draw):
+    """A number field given NaN, an infinity or a float too large for a double (1e400)."""
+    section, key = draw(st.sampled_from(numeric_fields))
+    value = draw(st.sampled_from(NON_FINITE))
+    head = f"[{section}]\n" if section is not None else ""
+    return (head + f"{key} = {value}\n").encode("utf-8"), key
+
+
 malformed_files = st.one_of(
     wrong_type_files(),
     out_of_range_files(),
     unknown_key_files(),
     broken_syntax_files(),
     non_utf8_files(),
+    nested_files(),
+    non_finite_files(),
 )
 
 
@@ -288,6 +330,41 @@ def test_malformed_scenario_file_gives_one_error_line(case, command):
         assert_one_error_line(code, stderr, str(path), key)
         assert stdout == ""
         assert not (Path(tmp) / "out").exists()  # nothing written for a bad scenario
+
+
+@st.composite
+def too_large_files(draw):
+    """Sizes each within its own bounds whose product is too large for the memory limit."""
+    market = {
+        "customers": draw(st.integers(200_000, 5_000_000)),
+        "prospects": draw(st.integers(0, 5_000_000)),
+        "need_dimensions": draw(st.integers(50, 1000)),
+    }
+    firm = {}
+    if draw(st.booleans()):  # or: employees x segments x need dimensions
+        market = {"customers": 100, "segments": draw(st.integers(200, 1000))}
+        market["need_dimensions"] = draw(st.integers(200, 1000))
+        firm = {"employees": draw(st.integers(5_000, 100_000))}
+    return toml_document({"periods": 1}, {"market": market, "firm": firm}).encode("utf-8")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(too_large_files())
+def test_sizes_in_bounds_whose_product_is_too_large_are_refused(content):
+    """Each value passes validation; together they are refused before anything is allocated."""
+    from ckm_sim.errors import TooLargeError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.toml"
+        path.write_bytes(content)
+        code, stdout, stderr = run_cli(["validate", str(path)])
+        assert code == 0, stderr  # every value is within its bounds
+        out = Path(tmp) / "out"
+        argv = ["run", str(path), "--out", str(out), "--quiet", "--max-memory", "64M"]
+        code, stdout, stderr = run_cli(argv)
+        assert_one_error_line(code, stderr, "big", "--max-memory")
+        assert code == TooLargeError.exit_code and "64.0 MiB" in stderr
+        assert not out.exists()
 
 
 @pytest.mark.parametrize(
