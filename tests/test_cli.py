@@ -263,7 +263,7 @@ def nested_files(draw):
     else:
         line = f"{key} = {_nested(form, depth)}"
     head = f"[{section}]\n" if section is not None else ""
-    text = 'description = "generated"\n' + head + line + "\n"
+    text = head + line + "\n"
     # tables and arrays around the innermost value: the document, the section, the nesting
     containers = 1 + (section is not None) + (depth - 1 if form == "dotted" else depth)
     return text.encode("utf-8"), key if containers <= 20 else "nested"
