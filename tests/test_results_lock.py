@@ -4,6 +4,7 @@ stale lock; nothing is lost or duplicated."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -75,7 +76,7 @@ def test_another_process_holding_the_folder_is_named(tmp_path: Path) -> None:
 
 
 def test_two_sweeps_into_one_folder_then_resume(tmp_path: Path) -> None:
-    path = write_experiment(tmp_path, GRID, replications=40, periods=10)
+    path = write_experiment(tmp_path, GRID, replications=60, periods=60)
     out = tmp_path / "out"
     first = subprocess.Popen(_sweep_command(path, out), cwd=REPO, start_new_session=True)
     try:
@@ -96,7 +97,8 @@ def test_two_sweeps_into_one_folder_then_resume(tmp_path: Path) -> None:
         )
         assert first.poll() is None, "the first sweep should still be running"
     finally:
-        os.killpg(first.pid, signal.SIGKILL)  # mid-way, like a machine loss
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(first.pid, signal.SIGKILL)  # mid-way, like a machine loss
         first.wait()
     for other in (second, resumer):
         assert other.returncode == LockedError.exit_code, other.stderr
@@ -108,4 +110,4 @@ def test_two_sweeps_into_one_folder_then_resume(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     counts = _counts(out / "tiny")
-    assert len(counts) == 4 * 40 and (counts == 1).all()
+    assert len(counts) == 4 * 60 and (counts == 1).all()

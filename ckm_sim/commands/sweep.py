@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ckm_sim.commands.argtypes import positive_seconds, workers
 from ckm_sim.errors import output_error
@@ -63,18 +64,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run (or resume) the sweep, then analyse it; exit code 1 if some runs failed."""
     from ckm_sim.experiments.lock import folder_lock
+    from ckm_sim.experiments.runner import checked_inputs
     from ckm_sim.io import inside
 
     exp = load_experiment(args.experiment)
     root = inside(args.out, exp.name)
+    slots = 0 if args.scheduler is not None else args.workers
+    inputs = checked_inputs(exp, slots, args.max_memory)  # bad input: nothing written
     try:
         with folder_lock(root, "sweep"):  # the sweep and its report: one process at a time
-            return _sweep(args, exp)
+            return _sweep(args, exp, inputs)
     except OSError as exc:
         raise output_error(exc, f"cannot write results to {root}") from None
 
 
-def _sweep(args: argparse.Namespace, exp: Experiment) -> int:
+def _sweep(args: argparse.Namespace, exp: Experiment, inputs: Any) -> int:
     from ckm_sim.experiments.runner import run_sweep
 
     result = run_sweep(
@@ -87,6 +91,7 @@ def _sweep(args: argparse.Namespace, exp: Experiment) -> int:
         progress=not args.quiet,
         flush_seconds=args.flush_every,
         max_memory=args.max_memory,
+        inputs=inputs,
     )
     if result.interrupted:
         print(

@@ -161,20 +161,25 @@ class _Sigterm:
             signal.signal(signum, previous)
 
 
-def prepare(
-    exp: Experiment, root: Path, resume: bool, workers: int = 1, max_memory: int | None = None
-) -> tuple[ResultsStore, Scenario, DesignTable, dict[str, Any]]:
-    """Check the folder (fresh, or resumable for this very experiment) and write the design.
-
-    The design's memory is checked before it is built, and the sweep's (largest model on each
-    of ``workers`` workers) before any run; ``max_memory`` None: the default limit.
-    """
+def checked_inputs(
+    exp: Experiment, workers: int = 1, max_memory: int | None = None
+) -> tuple[Scenario, DesignTable]:
+    """The base scenario and the design of ``exp``, every point checked, before any folder is
+    touched: the design's memory is checked before it is built, and the sweep's (largest model
+    on each of ``workers`` workers) after; ``max_memory`` None: the default limit."""
     base = exp.base_scenario()
     exp.check_against(base)
     check_design(exp, base, max_memory)
     design = build_design(exp, base)
     check_points(exp, base, design)
     check_sweep(exp, base, design, workers, max_memory)
+    return base, design
+
+
+def prepare(
+    exp: Experiment, root: Path, resume: bool, base: Scenario, design: DesignTable
+) -> tuple[ResultsStore, dict[str, Any]]:
+    """Check the folder (fresh, or resumable for this very experiment) and write the design."""
     store = ResultsStore(root)
     key = inputs_hash(exp, base, design)
     total = design.size * exp.replications
@@ -221,7 +226,7 @@ def prepare(
     store.clean()
     store.write_manifest(manifest)
     store.write_design(design.points)
-    return store, base, design, manifest
+    return store, manifest
 
 
 def run_sweep(
@@ -236,16 +241,23 @@ def run_sweep(
     flush_rows: int = 1000,
     target_task_seconds: float = 1.0,
     max_memory: int | None = None,
+    inputs: tuple[Scenario, DesignTable] | None = None,
 ) -> SweepResult:
     """Run (or continue) the sweep of ``exp`` into ``out/<name>/``; see the module docstring.
 
     ``max_memory``: refuse (TooLargeError) a sweep whose memory estimate exceeds it (bytes;
-    None: half of this machine's memory, see ckm_sim/limits.py)."""
+    None: half of this machine's memory, see ckm_sim/limits.py). ``inputs``: the result of
+    :func:`checked_inputs` if already made. Inputs are checked before the folder is locked, so
+    bad input leaves nothing on disk."""
     root = inside(out, exp.name)
+    slots = 0 if scheduler is not None else workers  # a remote cluster's memory is its own
+    base, design = inputs if inputs is not None else checked_inputs(exp, slots, max_memory)
     with folder_lock(root, "sweep"):  # one process per results folder, for the whole sweep
         return _run_locked(
             exp,
             root,
+            base,
+            design,
             resume=resume,
             workers=workers,
             scheduler=scheduler,
@@ -254,13 +266,14 @@ def run_sweep(
             flush_seconds=flush_seconds,
             flush_rows=flush_rows,
             target_task_seconds=target_task_seconds,
-            max_memory=max_memory,
         )
 
 
 def _run_locked(
     exp: Experiment,
     root: Path,
+    base: Scenario,
+    design: DesignTable,
     *,
     resume: bool,
     workers: int,
@@ -270,10 +283,8 @@ def _run_locked(
     flush_seconds: float,
     flush_rows: int,
     target_task_seconds: float,
-    max_memory: int | None,
 ) -> SweepResult:
-    slots = 0 if scheduler is not None else workers  # a remote cluster's memory is its own
-    store, base, design, manifest = prepare(exp, root, resume, slots, max_memory)
+    store, manifest = prepare(exp, root, resume, base, design)
     reps = exp.replications
     total = design.size * reps
     mask, failed, duplicates = store.done(design.size, reps)
