@@ -17,7 +17,7 @@ from experiment_helpers import GRID, write_experiment
 
 from ckm_sim.cli import main
 from ckm_sim.errors import CKMError
-from ckm_sim.experiments import runner
+from ckm_sim.experiments import execute, runner
 from ckm_sim.experiments.runner import run_sweep
 from ckm_sim.experiments.spec import load_experiment
 from ckm_sim.experiments.store import ResultsStore
@@ -72,14 +72,25 @@ def test_identical_results_with_one_two_workers_and_dask(tmp_path: Path) -> None
     assert len(set(s2.read_runs()["worker"])) >= 1
 
 
-def test_a_raising_run_is_recorded_and_the_sweep_goes_on(tmp_path: Path, capsys) -> None:
-    (tmp_path / "points.csv").write_text("it_systems\n0.2\n1.5\n0.8\n")
+def test_a_raising_run_is_recorded_and_the_sweep_goes_on(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    real = execute.run_scenario
+
+    def fragile(scenario, **kwargs):  # bad values are refused up front: make the model raise
+        if scenario.competence.it_systems == 0.5:
+            raise FloatingPointError("it_systems = 0.5 broke the model")
+        return real(scenario, **kwargs)
+
+    monkeypatch.setattr(execute, "run_scenario", fragile)
+    (tmp_path / "points.csv").write_text("it_systems\n0.2\n0.5\n0.8\n")
     body = "[design]\nmethod = 'csv'\npoints = 'points.csv'\n"
     path = write_experiment(tmp_path, body, replications=2)
     code = main(["sweep", str(path), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet"])
     assert code == 1  # some runs failed
-    out = capsys.readouterr().out
-    assert "2 failed" in out
+    captured = capsys.readouterr()
+    assert "2 failed" in captured.out
+    assert "2 run(s) of this session failed (2 of 6)" in captured.err
     store = ResultsStore(tmp_path / "out" / "tiny")
     runs = store.read_runs()
     assert len(runs) == 6
