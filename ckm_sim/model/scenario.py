@@ -82,13 +82,14 @@ IntLike = SupportsIndex | float
 WholeNumber = Annotated[int, BeforeValidator(as_whole_number)]
 
 
-def _is_number_field(annotation: Any) -> bool:
-    """Whether a field holds a number (``int``/``float``, possibly optional or annotated)."""
+def _is_float_field(annotation: Any) -> bool:
+    """Whether a field holds a ``float`` (possibly optional or annotated); whole-number fields
+    refuse strings themselves (:data:`WholeNumber`)."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return any(_is_number_field(a) for a in typing.get_args(annotation))
+        return any(_is_float_field(a) for a in typing.get_args(annotation))
     if typing.get_origin(annotation) is Annotated:
-        return _is_number_field(typing.get_args(annotation)[0])
-    return annotation in (int, float)
+        return _is_float_field(typing.get_args(annotation)[0])
+    return annotation is float
 
 
 def _reject_booleans(cls: type[BaseModel], data: Any) -> Any:
@@ -101,7 +102,7 @@ def _reject_booleans(cls: type[BaseModel], data: Any) -> Any:
                 continue
             if isinstance(value, bool) and field.annotation is not bool:
                 raise ValueError(f"'{key}' must be a number, not {str(value).lower()}")
-            if isinstance(value, str) and _is_number_field(field.annotation):
+            if isinstance(value, str) and _is_float_field(field.annotation):
                 raise ValueError(f"'{key}' must be a number, not the string {value!r}")
     return data
 
