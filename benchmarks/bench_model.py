@@ -3,7 +3,11 @@
 Reference scenario (issue 2): 10,000 customers (plus 5,000 prospects, the baseline's 2:1 ratio),
 200 employees, m = 30 need dimensions, 120 periods, the baseline's competence levels. A
 customer-step is one customer agent (prospects included: they are in every array the model
-updates) advanced by one period. Each figure is the best of ``--repeats`` runs in this process
+updates) advanced by one period; with the open market (docs/ODD.md 7.3) the market grows, so
+the figure is also given per customer-step actually simulated (the customers in the market each
+period, arrivals included) and per active customer-step (the customers who were customers at the
+start of each period: most of the work is theirs, and the open market keeps more of them).
+Each figure is the best of ``--repeats`` runs in this process
 (build included). Peak memory is measured in a fresh subprocess for a 100,000-customer run.
 
     .venv/bin/python benchmarks/bench_model.py [--repeats 5] [--skip-memory]
@@ -23,14 +27,19 @@ LARGE = {"customers": 100_000, "prospects": 50_000, "employees": 200, "need_dime
 PERIODS = 120
 
 
-def time_run(params: dict, collect: bool, seed: int) -> tuple[float, float]:
+def time_run(params: dict, collect: bool, seed: int) -> tuple[float, float, int, int]:
+    """(build seconds, total seconds, customer-steps simulated, active customer-steps)."""
     from ckm_sim import CKMModel
 
     start = time.perf_counter()
     model = CKMModel(rng=seed, collect=collect, **params)
     built = time.perf_counter()
-    model.run(PERIODS)
-    return built - start, time.perf_counter() - start
+    steps = 0
+    for _ in range(PERIODS):
+        model.step()
+        steps += len(model.state.status)
+    active = int(model.state.counters["customer_periods"])
+    return built - start, time.perf_counter() - start, steps, active
 
 
 def peak_memory_mb(params: dict) -> dict:
@@ -56,12 +65,15 @@ def main() -> None:
     for collect in (False, True):
         runs = [time_run(REFERENCE, collect, seed) for seed in range(args.repeats)]
         build, total = min(r[0] for r in runs), min(r[1] for r in runs)
+        simulated, active = runs[0][2], runs[0][3]
         label = "DataCollector on " if collect else "DataCollector off"
         print(
             f"  {label}: best run {total:.3f} s (build {build * 1000:.0f} ms); "
             f"{agents * PERIODS / total / 1e6:.2f} M customer-steps/s over {agents:,} customer "
             f"agents ({REFERENCE['customers'] * PERIODS / total / 1e6:.2f} M counting only the "
-            f"{REFERENCE['customers']:,} initial customers)"
+            f"{REFERENCE['customers']:,} initial customers; {simulated / total / 1e6:.2f} M per "
+            f"customer-step simulated, arrivals included: {simulated:,} in all; "
+            f"{active / total / 1e6:.2f} M per active customer-step: {active:,})"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory of this process: {peak:.0f} MB")

@@ -11,7 +11,7 @@ import pytest
 
 from ckm_sim import CKMModel
 from ckm_sim.model.agents import Customer, Department, Employee
-from ckm_sim.model.market import ACTIVE
+from ckm_sim.model.market import ACTIVE, CHURNED
 from ckm_sim.model.outcomes import OUTCOMES
 
 SMALL = dict(customers=120, prospects=60, employees=20, need_dimensions=8)
@@ -48,11 +48,14 @@ def test_a_change_in_the_arrays_shows_in_the_agent():
 def test_customers_match_the_counts(model):
     s = model.state
     customers = model.customers
-    assert len(customers) == SMALL["customers"] + SMALL["prospects"]
+    arrived = model.summary()["total_arrivals"]
+    assert arrived > 0  # the open market: prospects arrived during the run
+    assert len(customers) == SMALL["customers"] + SMALL["prospects"] + arrived == len(s.status)
     assert all(isinstance(c, Customer) for c in customers)
+    assert sorted(c.index for c in customers) == list(range(len(s.status)))
     counts = Counter(c.status for c in customers)
     assert counts["active"] == model.outcomes["active_customers"]
-    assert counts["churned"] == model.summary()["total_churned"]
+    assert counts["churned"] == int((s.status == CHURNED).sum())
     assert sum(c.active for c in customers) == counts["active"]
     assert sum(c.churned for c in customers) == counts["churned"]
     clv = model.customer_lifetime_values()
@@ -83,18 +86,25 @@ def test_departments(model):
         )
 
 
+@pytest.mark.parametrize("periods", [0, 12])
 @pytest.mark.parametrize("community", ["small_world", "scale_free", "none"])
-def test_network_holds_every_tie(community):
-    m = CKMModel(rng=5, community=community, **SMALL)
+def test_network_holds_every_tie(community, periods):
+    m = CKMModel(rng=5, community=community, **SMALL).run(periods)
     t, g = m.ties, m.network
-    n_emp, n_cust = SMALL["employees"], SMALL["customers"] + SMALL["prospects"]
+    n_emp, n_cust = SMALL["employees"], len(m.state.status)
+    assert n_cust == SMALL["customers"] + SMALL["prospects"] + m.state.counters["arrivals"]
+    # ties of customers yet to arrive are drawn but not in the graph
+    community_edges = t.community_edges[t.community_edges.max(axis=1, initial=-1) < n_cust]
     assert g.number_of_nodes() == n_emp + n_cust
-    assert g.number_of_edges() == len(t.employee_edges) + n_cust + len(t.community_edges)
+    assert g.number_of_edges() == len(t.employee_edges) + n_cust + len(community_edges)
     kinds = Counter(kind for _, _, kind in g.edges(data="tie"))
     assert kinds["department"] == int((~t.employee_edge_cross).sum())
     assert kinds["cross_department"] == int(t.employee_edge_cross.sum())
     assert kinds["service"] == n_cust
-    assert kinds["community"] == len(t.community_edges)
+    assert kinds["community"] == len(community_edges)
+    if periods and community != "none":
+        newcomers = community_edges.max(axis=1) >= SMALL["customers"] + SMALL["prospects"]
+        assert newcomers.any()  # arrivals are tied into the community
     nodes = Counter(kind for _, kind in g.nodes(data="kind"))
     assert nodes == {"employee": n_emp, "customer": n_cust}
     # each customer's service tie goes to its serving (frontline) employee

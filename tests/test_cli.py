@@ -446,6 +446,8 @@ def test_run_writes_parquet_json_and_png(tmp_path):
     assert written["scenario"]["market"]["customers"] == 80
     assert (folder / "timeseries.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "results written" in stdout
+    assert "Net value convention: horizon" in stdout
+    assert written["cohorts"][0]["cohort"] == "initial"
     assert not list(folder.glob(".*.tmp"))  # atomic writes leave no temporary files
 
 

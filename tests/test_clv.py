@@ -2,10 +2,13 @@
 
 With a constant churn probability h (``fixed_churn``), retention r = 1 - h, margin m and discount
 rate i, a customer acquired at period 0 earns m at the end of each period t >= 1 it survives
-(probability r^t), so E[CLV] = sum_t m r^t / (1+i)^t = m r / (1 + i - r). The model's CLV at a
-horizon T adds to the realised margins the residual value m r / (1 + i - r) of a customer still
-active at T, so its expectation equals the closed form for every T; the simulated mean must match
-it within Z standard errors (sample standard deviation / sqrt(N)).
+(probability r^t). Counted to the horizon T (``horizon_value = "horizon"``, the default),
+E[CLV_T] = sum_{t=1..T} m r^t / (1+i)^t = m q (1 - q^T) / (1 - q) with q = r / (1+i), that is
+m r (1 - (r/(1+i))^T) / (1 + i - r). With ``"residual"`` the model adds the residual value
+m r / (1 + i - r) of a customer still active at T (probability r^T, discounted by (1+i)^-T), so
+E[CLV] = m r / (1 + i - r) for every T. Per-customer margins drawn independently of churn with
+mean m leave both expectations unchanged. The simulated mean must match within Z standard errors
+(sample standard deviation / sqrt(N)).
 """
 
 from __future__ import annotations
@@ -28,10 +31,16 @@ CONSTANT_CHURN = dict(
     need_dimensions=4,
     community="none",
     contact_rate=0.0,
+    market_growth=0.0,
+    winback_rate=0.0,
+    loyalty_spread=0.0,
+    margin_spread=0.0,
 )
 
 
-def constant_churn_model(h: float, i: float, n: int, seed: int, margin: float = 10.0):
+def constant_churn_model(
+    h: float, i: float, n: int, seed: int, margin: float = 10.0, **overrides
+) -> CKMModel:
     return CKMModel(
         rng=seed,
         collect=False,
@@ -39,20 +48,42 @@ def constant_churn_model(h: float, i: float, n: int, seed: int, margin: float = 
         fixed_churn=h,
         discount_rate=i,
         margin=margin,
-        **CONSTANT_CHURN,
+        **(CONSTANT_CHURN | overrides),
     )
 
 
+def expected_clv(h: float, i: float, periods: int, convention: str, margin: float = 10.0):
+    """The closed forms, written out here (not taken from the code under test)."""
+    r = 1.0 - h
+    if convention == "residual":
+        return margin * r / (1.0 + i - r)
+    q = r / (1.0 + i)
+    return margin * q * (1.0 - q**periods) / (1.0 - q)
+
+
+def test_closed_forms_agree_with_the_sum_they_stand_for():
+    m, h, i, periods = 10.0, 0.1, 0.02, 30
+    r = 1.0 - h
+    direct = sum(m * r**t / (1 + i) ** t for t in range(1, periods + 1))
+    assert economics.finite_horizon_clv(m, r, i, periods) == pytest.approx(direct, rel=1e-12)
+    assert expected_clv(h, i, periods, "horizon") == pytest.approx(direct, rel=1e-12)
+    infinite = sum(m * r**t / (1 + i) ** t for t in range(1, 2000))
+    assert economics.closed_form_clv(m, r, i) == pytest.approx(infinite, rel=1e-12)
+
+
+@pytest.mark.parametrize("convention", ["horizon", "residual"])
 @pytest.mark.parametrize(
-    ("h", "i", "periods"),
-    [(0.05, 0.01, 24), (0.2, 0.05, 12), (0.02, 0.02, 60), (0.3, 0.01, 80)],
+    ("h", "i", "periods", "spread"),
+    [(0.05, 0.01, 24, 0.0), (0.2, 0.05, 12, 0.0), (0.02, 0.02, 60, 1.0), (0.3, 0.01, 80, 0.5)],
 )
-def test_mean_clv_matches_closed_form(h, i, periods):
+def test_mean_clv_matches_closed_form(h, i, periods, spread, convention):
     n = 20_000
-    model = constant_churn_model(h, i, n, seed=11).run(periods)
+    model = constant_churn_model(
+        h, i, n, seed=11, margin_spread=spread, horizon_value=convention
+    ).run(periods)
     clv = model.customer_lifetime_values()
     assert clv.shape == (n,) and not np.isnan(clv).any()
-    expected = economics.closed_form_clv(10.0, 1.0 - h, i)
+    expected = expected_clv(h, i, periods, convention)
     se = clv.std(ddof=1) / np.sqrt(n)
     assert abs(clv.mean() - expected) <= Z * se, (clv.mean(), expected, se)
     # the run's reported mean CLV is the same quantity
@@ -71,10 +102,11 @@ def test_churn_frequency_matches_fixed_churn():
 
 
 def test_clv_at_the_start_is_exactly_the_residual_value():
-    model = constant_churn_model(0.1, 0.02, 50, seed=1)
-    np.testing.assert_allclose(
-        model.customer_lifetime_values(), economics.closed_form_clv(10.0, 0.9, 0.02)
-    )
+    model = constant_churn_model(0.1, 0.02, 50, seed=1, horizon_value="residual")
+    np.testing.assert_allclose(model.customer_lifetime_values(), 10.0 * 0.9 / (1.02 - 0.9))
+    # counted to the horizon, nothing has been earned yet
+    start = constant_churn_model(0.1, 0.02, 50, seed=1)
+    np.testing.assert_array_equal(start.customer_lifetime_values(), 0.0)
 
 
 def test_clv_of_a_churned_customer_is_its_discounted_margins():
@@ -107,11 +139,24 @@ def test_customer_equity_is_the_sum_of_clvs_in_period_zero_money():
     assert model.outcomes["clv"] == pytest.approx(float(clv[acquired].mean()), rel=1e-9)
 
 
-def test_net_value_nets_out_discounted_investment():
-    model = CKMModel(rng=4, collect=False, customers=200, prospects=50, employees=10).run(12)
+def test_net_value_nets_out_every_discounted_cost():
+    # contact_rate 1: every customer active at the start of a period is contacted in it
+    model = CKMModel(
+        rng=4, customers=200, prospects=50, employees=10, contact_rate=1.0, base_acquisition=0.05
+    ).run(12)
     per_period = 5 * 2000.0 * 0.5**2  # five dimensions at 0.5, cost 2000, exponent 2
     assert model.cost_per_period == pytest.approx(per_period)
-    cost_pv0 = sum(per_period * 1.01**-t for t in range(1, 13))
+    d = 1.01 ** -np.arange(1, 13)
+    ts = model.timeseries()
+    acquisitions = ts["acquisitions"].to_numpy()[1:]
+    active_at_start = ts["active_customers"].to_numpy()[:-1]
+    assert acquisitions.sum() > 10
     summary = model.summary()
-    assert summary["investment_cost"] == pytest.approx(cost_pv0)
-    assert summary["net_value"] == pytest.approx(summary["customer_equity"] - cost_pv0)
+    assert summary["investment_cost"] == pytest.approx(per_period * d.sum())
+    assert summary["acquisition_spend"] == pytest.approx(40.0 * (acquisitions * d).sum())
+    assert summary["serving_cost"] == pytest.approx(2.0 * (active_at_start * d).sum())
+    assert summary["sustaining_cost"] == 0.0 and summary["residual_value_counted"] == 0.0
+    costs = summary["investment_cost"] + summary["acquisition_spend"] + summary["serving_cost"]
+    assert summary["net_value"] == pytest.approx(summary["customer_equity"] - costs)
+    # horizon: customer equity is exactly the margins earned, in period-0 money
+    assert summary["customer_equity"] == pytest.approx(float(model.state.realised_pv0.sum()))

@@ -100,6 +100,7 @@ def test_a_raising_run_is_recorded_and_the_sweep_goes_on(
     assert (runs[runs["point"] != 1]["status"] == "ok").all()
     report = (store.root / "report.md").read_text()
     assert "## Failed runs" in report and "2 failed" in report
+    assert "Net value convention: horizon" in report
 
 
 def test_keyboard_interrupt_leaves_a_resumable_folder(tmp_path: Path, monkeypatch) -> None:

@@ -1,7 +1,10 @@
 """Property tests (hypothesis) of the model's invariants over random small scenarios.
 
 - shares (satisfaction, offer knowledge, value, hazard, accuracies, retention) stay in [0, 1];
-- a customer's status only moves prospect -> active -> churned, and its dates agree with it;
+- a customer's status only moves prospect -> active -> churned (-> prospect again after a
+  win-back), and its dates agree with it; arrivals only add prospects (or customers acquired in
+  their first period): active + prospects + churned = initial market + arrivals;
+- net value is customer equity minus every cost, under both horizon conventions;
 - with perfect capture and no turbulence, no CRM profile entry that is right ever becomes wrong;
 - with every competence dimension at 0 and customers sharing nothing, no knowledge flows;
 - the same seed gives identical results, different seeds different ones.
@@ -13,6 +16,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,6 +68,12 @@ def scenarios(draw, **fixed):
         competitor_pull=draw(st.floats(0.0, 0.8)),
         base_acquisition=draw(st.floats(0.0, 0.2)),
         word_of_mouth=draw(st.floats(0.0, 0.5)),
+        market_growth=draw(st.sampled_from([0.0, 0.01, 0.1])),
+        winback_rate=draw(st.sampled_from([0.0, 0.3, 1.0])),
+        winback_cooloff=draw(st.integers(1, 4)),
+        loyalty_spread=draw(st.sampled_from([0.0, 0.8, 3.0])),
+        margin_spread=draw(st.sampled_from([0.0, 1.0])),
+        horizon_value=draw(st.sampled_from(["horizon", "residual"])),
     )
     if draw(st.booleans()):
         params["fixed_churn"] = draw(unit)
@@ -92,15 +102,36 @@ def check_state(model: CKMModel) -> None:
     for name in ("truth", "offer", "needs"):
         assert set(np.unique(getattr(s, name))) <= {-1, 1}, name
     np.testing.assert_array_equal(s.needs, s.truth[s.segment] * s.variation)
-    # status and dates agree: acquired iff not a prospect, churned iff churned, churn after
-    np.testing.assert_array_equal(s.acquired_at >= 0, s.status != PROSPECT)
-    np.testing.assert_array_equal(s.churned_at >= 0, s.status == CHURNED)
-    churned = s.status == CHURNED
-    assert (s.churned_at[churned] > s.acquired_at[churned]).all()
+    # status and dates agree: customers and former customers were acquired; former customers
+    # churned after it; a prospect with a past (won back) has churned before
+    assert (s.acquired_at[s.status != PROSPECT] >= 0).all()
+    assert (s.churned_at[s.status == CHURNED] >= 0).all()
+    np.testing.assert_array_equal(s.lapsed_at >= 0, s.churned_at >= 0)
+    np.testing.assert_array_equal(
+        s.acquired_at[s.status == PROSPECT] >= 0, s.churned_at[s.status == PROSPECT] >= 0
+    )
+    was = s.churned_at >= 0
+    assert (s.churned_at[was] > s.acquired_at[was]).all()
+    assert (s.lapsed_at[was] >= s.churned_at[was]).all()
+    # population accounting: every customer slot in use is a prospect, a customer or a former one
+    n0 = model.scenario_config.market.customers + model.scenario_config.market.prospects
+    assert len(s.status) == n0 + s.counters["arrivals"]
+    assert np.isin(s.status, [PROSPECT, ACTIVE, CHURNED]).all()
+    # net value identity
+    summary = model.summary()
+    costs = sum(
+        summary[k]
+        for k in ("investment_cost", "sustaining_cost", "acquisition_spend", "serving_cost")
+    )
+    assert summary["net_value"] == pytest.approx(summary["customer_equity"] - costs, abs=1e-6)
+    assert min(summary[k] for k in ("sustaining_cost", "acquisition_spend", "serving_cost")) >= 0
+    if model.scenario_config.economics.horizon_value == "horizon":
+        assert summary["sustaining_cost"] == 0.0
+        assert summary["customer_equity"] == pytest.approx(float(s.realised_pv0.sum()))
 
 
 ALLOWED = {(PROSPECT, PROSPECT), (PROSPECT, ACTIVE), (ACTIVE, ACTIVE), (ACTIVE, CHURNED)}
-ALLOWED |= {(CHURNED, CHURNED)}
+ALLOWED |= {(CHURNED, CHURNED), (CHURNED, PROSPECT), (CHURNED, ACTIVE)}  # win-back
 
 
 @SETTINGS
@@ -112,14 +143,23 @@ def test_shares_in_unit_interval_and_status_moves_forward(params, n_periods, see
     acquired = churned = 0
     for _ in range(n_periods):
         before = model.state.status.copy()
+        lapsed = model.state.lapsed_at.copy()
+        arrived = model.state.counters["arrivals"]
         model.step()
-        after = model.state.status
+        n = len(before)
+        after, new = model.state.status[:n], model.state.status[n:]
+        assert len(new) == model.state.counters["arrivals"] - arrived
         pairs = set(zip(before.tolist(), after.tolist(), strict=True))
         assert pairs <= ALLOWED, pairs - ALLOWED
+        assert np.isin(new, [PROSPECT, ACTIVE]).all()  # arrivals are prospects
+        # a lapsed customer returns only after the cool-off
+        back = (before == CHURNED) & (after != CHURNED)
+        cooloff = model.scenario_config.market.winback_cooloff
+        assert (lapsed[back] <= model.steps - cooloff).all()
         acquired += model.outcomes["acquisitions"]
         churned += model.outcomes["churned"]
         assert model.outcomes["acquisitions"] == int(
-            ((before == PROSPECT) & (after == ACTIVE)).sum()
+            ((before != ACTIVE) & (after == ACTIVE)).sum() + (new == ACTIVE).sum()
         )
         assert model.outcomes["churned"] == int(((before == ACTIVE) & (after == CHURNED)).sum())
         check_state(model)
@@ -130,7 +170,11 @@ def test_shares_in_unit_interval_and_status_moves_forward(params, n_periods, see
 
 
 @SETTINGS
-@given(scenarios(turbulence=0.0, capture=1.0, capture_fidelity=1.0), periods, seeds)
+@given(
+    scenarios(turbulence=0.0, capture=1.0, capture_fidelity=1.0, market_growth=0.0),
+    periods,
+    seeds,
+)
 def test_perfect_capture_without_turbulence_never_loses_profile_accuracy(params, n_periods, seed):
     model = CKMModel(rng=seed, collect=False, **params)
     s = model.state
@@ -154,6 +198,7 @@ def test_perfect_capture_without_turbulence_never_loses_profile_accuracy(params,
         **dict.fromkeys(DIMENSIONS, 0.0),
         dims_per_contact=0,
         dims_per_feedback=0,
+        market_growth=0.0,
     ),
     periods,
     seeds,
@@ -174,7 +219,7 @@ def test_no_competence_and_no_sharing_means_no_knowledge_flow(params, n_periods,
         if frozen_beliefs:
             np.testing.assert_array_equal(s.beliefs, beliefs)
         # offer knowledge only decays; a newly acquired customer starts from the initial level
-        old = ~((status == PROSPECT) & (s.status == ACTIVE))
+        old = ~((status != ACTIVE) & (s.status == ACTIVE))
         assert (s.offer_knowledge[old] <= knowledge[old]).all()
         assert model.outcomes["knowledge_from_customers"] == 0.0
     assert model.summary()["knowledge_from_customers"] == 0.0

@@ -435,7 +435,7 @@ class TestEconomics:
         realised = np.array([m * 1.01**-3 + m * 1.01**-4, m * 1.01**-1])
         acq = np.array([1.01**-2, 1.0])
         clv = economics.customer_lifetime_values(
-            realised, acq, np.array([True, False]), np.array([r, 0.5]), 4, m, i
+            realised, acq, np.array([True, False]), np.array([r, 0.5]), 4, m, i, residual=True
         )
         expected_active = m / 1.01 + m / 1.01**2 + m * r / (1.01 - r) / 1.01**2
         np.testing.assert_allclose(clv, [expected_active, m / 1.01])

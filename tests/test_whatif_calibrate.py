@@ -6,15 +6,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.special import betaln
 
 from ckm_sim.errors import CKMError
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.model.model import CKMModel
 from ckm_sim.model.scenario import Scenario
-from ckm_sim.whatif.calibrate import calibrate, parameter_bounds
+from ckm_sim.whatif.calibrate import calibrate, fit_window, holdout_errors, parameter_bounds
+from ckm_sim.whatif.sbg import sbg_cohort, sbg_survival
 from ckm_sim.whatif.survival import cohort_survival, read_retention, simulate_survival
 
-SMALL = dict(customers=1000, prospects=200, employees=30, need_dimensions=20)
+SMALL = dict(customers=1000, prospects=200, employees=30, need_dimensions=20, loyalty_spread=0.0)
 
 
 def test_cohort_survival_counts_the_initial_customers_only():
@@ -124,3 +126,48 @@ def test_bad_retention_files_give_one_line(tmp_path, text, message):
 def test_missing_retention_file(tmp_path):
     with pytest.raises(CKMError, match="no such retention file"):
         read_retention(tmp_path / "absent.csv")
+
+
+# ------------------------------------------------------------------ sBG holdout (issue 9)
+#: Fader & Hardie (2007), "high end" customers: alpha 0.668, beta 3.806; a period is a year
+SBG = (0.668, 3.806)
+
+
+def test_sbg_survival_by_hand():
+    a, b = 1.0, 2.0
+    # S(1) = b / (a + b) = 2/3; S(2) = 2/3 * 3/4 = 1/2; also S(t) = B(a, b + t) / B(a, b)
+    assert sbg_survival(a, b, 2) == pytest.approx([1.0, 2 / 3, 0.5])
+    t = np.arange(13)
+    exact = np.exp(betaln(SBG[0], SBG[1] + t) - betaln(*SBG))
+    assert sbg_survival(*SBG, 12) == pytest.approx(exact, rel=1e-12)
+
+
+def test_fit_window_and_holdout_errors():
+    observed = sbg_cohort(*SBG, 12)
+    assert fit_window(observed, 7)["period"].max() == 7
+    assert fit_window(observed, None) is observed
+    curve = observed["survival"].to_numpy() + np.r_[np.zeros(8), [0.03, -0.04, 0, 0, 0]]
+    rmse, gap = holdout_errors(curve, observed, 7)
+    assert rmse == pytest.approx(np.sqrt((0.03**2 + 0.04**2) / 5)) and gap == pytest.approx(0.04)
+    with pytest.raises(CKMError, match="no observed period to project"):
+        fit_window(observed, 12)
+
+
+@pytest.mark.slow
+def test_calibration_fitted_on_7_periods_projects_an_sbg_curve():
+    # the first 7 of 12 periods of an sBG curve fix the churn rate and how much customers
+    # differ in it (loyalty_spread); the fitted model then projects periods 8-12. A gamma mixture
+    # of geometric churn with the sBG's first-period churn (0.149) and spread (about 1.1) stays
+    # within 0.008 of the sBG curve over all 12 periods (tests/test_economics.py has the
+    # mixture); 2 x 5,000 customers give a simulated curve with sd under 0.005. The search box is
+    # the neighbourhood the first period shows (S(1) = 0.85: churn about 0.15).
+    observed = sbg_cohort(*SBG, 12)
+    sc = Scenario().with_overrides(**(SMALL | {"customers": 5000}))
+    fit = dict(trials=40, replications=2, eval_replications=4, fit_periods=7)
+    box = {"fixed_churn": (0.1, 0.2), "loyalty_spread": (0.5, 1.5)}
+    mixed = calibrate(sc, observed, ["fixed_churn", "loyalty_spread"], bounds=box, **fit)
+    assert mixed.fitted["fixed_churn"] == pytest.approx(SBG[0] / sum(SBG), abs=0.03)
+    assert mixed.rmse < 0.015 and mixed.holdout_rmse < 0.015
+    # a geometric curve (everyone equally loyal) cannot bend: its projection is far worse
+    flat = calibrate(sc, observed, ["fixed_churn"], **fit)
+    assert flat.holdout_rmse > 0.05 > 3 * mixed.holdout_rmse

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from whatif_helpers import tiny_scenario
@@ -26,6 +27,7 @@ def test_compare_writes_a_report_with_sentences(tmp_path, capsys):
     folder = out / "compare" / "low_vs_high"
     report = (folder / "report.md").read_text()
     assert "95% CI" in report and ("over low" in report or "relative to low" in report)
+    assert "Net value convention: horizon" in report
     for name in ("paths.png", "differences.png", "differences.csv", "summaries.parquet"):
         assert (folder / name).stat().st_size > 0
     data = json.loads((folder / "comparison.json").read_text())
@@ -46,6 +48,7 @@ def test_optimize_writes_a_report(tmp_path, capsys):
     assert sum(spend) == pytest.approx(2500.0)
     assert (folder / "allocation.png").stat().st_size > 0
     assert "even split" in (folder / "report.md").read_text()
+    assert "Net value convention: horizon" in (folder / "report.md").read_text()
     assert "next unit of budget" in capsys.readouterr().out
 
 
@@ -62,6 +65,22 @@ def test_calibrate_writes_a_report(tmp_path, capsys):
     assert 0.0 <= result["fitted"]["competitor_pull"] <= 0.3
     assert (folder / "survival.png").stat().st_size > 0
     assert "RMSE" in (folder / "report.md").read_text()
+    assert result["fit_periods"] is None and result["holdout_rmse"] is None
+
+
+def test_calibrate_with_fit_periods_reports_the_holdout(tmp_path):
+    sc = tiny_scenario(tmp_path)
+    out = tmp_path / "results"
+    sbg = Path(__file__).resolve().parents[1] / "data" / "retention_sbg.csv"
+    args = ["calibrate", str(sc), "--retention", str(sbg), "--fit", "fixed_churn"]
+    args += ["--fit-periods", "7", "--trials", "4", "-r", "1", "--eval-replications", "2"]
+    code = main([*args, "--out", str(out), "--quiet"])
+    assert code == 0
+    folder = out / "calibrate" / "tiny_retention_sbg"
+    result = json.loads((folder / "calibration.json").read_text())
+    assert result["fit_periods"] == 7 and result["holdout_rmse"] > 0
+    report = (folder / "report.md").read_text()
+    assert "holdout RMSE" in report and "| holdout |" in report
 
 
 @pytest.mark.parametrize(

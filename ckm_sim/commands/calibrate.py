@@ -18,6 +18,8 @@ HELP = "fit parameters so the simulated cohort survival curve matches observed r
 EXAMPLES = """examples:
   ckm-sim calibrate baseline --retention data/retention_sample.csv
   ckm-sim calibrate baseline --retention data/retention_sample.csv --fit competitor_pull
+  ckm-sim calibrate baseline --retention data/retention_sbg.csv --fit competitor_pull \
+      loyalty_spread --fit-periods 7
   ckm-sim calibrate it_only --retention my_cohort.csv --fit competitor_value satisfaction_memory \\
       --bounds competitor_value=0.3:0.6 --trials 60 -j 2
 
@@ -61,6 +63,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--trials", type=argtypes.trials, default=30, help="optimiser trials (default 30)"
     )
+    parser.add_argument(
+        "--fit-periods",
+        type=positive_int,
+        metavar="N",
+        help="fit only the observed periods up to N and project the rest (holdout errors)",
+    )
     add_common(parser, replications=4, periods=False)
     parser.add_argument(
         "--eval-replications",
@@ -91,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         trials=args.trials,
         eval_replications=args.eval_replications,
         progress=not args.quiet,
+        fit_periods=args.fit_periods,
     )
     name = args.name or f"{scenario.name}_{Path(args.retention).stem}"
     report, lines = write_report(

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.io import inside, write_json, write_parquet
     from ckm_sim.memory import PROCESS_BYTES, scenario_bytes, series_bytes
     from ckm_sim.model.model import CKMModel
-    from ckm_sim.model.outcomes import OUTCOMES, SUMMARY
+    from ckm_sim.model.outcomes import OUTCOMES, SUMMARY, horizon_note
     from ckm_sim.reports.plots import plot_timeseries
     from ckm_sim.reports.tables import print_summary
 
@@ -55,10 +55,15 @@ def run(args: argparse.Namespace) -> int:
     out = inside(args.out, scenario.name)
     try:
         write_parquet(out / "timeseries.parquet", model.timeseries())
-        write_json(out / "summary.json", {"scenario": scenario.model_dump(), "summary": summary})
+        cohorts = model.cohort_clv().to_dict("records")
+        write_json(
+            out / "summary.json",
+            {"scenario": scenario.model_dump(), "summary": summary, "cohorts": cohorts},
+        )
         plot_timeseries(model.timeseries(), out / "timeseries.png", title=scenario.name)
     except OSError as exc:
         raise output_error(exc, f"cannot write results to {out}") from None
     print_summary(summary, SUMMARY, title=f"{scenario.name}: {periods} periods, seed {seed}")
+    print(horizon_note(scenario.economics.horizon_value))
     print(f"results written to {out}/ (timeseries.parquet, summary.json, timeseries.png)")
     return 0

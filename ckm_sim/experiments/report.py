@@ -17,7 +17,7 @@ from rich.table import Table
 from ckm_sim.experiments.analysis import Analysis
 from ckm_sim.experiments.discovery import MIN_COVERAGE, discovery_table
 from ckm_sim.io import write_text
-from ckm_sim.model.outcomes import SUMMARY
+from ckm_sim.model.outcomes import SUMMARY, conventions_note
 from ckm_sim.reports.markdown import frame_table
 from ckm_sim.reports.numbers import half_width, number
 from ckm_sim.reports.plots import plt, save_figure, sns
@@ -265,6 +265,12 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
         f"- runs: {a.runs_done} of {a.runs_total} finished, {a.runs_failed} failed",
         f"- ckm-sim {m.get('ckm_sim_version')}, git {commit}, Python {m.get('python')}",
         f"- started {m.get('started')}, ended {m.get('ended') or '(not finished)'}",
+        "- "
+        + conventions_note(
+            exp.factors["horizon_value"].levels or ["horizon", "residual"]
+            if "horizon_value" in exp.factors
+            else [m["base_scenario"]["economics"].get("horizon_value", "horizon")]
+        ),
         "",
     ]
     for note in a.notes:

@@ -2,6 +2,8 @@
 
 One ``step()`` is one period (a month by default). The schedule, in order (docs/ODD.md section 3):
 
+0. the market opens: new prospects arrive, lapsed customers past their cool-off return to the
+   prospect pool;
 1. turbulence: segment needs drift;
 2. flow 3, knowledge ABOUT customers: service contacts reveal needs to the serving employee and,
    through the CRM, to the customer's profile;
@@ -19,7 +21,7 @@ All state lives in :class:`ModelState` arrays; Mesa agents are views onto them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +32,16 @@ import scipy.sparse as sp
 from ckm_sim.model import economics, learning, market
 from ckm_sim.model.agents import Customer, Department, Employee
 from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
-from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
-from ckm_sim.model.network import Ties, adjacency, draw_ties, to_networkx
-from ckm_sim.model.outcomes import OUTCOMES, summarise
+from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT, VACANT
+from ckm_sim.model.network import (
+    SlotGraph,
+    Ties,
+    adjacency,
+    draw_ties,
+    newcomer_ties,
+    to_networkx,
+)
+from ckm_sim.model.outcomes import OUTCOMES, cohort_table, summarise
 from ckm_sim.model.scenario import (
     IntLike,
     Scenario,
@@ -46,11 +55,36 @@ from ckm_sim.model.streams import RandomStreams
 if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
+#: Per-customer arrays: views onto the first ``n`` preallocated customer slots (docs/ODD.md 2).
+CUSTOMER_FIELDS: tuple[str, ...] = (
+    "segment",
+    "variation",
+    "needs",
+    "profile",
+    "status",
+    "serving_employee",
+    "offer_knowledge",
+    "satisfaction",
+    "value",
+    "hazard",
+    "acquired_at",
+    "acquisition_discount",
+    "churned_at",
+    "lapsed_at",
+    "realised_pv0",
+    "margin",
+    "churn_propensity",
+)
 
 
 @dataclass
 class ModelState:
-    """Every agent's state, one array per variable (docs/ODD.md section 2)."""
+    """Every agent's state, one array per variable (docs/ODD.md section 2).
+
+    Per-customer arrays (``CUSTOMER_FIELDS``) are views onto the first ``n`` rows of ``slots``,
+    arrays preallocated for every customer who will be in the market by the horizon (arrivals
+    included): an arrival widens the views, it never copies the state.
+    """
 
     truth: np.ndarray  # (K, m) segment needs, +-1
     offer: np.ndarray  # (K, m) the standard offer per segment, +-1
@@ -69,11 +103,25 @@ class ModelState:
     satisfaction: np.ndarray  # (N,) in [0, 1]
     value: np.ndarray  # (N,) perceived value in [0, 1]
     hazard: np.ndarray  # (N,) churn probability this period
-    acquired_at: np.ndarray  # (N,) period of acquisition, -1 for prospects
-    acquisition_discount: np.ndarray  # (N,) (1 + i) ** -acquired_at; 1 for prospects
-    churned_at: np.ndarray  # (N,) period of churn, -1 if not churned
+    acquired_at: np.ndarray  # (N,) period of (first) acquisition, -1 if never acquired
+    acquisition_discount: np.ndarray  # (N,) (1 + i) ** -acquired_at; 1 if never acquired
+    churned_at: np.ndarray  # (N,) period of the first churn, -1 if never churned
+    lapsed_at: np.ndarray  # (N,) period of the latest churn, -1 if never churned
     realised_pv0: np.ndarray  # (N,) margins earned so far, in period-0 value
+    margin: np.ndarray  # (N,) margin per period while active
+    churn_propensity: np.ndarray  # (N,) persistent multiplier of the churn hazard, mean 1
     counters: dict[str, float] = field(default_factory=dict)
+    slots: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def adopt_slots(self, slots: dict[str, np.ndarray], n: int) -> None:
+        """Hold ``slots`` (one array per customer field) and view their first ``n`` rows."""
+        self.slots = slots
+        self.resize(n)
+
+    def resize(self, n: int) -> None:
+        """View the first ``n`` customer slots."""
+        for name in CUSTOMER_FIELDS:
+            setattr(self, name, self.slots[name][:n])
 
 
 class CKMModel(mesa.Model):
@@ -119,6 +167,7 @@ class CKMModel(mesa.Model):
         self._customers: mesa.agent.AgentSet[Customer] | None = None
         self._customer_views: list[Customer] = []  # the AgentSet holds weak references
         self._network: nx.Graph[int] | None = None
+        self._network_customers = 0  # customers in the market when the graph was built
         self.outcomes: dict[str, float] = {}
         self._update_outcomes(acquisitions=0, churned=0, active_before=self._n_active())
         self.datacollector = mesa.DataCollector(
@@ -133,9 +182,10 @@ class CKMModel(mesa.Model):
     def _build(self) -> None:
         sc = self.scenario_config
         rng = self.streams.at("customers", 0)
-        firm, mk = sc.firm, sc.market
+        firm, mk, ec = sc.firm, sc.market, sc.economics
         n_emp, n_seg, m = firm.employees, mk.segments, mk.need_dimensions
         n_cust = mk.customers + mk.prospects
+        self.initial_customers = n_cust
         departments = firm.departments
         frontline = np.array([departments.index(d) for d in firm.frontline_departments])
         self.product_department = departments.index(firm.product_department)
@@ -157,11 +207,15 @@ class CKMModel(mesa.Model):
         self.employee_ties: sp.csr_array = adjacency(
             t.employee_edges, n_emp, 1.0 + t.employee_edge_cross.astype(np.float64)
         )
-        self.community: sp.csr_array = adjacency(t.community_edges, n_cust)
         self.product_team = np.flatnonzero(t.employee_department == self.product_department)
-        # customers are numbered by segment, so a segment is a contiguous block of rows
+        self._frontline_members = np.flatnonzero(np.isin(t.employee_department, frontline))
+        # customers are numbered by segment, so a segment is a contiguous block of rows (among
+        # the initial market; later arrivals are appended in arrival order)
         segment = np.sort(rng.integers(n_seg, size=n_cust))
-        self.segment_members = [np.flatnonzero(segment == k) for k in range(n_seg)]
+        self._segment_blocks = [
+            slice(int(np.searchsorted(segment, k)), int(np.searchsorted(segment, k, "right")))
+            for k in range(n_seg)
+        ]
 
         truth = rng.choice(np.array([-1, 1], dtype=np.int8), size=(n_seg, m))
         right = rng.random((n_seg, m)) < mk.initial_offer_fit
@@ -172,30 +226,35 @@ class CKMModel(mesa.Model):
         status[initial] = ACTIVE
         acquired_at = np.full(n_cust, -1, dtype=np.int64)
         acquired_at[initial] = 0
+        # segments' mean margins (their own counter), then each customer's around its segment's
+        self.segment_margin = economics.lognormal_margins(
+            ec.margin, ec.segment_margin_spread, n_seg, self.streams.at("traits", 1)
+        )
+        traits = self.streams.at("traits", 0)
         self.state = ModelState(
             truth=truth,
             offer=offer,
             code=np.zeros((n_seg, m), dtype=np.int8),
             beliefs=learning.random_beliefs((n_emp, n_seg, m), self.streams.at("firm", 0)),
             employee_department=t.employee_department,
-            segment=segment,
-            variation=variation,
-            needs=truth[segment] * variation,
-            profile=np.zeros((n_cust, m), dtype=np.int8),
             profile_sum=np.zeros((n_seg, m), dtype=np.int64),
             profile_count=np.zeros((n_seg, m), dtype=np.int64),
-            status=status,
-            serving_employee=t.serving_employee,
-            offer_knowledge=np.full(n_cust, mk.initial_offer_knowledge),
-            satisfaction=np.zeros(n_cust),
-            value=np.zeros(n_cust),
-            hazard=np.zeros(n_cust),
-            acquired_at=acquired_at,
-            acquisition_discount=np.ones(n_cust),
-            churned_at=np.full(n_cust, -1, dtype=np.int64),
-            realised_pv0=np.zeros(n_cust),
+            **self._new_slots(
+                segment=segment,
+                variation=variation,
+                truth=truth,
+                serving_employee=t.serving_employee,
+                status=status,
+                margin=self._draw_margins(segment, traits),
+                churn_propensity=market.churn_propensities(mk.loyalty_spread, n_cust, traits),
+            ),
         )
         s = self.state
+        s.acquired_at[:] = acquired_at
+        s.adopt_slots({name: getattr(s, name) for name in CUSTOMER_FIELDS}, n_cust)
+        self.community = SlotGraph(adjacency(t.community_edges, n_cust))
+        self._add_slots(self._arrivals_by(sc.periods))
+        self._index_segments()
         self._match_profiles()
         s.value[:] = self._perceived_value()
         s.satisfaction[:] = market.satisfaction_update(
@@ -203,11 +262,110 @@ class CKMModel(mesa.Model):
         )
         s.hazard[:] = self._hazard()
         s.counters.update(
-            acquisitions=0, churned=0, knowledge_items=0, customer_periods=0, cost_pv0=0.0
+            acquisitions=0,
+            churned=0,
+            knowledge_items=0,
+            customer_periods=0,
+            cost_pv0=0.0,
+            arrivals=0,
+            returns=0,
+            reacquisitions=0,
+            contacts=0,
+            contact_pv0=0.0,
+            acquisition_pv0=0.0,
         )
         self.retention_history: list[float] = []
         self.departments = [Department(self, i, name) for i, name in enumerate(departments)]
         Employee.create_agents(self, n_emp, index=list(range(n_emp)))
+
+    def _new_slots(
+        self,
+        *,
+        segment: np.ndarray,
+        variation: np.ndarray,
+        truth: np.ndarray,
+        serving_employee: np.ndarray,
+        status: np.ndarray,
+        margin: np.ndarray,
+        churn_propensity: np.ndarray,
+    ) -> dict[str, np.ndarray]:
+        """Fresh per-customer arrays for customers with these drawn attributes."""
+        n, m = variation.shape
+        mk = self.scenario_config.market
+        return {
+            "segment": segment,
+            "variation": variation,
+            "needs": truth[segment] * variation,
+            "profile": np.zeros((n, m), dtype=np.int8),
+            "status": status,
+            "serving_employee": serving_employee,
+            "offer_knowledge": np.full(n, mk.initial_offer_knowledge),
+            "satisfaction": np.zeros(n),
+            "value": np.zeros(n),
+            "hazard": np.zeros(n),
+            "acquired_at": np.full(n, -1, dtype=np.int64),
+            "acquisition_discount": np.ones(n),
+            "churned_at": np.full(n, -1, dtype=np.int64),
+            "lapsed_at": np.full(n, -1, dtype=np.int64),
+            "realised_pv0": np.zeros(n),
+            "margin": margin,
+            "churn_propensity": churn_propensity,
+        }
+
+    def _draw_margins(self, segment: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Per-customer margins: lognormal around the segment's mean margin (docs/ODD.md 7.4)."""
+        spread = self.scenario_config.economics.margin_spread
+        return self.segment_margin[segment] * economics.lognormal_margins(
+            1.0, spread, len(segment), rng
+        )
+
+    def _arrivals_by(self, period: int) -> int:
+        """Prospects who arrived in periods 1..``period``: ``floor(g N0 t)`` (deterministic)."""
+        growth = self.scenario_config.market.market_growth
+        return int(np.floor(growth * self.initial_customers * max(period, 0) + 1e-9))
+
+    def _add_slots(self, extra: int) -> None:
+        """Preallocate ``extra`` customer slots for later arrivals, their ties drawn now.
+
+        Slots are drawn from the ``arrivals`` stream keyed by their first index, so the same
+        seed gives the same newcomers whatever else differs. Called at build time for the
+        arrivals up to the scenario's horizon and again only if a run goes beyond it.
+        """
+        if extra <= 0:
+            return
+        s, mk = self.state, self.scenario_config.market
+        first = len(s.slots["status"])
+        last = first + extra
+        rng = self.streams.at("arrivals", first)
+        segment = rng.integers(mk.segments, size=extra)
+        heterogeneous = rng.random((extra, mk.need_dimensions)) < mk.need_heterogeneity
+        degree = mk.community_degree if mk.community != "none" else 0
+        serving, edges = newcomer_ties(first, last, self._frontline_members, degree, rng)
+        new = self._new_slots(
+            segment=segment,
+            variation=np.where(heterogeneous, -1, 1).astype(np.int8),
+            truth=s.truth,
+            serving_employee=serving,
+            status=np.full(extra, VACANT, dtype=np.int8),
+            margin=self._draw_margins(segment, rng),
+            churn_propensity=market.churn_propensities(mk.loyalty_spread, extra, rng),
+        )
+        n = len(s.status)
+        s.adopt_slots({k: np.concatenate([s.slots[k], new[k]]) for k in CUSTOMER_FIELDS}, n)
+        self.ties = replace(
+            self.ties,
+            serving_employee=s.slots["serving_employee"],
+            community_edges=np.concatenate([self.ties.community_edges, edges]),
+        )
+        self.community = SlotGraph(adjacency(self.ties.community_edges, last))
+        self._network = None
+        self._index_segments()
+
+    def _index_segments(self) -> None:
+        """Every customer slot of each segment (turbulence flips their needs together)."""
+        segment = self.state.slots["segment"]
+        n_seg = self.scenario_config.market.segments
+        self.segment_members = [np.flatnonzero(segment == k) for k in range(n_seg)]
 
     # ------------------------------------------------------------------ agents & graph
     @property
@@ -217,21 +375,28 @@ class CKMModel(mesa.Model):
 
     @property
     def customers(self) -> mesa.agent.AgentSet[Customer]:
-        """Every customer and prospect as a :class:`Customer` view, in row order.
+        """Every customer and prospect in the market as a :class:`Customer` view, in row order.
 
-        Made on first use (sweeps never pay for them) and not registered in ``model.agents``,
-        which holds the departments and employees only.
+        Made on first use (sweeps never pay for them), extended by the customers who arrived
+        since the last use, and not registered in ``model.agents``, which holds the departments
+        and employees only.
         """
-        if self._customers is None:
-            self._customer_views = [Customer(self, i) for i in range(len(self.state.status))]
+        n = len(self.state.status)
+        if self._customers is None or len(self._customer_views) < n:
+            have = len(self._customer_views)
+            self._customer_views += [Customer(self, i) for i in range(have, n)]
             self._customers = mesa.agent.AgentSet(self._customer_views, random=self.random)
         return self._customers
 
     @property
     def network(self) -> nx.Graph[int]:
-        """The networkx graph of every tie (built on first use from the model's tie arrays)."""
-        if self._network is None:
-            self._network = to_networkx(self.ties, self.scenario_config.firm.departments)
+        """The networkx graph of every tie among the firm and the customers in the market
+        (built on first use from the model's tie arrays, again after arrivals)."""
+        n = len(self.state.status)
+        if self._network is None or self._network_customers != n:
+            departments = self.scenario_config.firm.departments
+            self._network = to_networkx(self.ties, departments, n_customers=n)
+            self._network_customers = n
         return self._network
 
     # ------------------------------------------------------------------ mechanisms
@@ -247,10 +412,11 @@ class CKMModel(mesa.Model):
     def _perceived_value(self) -> np.ndarray:
         s, mk = self.state, self.scenario_config.market
         standard_right = np.empty(s.needs.shape, dtype=bool)
-        for k, members in enumerate(self.segment_members):  # contiguous blocks of customers
-            if len(members):
-                rows = slice(members[0], members[-1] + 1)
-                np.equal(s.needs[rows], s.offer[k], out=standard_right[rows])
+        for k, rows in enumerate(self._segment_blocks):  # the initial market, by segment
+            np.equal(s.needs[rows], s.offer[k], out=standard_right[rows])
+        n0 = self.initial_customers
+        if len(s.needs) > n0:  # arrivals, in arrival order
+            np.equal(s.needs[n0:], s.offer[s.segment[n0:]], out=standard_right[n0:])
         fit = market.offer_fit(
             standard_right,
             s.profile,
@@ -262,16 +428,38 @@ class CKMModel(mesa.Model):
 
     def _hazard(self) -> np.ndarray:
         mk = self.scenario_config.market
+        propensity = self.state.churn_propensity if mk.loyalty_spread > 0 else None
         return market.churn_hazard(
-            self.state.satisfaction, mk.churn_floor, mk.competitor_pull, mk.fixed_churn
+            self.state.satisfaction, mk.churn_floor, mk.competitor_pull, mk.fixed_churn, propensity
         )
+
+    def _open_market(self) -> None:
+        """Stage 0: this period's new prospects arrive; lapsed customers may return to the pool."""
+        s, mk, t = self.state, self.scenario_config.market, self.steps
+        arriving = self._arrivals_by(t) - self._arrivals_by(t - 1)
+        if arriving:
+            n = len(s.status)
+            free = len(s.slots["status"]) - n
+            if arriving > free:  # a run beyond the scenario's horizon
+                self._add_slots(max(arriving - free, self._arrivals_by(t) // 2, 16))
+            s.resize(n + arriving)
+            s.status[n:] = PROSPECT
+            s.counters["arrivals"] += arriving
+        if mk.winback_rate > 0:
+            lapsed = (s.status == CHURNED) & (s.lapsed_at <= t - mk.winback_cooloff)
+            if lapsed.any():
+                draw = self.streams.at("winback", t).random(len(s.status))
+                back = lapsed & (draw < mk.winback_rate)
+                s.status[back] = PROSPECT
+                s.counters["returns"] += int(back.sum())
 
     def _turbulence(self) -> None:
         s = self.state
         rng = self.streams.at("turbulence", self.steps)
         flips = learning.drift(s.truth, self.scenario_config.market.turbulence, rng)
+        needs = s.slots["needs"]  # customers yet to arrive follow their segment too
         for k, d in zip(*np.nonzero(flips), strict=True):
-            s.needs[self.segment_members[k], d] *= -1
+            needs[self.segment_members[k], d] *= -1
 
     def _reveal(
         self, who: np.ndarray, dims_each: int, rng: np.random.Generator
@@ -444,9 +632,10 @@ class CKMModel(mesa.Model):
         s.hazard[:] = self._hazard()
         leaving = active & (self.streams.at("churn", t).random(len(active)) < s.hazard)
         s.status[leaving] = CHURNED
-        s.churned_at[leaving] = t
+        s.churned_at[leaving & (s.churned_at < 0)] = t
+        s.lapsed_at[leaving] = t
         staying = active & ~leaving
-        s.realised_pv0[staying] += ec.margin * economics.discount_factor(t, ec.discount_rate)
+        s.realised_pv0 += s.margin * (staying * economics.discount_factor(t, ec.discount_rate))
         prospects = np.flatnonzero(s.status == PROSPECT)
         acquired = 0
         if len(prospects) and (mk.base_acquisition > 0 or mk.word_of_mouth > 0):
@@ -465,8 +654,10 @@ class CKMModel(mesa.Model):
             acquired = len(new)
             if acquired:
                 s.status[new] = ACTIVE
-                s.acquired_at[new] = t
-                s.acquisition_discount[new] = economics.discount_factor(t, ec.discount_rate)
+                first = new[s.acquired_at[new] < 0]  # won-back customers keep their first date
+                s.counters["reacquisitions"] += acquired - len(first)
+                s.acquired_at[first] = t
+                s.acquisition_discount[first] = economics.discount_factor(t, ec.discount_rate)
                 s.offer_knowledge[new] = mk.initial_offer_knowledge
                 s.satisfaction[new] = market.satisfaction_update(
                     np.zeros(acquired),
@@ -481,6 +672,7 @@ class CKMModel(mesa.Model):
     def step(self) -> None:
         """One period: the eight stages of the schedule in order."""
         s = self.state
+        self._open_market()
         self._turbulence()
         active = s.status == ACTIVE
         active_before = int(active.sum())
@@ -490,14 +682,16 @@ class CKMModel(mesa.Model):
         self._adapt_offer()
         self._knowledge_for_customers(active, contacted)
         acquired, churned = self._customers_decide(active)
-        ec = self.scenario_config.economics
-        s.counters["acquisitions"] += acquired
-        s.counters["churned"] += churned
-        s.counters["knowledge_items"] += items
-        s.counters["customer_periods"] += active_before
-        s.counters["cost_pv0"] += self.cost_per_period * economics.discount_factor(
-            self.steps, ec.discount_rate
-        )
+        ec, c = self.scenario_config.economics, s.counters
+        discount = economics.discount_factor(self.steps, ec.discount_rate)
+        c["acquisitions"] += acquired
+        c["churned"] += churned
+        c["knowledge_items"] += items
+        c["customer_periods"] += active_before
+        c["contacts"] += len(contacted)
+        c["cost_pv0"] += self.cost_per_period * discount
+        c["contact_pv0"] += ec.contact_cost * len(contacted) * discount
+        c["acquisition_pv0"] += ec.acquisition_cost * acquired * discount
         self._update_outcomes(acquired, churned, active_before, items)
         if active_before:
             self.retention_history.append(self.outcomes["retention_rate"])
@@ -521,7 +715,8 @@ class CKMModel(mesa.Model):
 
     # ------------------------------------------------------------------ outcomes
     def customer_lifetime_values(self) -> np.ndarray:
-        """CLV of every customer at its acquisition (NaN for prospects)."""
+        """CLV of every customer at its (first) acquisition, under the run's horizon convention
+        (docs/ODD.md 7.4); NaN for customers never acquired."""
         s, ec = self.state, self.scenario_config.economics
         acquired = s.acquired_at >= 0
         clv = economics.customer_lifetime_values(
@@ -530,33 +725,78 @@ class CKMModel(mesa.Model):
             s.status == ACTIVE,
             1.0 - s.hazard,
             self.steps,
-            ec.margin,
+            s.margin,
             ec.discount_rate,
+            residual=ec.horizon_value == "residual",
         )
         return np.where(acquired, clv, np.nan)
+
+    def valuation(self) -> dict[str, float]:
+        """Customer equity and every cost in period-0 money, under the horizon convention.
+
+        ``"horizon"``: margins and costs of periods 1..T. ``"residual"`` adds, for customers
+        active at T, their residual margins, the cost of serving them (contacts at the run's
+        rate per customer-period) and of sustaining the competence at its horizon cost per
+        active customer, each over the customer's expected remaining periods (docs/ODD.md 7.5).
+        """
+        s, ec, c = self.state, self.scenario_config.economics, self.state.counters
+        i = ec.discount_rate
+        equity = float(s.realised_pv0.sum())
+        sustaining = serving_after = 0.0
+        if ec.horizon_value == "residual":
+            active = (s.status == ACTIVE).astype(np.float64)
+            n_active = float(active.sum())
+            retention = 1.0 - s.hazard
+            at_horizon = economics.discount_factor(self.steps, i)
+            residual = economics.weighted_sum(
+                economics.residual_value(s.margin, retention, i), active
+            )
+            remaining = economics.weighted_sum(
+                economics.expected_remaining_periods(retention, i), active
+            )
+            rate = (
+                c["contacts"] / c["customer_periods"]
+                if c["customer_periods"]
+                else self.scenario_config.market.contact_rate
+            )
+            equity += float(residual) * at_horizon
+            serving_after = rate * ec.contact_cost * remaining * at_horizon
+            if n_active:
+                sustaining = self.cost_per_period / n_active * remaining * at_horizon
+        money = {
+            "customer_equity": equity,
+            "investment_cost": c["cost_pv0"],
+            "sustaining_cost": sustaining,
+            "acquisition_spend": c["acquisition_pv0"],
+            "serving_cost": c["contact_pv0"] + serving_after,
+        }
+        costs = sum(v for k, v in money.items() if k != "customer_equity")
+        return money | {"net_value": equity - costs}
+
+    def cohort_clv(self):  # -> pd.DataFrame
+        """CLV per cohort: the initial base, then each year's first acquisitions (ODD 7.4)."""
+        return cohort_table(self)
 
     def _update_outcomes(
         self, acquisitions: int, churned: int, active_before: int, items: int = 0
     ) -> None:
         """This period's outcomes (docs/ODD.md section 6), from dot products with the masks."""
-        s, ec = self.state, self.scenario_config.economics
+        s = self.state
         active = (s.status == ACTIVE).astype(np.float64)
         n_active = int(active.sum())
-        n_acquired = int((s.acquired_at >= 0).sum())
         nan = float("nan")
 
         def active_mean(values: np.ndarray) -> float:
-            return float(values @ active) / n_active if n_active else nan
+            return economics.weighted_sum(values, active) / n_active if n_active else nan
 
-        # residual value of active customers, and CLV at acquisition = pv0 / acquisition discount
-        residual = active * economics.residual_value(ec.margin, 1.0 - s.hazard, ec.discount_rate)
-        pv0 = s.realised_pv0 + residual * economics.discount_factor(self.steps, ec.discount_rate)
-        equity = float(pv0.sum())
-        clv_sum = float((pv0 / s.acquisition_discount).sum())  # prospects contribute 0
+        clv = self.customer_lifetime_values()
+        n_acquired = int((s.acquired_at >= 0).sum())
+        money = self.valuation()
         m = s.needs.shape[1]
         self.outcomes = {
             "retention_rate": 1.0 - churned / active_before if active_before else nan,
             "active_customers": n_active,
+            "prospects": int((s.status == PROSPECT).sum()),
             "acquisitions": acquisitions,
             "churned": churned,
             "mean_satisfaction": active_mean(s.satisfaction),
@@ -567,10 +807,10 @@ class CKMModel(mesa.Model):
             "employee_accuracy": float((s.beliefs == s.truth).mean()) if s.beliefs.size else nan,
             "offer_knowledge": active_mean(s.offer_knowledge),
             "knowledge_from_customers": items / active_before if active_before else 0.0,
-            "clv": clv_sum / n_acquired if n_acquired else nan,
-            "customer_equity": equity,
+            "clv": float(np.nansum(clv)) / n_acquired if n_acquired else nan,
+            "customer_equity": money["customer_equity"],
             "investment_cost": self.cost_per_period if self.steps else 0.0,
-            "net_value": equity - s.counters.get("cost_pv0", 0.0),
+            "net_value": money["net_value"],
         }
 
     def summary(self) -> dict[str, Any]:

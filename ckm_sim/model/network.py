@@ -132,6 +132,30 @@ def draw_ties(
     return Ties(department, employee_edges, crossing, serving, community_edges)
 
 
+def newcomer_ties(
+    first: int,
+    last: int,
+    serving_pool: np.ndarray,
+    degree: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Service and community ties of customer slots ``first..last-1`` that join the market later.
+
+    Each newcomer is served by a uniformly drawn employee of ``serving_pool`` (the front line)
+    and ties to ``max(1, degree // 2)`` uniformly drawn earlier slots (random attachment: slots
+    fill in order, so every partner is in the market before the newcomer). Returns
+    ``(serving_employee, community_edges)``.
+    """
+    size = max(last - first, 0)
+    serving = serving_pool[rng.integers(len(serving_pool), size=size)]
+    ties_each = max(1, degree // 2) if degree > 0 else 0
+    if size == 0 or ties_each == 0 or first == 0:
+        return serving, np.empty((0, 2), dtype=np.int64)
+    slot = np.repeat(np.arange(first, last, dtype=np.int64), ties_each)
+    partner = (rng.random(len(slot)) * slot).astype(np.int64)
+    return serving, _dedupe(np.column_stack([partner, slot]))
+
+
 def adjacency(edges: np.ndarray, n: int, weights: np.ndarray | None = None) -> sp.csr_array:
     """Symmetric sparse adjacency matrix of undirected ``edges`` over ``n`` nodes."""
     if weights is None:
@@ -142,23 +166,58 @@ def adjacency(edges: np.ndarray, n: int, weights: np.ndarray | None = None) -> s
     return sp.csr_array((data, (rows, cols)), shape=(n, n))
 
 
-def to_networkx(ties: Ties, departments: list[str]) -> nx.Graph[int]:
-    """One graph holding every tie, with ``kind``/``department``/``tie`` attributes."""
+class SlotGraph:
+    """A symmetric adjacency over every customer slot, used with vectors over the slots in use.
+
+    The model preallocates slots for the customers who will arrive (docs/ODD.md 7.3) and draws
+    their ties at build time, so the sparse matrix is built once. ``graph @ x`` with ``x`` over
+    the first ``len(x)`` slots treats later slots as zero and returns the first ``len(x)`` rows.
+    """
+
+    def __init__(self, matrix: sp.csr_array) -> None:
+        self.matrix = matrix
+        self.slots = matrix.shape[0]
+
+    @property
+    def nnz(self) -> int:
+        """Stored entries: twice the ties (the matrix is symmetric)."""
+        return int(self.matrix.nnz)
+
+    def __matmul__(self, x: np.ndarray) -> np.ndarray:
+        """``A x`` over the first ``len(x)`` slots."""
+        x = np.asarray(x)
+        if len(x) == self.slots:
+            return self.matrix @ x
+        padded = np.zeros(self.slots, dtype=np.result_type(x.dtype, np.float64))
+        padded[: len(x)] = x
+        return (self.matrix @ padded)[: len(x)]
+
+
+def to_networkx(
+    ties: Ties, departments: list[str], n_customers: int | None = None
+) -> nx.Graph[int]:
+    """One graph holding every tie, with ``kind``/``department``/``tie`` attributes.
+
+    ``n_customers`` limits the customers to the first ones (the slots already in the market).
+    """
     n_emp = ties.n_employees
+    n_cust = ties.n_customers if n_customers is None else n_customers
+    community = ties.community_edges[ties.community_edges.max(axis=1, initial=-1) < n_cust]
     graph: nx.Graph[int] = nx.Graph()
     graph.add_nodes_from(
         (i, {"kind": "employee", "department": departments[d]})
         for i, d in enumerate(ties.employee_department)
     )
-    graph.add_nodes_from((n_emp + j, {"kind": "customer"}) for j in range(ties.n_customers))
+    graph.add_nodes_from((n_emp + j, {"kind": "customer"}) for j in range(n_cust))
     graph.add_edges_from(
         (int(a), int(b), {"tie": "cross_department" if c else "department"})
         for (a, b), c in zip(ties.employee_edges, ties.employee_edge_cross, strict=True)
     )
     graph.add_edges_from(
-        (int(e), n_emp + j, {"tie": "service"}) for j, e in enumerate(ties.serving_employee)
+        (int(e), n_emp + j, {"tie": "service"})
+        for j, e in enumerate(ties.serving_employee[:n_cust])
     )
     graph.add_edges_from(
-        (n_emp + int(a), n_emp + int(b), {"tie": "community"}) for a, b in ties.community_edges
+        (n_emp + int(a), n_emp + int(b), {"tie": "community"}) for a, b in community
     )
     return graph

@@ -16,11 +16,14 @@ module does not import the model (no import circle).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import numpy as np
+import pandas as pd
+
+from ckm_sim.model import economics
 
 Unit = Literal["share", "count", "money", "items"]
 Area = Literal["about", "from", "for", "value"]
@@ -65,10 +68,15 @@ class Outcome:
         return f"{head} {rest}" if rest else head
 
 
+#: Years of acquisitions with a summary column of their own (``clv_year_1`` ..); every year is in
+#: ``CKMModel.cohort_clv()``.
+COHORT_YEARS = 10
+
 #: Per-period meaning of every outcome that is a series (a DataCollector column).
 _SERIES: dict[str, str] = {
     "retention_rate": "share of the period's active customers who stayed",
     "active_customers": "customers active at the end of the period",
+    "prospects": "prospects in the market at the end of the period (arrivals, returns included)",
     "acquisitions": "prospects who became customers this period",
     "churned": "customers who left this period",
     "mean_satisfaction": "mean satisfaction of active customers, in [0, 1]",
@@ -82,7 +90,7 @@ _SERIES: dict[str, str] = {
     "clv": "mean customer lifetime value of every customer acquired so far",
     "customer_equity": "sum of all customers' lifetime values, in period-0 money",
     "investment_cost": "investment in CKM competence this period",
-    "net_value": "customer equity minus discounted investment to date, in period-0 money",
+    "net_value": "customer equity minus every discounted cost to date, in period-0 money",
 }
 
 #: Meaning of every summary column.
@@ -92,6 +100,9 @@ _SUMMARY: dict[str, str] = {
     "final_active_customers": "active customers at the horizon",
     "total_acquisitions": "customers acquired over the run",
     "total_churned": "customers lost over the run",
+    "total_arrivals": "new prospects who arrived in the market over the run",
+    "total_returns": "lapsed customers who returned to the prospect pool (win-back)",
+    "total_reacquisitions": "acquisitions of customers who had been customers before",
     "mean_satisfaction": "mean satisfaction of active customers at the horizon",
     "mean_perceived_value": "mean perceived value of active customers at the horizon",
     "offer_fit": "standard offer's fit to segment needs at the horizon",
@@ -100,10 +111,24 @@ _SUMMARY: dict[str, str] = {
     "employee_accuracy": "employees' accuracy at the horizon",
     "offer_knowledge": "customers' knowledge of the offer at the horizon",
     "knowledge_from_customers": "need items shared per active customer per period, run mean",
-    "clv": "mean CLV of all customers acquired (with residual value)",
+    "clv": "mean CLV of all customers acquired, under the run's horizon convention",
+    "clv_initial": "mean CLV of the initial base: the standard cohort, the same in every scenario",
+    "clv_acquired": "mean CLV of the customers first acquired during the run",
+    **{
+        f"clv_year_{y}": f"mean CLV of the customers first acquired in year {y}"
+        for y in range(1, COHORT_YEARS + 1)
+    },
+    "clv_p10": "10th percentile of the CLV of all customers acquired",
+    "clv_p50": "median CLV of all customers acquired",
+    "clv_p90": "90th percentile of the CLV of all customers acquired",
+    "value_share_top20": "share of customer equity from the top 20% of customers acquired",
     "customer_equity": "customer equity in period-0 money",
-    "investment_cost": "discounted investment in CKM competence over the run",
-    "net_value": "customer equity minus discounted investment",
+    "investment_cost": "discounted investment in CKM competence, periods 1..T",
+    "sustaining_cost": "discounted cost of sustaining the competence beyond T (residual only)",
+    "acquisition_spend": "discounted cost of acquisitions (acquisition_cost each)",
+    "serving_cost": "discounted cost of contacts (contact_cost each; beyond T if residual)",
+    "net_value": "customer equity minus every discounted cost",
+    "residual_value_counted": "horizon convention: 1 residual (value and cost beyond T), 0 horizon",
 }
 
 #: Name, label, unit and area of every outcome, in the order of the tables' columns.
@@ -112,11 +137,15 @@ _TABLE: tuple[tuple[str, str, Unit, Area], ...] = (
     ("mean_retention_rate", "Mean retention rate", "share", "value"),
     ("final_retention_rate", "Final retention rate", "share", "value"),
     ("active_customers", "Active customers", "count", "value"),
+    ("prospects", "Prospects", "count", "value"),
     ("final_active_customers", "Active customers at the horizon", "count", "value"),
     ("acquisitions", "New customers", "count", "value"),
     ("total_acquisitions", "New customers (total)", "count", "value"),
     ("churned", "Customers lost", "count", "value"),
     ("total_churned", "Customers lost (total)", "count", "value"),
+    ("total_arrivals", "Prospects arrived (total)", "count", "value"),
+    ("total_returns", "Lapsed customers returned (total)", "count", "value"),
+    ("total_reacquisitions", "Customers won back (total)", "count", "value"),
     ("mean_satisfaction", "Satisfaction", "share", "value"),
     ("mean_perceived_value", "Perceived value", "share", "value"),
     ("offer_fit", "Offer fit to needs", "share", "from"),
@@ -126,9 +155,23 @@ _TABLE: tuple[tuple[str, str, Unit, Area], ...] = (
     ("offer_knowledge", "Customers' knowledge of the offer", "share", "for"),
     ("knowledge_from_customers", "Items shared per customer", "items", "from"),
     ("clv", "Mean CLV", "money", "value"),
+    ("clv_initial", "Mean CLV of the initial base", "money", "value"),
+    ("clv_acquired", "Mean CLV of acquired customers", "money", "value"),
+    *(
+        (f"clv_year_{y}", f"Mean CLV of year {y}'s acquisitions", "money", "value")
+        for y in range(1, COHORT_YEARS + 1)
+    ),
+    ("clv_p10", "CLV, 10th percentile", "money", "value"),
+    ("clv_p50", "CLV, median", "money", "value"),
+    ("clv_p90", "CLV, 90th percentile", "money", "value"),
+    ("value_share_top20", "Equity share of the top 20%", "share", "value"),
     ("customer_equity", "Customer equity", "money", "value"),
     ("investment_cost", "CKM cost", "money", "value"),
+    ("sustaining_cost", "CKM cost beyond the horizon", "money", "value"),
+    ("acquisition_spend", "Acquisition cost", "money", "value"),
+    ("serving_cost", "Serving cost", "money", "value"),
     ("net_value", "Net value", "money", "value"),
+    ("residual_value_counted", "Residual value counted", "share", "value"),
 )
 
 #: The figures and tables that show outcomes, and which (in their order).
@@ -276,6 +319,18 @@ class _Named(Protocol):
 
 class _Counted(Protocol):
     counters: dict[str, float]
+    acquired_at: np.ndarray
+    acquisition_discount: np.ndarray
+
+
+class _Economics(Protocol):
+    horizon_value: str
+    periods_per_year: int
+
+
+class _Configured(Protocol):
+    name: str
+    economics: _Economics
 
 
 class RunState(Protocol):
@@ -284,14 +339,86 @@ class RunState(Protocol):
     outcomes: dict[str, float]
     retention_history: list[float]
     steps: int
-    scenario_config: _Named
+    scenario_config: _Configured
     state: _Counted
+
+    def customer_lifetime_values(self) -> np.ndarray: ...
+
+    def valuation(self) -> dict[str, float]: ...
+
+
+def horizon_note(horizon_value: str) -> str:
+    """One line for report headers: which horizon convention valued the runs."""
+    if horizon_value == "residual":
+        return (
+            "Net value convention: residual (customers active at the horizon add their expected "
+            "later margins, net of the cost of serving them and of sustaining the competence)."
+        )
+    return (
+        "Net value convention: horizon (margins and costs of periods 1..T only; no residual value)."
+    )
+
+
+def conventions_note(conventions: Iterable[str]) -> str:
+    """The report line for runs valued under ``conventions`` (one per run or scenario)."""
+    kinds = set(conventions)
+    if len(kinds) == 1:
+        return horizon_note(kinds.pop())
+    return (
+        "Net value convention: differs between runs (summary column residual_value_counted: "
+        "1 residual, 0 horizon)."
+    )
+
+
+def _quantile(values: np.ndarray, q: float) -> float:
+    return float(np.quantile(values, q)) if len(values) else np.nan
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else np.nan
+
+
+def cohort_table(model: RunState) -> pd.DataFrame:
+    """CLV per cohort: the initial base (acquired at period 0), then each year's first
+    acquisitions (a year is ``periods_per_year`` periods: year y holds periods
+    (y-1) P + 1 .. y P); size, mean and the 10/50/90th percentiles (docs/ODD.md 7.4)."""
+    s = model.state
+    year = model.scenario_config.economics.periods_per_year
+    clv = model.customer_lifetime_values()
+    acquired = s.acquired_at >= 0
+    cohort = np.where(s.acquired_at > 0, (s.acquired_at + year - 1) // year, 0)[acquired]
+    values = clv[acquired]
+    rows = []
+    for c in range(int(cohort.max(initial=0)) + 1):
+        v = values[cohort == c]
+        rows.append(
+            {
+                "cohort": "initial" if c == 0 else f"year {c}",
+                "customers": len(v),
+                "clv": _mean(v),
+                "clv_p10": _quantile(v, 0.1),
+                "clv_p50": _quantile(v, 0.5),
+                "clv_p90": _quantile(v, 0.9),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def summarise(model: RunState) -> dict[str, Any]:
     """The summary row of a model that has been run (with or without collected series)."""
-    out, c = model.outcomes, model.state.counters
+    out, c, s = model.outcomes, model.state.counters, model.state
     history = model.retention_history
+    ec = model.scenario_config.economics
+    clv = model.customer_lifetime_values()
+    acquired = s.acquired_at >= 0
+    values = clv[acquired]
+    pv0 = values * s.acquisition_discount[acquired]  # each customer's share of equity
+    first = s.acquired_at
+    year = ec.periods_per_year
+    by_year = {
+        f"clv_year_{y}": _mean(clv[(first > (y - 1) * year) & (first <= y * year)])
+        for y in range(1, COHORT_YEARS + 1)
+    }
     return {
         "scenario": model.scenario_config.name,
         "periods": model.steps,
@@ -300,6 +427,9 @@ def summarise(model: RunState) -> dict[str, Any]:
         "final_active_customers": out["active_customers"],
         "total_acquisitions": int(c["acquisitions"]),
         "total_churned": int(c["churned"]),
+        "total_arrivals": int(c["arrivals"]),
+        "total_returns": int(c["returns"]),
+        "total_reacquisitions": int(c["reacquisitions"]),
         "mean_satisfaction": out["mean_satisfaction"],
         "mean_perceived_value": out["mean_perceived_value"],
         "offer_fit": out["offer_fit"],
@@ -309,7 +439,13 @@ def summarise(model: RunState) -> dict[str, Any]:
         "offer_knowledge": out["offer_knowledge"],
         "knowledge_from_customers": c["knowledge_items"] / max(c["customer_periods"], 1),
         "clv": out["clv"],
-        "customer_equity": out["customer_equity"],
-        "investment_cost": c["cost_pv0"],
-        "net_value": out["net_value"],
+        "clv_initial": _mean(clv[first == 0]),
+        "clv_acquired": _mean(clv[first > 0]),
+        **by_year,
+        "clv_p10": _quantile(values, 0.1),
+        "clv_p50": _quantile(values, 0.5),
+        "clv_p90": _quantile(values, 0.9),
+        "value_share_top20": economics.top_share(pv0, 0.2),
+        **model.valuation(),
+        "residual_value_counted": float(ec.horizon_value == "residual"),
     }

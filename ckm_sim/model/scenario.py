@@ -203,13 +203,26 @@ class Market(_Section):
     word_of_mouth: Probability = 0.02
     promoter_threshold: Probability = 0.7
     detractor_threshold: Probability = 0.3
+    # customers who differ in loyalty (docs/ODD.md 7.3): churn propensity multiplier, mean 1
+    loyalty_spread: Annotated[float, Field(ge=0.0, le=5.0)] = 0.8
+    # an open market (docs/ODD.md 7.3): arrivals and win-back
+    market_growth: Annotated[float, Field(ge=0.0, le=0.1)] = 0.003
+    winback_rate: Probability = 0.02
+    winback_cooloff: Annotated[int, Field(ge=1, le=1000)] = 6
 
 
 class Economics(_Section):
-    """Money: margin per active customer per period and the discount rate per period."""
+    """Money: margins, costs to acquire and serve, discounting and the horizon convention."""
 
     margin: NonNegative = 10.0
+    margin_spread: Annotated[float, Field(ge=0.0, le=3.0)] = 0.8
+    segment_margin_spread: Annotated[float, Field(ge=0.0, le=3.0)] = 0.0
     discount_rate: Annotated[float, Field(gt=0.0, le=1.0)] = 0.01
+    acquisition_cost: NonNegative = 40.0
+    contact_cost: NonNegative = 2.0
+    # "horizon": value and cost over periods 1..T; "residual": both beyond T (docs/ODD.md 7.5)
+    horizon_value: Literal["horizon", "residual"] = "horizon"
+    periods_per_year: Annotated[int, Field(ge=1, le=1000)] = 12
 
 
 class Levers(_Section):

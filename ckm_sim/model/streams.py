@@ -30,6 +30,9 @@ STAGES: tuple[str, ...] = (
     "for",
     "churn",
     "acquisition",
+    "traits",
+    "arrivals",
+    "winback",
 )
 
 

@@ -7,10 +7,15 @@ simulated curve at the observed periods. Every trial is simulated on the same re
 sampler (seeded, a fixed batch of trials at a time: results do not depend on the number of
 workers) searches the box of allowed values. The fitted values are then re-simulated on fresh
 seeds to report the fit quality, the replication noise and the 95% band of the plot.
+
+With ``fit_periods`` only the observed periods up to it enter the loss; the later ones are a
+holdout: the fitted model projects them and the report gives the projection's errors
+(:func:`fit_window`, :func:`holdout_errors`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +41,7 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
     "base_acquisition": (0.0, 0.1),
     "word_of_mouth": (0.0, 0.2),
     "offer_knowledge_decay": (0.0, 0.2),
+    "loyalty_spread": (0.0, 3.0),
 }
 
 #: Sections whose parameters never change who churns (money only).
@@ -113,6 +119,9 @@ class Calibration:
     base_seed: int
     search_rmse: float
     history: list[dict] = field(default_factory=list)
+    fit_periods: int | None = None  # observed periods up to this one were fitted; None: all
+    holdout_rmse: float = math.nan  # projection vs observed after fit_periods
+    holdout_max_error: float = math.nan
 
     def top_spread(self, k: int = 5) -> dict[str, tuple[float, float]]:
         """Range of each parameter over the ``k`` best trials: a hint of how well it is pinned."""
@@ -125,6 +134,32 @@ def _rmse(curve: np.ndarray, observed: pd.DataFrame) -> float:
     return float(np.sqrt(np.mean(diff**2)))
 
 
+def fit_window(observed: pd.DataFrame, fit_periods: int | None) -> pd.DataFrame:
+    """The observed rows the loss uses: periods up to ``fit_periods`` (all when None)."""
+    if fit_periods is None:
+        return observed
+    fitting = observed[observed["period"] <= fit_periods]
+    if (fitting["period"] > 0).sum() < 1:
+        raise CKMError(f"--fit-periods {fit_periods} leaves no observed period after 0 to fit")
+    if len(fitting) == len(observed):
+        raise CKMError(
+            f"--fit-periods {fit_periods} leaves no observed period to project "
+            f"(the last is {int(observed['period'].max())})"
+        )
+    return fitting
+
+
+def holdout_errors(
+    curve: np.ndarray, observed: pd.DataFrame, fit_periods: int | None
+) -> tuple[float, float]:
+    """(RMSE, largest gap) of ``curve`` against the observed periods after ``fit_periods``."""
+    if fit_periods is None:
+        return math.nan, math.nan
+    held = observed[observed["period"] > fit_periods]
+    gaps = curve[held["period"].to_numpy()] - held["survival"].to_numpy()
+    return float(np.sqrt(np.mean(gaps**2))), float(np.max(np.abs(gaps)))
+
+
 def calibrate(
     scenario: Scenario,
     observed: pd.DataFrame,
@@ -135,13 +170,16 @@ def calibrate(
     eval_replications: int = 8,
     batch: int = 4,
     progress: bool = False,
+    fit_periods: int | None = None,
 ) -> Calibration:
-    """Fit ``parameters`` of ``scenario`` to the ``observed`` survival curve.
+    """Fit ``parameters`` of ``scenario`` to the ``observed`` survival curve (to its periods up
+    to ``fit_periods`` if given, projecting the rest).
 
     ``plan`` gives the replications (common seeds) per trial, the base seed and the workers;
     the periods are the observed curve's.
     """
     box = parameter_bounds(parameters, bounds)
+    fitting = fit_window(observed, fit_periods)
     if scenario.market.customers < 1:
         raise CKMError("the scenario has no initial customers (market.customers = 0)")
     periods = int(observed["period"].max())
@@ -156,7 +194,7 @@ def calibrate(
         def score(points: list[dict[str, float]]) -> list[float]:
             jobs = [(scenario, values) for values in points]
             curves = replicate(evaluator, curve, jobs, plan.seeds(), desc="trials")
-            return [_rmse(np.mean(c, axis=0), observed) for c in curves]
+            return [_rmse(np.mean(c, axis=0), fitting) for c in curves]
 
         done = search(study, trials, batch, propose, score, progress, "calibration trials")
         fitted = dict(study.best_params)
@@ -172,8 +210,9 @@ def calibrate(
     simulated = pd.DataFrame(
         {"period": np.arange(periods + 1), "mean": mean, "low": mean - half, "high": mean + half}
     )
-    at = observed["period"].to_numpy()
-    errors = mean[at] - observed["survival"].to_numpy()
+    at = fitting["period"].to_numpy()
+    errors = mean[at] - fitting["survival"].to_numpy()
+    holdout_rmse, holdout_max = holdout_errors(mean, observed, fit_periods)
     noise = float(np.mean([np.sqrt(np.mean((c[at] - mean[at]) ** 2)) for c in final]))
     return Calibration(
         fitted=fitted,
@@ -189,4 +228,7 @@ def calibrate(
         base_seed=plan.seed,
         search_rmse=float(study.best_value),
         history=history,
+        fit_periods=fit_periods,
+        holdout_rmse=holdout_rmse,
+        holdout_max_error=holdout_max,
     )

@@ -32,9 +32,15 @@ def findings(c: Calibration, scenario: Scenario) -> list[str]:
     out = [
         f"Fitted {values}.",
         f"RMSE of the survival share {c.rmse:.4f} (largest gap {c.max_error:.4f}) over "
-        f"{len(c.observed)} observed periods, against {c.noise_rmse:.4f} for one replication "
-        f"around the simulated mean: {quality}.",
+        f"{fitted_rows(c)} fitted observed periods, against {c.noise_rmse:.4f} for one "
+        f"replication around the simulated mean: {quality}.",
     ]
+    if c.fit_periods is not None:
+        held = len(c.observed) - fitted_rows(c)
+        out.append(
+            f"Fitted on the periods up to {c.fit_periods}; projected the {held} later observed "
+            f"periods: holdout RMSE {c.holdout_rmse:.4f} (largest gap {c.holdout_max_error:.4f})."
+        )
     if len(c.fitted) > 1:
         spread = "; ".join(
             f"{p} {num.number(lo)} to {num.number(hi)}" for p, (lo, hi) in c.top_spread().items()
@@ -44,6 +50,13 @@ def findings(c: Calibration, scenario: Scenario) -> list[str]:
             "of these parameters rather than each one."
         )
     return out
+
+
+def fitted_rows(c: Calibration) -> int:
+    """Observed rows the loss used."""
+    if c.fit_periods is None:
+        return len(c.observed)
+    return int((c.observed["period"] <= c.fit_periods).sum())
 
 
 def _text(c: Calibration, scenario: Scenario, source: str, lines: list[str]) -> str:
@@ -63,6 +76,7 @@ def _text(c: Calibration, scenario: Scenario, source: str, lines: list[str]) -> 
             "observed": f"{r.survival:.4f}",
             "simulated": f"{r.mean:.4f}",
             "95% band": f"{r.low:.4f} to {r.high:.4f}",
+            "used": "fit" if c.fit_periods is None or r.period <= c.fit_periods else "holdout",
         }
         for r in merged.itertuples()
     ]
@@ -118,6 +132,9 @@ def write_report(
                 "max_error": c.max_error,
                 "noise_rmse": c.noise_rmse,
                 "search_rmse": c.search_rmse,
+                "fit_periods": c.fit_periods,
+                "holdout_rmse": None if c.fit_periods is None else c.holdout_rmse,
+                "holdout_max_error": None if c.fit_periods is None else c.holdout_max_error,
                 "trials": c.trials,
                 "replications": c.replications,
                 "eval_replications": c.eval_replications,

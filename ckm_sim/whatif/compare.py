@@ -18,6 +18,7 @@ from ckm_sim.errors import CKMError, output_error
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference, pairing_efficiency
 from ckm_sim.io import write_json, write_parquet, write_text, write_with
+from ckm_sim.model.outcomes import conventions_note
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
@@ -139,6 +140,10 @@ def _report_text(c: Comparison, name: str) -> str:
             f"{len(runs.names)} scenarios, {runs.replications} replications each, "
             f"{runs.periods} periods; replication r uses the same seed in every scenario "
             f"(common random numbers, base seed {runs.base_seed}).",
+            "",
+            conventions_note(
+                "residual" if v else "horizon" for v in runs.summaries["residual_value_counted"]
+            ),
             "",
             "## In plain words",
             "",

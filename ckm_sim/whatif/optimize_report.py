@@ -10,6 +10,7 @@ import pandas as pd
 
 from ckm_sim.errors import output_error
 from ckm_sim.io import write_json, write_text, write_with
+from ckm_sim.model.outcomes import horizon_note
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
@@ -105,6 +106,8 @@ def _text(opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str
             "period). Spending s on a dimension buys the level whose cost is s under the "
             f"scenario's costs (cost_d * level ** {scenario.costs.cost_exponent}), capped at "
             "level 1; spend beyond that is not spent.",
+            "",
+            horizon_note(scenario.economics.horizon_value),
             "",
             "## Findings",
             "",
