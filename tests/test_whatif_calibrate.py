@@ -163,11 +163,12 @@ def test_calibration_fitted_on_7_periods_projects_an_sbg_curve():
     # the neighbourhood the first period shows (S(1) = 0.85: churn about 0.15).
     observed = sbg_cohort(*SBG, 12)
     sc = Scenario().with_overrides(**(SMALL | {"customers": 5000}))
-    fit = dict(trials=40, replications=2, eval_replications=4, fit_periods=7)
+    fit = dict(trials=40, eval_replications=4, fit_periods=7)
     box = {"fixed_churn": (0.1, 0.2), "loyalty_spread": (0.5, 1.5)}
-    mixed = calibrate(sc, observed, ["fixed_churn", "loyalty_spread"], bounds=box, **fit)
+    plan = RunPlan(2, base_seed=0)
+    mixed = calibrate(sc, observed, plan, ["fixed_churn", "loyalty_spread"], bounds=box, **fit)
     assert mixed.fitted["fixed_churn"] == pytest.approx(SBG[0] / sum(SBG), abs=0.03)
     assert mixed.rmse < 0.015 and mixed.holdout_rmse < 0.015
     # a geometric curve (everyone equally loyal) cannot bend: its projection is far worse
-    flat = calibrate(sc, observed, ["fixed_churn"], **fit)
+    flat = calibrate(sc, observed, plan, ["fixed_churn"], **fit)
     assert flat.holdout_rmse > 0.05 > 3 * mixed.holdout_rmse
