@@ -239,7 +239,7 @@ class CKMModel(mesa.Model):
             employee_department=t.employee_department,
             profile_sum=np.zeros((n_seg, m), dtype=np.int64),
             profile_count=np.zeros((n_seg, m), dtype=np.int64),
-            **self._new_slots(
+            **self._new_slots(  # type: ignore[arg-type]  # the customer arrays, by name
                 segment=segment,
                 variation=variation,
                 truth=truth,
@@ -749,10 +749,10 @@ class CKMModel(mesa.Model):
             retention = 1.0 - s.hazard
             at_horizon = economics.discount_factor(self.steps, i)
             residual = economics.weighted_sum(
-                economics.residual_value(s.margin, retention, i), active
+                np.asarray(economics.residual_value(s.margin, retention, i)), active
             )
             remaining = economics.weighted_sum(
-                economics.expected_remaining_periods(retention, i), active
+                np.asarray(economics.expected_remaining_periods(retention, i)), active
             )
             rate = (
                 c["contacts"] / c["customer_periods"]
@@ -773,7 +773,7 @@ class CKMModel(mesa.Model):
         costs = sum(v for k, v in money.items() if k != "customer_equity")
         return money | {"net_value": equity - costs}
 
-    def cohort_clv(self):  # -> pd.DataFrame
+    def cohort_clv(self) -> pd.DataFrame:
         """CLV per cohort: the initial base, then each year's first acquisitions (ODD 7.4)."""
         return cohort_table(self)
 
