@@ -165,7 +165,9 @@ def test_model_agents_hold_the_firm_and_never_change_size():
     assert [c.index for c in customers] == list(range(len(customers)))  # row order
     assert all(c.unique_id is None for c in customers)
     m.run(2)
-    assert len(m.agents) == before and len(m.customers) == len(customers)
+    # arrivals (the open market) get views too, still outside model.agents
+    arrived = int(m.state.counters["arrivals"])
+    assert len(m.agents) == before and len(m.customers) == len(customers) + arrived
 
 
 def test_running_stops_at_the_horizon_so_batch_run_does():

@@ -342,9 +342,13 @@ class RunState(Protocol):
     scenario_config: _Configured
     state: _Counted
 
-    def customer_lifetime_values(self) -> np.ndarray: ...
+    def customer_lifetime_values(self) -> np.ndarray:
+        """CLV of every customer at its first acquisition (NaN if never acquired)."""
+        ...
 
-    def valuation(self) -> dict[str, float]: ...
+    def valuation(self) -> dict[str, float]:
+        """Customer equity, every cost and net value, in period-0 money."""
+        ...
 
 
 def horizon_note(horizon_value: str) -> str:
