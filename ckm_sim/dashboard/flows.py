@@ -49,7 +49,18 @@ class FlowTrace:
 
     def note(self, flow: str, customers: np.ndarray, period: int) -> None:
         """Customers ``customers`` took part in ``flow`` in ``period``."""
+        needed = int(customers.max()) + 1 if len(customers) else 0
+        if needed > len(self.last[flow]):  # customers who arrived in the open market
+            self._grow(needed)
         self.last[flow][customers] = period
+
+    def _grow(self, n_customers: int) -> None:
+        """Room for ``n_customers`` (at least doubling: arrivals come every period)."""
+        size = max(n_customers, 2 * len(next(iter(self.last.values()))))
+        for flow, last in self.last.items():
+            grown = np.full(size, -1, dtype=np.int64)
+            grown[: len(last)] = last
+            self.last[flow] = grown
 
     def opacity(self, flow: str, customers: np.ndarray, period: int) -> np.ndarray:
         """How strongly each customer's tie shows ``flow`` at ``period`` (0: not at all)."""
