@@ -381,3 +381,14 @@ def test_runner_stops_at_the_scenarios_horizon():
     assert runner.period == horizon and not runner.running and not runner.playing.is_set()
     runner.step()
     assert runner.period == horizon  # Step does nothing past the horizon
+
+
+def test_flow_trace_makes_room_for_customers_who_arrive():
+    import numpy as np
+
+    from ckm_sim.dashboard.flows import FADE, FlowTrace
+
+    trace = FlowTrace(3)
+    trace.note("about", np.array([5]), 2)  # a customer who arrived after the trace was made
+    shown = trace.opacity("about", np.array([0, 5, 9]), 2)
+    assert shown.tolist() == [0.0, FADE[0], 0.0]

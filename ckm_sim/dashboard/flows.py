@@ -49,14 +49,16 @@ class FlowTrace:
 
     def note(self, flow: str, customers: np.ndarray, period: int) -> None:
         """Customers ``customers`` took part in ``flow`` in ``period``."""
-        needed = int(customers.max()) + 1 if len(customers) else 0
-        if needed > len(self.last[flow]):  # customers who arrived in the open market
-            self._grow(needed)
+        self._make_room(customers)
         self.last[flow][customers] = period
 
-    def _grow(self, n_customers: int) -> None:
-        """Room for ``n_customers`` (at least doubling: arrivals come every period)."""
-        size = max(n_customers, 2 * len(next(iter(self.last.values()))))
+    def _make_room(self, customers: np.ndarray) -> None:
+        """Room for customers who arrived in the open market (at least doubling)."""
+        needed = int(customers.max()) + 1 if len(customers) else 0
+        have = len(next(iter(self.last.values())))
+        if needed <= have:
+            return
+        size = max(needed, 2 * have)
         for flow, last in self.last.items():
             grown = np.full(size, -1, dtype=np.int64)
             grown[: len(last)] = last
@@ -64,6 +66,7 @@ class FlowTrace:
 
     def opacity(self, flow: str, customers: np.ndarray, period: int) -> np.ndarray:
         """How strongly each customer's tie shows ``flow`` at ``period`` (0: not at all)."""
+        self._make_room(customers)
         age = period - self.last[flow][customers]
         fade = np.array([*FADE, 0.0])
         shown = (self.last[flow][customers] >= 0) & (age >= 0)
