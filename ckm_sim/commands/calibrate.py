@@ -65,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--fit-periods",
-        type=positive_int,
+        type=argtypes.positive_int,
         metavar="N",
         help="fit only the observed periods up to N and project the rest (holdout errors)",
     )
