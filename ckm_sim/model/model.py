@@ -591,7 +591,7 @@ class CKMModel(mesa.Model):
         right = sent & (believed == s.needs[cust, dims])
         return int(sent.sum()), cust[right], dims[right]
 
-    def _community_lessons(self, active: np.ndarray, rate: float, rng) -> None:
+    def _community_lessons(self, active: np.ndarray, rate: float, rng: np.random.Generator) -> None:
         """Each active customer talks, with probability ``rate``, to one random neighbour about
         one random part of the offer; if the neighbour is active and understands it, so does
         the customer afterwards."""
