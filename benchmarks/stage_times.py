@@ -20,7 +20,7 @@ def main(customers: int = 10_000, prospects: int = 5_000, periods: int = 120) ->
 
     for _ in range(periods):
         s = model.state
-        model.flows = {}
+        model.flow_counts = {}
         model._draw_sharing()
         timed("turbulence", model._turbulence)
         active = s.status == ACTIVE

@@ -113,8 +113,7 @@ def test_inter_functional_cooperation_sets_cross_department_ties():
 
 def test_datacollector_series(model):
     df = model.timeseries()
-    departments = model.scenario_config.firm.departments
-    assert list(df.columns) == list(OUTCOMES) + [f"accuracy_{d}" for d in departments]
+    assert list(df.columns) == list(OUTCOMES)
     assert len(df) == 7 and df.index.name == "period"
     assert df["active_customers"].iloc[0] == SMALL["customers"]
     assert df["active_customers"].iloc[-1] == model.outcomes["active_customers"]

@@ -357,10 +357,12 @@ def test_classroom_doc_figures_are_what_the_dashboard_computes():
     text = (Path(__file__).resolve().parents[1] / "docs" / "classroom.md").read_text()
     assert len(lesson.MARKER.findall(text)) >= 30
     assert lesson.stale(text) == []
-    # the issue's own reading at the default seed: co-creation adds about 12 % net value
-    assert lesson.figure("co_creation-baseline.net_value").endswith("(+12 %)")
     # the lesson's qualitative claims hold at these figures
     out = lesson.outcomes
+    # co-creation raises net value, by less than customer equity (the investment costs); since
+    # issue 9 its direct channel crosses to product through cooperation, so the gain is smaller
+    gain = {k: out("co_creation")[k] - out("baseline")[k] for k in ("net_value", "customer_equity")}
+    assert 0 < gain["net_value"] < gain["customer_equity"]
     assert out("customer_centric")["repository_accuracy"] > out("it_only")["repository_accuracy"]
     assert (
         out("co_creation")["knowledge_from_customers"] > out("baseline")["knowledge_from_customers"]

@@ -362,3 +362,16 @@ def test_flow_outcomes_add_up(seed, cc, ifc):
         for name in ("for_broadcast_reach", "for_tailored_precision", "about_wrong_captures"):
             assert math.isnan(o[name]) or 0.0 <= o[name] <= 1.0, name
         assert o["for_broadcast_reach"] <= o["for_broadcast_lessons"] + 1e-12
+
+
+def test_department_accuracy_by_hand():
+    model = CKMModel(rng=3, collect=False, **SMALL)
+    s = model.state
+    got = model.department_accuracy()
+    for i, name in enumerate(model.scenario_config.firm.departments):
+        members = s.employee_department == i
+        assert got[name] == pytest.approx(float((s.beliefs[members] == s.truth).mean()))
+    front = np.isin(s.employee_department, [1, 2])  # sales, service
+    assert model.outcomes["frontline_accuracy"] == pytest.approx(
+        float((s.beliefs[front] == s.truth).mean())
+    )

@@ -127,7 +127,6 @@ class CKMModel(mesa.Model):
         self.outcomes: dict[str, float] = {}
         self._update_outcomes(acquisitions=0, churned=0, active_before=self._n_active())
         reporters = {name: _reporter(name) for name in OUTCOMES}
-        reporters |= {name: _reporter(name) for name in self._department_columns}
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self._collect = collect
         if collect:
@@ -166,9 +165,7 @@ class CKMModel(mesa.Model):
         self.community: sp.csr_array = adjacency(t.community_edges, n_cust)
         self.product_team = np.flatnonzero(t.employee_department == self.product_department)
         self.frontline_team = np.flatnonzero(np.isin(t.employee_department, frontline))
-        #: per-department accuracy series, one column per department (docs/ODD.md section 6)
-        self._department_columns = [f"accuracy_{name}" for name in departments]
-        self.flows: dict[str, float] = {}
+        self.flow_counts: dict[str, float] = {}
         self._sharing = np.ones(len(departments), dtype=bool)
         self.channel_team = np.flatnonzero(t.employee_department == self.channel_department)
         # customers are numbered by segment, so a segment is a contiguous block of rows
@@ -373,7 +370,7 @@ class CKMModel(mesa.Model):
         # a contact is a touch point: the employee notes how satisfied the customer is
         s.reported_satisfaction[contacted] = s.satisfaction[contacted]
         cust, dims, value = self._reveal(contacted, mk.dims_per_contact, rng)
-        f = self.flows
+        f = self.flow_counts
         f.update(about_contacts=len(contacted), about_captures=0, about_wrong_captures=0)
         if len(cust):
             self._absorb(s.serving_employee[cust], cust, dims, value, rng)
@@ -422,7 +419,7 @@ class CKMModel(mesa.Model):
         sharers = np.flatnonzero(active & (rng.random(len(active)) < willing))
         s.reported_satisfaction[sharers] = s.satisfaction[sharers]
         cust, dims, value = self._reveal(sharers, mk.dims_per_feedback, rng)
-        f = self.flows
+        f = self.flow_counts
         f.update(
             from_items=len(cust), from_direct=0, from_to_product=0, from_relayed=0, from_absorbed=0
         )
@@ -549,7 +546,7 @@ class CKMModel(mesa.Model):
         lessons = bernoulli_positions(flat.size, broadcast, rng)
         lessons = lessons[active[lessons // max(m, 1)]]
         flat[lessons] = True
-        f = self.flows
+        f = self.flow_counts
         f.update(
             for_broadcast_lessons=len(lessons),
             # positions are sorted, so are their customers: count where the customer changes
@@ -665,7 +662,7 @@ class CKMModel(mesa.Model):
     def step(self) -> None:
         """One period: the eight stages of the schedule in order."""
         s = self.state
-        self.flows = {}
+        self.flow_counts = {}
         self._draw_sharing()
         self._turbulence()
         active = s.status == ACTIVE
@@ -682,7 +679,7 @@ class CKMModel(mesa.Model):
         s.counters["knowledge_items"] += items
         s.counters["customer_periods"] += active_before
         for name in FLOW_COUNTS:
-            s.counters[name] += self.flows.get(name, 0)
+            s.counters[name] += self.flow_counts.get(name, 0)
         s.counters["cost_pv0"] += self.cost_per_period * economics.discount_factor(
             self.steps, ec.discount_rate
         )
@@ -747,7 +744,7 @@ class CKMModel(mesa.Model):
         equity = float(pv0.sum())
         clv_sum = float((pv0 / s.acquisition_discount).sum())  # prospects contribute 0
         m = s.needs.shape[1]
-        f = self.flows
+        f = self.flow_counts
 
         def per_customer(name: str) -> float:
             return f.get(name, 0) / active_before if active_before else 0.0
@@ -807,18 +804,16 @@ class CKMModel(mesa.Model):
             ("product_accuracy", self.product_team),
         ):
             out[name] = float(right[members].mean()) if right is not None and len(members) else nan
-        dept = s.employee_department
-        for i, column in enumerate(self._department_columns):
-            members = dept == i
-            out[column] = (
-                float(right[members].mean()) if right is not None and members.any() else nan
-            )
         if s.beliefs.size:
             shares = [(s.beliefs == v).mean(axis=0) for v in (-1, 0, 1)]
             out["belief_diversity"] = float((1.0 - sum(p * p for p in shares)).mean())
         else:
             out["belief_diversity"] = nan
         return out
+
+    def department_accuracy(self) -> dict[str, float]:
+        """Accuracy of each department's beliefs about segment needs, by department name."""
+        return {d.name: d.knowledge_accuracy for d in self.departments}
 
     def summary(self) -> dict[str, Any]:
         """One row of scalar outcomes: the input of every sweep (docs/ODD.md section 6), with the

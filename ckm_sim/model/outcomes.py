@@ -333,7 +333,7 @@ class RunState(Protocol):
     state: _Counted
 
 
-#: per-period flow counts (``model.flows``) that the summary adds up over the run
+#: per-period flow counts (``model.flow_counts``) that the summary adds up over the run
 FLOW_COUNTS: tuple[str, ...] = (
     "for_broadcast_lessons",
     "for_tailored_lessons",
