@@ -20,6 +20,8 @@ def main(customers: int = 10_000, prospects: int = 5_000, periods: int = 120) ->
 
     for _ in range(periods):
         s = model.state
+        model.flow_counts = {}
+        model._draw_sharing()
         timed("turbulence", model._turbulence)
         active = s.status == ACTIVE
         contacted = timed("flow ABOUT", model._knowledge_about_customers, active)

@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-#: Bytes per customer and need dimension (needs, variation, profile, offer-fit temporaries).
-PER_CUSTOMER_NEED = 10
+#: Bytes per customer and need dimension (needs, variation, profile, its recording dates,
+#: what the customer understands, offer-fit temporaries).
+PER_CUSTOMER_NEED = 15
 #: Bytes per customer (satisfaction, value, hazard, CLV, churn and acquisition arrays).
 PER_CUSTOMER = 300
 #: Bytes per customer and community tie (edge lists and the sparse community matrix).

@@ -142,7 +142,13 @@ def test_customer_equity_is_the_sum_of_clvs_in_period_zero_money():
 def test_net_value_nets_out_every_discounted_cost():
     # contact_rate 1: every customer active at the start of a period is contacted in it
     model = CKMModel(
-        rng=4, customers=200, prospects=50, employees=10, contact_rate=1.0, base_acquisition=0.05
+        rng=4,
+        customers=200,
+        prospects=50,
+        employees=10,
+        contact_rate=1.0,
+        targeting=0.0,  # unsteered, so contact_rate 1 reaches everyone
+        base_acquisition=0.05,
     ).run(12)
     per_period = 5 * 2000.0 * 0.5**2  # five dimensions at 0.5, cost 2000, exponent 2
     assert model.cost_per_period == pytest.approx(per_period)

@@ -99,6 +99,8 @@ def check_state(model: CKMModel) -> None:
     assert model.outcomes["active_customers"] == int((s.status == ACTIVE).sum())
     for name in ("beliefs", "code", "profile"):
         assert set(np.unique(getattr(s, name))) <= {-1, 0, 1}, name
+    assert s.understood.dtype == bool
+    np.testing.assert_allclose(s.offer_knowledge, s.understood.mean(axis=1))
     for name in ("truth", "offer", "needs"):
         assert set(np.unique(getattr(s, name))) <= {-1, 1}, name
     np.testing.assert_array_equal(s.needs, s.truth[s.segment] * s.variation)
@@ -211,6 +213,7 @@ def test_no_competence_and_no_sharing_means_no_knowledge_flow(params, n_periods,
     beliefs = s.beliefs.copy()
     for _ in range(n_periods):
         knowledge = s.offer_knowledge.copy()
+        understood = s.understood.copy()
         status = s.status.copy()
         model.step()
         np.testing.assert_array_equal(s.code, code)
@@ -221,6 +224,10 @@ def test_no_competence_and_no_sharing_means_no_knowledge_flow(params, n_periods,
         # offer knowledge only decays; a newly acquired customer starts from the initial level
         old = ~((status != ACTIVE) & (s.status == ACTIVE))
         assert (s.offer_knowledge[old] <= knowledge[old]).all()
+        # cell by cell: customers only forget; prospects' understanding is frozen
+        assert not (s.understood & ~understood).any(), "a customer learned something"
+        frozen = s.status == PROSPECT
+        np.testing.assert_array_equal(s.understood[frozen], understood[frozen])
         assert model.outcomes["knowledge_from_customers"] == 0.0
     assert model.summary()["knowledge_from_customers"] == 0.0
 

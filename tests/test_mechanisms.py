@@ -143,7 +143,9 @@ class TestLearnFromPeers:
     def test_learner_adopts_better_peers_views_where_it_has_one(self):
         truth = i8([[1, 1, 1, 1]])
         beliefs = i8([[[0, -1, 1, 0]], [[1, 1, 0, 1]]])  # acc .25 and .75
-        learning.learn_from_peers(beliefs, truth, self.ties([[0, 1]], 2), 1.0, 0.0, rng())
+        learning.learn_from_peers(
+            beliefs, learning.accuracy(beliefs, truth), self.ties([[0, 1]], 2), 1.0, 0.0, rng()
+        )
         # employee 0 takes every view of employee 1 except dim 2 (1 has no view there);
         # employee 1 consults a worse colleague and keeps its beliefs
         np.testing.assert_array_equal(beliefs, i8([[[1, 1, 1, 1]], [[1, 1, 0, 1]]]))
@@ -152,7 +154,9 @@ class TestLearnFromPeers:
         truth = i8([[1, 1], [1, 1]])
         # employee 1 better on segment 0, worse on segment 1
         beliefs = i8([[[-1, -1], [1, 1]], [[1, 1], [-1, -1]]])
-        learning.learn_from_peers(beliefs, truth, self.ties([[0, 1]], 2), 1.0, 1.0, rng())
+        learning.learn_from_peers(
+            beliefs, learning.accuracy(beliefs, truth), self.ties([[0, 1]], 2), 1.0, 1.0, rng()
+        )
         np.testing.assert_array_equal(beliefs, np.ones((2, 2, 2), dtype=np.int8))
 
     @pytest.mark.parametrize(("use", "learns"), [(0.0, False), (1.0, True)])
@@ -160,7 +164,7 @@ class TestLearnFromPeers:
         truth = i8([[1, 1, 1]])
         beliefs = i8([[[-1, -1, -1]], [[1, 1, 1]]])
         ties = self.ties([[0, 1]], 2, cross=[1])
-        learning.learn_from_peers(beliefs, truth, ties, 1.0, use, rng())
+        learning.learn_from_peers(beliefs, learning.accuracy(beliefs, truth), ties, 1.0, use, rng())
         assert (beliefs[0] == 1).all() == learns
         assert (beliefs[1] == 1).all()
 
@@ -169,9 +173,9 @@ class TestLearnFromPeers:
         beliefs = i8([[[-1, -1, -1]], [[1, 1, 1]], [[0, 0, 0]]])
         before = beliefs.copy()
         ties = self.ties([[0, 1]], 3)
-        learning.learn_from_peers(beliefs, truth, ties, 0.0, 1.0, rng())
+        learning.learn_from_peers(beliefs, learning.accuracy(beliefs, truth), ties, 0.0, 1.0, rng())
         np.testing.assert_array_equal(beliefs, before)
-        learning.learn_from_peers(beliefs, truth, ties, 1.0, 1.0, rng())
+        learning.learn_from_peers(beliefs, learning.accuracy(beliefs, truth), ties, 1.0, 1.0, rng())
         np.testing.assert_array_equal(beliefs[2], before[2])
 
     def test_adoption_frequency_equals_rate_and_peer_is_a_random_neighbour(self):
@@ -186,11 +190,15 @@ class TestLearnFromPeers:
         trials = 200
         for seed in range(trials):
             b = beliefs.copy()
-            learning.learn_from_peers(b, truth, self.ties([[0, 1], [0, 2]], 3), p, 1.0, rng(seed))
+            learning.learn_from_peers(
+                b, learning.accuracy(b, truth), self.ties([[0, 1], [0, 2]], 3), p, 1.0, rng(seed)
+            )
             hits += int((b[0] == 1).any())
         assert_frequency(hits, trials, 0.5)
         b = beliefs.copy()
-        learning.learn_from_peers(b, truth, self.ties([[0, 1]], 3), p, 1.0, rng(9))
+        learning.learn_from_peers(
+            b, learning.accuracy(b, truth), self.ties([[0, 1]], 3), p, 1.0, rng(9)
+        )
         assert_frequency(int((b[0] == 1).sum()), n_seg * m, p)
 
 
@@ -301,13 +309,54 @@ class TestOfferFit:
 
 class TestPerceivedValue:
     def test_hand_worked(self):
-        v = market.perceived_value(np.array([0.8, 0.8, 1.0]), np.array([0.5, 0.0, 1.0]), 0.5)
-        np.testing.assert_allclose(v, [0.8 * 0.75, 0.8 * 0.5, 1.0])
+        # fit .8 with .4, 0 and .8 of the needs both met and understood; floor .5
+        v = market.perceived_value(np.array([0.8, 0.8, 0.8]), np.array([0.4, 0.0, 0.8]), 0.5)
+        np.testing.assert_allclose(v, [0.6, 0.4, 0.8])
 
-    def test_knowledge_raises_value(self):
-        k = np.linspace(0, 1, 11)
-        v = market.perceived_value(np.full(11, 0.6), k, 0.3)
+    def test_understanding_raises_value(self):
+        used = np.linspace(0, 0.6, 11)
+        v = market.perceived_value(np.full(11, 0.6), used, 0.3)
         assert (np.diff(v) > 0).all() and v[0] == pytest.approx(0.18) and v[-1] == 0.6
+
+
+class TestUnderstoodFit:
+    # m = 4: the standard offer meets needs 0 and 1; the profile knows dim 0 (right) and dim 2
+    # (right, the standard offer misses it). The customer understands dims 1 and 2 only.
+    STANDARD = np.array([[True, True, False, False]])
+    KNOWN = np.array([[True, False, True, False]])
+    RIGHT = np.array([[True, False, True, False]])
+    UNDERSTOOD = np.array([[False, True, True, False]])
+
+    @pytest.mark.parametrize(("p", "used"), [(0.0, 1 / 4), (0.5, 1.5 / 4), (1.0, 2 / 4)])
+    def test_hand_worked(self, p, used):
+        # dim 1: standard delivery fits and is understood (1); dim 2: fits only when tailored
+        # (p) and is understood; dim 0 fits but is not understood: it counts only in offer_fit
+        got = market.understood_fit(self.STANDARD, self.KNOWN, self.RIGHT, self.UNDERSTOOD, p)
+        np.testing.assert_allclose(got, [used])
+
+    def test_value_counts_only_understood_fitting_dimensions(self):
+        # understanding only the dimensions the offer misses is worth nothing above the floor
+        misses = ~self.STANDARD
+        used = market.understood_fit(self.STANDARD, np.zeros((1, 4), bool), self.RIGHT, misses, 0)
+        fit = market.offer_fit(self.STANDARD, np.zeros((1, 4), np.int8), self.RIGHT, 0.0)
+        assert used[0] == 0.0
+        np.testing.assert_allclose(market.perceived_value(fit, used, 0.5), [0.5 * 2 / 4])
+
+    @given(st.integers(1, 30), st.integers(1, 12), st.floats(0, 1), st.integers(0, 2**32 - 1))
+    @settings(max_examples=40, deadline=None)
+    def test_equals_expected_share_met_and_understood(self, n, m, p, seed):
+        g = rng(seed)
+        needs = g.choice(i8([-1, 1]), size=(n, m))
+        offer = g.choice(i8([-1, 1]), size=(n, m))
+        profile = g.integers(-1, 2, size=(n, m)).astype(np.int8)
+        understood = g.random((n, m)) < 0.5
+        known = profile != 0
+        delivered = np.where(
+            known, p * (profile == needs) + (1 - p) * (offer == needs), offer == needs
+        )
+        expected = (delivered * understood).mean(axis=1)
+        got = market.understood_fit(offer == needs, known, profile == needs, understood, p)
+        np.testing.assert_allclose(got, expected, atol=1e-6)
 
 
 class TestSatisfaction:
@@ -601,6 +650,9 @@ class TestLevers:
             "relay_to_product",
             "community_learning",
             "offer_communication",
+            "tailored_messaging",
+            "repository_sharing",
+            "targeting",
         ):
             assert getattr(lv, name) == 0.0, name
 

@@ -100,7 +100,11 @@ def test_integral_float_periods_run():
     model = CKMModel(periods=6.0, **SMALL, rng=1)
     assert model.scenario_config.periods == 6 and type(model.scenario_config.periods) is int
     assert model.run(6.0).steps == 6
-    assert CKMModel(rng=1, **SMALL).run(np.int64(6)).summary() == model.summary()
+    other = CKMModel(rng=1, **SMALL).run(np.int64(6)).summary()
+    # the same run (NaN where a yearly cohort is not reached: compared as equal)
+    assert other.keys() == model.summary().keys()
+    for key, value in model.summary().items():
+        assert value == other[key] or (value != value and other[key] != other[key]), key
     run = run_scenario(Scenario(), seed=np.int64(1), periods=6.0, **SMALL)
     assert run.summary == model.summary()
 

@@ -119,7 +119,7 @@ class DashboardModel(CKMModel):
 
     def _knowledge_for_customers(self, active: np.ndarray, contacted: np.ndarray) -> None:
         super()._knowledge_for_customers(active, contacted)
-        if self.levers.offer_communication * self.scenario_config.market.tailoring > 0:
+        if self.levers.tailored_messaging * self.scenario_config.market.tailoring > 0:
             s = self.state
             known = (s.profile[contacted] == s.needs[contacted]).any(axis=1)
             self.flows.note("for", contacted[known], self.steps)

@@ -29,8 +29,12 @@ def socialise(
     rate: float,
     rng: np.random.Generator,
     gradual: bool = False,
+    takes_part: np.ndarray | None = None,
 ) -> None:
     """Employees move toward the code where it has a view that differs from theirs, w.p. ``rate``.
+
+    Only employees with ``takes_part[e]`` (their department uses the shared code this period;
+    all by default) read the code.
 
     Direct socialisation (March 1991's text) adopts the code's value at once. Gradual
     socialisation (March's program, as reconstructed by Christensen 2015) moves one step: a belief
@@ -40,6 +44,8 @@ def socialise(
         return
     differs = (code != 0) & (beliefs != code)
     adopt = differs & (rng.random(beliefs.shape) < rate)
+    if takes_part is not None:
+        adopt &= takes_part[:, None, None]
     target = np.broadcast_to(code, beliefs.shape)
     if gradual:
         target = np.where(beliefs == 0, target, np.int8(0))
@@ -63,7 +69,7 @@ def score(beliefs: np.ndarray, truth: np.ndarray) -> np.ndarray:
     return (beliefs * truth).sum(axis=-1, dtype=np.int64)
 
 
-APPRAISALS: tuple[str, ...] = ("knowledge", "performance")
+APPRAISALS: tuple[str, ...] = ("outcomes", "knowledge", "performance")
 CODE_VOTES: tuple[str, ...] = ("dissent", "margin")
 
 
@@ -76,16 +82,25 @@ def learn_code(
     rng: np.random.Generator,
     appraisal: str = "knowledge",
     vote: str = "dissent",
+    observed: np.ndarray | None = None,
+    takes_part: np.ndarray | None = None,
 ) -> None:
     """The code learns from the employees it judges superior (March 1991's code learning).
 
-    ``appraisal`` says what the firm judges. ``"knowledge"`` (March's text): the superior group
+    ``appraisal`` says what the firm judges. ``"outcomes"`` (the model's default): the firm sees
+    no truth, only ``observed[e, k]``, the measured outcome of employee ``e``'s customers in
+    segment ``k`` (:func:`observed_performance`; NaN where it has none); the superior group is
+    the employees observed above the segment's mean of the observed employees, and their beliefs
+    vote (``truth`` and ``discernment`` are not used: discernment acts through the noise of
+    ``observed``). ``"knowledge"`` (March's text): the superior group
     of a segment is the employees whose beliefs match reality on more dimensions than the code
     does, and the group's beliefs vote. ``"performance"`` (March's program, Christensen 2015):
     each employee acts (:func:`act`: a coin flip where it has no view); the group is the employees
     whose action :func:`score` beats the code's score, and the group's actions vote, so a lucky
-    employee can be judged superior and teach the code a guess. Either way the firm judges each
-    employee's membership correctly with probability ``discernment`` and otherwise by a coin toss.
+    employee can be judged superior and teach the code a guess. With these two the firm judges
+    each employee's membership correctly with probability ``discernment`` and otherwise by a
+    coin toss. Only employees with ``takes_part[e]`` (their department shares the code this
+    period; all by default) can be in the group.
 
     On each dimension where the group's majority view (more +1 than -1 votes; a tie is none)
     differs from the code, the code adopts it with probability ``1 - (1 - rate) ** k``. With
@@ -100,15 +115,21 @@ def learn_code(
         raise ValueError(f"vote must be one of {CODE_VOTES}, got {vote!r}")
     if rate <= 0 or beliefs.shape[0] == 0:
         return
-    if appraisal == "performance":
+    shown = beliefs
+    if appraisal == "outcomes":
+        if observed is None:
+            raise ValueError("appraisal 'outcomes' needs the observed outcomes")
+        superior = above_norm(observed)
+    elif appraisal == "performance":
         shown = act(beliefs, rng)
         superior = score(shown, truth) > score(code, truth)  # (E, K)
     else:
-        shown = beliefs
         superior = accuracy(beliefs, truth) > accuracy(code, truth)  # (E, K)
-    if discernment < 1:
+    if discernment < 1 and appraisal != "outcomes":
         judged = rng.random(superior.shape) < discernment
         superior = np.where(judged, superior, rng.random(superior.shape) < 0.5)
+    if takes_part is not None:
+        superior &= takes_part[:, None]
     members = superior[:, :, None]
     plus = (members & (shown == 1)).sum(axis=0)
     minus = (members & (shown == -1)).sum(axis=0)
@@ -124,9 +145,48 @@ def learn_code(
     code[change] = majority[change]
 
 
+def above_norm(observed: np.ndarray) -> np.ndarray:
+    """(E, K) True where an employee's observed outcome beats the segment's mean over the
+    employees observed in it (NaN: not observed, never above)."""
+    seen = ~np.isnan(observed)
+    count = seen.sum(axis=0)
+    total = np.where(seen, observed, 0.0).sum(axis=0)
+    norm = np.where(count > 0, total / np.maximum(count, 1), np.inf)
+    with np.errstate(invalid="ignore"):
+        return seen & (observed > norm)
+
+
+def observed_performance(
+    satisfaction: np.ndarray,
+    active: np.ndarray,
+    serving_employee: np.ndarray,
+    segment: np.ndarray,
+    n_employees: int,
+    n_segments: int,
+    noise_sd: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """What the firm sees of each employee: (E, K) measured satisfaction of its customers.
+
+    The mean satisfaction of the active customers employee ``e`` serves in segment ``k`` (a
+    satisfaction survey of the customers each employee serves), plus a normal measurement error
+    of s.d. ``noise_sd``; NaN where ``e`` serves no active customer of ``k`` (employees outside
+    the front line, for instance): the firm has nothing to appraise there.
+    """
+    cell = serving_employee[active] * n_segments + segment[active]
+    size = n_employees * n_segments
+    count = np.bincount(cell, minlength=size).reshape(n_employees, n_segments)
+    total = np.bincount(cell, satisfaction[active], minlength=size).reshape(count.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        observed = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    if noise_sd > 0:
+        observed += rng.normal(0.0, noise_sd, size=observed.shape)
+    return observed
+
+
 def learn_from_peers(
     beliefs: np.ndarray,
-    truth: np.ndarray,
+    standing: np.ndarray,
     neighbours: sp.csr_array,
     rate: float,
     cross_tie_use: float,
@@ -134,11 +194,14 @@ def learn_from_peers(
 ) -> None:
     """Each employee consults one random colleague it is tied to and learns from a better one.
 
+    ``standing[e, k]`` is how good the firm (and its staff) take employee ``e`` to be on segment
+    ``k``: by default observed outcomes (:func:`observed_performance`; NaN, no evidence, counts
+    as the lowest), or accuracy against the truth (:func:`accuracy`) under March's appraisals.
     ``neighbours`` is the employees' adjacency matrix with 2 marking cross-department ties and 1
     ties inside a department. A cross-department tie carries knowledge only with probability
     ``cross_tie_use``. The learner
     adopts the colleague's view on each dimension where the colleague has a view that differs, with
-    probability ``rate``, for the segments on which the colleague is more accurate (Miller, Zhao &
+    probability ``rate``, for the segments on which the colleague stands higher (Miller, Zhao &
     Calantone 2006's interpersonal learning).
     """
     n = beliefs.shape[0]
@@ -157,8 +220,8 @@ def learn_from_peers(
     learners, peers = learners[usable], peers[usable]
     if len(learners) == 0:
         return
-    acc = accuracy(beliefs, truth)
-    better = (acc[peers] > acc[learners])[:, :, None]
+    rank = np.nan_to_num(standing, nan=-np.inf)
+    better = (rank[peers] > rank[learners])[:, :, None]
     theirs = beliefs[peers]
     mine = beliefs[learners]
     adopt = better & (theirs != 0) & (theirs != mine) & (rng.random(mine.shape) < rate)
@@ -197,8 +260,9 @@ def learn_code_from_profiles(
 ) -> None:
     """Analytical CRM: the code takes each segment's pooled profile majority with prob ``reach``.
 
-    ``profile_sum[k, d]`` sums the recorded needs of the segment's active customers and
-    ``profile_count[k, d]`` counts the recorded entries; a clear majority (more than 60 % of the
+    ``profile_sum[k, d]`` sums the needs the CRM has recorded for the segment's customers, former
+    customers' included (the CRM keeps their records), and ``profile_count[k, d]`` counts those
+    recorded entries; a clear majority (more than 60 % of the
     recorded entries) is needed before the analysis changes the code.
     """
     if reach <= 0:

@@ -35,7 +35,10 @@ class LeverRates:
     direct_channel: float  # shared knowledge reaches the product department directly
     relay_to_product: float  # knowledge a frontline employee heard crosses to product
     community_learning: float  # customers learn the offer from community neighbours
-    offer_communication: float  # intensity of knowledge FOR customers (broadcast + tailored)
+    offer_communication: float  # intensity of the broadcast of knowledge FOR customers (breadth)
+    tailored_messaging: float  # intensity of tailored messages to contacted customers (precision)
+    repository_sharing: float  # a department takes part in the shared code and database
+    targeting: float  # share of contacts steered by estimated value and risk of leaving
 
     def as_dict(self) -> dict[str, float]:
         """The rates as a ``name -> rate`` dict."""
@@ -55,7 +58,7 @@ def derive_levers(scenario: Scenario) -> LeverRates:
     motivation = 0.2 + 0.8 * os_
     derived = LeverRates(
         socialisation_rate=0.3 * lc,
-        code_learning_rate=0.5 * it * motivation * (0.25 + 0.75 * ifc),
+        code_learning_rate=0.5 * it * motivation,
         discernment=os_,
         peer_learning_rate=0.5 * lc * motivation,
         cross_tie_use=ifc,
@@ -70,6 +73,11 @@ def derive_levers(scenario: Scenario) -> LeverRates:
         relay_to_product=ifc,
         community_learning=0.3 * cc,
         offer_communication=0.15 * (lc + it),
+        tailored_messaging=0.15 * (lc + it),
+        # departments agree on what goes into the shared customer database and use it
+        repository_sharing=ifc,
+        # IT scores customers and routes contacts; organisational systems make staff act on it
+        targeting=it * os_,
     )
     pins = {k: v for k, v in scenario.levers.model_dump().items() if v is not None}
     if not pins:

@@ -2,7 +2,9 @@
 
 Customers' needs are ``needs[i, d]`` in {-1, +1}; the firm's offer for segment ``k`` is
 ``offer[k, d]`` in {-1, +1}; what the CRM repository knows of customer ``i`` is
-``profile[i, d]`` in {-1, 0, +1}. Equations and defaults are in docs/ODD.md section 7.3.
+``profile[i, d]`` in {-1, 0, +1}; what the customer understands of the offer is
+``understood[i, d]`` (boolean, knowledge FOR customers). Equations and defaults are in
+docs/ODD.md section 7.3.
 """
 
 from __future__ import annotations
@@ -55,20 +57,54 @@ def offer_fit(
     everything else follows the standard offer. ``profile_right_count`` (row sums of
     ``profile_right``) may be passed when already known.
     """
+    return delivered_share(
+        standard_right, profile != 0, profile_right, personalisation, profile_right_count
+    )
+
+
+def understood_fit(
+    standard_right: np.ndarray,
+    known: np.ndarray,
+    profile_right: np.ndarray,
+    understood: np.ndarray,
+    personalisation: float,
+) -> np.ndarray:
+    """Expected share of a customer's needs the delivered offer meets *and* the customer grasps.
+
+    As :func:`offer_fit`, counting only the dimensions with ``understood[i, d]``: the customer
+    knows how to use the part of the offer that serves need ``d`` (knowledge FOR customers).
+    ``known[i, d]``: the profile records need ``d`` (``profile != 0``).
+    """
+    return delivered_share(
+        standard_right & understood, known, profile_right & understood, personalisation
+    )
+
+
+def delivered_share(
+    standard_right: np.ndarray,
+    known: np.ndarray,
+    profile_right: np.ndarray,
+    personalisation: float,
+    profile_right_count: np.ndarray | None = None,
+) -> np.ndarray:
+    """(1/m) sum_d [S_id + p known_id (P_id - S_id)] for boolean S, known and P."""
     m = standard_right.shape[1]
-    fit = row_count(standard_right).astype(np.float64)
+    share = row_count(standard_right).astype(np.float64)
     if personalisation > 0:
         tailored_right = (
             row_count(profile_right) if profile_right_count is None else profile_right_count
         )
-        standard_right_known = row_count(standard_right & (profile != 0))
-        fit += personalisation * (tailored_right - standard_right_known)
-    return fit / m
+        share += personalisation * (tailored_right - row_count(standard_right & known))
+    return share / m
 
 
-def perceived_value(fit: np.ndarray, offer_knowledge: np.ndarray, floor: float) -> np.ndarray:
-    """Value = fit x usable share; a customer who knows the offer uses more of it."""
-    return fit * (floor + (1.0 - floor) * offer_knowledge)
+def perceived_value(fit: np.ndarray, used: np.ndarray, floor: float) -> np.ndarray:
+    """Value = floor x fit + (1 - floor) x understood fit (docs/ODD.md 7.3).
+
+    A fitting dimension the customer does not understand yields the share ``floor`` of its value;
+    one it understands yields all of it; a dimension the offer misses yields nothing.
+    """
+    return floor * fit + (1.0 - floor) * used
 
 
 def satisfaction_update(
@@ -145,3 +181,19 @@ def community_mean(
     count = community @ weights
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(count > 0, total / np.maximum(count, 1e-300), np.nan)
+
+
+def keep_budget(wanted: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Probabilities ``wanted`` capped at 1 with the same sum over ``active``: what the capped
+    customers cannot take is shared equally by the uncapped ones, round by round, which keeps
+    the order of the probabilities (water-filling; needs sum over active <= their number)."""
+    budget = float(wanted[active].sum())
+    p = np.minimum(wanted, 1.0)
+    for _ in range(len(p)):  # every round caps one more customer, or ends
+        short = budget - float(p[active].sum())
+        room = active & (p < 1.0)
+        n_room = int(room.sum())
+        if short <= 1e-12 * max(budget, 1.0) or n_room == 0:
+            break
+        p[room] = np.minimum(p[room] + short / n_room, 1.0)
+    return p

@@ -41,7 +41,7 @@ from ckm_sim.model.network import (
     newcomer_ties,
     to_networkx,
 )
-from ckm_sim.model.outcomes import OUTCOMES, cohort_table, summarise
+from ckm_sim.model.outcomes import FLOW_COUNTS, OUTCOMES, cohort_table, summarise
 from ckm_sim.model.scenario import (
     IntLike,
     Scenario,
@@ -50,7 +50,7 @@ from ckm_sim.model.scenario import (
     whole_number,
 )
 from ckm_sim.model.seeds import FROM_SCENARIO, FromScenario, resolve_seed
-from ckm_sim.model.streams import RandomStreams
+from ckm_sim.model.streams import RandomStreams, bernoulli_positions
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -61,9 +61,14 @@ CUSTOMER_FIELDS: tuple[str, ...] = (
     "variation",
     "needs",
     "profile",
+    "profile_time",
     "status",
     "serving_employee",
+    "understood",
     "offer_knowledge",
+    "reported_satisfaction",
+    "profile_time_sum",
+    "profile_known",
     "satisfaction",
     "value",
     "hazard",
@@ -97,9 +102,14 @@ class ModelState:
     profile: np.ndarray  # (N, m) CRM profile of each customer, {-1,0,1}
     profile_sum: np.ndarray  # (K, m) sum of the recorded profile entries per segment
     profile_count: np.ndarray  # (K, m) number of recorded (non-zero) entries per segment
+    profile_time: np.ndarray  # (N, m) period each profile entry was last recorded
     status: np.ndarray  # (N,) PROSPECT / ACTIVE / CHURNED
     serving_employee: np.ndarray  # (N,)
-    offer_knowledge: np.ndarray  # (N,) in [0, 1]
+    understood: np.ndarray  # (N, m) bool: i knows how to use the offer's part for need d (FOR)
+    offer_knowledge: np.ndarray  # (N,) share of need dimensions understood, in [0, 1]
+    reported_satisfaction: np.ndarray  # (N,) satisfaction last reported in feedback, NaN: none
+    profile_time_sum: np.ndarray  # (N,) sum of the periods the profile's entries were recorded
+    profile_known: np.ndarray  # (N,) number of recorded (non-zero) profile entries
     satisfaction: np.ndarray  # (N,) in [0, 1]
     value: np.ndarray  # (N,) perceived value in [0, 1]
     hazard: np.ndarray  # (N,) churn probability this period
@@ -170,9 +180,8 @@ class CKMModel(mesa.Model):
         self._network_customers = 0  # customers in the market when the graph was built
         self.outcomes: dict[str, float] = {}
         self._update_outcomes(acquisitions=0, churned=0, active_before=self._n_active())
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _reporter(name) for name in OUTCOMES}
-        )
+        reporters = {name: _reporter(name) for name in OUTCOMES}
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self._collect = collect
         if collect:
             self.datacollector.collect(self)
@@ -189,6 +198,7 @@ class CKMModel(mesa.Model):
         departments = firm.departments
         frontline = np.array([departments.index(d) for d in firm.frontline_departments])
         self.product_department = departments.index(firm.product_department)
+        self.channel_department = departments.index(firm.channel_department)
 
         self.ties: Ties = draw_ties(
             n_employees=n_emp,
@@ -208,7 +218,10 @@ class CKMModel(mesa.Model):
             t.employee_edges, n_emp, 1.0 + t.employee_edge_cross.astype(np.float64)
         )
         self.product_team = np.flatnonzero(t.employee_department == self.product_department)
-        self._frontline_members = np.flatnonzero(np.isin(t.employee_department, frontline))
+        self.frontline_team = np.flatnonzero(np.isin(t.employee_department, frontline))
+        self.flow_counts: dict[str, float] = {}
+        self._sharing = np.ones(len(departments), dtype=bool)
+        self.channel_team = np.flatnonzero(t.employee_department == self.channel_department)
         # customers are numbered by segment, so a segment is a contiguous block of rows (among
         # the initial market; later arrivals are appended in arrival order)
         segment = np.sort(rng.integers(n_seg, size=n_cust))
@@ -231,6 +244,8 @@ class CKMModel(mesa.Model):
             ec.margin, ec.segment_margin_spread, n_seg, self.streams.at("traits", 1)
         )
         traits = self.streams.at("traits", 0)
+        # what each customer understands of the offer on joining (prospects keep it until then)
+        understood = rng.random((n_cust, m)) < mk.initial_offer_knowledge
         self.state = ModelState(
             truth=truth,
             offer=offer,
@@ -245,6 +260,7 @@ class CKMModel(mesa.Model):
                 truth=truth,
                 serving_employee=t.serving_employee,
                 status=status,
+                understood=understood,
                 margin=self._draw_margins(segment, traits),
                 churn_propensity=market.churn_propensities(mk.loyalty_spread, n_cust, traits),
             ),
@@ -274,6 +290,7 @@ class CKMModel(mesa.Model):
             contact_pv0=0.0,
             acquisition_pv0=0.0,
         )
+        s.counters.update(dict.fromkeys(FLOW_COUNTS, 0))
         self.retention_history: list[float] = []
         self.departments = [Department(self, i, name) for i, name in enumerate(departments)]
         Employee.create_agents(self, n_emp, index=list(range(n_emp)))
@@ -286,20 +303,25 @@ class CKMModel(mesa.Model):
         truth: np.ndarray,
         serving_employee: np.ndarray,
         status: np.ndarray,
+        understood: np.ndarray,
         margin: np.ndarray,
         churn_propensity: np.ndarray,
     ) -> dict[str, np.ndarray]:
         """Fresh per-customer arrays for customers with these drawn attributes."""
         n, m = variation.shape
-        mk = self.scenario_config.market
         return {
             "segment": segment,
             "variation": variation,
             "needs": truth[segment] * variation,
             "profile": np.zeros((n, m), dtype=np.int8),
+            "profile_time": np.zeros((n, m), dtype=np.int32),
             "status": status,
             "serving_employee": serving_employee,
-            "offer_knowledge": np.full(n, mk.initial_offer_knowledge),
+            "understood": understood,
+            "offer_knowledge": market.row_count(understood).astype(np.float64) / max(m, 1),
+            "reported_satisfaction": np.full(n, np.nan),
+            "profile_time_sum": np.zeros(n),
+            "profile_known": np.zeros(n),
             "satisfaction": np.zeros(n),
             "value": np.zeros(n),
             "hazard": np.zeros(n),
@@ -340,13 +362,14 @@ class CKMModel(mesa.Model):
         segment = rng.integers(mk.segments, size=extra)
         heterogeneous = rng.random((extra, mk.need_dimensions)) < mk.need_heterogeneity
         degree = mk.community_degree if mk.community != "none" else 0
-        serving, edges = newcomer_ties(first, last, self._frontline_members, degree, rng)
+        serving, edges = newcomer_ties(first, last, self.frontline_team, degree, rng)
         new = self._new_slots(
             segment=segment,
             variation=np.where(heterogeneous, -1, 1).astype(np.int8),
             truth=s.truth,
             serving_employee=serving,
             status=np.full(extra, VACANT, dtype=np.int8),
+            understood=rng.random((extra, mk.need_dimensions)) < mk.initial_offer_knowledge,
             margin=self._draw_margins(segment, rng),
             churn_propensity=market.churn_propensities(mk.loyalty_spread, extra, rng),
         )
@@ -358,6 +381,7 @@ class CKMModel(mesa.Model):
             community_edges=np.concatenate([self.ties.community_edges, edges]),
         )
         self.community = SlotGraph(adjacency(self.ties.community_edges, last))
+        self._present_degree_cache: tuple[int, np.ndarray] | None = None
         self._network = None
         self._index_segments()
 
@@ -407,9 +431,11 @@ class CKMModel(mesa.Model):
         """Which recorded needs are right (after this period's captures); reused all period."""
         s = self.state
         self._profile_right = s.profile == s.needs
+        self._profile_known = s.profile != 0
         self._profile_right_count = market.row_count(self._profile_right)
 
     def _perceived_value(self) -> np.ndarray:
+        """Value of the delivered offer, counting what each customer understands (ODD 7.3)."""
         s, mk = self.state, self.scenario_config.market
         standard_right = np.empty(s.needs.shape, dtype=bool)
         for k, rows in enumerate(self._segment_blocks):  # the initial market, by segment
@@ -417,14 +443,11 @@ class CKMModel(mesa.Model):
         n0 = self.initial_customers
         if len(s.needs) > n0:  # arrivals, in arrival order
             np.equal(s.needs[n0:], s.offer[s.segment[n0:]], out=standard_right[n0:])
-        fit = market.offer_fit(
-            standard_right,
-            s.profile,
-            self._profile_right,
-            self.levers.personalisation,
-            self._profile_right_count,
-        )
-        return market.perceived_value(fit, s.offer_knowledge, mk.usability_floor)
+        p, known, right = self.levers.personalisation, self._profile_known, self._profile_right
+        fit = market.delivered_share(standard_right, known, right, p, self._profile_right_count)
+        used = market.understood_fit(standard_right, known, right, s.understood, p)
+        self._fit, self._used = fit, used
+        return market.perceived_value(fit, used, mk.usability_floor)
 
     def _hazard(self) -> np.ndarray:
         mk = self.scenario_config.market
@@ -486,25 +509,75 @@ class CKMModel(mesa.Model):
         dims: np.ndarray,
         value: np.ndarray,
         rng: np.random.Generator,
-    ) -> None:
-        """Employees learn revealed needs with probability ``absorption``."""
+    ) -> int:
+        """Employees learn revealed needs with probability ``absorption``; returns how many."""
         s = self.state
         learn = rng.random(len(cust)) < self.levers.absorption
         s.beliefs[employee[learn], s.segment[cust[learn]], dims[learn]] = value[learn]
+        return int(learn.sum())
+
+    def _contact_probability(self, active: np.ndarray) -> np.ndarray | float:
+        """Each active customer's chance of a service contact, steered by targeting (ODD 7.2).
+
+        A share ``targeting`` of the contact budget follows the firm's priority (estimated value
+        times estimated risk of leaving, both from what it observes); the rest is spread evenly.
+        A probability cannot pass 1, so what the most valued customers cannot take goes to the
+        others in proportion (``market.keep_budget``): the mean stays ``contact_rate``.
+        """
+        rate, tau = self.scenario_config.market.contact_rate, self.levers.targeting
+        if tau <= 0 or rate <= 0 or not active.any():
+            return rate
+        priority = self._priority()
+        mean = float(priority[active].mean())
+        if mean <= 0:
+            return rate
+        return market.keep_budget(rate * ((1.0 - tau) + tau * priority / mean), active)
+
+    def _priority(self) -> np.ndarray:
+        """The firm's contact priority per customer: estimated value x estimated risk.
+
+        Estimated value: the revenue the firm books per period from the customer (the scalar
+        ``margin`` while margins are the same for every customer; a per-customer margin array on
+        the state, ``state.margin``, is used when present). Estimated risk: dissatisfaction,
+        ``1 - satisfaction`` as last reported in feedback or a contact; a customer never heard
+        counts at the mean of those heard (0.5 when none has been).
+        """
+        s = self.state
+        reported = s.reported_satisfaction
+        heard = ~np.isnan(reported)
+        prior = float(reported[heard].mean()) if heard.any() else 0.5
+        risk = 1.0 - np.where(heard, reported, prior)
+        booked = getattr(s, "margin", None)  # hook: per-customer margins (issue 9, economics)
+        if booked is None:
+            booked = self.scenario_config.economics.margin
+        return booked * risk
+
+    def _capture_share(self, employee: np.ndarray) -> np.ndarray:
+        """Share of the captures of ``employee``'s department that reaches the shared profile."""
+        unshared = self.scenario_config.firm.unshared_capture
+        dept = self.state.employee_department[employee]
+        return np.where(self._sharing[dept], 1.0, unshared)
 
     def _knowledge_about_customers(self, active: np.ndarray) -> np.ndarray:
         """Flow 3: contacts reveal needs to the serving employee and to the CRM profile."""
         s, mk, lv = self.state, self.scenario_config.market, self.levers
         rng = self.streams.at("about", self.steps)
-        contacted = np.flatnonzero(active & (rng.random(len(active)) < mk.contact_rate))
+        draw = rng.random(len(active))
+        contacted = np.flatnonzero(active & (draw < self._contact_probability(active)))
+        # a contact is a touch point: the employee notes how satisfied the customer is
+        s.reported_satisfaction[contacted] = s.satisfaction[contacted]
         cust, dims, value = self._reveal(contacted, mk.dims_per_contact, rng)
+        f = self.flow_counts
+        f.update(about_contacts=len(contacted), about_captures=0, about_wrong_captures=0)
         if len(cust):
             self._absorb(s.serving_employee[cust], cust, dims, value, rng)
-            captured = rng.random(len(cust)) < lv.capture
+            share = self._capture_share(s.serving_employee[cust])
+            captured = rng.random(len(cust)) < lv.capture * share
             if captured.any():
                 wrong = rng.random(int(captured.sum())) >= lv.capture_fidelity
                 recorded = np.where(wrong, -value[captured], value[captured])
                 self._record(cust[captured], dims[captured], recorded)
+                f.update(about_captures=int(captured.sum()), about_wrong_captures=int(wrong.sum()))
         return contacted
 
     def _record(self, cust: np.ndarray, dims: np.ndarray, recorded: np.ndarray) -> None:
@@ -515,6 +588,13 @@ class CKMModel(mesa.Model):
         s = self.state
         before = s.profile[cust, dims]
         s.profile[cust, dims] = recorded
+        # recording dates, for the profiles' staleness: a rewritten entry is as new as a new one
+        was_known = (before != 0).astype(np.float64)
+        n = len(s.profile_known)
+        s.profile_known += np.bincount(cust, 1.0 - was_known, n)
+        old_time = s.profile_time[cust, dims] * was_known
+        s.profile_time[cust, dims] = self.steps
+        s.profile_time_sum += np.bincount(cust, self.steps - old_time, n)
         pooled = s.segment[cust] * s.profile.shape[1] + dims
         shape, size = s.profile_sum.shape, s.profile_sum.size
         change = recorded.astype(np.float64) - before
@@ -523,38 +603,83 @@ class CKMModel(mesa.Model):
         s.profile_count += np.bincount(pooled, known, size).astype(np.int64).reshape(shape)
 
     def _knowledge_from_customers(self, active: np.ndarray) -> int:
-        """Flow 2: willing customers share needs with the product department or the front line."""
+        """Flow 2: willing customers share needs; the front line or the channel relays them.
+
+        Items go through the direct (co-creation) channel, run by the ``channel_department``,
+        with probability ``direct_channel``, otherwise to the serving frontline employee. Either
+        way they cross to the product department with probability ``relay_to_product``
+        (inter-functional cooperation), unless the channel is the product department's own.
+        """
         s, mk, lv = self.state, self.scenario_config.market, self.levers
         rng = self.streams.at("from", self.steps)
         willing = lv.feedback_willingness * s.satisfaction
         sharers = np.flatnonzero(active & (rng.random(len(active)) < willing))
+        s.reported_satisfaction[sharers] = s.satisfaction[sharers]
         cust, dims, value = self._reveal(sharers, mk.dims_per_feedback, rng)
+        f = self.flow_counts
+        f.update(
+            from_items=len(cust), from_direct=0, from_to_product=0, from_relayed=0, from_absorbed=0
+        )
         if len(cust) == 0:
             return 0
         direct = rng.random(len(cust)) < lv.direct_channel
-        relayed = ~direct & (rng.random(len(cust)) < lv.relay_to_product)
+        crosses = rng.random(len(cust)) < lv.relay_to_product
         frontline = ~direct
-        self._absorb(
+        absorbed = self._absorb(
             s.serving_employee[cust[frontline]],
             cust[frontline],
             dims[frontline],
             value[frontline],
             rng,
         )
-        to_product = direct | relayed
+        own_channel = self.channel_department == self.product_department
+        if direct.any() and len(self.channel_team) and not own_channel:
+            hearer = self.channel_team[rng.integers(len(self.channel_team), size=len(cust))]
+            absorbed += self._absorb(hearer[direct], cust[direct], dims[direct], value[direct], rng)
+        relayed = crosses & frontline
+        to_product = relayed | (direct & (crosses | own_channel))
         if to_product.any() and len(self.product_team):
             receiver = self.product_team[rng.integers(len(self.product_team), size=len(cust))]
-            self._absorb(
+            absorbed += self._absorb(
                 receiver[to_product], cust[to_product], dims[to_product], value[to_product], rng
             )
+        else:
+            to_product[:] = False
+        f.update(
+            from_direct=int(direct.sum()),
+            from_to_product=int(to_product.sum()),
+            from_relayed=int(relayed.sum()),
+            from_absorbed=absorbed,
+        )
         return len(cust)
 
     def _organisational_learning(self, active: np.ndarray) -> None:
+        """Peers, code learning, analytical CRM, socialisation, turnover (docs/ODD.md 7.2).
+
+        Appraisal (who is better) comes from what the firm observes by default; only the
+        departments that share the code this period contribute to it and read from it.
+        """
         s, lv, firm, t = self.state, self.levers, self.scenario_config.firm, self.steps
         stream = self.streams.at
+        takes_part = self._sharing[s.employee_department]
+        observed = None
+        if firm.appraisal == "outcomes":
+            observed = learning.observed_performance(
+                s.satisfaction,
+                active,
+                s.serving_employee,
+                s.segment,
+                s.beliefs.shape[0],
+                s.beliefs.shape[1],
+                firm.appraisal_noise * (1.0 - lv.discernment),
+                stream("appraisal", t),
+            )
+            standing = observed
+        else:
+            standing = learning.accuracy(s.beliefs, s.truth)  # March: reads the ground truth
         learning.learn_from_peers(
             s.beliefs,
-            s.truth,
+            standing,
             self.employee_ties,
             lv.peer_learning_rate,
             lv.cross_tie_use,
@@ -572,6 +697,8 @@ class CKMModel(mesa.Model):
             stream("code", t),
             appraisal=firm.appraisal,
             vote=firm.code_vote,
+            observed=observed,
+            takes_part=takes_part,
         )
         if lv.analytic_reach > 0:
             # the CRM keeps every profile it recorded, former customers' included
@@ -584,6 +711,7 @@ class CKMModel(mesa.Model):
             lv.socialisation_rate,
             stream("socialise", t),
             firm.socialisation == "gradual",
+            takes_part,
         )
         learning.turnover(s.beliefs, firm.employee_turnover, stream("turnover", t))
 
@@ -598,23 +726,96 @@ class CKMModel(mesa.Model):
         s.offer[change] = view[change].astype(np.int8)
 
     def _knowledge_for_customers(self, active: np.ndarray, contacted: np.ndarray) -> None:
-        """Flow 1: broadcast to all, tailored to the contacted, and learning in the community."""
+        """Flow 1: what customers understand of the offer, per need dimension (docs/ODD.md 7.2).
+
+        Active customers forget, learn from the broadcast (random dimensions: breadth), from
+        tailored messages when contacted (the dimensions the firm believes they need:
+        precision) and from a community neighbour.
+        """
         s, mk, lv = self.state, self.scenario_config.market, self.levers
-        k = s.offer_knowledge
-        k *= 1.0 - mk.offer_knowledge_decay
+        rng = self.streams.at("for", self.steps)
+        understood = s.understood
+        m = understood.shape[1]
+        flat = understood.reshape(-1)
+        forget = bernoulli_positions(flat.size, mk.offer_knowledge_decay, rng)
+        flat[forget[active[forget // max(m, 1)]]] = False
         broadcast = lv.offer_communication * (1.0 - mk.tailoring) * mk.broadcast_efficiency
-        if broadcast > 0:
-            k += (broadcast * active) * (1.0 - k)
+        lessons = bernoulli_positions(flat.size, broadcast, rng)
+        lessons = lessons[active[lessons // max(m, 1)]]
+        flat[lessons] = True
+        f = self.flow_counts
+        f.update(
+            for_broadcast_lessons=len(lessons),
+            # positions are sorted, so are their customers: count where the customer changes
+            for_broadcast_reached=int(len(lessons) and 1 + np.count_nonzero(np.diff(lessons // m))),
+            for_tailored_lessons=0,
+            for_tailored_right=0,
+        )
         self._match_profiles()
-        if len(contacted) and lv.offer_communication * mk.tailoring > 0:
-            precision = self._profile_right_count[contacted] / s.needs.shape[1]
-            gain = lv.offer_communication * mk.tailoring * precision
-            k[contacted] += gain * (1.0 - k[contacted])
+        tailored = lv.tailored_messaging * mk.tailoring
+        if len(contacted) and tailored > 0:
+            sent, cust, dims = self._tailored_lessons(contacted, tailored, rng)
+            understood[cust, dims] = True
+            f.update(for_tailored_lessons=sent, for_tailored_right=len(cust))
         if lv.community_learning > 0 and self.community.nnz:
-            neighbour_mean = market.community_mean(self.community, k, active)
-            lift = np.nan_to_num(neighbour_mean - k, nan=0.0)
-            k += np.where(active & (lift > 0), lv.community_learning * lift, 0.0)
-        np.clip(k, 0.0, 1.0, out=k)
+            self._community_lessons(active, lv.community_learning, rng)
+        s.offer_knowledge[:] = market.row_count(understood).astype(np.float64) / max(m, 1)
+
+    def _tailored_lessons(
+        self, contacted: np.ndarray, rate: float, rng: np.random.Generator
+    ) -> tuple[int, np.ndarray, np.ndarray]:
+        """Tailored messages to the contacted: (lessons sent, customers and dimensions of the
+        lessons on a true need).
+
+        The firm believes customer ``i`` needs ``profile[i, d]`` where its CRM profile records
+        ``d``, else what the serving employee believes of the segment. Each believed need is
+        explained with probability ``rate``; the lesson is of use only when the belief is right
+        (a wrong belief explains the part of the offer for a need the customer does not have).
+        """
+        s = self.state
+        m = s.needs.shape[1]
+        # the explained (customer, dimension) cells, drawn sparsely; then what the firm believes
+        cells = bernoulli_positions(len(contacted) * m, rate, rng)
+        cust, dims = contacted[cells // m], cells % m
+        believed = s.profile[cust, dims]
+        silent = believed == 0
+        employee_view = s.beliefs[s.serving_employee[cust[silent]], s.segment[cust[silent]]]
+        believed[silent] = employee_view[np.arange(int(silent.sum())), dims[silent]]
+        sent = believed != 0
+        right = sent & (believed == s.needs[cust, dims])
+        return int(sent.sum()), cust[right], dims[right]
+
+    def _present_degree(self, n: int) -> np.ndarray:
+        """Each customer's community ties to the first ``n`` slots (those who have arrived).
+
+        A row's neighbours are sorted by slot and later slots arrive later, so the present
+        neighbours are the first ones of the row: a random one of them is a random present
+        neighbour, whatever the horizon for which later slots were drawn. Cached per ``n``.
+        """
+        cached = getattr(self, "_present_degree_cache", None)
+        if cached is not None and cached[0] == n:
+            return cached[1]
+        c = self.community.matrix
+        if not c.has_sorted_indices:
+            c.sort_indices()
+        present = np.concatenate([[0], np.cumsum(c.indices < n)])
+        degree = (present[c.indptr[1:]] - present[c.indptr[:-1]])[:n]
+        self._present_degree_cache = (n, degree)
+        return degree
+
+    def _community_lessons(self, active: np.ndarray, rate: float, rng: np.random.Generator) -> None:
+        """Each active customer talks, with probability ``rate``, to one random neighbour about
+        one random part of the offer; if the neighbour is active and understands it, so does
+        the customer afterwards."""
+        s, c = self.state, self.community.matrix  # ties over every slot, arrivals' included
+        talkers = np.flatnonzero(active & (rng.random(len(active)) < rate))
+        degree = self._present_degree(len(active))[talkers]
+        talkers, degree = talkers[degree > 0], degree[degree > 0]
+        slot = c.indptr[talkers] + (rng.random(len(talkers)) * degree).astype(np.int64)
+        topic = rng.integers(s.understood.shape[1], size=len(talkers))
+        peer = c.indices[slot]
+        learn = active[peer] & s.understood[peer, topic]
+        s.understood[talkers[learn], topic[learn]] = True
 
     def _customers_decide(self, active: np.ndarray) -> tuple[int, int]:
         """Value, satisfaction, churn, margins and adoption. Returns (acquisitions, churned)."""
@@ -658,7 +859,8 @@ class CKMModel(mesa.Model):
                 s.counters["reacquisitions"] += acquired - len(first)
                 s.acquired_at[first] = t
                 s.acquisition_discount[first] = economics.discount_factor(t, ec.discount_rate)
-                s.offer_knowledge[new] = mk.initial_offer_knowledge
+                # a prospect's understanding was frozen while a prospect (a won-back customer
+                # keeps what it understood): s.value[new] was computed with it
                 s.satisfaction[new] = market.satisfaction_update(
                     np.zeros(acquired),
                     s.value[new],
@@ -668,10 +870,18 @@ class CKMModel(mesa.Model):
                 )
         return acquired, int(leaving.sum())
 
+    def _draw_sharing(self) -> None:
+        """Which departments take part in the shared code and customer database this period."""
+        n_dep = len(self.scenario_config.firm.departments)
+        draw = self.streams.at("sharing", self.steps).random(n_dep)
+        self._sharing = draw < self.levers.repository_sharing
+
     # ------------------------------------------------------------------ schedule
     def step(self) -> None:
         """One period: the eight stages of the schedule in order."""
         s = self.state
+        self.flow_counts = {}
+        self._draw_sharing()
         self._open_market()
         self._turbulence()
         active = s.status == ACTIVE
@@ -692,6 +902,8 @@ class CKMModel(mesa.Model):
         c["cost_pv0"] += self.cost_per_period * discount
         c["contact_pv0"] += ec.contact_cost * len(contacted) * discount
         c["acquisition_pv0"] += ec.acquisition_cost * acquired * discount
+        for name in FLOW_COUNTS:
+            c[name] += self.flow_counts.get(name, 0)
         self._update_outcomes(acquired, churned, active_before, items)
         if active_before:
             self.retention_history.append(self.outcomes["retention_rate"])
@@ -793,6 +1005,13 @@ class CKMModel(mesa.Model):
         n_acquired = int((s.acquired_at >= 0).sum())
         money = self.valuation()
         m = s.needs.shape[1]
+        f = self.flow_counts
+
+        def per_customer(name: str) -> float:
+            return f.get(name, 0) / active_before if active_before else 0.0
+
+        known_entries = float(np.einsum("i,i->", s.profile_known, active))
+        fitting = active_mean(self._fit)
         self.outcomes = {
             "retention_rate": 1.0 - churned / active_before if active_before else nan,
             "active_customers": n_active,
@@ -807,11 +1026,56 @@ class CKMModel(mesa.Model):
             "employee_accuracy": float((s.beliefs == s.truth).mean()) if s.beliefs.size else nan,
             "offer_knowledge": active_mean(s.offer_knowledge),
             "knowledge_from_customers": items / active_before if active_before else 0.0,
+            "for_broadcast_reach": per_customer("for_broadcast_reached"),
+            "for_broadcast_lessons": per_customer("for_broadcast_lessons"),
+            "for_tailored_lessons": per_customer("for_tailored_lessons"),
+            "for_tailored_precision": _share(
+                f.get("for_tailored_right", 0), f.get("for_tailored_lessons", 0)
+            ),
+            "for_understood_fitting": active_mean(self._used) / fitting if fitting else nan,
+            "from_absorbed": per_customer("from_absorbed"),
+            "from_to_product": per_customer("from_to_product"),
+            "from_direct": per_customer("from_direct"),
+            "from_relayed": per_customer("from_relayed"),
+            "about_contacts": per_customer("about_contacts"),
+            "about_captures": per_customer("about_captures"),
+            "about_wrong_captures": _share(
+                f.get("about_wrong_captures", 0), f.get("about_captures", 0)
+            ),
+            "about_profile_staleness": (
+                self.steps - float(np.einsum("i,i->", s.profile_time_sum, active)) / known_entries
+                if known_entries
+                else nan
+            ),
             "clv": float(np.nansum(clv)) / n_acquired if n_acquired else nan,
             "customer_equity": money["customer_equity"],
             "investment_cost": self.cost_per_period if self.steps else 0.0,
             "net_value": money["net_value"],
         }
+        self.outcomes |= self._firm_outcomes()
+
+    def _firm_outcomes(self) -> dict[str, float]:
+        """Inside the firm: accuracy per department and of the front line and product team,
+        and the diversity of beliefs (mean Gini-Simpson index over segment needs)."""
+        s = self.state
+        nan = float("nan")
+        right = (s.beliefs == s.truth).mean(axis=(1, 2)) if s.beliefs.size else None
+        out: dict[str, float] = {}
+        for name, members in (
+            ("frontline_accuracy", self.frontline_team),
+            ("product_accuracy", self.product_team),
+        ):
+            out[name] = float(right[members].mean()) if right is not None and len(members) else nan
+        if s.beliefs.size:
+            shares = [(s.beliefs == v).mean(axis=0) for v in (-1, 0, 1)]
+            out["belief_diversity"] = float((1.0 - sum(p * p for p in shares)).mean())
+        else:
+            out["belief_diversity"] = nan
+        return out
+
+    def department_accuracy(self) -> dict[str, float]:
+        """Accuracy of each department's beliefs about segment needs, by department name."""
+        return {d.name: d.knowledge_accuracy for d in self.departments}
 
     def summary(self) -> dict[str, Any]:
         """One row of scalar outcomes: the input of every sweep (docs/ODD.md section 6), with the
@@ -823,6 +1087,10 @@ class CKMModel(mesa.Model):
         df = self.datacollector.get_model_vars_dataframe()
         df.index.name = "period"
         return df
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if whole else float("nan")
 
 
 def _reporter(name: str) -> Callable[[CKMModel], float]:

@@ -85,8 +85,28 @@ _SERIES: dict[str, str] = {
     "repository_accuracy": "share of active customers' needs the CRM profiles record correctly",
     "code_accuracy": "share of segment needs the organisational code knows correctly",
     "employee_accuracy": "share of segment needs employees know correctly, on average",
-    "offer_knowledge": "customers' mean knowledge of the offer (flow FOR), in [0, 1]",
+    "offer_knowledge": "share of need dimensions active customers understand (flow FOR)",
     "knowledge_from_customers": "need items shared with the firm per active customer (flow FROM)",
+    # flow FOR (firm -> customer): volume and quality (docs/ODD.md 7.2)
+    "for_broadcast_reach": "share of active customers the broadcast taught something",
+    "for_broadcast_lessons": "dimensions taught by broadcast per active customer",
+    "for_tailored_lessons": "dimensions explained in tailored messages per active customer",
+    "for_tailored_precision": "share of tailored lessons on a need the customer has",
+    "for_understood_fitting": "share of the fitting delivered offer that customers understand",
+    # flow FROM (customer -> firm)
+    "from_absorbed": "shared items an employee adopted, per active customer",
+    "from_to_product": "shared items reaching product development, per active customer",
+    "from_direct": "items shared through the direct channel, per active customer",
+    "from_relayed": "frontline items relayed to product development, per active customer",
+    # flow ABOUT (the firm learns about customers)
+    "about_contacts": "service contacts per active customer",
+    "about_captures": "need items recorded in CRM profiles per active customer",
+    "about_wrong_captures": "share of this period's recorded items recorded wrongly",
+    "about_profile_staleness": "mean age in periods of active customers' profile entries",
+    # inside the firm
+    "frontline_accuracy": "share of segment needs frontline employees know correctly",
+    "product_accuracy": "share of segment needs product-department employees know correctly",
+    "belief_diversity": "mean Gini-Simpson diversity of employees' beliefs per segment need",
     "clv": "mean customer lifetime value of every customer acquired so far",
     "customer_equity": "sum of all customers' lifetime values, in period-0 money",
     "investment_cost": "investment in CKM competence this period",
@@ -111,6 +131,12 @@ _SUMMARY: dict[str, str] = {
     "employee_accuracy": "employees' accuracy at the horizon",
     "offer_knowledge": "customers' knowledge of the offer at the horizon",
     "knowledge_from_customers": "need items shared per active customer per period, run mean",
+    "for_tailored_precision": "share of the run's tailored lessons on a need the customer has",
+    "for_lessons": "lessons (broadcast + tailored) per active customer per period, run mean",
+    "from_to_product": "items reaching product development per active customer-period",
+    "about_wrong_captures": "share of the run's recorded items recorded wrongly",
+    "about_profile_staleness": "mean age of active customers' profile entries at the horizon",
+    "belief_diversity": "diversity of employees' beliefs at the horizon",
     "clv": "mean CLV of all customers acquired, under the run's horizon convention",
     "clv_initial": "mean CLV of the initial base: the standard cohort, the same in every scenario",
     "clv_acquired": "mean CLV of the customers first acquired during the run",
@@ -154,6 +180,25 @@ _TABLE: tuple[tuple[str, str, Unit, Area], ...] = (
     ("employee_accuracy", "Employees right", "share", "about"),
     ("offer_knowledge", "Customers' knowledge of the offer", "share", "for"),
     ("knowledge_from_customers", "Items shared per customer", "items", "from"),
+    ("for_broadcast_reach", "Reached by broadcast", "share", "for"),
+    ("for_broadcast_lessons", "Broadcast lessons per customer", "items", "for"),
+    ("for_tailored_lessons", "Tailored lessons per customer", "items", "for"),
+    ("for_tailored_precision", "Tailored lessons on a real need", "share", "for"),
+    ("for_lessons", "Lessons per customer", "items", "for"),
+    ("for_understood_fitting", "Fitting offer understood", "share", "for"),
+    ("from_absorbed", "Shared items adopted per customer", "items", "from"),
+    ("from_to_product", "Items reaching product per customer", "items", "from"),
+    ("from_direct", "Direct-channel items per customer", "items", "from"),
+    ("from_relayed", "Relayed frontline items per customer", "items", "from"),
+    ("about_contacts", "Contacts per customer", "items", "about"),
+    ("about_captures", "Captures per customer", "items", "about"),
+    ("about_wrong_captures", "Captures recorded wrongly", "share", "about"),
+    # periods, shown as a rate ("items" is the registry's unit for non-count numbers)
+    ("about_profile_staleness", "Age of profile entries (periods)", "items", "about"),
+    # inside the firm: what the firm knows about customers (area "about")
+    ("frontline_accuracy", "Front line right", "share", "about"),
+    ("product_accuracy", "Product department right", "share", "about"),
+    ("belief_diversity", "Diversity of employees' beliefs", "share", "about"),
     ("clv", "Mean CLV", "money", "value"),
     ("clv_initial", "Mean CLV of the initial base", "money", "value"),
     ("clv_acquired", "Mean CLV of acquired customers", "money", "value"),
@@ -408,6 +453,21 @@ def cohort_table(model: RunState) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: per-period flow counts (``model.flow_counts``) that the summary adds up over the run
+FLOW_COUNTS: tuple[str, ...] = (
+    "for_broadcast_lessons",
+    "for_tailored_lessons",
+    "for_tailored_right",
+    "from_to_product",
+    "about_captures",
+    "about_wrong_captures",
+)
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole else float("nan")
+
+
 def summarise(model: RunState) -> dict[str, Any]:
     """The summary row of a model that has been run (with or without collected series)."""
     out, c, s = model.outcomes, model.state.counters, model.state
@@ -442,6 +502,13 @@ def summarise(model: RunState) -> dict[str, Any]:
         "employee_accuracy": out["employee_accuracy"],
         "offer_knowledge": out["offer_knowledge"],
         "knowledge_from_customers": c["knowledge_items"] / max(c["customer_periods"], 1),
+        "for_tailored_precision": _ratio(c["for_tailored_right"], c["for_tailored_lessons"]),
+        "for_lessons": (c["for_broadcast_lessons"] + c["for_tailored_lessons"])
+        / max(c["customer_periods"], 1),
+        "from_to_product": c["from_to_product"] / max(c["customer_periods"], 1),
+        "about_wrong_captures": _ratio(c["about_wrong_captures"], c["about_captures"]),
+        "about_profile_staleness": out["about_profile_staleness"],
+        "belief_diversity": out["belief_diversity"],
         "clv": out["clv"],
         "clv_initial": _mean(clv[first == 0]),
         "clv_acquired": _mean(clv[first > 0]),

@@ -149,9 +149,21 @@ class Firm(_Section):
     intra_department_ties: Annotated[WholeNumber, Field(ge=0, le=50)] = 4
     max_cross_department_ties: Annotated[WholeNumber, Field(ge=0, le=50)] = 4
     employee_turnover: Probability = 0.01
+    # the department that runs the direct (co-creation) channels to customers (docs/ODD.md 7.2);
+    # "marketing" by default, the product department when the firm has no marketing department
+    channel_department: str = "marketing"
+    # share of a capture that still reaches the shared repository when the capturing department
+    # has not agreed on the shared customer database this period (docs/ODD.md 7.2)
+    unshared_capture: Probability = 0.5
+    # how the firm appraises employees for code and peer learning (docs/ODD.md 7.2): by the
+    # observed satisfaction of the customers they serve ("outcomes", default), or, reading the
+    # ground truth as March's (1991) text ("knowledge") and program ("performance") do
+    appraisal: Literal["outcomes", "knowledge", "performance"] = "outcomes"
+    # s.d. of the satisfaction survey's error behind "outcomes" appraisal at discernment 0;
+    # discernment d scales it by (1 - d)
+    appraisal_noise: Annotated[float, Field(ge=0.0, le=10.0)] = 0.1
     # conventions of organisational learning (docs/ODD.md 7.2; docs/validation.md): March's
     # (1991) text by default, or what his program did
-    appraisal: Literal["knowledge", "performance"] = "knowledge"
     socialisation: Literal["direct", "gradual"] = "direct"
     code_vote: Literal["dissent", "margin"] = "dissent"
 
@@ -167,6 +179,12 @@ class Firm(_Section):
             )
         if self.product_department not in self.departments:
             raise ValueError(f"product_department must be one of departments {self.departments}")
+        if self.channel_department not in self.departments:
+            if "channel_department" in self.model_fields_set:
+                raise ValueError(
+                    f"channel_department must be one of departments {self.departments}"
+                )
+            self.__dict__["channel_department"] = self.product_department
         if self.employees < len(self.departments):
             raise ValueError("employees must be at least the number of departments")
         return self
@@ -247,6 +265,9 @@ class Levers(_Section):
     relay_to_product: Probability | None = None
     community_learning: Probability | None = None
     offer_communication: Probability | None = None
+    tailored_messaging: Probability | None = None
+    repository_sharing: Probability | None = None
+    targeting: Probability | None = None
 
 
 SECTIONS: dict[str, type[_Section]] = {

@@ -33,6 +33,9 @@ STAGES: tuple[str, ...] = (
     "traits",
     "arrivals",
     "winback",
+    # appended (stages keep their keys when new ones come last)
+    "sharing",
+    "appraisal",
 )
 
 
@@ -56,3 +59,24 @@ class RandomStreams:
         state["has_uint32"] = 0
         bits.state = state
         return self._generators[stage]
+
+
+def bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarray:
+    """Indices of the successes among ``n`` independent Bernoulli(``p``) trials, in order.
+
+    Exact, and in O(n p) work: the gaps between successes are geometric, so the cost follows the
+    number of successes rather than ``n`` (forgetting and broadcast touch a few per cent of the
+    customers x dimensions cells each period).
+    """
+    if n <= 0 or p <= 0:
+        return np.empty(0, dtype=np.int64)
+    if p >= 1:
+        return np.arange(n, dtype=np.int64)
+    expected = n * p
+    size = int(expected + 6.0 * np.sqrt(expected) + 16)
+    # a gap beyond the end is as good as any longer one (and keeps the sums from overflowing)
+    positions = np.cumsum(np.minimum(rng.geometric(p, size=size), n + 1)) - 1
+    while positions[-1] < n - 1:  # rare: the draw fell short of the end
+        more = np.cumsum(np.minimum(rng.geometric(p, size=size), n + 1))
+        positions = np.concatenate([positions, positions[-1] + more])
+    return positions[: np.searchsorted(positions, n)]
