@@ -9,9 +9,11 @@ is raised (``[levers]`` pins, docs/ODD.md 7.1):
                     = Y(high) - Y(high, L pinned)
 
 The levers a dimension moves are found by comparing ``derive_levers`` at the two levels, so the
-table follows levers.py as it grows. What no lever carries (network ties, investment cost and
-interactions between levers) is the remainder ``total - sum of contributions``. The script then
-checks the model's coarseness rule: no single lever may carry most of the response to every
+table follows levers.py as it grows. What no lever carries (network ties, the market's costs
+and interactions between levers) is the remainder ``total - sum of contributions``. For net
+value the dimension's own cost (its discounted investment) is taken out first and shown on its
+own row; lever shares are of the gross effect, ``total + own cost``. The script then checks the
+model's coarseness rule: no single lever may carry most of the response to every
 dimension. Prints tables (markdown) for docs/validation.md.
 
     python benchmarks/decompose_levers.py [--replications 10] [--workers 2] [--periods 120]
@@ -37,7 +39,8 @@ DIMENSIONS = (
     "it_systems",
     "learning_culture",
 )
-OUTCOMES = ("clv", "net_value")
+OUTCOMES = ("clv", "net_value", "investment_cost")  # the last only to take out of net value
+REPORTED = ("clv", "net_value")
 BASE_SEED = 9_001
 
 
@@ -88,20 +91,27 @@ def main() -> None:
         f"{args.periods} periods; {len(jobs)} runs in {elapsed:.0f} s\n"
     )
 
-    top_levers: dict[str, list[str]] = {o: [] for o in OUTCOMES}
-    for j, outcome in enumerate(OUTCOMES):
+    top_levers: dict[str, list[str]] = {o: [] for o in REPORTED}
+    cost_column = OUTCOMES.index("investment_cost")
+    for j, outcome in enumerate(REPORTED):
         print(f"### {outcome}\n")
         print("| dimension | total effect (95% CI) | lever | contribution (95% CI) | share |")
         print("|---|---|---|---|---|")
         for dim in DIMENSIONS:
             high, low = results[dim, "high"][:, j], results[dim, "low"][:, j]
             total = paired_difference(high, low)
+            # net value: the dimension's own cost is no lever's; shares are of the gross effect
+            own_cost = 0.0
+            if outcome == "net_value":
+                cost = results[dim, "high"][:, cost_column] - results[dim, "low"][:, cost_column]
+                own_cost = float(cost.mean())
+            gross = total.mean + own_cost
             levers = [k[1] for k in keys if k[0] == dim and k[1] not in ("low", "high")]
             shares: dict[str, float] = {}
             rows = []
             for lever in levers:
                 contribution = paired_difference(high, results[dim, lever][:, j])
-                shares[lever] = contribution.mean / total.mean if total.mean else float("nan")
+                shares[lever] = contribution.mean / gross if gross else float("nan")
                 rows.append((lever, contribution))
             summed = sum(c.mean for _, c in rows)
             rows.sort(key=lambda r: -abs(r[1].mean))
@@ -110,8 +120,10 @@ def main() -> None:
                 label = f"{dim} | {_ci(total)}" if first else " | "
                 print(f"| {label} | {lever} | {_ci(c)} | {shares[lever]:.0%} |")
                 first = False
-            rest = total.mean - summed
-            share = rest / total.mean if total.mean else float("nan")
+            if own_cost:
+                print(f"|  |  | the competence's own cost | {-own_cost:,.1f} | |")
+            rest = gross - summed
+            share = rest / gross if gross else float("nan")
             print(f"|  |  | not carried by one lever | {rest:,.1f} | {share:.0%} |")
             if rows:
                 top_levers[outcome].append(rows[0][0])
