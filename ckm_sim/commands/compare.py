@@ -15,9 +15,14 @@ EXAMPLES = """examples:
   ckm-sim compare it_only customer_centric
   ckm-sim compare scenarios/it_only.toml scenarios/customer_centric.toml --replications 20
   ckm-sim compare baseline it_only co_creation customer_centric --all-pairs -j 2
+  ckm-sim compare baseline --add it_systems=1500 --add learning_culture=1500 -r 20
+  ckm-sim compare baseline --add it_systems=750,learning_culture=750 --add it_systems=1500
 
 The first scenario is the reference. Replication r uses the same seed in every scenario (common
-random numbers). Writes <out>/compare/<name>/report.md with paths.png, differences.png,
+random numbers). With --add, one scenario is the base and each --add is an alternative that
+spends that much more per period on the named dimensions (converted to levels through the
+scenario's cost curve); every pair is compared and the report answers which spend is better.
+Writes <out>/compare/<name>/report.md with paths.png, differences.png,
 differences.csv, summaries.parquet and timeseries.parquet.
 """
 
@@ -25,7 +30,17 @@ differences.csv, summaries.parquet and timeseries.parquet.
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Two or more scenarios, the replications and whether to compare every pair."""
     parser.add_argument(
-        "scenarios", nargs="+", metavar="SCENARIO", help="two or more scenario files or names"
+        "scenarios",
+        nargs="+",
+        metavar="SCENARIO",
+        help="two or more scenario files or names (one with --add)",
+    )
+    parser.add_argument(
+        "--add",
+        action="append",
+        metavar="DIM=AMOUNT[,DIM=AMOUNT]",
+        help="an alternative: this much more spend per period on the dimension(s), against the "
+        "one scenario given (repeat for several alternatives)",
     )
     add_common(parser, replications=10)
     parser.add_argument(
@@ -39,12 +54,22 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.reports import numbers as num
     from ckm_sim.whatif.compare import compare, write_report
     from ckm_sim.whatif.paired import METRICS
+    from ckm_sim.whatif.spend import answer, with_spend
+    from ckm_sim.whatif.terms import period_word
 
     scenarios = [load_scenario(s) for s in args.scenarios]
+    alternatives = _alternatives(args, scenarios)
+    if alternatives:
+        scenarios = [scenarios[0], *(with_spend(scenarios[0], inc) for inc in alternatives)]
     plan = run_plan(args).resolved(scenarios[0])
     periods = plan.periods
     check_runs_memory(args, scenarios, len(scenarios) * args.replications, periods or 0)
-    result = compare(scenarios, plan, all_pairs=args.all_pairs, progress=not args.quiet)
+    all_pairs = args.all_pairs or bool(alternatives)
+    result = compare(scenarios, plan, all_pairs=all_pairs, progress=not args.quiet)
+    if alternatives:
+        named = list(zip(result.runs.names[1:], alternatives, strict=True))
+        word = period_word(scenarios[0])
+        result.answers = answer(result.differences, result.runs.names[0], named, word)
     name = args.name or "_vs_".join(result.runs.names)
     out = inside(args.out, "compare", name)
     report = write_report(result, out, name)
@@ -64,7 +89,27 @@ def run(args: argparse.Namespace) -> int:
         )
     console = Console()
     console.print(table)
-    for line in result.sentences:
+    for line in result.answers or result.sentences:
         console.print(f"- {line}", highlight=False)
     print(f"report written to {report}")
     return 0
+
+
+def _alternatives(args: argparse.Namespace, scenarios: list) -> list:
+    """The ``--add`` alternatives as tuples of increments (one-line errors for bad ones)."""
+    from ckm_sim.errors import CKMError
+    from ckm_sim.whatif.spend import level_after, parse_alternative
+
+    if not args.add:
+        if len(scenarios) < 2:
+            raise CKMError("compare needs at least two scenarios (or one and --add DIM=AMOUNT)")
+        return []
+    if len(scenarios) != 1:
+        raise CKMError("with --add, give exactly one scenario: the base the spend is added to")
+    alternatives = [parse_alternative(text) for text in args.add]
+    for increments in alternatives:
+        for inc in increments:
+            level_after(scenarios[0], inc)  # refuses a level above 1, naming the maximum
+    if len(set(alternatives)) != len(alternatives):
+        raise CKMError("--add: the same alternative is given twice")
+    return alternatives

@@ -9,7 +9,7 @@ plain sentence: "customer_centric raises net value by X (95% CI a to b) over it_
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +24,7 @@ from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.figures import PATHS, plot_bands
 from ckm_sim.whatif.paired import METRICS, PairedRuns, band, paired_series, run_paired
+from ckm_sim.whatif.terms import annual_retention, terms_lines
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Comparison:
     runs: PairedRuns
     differences: pd.DataFrame  # treatment, reference, metric, mean, low, high, sd, n, ...
     sentences: list[str]
+    scenarios: list[Scenario] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)  # the question's answer (spend questions)
 
 
 def pairs_of(names: Sequence[str], all_pairs: bool = False) -> list[tuple[str, str]]:
@@ -110,17 +113,22 @@ def compare(
         raise CKMError("compare needs at least 2 replications for a confidence interval")
     runs = run_paired(scenarios, plan, progress=progress)
     differences, sentences = difference_table(runs, pairs_of(runs.names, all_pairs))
-    return Comparison(runs, differences, sentences)
+    return Comparison(runs, differences, sentences, list(scenarios))
 
 
 def _report_text(c: Comparison, name: str) -> str:
     runs = c.runs
+    per_year = c.scenarios[0].economics.periods_per_year if c.scenarios else 12
+    terms = terms_lines(c.scenarios, runs.names, runs.periods) if c.scenarios else []
+    answers = ["## The answer", "", *[f"- {s}" for s in c.answers], ""] if c.answers else []
     summary_rows = []
     for scenario in runs.names:
         row: dict = {"scenario": scenario}
         for metric in METRICS:
             est = mean_ci(runs.values(scenario, metric))
             row[metric] = num.ci(est.mean, est.low, est.high)
+        retention = runs.values(scenario, "mean_retention_rate").mean()
+        row["retention per year"] = f"{annual_retention(retention, per_year):.1%}"
         summary_rows.append(row)
     diff_rows = [
         {
@@ -145,6 +153,9 @@ def _report_text(c: Comparison, name: str) -> str:
                 "residual" if v else "horizon" for v in runs.summaries["residual_value_counted"]
             ),
             "",
+            *terms,
+            "",
+            *answers,
             "## In plain words",
             "",
             *[f"- {s}" for s in c.sentences],
@@ -161,7 +172,12 @@ def _report_text(c: Comparison, name: str) -> str:
             ),
             "## Each scenario",
             "",
-            md.table(summary_rows, {"scenario": "scenario"} | {m: METRICS[m] for m in METRICS}),
+            md.table(
+                summary_rows,
+                {"scenario": "scenario"}
+                | {m: METRICS[m] for m in METRICS}
+                | {"retention per year": f"retention per year (mean rate ^ {per_year})"},
+            ),
             "## Time paths",
             "",
             "Mean over replications with 95% bands:",
@@ -193,6 +209,7 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
                 "periods": runs.periods,
                 "base_seed": runs.base_seed,
                 "sentences": c.sentences,
+                "answers": c.answers,
                 "differences": c.differences.to_dict(orient="records"),
             },
         )

@@ -1,0 +1,73 @@
+"""The terms of a what-if report, in words a manager reads: what a period is, the horizon, what
+net value and customer equity count, what each alternative spends, retention per year.
+
+Every what-if report opens with :func:`terms_lines`; the figures follow the scenario's
+``[economics] periods_per_year`` (12 by default: a period is a month) and ``horizon_value``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ckm_sim.model.levers import investment_cost
+from ckm_sim.model.scenario import Scenario
+from ckm_sim.reports import numbers as num
+
+
+def period_word(scenario: Scenario) -> str:
+    """``month`` when a year has 12 periods, ``year`` when 1, else ``1/P of a year``."""
+    per_year = scenario.economics.periods_per_year
+    return {12: "month", 1: "year", 4: "quarter", 52: "week"}.get(per_year, f"1/{per_year} year")
+
+
+def annual_retention(per_period: float, periods_per_year: int) -> float:
+    """The share of customers kept over a year at a constant per-period retention rate:
+    ``r ** periods_per_year``."""
+    return per_period**periods_per_year
+
+
+def horizon_words(scenario: Scenario, periods: int) -> str:
+    """``60 months (5 years)``."""
+    word = period_word(scenario)
+    years = periods / scenario.economics.periods_per_year
+    plural = "" if periods == 1 or word.startswith("1/") else "s"
+    return f"{periods} {word}{plural} ({years:g} year{'' if years == 1 else 's'})"
+
+
+def counting_words(horizon_value: str) -> str:
+    """What net value and customer equity count under the horizon convention."""
+    if horizon_value == "residual":
+        return (
+            "Customer equity is the discounted margins of periods 1..T plus, for every customer "
+            "active at the horizon, its expected later margins; net value subtracts the "
+            "investment, acquisition and serving costs of periods 1..T and the cost of "
+            "serving those customers and sustaining the competence afterwards (residual "
+            "convention, docs/ODD.md 7.5). All in period-0 money."
+        )
+    return (
+        "Customer equity is the discounted margins earned in periods 1..T; net value subtracts "
+        "the investment, acquisition and serving costs of the same periods; nothing after the "
+        "horizon counts (horizon convention, docs/ODD.md 7.5). All in period-0 money."
+    )
+
+
+def terms_lines(scenarios: Sequence[Scenario], names: Sequence[str], periods: int) -> list[str]:
+    """Report lines: the period, the horizon, what the money counts, each alternative's spend."""
+    first = scenarios[0]
+    word = period_word(first)
+    lines = [
+        f"**Terms.** A period is a {word} ({first.economics.periods_per_year} a year); the "
+        f"horizon is {horizon_words(first, periods)}, discounted at "
+        f"{first.economics.discount_rate:g} per {word}. "
+        f"{counting_words(first.economics.horizon_value)}",
+        "",
+        "Competence spend per "
+        + word
+        + ": "
+        + "; ".join(
+            f"{name} {num.number(float(investment_cost(sc)))}"
+            for name, sc in zip(names, scenarios, strict=True)
+        )
+        + ".",
+    ]
+    return lines
