@@ -40,6 +40,7 @@ def test_optimize_writes_a_report(tmp_path, capsys):
     sc = tiny_scenario(tmp_path)
     out = tmp_path / "results"
     args = ["optimize", str(sc), "--budget", "2500", "--trials", "4", "--periods", "6"]
+    args += ["--restarts", "2", "--polish", "1"]
     code = main([*args, "-r", "1", "--eval-replications", "2", "--out", str(out), "--quiet"])
     assert code == 0
     folder = out / "optimize" / "tiny_budget2500"
@@ -48,8 +49,15 @@ def test_optimize_writes_a_report(tmp_path, capsys):
     assert sum(spend) == pytest.approx(2500.0)
     assert (folder / "allocation.png").stat().st_size > 0
     assert "even split" in (folder / "report.md").read_text()
-    assert "Net value convention: horizon" in (folder / "report.md").read_text()
-    assert "next unit of budget" in capsys.readouterr().out
+    report = (folder / "report.md").read_text()
+    assert "Net value convention: horizon" in report
+    assert "A period is a month" in report and "6 months" in report
+    assert "net value per 1,000 more a month" in report and "Does the answer hold?" in report
+    assert optimum["restarts"] == 2 and len(optimum["candidates"]) == 2
+    assert optimum["verdict"]["converged"] in (True, False)
+    out_text = capsys.readouterr().out
+    assert "next unit of budget" in out_text
+    assert "onverged" in out_text
 
 
 def test_calibrate_writes_a_report(tmp_path, capsys):

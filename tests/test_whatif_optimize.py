@@ -10,8 +10,10 @@ from whatif_helpers import SquareRootValue, tiny_scenario
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import paired_difference
 from ckm_sim.model.scenario import load_scenario
+from ckm_sim.whatif.convergence import share_spread
 from ckm_sim.whatif.objective import NetValueObjective
 from ckm_sim.whatif.optimize import optimise_budget
+from ckm_sim.whatif.polish import polish
 from ckm_sim.whatif.search import evaluation_seeds
 
 WEIGHTS = [1.0, 2.0, 3.0, 0.5, 0.5]
@@ -75,3 +77,70 @@ def test_model_optimisation_is_identical_for_any_number_of_workers(tmp_path):
 def test_budget_must_be_positive():
     with pytest.raises(ValueError, match="positive"):
         optimise_budget(SquareRootValue(WEIGHTS), -1.0, RunPlan(1), trials=1)
+
+
+def test_restarts_and_polish_find_the_known_optimum_and_say_so():
+    f = SquareRootValue(WEIGHTS, common_sd=5.0, own_sd=0.05)
+    opt = optimise_budget(
+        f,
+        BUDGET,
+        RunPlan(2, base_seed=7),
+        trials=30,
+        eval_replications=6,
+        restarts=3,
+        polish_steps=8,
+        tolerance=0.1,
+    )
+    assert len(opt.candidates) == 3
+    # every search's split within 10% of the budget of the closed-form optimum on each share
+    for c in opt.candidates:
+        assert np.abs(c - f.optimum(BUDGET)).max() < 0.10 * BUDGET
+    assert np.abs(opt.best - f.optimum(BUDGET)).max() < 0.06 * BUDGET
+    assert opt.verdict.converged, opt.verdict.reasons
+    # sqrt keeps rising: more budget always pays, and the report warns of it
+    assert any("every marginal value is positive" in w for w in opt.verdict.warnings)
+
+
+def test_a_search_that_stopped_at_the_even_split_is_not_converged():
+    # one trial: the even split; with no own noise the paired marginal values are exact and
+    # differ (a_d / (2 sqrt(20))), so moving spend to the heaviest dimension pays
+    f = SquareRootValue(WEIGHTS, common_sd=5.0, own_sd=0.0)
+    opt = optimise_budget(f, BUDGET, RunPlan(2), trials=1, eval_replications=3, step=1.0)
+    assert np.allclose(opt.best, opt.even)
+    assert not opt.verdict.converged
+    assert any("to customer_cooperation raises net value" in r for r in opt.verdict.reasons)
+
+
+class _Costly(SquareRootValue):
+    """sqrt value minus a cost of 10 per unit spent: at B = 100 every marginal value,
+    lambda - 10 = 0.95 - 10, is negative."""
+
+    def __call__(self, spend, seed: int) -> float:
+        return super().__call__(spend, seed) - 10.0 * float(np.sum(spend))
+
+
+def test_every_marginal_value_negative_warns_the_budget_is_too_large():
+    f = _Costly(WEIGHTS, common_sd=5.0, own_sd=0.0)
+    opt = optimise_budget(f, BUDGET, RunPlan(2), trials=4, eval_replications=3, step=1.0)
+    assert all(m.high < 0 for m in opt.marginal)
+    assert any("every marginal value is negative" in w for w in opt.verdict.warnings)
+    assert not any("positive" in w for w in opt.verdict.warnings)
+
+
+def test_polish_climbs_to_the_optimum_from_the_even_split():
+    f = SquareRootValue(WEIGHTS, common_sd=0.0, own_sd=0.0)
+
+    def score(points):
+        return [f.true_value(p) for p in points]
+
+    even = np.full(5, BUDGET / 5)
+    out = polish(score, even, f.true_value(even), step=10.0, iterations=60)
+    assert out.point.sum() == pytest.approx(BUDGET)
+    assert np.abs(out.point - f.optimum(BUDGET)).max() < 2.0
+    assert out.value > f.true_value(even)
+
+
+def test_share_spread_by_hand():
+    winner = np.array([50.0, 50.0])
+    assert share_spread([np.array([60.0, 40.0]), winner], winner) == pytest.approx(0.1)
+    assert share_spread([winner], winner) == 0.0

@@ -9,6 +9,7 @@ import math
 from rich.console import Console
 
 from ckm_sim.commands import argtypes
+from ckm_sim.commands.argtypes import non_negative_int
 from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import load_scenario
@@ -24,6 +25,9 @@ The budget is money per period (same units as the [costs] section). Writes
 """
 
 
+TRIALS, RESTARTS, EVAL_REPLICATIONS, POLISH = 20, 3, 8, 4
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Scenario, budget per period, trials and replications."""
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped name")
@@ -31,14 +35,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--budget", type=float, required=True, help="budget per period to split across dimensions"
     )
     parser.add_argument(
-        "--trials", type=argtypes.trials, default=20, help="optimiser trials (default 20)"
+        "--trials",
+        type=argtypes.trials,
+        default=TRIALS,
+        help=f"trials per search (default {TRIALS})",
+    )
+    parser.add_argument(
+        "--restarts",
+        type=argtypes.trials,
+        default=RESTARTS,
+        help=f"independent searches (different sampler seeds; default {RESTARTS})",
+    )
+    parser.add_argument(
+        "--polish",
+        type=non_negative_int,
+        default=POLISH,
+        help=f"transfer moves that end each search (default {POLISH}; 0: TPE only)",
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.10,
+        help="the searches agree when every share is within this of the winner's (default 0.10)",
     )
     add_common(parser, replications=2)
     parser.add_argument(
         "--eval-replications",
         type=argtypes.replications,
-        default=6,
-        help="fresh replications for the best, the even split and marginal values (default 6)",
+        default=EVAL_REPLICATIONS,
+        help="fresh replications for the searches' best splits, the even split and marginal "
+        f"values (default {EVAL_REPLICATIONS})",
     )
     parser.add_argument(
         "--step",
@@ -50,6 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Search the best split of the budget, re-check it on fresh seeds, write the report."""
     from ckm_sim.io import inside
+    from ckm_sim.whatif.allocation import levels_for_spend
     from ckm_sim.whatif.objective import NetValueObjective
     from ckm_sim.whatif.optimize import optimise_budget
     from ckm_sim.whatif.optimize_report import write_report
@@ -58,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         raise CKMError(f"--budget must be a positive amount per period, got {args.budget:g}")
     if args.step is not None and not (math.isfinite(args.step) and args.step > 0):
         raise CKMError(f"--step must be a positive amount per period, got {args.step:g}")
+    if not (math.isfinite(args.tolerance) and 0 < args.tolerance <= 1):
+        raise CKMError(f"--tolerance must be a share in (0, 1], got {args.tolerance:g}")
     if args.eval_replications < 2:
         raise CKMError("--eval-replications must be at least 2 for confidence intervals")
     scenario = load_scenario(args.scenario)
@@ -72,9 +101,15 @@ def run(args: argparse.Namespace) -> int:
         eval_replications=args.eval_replications,
         step=args.step,
         progress=not args.quiet,
+        restarts=args.restarts,
+        saturated=lambda spend: levels_for_spend(scenario, spend) >= 1.0,
+        tolerance=args.tolerance,
+        polish_steps=args.polish,
     )
     name = args.name or f"{scenario.name}_budget{args.budget:g}"
-    report, lines = write_report(optimum, scenario, inside(args.out, "optimize", name))
+    report, lines = write_report(
+        optimum, scenario, inside(args.out, "optimize", name), plan.periods
+    )
     console = Console()
     for line in lines:
         console.print(f"- {line}", highlight=False)

@@ -77,8 +77,8 @@ def plot_allocation(
     right.set_yticks(y, table[dimension])
     right.invert_yaxis()
     right.axvline(0.0, color="black", lw=0.8)
-    right.set_title("Marginal net value of one more budget unit")
-    right.set_xlabel("net value per unit of per-period spend")
+    right.set_title("Marginal net value of 1,000 more per period")
+    right.set_xlabel("net value per 1,000 more spend per period")
     fig.suptitle(title)
     return save_figure(fig, path)
 

@@ -10,6 +10,11 @@ the even split is always its first trial. The best trial is then re-evaluated on
 marginal value of each dimension at the optimum is estimated by paired forward differences:
 ``(NV(best + step on d) - NV(best)) / step``, i.e. where the next unit of budget goes.
 
+Several independent searches (restarts: the same trial seeds, different sampler seeds) guard
+against a search that stopped early in a poor region: the best split of each is re-evaluated on
+the fresh seeds, the winner is the best there, and :mod:`~ckm_sim.whatif.convergence` says
+whether the answer holds (the restarts agree; the marginal values agree with the split).
+
 The optimiser works on any ``evaluate(spend, seed) -> float``; :class:`NetValueObjective` is the
 model's (in :mod:`~ckm_sim.whatif.objective`, light to import for worker processes). The search
 loop is :func:`ckm_sim.whatif.search.search`; the runs go to the plan's evaluator.
@@ -27,6 +32,8 @@ from ckm_sim.experiments.evaluator import Evaluator, RunPlan
 from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference
 from ckm_sim.model.scenario import DIMENSIONS
 from ckm_sim.whatif.allocation import even_split, simplex_from_unit, unit_from_simplex
+from ckm_sim.whatif.convergence import SHARE_TOLERANCE, Verdict, scaled, transfer_pair, verdict
+from ckm_sim.whatif.polish import polish
 from ckm_sim.whatif.search import evaluation_seeds, make_study, replicate, search
 
 Evaluate = Callable[[np.ndarray, int], float]
@@ -34,7 +41,8 @@ Evaluate = Callable[[np.ndarray, int], float]
 
 @dataclass
 class Optimum:
-    """The best allocation found, its value on fresh seeds, and the marginal values there."""
+    """The best allocation found, its value on fresh seeds, the marginal values there, and
+    whether the answer holds."""
 
     dimensions: tuple[str, ...]
     budget: float
@@ -45,16 +53,53 @@ class Optimum:
     gain: Estimate  # best - even, paired on the evaluation seeds
     step: float
     marginal: list[Estimate]  # per unit of per-period spend, one per dimension
-    trials: int
+    trials: int  # per search
     replications: int
     eval_replications: int
     base_seed: int
-    history: list[dict] = field(default_factory=list)  # trial, value, spend per dimension
+    restarts: int = 1
+    polish_steps: int = 0
+    candidates: list[np.ndarray] = field(default_factory=list)  # each search's best split
+    versus_winner: list[Estimate] = field(default_factory=list)  # candidate - best, paired
+    verdict: Verdict | None = None
+    history: list[dict] = field(default_factory=list)  # search, trial, value, spend per dim
 
 
-def _scaled(est: Estimate, factor: float) -> Estimate:
-    lo, hi = sorted((est.low * factor, est.high * factor))
-    return Estimate(est.mean * factor, lo, hi, est.sd * abs(factor), est.n)
+def _search_once(
+    evaluator: Evaluator,
+    evaluate: Evaluate,
+    budget: float,
+    n: int,
+    seeds: list[int],
+    sampler_seed: int,
+    trials: int,
+    batch: int,
+    progress: bool,
+    desc: str,
+    polish_steps: int = 0,
+    polish_step: float = 0.0,
+) -> tuple[np.ndarray, list]:
+    """One TPE search from the even split, then ``polish_steps`` transfer moves
+    (:func:`~ckm_sim.whatif.polish.polish`); its best split and its trials."""
+    even = even_split(budget, n)
+    study = make_study("maximize", sampler_seed, trials)
+    study.enqueue_trial({f"u{i}": float(u) for i, u in enumerate(unit_from_simplex(even / budget))})
+
+    def propose(trial) -> np.ndarray:
+        unit = [trial.suggest_float(f"u{i}", 1e-6, 1.0) for i in range(n)]
+        spend = budget * simplex_from_unit(unit)
+        trial.set_user_attr("spend", spend.tolist())
+        return spend
+
+    def score(spends: list[np.ndarray]) -> list[float]:
+        runs = replicate(evaluator, evaluate, [(s,) for s in spends], seeds)
+        return [float(np.mean(values)) for values in runs]
+
+    done = search(study, trials, batch, propose, score, progress, desc)
+    best = np.array(study.best_trial.user_attrs["spend"])
+    if polish_steps > 0:
+        best = polish(score, best, float(study.best_value), polish_step, polish_steps).point
+    return best, done
 
 
 def optimise_budget(
@@ -67,72 +112,113 @@ def optimise_budget(
     step: float | None = None,
     batch: int = 4,
     progress: bool = False,
+    restarts: int = 1,
+    saturated: Callable[[np.ndarray], np.ndarray] | None = None,
+    tolerance: float = SHARE_TOLERANCE,
+    polish_steps: int = 0,
 ) -> Optimum:
     """Search the allocations of ``budget`` across ``dimensions`` for the highest mean value.
 
     ``plan`` gives the replications (common seeds) per trial, the base seed and the workers.
+    ``restarts`` independent searches of ``trials`` each (sampler seeds ``base_seed + k``);
+    ``saturated(spend)`` tells which dimensions are at their full level (their marginal value
+    is 0 by construction); ``tolerance`` is the verdict's tolerance on shares; each search
+    ends with ``polish_steps`` transfer moves of at most ``step``.
     """
     if not (budget > 0 and math.isfinite(budget)):
         raise ValueError(f"budget must be a positive number, got {budget}")
+    if restarts < 1:
+        raise ValueError(f"restarts must be at least 1, got {restarts}")
     n = len(dimensions)
     even = even_split(budget, n)
     step = 0.1 * budget if step is None else step
     seeds = plan.seeds()
-    study = make_study("maximize", plan.seed, trials)
-    study.enqueue_trial({f"u{i}": float(u) for i, u in enumerate(unit_from_simplex(even / budget))})
-
-    def propose(trial) -> np.ndarray:
-        unit = [trial.suggest_float(f"u{i}", 1e-6, 1.0) for i in range(n)]
-        spend = budget * simplex_from_unit(unit)
-        trial.set_user_attr("spend", spend.tolist())
-        return spend
-
+    history: list[dict] = []
+    candidates: list[np.ndarray] = []
     with plan.evaluator() as evaluator:
-
-        def score(spends: list[np.ndarray]) -> list[float]:
-            runs = replicate(evaluator, evaluate, [(s,) for s in spends], seeds)
-            return [float(np.mean(values)) for values in runs]
-
-        done = search(study, trials, batch, propose, score, progress, "optimiser trials")
-        best = np.array(study.best_trial.user_attrs["spend"])
-        values = _final(evaluator, evaluate, best, even, step, plan, eval_replications, progress)
-    history = [
-        {"trial": t.trial.number, "value": t.value}
-        | dict(zip(dimensions, t.point.tolist(), strict=True))
-        for t in done
+        for k in range(restarts):
+            desc = f"search {k + 1}/{restarts}"
+            best, done = _search_once(
+                evaluator,
+                evaluate,
+                budget,
+                n,
+                seeds,
+                plan.seed + k,
+                trials,
+                batch,
+                progress,
+                desc,
+                polish_steps,
+                step,
+            )
+            candidates.append(best)
+            history += [
+                {"search": k, "trial": t.trial.number, "value": t.value}
+                | dict(zip(dimensions, t.point.tolist(), strict=True))
+                for t in done
+            ]
+        unique = _distinct(candidates)
+        fresh = evaluation_seeds(plan, eval_replications)
+        cand_values = np.array(
+            replicate(evaluator, evaluate, [(c,) for c in unique], fresh, progress, "candidates"),
+            dtype=np.float64,
+        )
+        w = int(np.argmax(cand_values.mean(axis=1)))
+        best = unique[w]
+        points = [even] + [best + step * np.eye(n)[d] for d in range(n)]
+        rest = np.array(
+            replicate(evaluator, evaluate, [(p,) for p in points], fresh, progress, "evaluation"),
+            dtype=np.float64,
+        )
+        at_best, even_values, stepped = cand_values[w], rest[0], rest[1:]
+        full = np.zeros(n, dtype=bool) if saturated is None else np.asarray(saturated(best))
+        pair = transfer_pair(best, step, (stepped - at_best).mean(axis=1), full)
+        move = None
+        if pair is not None:
+            to, frm = pair
+            moved = best + step * (np.eye(n)[to] - np.eye(n)[frm])
+            (after,) = replicate(evaluator, evaluate, [(moved,)], fresh)
+            gain = paired_difference(np.asarray(after, dtype=np.float64), at_best)
+            move = (dimensions[to], dimensions[frm], gain)
+    marginal = [
+        Estimate(0.0, 0.0, 0.0, 0.0, eval_replications)
+        if full[d]
+        else scaled(paired_difference(stepped[d], at_best), 1.0 / step)
+        for d in range(n)
     ]
-    marginal = [_scaled(paired_difference(values[2 + d], values[0]), 1.0 / step) for d in range(n)]
+    by_candidate = [cand_values[_index(unique, c)] for c in candidates]
+    versus = [paired_difference(v, at_best) for v in by_candidate]
     return Optimum(
         dimensions=tuple(dimensions),
         budget=budget,
         best=best,
         even=even,
-        best_value=mean_ci(values[0]),
-        even_value=mean_ci(values[1]),
-        gain=paired_difference(values[0], values[1]),
+        best_value=mean_ci(at_best),
+        even_value=mean_ci(even_values),
+        gain=paired_difference(at_best, even_values),
         step=step,
         marginal=marginal,
         trials=trials,
         replications=plan.replications,
         eval_replications=eval_replications,
         base_seed=plan.seed,
+        restarts=restarts,
+        polish_steps=polish_steps,
+        candidates=candidates,
+        versus_winner=versus,
+        verdict=verdict(candidates, versus, best, marginal, full, move, step, tolerance=tolerance),
         history=history,
     )
 
 
-def _final(
-    evaluator: Evaluator,
-    evaluate: Evaluate,
-    best: np.ndarray,
-    even: np.ndarray,
-    step: float,
-    plan: RunPlan,
-    replications: int,
-    progress: bool,
-) -> np.ndarray:
-    """Best, even split and best + step on each dimension, on fresh seeds (rows: points)."""
-    n = len(best)
-    points = [best, even] + [best + step * np.eye(n)[d] for d in range(n)]
-    fresh = evaluation_seeds(plan, replications)
-    runs = replicate(evaluator, evaluate, [(p,) for p in points], fresh, progress, "evaluation")
-    return np.array(runs, dtype=np.float64)
+def _distinct(points: list[np.ndarray]) -> list[np.ndarray]:
+    out: list[np.ndarray] = []
+    for p in points:
+        if not any(np.array_equal(p, q) for q in out):
+            out.append(p)
+    return out
+
+
+def _index(points: list[np.ndarray], p: np.ndarray) -> int:
+    return next(i for i, q in enumerate(points) if np.array_equal(p, q))

@@ -17,10 +17,15 @@ from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.allocation import current_spend, levels_for_spend
 from ckm_sim.whatif.figures import plot_allocation, plot_history
 from ckm_sim.whatif.optimize import Optimum
+from ckm_sim.whatif.terms import period_word, terms_lines
+
+#: Marginal values are reported per this much extra spend per period.
+PER = 1000.0
 
 
 def allocation_table(opt: Optimum, scenario: Scenario) -> pd.DataFrame:
-    """One row per dimension: best and even spend and level, marginal value with its CI."""
+    """One row per dimension: best and even spend and level, marginal value (net value per
+    :data:`PER` of extra spend per period) with its CI."""
     best_levels = levels_for_spend(scenario, opt.best)
     even_levels = levels_for_spend(scenario, opt.even)
     return pd.DataFrame(
@@ -31,16 +36,16 @@ def allocation_table(opt: Optimum, scenario: Scenario) -> pd.DataFrame:
             "best_level": best_levels,
             "even": opt.even,
             "even_level": even_levels,
-            "marginal": [m.mean for m in opt.marginal],
-            "marginal_low": [m.low for m in opt.marginal],
-            "marginal_high": [m.high for m in opt.marginal],
+            "marginal": [PER * m.mean for m in opt.marginal],
+            "marginal_low": [PER * m.low for m in opt.marginal],
+            "marginal_high": [PER * m.high for m in opt.marginal],
             "saturated": best_levels >= 1.0,
         }
     )
 
 
-def sentences(opt: Optimum, table: pd.DataFrame) -> list[str]:
-    """The plain-language findings."""
+def sentences(opt: Optimum, table: pd.DataFrame, word: str = "period") -> list[str]:
+    """The plain-language findings (``word``: what a period is)."""
     parts = ", ".join(
         f"{r.dimension} {num.number(r.best)} ({r.share:.0%}, level {r.best_level:.2f})"
         for r in table.sort_values("best", ascending=False).itertuples()
@@ -61,7 +66,7 @@ def sentences(opt: Optimum, table: pd.DataFrame) -> list[str]:
         )
     b, e = opt.best_value, opt.even_value
     out = [
-        f"Best split of a budget of {num.number(opt.budget)} per period: {parts}.",
+        f"Best split of a budget of {num.number(opt.budget)} a {word}: {parts}.",
         f"Its expected net value is {num.ci(b.mean, b.low, b.high)} on {b.n} fresh "
         f"replications; the even split's is {num.ci(e.mean, e.low, e.high)}.",
         versus,
@@ -69,7 +74,7 @@ def sentences(opt: Optimum, table: pd.DataFrame) -> list[str]:
     ranked = table.sort_values("marginal", ascending=False)
     top = ranked.iloc[0]
     where = (
-        f"The next unit of budget goes to {top.dimension}: one more unit per period there "
+        f"The next unit of budget goes to {top.dimension}: {PER:,.0f} more a {word} there "
         f"changes net value by {num.number(top.marginal)} (95% CI {num.number(top.marginal_low)} "
         f"to {num.number(top.marginal_high)})"
     )
@@ -80,10 +85,38 @@ def sentences(opt: Optimum, table: pd.DataFrame) -> list[str]:
     else:
         where += "; the gain is not distinguishable from zero at this number of replications."
     out.append(where)
+    v = opt.verdict
+    if v is not None:
+        out.append(
+            ("Converged: " if v.converged else "Not converged: ") + "; ".join(v.reasons) + "."
+            if v.reasons
+            else ("Converged." if v.converged else "Not converged.")
+        )
+        out += [f"Warning: {w}." for w in v.warnings]
     return out
 
 
-def _text(opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str]) -> str:
+def _restarts_rows(opt: Optimum) -> list[dict]:
+    rows = []
+    for k, (c, est) in enumerate(zip(opt.candidates, opt.versus_winner, strict=True)):
+        shares = ", ".join(f"{d} {x / c.sum():.0%}" for d, x in zip(opt.dimensions, c, strict=True))
+        same = np.array_equal(c, opt.best)
+        rows.append(
+            {
+                "search": k + 1,
+                "best split (shares)": shares,
+                "net value minus the winner's": "winner"
+                if same
+                else num.ci(est.mean, est.low, est.high),
+            }
+        )
+    return rows
+
+
+def _text(
+    opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str], periods: int
+) -> str:
+    word = period_word(scenario)
     rows = [
         {
             "dimension": r.dimension,
@@ -92,7 +125,9 @@ def _text(opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str
             "level": f"{r.best_level:.3f}" + (" (full)" if r.saturated else ""),
             "even spend": r.even,
             "even level": f"{r.even_level:.3f}",
-            "marginal net value per unit": num.ci(r.marginal, r.marginal_low, r.marginal_high),
+            f"net value per {PER:,.0f} more a {word}": num.ci(
+                r.marginal, r.marginal_low, r.marginal_high
+            ),
         }
         for r in table.itertuples()
     ]
@@ -109,6 +144,11 @@ def _text(opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str
             "",
             horizon_note(scenario.economics.horizon_value),
             "",
+            *terms_lines([scenario], [scenario.name], periods)[:1],
+            "",
+            f"Spend per {word}: the budget, {num.number(opt.budget)}, in the best split and in the "
+            f"even split (the scenario's own levels cost {num.number(float(now.sum()))}).",
+            "",
             "## Findings",
             "",
             *[f"- {s}" for s in lines],
@@ -117,21 +157,32 @@ def _text(opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str
             "",
             md.table(rows),
             f"Marginal value: paired forward difference (NV(best + {num.number(opt.step)} on the "
-            f"dimension) - NV(best)) / {num.number(opt.step)}, on the {opt.eval_replications} "
-            "evaluation replications. A positive value means one more unit of per-period budget "
-            "there pays for itself (net value already subtracts the investment).",
+            f"dimension) - NV(best)) / {num.number(opt.step)} x {PER:,.0f}, on the "
+            f"{opt.eval_replications} evaluation replications: the change of net value per "
+            f"{PER:,.0f} more a {word}. A positive value means more budget there pays for itself "
+            "(net value already subtracts the investment).",
+            "",
+            "## Does the answer hold?",
+            "",
+            f"{opt.restarts} independent searches (sampler seeds {opt.base_seed} to "
+            f"{opt.base_seed + opt.restarts - 1}, the same trial seeds); each one's best split "
+            f"re-evaluated on the {opt.eval_replications} fresh replications, paired with the "
+            "winner:",
+            "",
+            md.table(_restarts_rows(opt)),
             "",
             "![allocation](allocation.png)",
             "",
             "## Method",
             "",
-            f"- Optuna TPE sampler (multivariate, seed {opt.base_seed}), {opt.trials} trials, the "
-            "even split first; each trial's objective is the mean net value over "
-            f"{opt.replications} replications on the same seeds for every trial (common random "
-            "numbers).",
-            f"- The best trial and the even split are re-evaluated on {opt.eval_replications} "
-            "fresh replications (seeds disjoint from the search's), so the reported value is not "
-            "inflated by the search picking a lucky trial.",
+            f"- Optuna TPE sampler (multivariate), {opt.restarts} searches of {opt.trials} "
+            "trials, each with the even split first; each trial's objective is the mean net "
+            "value over "
+            f"{opt.replications} replications on the same seeds for every trial "
+            "(common random numbers).",
+            "- Each search's best trial and the even split are re-evaluated on "
+            f"{opt.eval_replications} fresh replications (seeds disjoint from the search's), so "
+            "the reported value is not inflated by the search picking a lucky trial.",
             "",
             "![trials](history.png)",
             "",
@@ -141,10 +192,13 @@ def _text(opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str
     )
 
 
-def write_report(opt: Optimum, scenario: Scenario, out: Path) -> tuple[Path, list[str]]:
+def write_report(
+    opt: Optimum, scenario: Scenario, out: Path, periods: int | None = None
+) -> tuple[Path, list[str]]:
     """Write the report and its files under ``out``; return the report path and the findings."""
+    periods = scenario.periods if periods is None else periods
     table = allocation_table(opt, scenario)
-    lines = sentences(opt, table)
+    lines = sentences(opt, table, period_word(scenario))
     history = pd.DataFrame(opt.history)
     try:
         write_with(out / "trials.csv", lambda tmp: history.to_csv(tmp, index=False))
@@ -162,6 +216,11 @@ def write_report(opt: Optimum, scenario: Scenario, out: Path) -> tuple[Path, lis
                 "replications": opt.replications,
                 "eval_replications": opt.eval_replications,
                 "base_seed": opt.base_seed,
+                "restarts": opt.restarts,
+                "candidates": [c.tolist() for c in opt.candidates],
+                "versus_winner": [e.as_dict() for e in opt.versus_winner],
+                "verdict": opt.verdict.as_dict() if opt.verdict else None,
+                "marginal_per": PER,
                 "findings": lines,
             },
         )
@@ -171,7 +230,7 @@ def write_report(opt: Optimum, scenario: Scenario, out: Path) -> tuple[Path, lis
             out / "history.png",
             title="Optuna trials (mean net value on the search seeds)",
         )
-        report = write_text(out / "report.md", _text(opt, scenario, table, lines))
+        report = write_text(out / "report.md", _text(opt, scenario, table, lines, periods))
     except OSError as exc:
         raise output_error(exc, f"cannot write results to {out}") from None
     return report, lines
