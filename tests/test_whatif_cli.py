@@ -73,6 +73,8 @@ def test_calibrate_writes_a_report(tmp_path, capsys):
     assert 0.0 <= result["fitted"]["competitor_pull"] <= 0.3
     assert (folder / "survival.png").stat().st_size > 0
     assert "RMSE" in (folder / "report.md").read_text()
+    assert "a period is a month" in (folder / "report.md").read_text()
+    assert "6 months (0.5 years)" in (folder / "report.md").read_text()
     assert result["fit_periods"] is None and result["holdout_rmse"] is None
 
 

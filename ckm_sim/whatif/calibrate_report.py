@@ -14,6 +14,7 @@ from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.calibrate import Calibration
 from ckm_sim.whatif.figures import plot_survival
+from ckm_sim.whatif.terms import horizon_words, period_word
 
 
 def findings(c: Calibration, scenario: Scenario) -> list[str]:
@@ -83,6 +84,12 @@ def _text(c: Calibration, scenario: Scenario, source: str, lines: list[str]) -> 
     return "\n".join(
         [
             f"# Calibration: {scenario.name} to {source}",
+            "",
+            f"**Terms.** One model period per unit of the file's `period`; the scenario says a "
+            f"period is a {period_word(scenario)} ({scenario.economics.periods_per_year} a year), "
+            f"so the runs cover {horizon_words(scenario, int(c.observed['period'].max()))}. "
+            "Survival is the share of the period-0 customers still active; net value plays no "
+            "part in the fit.",
             "",
             "## Findings",
             "",
