@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
+import pandas as pd
 import pytest
 from whatif_helpers import tiny_scenario
 
 from ckm_sim.cli import main
+from ckm_sim.model.scenario import load_scenario
+from ckm_sim.whatif.calibrate import Calibration
 
 
 def _error_line(capsys) -> str:
@@ -117,3 +122,34 @@ def test_calibrate_refuses_wrong_columns_and_unknown_parameters(tmp_path, capsys
     argv = ["calibrate", "baseline", "--retention", str(good), "--fit", "charisma"]
     assert main(argv) == 2
     assert "cannot calibrate 'charisma': unknown parameter" in _error_line(capsys)
+
+
+def test_calibrate_projects_and_writes_a_ready_scenario(tmp_path):
+    sc = tiny_scenario(tmp_path)
+    csv = tmp_path / "cohort.csv"
+    csv.write_text("period,active\n0,300\n1,290\n2,281\n4,265\n6,250\n", encoding="utf-8")
+    out = tmp_path / "results"
+    args = ["calibrate", str(sc), "--retention", str(csv), "--fit", "competitor_pull"]
+    args += ["--project", "4", "--trials", "3", "-r", "1", "--eval-replications", "3"]
+    assert main([*args, "--out", str(out), "--quiet"]) == 0
+    folder = out / "calibrate" / "tiny_cohort"
+    result = json.loads((folder / "calibration.json").read_text())
+    curve = pd.read_csv(folder / "survival.csv")
+    assert curve["period"].max() == 10  # 6 observed + 4 projected
+    # the band of single runs is wider than the CI of the mean (3 runs: min to max, roughly)
+    assert (curve["single_high"] - curve["single_low"]).iloc[1:].min() > 0
+    # RMSE without period 0, recomputed from the written curve
+    seen = curve.dropna(subset=["survival"])
+    seen = seen[seen["period"] > 0]
+    rmse = float(np.sqrt(np.mean((seen["mean"] - seen["survival"]) ** 2)))
+    assert result["rmse"] == pytest.approx(rmse, rel=1e-9)
+    # the fitted scenario loads back with the fitted value
+    fitted = load_scenario(folder / "fitted_scenario.toml")
+    assert fitted.market.competitor_pull == pytest.approx(result["fitted"]["competitor_pull"])
+    assert fitted.name == "tiny_fitted" and fitted.market.customers == 300
+
+
+def test_fit_ratio_of_the_best_trials():
+    history = [{"rmse": r} for r in (0.02, 0.01, 0.05, 0.011, 0.012, 0.3)]
+    # the 5 best: 0.01, 0.011, 0.012, 0.02, 0.05 -> 0.05 / 0.01
+    assert Calibration.fit_ratio(SimpleNamespace(history=history)) == pytest.approx(5.0)

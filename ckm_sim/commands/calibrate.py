@@ -69,6 +69,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="fit only the observed periods up to N and project the rest (holdout errors)",
     )
+    parser.add_argument(
+        "--project",
+        type=argtypes.non_negative_int,
+        default=0,
+        metavar="N",
+        help="simulate N periods beyond the last observed one (the projection, with bands)",
+    )
     add_common(parser, replications=4, periods=False)
     parser.add_argument(
         "--eval-replications",
@@ -100,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         eval_replications=args.eval_replications,
         progress=not args.quiet,
         fit_periods=args.fit_periods,
+        project=args.project,
     )
     name = args.name or f"{scenario.name}_{Path(args.retention).stem}"
     report, lines = write_report(

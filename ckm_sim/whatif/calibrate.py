@@ -122,6 +122,15 @@ class Calibration:
     fit_periods: int | None = None  # observed periods up to this one were fitted; None: all
     holdout_rmse: float = math.nan  # projection vs observed after fit_periods
     holdout_max_error: float = math.nan
+    project: int = 0  # periods simulated beyond the last observed one
+
+    def fit_ratio(self, k: int = 5) -> float:
+        """RMSE of the ``k``-th best trial over the best's: far above 1, the search has not
+        settled (the best may be a lucky corner of the box)."""
+        rmses = sorted(h["rmse"] for h in self.history if math.isfinite(h["rmse"]))[:k]
+        if len(rmses) < 2 or rmses[0] <= 0:
+            return math.nan
+        return rmses[-1] / rmses[0]
 
     def top_spread(self, k: int = 5) -> dict[str, tuple[float, float]]:
         """Range of each parameter over the ``k`` best trials: a hint of how well it is pinned."""
@@ -129,7 +138,13 @@ class Calibration:
         return {p: (min(h[p] for h in best), max(h[p] for h in best)) for p in self.fitted}
 
 
+def _after_zero(observed: pd.DataFrame) -> pd.DataFrame:
+    """The observed rows after period 0 (period 0 is the cohort itself: it always fits)."""
+    return observed[observed["period"] > 0]
+
+
 def _rmse(curve: np.ndarray, observed: pd.DataFrame) -> float:
+    observed = _after_zero(observed)
     diff = curve[observed["period"].to_numpy()] - observed["survival"].to_numpy()
     return float(np.sqrt(np.mean(diff**2)))
 
@@ -171,18 +186,22 @@ def calibrate(
     batch: int = 4,
     progress: bool = False,
     fit_periods: int | None = None,
+    project: int = 0,
 ) -> Calibration:
     """Fit ``parameters`` of ``scenario`` to the ``observed`` survival curve (to its periods up
     to ``fit_periods`` if given, projecting the rest).
 
     ``plan`` gives the replications (common seeds) per trial, the base seed and the workers;
-    the periods are the observed curve's.
+    the periods are the observed curve's, plus ``project`` periods beyond the last one.
+    RMSEs leave period 0 out (the cohort itself, which always fits).
     """
+    if project < 0:
+        raise CKMError(f"--project must be 0 or more periods, got {project}")
     box = parameter_bounds(parameters, bounds)
     fitting = fit_window(observed, fit_periods)
     if scenario.market.customers < 1:
         raise CKMError("the scenario has no initial customers (market.customers = 0)")
-    periods = int(observed["period"].max())
+    periods = int(observed["period"].max()) + project
     curve = SurvivalCurve(periods)
     study = make_study("minimize", plan.seed, trials)
 
@@ -208,9 +227,18 @@ def calibrate(
     n = len(final)
     half = t_quantile(n) * final.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else 0.0 * mean
     simulated = pd.DataFrame(
-        {"period": np.arange(periods + 1), "mean": mean, "low": mean - half, "high": mean + half}
+        {
+            "period": np.arange(periods + 1),
+            "mean": mean,
+            "low": mean - half,
+            "high": mean + half,
+            # where one firm's curve would fall: 2.5% and 97.5% of the single runs
+            "single_low": np.quantile(final, 0.025, axis=0),
+            "single_high": np.quantile(final, 0.975, axis=0),
+        }
     )
-    at = fitting["period"].to_numpy()
+    at = _after_zero(fitting)["period"].to_numpy()
+    fitting = _after_zero(fitting)
     errors = mean[at] - fitting["survival"].to_numpy()
     holdout_rmse, holdout_max = holdout_errors(mean, observed, fit_periods)
     noise = float(np.mean([np.sqrt(np.mean((c[at] - mean[at]) ** 2)) for c in final]))
@@ -231,4 +259,5 @@ def calibrate(
         fit_periods=fit_periods,
         holdout_rmse=holdout_rmse,
         holdout_max_error=holdout_max,
+        project=project,
     )

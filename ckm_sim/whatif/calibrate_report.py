@@ -14,7 +14,11 @@ from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.calibrate import Calibration
 from ckm_sim.whatif.figures import plot_survival
+from ckm_sim.whatif.scenario_file import scenario_toml
 from ckm_sim.whatif.terms import horizon_words, period_word
+
+#: Warn when the 5th best trial's RMSE exceeds the best's by this factor.
+FIT_RATIO_WARNING = 1.5
 
 
 def findings(c: Calibration, scenario: Scenario) -> list[str]:
@@ -33,11 +37,11 @@ def findings(c: Calibration, scenario: Scenario) -> list[str]:
     out = [
         f"Fitted {values}.",
         f"RMSE of the survival share {c.rmse:.4f} (largest gap {c.max_error:.4f}) over "
-        f"{fitted_rows(c)} fitted observed periods, against {c.noise_rmse:.4f} for one "
-        f"replication around the simulated mean: {quality}.",
+        f"{fitted_rows(c)} fitted observed periods after period 0, against "
+        f"{c.noise_rmse:.4f} for one replication around the simulated mean: {quality}.",
     ]
     if c.fit_periods is not None:
-        held = len(c.observed) - fitted_rows(c)
+        held = int((c.observed["period"] > c.fit_periods).sum())
         out.append(
             f"Fitted on the periods up to {c.fit_periods}; projected the {held} later observed "
             f"periods: holdout RMSE {c.holdout_rmse:.4f} (largest gap {c.holdout_max_error:.4f})."
@@ -50,14 +54,34 @@ def findings(c: Calibration, scenario: Scenario) -> list[str]:
             f"The 5 best trials span {spread}: wide ranges mean the data pin down a combination "
             "of these parameters rather than each one."
         )
+    ratio = c.fit_ratio()
+    if ratio == ratio and ratio > FIT_RATIO_WARNING:
+        out.append(
+            f"Warning: the 5 best trials are far apart in fit (the 5th best's RMSE is "
+            f"{ratio:.1f} times the best's): the search has not settled on a region; raise "
+            "--trials."
+        )
+    if c.project > 0:
+        last = c.simulated.iloc[-1]
+        out.append(
+            f"Projected {c.project} periods beyond the data: at period {int(last.period)} the "
+            f"mean survival is {last['mean']:.3f} (95% CI {last.low:.3f} to {last.high:.3f}); "
+            f"one firm's curve would fall between {last.single_low:.3f} and "
+            f"{last.single_high:.3f} (2.5% to 97.5% of single runs)."
+        )
+    out.append(
+        "The fitted scenario is in `fitted_scenario.toml` (use it with any command: "
+        "`ckm-sim run <out>/fitted_scenario.toml`)."
+    )
     return out
 
 
 def fitted_rows(c: Calibration) -> int:
-    """Observed rows the loss used."""
+    """Observed rows after period 0 the loss used."""
+    after = c.observed[c.observed["period"] > 0]
     if c.fit_periods is None:
-        return len(c.observed)
-    return int((c.observed["period"] <= c.fit_periods).sum())
+        return len(after)
+    return int((after["period"] <= c.fit_periods).sum())
 
 
 def _text(c: Calibration, scenario: Scenario, source: str, lines: list[str]) -> str:
@@ -112,7 +136,9 @@ def _text(c: Calibration, scenario: Scenario, source: str, lines: list[str]) -> 
             "## Curve",
             "",
             md.table(curve),
-            "Files: `survival.csv` (observed and simulated), `trials.csv`, `calibration.json`.",
+            "Files: `survival.csv` (observed and simulated, projection included; `low`/`high` "
+            "the mean's 95% CI, `single_low`/`single_high` the band of single runs), "
+            "`fitted_scenario.toml`, `trials.csv`, `calibration.json`.",
             "",
         ]
     )
@@ -140,6 +166,8 @@ def write_report(
                 "noise_rmse": c.noise_rmse,
                 "search_rmse": c.search_rmse,
                 "fit_periods": c.fit_periods,
+                "project": c.project,
+                "fit_ratio_top5": c.fit_ratio(),
                 "holdout_rmse": None if c.fit_periods is None else c.holdout_rmse,
                 "holdout_max_error": None if c.fit_periods is None else c.holdout_max_error,
                 "trials": c.trials,
@@ -148,6 +176,15 @@ def write_report(
                 "base_seed": c.base_seed,
                 "findings": lines,
             },
+        )
+        fitted = scenario.with_overrides(name=f"{scenario.name}_fitted", **c.fitted)
+        write_text(
+            out / "fitted_scenario.toml",
+            scenario_toml(
+                fitted,
+                f"{scenario.name} with the values ckm-sim calibrate fitted to {source}:\n"
+                + ", ".join(f"{p} = {v!r}" for p, v in c.fitted.items()),
+            ),
         )
         plot_survival(
             c.observed,

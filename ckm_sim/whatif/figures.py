@@ -107,8 +107,16 @@ def plot_survival(
     """
     sns.set_theme(style="whitegrid", context="notebook")
     fig, ax = plt.subplots(figsize=(7, 4.2))
+    if "single_low" in simulated:
+        ax.fill_between(
+            simulated["period"],
+            simulated["single_low"],
+            simulated["single_high"],
+            alpha=0.15,
+            label="single runs (2.5-97.5%)",
+        )
     ax.fill_between(
-        simulated["period"], simulated["low"], simulated["high"], alpha=0.3, label="simulated 95%"
+        simulated["period"], simulated["low"], simulated["high"], alpha=0.3, label="mean, 95% CI"
     )
     ax.plot(simulated["period"], simulated["mean"], lw=2, label="simulated (fitted)")
     ax.plot(observed["period"], observed["survival"], "o", color="black", ms=4, label="observed")
