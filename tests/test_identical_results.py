@@ -1,0 +1,32 @@
+"""Speed-ups must not change what the model computes: fixed-seed runs stay bit-identical.
+
+The stored values (tests/data/identical_results.json, from benchmarks/store_identical_results.py)
+come from the code before the speed-ups of the ``speed`` branch; regenerate them only for a
+deliberate change of the model's results.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location(
+    "store_identical_results", ROOT / "benchmarks" / "store_identical_results.py"
+)
+assert _spec is not None and _spec.loader is not None
+store = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(store)
+STORED = json.loads((ROOT / "tests" / "data" / "identical_results.json").read_text())
+
+
+@pytest.mark.parametrize("case", store.CASES, ids=[c[0] for c in store.CASES])
+def test_results_are_bit_identical(case) -> None:
+    name, scenario, overrides, periods = case
+    got = store.result(scenario, overrides, periods)
+    want = STORED[name]
+    assert got["summary"] == want["summary"]
+    assert got["state"] == want["state"]
