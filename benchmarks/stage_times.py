@@ -21,7 +21,8 @@ def main(customers: int = 10_000, prospects: int = 5_000, periods: int = 120) ->
     for _ in range(periods):
         s = model.state
         model.flow_counts = {}
-        model._draw_sharing()
+        timed("sharing", model._draw_sharing)
+        timed("open market", model._open_market)
         timed("turbulence", model._turbulence)
         active = s.status == ACTIVE
         contacted = timed("flow ABOUT", model._knowledge_about_customers, active)
@@ -29,8 +30,8 @@ def main(customers: int = 10_000, prospects: int = 5_000, periods: int = 120) ->
         timed("organisational learning", model._organisational_learning, active)
         timed("offer adaptation", model._adapt_offer)
         timed("flow FOR", model._knowledge_for_customers, active, contacted)
-        timed("customers decide", model._customers_decide, active)
-        timed("outcomes", model._update_outcomes, 0, 0, int(active.sum()), 0)
+        acquired, churned = timed("customers decide", model._customers_decide, active)
+        timed("outcomes", model._update_outcomes, acquired, churned, int(active.sum()), 0)
         model.steps += 1
     for name, total in totals.items():
         print(f"{name:26s} {total * 1000 / periods:7.3f} ms/period")

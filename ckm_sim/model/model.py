@@ -790,18 +790,25 @@ class CKMModel(mesa.Model):
 
         A row's neighbours are sorted by slot and later slots arrive later, so the present
         neighbours are the first ones of the row: a random one of them is a random present
-        neighbour, whatever the horizon for which later slots were drawn. Cached per ``n``.
+        neighbour, whatever the horizon for which later slots were drawn. Kept for every slot
+        and brought up to date as the market grows: the arrivals ``n0..n-1`` add one tie to each
+        of their neighbours (the matrix is symmetric), instead of recounting every row.
         """
         cached = getattr(self, "_present_degree_cache", None)
-        if cached is not None and cached[0] == n:
-            return cached[1]
         c = self.community.matrix
+        if cached is not None and cached[0] <= n:
+            have, degree = cached
+            if have < n:
+                arrived = c.indices[c.indptr[have] : c.indptr[n]]
+                degree += np.bincount(arrived, minlength=len(degree))
+                self._present_degree_cache = (n, degree)
+            return degree[:n]
         if not c.has_sorted_indices:
             c.sort_indices()
         present = np.concatenate([[0], np.cumsum(c.indices < n)])
-        degree = (present[c.indptr[1:]] - present[c.indptr[:-1]])[:n]
+        degree = present[c.indptr[1:]] - present[c.indptr[:-1]]
         self._present_degree_cache = (n, degree)
-        return degree
+        return degree[:n]
 
     def _community_lessons(self, active: np.ndarray, rate: float, rng: np.random.Generator) -> None:
         """Each active customer talks, with probability ``rate``, to one random neighbour about
