@@ -11,7 +11,12 @@ import importlib.util
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ckm_sim.model import market
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location(
@@ -30,3 +35,21 @@ def test_results_are_bit_identical(case) -> None:
     want = STORED[name]
     assert got["summary"] == want["summary"]
     assert got["state"] == want["state"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.integers(0, 9000),
+    columns=st.integers(1, 520),
+    density=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+    reverse=st.booleans(),
+)
+def test_row_count_counts_every_row_exactly(rows, columns, density, seed, reverse) -> None:
+    rows = min(rows, 400_000 // columns)
+    mask = np.random.default_rng(seed).random((rows, columns)) < density
+    if reverse:
+        mask = mask[:, ::-1]  # not contiguous: the plain path
+    got = market.row_count(mask)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, mask.sum(axis=1))
