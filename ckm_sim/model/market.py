@@ -206,13 +206,16 @@ def keep_budget(wanted: np.ndarray, active: np.ndarray) -> np.ndarray:
     """Probabilities ``wanted`` capped at 1 with the same sum over ``active``: what the capped
     customers cannot take is shared equally by the uncapped ones, round by round, which keeps
     the order of the probabilities (water-filling; needs sum over active <= their number)."""
-    budget = float(wanted[active].sum())
+    members = np.flatnonzero(active)  # the rounds work on the active customers only
+    budget = float(wanted[members].sum())
     p = np.minimum(wanted, 1.0)
+    mine = p[members]
     for _ in range(len(p)):  # every round caps one more customer, or ends
-        short = budget - float(p[active].sum())
-        room = active & (p < 1.0)
-        n_room = int(room.sum())
+        short = budget - float(mine.sum())
+        room = mine < 1.0
+        n_room = int(np.count_nonzero(room))
         if short <= 1e-12 * max(budget, 1.0) or n_room == 0:
             break
-        p[room] = np.minimum(p[room] + short / n_room, 1.0)
+        mine[room] = np.minimum(mine[room] + short / n_room, 1.0)
+    p[members] = mine
     return p
