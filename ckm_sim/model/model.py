@@ -779,8 +779,8 @@ class CKMModel(mesa.Model):
         cust, dims = contacted[cells // m], cells % m
         believed = s.profile[cust, dims]
         silent = believed == 0
-        employee_view = s.beliefs[s.serving_employee[cust[silent]], s.segment[cust[silent]]]
-        believed[silent] = employee_view[np.arange(int(silent.sum())), dims[silent]]
+        quiet = cust[silent]
+        believed[silent] = s.beliefs[s.serving_employee[quiet], s.segment[quiet], dims[silent]]
         sent = believed != 0
         right = sent & (believed == s.needs[cust, dims])
         return int(sent.sum()), cust[right], dims[right]
