@@ -87,15 +87,22 @@ def understood_fit(
     profile_right: np.ndarray,
     understood: np.ndarray,
     personalisation: float,
+    work: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Expected share of a customer's needs the delivered offer meets *and* the customer grasps.
 
     As :func:`offer_fit`, counting only the dimensions with ``understood[i, d]``: the customer
     knows how to use the part of the offer that serves need ``d`` (knowledge FOR customers).
-    ``known[i, d]``: the profile records need ``d`` (``profile != 0``).
+    ``known[i, d]``: the profile records need ``d`` (``profile != 0``). ``work``: three boolean
+    arrays of the masks' shape for the intermediate masks (fresh ones when None).
     """
+    a, b, c = work if work is not None else (None, None, None)
     return delivered_share(
-        standard_right & understood, known, profile_right & understood, personalisation
+        np.logical_and(standard_right, understood, out=a),
+        known,
+        np.logical_and(profile_right, understood, out=b),
+        personalisation,
+        work=c,
     )
 
 
@@ -105,15 +112,20 @@ def delivered_share(
     profile_right: np.ndarray,
     personalisation: float,
     profile_right_count: np.ndarray | None = None,
+    work: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(1/m) sum_d [S_id + p known_id (P_id - S_id)] for boolean S, known and P."""
+    """(1/m) sum_d [S_id + p known_id (P_id - S_id)] for boolean S, known and P.
+
+    ``work``: a boolean array of the masks' shape for ``S & known`` (a fresh one when None).
+    """
     m = standard_right.shape[1]
     share = row_count(standard_right).astype(np.float64)
     if personalisation > 0:
         tailored_right = (
             row_count(profile_right) if profile_right_count is None else profile_right_count
         )
-        share += personalisation * (tailored_right - row_count(standard_right & known))
+        standard_known = np.logical_and(standard_right, known, out=work)
+        share += personalisation * (tailored_right - row_count(standard_known))
     return share / m
 
 

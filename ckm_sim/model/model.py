@@ -430,22 +430,39 @@ class CKMModel(mesa.Model):
     def _match_profiles(self) -> None:
         """Which recorded needs are right (after this period's captures); reused all period."""
         s = self.state
-        self._profile_right = s.profile == s.needs
-        self._profile_known = s.profile != 0
+        self._profile_right = np.equal(s.profile, s.needs, out=self._work("profile_right"))
+        self._profile_known = np.not_equal(s.profile, 0, out=self._work("profile_known"))
         self._profile_right_count = market.row_count(self._profile_right)
+
+    def _work(self, name: str) -> np.ndarray:
+        """A reused boolean (customers x need dimensions) array for a per-period temporary.
+
+        One buffer per name over every customer slot, viewed over the customers in the market:
+        no customer-sized allocation each period. Its content is whatever was last written.
+        """
+        s = self.state
+        buffers: dict[str, np.ndarray] = self.__dict__.setdefault("_buffers", {})
+        buffer = buffers.get(name)
+        if buffer is None or buffer.shape[0] != len(s.slots["status"]):
+            buffer = np.empty((len(s.slots["status"]), s.needs.shape[1]), dtype=bool)
+            buffers[name] = buffer
+        return buffer[: len(s.status)]
 
     def _perceived_value(self) -> np.ndarray:
         """Value of the delivered offer, counting what each customer understands (ODD 7.3)."""
         s, mk = self.state, self.scenario_config.market
-        standard_right = np.empty(s.needs.shape, dtype=bool)
+        standard_right = self._work("standard_right")
         for k, rows in enumerate(self._segment_blocks):  # the initial market, by segment
             np.equal(s.needs[rows], s.offer[k], out=standard_right[rows])
         n0 = self.initial_customers
         if len(s.needs) > n0:  # arrivals, in arrival order
             np.equal(s.needs[n0:], s.offer[s.segment[n0:]], out=standard_right[n0:])
         p, known, right = self.levers.personalisation, self._profile_known, self._profile_right
-        fit = market.delivered_share(standard_right, known, right, p, self._profile_right_count)
-        used = market.understood_fit(standard_right, known, right, s.understood, p)
+        work = (self._work("fit_1"), self._work("fit_2"), self._work("fit_3"))
+        fit = market.delivered_share(
+            standard_right, known, right, p, self._profile_right_count, work=work[2]
+        )
+        used = market.understood_fit(standard_right, known, right, s.understood, p, work=work)
         self._fit, self._used = fit, used
         return market.perceived_value(fit, used, mk.usability_floor)
 
