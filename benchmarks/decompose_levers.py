@@ -30,15 +30,8 @@ from ckm_sim.experiments.evaluator import RunPlan, map_ordered
 from ckm_sim.experiments.stats import paired_difference
 from ckm_sim.model.levers import derive_levers
 from ckm_sim.model.runs import run_scenario
-from ckm_sim.model.scenario import Scenario, load_scenario
+from ckm_sim.model.scenario import DIMENSIONS, Scenario, load_scenario
 
-DIMENSIONS = (
-    "inter_functional_cooperation",
-    "organisational_systems",
-    "customer_cooperation",
-    "it_systems",
-    "learning_culture",
-)
 OUTCOMES = ("clv", "net_value", "investment_cost")  # the last only to take out of net value
 REPORTED = ("clv", "net_value")
 BASE_SEED = 9_001

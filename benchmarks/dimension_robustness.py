@@ -19,14 +19,8 @@ import numpy as np
 from scipy import stats
 
 from ckm_sim.experiments.store import ResultsStore
+from ckm_sim.model.scenario import DIMENSIONS
 
-DIMENSIONS = (
-    "inter_functional_cooperation",
-    "organisational_systems",
-    "customer_cooperation",
-    "it_systems",
-    "learning_culture",
-)
 MARKET = ("turbulence", "need_heterogeneity", "satisfaction_sensitivity", "competitor_value")
 OUTCOMES = ("clv", "net_value")
 SHORT = {"inter_functional_cooperation": "IFC", "organisational_systems": "OS",

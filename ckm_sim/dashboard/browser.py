@@ -43,30 +43,12 @@ def find_chromium() -> str | None:
     return None
 
 
-def launch(playwright: Any, profile: Path, width: int = 1500, height: int = 1300) -> Any:
-    """A headless Chromium context with a fresh user-data-dir ``profile``."""
-    chromium = find_chromium()
-    if chromium is None:
-        raise RuntimeError(f"no system Chromium at {CHROMIUM}: apt-get install chromium")
-    return playwright.chromium.launch_persistent_context(
-        str(profile),
-        executable_path=chromium,
-        args=list(CHROMIUM_ARGS),
-        headless=True,
-        viewport={"width": width, "height": height},
-    )
-
-
-def wait_until_ready(page: Any, timeout_ms: int = 60_000) -> None:
-    """Wait until Mesa's Step button, the figures and the charts are on the page."""
-    page.get_by_role("button", name="Step", exact=True).wait_for(timeout=timeout_ms)
-    page.locator('[data-figure="period"]').wait_for(timeout=timeout_ms)
-    page.locator(".ckm-charts canvas").first.wait_for(timeout=timeout_ms)
-
-
-def screen_context(playwright: Any, profile: Path, width: int, height: int, zoom: float) -> Any:
-    """A context that looks like a ``width`` x ``height`` screen at browser zoom ``zoom``
-    (CSS viewport divided by the zoom, device pixels multiplied by it)."""
+def launch(
+    playwright: Any, profile: Path, width: int = 1500, height: int = 1300, zoom: float = 1.0
+) -> Any:
+    """A headless Chromium context with a fresh user-data-dir ``profile`` that looks like a
+    ``width`` x ``height`` screen at browser zoom ``zoom`` (CSS viewport divided by the zoom,
+    device pixels multiplied by it)."""
     chromium = find_chromium()
     if chromium is None:
         raise RuntimeError(f"no system Chromium at {CHROMIUM}: apt-get install chromium")
@@ -78,6 +60,18 @@ def screen_context(playwright: Any, profile: Path, width: int, height: int, zoom
         viewport={"width": round(width / zoom), "height": round(height / zoom)},
         device_scale_factor=zoom,
     )
+
+
+def wait_until_ready(page: Any, timeout_ms: int = 60_000) -> None:
+    """Wait until Mesa's Step button, the figures and the charts are on the page."""
+    page.get_by_role("button", name="Step", exact=True).wait_for(timeout=timeout_ms)
+    page.locator('[data-figure="period"]').wait_for(timeout=timeout_ms)
+    page.locator(".ckm-charts canvas").first.wait_for(timeout=timeout_ms)
+
+
+def screen_context(playwright: Any, profile: Path, width: int, height: int, zoom: float) -> Any:
+    """A context that looks like a ``width`` x ``height`` screen at browser zoom ``zoom``."""
+    return launch(playwright, profile, width, height, zoom)
 
 
 def period_of(page: Any) -> int:
