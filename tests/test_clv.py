@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from market_helpers import CLOSED_MARKET
 
 from ckm_sim import CKMModel
 from ckm_sim.model import economics
@@ -22,20 +23,7 @@ from ckm_sim.model import economics
 Z = 4.0  # two-sided false-alarm rate about 6e-5 per comparison
 
 #: knowledge dynamics made irrelevant: constant churn, no acquisitions, a tiny firm
-CONSTANT_CHURN = dict(
-    prospects=0,
-    base_acquisition=0.0,
-    word_of_mouth=0.0,
-    employees=10,
-    segments=1,
-    need_dimensions=4,
-    community="none",
-    contact_rate=0.0,
-    market_growth=0.0,
-    winback_rate=0.0,
-    loyalty_spread=0.0,
-    margin_spread=0.0,
-)
+CONSTANT_CHURN = CLOSED_MARKET | dict(loyalty_spread=0.0, margin_spread=0.0)
 
 
 def constant_churn_model(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from market_helpers import CLOSED_MARKET
 from scipy import integrate, stats
 
 from ckm_sim import CKMModel
@@ -116,18 +117,7 @@ def test_the_spread_of_margins_concentrates_customer_value():
     assert even < 0.3 < skewed
 
 
-LOYALTY = dict(
-    prospects=0,
-    base_acquisition=0.0,
-    word_of_mouth=0.0,
-    employees=10,
-    segments=1,
-    need_dimensions=4,
-    community="none",
-    contact_rate=0.0,
-    market_growth=0.0,
-    winback_rate=0.0,
-)
+LOYALTY = CLOSED_MARKET
 
 
 def gamma_mixture_survival(h: float, spread: float, t: int) -> float:
