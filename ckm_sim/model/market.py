@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from ckm_sim.model import bits
 from ckm_sim.model.network import SlotGraph
 
 PROSPECT, ACTIVE, CHURNED = 0, 1, 2
@@ -119,14 +120,56 @@ def delivered_share(
     ``work``: a boolean array of the masks' shape for ``S & known`` (a fresh one when None).
     """
     m = standard_right.shape[1]
-    share = row_count(standard_right).astype(np.float64)
+    if personalisation <= 0:
+        return share_from_counts(row_count(standard_right), None, None, 0.0, m)
+    tailored_right = (
+        row_count(profile_right) if profile_right_count is None else profile_right_count
+    )
+    standard_known = np.logical_and(standard_right, known, out=work)
+    return share_from_counts(
+        row_count(standard_right), tailored_right, row_count(standard_known), personalisation, m
+    )
+
+
+def share_from_counts(
+    standard: np.ndarray,
+    tailored_right: np.ndarray | None,
+    standard_known: np.ndarray | None,
+    personalisation: float,
+    m: int,
+) -> np.ndarray:
+    """:func:`delivered_share` from the masks' row counts (float32, as :func:`row_count` gives):
+    ``(S + p (P - S known)) / m``, the personalised correction summed in float32."""
+    share = standard.astype(np.float64)
     if personalisation > 0:
-        tailored_right = (
-            row_count(profile_right) if profile_right_count is None else profile_right_count
-        )
-        standard_known = np.logical_and(standard_right, known, out=work)
-        share += personalisation * (tailored_right - row_count(standard_known))
+        share += personalisation * (tailored_right - standard_known)
     return share / m
+
+
+def delivered_share_packed(
+    standard_right: np.ndarray,
+    known: np.ndarray,
+    profile_right: np.ndarray,
+    personalisation: float,
+    m: int,
+    profile_right_count: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`delivered_share` of masks packed by :func:`ckm_sim.model.bits.pack_rows` (bit for
+    bit the same values: the row counts are the same integers)."""
+    if personalisation <= 0:
+        return share_from_counts(_counts(standard_right), None, None, 0.0, m)
+    tailored_right = _counts(profile_right) if profile_right_count is None else profile_right_count
+    return share_from_counts(
+        _counts(standard_right),
+        tailored_right,
+        _counts(standard_right & known),
+        personalisation,
+        m,
+    )
+
+
+def _counts(packed: np.ndarray) -> np.ndarray:
+    return bits.count_rows(packed).astype(np.float32)
 
 
 def perceived_value(fit: np.ndarray, used: np.ndarray, floor: float) -> np.ndarray:

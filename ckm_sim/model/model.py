@@ -29,7 +29,7 @@ import mesa
 import numpy as np
 import scipy.sparse as sp
 
-from ckm_sim.model import economics, learning, market
+from ckm_sim.model import bits, economics, learning, market
 from ckm_sim.model.agents import Customer, Department, Employee
 from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT, VACANT
@@ -429,10 +429,10 @@ class CKMModel(mesa.Model):
 
     def _match_profiles(self) -> None:
         """Which recorded needs are right (after this period's captures); reused all period."""
-        s = self.state
-        self._profile_right = np.equal(s.profile, s.needs, out=self._work("profile_right"))
-        self._profile_known = np.not_equal(s.profile, 0, out=self._work("profile_known"))
-        self._profile_right_count = market.row_count(self._profile_right)
+        s, work = self.state, self._work("profile")
+        self._profile_right = bits.pack_rows(np.equal(s.profile, s.needs, out=work))
+        self._profile_known = bits.pack_rows(np.not_equal(s.profile, 0, out=work))
+        self._profile_right_count = bits.count_rows(self._profile_right).astype(np.float32)
 
     def _work(self, name: str) -> np.ndarray:
         """A reused boolean (customers x need dimensions) array for a per-period temporary.
@@ -448,6 +448,10 @@ class CKMModel(mesa.Model):
             buffers[name] = buffer
         return buffer[: len(s.status)]
 
+    def _grasp(self) -> np.ndarray:
+        """``state.understood`` packed into bits (:func:`bits.pack_rows`)."""
+        return bits.pack_rows(self.state.understood)
+
     def _perceived_value(self) -> np.ndarray:
         """Value of the delivered offer, counting what each customer understands (ODD 7.3)."""
         s, mk = self.state, self.scenario_config.market
@@ -458,11 +462,9 @@ class CKMModel(mesa.Model):
         if len(s.needs) > n0:  # arrivals, in arrival order
             np.equal(s.needs[n0:], s.offer[s.segment[n0:]], out=standard_right[n0:])
         p, known, right = self.levers.personalisation, self._profile_known, self._profile_right
-        work = (self._work("fit_1"), self._work("fit_2"), self._work("fit_3"))
-        fit = market.delivered_share(
-            standard_right, known, right, p, self._profile_right_count, work=work[2]
-        )
-        used = market.understood_fit(standard_right, known, right, s.understood, p, work=work)
+        m, standard, understood = s.needs.shape[1], bits.pack_rows(standard_right), self._grasp()
+        fit = market.delivered_share_packed(standard, known, right, p, m, self._profile_right_count)
+        used = market.delivered_share_packed(standard & understood, known, right & understood, p, m)
         self._fit, self._used = fit, used
         return market.perceived_value(fit, used, mk.usability_floor)
 
@@ -776,7 +778,7 @@ class CKMModel(mesa.Model):
             f.update(for_tailored_lessons=sent, for_tailored_right=len(cust))
         if lv.community_learning > 0 and self.community.nnz:
             self._community_lessons(active, lv.community_learning, rng)
-        s.offer_knowledge[:] = market.row_count(understood).astype(np.float64) / max(m, 1)
+        s.offer_knowledge[:] = bits.count_rows(self._grasp()).astype(np.float64) / max(m, 1)
 
     def _tailored_lessons(
         self, contacted: np.ndarray, rate: float, rng: np.random.Generator
