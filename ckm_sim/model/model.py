@@ -519,7 +519,7 @@ class CKMModel(mesa.Model):
         cust = np.repeat(who, dims_each)
         start = rng.integers(m, size=len(who))
         dims = ((start[:, None] + np.arange(dims_each)) % m).ravel()
-        return cust, dims, self.state.needs[cust, dims]
+        return cust, dims, cells(self.state.needs)[cust * m + dims]
 
     def _absorb(
         self,
@@ -531,9 +531,11 @@ class CKMModel(mesa.Model):
     ) -> int:
         """Employees learn revealed needs with probability ``absorption``; returns how many."""
         s = self.state
-        learn = rng.random(len(cust)) < self.levers.absorption
-        s.beliefs[employee[learn], s.segment[cust[learn]], dims[learn]] = value[learn]
-        return int(learn.sum())
+        learn = np.flatnonzero(rng.random(len(cust)) < self.levers.absorption)
+        _, n_seg, m = s.beliefs.shape
+        cell = (employee[learn] * n_seg + s.segment[cust[learn]]) * m + dims[learn]
+        cells(s.beliefs)[cell] = value[learn]
+        return len(learn)
 
     def _contact_probability(self, active: np.ndarray) -> np.ndarray | float:
         """Each active customer's chance of a service contact, steered by targeting (ODD 7.2).
@@ -605,14 +607,16 @@ class CKMModel(mesa.Model):
         Cells are distinct within a period (one contact per customer, distinct dimensions).
         """
         s = self.state
-        before = s.profile[cust, dims]
-        s.profile[cust, dims] = recorded
+        cell = cust * s.profile.shape[1] + dims
+        profile, profile_time = cells(s.profile), cells(s.profile_time)
+        before = profile[cell]
+        profile[cell] = recorded
         # recording dates, for the profiles' staleness: a rewritten entry is as new as a new one
         was_known = (before != 0).astype(np.float64)
         n = len(s.profile_known)
         s.profile_known += np.bincount(cust, 1.0 - was_known, n)
-        old_time = s.profile_time[cust, dims] * was_known
-        s.profile_time[cust, dims] = self.steps
+        old_time = profile_time[cell] * was_known
+        profile_time[cell] = self.steps
         s.profile_time_sum += np.bincount(cust, self.steps - old_time, n)
         pooled = s.segment[cust] * s.profile.shape[1] + dims
         shape, size = s.profile_sum.shape, s.profile_sum.size
@@ -774,7 +778,7 @@ class CKMModel(mesa.Model):
         tailored = lv.tailored_messaging * mk.tailoring
         if len(contacted) and tailored > 0:
             sent, cust, dims = self._tailored_lessons(contacted, tailored, rng)
-            understood[cust, dims] = True
+            flat[cust * m + dims] = True
             f.update(for_tailored_lessons=sent, for_tailored_right=len(cust))
         if lv.community_learning > 0 and self.community.nnz:
             self._community_lessons(active, lv.community_learning, rng)
@@ -794,15 +798,18 @@ class CKMModel(mesa.Model):
         s = self.state
         m = s.needs.shape[1]
         # the explained (customer, dimension) cells, drawn sparsely; then what the firm believes
-        cells = bernoulli_positions(len(contacted) * m, rate, rng)
-        cust, dims = contacted[cells // m], cells % m
-        believed = s.profile[cust, dims]
-        silent = believed == 0
+        explained = bernoulli_positions(len(contacted) * m, rate, rng)
+        cust, dims = contacted[explained // m], explained % m
+        cell = cust * m + dims
+        believed = cells(s.profile)[cell]
+        silent = np.flatnonzero(believed == 0)
         quiet = cust[silent]
-        believed[silent] = s.beliefs[s.serving_employee[quiet], s.segment[quiet], dims[silent]]
+        n_seg = s.beliefs.shape[1]
+        view = (s.serving_employee[quiet] * n_seg + s.segment[quiet]) * m + dims[silent]
+        believed[silent] = cells(s.beliefs)[view]
         sent = believed != 0
-        right = sent & (believed == s.needs[cust, dims])
-        return int(sent.sum()), cust[right], dims[right]
+        right = np.flatnonzero(sent & (believed == cells(s.needs)[cell]))
+        return int(np.count_nonzero(sent)), cust[right], dims[right]
 
     def _present_degree(self, n: int) -> np.ndarray:
         """Each customer's community ties to the first ``n`` slots (those who have arrived).
@@ -840,8 +847,10 @@ class CKMModel(mesa.Model):
         slot = c.indptr[talkers] + (rng.random(len(talkers)) * degree).astype(np.int64)
         topic = rng.integers(s.understood.shape[1], size=len(talkers))
         peer = c.indices[slot]
-        learn = active[peer] & s.understood[peer, topic]
-        s.understood[talkers[learn], topic[learn]] = True
+        m = s.understood.shape[1]
+        understood = cells(s.understood)
+        learn = np.flatnonzero(active[peer] & understood[peer * m + topic])
+        understood[talkers[learn] * m + topic[learn]] = True
 
     def _customers_decide(self, active: np.ndarray) -> tuple[int, int]:
         """Value, satisfaction, churn, margins and adoption. Returns (acquisitions, churned)."""
@@ -1113,6 +1122,14 @@ class CKMModel(mesa.Model):
         df = self.datacollector.get_model_vars_dataframe()
         df.index.name = "period"
         return df
+
+
+def cells(array: np.ndarray) -> np.ndarray:
+    """A C-contiguous state array as one flat view: ``cells(a)[i * m + d]`` is ``a[i, d]``
+    (one flat index is about half the cost of a fancy index per axis)."""
+    if not array.flags.c_contiguous:
+        raise ValueError("state arrays are C-contiguous: a flat view would be a copy")
+    return array.reshape(-1)
 
 
 def _share(part: float, whole: float) -> float:
