@@ -52,6 +52,14 @@ def pack_rows(mask: np.ndarray) -> np.ndarray:
     return out
 
 
+def valid(m: int) -> np.ndarray:
+    """The words of a packed row with all ``m`` dimensions set (AND it after a NOT)."""
+    full = np.full(words(m), 0xFFFFFFFF, dtype=np.uint32)
+    if m % WORD:
+        full[-1] = (1 << (m % WORD)) - 1
+    return full
+
+
 def count_rows(packed: np.ndarray) -> np.ndarray:
     """Set bits of each packed row (the mask's row counts), dtype uint8 below 256 dimensions."""
     counts = np.bitwise_count(packed)

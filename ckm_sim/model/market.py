@@ -262,15 +262,20 @@ def keep_budget(wanted: np.ndarray, active: np.ndarray) -> np.ndarray:
     customers cannot take is shared equally by the uncapped ones, round by round, which keeps
     the order of the probabilities (water-filling; needs sum over active <= their number)."""
     members = np.flatnonzero(active)  # the rounds work on the active customers only
-    budget = float(wanted[members].sum())
     p = np.minimum(wanted, 1.0)
-    mine = p[members]
-    for _ in range(len(p)):  # every round caps one more customer, or ends
+    p[members] = water_fill(wanted[members])
+    return p
+
+
+def water_fill(wanted: np.ndarray) -> np.ndarray:
+    """:func:`keep_budget` over every entry of ``wanted``: capped at 1, the same sum."""
+    budget = float(wanted.sum())
+    mine = np.minimum(wanted, 1.0)
+    for _ in range(len(mine)):  # every round caps one more customer, or ends
         short = budget - float(mine.sum())
         room = mine < 1.0
         n_room = int(np.count_nonzero(room))
         if short <= 1e-12 * max(budget, 1.0) or n_room == 0:
             break
         mine[room] = np.minimum(mine[room] + short / n_room, 1.0)
-    p[members] = mine
-    return p
+    return mine

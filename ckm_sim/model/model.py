@@ -430,8 +430,12 @@ class CKMModel(mesa.Model):
     def _match_profiles(self) -> None:
         """Which recorded needs are right (after this period's captures); reused all period."""
         s, work = self.state, self._work("profile")
-        self._profile_right = bits.pack_rows(np.equal(s.profile, s.needs, out=work))
+        # packed masks (bits.pack_rows): needs and entries below 0, entries recorded
+        self._needs_negative = bits.pack_rows(np.less(s.needs, 0, out=work))
         self._profile_known = bits.pack_rows(np.not_equal(s.profile, 0, out=work))
+        recorded_negative = bits.pack_rows(np.less(s.profile, 0, out=work))
+        # a recorded entry is right where it has the need's sign
+        self._profile_right = self._profile_known & ~(recorded_negative ^ self._needs_negative)
         self._profile_right_count = bits.count_rows(self._profile_right).astype(np.float32)
 
     def _work(self, name: str) -> np.ndarray:
@@ -452,17 +456,19 @@ class CKMModel(mesa.Model):
         """``state.understood`` packed into bits (:func:`bits.pack_rows`)."""
         return bits.pack_rows(self.state.understood)
 
-    def _perceived_value(self) -> np.ndarray:
-        """Value of the delivered offer, counting what each customer understands (ODD 7.3)."""
+    def _perceived_value(self, understood: np.ndarray | None = None) -> np.ndarray:
+        """Value of the delivered offer, counting what each customer understands (ODD 7.3).
+
+        Uses this period's profile matching (:meth:`_match_profiles`, after turbulence and the
+        captures); ``understood``: ``state.understood`` already packed (packed here when None).
+        """
         s, mk = self.state, self.scenario_config.market
-        standard_right = self._work("standard_right")
-        for k, rows in enumerate(self._segment_blocks):  # the initial market, by segment
-            np.equal(s.needs[rows], s.offer[k], out=standard_right[rows])
-        n0 = self.initial_customers
-        if len(s.needs) > n0:  # arrivals, in arrival order
-            np.equal(s.needs[n0:], s.offer[s.segment[n0:]], out=standard_right[n0:])
+        m = s.needs.shape[1]
+        # the standard offer meets need d where the need and the segment's offer have one sign
+        offer_negative = bits.pack_rows(s.offer < 0)
+        standard = ~(self._needs_negative ^ offer_negative[s.segment]) & bits.valid(m)
         p, known, right = self.levers.personalisation, self._profile_known, self._profile_right
-        m, standard, understood = s.needs.shape[1], bits.pack_rows(standard_right), self._grasp()
+        understood = self._grasp() if understood is None else understood
         fit = market.delivered_share_packed(standard, known, right, p, m, self._profile_right_count)
         used = market.delivered_share_packed(standard & understood, known, right & understood, p, m)
         self._fit, self._used = fit, used
@@ -548,14 +554,18 @@ class CKMModel(mesa.Model):
         rate, tau = self.scenario_config.market.contact_rate, self.levers.targeting
         if tau <= 0 or rate <= 0 or not active.any():
             return rate
-        priority = self._priority()
-        mean = float(priority[active].mean())
+        members = np.flatnonzero(active)  # the others' probability is 0: never contacted
+        priority = self._priority(members)
+        mean = float(priority.mean())
         if mean <= 0:
             return rate
-        return market.keep_budget(rate * ((1.0 - tau) + tau * priority / mean), active)
+        p = np.zeros(len(active))
+        p[members] = market.water_fill(rate * ((1.0 - tau) + tau * priority / mean))
+        return p
 
-    def _priority(self) -> np.ndarray:
-        """The firm's contact priority per customer: estimated value x estimated risk.
+    def _priority(self, who: np.ndarray | None = None) -> np.ndarray:
+        """The firm's contact priority per customer (of ``who``, indices; all by default):
+        estimated value x estimated risk.
 
         Estimated value: the revenue the firm books per period from the customer (the scalar
         ``margin`` while margins are the same for every customer; a per-customer margin array on
@@ -567,10 +577,14 @@ class CKMModel(mesa.Model):
         reported = s.reported_satisfaction
         heard = ~np.isnan(reported)
         prior = float(reported[heard].mean()) if heard.any() else 0.5
+        if who is not None:
+            reported, heard = reported[who], heard[who]
         risk = 1.0 - np.where(heard, reported, prior)
         booked = getattr(s, "margin", None)  # hook: per-customer margins (issue 9, economics)
         if booked is None:
             booked = self.scenario_config.economics.margin
+        elif who is not None:
+            booked = booked[who]
         return booked * risk
 
     def _capture_share(self, employee: np.ndarray) -> np.ndarray:
@@ -782,7 +796,8 @@ class CKMModel(mesa.Model):
             f.update(for_tailored_lessons=sent, for_tailored_right=len(cust))
         if lv.community_learning > 0 and self.community.nnz:
             self._community_lessons(active, lv.community_learning, rng)
-        s.offer_knowledge[:] = bits.count_rows(self._grasp()).astype(np.float64) / max(m, 1)
+        self._understood_bits = self._grasp()  # for this period's perceived value
+        s.offer_knowledge[:] = bits.count_rows(self._understood_bits).astype(np.float64) / max(m, 1)
 
     def _tailored_lessons(
         self, contacted: np.ndarray, rate: float, rng: np.random.Generator
@@ -856,7 +871,7 @@ class CKMModel(mesa.Model):
         """Value, satisfaction, churn, margins and adoption. Returns (acquisitions, churned)."""
         s, mk, ec = self.state, self.scenario_config.market, self.scenario_config.economics
         t = self.steps
-        s.value[:] = self._perceived_value()
+        s.value[:] = self._perceived_value(self._understood_bits)
         updated = market.satisfaction_update(
             s.satisfaction,
             s.value,
@@ -1058,7 +1073,11 @@ class CKMModel(mesa.Model):
             "offer_fit": float((s.offer == s.truth).mean()),
             "repository_accuracy": active_mean(self._profile_right_count) / m if m else nan,
             "code_accuracy": float((s.code == s.truth).mean()),
-            "employee_accuracy": float((s.beliefs == s.truth).mean()) if s.beliefs.size else nan,
+            "employee_accuracy": (
+                float(np.count_nonzero(s.beliefs == s.truth) / s.beliefs.size)
+                if s.beliefs.size
+                else nan
+            ),
             "offer_knowledge": active_mean(s.offer_knowledge),
             "knowledge_from_customers": items / active_before if active_before else 0.0,
             "for_broadcast_reach": per_customer("for_broadcast_reached"),
@@ -1094,7 +1113,12 @@ class CKMModel(mesa.Model):
         and the diversity of beliefs (mean Gini-Simpson index over segment needs)."""
         s = self.state
         nan = float("nan")
-        right = (s.beliefs == s.truth).mean(axis=(1, 2)) if s.beliefs.size else None
+        n_emp = s.beliefs.shape[0]
+        # means of 0/1 values are their exact integer counts over the number of values
+        right = None
+        if s.beliefs.size:
+            matches = (s.beliefs == s.truth).reshape(n_emp, -1)
+            right = matches.sum(axis=1, dtype=np.int64) / matches.shape[1]
         out: dict[str, float] = {}
         for name, members in (
             ("frontline_accuracy", self.frontline_team),
@@ -1102,7 +1126,8 @@ class CKMModel(mesa.Model):
         ):
             out[name] = float(right[members].mean()) if right is not None and len(members) else nan
         if s.beliefs.size:
-            shares = [(s.beliefs == v).mean(axis=0) for v in (-1, 0, 1)]
+            minus, plus = ((s.beliefs == v).sum(axis=0, dtype=np.int64) for v in (-1, 1))
+            shares = [minus / n_emp, (n_emp - minus - plus) / n_emp, plus / n_emp]
             out["belief_diversity"] = float((1.0 - sum(p * p for p in shares)).mean())
         else:
             out["belief_diversity"] = nan
