@@ -626,12 +626,12 @@ class CKMModel(mesa.Model):
         before = profile[cell]
         profile[cell] = recorded
         # recording dates, for the profiles' staleness: a rewritten entry is as new as a new one
+        # (sums of whole numbers, exact in any order: added in place, not over every customer)
         was_known = (before != 0).astype(np.float64)
-        n = len(s.profile_known)
-        s.profile_known += np.bincount(cust, 1.0 - was_known, n)
+        np.add.at(s.profile_known, cust, 1.0 - was_known)
         old_time = profile_time[cell] * was_known
         profile_time[cell] = self.steps
-        s.profile_time_sum += np.bincount(cust, self.steps - old_time, n)
+        np.add.at(s.profile_time_sum, cust, self.steps - old_time)
         pooled = s.segment[cust] * s.profile.shape[1] + dims
         shape, size = s.profile_sum.shape, s.profile_sum.size
         change = recorded.astype(np.float64) - before
