@@ -141,7 +141,7 @@ def share_from_counts(
     """:func:`delivered_share` from the masks' row counts (float32, as :func:`row_count` gives):
     ``(S + p (P - S known)) / m``, the personalised correction summed in float32."""
     share = standard.astype(np.float64)
-    if personalisation > 0:
+    if personalisation > 0 and tailored_right is not None and standard_known is not None:
         share += personalisation * (tailored_right - standard_known)
     return share / m
 
