@@ -38,6 +38,7 @@ def pack_rows(mask: np.ndarray) -> np.ndarray:
     packed[: -(-len(flat) // 8)] = np.packbits(flat, bitorder="little")
     group = 8 // np.gcd(m, 8)  # rows per repeat of the byte pattern
     stride = m * group // 8  # bytes per repeat
+    shifted = np.empty(-(-rows // group), dtype=np.uint64)
     for r in range(min(group, rows)):
         count = -(-(rows - r) // group)
         for c in range(n_words):
@@ -45,7 +46,8 @@ def pack_rows(mask: np.ndarray) -> np.ndarray:
             window = np.ndarray(
                 (count,), dtype="<u8", buffer=packed, offset=bit // 8, strides=(stride,)
             )
-            out[r::group, c] = (window >> np.uint64(bit % 8)).astype(np.uint32)
+            # the low 32 bits of the shifted window are the chunk (assignment truncates)
+            out[r::group, c] = np.right_shift(window, np.uint64(bit % 8), out=shifted[:count])
     tail = m - WORD * (n_words - 1)  # dimensions in the last word
     if tail < WORD:
         out[:, -1] &= np.uint32((1 << tail) - 1)
