@@ -778,13 +778,15 @@ class CKMModel(mesa.Model):
         flat[forget[active[forget // max(m, 1)]]] = False
         broadcast = lv.offer_communication * (1.0 - mk.tailoring) * mk.broadcast_efficiency
         lessons = bernoulli_positions(flat.size, broadcast, rng)
-        lessons = lessons[active[lessons // max(m, 1)]]
+        learner = lessons // max(m, 1)
+        taught = active[learner]
+        lessons, learner = lessons[taught], learner[taught]
         flat[lessons] = True
         f = self.flow_counts
         f.update(
             for_broadcast_lessons=len(lessons),
             # positions are sorted, so are their customers: count where the customer changes
-            for_broadcast_reached=int(len(lessons) and 1 + np.count_nonzero(np.diff(lessons // m))),
+            for_broadcast_reached=int(len(lessons) and 1 + np.count_nonzero(np.diff(learner))),
             for_tailored_lessons=0,
             for_tailored_right=0,
         )
@@ -882,9 +884,10 @@ class CKMModel(mesa.Model):
         np.copyto(s.satisfaction, updated, where=active)
         s.hazard[:] = self._hazard()
         leaving = active & (self.streams.at("churn", t).random(len(active)) < s.hazard)
-        s.status[leaving] = CHURNED
-        s.churned_at[leaving & (s.churned_at < 0)] = t
-        s.lapsed_at[leaving] = t
+        leavers = np.flatnonzero(leaving)
+        s.status[leavers] = CHURNED
+        s.churned_at[leavers[s.churned_at[leavers] < 0]] = t
+        s.lapsed_at[leavers] = t
         staying = active & ~leaving
         s.realised_pv0 += s.margin * (staying * economics.discount_factor(t, ec.discount_rate))
         prospects = np.flatnonzero(s.status == PROSPECT)
@@ -918,7 +921,7 @@ class CKMModel(mesa.Model):
                     mk.satisfaction_sensitivity,
                     0.0,
                 )
-        return acquired, int(leaving.sum())
+        return acquired, len(leavers)
 
     def _draw_sharing(self) -> None:
         """Which departments take part in the shared code and customer database this period."""
