@@ -178,7 +178,8 @@ class CKMModel(mesa.Model):
         self._customer_views: list[Customer] = []  # the AgentSet holds weak references
         self._network: nx.Graph[int] | None = None
         self._network_customers = 0  # customers in the market when the graph was built
-        self.outcomes: dict[str, float] = {}
+        self._outcomes: dict[str, float] = {}
+        self._pending_outcomes: tuple[int, int, int, int] | None = None
         self._update_outcomes(acquisitions=0, churned=0, active_before=self._n_active())
         reporters = {name: _reporter(name) for name in OUTCOMES}
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
@@ -933,6 +934,7 @@ class CKMModel(mesa.Model):
     def step(self) -> None:
         """One period: the eight stages of the schedule in order."""
         s = self.state
+        self._pending_outcomes = None  # the last period's, never read: not needed any more
         self.flow_counts = {}
         self._draw_sharing()
         self._open_market()
@@ -957,9 +959,10 @@ class CKMModel(mesa.Model):
         c["acquisition_pv0"] += ec.acquisition_cost * acquired * discount
         for name in FLOW_COUNTS:
             c[name] += self.flow_counts.get(name, 0)
-        self._update_outcomes(acquired, churned, active_before, items)
+        # outcomes are computed when read (the DataCollector reads them every period)
+        self._pending_outcomes = (acquired, churned, active_before, items)
         if active_before:
-            self.retention_history.append(self.outcomes["retention_rate"])
+            self.retention_history.append(1.0 - churned / active_before)  # retention_rate
         if self._collect:
             self.datacollector.collect(self)
         self.running = self.steps < self.scenario_config.periods
@@ -1041,6 +1044,22 @@ class CKMModel(mesa.Model):
     def cohort_clv(self) -> pd.DataFrame:
         """CLV per cohort: the initial base, then each year's first acquisitions (ODD 7.4)."""
         return cohort_table(self)
+
+    @property
+    def outcomes(self) -> dict[str, float]:
+        """This period's outcomes (docs/ODD.md section 6), by name.
+
+        Computed when first read after a step, from the state at the end of that step: a run
+        whose outcomes nobody reads each period (no DataCollector) computes only the last ones.
+        """
+        pending, self._pending_outcomes = self._pending_outcomes, None
+        if pending is not None:
+            self._update_outcomes(*pending)
+        return self._outcomes
+
+    @outcomes.setter
+    def outcomes(self, value: dict[str, float]) -> None:
+        self._outcomes = value
 
     def _update_outcomes(
         self, acquisitions: int, churned: int, active_before: int, items: int = 0
