@@ -53,3 +53,21 @@ def test_row_count_counts_every_row_exactly(rows, columns, density, seed, revers
     got = market.row_count(mask)
     assert got.dtype == np.float32
     np.testing.assert_array_equal(got, mask.sum(axis=1))
+
+
+def test_outcomes_read_late_equal_outcomes_read_every_period() -> None:
+    # outcomes are computed when read: reading them every period or only once must not differ
+    from ckm_sim import CKMModel
+
+    params = dict(store.SMALL, market_growth=0.02, winback_rate=0.3, targeting=0.5)
+    eager = CKMModel("baseline", rng=11, collect=False, **params)
+    lazy = CKMModel("baseline", rng=11, collect=False, **params)
+    for period in range(1, 13):
+        eager.step()
+        seen = dict(eager.outcomes)
+        lazy.step()
+        if period % 4 == 0:
+            assert repr(lazy.outcomes) == repr(seen)
+    assert lazy.retention_history == eager.retention_history
+    collected = CKMModel("baseline", rng=11, collect=True, **params).run(12)
+    assert repr(collected.outcomes) == repr(eager.outcomes)
