@@ -57,3 +57,10 @@ def test_delivered_share_packed_is_bit_identical(m, rows, p, seed) -> None:
     got = market.delivered_share_packed(pk(standard), pk(known), pk(right), p, m)
     assert got.dtype == want.dtype
     np.testing.assert_array_equal(got, want)
+
+
+@given(m=st.integers(1, 200))
+def test_valid_has_exactly_the_m_dimension_bits(m) -> None:
+    ones = bits.pack_rows(np.ones((1, m), dtype=bool))
+    np.testing.assert_array_equal(bits.valid(m), ones[0])
+    assert bits.count_rows(~bits.pack_rows(np.zeros((1, m), bool)) & bits.valid(m))[0] == m
