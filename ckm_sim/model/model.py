@@ -1059,6 +1059,7 @@ class CKMModel(mesa.Model):
 
     @outcomes.setter
     def outcomes(self, value: dict[str, float]) -> None:
+        """Set this period's outcomes (what :meth:`_update_outcomes` computes)."""
         self._outcomes = value
 
     def _update_outcomes(
