@@ -66,7 +66,7 @@ def offer_fit(
     standard_right: np.ndarray,
     profile: np.ndarray,
     profile_right: np.ndarray,
-    personalisation: float,
+    personalisation: float | np.ndarray,
     profile_right_count: np.ndarray | None = None,
 ) -> np.ndarray:
     """Expected share of a customer's needs the delivered offer meets.
@@ -87,7 +87,7 @@ def understood_fit(
     known: np.ndarray,
     profile_right: np.ndarray,
     understood: np.ndarray,
-    personalisation: float,
+    personalisation: float | np.ndarray,
     work: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Expected share of a customer's needs the delivered offer meets *and* the customer grasps.
@@ -111,7 +111,7 @@ def delivered_share(
     standard_right: np.ndarray,
     known: np.ndarray,
     profile_right: np.ndarray,
-    personalisation: float,
+    personalisation: float | np.ndarray,
     profile_right_count: np.ndarray | None = None,
     work: np.ndarray | None = None,
 ) -> np.ndarray:
@@ -120,7 +120,7 @@ def delivered_share(
     ``work``: a boolean array of the masks' shape for ``S & known`` (a fresh one when None).
     """
     m = standard_right.shape[1]
-    if personalisation <= 0:
+    if not np.any(personalisation > 0):  # a number, or one per customer (its firm's)
         return share_from_counts(row_count(standard_right), None, None, 0.0, m)
     tailored_right = (
         row_count(profile_right) if profile_right_count is None else profile_right_count
@@ -135,13 +135,13 @@ def share_from_counts(
     standard: np.ndarray,
     tailored_right: np.ndarray | None,
     standard_known: np.ndarray | None,
-    personalisation: float,
+    personalisation: float | np.ndarray,
     m: int,
 ) -> np.ndarray:
     """:func:`delivered_share` from the masks' row counts (float32, as :func:`row_count` gives):
     ``(S + p (P - S known)) / m``, the personalised correction summed in float32."""
     share = standard.astype(np.float64)
-    if personalisation > 0 and tailored_right is not None and standard_known is not None:
+    if np.any(personalisation > 0) and tailored_right is not None and standard_known is not None:
         share += personalisation * (tailored_right - standard_known)
     return share / m
 
@@ -150,13 +150,13 @@ def delivered_share_packed(
     standard_right: np.ndarray,
     known: np.ndarray,
     profile_right: np.ndarray,
-    personalisation: float,
+    personalisation: float | np.ndarray,
     m: int,
     profile_right_count: np.ndarray | None = None,
 ) -> np.ndarray:
     """:func:`delivered_share` of masks packed by :func:`ckm_sim.model.bits.pack_rows` (bit for
     bit the same values: the row counts are the same integers)."""
-    if personalisation <= 0:
+    if not np.any(personalisation > 0):  # a number, or one per customer (its firm's)
         return share_from_counts(_counts(standard_right), None, None, 0.0, m)
     tailored_right = _counts(profile_right) if profile_right_count is None else profile_right_count
     return share_from_counts(

@@ -29,8 +29,9 @@ import mesa
 import numpy as np
 import scipy.sparse as sp
 
-from ckm_sim.model import bits, economics, learning, market
+from ckm_sim.model import bits, competition, economics, firm_outcomes, learning, market
 from ckm_sim.model.agents import Customer, Department, Employee
+from ckm_sim.model.competition import FIRM_COUNTERS
 from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT, VACANT
 from ckm_sim.model.network import (
@@ -38,6 +39,7 @@ from ckm_sim.model.network import (
     Ties,
     adjacency,
     draw_ties,
+    employee_ties,
     newcomer_ties,
     to_networkx,
 )
@@ -79,6 +81,11 @@ CUSTOMER_FIELDS: tuple[str, ...] = (
     "realised_pv0",
     "margin",
     "churn_propensity",
+    # competition (docs/ODD.md 7.6)
+    "firm_of",
+    "profile_firm",
+    "serving_rank",
+    "firm_discount",
 )
 
 
@@ -92,16 +99,17 @@ class ModelState:
     """
 
     truth: np.ndarray  # (K, m) segment needs, +-1
-    offer: np.ndarray  # (K, m) the standard offer per segment, +-1
-    code: np.ndarray  # (K, m) the CRM repository's organisational code, {-1,0,1}
-    beliefs: np.ndarray  # (E, K, m) employees' beliefs, {-1,0,1}
-    employee_department: np.ndarray  # (E,)
+    offers: np.ndarray  # (F, K, m) each firm's standard offer per segment, +-1
+    codes: np.ndarray  # (F, K, m) each firm's organisational code (its CRM repository)
+    beliefs: np.ndarray  # (E, K, m) employees' beliefs, {-1,0,1}, every firm's employees
+    employee_department: np.ndarray  # (E,) department index within the employee's firm
+    employee_firm: np.ndarray  # (E,) the firm of each employee
     segment: np.ndarray  # (N,)
     variation: np.ndarray  # (N, m) individual deviation from the segment, +-1
     needs: np.ndarray  # (N, m) = truth[segment] * variation
     profile: np.ndarray  # (N, m) CRM profile of each customer, {-1,0,1}
-    profile_sum: np.ndarray  # (K, m) sum of the recorded profile entries per segment
-    profile_count: np.ndarray  # (K, m) number of recorded (non-zero) entries per segment
+    profile_sums: np.ndarray  # (F, K, m) sum of each firm's recorded profile entries per segment
+    profile_counts: np.ndarray  # (F, K, m) number of each firm's recorded entries per segment
     profile_time: np.ndarray  # (N, m) period each profile entry was last recorded
     status: np.ndarray  # (N,) PROSPECT / ACTIVE / CHURNED
     serving_employee: np.ndarray  # (N,)
@@ -120,8 +128,32 @@ class ModelState:
     realised_pv0: np.ndarray  # (N,) margins earned so far, in period-0 value
     margin: np.ndarray  # (N,) margin per period while active
     churn_propensity: np.ndarray  # (N,) persistent multiplier of the churn hazard, mean 1
+    firm_of: np.ndarray  # (N,) the firm of an active customer; -1: prospect or out
+    profile_firm: np.ndarray  # (N,) the firm whose CRM holds the profile; -1: none
+    serving_rank: np.ndarray  # (N,) the serving employee's rank in the first firm's front line
+    firm_discount: np.ndarray  # (N, F) (1 + i) ** -(period f first won i); 0: never
     counters: dict[str, float] = field(default_factory=dict)
     slots: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def offer(self) -> np.ndarray:
+        """(K, m) the first firm's standard offer (the only one of a single-firm market)."""
+        return self.offers[0]
+
+    @property
+    def code(self) -> np.ndarray:
+        """(K, m) the first firm's organisational code."""
+        return self.codes[0]
+
+    @property
+    def profile_sum(self) -> np.ndarray:
+        """(K, m) the first firm's pooled profile sums."""
+        return self.profile_sums[0]
+
+    @property
+    def profile_count(self) -> np.ndarray:
+        """(K, m) the first firm's pooled profile counts."""
+        return self.profile_counts[0]
 
     def adopt_slots(self, slots: dict[str, np.ndarray], n: int) -> None:
         """Hold ``slots`` (one array per customer field) and view their first ``n`` rows."""
@@ -171,8 +203,12 @@ class CKMModel(mesa.Model):
         super().__init__(rng=rng if self.seed is None else self.seed)
         self.scenario_config = scenario
         self.streams = RandomStreams(self.rng)
-        self.levers: LeverRates = derive_levers(scenario)
-        self.cost_per_period: float = investment_cost(scenario)
+        #: The firms' names, in order (``("firm",)`` for a single-firm scenario).
+        self.firm_names: tuple[str, ...] = scenario.firm_names()
+        self.n_firms = len(self.firm_names)
+        #: The scenario each firm works under (the top-level sections with its own fields).
+        self.firm_scenarios: list[Scenario] = [scenario.for_firm(n) for n in self.firm_names]
+        self._derive_firm_rates()
         self._build()
         self._customers: mesa.agent.AgentSet[Customer] | None = None
         self._customer_views: list[Customer] = []  # the AgentSet holds weak references
@@ -181,18 +217,99 @@ class CKMModel(mesa.Model):
         self._outcomes: dict[str, float] = {}
         self._pending_outcomes: tuple[int, int, int, int] | None = None
         self._update_outcomes(acquisitions=0, churned=0, active_before=self._n_active())
-        reporters = {name: _reporter(name) for name in OUTCOMES}
+        columns = list(OUTCOMES) + [k for k in self.outcomes if k not in OUTCOMES]
+        reporters = {name: _reporter(name) for name in columns}
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self._collect = collect
         if collect:
             self.datacollector.collect(self)
         self.running = self.steps < scenario.periods
 
+    # ------------------------------------------------------------------ firms
+    def _derive_firm_rates(self) -> None:
+        """Each firm's levers and cost per period, and the per-firm rate arrays (ODD 7.6)."""
+        #: Each firm's mechanism rates; ``levers`` is the first firm's.
+        self.firm_levers: list[LeverRates] = [derive_levers(fs) for fs in self.firm_scenarios]
+        self.firm_costs = np.array([investment_cost(fs) for fs in self.firm_scenarios])
+        self.levers: LeverRates = self.firm_levers[0]
+        self.cost_per_period: float = (
+            float(self.firm_costs.sum()) if self.n_firms > 1 else float(self.firm_costs[0])
+        )
+        self._rates = {
+            name: np.array([lv.as_dict()[name] for lv in self.firm_levers])
+            for name in self.levers.as_dict()
+        }
+        self._unshared = np.array([fs.firm.unshared_capture for fs in self.firm_scenarios])
+
+    def set_competence(self, firm: str, **levels: float) -> None:
+        """From the next period on, ``firm`` works at these competence levels: its levers and
+        cost per period are derived again (ties drawn at build time stay)."""
+        if firm not in self.firm_names:
+            raise ScenarioError(f"unknown firm '{firm}'; firms: {', '.join(self.firm_names)}")
+        unknown = [k for k in levels if k not in type(self.scenario_config.competence).model_fields]
+        if unknown:
+            raise ScenarioError(f"unknown competence dimension '{unknown[0]}'")
+        f = self.firm_names.index(firm)
+        self.firm_scenarios[f] = self.firm_scenarios[f].with_overrides(**levels)
+        self._derive_firm_rates()
+
+    def _rate(self, name: str, firm: np.ndarray | None = None) -> Any:
+        """Lever ``name``: the number of a single firm, else each customer's firm's rate (or
+        the rate of the firms ``firm``, one per element)."""
+        if self.n_firms == 1:
+            return getattr(self.levers, name)
+        index = np.maximum(self.state.firm_of, 0) if firm is None else firm
+        return self._rates[name][index]
+
+    def _employee_rate(self, name: str, employee: np.ndarray) -> Any:
+        """Lever ``name`` of the firm of each of ``employee`` (a number for a single firm)."""
+        if self.n_firms == 1:
+            return getattr(self.levers, name)
+        return self._rates[name][self.state.employee_firm[employee]]
+
+    def _pick(self, team: str, firm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """A uniformly drawn member of ``team`` of each firm in ``firm`` (one per element)."""
+        teams = self.firm_teams[team]
+        if self.n_firms == 1:
+            return teams[0][rng.integers(len(teams[0]), size=len(firm))]
+        sizes = np.array([len(t) for t in teams])
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        pool = np.concatenate(teams)
+        return pool[starts[firm] + rng.integers(0, sizes[firm])]
+
+    def _serve(self, cust: np.ndarray, firm: np.ndarray) -> None:
+        """Customers ``cust`` joining ``firm`` get its serving employee of their rank."""
+        frontline = self.firm_teams["frontline"]
+        sizes = np.array([len(t) for t in frontline])
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        pool = np.concatenate(frontline)
+        rank = self.state.serving_rank[cust].astype(np.int64) * sizes[firm] // sizes[0]
+        self.state.serving_employee[cust] = pool[starts[firm] + rank]
+
+    def _firm_employees(self, sc: Scenario, f: int, offset: int) -> dict[str, Any]:
+        """The employees of firm ``f`` (beyond the first): departments, ties, teams, beliefs."""
+        mk, firm = sc.market, sc.firm
+        departments = firm.departments
+        department, edges, crossing = employee_ties(
+            firm.employees,
+            len(departments),
+            firm.intra_department_ties,
+            cross_department_ties(sc),
+            self.streams.at("ties", 0, firm=f),
+        )
+        shape = (firm.employees, mk.segments, mk.need_dimensions)
+        return {
+            "department": department,
+            "ties": adjacency(edges, firm.employees, 1.0 + crossing.astype(np.float64)),
+            "beliefs": learning.random_beliefs(shape, self.streams.at("firm", 0, firm=f)),
+            **_teams(firm, department, offset),
+        }
+
     # ------------------------------------------------------------------ construction
     def _build(self) -> None:
         sc = self.scenario_config
         rng = self.streams.at("customers", 0)
-        firm, mk, ec = sc.firm, sc.market, sc.economics
+        firm, mk, ec = self.firm_scenarios[0].firm, sc.market, sc.economics
         n_emp, n_seg, m = firm.employees, mk.segments, mk.need_dimensions
         n_cust = mk.customers + mk.prospects
         self.initial_customers = n_cust
@@ -207,7 +324,7 @@ class CKMModel(mesa.Model):
             frontline=frontline,
             n_customers=n_cust,
             intra_ties=firm.intra_department_ties,
-            cross_ties=cross_department_ties(sc),
+            cross_ties=cross_department_ties(self.firm_scenarios[0]),
             community=mk.community,
             community_degree=mk.community_degree,
             rewiring=mk.rewiring,
@@ -223,6 +340,35 @@ class CKMModel(mesa.Model):
         self.flow_counts: dict[str, float] = {}
         self._sharing = np.ones(len(departments), dtype=bool)
         self.channel_team = np.flatnonzero(t.employee_department == self.channel_department)
+        # every firm's employees: one global numbering, firm by firm (docs/ODD.md 7.6)
+        beliefs = learning.random_beliefs((n_emp, n_seg, m), self.streams.at("firm", 0))
+        rivals = []
+        offset = n_emp
+        for f, fs in enumerate(self.firm_scenarios[1:], start=1):
+            rivals.append(self._firm_employees(fs, f, offset))
+            offset += fs.firm.employees
+        self.firm_employee_ties: list[sp.csr_array] = [self.employee_ties] + [
+            r["ties"] for r in rivals
+        ]
+        self.firm_teams: dict[str, list[np.ndarray]] = {
+            "product": [self.product_team] + [r["product"] for r in rivals],
+            "frontline": [self.frontline_team] + [r["frontline"] for r in rivals],
+            "channel": [self.channel_team] + [r["channel"] for r in rivals],
+        }
+        self._own_channel = np.array(
+            [self.channel_department == self.product_department] + [r["own"] for r in rivals]
+        )
+        sizes = [fs.firm.employees for fs in self.firm_scenarios]
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        self.firm_blocks = [
+            slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
+        employee_department = t.employee_department
+        if rivals:
+            beliefs = np.concatenate([beliefs, *(r["beliefs"] for r in rivals)])
+            employee_department = np.concatenate(
+                [employee_department, *(r["department"] for r in rivals)]
+            )
         # customers are numbered by segment, so a segment is a contiguous block of rows (among
         # the initial market; later arrivals are appended in arrival order)
         segment = np.sort(rng.integers(n_seg, size=n_cust))
@@ -232,12 +378,19 @@ class CKMModel(mesa.Model):
         ]
 
         truth = rng.choice(np.array([-1, 1], dtype=np.int8), size=(n_seg, m))
-        right = rng.random((n_seg, m)) < mk.initial_offer_fit
-        offer = np.where(right, truth, -truth).astype(np.int8)
+        fits = [self._initial_fit(name) for name in self.firm_names]
+        right = rng.random((n_seg, m)) < fits[0]
+        offers = [np.where(right, truth, -truth).astype(np.int8)]
+        for f, fit in enumerate(fits[1:], start=1):  # after the employees' beliefs
+            right = self.streams.at("firm", 1, firm=f).random((n_seg, m)) < fit
+            offers.append(np.where(right, truth, -truth).astype(np.int8))
         variation = np.where(rng.random((n_cust, m)) < mk.need_heterogeneity, -1, 1).astype(np.int8)
         status = np.full(n_cust, PROSPECT, dtype=np.int8)
         initial = rng.permutation(n_cust)[: mk.customers]
         status[initial] = ACTIVE
+        firm_of = np.full(n_cust, -1, dtype=np.int16)
+        for f, members in enumerate(np.split(initial, self._initial_split(len(initial)))):
+            firm_of[members] = f
         acquired_at = np.full(n_cust, -1, dtype=np.int64)
         acquired_at[initial] = 0
         # segments' mean margins (their own counter), then each customer's around its segment's
@@ -247,14 +400,16 @@ class CKMModel(mesa.Model):
         traits = self.streams.at("traits", 0)
         # what each customer understands of the offer on joining (prospects keep it until then)
         understood = rng.random((n_cust, m)) < mk.initial_offer_knowledge
+        n_firms = self.n_firms
         self.state = ModelState(
             truth=truth,
-            offer=offer,
-            code=np.zeros((n_seg, m), dtype=np.int8),
-            beliefs=learning.random_beliefs((n_emp, n_seg, m), self.streams.at("firm", 0)),
-            employee_department=t.employee_department,
-            profile_sum=np.zeros((n_seg, m), dtype=np.int64),
-            profile_count=np.zeros((n_seg, m), dtype=np.int64),
+            offers=np.stack(offers),
+            codes=np.zeros((n_firms, n_seg, m), dtype=np.int8),
+            beliefs=beliefs,
+            employee_department=employee_department,
+            employee_firm=np.repeat(np.arange(n_firms), sizes),
+            profile_sums=np.zeros((n_firms, n_seg, m), dtype=np.int64),
+            profile_counts=np.zeros((n_firms, n_seg, m), dtype=np.int64),
             **self._new_slots(  # type: ignore[arg-type]  # the customer arrays, by name
                 segment=segment,
                 variation=variation,
@@ -268,7 +423,18 @@ class CKMModel(mesa.Model):
         )
         s = self.state
         s.acquired_at[:] = acquired_at
+        s.firm_of[:] = firm_of
+        s.profile_firm[:] = firm_of
         s.adopt_slots({name: getattr(s, name) for name in CUSTOMER_FIELDS}, n_cust)
+        if n_firms > 1:
+            rows = np.flatnonzero(firm_of >= 0)
+            self._serve(rows, firm_of[rows].astype(np.int64))
+            self.firm_counters = {name: np.zeros(n_firms) for name in FIRM_COUNTERS}
+            s.firm_discount[rows, firm_of[rows]] = 1.0
+            self.firm_counters["won"] += np.bincount(firm_of[rows], minlength=n_firms)
+            self.firm_flows: dict[str, np.ndarray] = {}
+            self.firm_history: dict[str, list[np.ndarray]] = {"retention": [], "share": []}
+        self._prior_knowledge()
         self.community = SlotGraph(adjacency(t.community_edges, n_cust))
         self._add_slots(self._arrivals_by(sc.periods))
         self._index_segments()
@@ -294,7 +460,8 @@ class CKMModel(mesa.Model):
         s.counters.update(dict.fromkeys(FLOW_COUNTS, 0))
         self.retention_history: list[float] = []
         self.departments = [Department(self, i, name) for i, name in enumerate(departments)]
-        Employee.create_agents(self, n_emp, index=list(range(n_emp)))
+        n_all = len(self.state.employee_firm)
+        Employee.create_agents(self, n_all, index=list(range(n_all)))
 
     def _new_slots(
         self,
@@ -333,7 +500,43 @@ class CKMModel(mesa.Model):
             "realised_pv0": np.zeros(n),
             "margin": margin,
             "churn_propensity": churn_propensity,
+            "firm_of": np.full(n, -1, dtype=np.int16),
+            "profile_firm": np.full(n, -1, dtype=np.int16),
+            "serving_rank": np.searchsorted(self.frontline_team, serving_employee).astype(np.int32),
+            "firm_discount": np.zeros((n, self.n_firms)),
         }
+
+    def _initial_fit(self, name: str) -> float:
+        """The fit of a firm's initial offer: its own, else the market's."""
+        fit = self.scenario_config.firm_spec(name).get("initial_offer_fit")
+        return self.scenario_config.market.initial_offer_fit if fit is None else fit
+
+    def _initial_split(self, n: int) -> list[int]:
+        """Where the initial customers (in drawn order) are split between the firms: each
+        firm's ``initial_share``, the rest shared equally by the firms that set none."""
+        shares = [self.scenario_config.firm_spec(f).get("initial_share") for f in self.firm_names]
+        unset = [i for i, x in enumerate(shares) if x is None]
+        rest = max(0.0, 1.0 - sum(x for x in shares if x is not None))
+        for i in unset:
+            shares[i] = rest / len(unset)
+        return [int(round(n * c)) for c in np.cumsum(shares)[:-1]]
+
+    def _prior_knowledge(self) -> None:
+        """A firm's prior customer knowledge (``prior_knowledge`` q, docs/ODD.md 7.6): the
+        profile of each of its initial customers records each need correctly with probability
+        q, and its code holds each segment need with probability q."""
+        s = self.state
+        for f, name in enumerate(self.firm_names):
+            q = self.scenario_config.firm_spec(name).get("prior_knowledge") or 0.0
+            if q <= 0:
+                continue
+            rng = self.streams.at("firm", 2, firm=f)
+            cust = np.flatnonzero(s.firm_of == f)
+            cells = np.flatnonzero(rng.random(len(cust) * s.needs.shape[1]) < q)
+            rows, dims = cust[cells // s.needs.shape[1]], cells % s.needs.shape[1]
+            self._record(rows, dims, s.needs[rows, dims])
+            known = rng.random(s.truth.shape) < q
+            s.codes[f][known] = s.truth[known]
 
     def _draw_margins(self, segment: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Per-customer margins: lognormal around the segment's mean margin (docs/ODD.md 7.4)."""
@@ -466,9 +669,14 @@ class CKMModel(mesa.Model):
         s, mk = self.state, self.scenario_config.market
         m = s.needs.shape[1]
         # the standard offer meets need d where the need and the segment's offer have one sign
-        offer_negative = bits.pack_rows(s.offer < 0)
-        standard = ~(self._needs_negative ^ offer_negative[s.segment]) & bits.valid(m)
-        p, known, right = self.levers.personalisation, self._profile_known, self._profile_right
+        if self.n_firms > 1:  # each customer's firm's offer (a prospect: the first firm's)
+            n_seg = s.offers.shape[1]
+            offer_negative = bits.pack_rows(s.offers.reshape(-1, m) < 0)
+            offered = np.maximum(s.firm_of, 0).astype(np.int64) * n_seg + s.segment
+        else:
+            offer_negative, offered = bits.pack_rows(s.offer < 0), s.segment
+        standard = ~(self._needs_negative ^ offer_negative[offered]) & bits.valid(m)
+        p, known, right = self._rate("personalisation"), self._profile_known, self._profile_right
         understood = self._grasp() if understood is None else understood
         fit = market.delivered_share_packed(standard, known, right, p, m, self._profile_right_count)
         used = market.delivered_share_packed(standard & understood, known, right & understood, p, m)
@@ -538,7 +746,7 @@ class CKMModel(mesa.Model):
     ) -> int:
         """Employees learn revealed needs with probability ``absorption``; returns how many."""
         s = self.state
-        learn = np.flatnonzero(rng.random(len(cust)) < self.levers.absorption)
+        learn = np.flatnonzero(rng.random(len(cust)) < self._employee_rate("absorption", employee))
         _, n_seg, m = s.beliefs.shape
         cell = (employee[learn] * n_seg + s.segment[cust[learn]]) * m + dims[learn]
         cells(s.beliefs)[cell] = value[learn]
@@ -552,11 +760,44 @@ class CKMModel(mesa.Model):
         A probability cannot pass 1, so what the most valued customers cannot take goes to the
         others in proportion (``market.keep_budget``): the mean stays ``contact_rate``.
         """
-        rate, tau = self.scenario_config.market.contact_rate, self.levers.targeting
+        rate = self.scenario_config.market.contact_rate
+        if self.n_firms == 1:
+            return self._targeted(rate, self.levers.targeting, active, self._priority)
+        out = np.full(len(active), rate)
+        priors = self._heard_priors()
+
+        def priority(who: np.ndarray) -> np.ndarray:
+            return self._priority(who, priors)
+
+        for f in range(self.n_firms):  # each firm steers its own contact budget
+            mine = active & (self.state.firm_of == f)
+            p = self._targeted(rate, float(self._rates["targeting"][f]), mine, priority)
+            if not np.isscalar(p):
+                out[mine] = p[mine]
+        return out
+
+    def _heard_priors(self) -> np.ndarray:
+        """(F,) each firm's prior risk basis: the mean satisfaction reported by the customers
+        whose records it holds (a firm hears only its own customers; 0.5 when none)."""
+        s = self.state
+        held = ~np.isnan(s.reported_satisfaction) & (s.profile_firm >= 0)
+        firm = s.profile_firm[held]
+        count = np.bincount(firm, minlength=self.n_firms)
+        total = np.bincount(firm, s.reported_satisfaction[held], minlength=self.n_firms)
+        return np.where(count > 0, total / np.maximum(count, 1), 0.5)
+
+    def _targeted(
+        self,
+        rate: float,
+        tau: float,
+        active: np.ndarray,
+        priorities: Callable[[np.ndarray], np.ndarray],
+    ) -> np.ndarray | float:
+        """Contact probabilities of the ``active`` customers of one firm (ODD 7.2)."""
         if tau <= 0 or rate <= 0 or not active.any():
             return rate
         members = np.flatnonzero(active)  # the others' probability is 0: never contacted
-        priority = self._priority(members)
+        priority = priorities(members)
         mean = float(priority.mean())
         if mean <= 0:
             return rate
@@ -564,7 +805,9 @@ class CKMModel(mesa.Model):
         p[members] = market.water_fill(rate * ((1.0 - tau) + tau * priority / mean))
         return p
 
-    def _priority(self, who: np.ndarray | None = None) -> np.ndarray:
+    def _priority(
+        self, who: np.ndarray | None = None, priors: np.ndarray | None = None
+    ) -> np.ndarray:
         """The firm's contact priority per customer (of ``who``, indices; all by default):
         estimated value x estimated risk.
 
@@ -572,12 +815,17 @@ class CKMModel(mesa.Model):
         ``margin`` while margins are the same for every customer; a per-customer margin array on
         the state, ``state.margin``, is used when present). Estimated risk: dissatisfaction,
         ``1 - satisfaction`` as last reported in feedback or a contact; a customer never heard
-        counts at the mean of those heard (0.5 when none has been).
+        counts at the mean of those heard (0.5 when none has been). ``priors``: with several
+        firms, each firm's own mean (:meth:`_heard_priors`), for its customers.
         """
         s = self.state
         reported = s.reported_satisfaction
         heard = ~np.isnan(reported)
-        prior = float(reported[heard].mean()) if heard.any() else 0.5
+        if priors is not None:  # several firms: each customer's firm's prior
+            firm = np.maximum(s.firm_of if who is None else s.firm_of[who], 0)
+            prior: Any = priors[firm]
+        else:
+            prior = float(reported[heard].mean()) if heard.any() else 0.5
         if who is not None:
             reported, heard = reported[who], heard[who]
         risk = 1.0 - np.where(heard, reported, prior)
@@ -590,13 +838,16 @@ class CKMModel(mesa.Model):
 
     def _capture_share(self, employee: np.ndarray) -> np.ndarray:
         """Share of the captures of ``employee``'s department that reaches the shared profile."""
-        unshared = self.scenario_config.firm.unshared_capture
-        dept = self.state.employee_department[employee]
-        return np.where(self._sharing[dept], 1.0, unshared)
+        if self.n_firms == 1:
+            unshared = self.scenario_config.firm.unshared_capture
+            dept = self.state.employee_department[employee]
+            return np.where(self._sharing[dept], 1.0, unshared)
+        unshared = self._unshared[self.state.employee_firm[employee]]
+        return np.where(self._takes_part[employee], 1.0, unshared)
 
     def _knowledge_about_customers(self, active: np.ndarray) -> np.ndarray:
         """Flow 3: contacts reveal needs to the serving employee and to the CRM profile."""
-        s, mk, lv = self.state, self.scenario_config.market, self.levers
+        s, mk = self.state, self.scenario_config.market
         rng = self.streams.at("about", self.steps)
         draw = rng.random(len(active))
         contacted = np.flatnonzero(active & (draw < self._contact_probability(active)))
@@ -607,13 +858,18 @@ class CKMModel(mesa.Model):
         f.update(about_contacts=len(contacted), about_captures=0, about_wrong_captures=0)
         if len(cust):
             self._absorb(s.serving_employee[cust], cust, dims, value, rng)
-            share = self._capture_share(s.serving_employee[cust])
-            captured = rng.random(len(cust)) < lv.capture * share
+            serving = s.serving_employee[cust]
+            share = self._capture_share(serving)
+            captured = rng.random(len(cust)) < self._employee_rate("capture", serving) * share
             if captured.any():
-                wrong = rng.random(int(captured.sum())) >= lv.capture_fidelity
+                fidelity = self._employee_rate("capture_fidelity", serving[captured])
+                wrong = rng.random(int(captured.sum())) >= fidelity
                 recorded = np.where(wrong, -value[captured], value[captured])
                 self._record(cust[captured], dims[captured], recorded)
                 f.update(about_captures=int(captured.sum()), about_wrong_captures=int(wrong.sum()))
+                self._count_by_firm("about_captures", cust[captured])
+                self._count_by_firm("about_wrong_captures", cust[captured][wrong])
+        self._count_by_firm("about_contacts", contacted)
         return contacted
 
     def _record(self, cust: np.ndarray, dims: np.ndarray, recorded: np.ndarray) -> None:
@@ -633,12 +889,14 @@ class CKMModel(mesa.Model):
         old_time = profile_time[cell] * was_known
         profile_time[cell] = self.steps
         np.add.at(s.profile_time_sum, cust, self.steps - old_time)
-        pooled = s.segment[cust] * s.profile.shape[1] + dims
-        shape, size = s.profile_sum.shape, s.profile_sum.size
+        # each firm pools its own records (a customer's profile is with its current firm)
+        n_seg = s.profile_sums.shape[1]
+        pooled = (s.profile_firm[cust] * n_seg + s.segment[cust]) * s.profile.shape[1] + dims
+        shape, size = s.profile_sums.shape, s.profile_sums.size
         change = recorded.astype(np.float64) - before
-        s.profile_sum += np.bincount(pooled, change, size).astype(np.int64).reshape(shape)
+        s.profile_sums += np.bincount(pooled, change, size).astype(np.int64).reshape(shape)
         known = (recorded != 0).astype(np.float64) - (before != 0)
-        s.profile_count += np.bincount(pooled, known, size).astype(np.int64).reshape(shape)
+        s.profile_counts += np.bincount(pooled, known, size).astype(np.int64).reshape(shape)
 
     def _knowledge_from_customers(self, active: np.ndarray) -> int:
         """Flow 2: willing customers share needs; the front line or the channel relays them.
@@ -648,9 +906,9 @@ class CKMModel(mesa.Model):
         way they cross to the product department with probability ``relay_to_product``
         (inter-functional cooperation), unless the channel is the product department's own.
         """
-        s, mk, lv = self.state, self.scenario_config.market, self.levers
+        s, mk = self.state, self.scenario_config.market
         rng = self.streams.at("from", self.steps)
-        willing = lv.feedback_willingness * s.satisfaction
+        willing = self._rate("feedback_willingness") * s.satisfaction
         sharers = np.flatnonzero(active & (rng.random(len(active)) < willing))
         s.reported_satisfaction[sharers] = s.satisfaction[sharers]
         cust, dims, value = self._reveal(sharers, mk.dims_per_feedback, rng)
@@ -660,8 +918,9 @@ class CKMModel(mesa.Model):
         )
         if len(cust) == 0:
             return 0
-        direct = rng.random(len(cust)) < lv.direct_channel
-        crosses = rng.random(len(cust)) < lv.relay_to_product
+        firm = np.maximum(s.firm_of[cust], 0).astype(np.int64)
+        direct = rng.random(len(cust)) < self._rate("direct_channel", firm)
+        crosses = rng.random(len(cust)) < self._rate("relay_to_product", firm)
         frontline = ~direct
         absorbed = self._absorb(
             s.serving_employee[cust[frontline]],
@@ -670,14 +929,17 @@ class CKMModel(mesa.Model):
             value[frontline],
             rng,
         )
-        own_channel = self.channel_department == self.product_department
-        if direct.any() and len(self.channel_team) and not own_channel:
-            hearer = self.channel_team[rng.integers(len(self.channel_team), size=len(cust))]
-            absorbed += self._absorb(hearer[direct], cust[direct], dims[direct], value[direct], rng)
+        own_channel = self._own_channel[firm] if self.n_firms > 1 else self._own_channel[0]
+        channel = direct & ~own_channel
+        if channel.any() and len(self.channel_team):
+            hearer = self._pick("channel", firm, rng)
+            absorbed += self._absorb(
+                hearer[channel], cust[channel], dims[channel], value[channel], rng
+            )
         relayed = crosses & frontline
         to_product = relayed | (direct & (crosses | own_channel))
         if to_product.any() and len(self.product_team):
-            receiver = self.product_team[rng.integers(len(self.product_team), size=len(cust))]
+            receiver = self._pick("product", firm, rng)
             absorbed += self._absorb(
                 receiver[to_product], cust[to_product], dims[to_product], value[to_product], rng
             )
@@ -689,46 +951,72 @@ class CKMModel(mesa.Model):
             from_relayed=int(relayed.sum()),
             from_absorbed=absorbed,
         )
+        self._count_by_firm("from_items", cust)
+        self._count_by_firm("from_direct", cust[direct])
+        self._count_by_firm("from_to_product", cust[to_product])
         return len(cust)
 
     def _organisational_learning(self, active: np.ndarray) -> None:
         """Peers, code learning, analytical CRM, socialisation, turnover (docs/ODD.md 7.2).
 
         Appraisal (who is better) comes from what the firm observes by default; only the
-        departments that share the code this period contribute to it and read from it.
+        departments that share the code this period contribute to it and read from it. Each
+        firm learns only from its own customers, employees and repository (ODD 7.6).
         """
-        s, lv, firm, t = self.state, self.levers, self.scenario_config.firm, self.steps
-        stream = self.streams.at
-        takes_part = self._sharing[s.employee_department]
+        if self.n_firms == 1:
+            self._firm_learns(0, active, np.arange(0))
+            return
+        rows = np.flatnonzero(active)
+        firm = self.state.firm_of[rows]
+        order = np.argsort(firm, kind="stable")
+        bounds = np.searchsorted(firm[order], np.arange(self.n_firms + 1))
+        for f in range(self.n_firms):
+            self._firm_learns(f, active, rows[order[bounds[f] : bounds[f + 1]]])
+
+    def _firm_learns(self, f: int, active: np.ndarray, rows: np.ndarray) -> None:
+        """One firm's organisational learning, from its active customers (``active`` for a
+        single firm, else the customers ``rows``)."""
+        s, t = self.state, self.steps
+        lv, firm = self.firm_levers[f], self.firm_scenarios[f].firm
+        block = self.firm_blocks[f]
+        beliefs, code = s.beliefs[block], s.codes[f]  # views: learning writes through
+
+        def stream(stage: str, period: int) -> np.random.Generator:
+            return self.streams.at(stage, period, firm=f)
+
+        takes_part = self._takes_part[block]
         observed = None
         if firm.appraisal == "outcomes":
+            if self.n_firms == 1:
+                seen = (s.satisfaction, active, s.serving_employee, s.segment)
+            else:  # the firm's own customers only
+                mine = np.ones(len(rows), dtype=bool)
+                serving = s.serving_employee[rows] - block.start
+                seen = (s.satisfaction[rows], mine, serving, s.segment[rows])
             observed = learning.observed_performance(
-                s.satisfaction,
-                active,
-                s.serving_employee,
-                s.segment,
-                s.beliefs.shape[0],
-                s.beliefs.shape[1],
+                *seen,
+                beliefs.shape[0],
+                beliefs.shape[1],
                 firm.appraisal_noise * (1.0 - lv.discernment),
                 stream("appraisal", t),
             )
             standing = observed
         else:
-            standing = learning.accuracy(s.beliefs, s.truth)  # March: reads the ground truth
+            standing = learning.accuracy(beliefs, s.truth)  # March: reads the ground truth
         learning.learn_from_peers(
-            s.beliefs,
+            beliefs,
             standing,
-            self.employee_ties,
+            self.firm_employee_ties[f],
             lv.peer_learning_rate,
             lv.cross_tie_use,
             stream("peers", t),
         )
         # code learning and socialisation are simultaneous (March 1991): employees socialise
         # into the code as it stood before this period's code learning
-        code_before = s.code.copy()
+        code_before = code.copy()
         learning.learn_code(
-            s.code,
-            s.beliefs,
+            code,
+            beliefs,
             s.truth,
             lv.code_learning_rate,
             lv.discernment,
@@ -741,27 +1029,35 @@ class CKMModel(mesa.Model):
         if lv.analytic_reach > 0:
             # the CRM keeps every profile it recorded, former customers' included
             learning.learn_code_from_profiles(
-                s.code, s.profile_sum, s.profile_count, lv.analytic_reach, stream("analytics", t)
+                code,
+                s.profile_sums[f],
+                s.profile_counts[f],
+                lv.analytic_reach,
+                stream("analytics", t),
             )
         learning.socialise(
-            s.beliefs,
+            beliefs,
             code_before,
             lv.socialisation_rate,
             stream("socialise", t),
             firm.socialisation == "gradual",
             takes_part,
         )
-        learning.turnover(s.beliefs, firm.employee_turnover, stream("turnover", t))
+        learning.turnover(beliefs, firm.employee_turnover, stream("turnover", t))
 
     def _adapt_offer(self) -> None:
-        """The product department moves the offer toward its own and the code's view."""
-        s, rate = self.state, self.levers.offer_adaptation
-        if rate <= 0:
-            return
-        view = np.sign(s.beliefs[self.product_team].sum(axis=0, dtype=np.int64) + s.code)
-        draw = self.streams.at("offer", self.steps).random(s.offer.shape)
-        change = (view != 0) & (view != s.offer) & (draw < rate)
-        s.offer[change] = view[change].astype(np.int8)
+        """Each firm's product department moves its offer toward its own and the code's view."""
+        s = self.state
+        for f, lv in enumerate(self.firm_levers):
+            rate = lv.offer_adaptation
+            if rate <= 0:
+                continue
+            product = self.firm_teams["product"][f]
+            view = np.sign(s.beliefs[product].sum(axis=0, dtype=np.int64) + s.codes[f])
+            offer = s.offers[f]
+            draw = self.streams.at("offer", self.steps, firm=f).random(offer.shape)
+            change = (view != 0) & (view != offer) & (draw < rate)
+            offer[change] = view[change].astype(np.int8)
 
     def _knowledge_for_customers(self, active: np.ndarray, contacted: np.ndarray) -> None:
         """Flow 1: what customers understand of the offer, per need dimension (docs/ODD.md 7.2).
@@ -770,17 +1066,21 @@ class CKMModel(mesa.Model):
         tailored messages when contacted (the dimensions the firm believes they need:
         precision) and from a community neighbour.
         """
-        s, mk, lv = self.state, self.scenario_config.market, self.levers
+        s, mk = self.state, self.scenario_config.market
         rng = self.streams.at("for", self.steps)
         understood = s.understood
         m = understood.shape[1]
         flat = understood.reshape(-1)
         forget = bernoulli_positions(flat.size, mk.offer_knowledge_decay, rng)
         flat[forget[active[forget // max(m, 1)]]] = False
-        broadcast = lv.offer_communication * (1.0 - mk.tailoring) * mk.broadcast_efficiency
-        lessons = bernoulli_positions(flat.size, broadcast, rng)
+        broadcast = self._rates["offer_communication"] * (1.0 - mk.tailoring)
+        broadcast = broadcast * mk.broadcast_efficiency
+        lessons = bernoulli_positions(flat.size, float(broadcast.max()), rng)
         learner = lessons // max(m, 1)
         taught = active[learner]
+        kept = self._thin(learner[taught], broadcast, rng)
+        if kept is not None:
+            taught[np.flatnonzero(taught)[~kept]] = False
         lessons, learner = lessons[taught], learner[taught]
         flat[lessons] = True
         f = self.flow_counts
@@ -791,22 +1091,36 @@ class CKMModel(mesa.Model):
             for_tailored_lessons=0,
             for_tailored_right=0,
         )
+        self._count_by_firm("for_broadcast_lessons", lessons // max(m, 1))
         self._match_profiles()
-        tailored = lv.tailored_messaging * mk.tailoring
-        if len(contacted) and tailored > 0:
+        tailored = self._rates["tailored_messaging"] * mk.tailoring
+        if len(contacted) and tailored.max() > 0:
             sent, cust, dims = self._tailored_lessons(contacted, tailored, rng)
             flat[cust * m + dims] = True
-            f.update(for_tailored_lessons=sent, for_tailored_right=len(cust))
-        if lv.community_learning > 0 and self.community.nnz:
-            self._community_lessons(active, lv.community_learning, rng)
+            f.update(for_tailored_lessons=len(sent), for_tailored_right=len(cust))
+            self._count_by_firm("for_tailored_lessons", sent)
+            self._count_by_firm("for_tailored_right", cust)
+        if self._rates["community_learning"].max() > 0 and self.community.nnz:
+            self._community_lessons(active, self._rate("community_learning"), rng)
         self._understood_bits = self._grasp()  # for this period's perceived value
         s.offer_knowledge[:] = bits.count_rows(self._understood_bits).astype(np.float64) / max(m, 1)
 
+    def _thin(
+        self, cust: np.ndarray, rates: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray | None:
+        """Which of the cells drawn at the largest firm rate to keep, at each customer's firm's
+        own rate: a cell of customer ``cust[j]`` with probability ``rates[firm] / max(rates)``.
+        None (keep them all) when the firms' rates are equal, and with one firm."""
+        top = float(rates.max())
+        if self.n_firms == 1 or top <= 0 or np.all(rates == top):
+            return None
+        return rng.random(len(cust)) * top < rates[np.maximum(self.state.firm_of[cust], 0)]
+
     def _tailored_lessons(
-        self, contacted: np.ndarray, rate: float, rng: np.random.Generator
-    ) -> tuple[int, np.ndarray, np.ndarray]:
-        """Tailored messages to the contacted: (lessons sent, customers and dimensions of the
-        lessons on a true need).
+        self, contacted: np.ndarray, rate: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Tailored messages to the contacted (each firm's ``rate`` to its customers): (the
+        customers of the lessons sent, customers and dimensions of the lessons on a true need).
 
         The firm believes customer ``i`` needs ``profile[i, d]`` where its CRM profile records
         ``d``, else what the serving employee believes of the segment. Each believed need is
@@ -816,7 +1130,10 @@ class CKMModel(mesa.Model):
         s = self.state
         m = s.needs.shape[1]
         # the explained (customer, dimension) cells, drawn sparsely; then what the firm believes
-        explained = bernoulli_positions(len(contacted) * m, rate, rng)
+        explained = bernoulli_positions(len(contacted) * m, float(rate.max()), rng)
+        kept = self._thin(contacted[explained // m], rate, rng)
+        if kept is not None:
+            explained = explained[kept]
         cust, dims = contacted[explained // m], explained % m
         cell = cust * m + dims
         believed = cells(s.profile)[cell]
@@ -827,7 +1144,7 @@ class CKMModel(mesa.Model):
         believed[silent] = cells(s.beliefs)[view]
         sent = believed != 0
         right = np.flatnonzero(sent & (believed == cells(s.needs)[cell]))
-        return int(np.count_nonzero(sent)), cust[right], dims[right]
+        return cust[sent], cust[right], dims[right]
 
     def _present_degree(self, n: int) -> np.ndarray:
         """Each customer's community ties to the first ``n`` slots (those who have arrived).
@@ -854,10 +1171,12 @@ class CKMModel(mesa.Model):
         self._present_degree_cache = (n, degree)
         return degree[:n]
 
-    def _community_lessons(self, active: np.ndarray, rate: float, rng: np.random.Generator) -> None:
-        """Each active customer talks, with probability ``rate``, to one random neighbour about
-        one random part of the offer; if the neighbour is active and understands it, so does
-        the customer afterwards."""
+    def _community_lessons(
+        self, active: np.ndarray, rate: float | np.ndarray, rng: np.random.Generator
+    ) -> None:
+        """Each active customer talks, with probability ``rate`` (its firm's), to one random
+        neighbour about one random part of the offer; if the neighbour is active, a customer of
+        the same firm, and understands it, so does the customer afterwards."""
         s, c = self.state, self.community.matrix  # ties over every slot, arrivals' included
         talkers = np.flatnonzero(active & (rng.random(len(active)) < rate))
         degree = self._present_degree(len(active))[talkers]
@@ -867,7 +1186,10 @@ class CKMModel(mesa.Model):
         peer = c.indices[slot]
         m = s.understood.shape[1]
         understood = cells(s.understood)
-        learn = np.flatnonzero(active[peer] & understood[peer * m + topic])
+        learn = active[peer] & understood[peer * m + topic]
+        if self.n_firms > 1:  # what a neighbour knows of another firm's offer is no use
+            learn &= s.firm_of[peer] == s.firm_of[talkers]
+        learn = np.flatnonzero(learn)
         understood[talkers[learn] * m + topic[learn]] = True
 
     def _customers_decide(self, active: np.ndarray) -> tuple[int, int]:
@@ -885,8 +1207,11 @@ class CKMModel(mesa.Model):
         np.copyto(s.satisfaction, updated, where=active)
         s.hazard[:] = self._hazard()
         leaving = active & (self.streams.at("churn", t).random(len(active)) < s.hazard)
+        if self.n_firms > 1:
+            return competition.settle(self, active, leaving)
         leavers = np.flatnonzero(leaving)
         s.status[leavers] = CHURNED
+        s.firm_of[leavers] = -1
         s.churned_at[leavers[s.churned_at[leavers] < 0]] = t
         s.lapsed_at[leavers] = t
         staying = active & ~leaving
@@ -908,29 +1233,58 @@ class CKMModel(mesa.Model):
             new = prospects[draw[prospects] < p]
             acquired = len(new)
             if acquired:
-                s.status[new] = ACTIVE
-                first = new[s.acquired_at[new] < 0]  # won-back customers keep their first date
-                s.counters["reacquisitions"] += acquired - len(first)
-                s.acquired_at[first] = t
-                s.acquisition_discount[first] = economics.discount_factor(t, ec.discount_rate)
-                # a prospect's understanding was frozen while a prospect (a won-back customer
-                # keeps what it understood): s.value[new] was computed with it
-                s.satisfaction[new] = market.satisfaction_update(
-                    np.zeros(acquired),
-                    s.value[new],
-                    mk.competitor_value,
-                    mk.satisfaction_sensitivity,
-                    0.0,
-                )
+                s.firm_of[new] = 0
+                s.profile_firm[new] = 0
+                self._welcome(new)
         return acquired, len(leavers)
 
+    def _welcome(self, new: np.ndarray) -> None:
+        """Prospects ``new`` become customers: their first acquisition date, and the momentary
+        satisfaction of the value ``state.value[new]`` their firm gives them.
+
+        A prospect's understanding was frozen while a prospect (a won-back customer keeps what
+        it understood), and ``state.value[new]`` was computed with it.
+        """
+        s, t = self.state, self.steps
+        s.status[new] = ACTIVE
+        first = new[s.acquired_at[new] < 0]  # won-back customers keep their first date
+        s.counters["reacquisitions"] += len(new) - len(first)
+        s.acquired_at[first] = t
+        rate = self.scenario_config.economics.discount_rate
+        s.acquisition_discount[first] = economics.discount_factor(t, rate)
+        self._start_satisfaction(new)
+
+    def _start_satisfaction(self, new: np.ndarray) -> None:
+        """A new customer's satisfaction: the momentary satisfaction of its value."""
+        s, mk = self.state, self.scenario_config.market
+        s.satisfaction[new] = market.satisfaction_update(
+            np.zeros(len(new)),
+            s.value[new],
+            mk.competitor_value,
+            mk.satisfaction_sensitivity,
+            0.0,
+        )
+
     def _draw_sharing(self) -> None:
-        """Which departments take part in the shared code and customer database this period."""
-        n_dep = len(self.scenario_config.firm.departments)
-        draw = self.streams.at("sharing", self.steps).random(n_dep)
-        self._sharing = draw < self.levers.repository_sharing
+        """Which departments of each firm take part in its shared code and customer database
+        this period; ``_takes_part`` says it per employee."""
+        parts = []
+        for f, fs in enumerate(self.firm_scenarios):
+            n_dep = len(fs.firm.departments)
+            draw = self.streams.at("sharing", self.steps, firm=f).random(n_dep)
+            sharing = draw < self.firm_levers[f].repository_sharing
+            parts.append(sharing[self.state.employee_department[self.firm_blocks[f]]])
+            if f == 0:
+                self._sharing = sharing
+        self._takes_part = parts[0] if self.n_firms == 1 else np.concatenate(parts)
 
     # ------------------------------------------------------------------ schedule
+    def _count_by_firm(self, name: str, cust: np.ndarray) -> None:
+        """Add this period's events of customers ``cust`` to each firm's flow ``name``."""
+        if self.n_firms > 1:
+            add = np.bincount(self.state.firm_of[cust], minlength=self.n_firms)
+            self.firm_flows[name] = self.firm_flows.get(name, 0) + add
+
     def step(self) -> None:
         """One period: the eight stages of the schedule in order."""
         s = self.state
@@ -941,6 +1295,10 @@ class CKMModel(mesa.Model):
         self._turbulence()
         active = s.status == ACTIVE
         active_before = int(active.sum())
+        if self.n_firms > 1:
+            self.firm_flows = {}
+            self._firm_before = {k: v.copy() for k, v in self.firm_counters.items()}
+            self._firm_active_before = np.bincount(s.firm_of[active], minlength=self.n_firms)
         contacted = self._knowledge_about_customers(active)
         items = self._knowledge_from_customers(active)
         self._organisational_learning(active)
@@ -959,6 +1317,8 @@ class CKMModel(mesa.Model):
         c["acquisition_pv0"] += ec.acquisition_cost * acquired * discount
         for name in FLOW_COUNTS:
             c[name] += self.flow_counts.get(name, 0)
+        if self.n_firms > 1:
+            firm_outcomes.count_period(self, discount)
         # outcomes are computed when read (the DataCollector reads them every period)
         self._pending_outcomes = (acquired, churned, active_before, items)
         if active_before:
@@ -1007,12 +1367,27 @@ class CKMModel(mesa.Model):
         rate per customer-period) and of sustaining the competence at its horizon cost per
         active customer, each over the customer's expected remaining periods (docs/ODD.md 7.5).
         """
-        s, ec, c = self.state, self.scenario_config.economics, self.state.counters
+        s = self.state
+        return self.value_of(
+            float(s.realised_pv0.sum()), s.status == ACTIVE, s.counters, self.cost_per_period
+        )
+
+    def value_of(
+        self,
+        realised: float,
+        customers: np.ndarray,
+        c: Any,
+        cost_per_period: float,
+    ) -> dict[str, float]:
+        """:meth:`valuation` of the market or of one firm: ``realised`` margins in period-0
+        money, its active ``customers`` (a mask), its counters ``c`` (contacts,
+        customer_periods, cost_pv0, acquisition_pv0, contact_pv0) and its cost per period."""
+        s, ec = self.state, self.scenario_config.economics
         i = ec.discount_rate
-        equity = float(s.realised_pv0.sum())
+        equity = realised
         sustaining = serving_after = 0.0
         if ec.horizon_value == "residual":
-            active = (s.status == ACTIVE).astype(np.float64)
+            active = customers.astype(np.float64)
             n_active = float(active.sum())
             retention = 1.0 - s.hazard
             at_horizon = economics.discount_factor(self.steps, i)
@@ -1030,7 +1405,7 @@ class CKMModel(mesa.Model):
             equity += float(residual) * at_horizon
             serving_after = rate * ec.contact_cost * remaining * at_horizon
             if n_active:
-                sustaining = self.cost_per_period / n_active * remaining * at_horizon
+                sustaining = cost_per_period / n_active * remaining * at_horizon
         money = {
             "customer_equity": equity,
             "investment_cost": c["cost_pv0"],
@@ -1130,6 +1505,8 @@ class CKMModel(mesa.Model):
             "net_value": money["net_value"],
         }
         self.outcomes |= self._firm_outcomes()
+        if self.n_firms > 1:
+            self.outcomes |= firm_outcomes.period_outcomes(self)
 
     def _firm_outcomes(self) -> dict[str, float]:
         """Inside the firm: accuracy per department and of the front line and product team,
@@ -1163,7 +1540,10 @@ class CKMModel(mesa.Model):
     def summary(self) -> dict[str, Any]:
         """One row of scalar outcomes: the input of every sweep (docs/ODD.md section 6), with the
         ``seed`` that repeats the run."""
-        return summarise(self) | {"seed": self.seed}
+        row = summarise(self)
+        if self.n_firms > 1:
+            row |= firm_outcomes.summary(self)
+        return row | {"seed": self.seed}
 
     def timeseries(self) -> pd.DataFrame:
         """The outcomes of every period collected so far, indexed by period."""
@@ -1178,6 +1558,19 @@ def cells(array: np.ndarray) -> np.ndarray:
     if not array.flags.c_contiguous:
         raise ValueError("state arrays are C-contiguous: a flat view would be a copy")
     return array.reshape(-1)
+
+
+def _teams(firm: Any, department: np.ndarray, offset: int) -> dict[str, Any]:
+    """A firm's product, frontline and channel teams (global employee indices)."""
+    names = firm.departments
+    frontline = [names.index(d) for d in firm.frontline_departments]
+    product, channel = names.index(firm.product_department), names.index(firm.channel_department)
+    return {
+        "product": np.flatnonzero(department == product) + offset,
+        "frontline": np.flatnonzero(np.isin(department, frontline)) + offset,
+        "channel": np.flatnonzero(department == channel) + offset,
+        "own": channel == product,
+    }
 
 
 def _share(part: float, whole: float) -> float:

@@ -1,0 +1,96 @@
+"""Competition on the customer side: word of mouth per firm, expected values, and choice.
+
+Several firms share one market and one customer community (docs/ODD.md 7.6). A prospect who
+adopts, and an active customer who ends its relationship, choose among the firms (and, for a
+leaver, the outside option) by multinomial logit over the value it expects from each: what its
+community neighbours who are the firm's customers get from it, shrunk toward the firm's
+reputation as far as the firm's broadcast reaches, else toward the market's reference value.
+Everything here is vectorised over customers; the firms are a short second axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ckm_sim.model.network import SlotGraph
+
+
+def community_by_firm(
+    community: SlotGraph,
+    rows: np.ndarray,
+    firm_of: np.ndarray,
+    active: np.ndarray,
+    promoters: np.ndarray,
+    detractors: np.ndarray,
+    value: np.ndarray,
+    n_firms: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What customers ``rows`` hear of each firm from their present neighbours, (len(rows), F)
+    each: net word of mouth (promoters minus detractors among the firm's customers), the sum
+    of their perceived values, and their number. Gathered from the rows' own ties only."""
+    c = community.matrix
+    n = len(firm_of)
+    start, stop = c.indptr[rows], c.indptr[rows + 1]
+    degree = stop - start
+    owner = np.repeat(np.arange(len(rows)), degree)
+    # every tie of the asking rows, as positions into the sparse matrix's neighbour list
+    offsets = np.arange(len(owner)) - np.repeat(np.cumsum(degree) - degree, degree)
+    neighbour = c.indices[np.repeat(start, degree) + offsets]
+    present = neighbour < n  # slots of customers yet to arrive hold no one
+    neighbour, owner = neighbour[present], owner[present]
+    keep = active[neighbour] & (firm_of[neighbour] >= 0)
+    neighbour, owner = neighbour[keep], owner[keep]
+    cell = owner * n_firms + firm_of[neighbour]
+    size = len(rows) * n_firms
+    shape = (len(rows), n_firms)
+    voice = promoters[neighbour].astype(np.float64) - detractors[neighbour]
+    net = np.bincount(cell, voice, minlength=size).reshape(shape)
+    total = np.bincount(cell, value[neighbour], minlength=size).reshape(shape)
+    count = np.bincount(cell, minlength=size).reshape(shape).astype(np.float64)
+    return net, total, count
+
+
+def expected_values(
+    value_sum: np.ndarray,
+    count: np.ndarray,
+    reputation: np.ndarray,
+    reach: np.ndarray,
+    reference: float,
+    weight: float,
+) -> np.ndarray:
+    """(n, F) value each customer expects from each firm (docs/ODD.md 7.6):
+
+        x_if = (V_if + kappa (r_f vbar_f + (1 - r_f) c)) / (n_if + kappa)
+
+    ``V_if``/``n_if``: sum and number of the perceived values of i's neighbours who are f's
+    customers; ``vbar_f``: f's reputation (mean perceived value of its customers); ``r_f``: its
+    broadcast reach; ``c``: the market's reference value (``competitor_value``); ``kappa``:
+    ``reputation_weight``. A customer who hears nothing of a firm and is not reached by its
+    broadcast expects the reference value.
+    """
+    prior = reach * reputation + (1.0 - reach) * reference  # (F,)
+    return (value_sum + weight * prior) / (count + weight)
+
+
+def choose(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One multinomial-logit draw per row of ``utility`` (n, K): the chosen column's index.
+
+    ``-inf`` marks an alternative that is not available (every row needs one that is).
+    """
+    if len(utility) == 0:
+        return np.empty(0, dtype=np.int64)
+    top = utility.max(axis=1, keepdims=True)
+    weights = np.exp(utility - top)
+    cumulative = np.cumsum(weights, axis=1)
+    draw = rng.random(len(utility))[:, None] * cumulative[:, -1:]
+    return np.minimum((cumulative <= draw).sum(axis=1), utility.shape[1] - 1)
+
+
+def adoption_probability(net: np.ndarray, base: float, word_of_mouth: float) -> np.ndarray:
+    """The chance of each prospect to adopt some firm this period: the single-firm rule with
+    the positive word of mouth of every firm, ``1 - (1 - b)(1 - w) ** sum_f max(0, P_f - D_f)``
+    (a firm's detractors cancel only its own promoters)."""
+    positive = np.maximum(net, 0.0).sum(axis=1)
+    if word_of_mouth <= 0:
+        return np.full(len(net), base)
+    return 1.0 - (1.0 - base) * np.exp(positive * np.log1p(-word_of_mouth))
