@@ -762,18 +762,26 @@ class CKMModel(mesa.Model):
         """
         rate = self.scenario_config.market.contact_rate
         if self.n_firms == 1:
-            return self._targeted(rate, self.levers.targeting, active, self._priority)
+            if self.levers.targeting <= 0 or rate <= 0 or not active.any():
+                return rate
+            members = np.flatnonzero(active)  # the others' probability is 0: never contacted
+            wanted = self._targeted(rate, self.levers.targeting, members, None)
+            if wanted is None:
+                return rate
+            p = np.zeros(len(active))
+            p[members] = wanted
+            return p
         out = np.full(len(active), rate)
+        rows = np.flatnonzero(active)
+        firm = self.state.firm_of[rows]
         priors = self._heard_priors()
-
-        def priority(who: np.ndarray) -> np.ndarray:
-            return self._priority(who, priors)
-
         for f in range(self.n_firms):  # each firm steers its own contact budget
-            mine = active & (self.state.firm_of == f)
-            p = self._targeted(rate, float(self._rates["targeting"][f]), mine, priority)
-            if not np.isscalar(p):
-                out[mine] = p[mine]
+            tau = float(self._rates["targeting"][f])
+            members = rows[firm == f]
+            if tau > 0 and rate > 0 and len(members):
+                wanted = self._targeted(rate, tau, members, priors)
+                if wanted is not None:
+                    out[members] = wanted
         return out
 
     def _heard_priors(self) -> np.ndarray:
@@ -787,23 +795,15 @@ class CKMModel(mesa.Model):
         return np.where(count > 0, total / np.maximum(count, 1), 0.5)
 
     def _targeted(
-        self,
-        rate: float,
-        tau: float,
-        active: np.ndarray,
-        priorities: Callable[[np.ndarray], np.ndarray],
-    ) -> np.ndarray | float:
-        """Contact probabilities of the ``active`` customers of one firm (ODD 7.2)."""
-        if tau <= 0 or rate <= 0 or not active.any():
-            return rate
-        members = np.flatnonzero(active)  # the others' probability is 0: never contacted
-        priority = priorities(members)
+        self, rate: float, tau: float, members: np.ndarray, priors: np.ndarray | None
+    ) -> np.ndarray | None:
+        """Contact probabilities of one firm's active customers ``members`` (ODD 7.2); None:
+        every one at ``rate`` (no customer has any priority)."""
+        priority = self._priority(members, priors)
         mean = float(priority.mean())
         if mean <= 0:
-            return rate
-        p = np.zeros(len(active))
-        p[members] = market.water_fill(rate * ((1.0 - tau) + tau * priority / mean))
-        return p
+            return None
+        return market.water_fill(rate * ((1.0 - tau) + tau * priority / mean))
 
     def _priority(
         self, who: np.ndarray | None = None, priors: np.ndarray | None = None
