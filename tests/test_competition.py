@@ -288,3 +288,31 @@ def test_word_of_mouth_by_firm_is_the_community_product() -> None:
     assert len(rows) > 50 and want[:, 2 * n_firms :].sum() > 0
     for k, part in enumerate(got):
         np.testing.assert_allclose(part, want[:, k * n_firms : (k + 1) * n_firms], atol=1e-12)
+
+
+def test_each_firms_flows_add_up_to_the_markets() -> None:
+    """Every knowledge-flow event is counted for exactly one firm, its customer's."""
+    firms = ({"name": "a", "learning_culture": 0.9}, {"name": "b", "it_systems": 0.2})
+    model = CKMModel(market(*firms, periods=8), rng=5, collect=False)
+    names = (
+        "about_contacts",
+        "about_captures",
+        "about_wrong_captures",
+        "from_items",
+        "from_direct",
+        "from_to_product",
+        "from_relayed",
+        "from_absorbed",
+        "for_broadcast_lessons",
+        "for_broadcast_reached",
+        "for_tailored_lessons",
+        "for_tailored_right",
+    )
+    seen = dict.fromkeys(names, 0)
+    for _ in range(8):
+        model.step()
+        for name in names:
+            per_firm = model.firm_flows.get(name, np.zeros(2))
+            assert per_firm.sum() == model.flow_counts[name], name
+            seen[name] += model.flow_counts[name]
+    assert all(seen[n] > 0 for n in names)

@@ -112,7 +112,8 @@ def period_outcomes(model: CKMModel) -> dict[str, float]:
     s, n = model.state, model.n_firms
     m = max(s.needs.shape[1], 1)
     rows = np.flatnonzero(s.status == ACTIVE)
-    count = np.bincount(s.firm_of[rows], minlength=n)
+    firm = s.firm_of[rows]
+    count = np.bincount(firm, minlength=n)
     before = getattr(model, "_firm_active_before", count).astype(np.float64)
     flows = getattr(model, "firm_flows", {})
     zero = np.zeros(n)
@@ -139,17 +140,29 @@ def period_outcomes(model: CKMModel) -> dict[str, float]:
         ),
         "offer_knowledge": _means(model, rows, s.offer_knowledge),
         "knowledge_from_customers": per_customer("from_items"),
+        "for_broadcast_reach": per_customer("for_broadcast_reached"),
         "for_broadcast_lessons": per_customer("for_broadcast_lessons"),
         "for_tailored_lessons": per_customer("for_tailored_lessons"),
         "for_tailored_precision": _ratio(
             flows.get("for_tailored_right", zero), flows.get("for_tailored_lessons", zero)
         ),
+        "for_understood_fitting": _ratio(
+            np.bincount(firm, model._used[rows], minlength=n),
+            np.bincount(firm, model._fit[rows], minlength=n),
+        ),
+        "from_absorbed": per_customer("from_absorbed"),
+        "from_relayed": per_customer("from_relayed"),
         "from_direct": per_customer("from_direct"),
         "from_to_product": per_customer("from_to_product"),
         "about_contacts": per_customer("about_contacts"),
         "about_captures": per_customer("about_captures"),
         "about_wrong_captures": _ratio(
             flows.get("about_wrong_captures", zero), flows.get("about_captures", zero)
+        ),
+        "about_profile_staleness": model.steps
+        - _ratio(
+            np.bincount(firm, s.profile_time_sum[rows], minlength=n),
+            np.bincount(firm, s.profile_known[rows], minlength=n),
         ),
         "clv": firm_clv(model),
     }
@@ -202,6 +215,7 @@ def summary(model: CKMModel) -> dict[str, Any]:
                     "code_accuracy",
                     "employee_accuracy",
                     "offer_knowledge",
+                    "about_profile_staleness",
                     "clv",
                 )
             },

@@ -743,13 +743,17 @@ class CKMModel(mesa.Model):
         dims: np.ndarray,
         value: np.ndarray,
         rng: np.random.Generator,
+        flow: str | None = None,
     ) -> int:
-        """Employees learn revealed needs with probability ``absorption``; returns how many."""
+        """Employees learn revealed needs with probability ``absorption``; returns how many
+        (and, with several firms, adds them to each firm's ``flow`` count when given)."""
         s = self.state
         learn = np.flatnonzero(rng.random(len(cust)) < self._employee_rate("absorption", employee))
         _, n_seg, m = s.beliefs.shape
         cell = (employee[learn] * n_seg + s.segment[cust[learn]]) * m + dims[learn]
         cells(s.beliefs)[cell] = value[learn]
+        if flow is not None:
+            self._count_by_firm(flow, cust[learn])
         return len(learn)
 
     def _contact_probability(self, active: np.ndarray) -> np.ndarray | float:
@@ -928,20 +932,26 @@ class CKMModel(mesa.Model):
             dims[frontline],
             value[frontline],
             rng,
+            "from_absorbed",
         )
         own_channel = self._own_channel[firm] if self.n_firms > 1 else self._own_channel[0]
         channel = direct & ~own_channel
         if channel.any() and len(self.channel_team):
             hearer = self._pick("channel", firm, rng)
             absorbed += self._absorb(
-                hearer[channel], cust[channel], dims[channel], value[channel], rng
+                hearer[channel], cust[channel], dims[channel], value[channel], rng, "from_absorbed"
             )
         relayed = crosses & frontline
         to_product = relayed | (direct & (crosses | own_channel))
         if to_product.any() and len(self.product_team):
             receiver = self._pick("product", firm, rng)
             absorbed += self._absorb(
-                receiver[to_product], cust[to_product], dims[to_product], value[to_product], rng
+                receiver[to_product],
+                cust[to_product],
+                dims[to_product],
+                value[to_product],
+                rng,
+                "from_absorbed",
             )
         else:
             to_product[:] = False
@@ -954,6 +964,7 @@ class CKMModel(mesa.Model):
         self._count_by_firm("from_items", cust)
         self._count_by_firm("from_direct", cust[direct])
         self._count_by_firm("from_to_product", cust[to_product])
+        self._count_by_firm("from_relayed", cust[relayed])
         return len(cust)
 
     def _organisational_learning(self, active: np.ndarray) -> None:
@@ -1091,7 +1102,9 @@ class CKMModel(mesa.Model):
             for_tailored_lessons=0,
             for_tailored_right=0,
         )
-        self._count_by_firm("for_broadcast_lessons", lessons // max(m, 1))
+        self._count_by_firm("for_broadcast_lessons", learner)
+        if self.n_firms > 1 and len(learner):  # each customer the broadcast taught, once
+            self._count_by_firm("for_broadcast_reached", learner[np.diff(learner, prepend=-1) != 0])
         self._match_profiles()
         tailored = self._rates["tailored_messaging"] * mk.tailoring
         if len(contacted) and tailored.max() > 0:
