@@ -169,7 +169,7 @@ def SharesChart(live: LiveGame, version: int, upto: int):
             "title": {"text": "Market share per month", "textStyle": {"fontSize": 16}},
             "tooltip": {"trigger": "axis"},
             "legend": {"top": 28, "textStyle": {"fontSize": 14}},
-            "grid": {"top": 70, "left": 60, "right": 20, "bottom": 40},
+            "grid": {"top": 70, "left": 60, "right": 70, "bottom": 40},
             "xAxis": {"type": "category", "data": list(range(months + 1)), "name": "month"},
             "yAxis": {"type": "value", "name": "share", "min": 0},
             "series": [
@@ -234,7 +234,11 @@ def TeacherPage(live: LiveGame):
             shown = played if upto <= 0 or upto > played else upto
             if played:
                 solara.SliderInt(
-                    "Replay up to round", value=shown, min=1, max=max(played, 1), on_value=set_upto
+                    f"Replay up to round {shown}",
+                    value=shown,
+                    min=1,
+                    max=max(played, 1),
+                    on_value=set_upto,
                 )
                 SharesChart(live, version, shown)
             rounds = tuple(r.number for r in game.rounds[:shown])
