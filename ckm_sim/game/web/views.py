@@ -10,7 +10,7 @@ from html import escape
 
 from ckm_sim.dashboard.notes import format_value, measure
 from ckm_sim.game.engine import Game
-from ckm_sim.model.outcomes import BY_NAME
+from ckm_sim.model.outcomes import BY_NAME, FIRM_SERIES
 from ckm_sim.model.scenario import DIMENSIONS
 
 #: Each team's colour on every screen.
@@ -47,7 +47,7 @@ FLOW_MEASURES: tuple[tuple[str, str], ...] = (
     ("FROM", "from_to_product"),
     ("FOR", "for_tailored_lessons"),
 )
-#: Shares of the market (not in the single-firm registry): shown in percent.
+#: Shares of the market (a per-firm outcome, not in the single-firm registry): in percent.
 PERCENT = {"market_share"}
 
 
@@ -72,9 +72,9 @@ def label(name: str) -> str:
 
 
 def meaning(name: str) -> str:
-    """The figure's one-line meaning."""
-    if name == "market_share":
-        return "share of the market's active customers who buy from your firm"
+    """The figure's one-line meaning, as one firm's figure (the per-firm registry's)."""
+    if name in FIRM_SERIES:
+        return FIRM_SERIES[name]
     return measure(name).meaning if name in BY_NAME else ""
 
 
