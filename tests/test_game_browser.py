@@ -83,6 +83,13 @@ def submit(page, shares: dict[str, int]) -> None:
     page.locator("[data-figure='mine']", has_text="Submitted").wait_for(timeout=TIMEOUT)
 
 
+def expect(locator):
+    """Playwright's retrying assertions (imported late: playwright is a dev extra)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
 def submitted_on(page, team: str) -> str:
     return page.locator(f".ckm-status [data-team='{team}']").get_attribute("data-submitted")
 
@@ -124,7 +131,7 @@ def test_four_teams_play_a_game_in_separate_browsers(game):
     assert shown == {d: str(BLUE.get(d, 0)) for d in DIMENSIONS}  # nothing lost
     # an over-budget split cannot be submitted
     fill_split(orange, {"it_systems": 60, "learning_culture": 60})
-    assert orange.get_by_role("button", name="Submit split").is_disabled()
+    expect(orange.get_by_role("button", name="Submit split")).to_be_disabled(timeout=TIMEOUT)
     assert "ckm-over" in orange.locator("[data-figure='total']").get_attribute("class")
 
     teacher.get_by_role("button", name="End round now").click()
@@ -134,8 +141,9 @@ def test_four_teams_play_a_game_in_separate_browsers(game):
     assert saved["submitted"] == ["red", "blue", "green"]
     assert saved["splits"]["orange"] == Split.even().as_dict()  # late: kept the even split
     assert saved["splits"]["red"] == Split.of(RED).as_dict()
-    kept = teacher.locator("tr[data-round='1'][data-team='orange']").inner_text()
-    assert "(kept)" in kept
+    kept = teacher.locator("tr[data-round='1'][data-team='orange']")
+    expect(kept).to_contain_text("(kept)", timeout=TIMEOUT)
+    expect(teacher.locator("tr[data-round='1'][data-team='red']")).not_to_contain_text("kept")
     board = teacher.locator("[data-table='leaderboard'] tr[data-team]")
     assert board.count() == 4
     shares = red.locator("[data-table='shares'] td.v").all_inner_texts()
@@ -155,8 +163,10 @@ def test_four_teams_play_a_game_in_separate_browsers(game):
     teacher.get_by_role("button", name="Start timer").click()
     for page in (teacher, orange):
         wait_round(page, "Game over")
-    assert teacher.locator("[data-table='debrief'] tr[data-round]").count() == 12
-    assert orange.get_by_role("button", name="Submit split").is_disabled()
+    debrief = teacher.locator("[data-table='debrief'] tr[data-round]")
+    debrief.nth(11).wait_for(timeout=TIMEOUT)  # the replay follows the game: all 3 x 4 rows
+    assert debrief.count() == 12
+    expect(orange.get_by_role("button", name="Submit split")).to_be_disabled(timeout=TIMEOUT)
 
     # the saved game replays identically on the same market
     data = log.load(path)

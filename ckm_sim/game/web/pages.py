@@ -195,7 +195,7 @@ def TeacherPage(live: LiveGame):
     game = live.game
     seconds, set_seconds = solara.use_state(120)
     message, set_message = solara.use_state("")
-    upto, set_upto = solara.use_state(0)
+    upto, set_upto = solara.use_state(None)  # the round replayed up to; None: the latest
     solara.Title("ckm-sim game · teacher")
 
     def act(action) -> None:
@@ -231,14 +231,14 @@ def TeacherPage(live: LiveGame):
             html(views.leaderboard_html(game))
         with solara.Card("Debrief: what each team spent, what it got", margin=0):
             played = len(game.rounds)
-            shown = played if upto <= 0 or upto > played else upto
-            if played:
+            shown = played if upto is None or upto > played else upto
+            if played:  # at the last round the replay follows the game as rounds are played
                 solara.SliderInt(
                     f"Replay up to round {shown}",
                     value=shown,
                     min=1,
                     max=max(played, 1),
-                    on_value=set_upto,
+                    on_value=lambda v: set_upto(None if v >= len(game.rounds) else v),
                 )
                 SharesChart(live, version, shown)
             rounds = tuple(r.number for r in game.rounds[:shown])
