@@ -29,8 +29,9 @@ from ckm_sim.model.scenario import Scenario, ScenarioError, load_scenario
 #: Team (firm) names, in order: a game of n teams uses the first n.
 TEAM_NAMES: tuple[str, ...] = ("red", "blue", "green", "orange", "purple", "teal", "brown", "pink")
 MIN_TEAMS, MAX_TEAMS = 2, len(TEAM_NAMES)
-#: Customers at the start per team when the settings do not say (a class-sized market).
-CUSTOMERS_PER_TEAM = 250
+#: Customers at the start per team when the settings do not say (the dashboard's classroom
+#: size per firm: its margins are four times the default budget).
+CUSTOMERS_PER_TEAM = 1000
 
 
 @dataclass(frozen=True)
