@@ -27,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "optimize",
     "calibrate",
     "dashboard",
+    "classroom",
 )
 
 EPILOG = """examples:
@@ -38,6 +39,7 @@ EPILOG = """examples:
   ckm-sim compare it_only customer_centric     paired comparison with 95% CIs
   ckm-sim optimize baseline --budget 2500      best use of a per-period budget
   ckm-sim dashboard                            the classroom dashboard in the browser
+  ckm-sim classroom --teams 4                  a class game of competing firms
   ckm-sim <command> --help                     help and examples for one command
 
 exit codes:

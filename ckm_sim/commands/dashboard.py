@@ -34,27 +34,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
 
 
-def run(args: argparse.Namespace) -> int:
-    """Serve the classroom dashboard until interrupted."""
+def check_server(host: str, port: int, what: str = "the dashboard") -> None:
+    """Refuse (one line) a missing viz extra or an address that cannot be served on; note
+    when the page's scripts would come from the internet."""
     missing = [m for m in ("solara", "mesa.visualization") if importlib.util.find_spec(m) is None]
     if missing:
         raise CKMError(
-            f"the dashboard needs {', '.join(missing)}: install the viz extra "
-            "(pip install -e '.[viz]')"
+            f"{what} needs {', '.join(missing)}: install the viz extra (pip install -e '.[viz]')"
         )
-    from ckm_sim.dashboard.server import port_is_free, serve
+    from ckm_sim.dashboard.server import port_is_free
 
     try:
-        free = port_is_free(args.host, args.port)
+        free = port_is_free(host, port)
     except (OSError, UnicodeError) as exc:
-        raise CKMError(f"cannot listen on {args.host}: {exc}") from None
+        raise CKMError(f"cannot listen on {host}: {exc}") from None
     if not free:
-        raise CKMError(f"port {args.port} on {args.host} is in use; choose another with --port")
+        raise CKMError(f"port {port} on {host} is in use; choose another with --port")
     if importlib.util.find_spec("solara_assets") is None:
         print(
             "ckm-sim: note: solara-assets is not installed, so the page loads its scripts "
             "from the internet"
         )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve the classroom dashboard until interrupted."""
+    from ckm_sim.dashboard.server import serve
+
+    check_server(args.host, args.port)
     print(
         f"ckm-sim dashboard: open http://{args.host}:{args.port} in a browser (Ctrl+C stops it)",
         flush=True,

@@ -43,15 +43,28 @@ def find_chromium() -> str | None:
     return None
 
 
+def _chromium() -> str:
+    chromium = find_chromium()
+    if chromium is None:
+        raise RuntimeError(f"no system Chromium at {CHROMIUM}: apt-get install chromium")
+    return chromium
+
+
+def launch_browser(playwright: Any) -> Any:
+    """The headless system Chromium as a Playwright browser, for several separate contexts
+    (``browser.new_context()``: each its own cookies and storage, like separate machines)."""
+    return playwright.chromium.launch(
+        executable_path=_chromium(), args=list(CHROMIUM_ARGS), headless=True
+    )
+
+
 def launch(
     playwright: Any, profile: Path, width: int = 1500, height: int = 1300, zoom: float = 1.0
 ) -> Any:
     """A headless Chromium context with a fresh user-data-dir ``profile`` that looks like a
     ``width`` x ``height`` screen at browser zoom ``zoom`` (CSS viewport divided by the zoom,
     device pixels multiplied by it)."""
-    chromium = find_chromium()
-    if chromium is None:
-        raise RuntimeError(f"no system Chromium at {CHROMIUM}: apt-get install chromium")
+    chromium = _chromium()
     return playwright.chromium.launch_persistent_context(
         str(profile),
         executable_path=chromium,

@@ -57,14 +57,15 @@ def port_is_free(host: str, port: int) -> bool:
         return True
 
 
-def serve(host: str, port: int) -> None:
-    """Run the dashboard in this process until interrupted."""
+def serve(host: str, port: int, app: str = APP, prog: str = "ckm-sim dashboard") -> None:
+    """Run the Solara ``app`` module (the dashboard by default) in this process until
+    interrupted."""
     os.environ.update(QUIET_ENV)
     from solara.__main__ import cli  # imported late: settings read the environment
 
-    args = ["run", APP, "--host", host, "--port", str(port), "--production", "--no-open"]
+    args = ["run", app, "--host", host, "--port", str(port), "--production", "--no-open"]
     args += ["--no-check-version", "--log-level", "warning"]
-    cli.main(args=args, prog_name="ckm-sim dashboard", standalone_mode=False)
+    cli.main(args=args, prog_name=prog, standalone_mode=False)
 
 
 def wait_until_up(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
@@ -85,16 +86,20 @@ def wait_until_up(url: str, timeout: float, process: subprocess.Popen | None = N
 
 @contextmanager
 def dashboard_server(
-    log: Path, host: str = "127.0.0.1", port: int | None = None, timeout: float = 60.0
+    log: Path,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    timeout: float = 60.0,
+    command: tuple[str, ...] = ("ckm_sim.commands.dashboard",),
 ) -> Iterator[str]:
-    """Start the dashboard command in a child process on a free port; yield its URL; stop it."""
+    """Start the dashboard command (or ``python -m`` of another ``command`` and its
+    arguments) in a child process on a free port; yield its URL; stop it."""
     port = free_port(host) if port is None else port
     url = f"http://{host}:{port}/"
-    command = [sys.executable, "-m", "ckm_sim.commands.dashboard", "--host", host]
-    command += ["--port", str(port)]
+    argv = (sys.executable, "-m", *command, "--host", host, "--port", str(port))
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **QUIET_ENV}
+            argv, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **QUIET_ENV}
         )
         try:
             wait_until_up(url, timeout, process)

@@ -1,0 +1,29 @@
+"""The game pages' CSS: projector sizes (text at least 16 px), tables of figures, the team
+colours, the budget inputs side by side with the levels they buy."""
+
+from ckm_sim.dashboard.style import CSS as DASHBOARD_CSS
+
+CSS = (
+    DASHBOARD_CSS
+    + """
+.ckm-game h2 {font-size: 24px; margin: 12px 0 4px 0;}
+.ckm-status {font-size: 18px; margin: 6px 0;}
+.ckm-status [data-team] {margin-right: 12px;}
+.ckm-columns {display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start;}
+.ckm-columns > .v-card {flex: 1 1 300px; padding: 4px 8px;}
+.ckm-table {border-collapse: collapse; margin: 4px 0 10px 0;}
+.ckm-table td, .ckm-table th {padding: 3px 12px 3px 0; vertical-align: top; font-size: 16px;
+  text-align: left;}
+.ckm-table td.v {text-align: right; font-variant-numeric: tabular-nums; font-weight: 700;
+  white-space: nowrap;}
+.ckm-split .ckm-share {display: flex; align-items: center; gap: 12px;}
+.ckm-split .v-input {max-width: 320px;}
+.ckm-level {min-width: 6em; font-variant-numeric: tabular-nums;}
+.ckm-total {display: block; margin: 6px 0; font-weight: 600;}
+.ckm-over {color: #b71c1c;}
+.ckm-codes {font-size: 18px; margin: 6px 0;}
+.ckm-code {margin-right: 16px;}
+.ckm-code code {font-size: 22px; letter-spacing: 2px;}
+.ckm-join {max-width: 420px;}
+"""
+)

@@ -1,0 +1,188 @@
+"""The game's screens as plain HTML: a team's firm, the market shares, the leaderboard, the
+round's status and the debrief (what each team spent per round, what it got, which knowledge
+flows it fed). Every table carries ``data-*`` attributes that the browser tests read.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+from ckm_sim.dashboard.notes import format_value, measure
+from ckm_sim.game.engine import Game
+from ckm_sim.model.outcomes import BY_NAME, FIRM_SERIES
+from ckm_sim.model.scenario import DIMENSIONS
+
+#: Each team's colour on every screen.
+TEAM_COLOURS: dict[str, str] = {
+    "red": "#c62828",
+    "blue": "#1565c0",
+    "green": "#2e7d32",
+    "orange": "#ef6c00",
+    "purple": "#6a1b9a",
+    "teal": "#00838f",
+    "brown": "#5d4037",
+    "pink": "#ad1457",
+}
+#: Short names of the five dimensions (table headers).
+SHORT: dict[str, str] = {
+    "inter_functional_cooperation": "Cooperation between departments",
+    "organisational_systems": "Organisational systems",
+    "customer_cooperation": "Cooperation with customers",
+    "it_systems": "IT systems",
+    "learning_culture": "Learning culture",
+}
+#: A team's own figures, in this order.
+TEAM_FIGURES: tuple[str, ...] = (
+    "net_value",
+    "market_share",
+    "retention_rate",
+    "mean_satisfaction",
+    "clv",
+    "investment_cost",
+)
+#: One measure per knowledge flow, for the debrief (per-period means over the round).
+FLOW_MEASURES: tuple[tuple[str, str], ...] = (
+    ("ABOUT", "about_captures"),
+    ("FROM", "from_to_product"),
+    ("FOR", "for_tailored_lessons"),
+)
+#: Shares of the market (a per-firm outcome, not in the single-firm registry): in percent.
+PERCENT = {"market_share"}
+
+
+def team_label(team: str) -> str:
+    """``Red``, in the team's colour."""
+    colour = TEAM_COLOURS.get(team, "#263238")
+    return f"<b class='ckm-team' style='color:{colour}'>{escape(team.capitalize())}</b>"
+
+
+def value(name: str, x: float | None) -> str:
+    """A figure as the screens show it (shares in %, money whole; "–" if not measured)."""
+    if name in PERCENT:
+        return "–" if x is None or x != x else f"{100 * x:.1f} %"
+    return format_value(name, x)
+
+
+def label(name: str) -> str:
+    """The figure's label (the outcome registry's, or the market share's)."""
+    if name == "market_share":
+        return "Market share"
+    return measure(name).label if name in BY_NAME else name.replace("_", " ").capitalize()
+
+
+def meaning(name: str) -> str:
+    """The figure's one-line meaning, as one firm's figure (the per-firm registry's)."""
+    if name in FIRM_SERIES:
+        return FIRM_SERIES[name]
+    return measure(name).meaning if name in BY_NAME else ""
+
+
+def status_html(game: Game) -> str:
+    """The round, the market's month and who has submitted; the timer if one runs."""
+    s = game.settings
+    if game.over:
+        head = f"Game over · {s.rounds} rounds · month {game.period}"
+    else:
+        head = (
+            f"Round {game.round_number} of {s.rounds} · months {game.period + 1}–"
+            f"{game.period + s.periods_per_round}"
+        )
+    done = set(game.submitted())
+    teams = " ".join(
+        f"<span data-team='{t}' data-submitted='{'yes' if t in done else 'no'}'>"
+        f"{team_label(t)} {'✓' if t in done else '…'}</span>"
+        for t in game.teams
+    )
+    left = game.seconds_left()
+    timer = "" if left is None else f" · <span data-figure='timer'>{math.ceil(left)} s left</span>"
+    return (
+        f"<div class='ckm-status'><span data-figure='round'>{escape(head)}</span>{timer}"
+        f"<div>Submitted: {teams}</div></div>"
+    )
+
+
+def firm_html(game: Game, team: str) -> str:
+    """``team``'s own figures now, each with its meaning."""
+    now = game.latest(team)
+    rows = "".join(
+        f"<tr><td>{escape(label(n))}<div class='ckm-meaning'>{escape(meaning(n))}</div></td>"
+        f"<td class='v' data-figure='{n}'>{value(n, now.get(n))}</td></tr>"
+        for n in TEAM_FIGURES
+    )
+    return f"<table class='ckm-table' data-table='firm'>{rows}</table>"
+
+
+def shares_html(game: Game) -> str:
+    """Every team's market share now."""
+    rows = "".join(
+        f"<tr data-team='{t}'><td>{team_label(t)}</td>"
+        f"<td class='v'>{value('market_share', game.latest(t).get('market_share'))}</td></tr>"
+        for t in game.teams
+    )
+    return f"<table class='ckm-table' data-table='shares'>{rows}</table>"
+
+
+def leaderboard_html(game: Game) -> str:
+    """The leaderboard: rank, team, net value, market share, retention, spend per month."""
+    head = (
+        "<tr><th>#</th><th>Team</th><th>Net value</th><th>Market share</th>"
+        "<th>Retention (last round)</th><th>CKM spend per month</th></tr>"
+    )
+    rows = "".join(
+        f"<tr data-team='{r['team']}'><td>{i}</td><td>{team_label(r['team'])}</td>"
+        f"<td class='v'>{value('net_value', r['net_value'])}</td>"
+        f"<td class='v'>{value('market_share', r['market_share'])}</td>"
+        f"<td class='v'>{value('retention_rate', r['retention_rate'])}</td>"
+        f"<td class='v'>{value('investment_cost', r['spend'])}</td></tr>"
+        for i, r in enumerate(game.leaderboard(), start=1)
+    )
+    return f"<table class='ckm-table' data-table='leaderboard'>{head}{rows}</table>"
+
+
+def debrief_html(game: Game, rounds: tuple[int, ...] | None = None) -> str:
+    """Per round (all, or those numbered ``rounds``) and team: the split (percent per
+    dimension), what it spent per month, net value and share at the round's end, mean
+    retention, and the knowledge flows it fed (round means of one measure per flow)."""
+    played = [r for r in game.rounds if rounds is None or r.number in rounds]
+    if not played:
+        return "<p>No round played yet.</p>"
+    teams = game.teams
+    flows = "".join(
+        f"<th title='{escape(label(n))}'>{f} flow<div class='ckm-meaning'>"
+        f"{escape(label(n))}</div></th>"
+        for f, n in FLOW_MEASURES
+    )
+    dims = "".join(f"<th>{escape(SHORT[d])} %</th>" for d in DIMENSIONS)
+    head = (
+        f"<tr><th>Round</th><th>Team</th>{dims}<th>Spend per month</th><th>Net value</th>"
+        f"<th>Market share</th><th>Retention</th>{flows}</tr>"
+    )
+    rows = []
+    for r in played:
+        for t in teams:
+            last = r.last(t)
+            late = "" if t in r.submitted else " <span class='ckm-note'>(kept)</span>"
+            shares = "".join(f"<td class='v'>{s}</td>" for s in r.splits[t].shares)
+            fed = "".join(f"<td class='v'>{r.mean(t, n):.2f}</td>" for _, n in FLOW_MEASURES)
+            rows.append(
+                f"<tr data-round='{r.number}' data-team='{t}'><td>{r.number}</td>"
+                f"<td>{team_label(t)}{late}</td>{shares}"
+                f"<td class='v'>{value('investment_cost', r.spend[t])}</td>"
+                f"<td class='v'>{value('net_value', last.get('net_value'))}</td>"
+                f"<td class='v'>{value('market_share', last.get('market_share'))}</td>"
+                f"<td class='v'>{value('retention_rate', r.mean(t, 'retention_rate'))}</td>"
+                f"{fed}</tr>"
+            )
+    return f"<table class='ckm-table' data-table='debrief'>{head}{''.join(rows)}</table>"
+
+
+def share_series(game: Game) -> dict[str, list[float]]:
+    """Every team's market share per month, from month 0 (for the debrief chart)."""
+    out: dict[str, list[float]] = {}
+    for t in game.teams:
+        series = [game.start[t].get("market_share", math.nan)]
+        for r in game.rounds:
+            series += [p.get("market_share", math.nan) for p in r.outcomes[t]]
+        out[t] = series
+    return out
