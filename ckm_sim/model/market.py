@@ -86,7 +86,7 @@ def understood_fit(
     known: np.ndarray,
     profile_right: np.ndarray,
     understood: np.ndarray,
-    personalisation: float,
+    personalisation: float | np.ndarray,
     work: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Expected share of a customer's needs the delivered offer meets *and* the customer grasps.
@@ -110,7 +110,7 @@ def delivered_share(
     standard_right: np.ndarray,
     known: np.ndarray,
     profile_right: np.ndarray,
-    personalisation: float,
+    personalisation: float | np.ndarray,
     profile_right_count: np.ndarray | None = None,
     work: np.ndarray | None = None,
 ) -> np.ndarray:
@@ -120,7 +120,7 @@ def delivered_share(
     """
     m = standard_right.shape[1]
     share = row_count(standard_right).astype(np.float64)
-    if personalisation > 0:
+    if np.any(personalisation > 0):  # a number, or one per customer (each its firm's)
         tailored_right = (
             row_count(profile_right) if profile_right_count is None else profile_right_count
         )

@@ -105,6 +105,29 @@ def draw_ties(
     the number of employee ties does not shift the customers' ties (common random numbers).
     """
     customer_rng = rng if customer_rng is None else customer_rng
+    department, employee_edges, crossing = employee_ties(
+        n_employees, n_departments, intra_ties, cross_ties, rng
+    )
+    frontline_members = np.flatnonzero(np.isin(department, frontline))
+    serving = frontline_members[customer_rng.integers(len(frontline_members), size=n_customers)]
+    if community == "small_world":
+        community_edges = small_world(n_customers, community_degree, rewiring, customer_rng)
+    elif community == "scale_free":
+        community_edges = scale_free(n_customers, community_degree, customer_rng)
+    else:
+        community_edges = np.empty((0, 2), dtype=np.int64)
+    return Ties(department, employee_edges, crossing, serving, community_edges)
+
+
+def employee_ties(
+    n_employees: int,
+    n_departments: int,
+    intra_ties: int,
+    cross_ties: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One firm's employees: (department of each, undirected ties, whether each tie crosses
+    departments), drawn from ``rng``."""
     department = assign_departments(n_employees, n_departments)
     blocks = [np.flatnonzero(department == d) for d in range(n_departments)]
     intra = [ring_lattice(rng.permutation(members), intra_ties) for members in blocks]
@@ -121,15 +144,7 @@ def draw_ties(
         cross = np.column_stack([src[keep], dst[keep]])
     employee_edges = _dedupe(np.concatenate([*intra, cross]))
     crossing = department[employee_edges[:, 0]] != department[employee_edges[:, 1]]
-    frontline_members = np.flatnonzero(np.isin(department, frontline))
-    serving = frontline_members[customer_rng.integers(len(frontline_members), size=n_customers)]
-    if community == "small_world":
-        community_edges = small_world(n_customers, community_degree, rewiring, customer_rng)
-    elif community == "scale_free":
-        community_edges = scale_free(n_customers, community_degree, customer_rng)
-    else:
-        community_edges = np.empty((0, 2), dtype=np.int64)
-    return Ties(department, employee_edges, crossing, serving, community_edges)
+    return department, employee_edges, crossing
 
 
 def newcomer_ties(
@@ -188,7 +203,8 @@ class SlotGraph:
         x = np.asarray(x)
         if len(x) == self.slots:
             return self.matrix @ x
-        padded = np.zeros(self.slots, dtype=np.result_type(x.dtype, np.float64))
+        shape = (self.slots, *x.shape[1:])  # a matrix x: one column per vector
+        padded = np.zeros(shape, dtype=np.result_type(x.dtype, np.float64))
         padded[: len(x)] = x
         return (self.matrix @ padded)[: len(x)]
 

@@ -520,3 +520,98 @@ def summarise(model: RunState) -> dict[str, Any]:
         **model.valuation(),
         "residual_value_counted": float(ec.horizon_value == "residual"),
     }
+
+
+# ---------------------------------------------------------------------- per-firm outcomes
+#: Separator of per-firm outcome keys: ``<firm>.<outcome>`` (firm names have no dots).
+FIRM_SEPARATOR = "."
+
+#: Per-period outcomes of each firm of a multi-firm market (``<firm>.<name>`` series).
+FIRM_SERIES: dict[str, str] = {
+    "market_share": "share of the market's active customers who are the firm's",
+    "active_customers": "the firm's active customers at the end of the period",
+    "acquisitions_from_prospects": "prospects who became the firm's customers this period",
+    "acquisitions_from_rivals": "rivals' customers who switched to the firm this period",
+    "losses_to_rivals": "the firm's customers who switched to a rival this period",
+    "losses_out_of_market": "the firm's customers who left the market this period",
+    "retention_rate": "share of the firm's customers at the start of the period who stayed",
+    "mean_satisfaction": "mean satisfaction of the firm's active customers",
+    "mean_perceived_value": "mean perceived value of the firm's active customers",
+    "offer_fit": "share of segment needs the firm's standard offer meets",
+    "repository_accuracy": "share of its customers' needs the firm's CRM records correctly",
+    "code_accuracy": "share of segment needs the firm's organisational code knows",
+    "employee_accuracy": "share of segment needs the firm's employees know, on average",
+    "offer_knowledge": "share of need dimensions the firm's customers understand (FOR)",
+    "knowledge_from_customers": "need items shared with the firm per customer of it (FROM)",
+    "for_broadcast_lessons": "dimensions the firm's broadcast taught per customer of it",
+    "for_tailored_lessons": "dimensions explained in the firm's tailored messages per customer",
+    "for_tailored_precision": "share of the firm's tailored lessons on a need the customer has",
+    "from_direct": "items shared through the firm's direct channel, per customer",
+    "from_to_product": "shared items reaching the firm's product department, per customer",
+    "about_contacts": "the firm's service contacts per customer",
+    "about_captures": "need items recorded in the firm's CRM profiles per customer",
+    "about_wrong_captures": "share of the firm's recorded items recorded wrongly",
+    "clv": "mean lifetime value to the firm of the customers it has won so far",
+    "customer_equity": "margins the firm has earned from its customers, in period-0 money",
+    "investment_cost": "the firm's investment in CKM competence this period",
+    "net_value": "the firm's customer equity minus its discounted costs to date",
+}
+
+#: Summary columns of each firm (``<firm>.<name>``).
+FIRM_SUMMARY: dict[str, str] = {
+    "final_market_share": "the firm's share of the active customers at the horizon",
+    "mean_market_share": "the firm's market share, mean over the run",
+    "mean_retention_rate": "the firm's per-period retention, mean over the run",
+    "final_retention_rate": "the firm's per-period retention, mean over the last 12 periods",
+    "final_active_customers": "the firm's active customers at the horizon",
+    "acquisitions_from_prospects": "prospects the firm won over the run",
+    "acquisitions_from_rivals": "rivals' customers the firm won over the run",
+    "losses_to_rivals": "customers the firm lost to rivals over the run",
+    "losses_out_of_market": "customers the firm lost out of the market over the run",
+    "mean_satisfaction": "mean satisfaction of the firm's customers at the horizon",
+    "mean_perceived_value": "mean perceived value of the firm's customers at the horizon",
+    "offer_fit": "the firm's offer fit at the horizon",
+    "repository_accuracy": "the firm's CRM profile accuracy at the horizon",
+    "code_accuracy": "the firm's code accuracy at the horizon",
+    "employee_accuracy": "the firm's employees' accuracy at the horizon",
+    "offer_knowledge": "its customers' knowledge of the firm's offer at the horizon",
+    "knowledge_from_customers": "items shared with the firm per customer-period, run mean",
+    "for_lessons": "lessons (broadcast + tailored) per customer-period of the firm",
+    "for_tailored_precision": "share of the firm's tailored lessons on a real need, run",
+    "from_to_product": "items reaching the firm's product department per customer-period",
+    "about_captures": "items recorded in the firm's CRM per customer-period",
+    "about_wrong_captures": "share of the firm's recorded items recorded wrongly, run",
+    "clv": "mean lifetime value to the firm of the customers it won (horizon convention)",
+    "customer_equity": "the firm's customer equity in period-0 money",
+    "investment_cost": "the firm's discounted investment in CKM competence",
+    "sustaining_cost": "the firm's discounted cost of sustaining its competence beyond T",
+    "acquisition_spend": "the firm's discounted cost of acquisitions (from rivals too)",
+    "serving_cost": "the firm's discounted cost of contacts",
+    "net_value": "the firm's customer equity minus every discounted cost of it",
+}
+
+
+def firm_outcome(firm: str, name: str) -> str:
+    """The key of one firm's outcome: ``firm_outcome("leader", "clv") == "leader.clv"``."""
+    return f"{firm}{FIRM_SEPARATOR}{name}"
+
+
+def split_firm_outcome(key: str) -> tuple[str | None, str]:
+    """``(firm, outcome)`` of a per-firm key, ``(None, key)`` of a market (unprefixed) one."""
+    firm, sep, name = key.partition(FIRM_SEPARATOR)
+    return (firm, name) if sep else (None, key)
+
+
+def firm_meaning(key: str) -> str | None:
+    """What a per-firm key (``leader.clv``) means, series or summary; None if it is none."""
+    firm, name = split_firm_outcome(key)
+    if firm is None:
+        return None
+    meaning = FIRM_SUMMARY.get(name) or FIRM_SERIES.get(name)
+    return f"{meaning} ({firm})" if meaning else None
+
+
+def firm_columns(firms: Sequence[str], summary: bool = True) -> list[str]:
+    """Every per-firm key of ``firms`` (summary columns, or per-period series)."""
+    names = FIRM_SUMMARY if summary else FIRM_SERIES
+    return [firm_outcome(f, n) for f in firms for n in names]

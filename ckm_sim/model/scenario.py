@@ -13,6 +13,7 @@ Bad input never produces a traceback for the user: :func:`load_scenario` raises
 from __future__ import annotations
 
 import numbers
+import re
 import types
 import typing
 from pathlib import Path
@@ -280,6 +281,71 @@ SECTIONS: dict[str, type[_Section]] = {
 }
 
 
+#: Sections whose fields one firm of a multi-firm scenario may set for itself (docs/ODD.md 7.6).
+FIRM_SECTIONS: tuple[str, ...] = ("competence", "costs", "firm", "levers")
+#: Firm-only fields (docs/ODD.md 7.6): the firm's share of the initial customers (None: an
+#: equal split of what the firms that set none leave), what it knows of them at the start, and
+#: the fit of its initial offer (None: the market's ``initial_offer_fit``).
+FIRM_ONLY: tuple[str, ...] = ("initial_share", "prior_knowledge", "initial_offer_fit")
+#: The name of the one firm of a scenario without ``[[firms]]``.
+SINGLE_FIRM = "firm"
+#: A firm's name: it becomes part of outcome keys (``leader.clv``), so no dots or spaces.
+FIRM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
+
+
+def _firm_fields() -> tuple[str, ...]:
+    return tuple(f for s in FIRM_SECTIONS for f in SECTIONS[s].model_fields) + FIRM_ONLY
+
+
+class FirmSpec(BaseModel):
+    """One firm of a multi-firm scenario: its name and the fields it sets for itself.
+
+    In TOML a ``[[firms]]`` table: ``name`` and flat fields (``it_systems = 0.9``), or the same
+    fields in ``competence`` / ``costs`` / ``firm`` / ``levers`` sub-tables. Every field it does
+    not set comes from the scenario's top-level sections.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    overrides: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("a firm must be a table with a 'name'")
+        data = dict(data)
+        name = data.pop("name", None)
+        if not isinstance(name, str) or not FIRM_NAME.fullmatch(name):
+            raise ValueError(
+                f"firm name {name!r} must be a plain name (letters, digits, '_', '-'; "
+                "no dots or spaces, at most 40 characters)"
+            )
+        flat = dict(data.pop("overrides", None) or {})
+        for key, value in data.items():
+            if key in FIRM_SECTIONS and isinstance(value, dict):
+                flat.update(value)
+            else:
+                flat[key] = value
+        allowed = _firm_fields()
+        for key in flat:
+            if key not in allowed:
+                raise ValueError(f"unknown field '{key}' of firm '{name}'; allowed: {allowed}")
+        for key in FIRM_ONLY:
+            value = flat.get(key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise ValueError(f"'{key}' of firm '{name}' must be a number in [0, 1]")
+            flat[key] = float(value)
+        return {"name": name, "overrides": flat}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value this firm sets for ``key``, or ``default``."""
+        return self.overrides.get(key, default)
+
+
 class Scenario(BaseModel):
     """One complete, validated set of model inputs."""
 
@@ -296,11 +362,65 @@ class Scenario(BaseModel):
     market: Market = Field(default_factory=Market)
     economics: Economics = Field(default_factory=Economics)
     levers: Levers = Field(default_factory=Levers)
+    # the firms of a competitive market (docs/ODD.md 7.6); empty: one firm, "firm", against the
+    # outside option (competitor_value, competitor_pull)
+    firms: list[FirmSpec] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
     def _no_booleans_for_numbers(cls, data: Any) -> Any:
         return _reject_booleans(cls, data)
+
+    @model_validator(mode="after")
+    def _firms_consistent(self) -> Scenario:
+        names = [f.name for f in self.firms]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"firm names must be unique, '{twice[0]}' is used twice")
+        shares = [f.get("initial_share") for f in self.firms]
+        given = sum(s for s in shares if s is not None)
+        if given > 1 + 1e-9 or (given < 1 - 1e-9 and None not in shares and shares):
+            raise ValueError(f"the firms' initial_share must add up to 1, got {given:g}")
+        for spec in self.firms:
+            try:
+                self.for_firm(spec.name)
+            except ScenarioError as exc:
+                raise ValueError(f"firm '{spec.name}': {exc}") from None
+        return self
+
+    def firm_names(self) -> tuple[str, ...]:
+        """The firms' names, in order (``("firm",)`` for a scenario without ``[[firms]]``)."""
+        return tuple(f.name for f in self.firms) or (SINGLE_FIRM,)
+
+    def firm_spec(self, name: str) -> FirmSpec:
+        """The spec of firm ``name`` (an empty one for the single firm); unknown: ScenarioError."""
+        for spec in self.firms:
+            if spec.name == name:
+                return spec
+        if not self.firms and name == SINGLE_FIRM:
+            return FirmSpec(name=SINGLE_FIRM)
+        raise ScenarioError(f"unknown firm '{name}'; firms: {', '.join(self.firm_names())}")
+
+    def for_firm(self, name: str) -> Scenario:
+        """The scenario one firm works under: the top-level sections with the firm's own fields
+        (firm-only fields and the other firms left out)."""
+        spec = self.firm_spec(name)
+        own = {k: v for k, v in spec.overrides.items() if k not in FIRM_ONLY}
+        if not own and not self.firms:
+            return self
+        data = self.model_dump()
+        data["firms"] = []
+        for key, value in own.items():
+            data[FIELD_SECTION[key]][key] = value
+        return validate_scenario(data, source="firm fields")
+
+    def flat_firms(self) -> dict[str, Any]:
+        """Every field a firm sets for itself, as flat ``firms.<name>.<field>`` keys."""
+        return {
+            firm_key(spec.name, key): value
+            for spec in self.firms
+            for key, value in spec.overrides.items()
+        }
 
     def flat(self) -> dict[str, Any]:
         """All parameters as one flat dict of ``field -> value`` (section names dropped)."""
@@ -318,11 +438,44 @@ class Scenario(BaseModel):
             if key in ("name", "description", "periods", "seed"):
                 data[key] = value
                 continue
+            if key.startswith("firms."):
+                self._override_firm(data, key, value)
+                continue
             section = FIELD_SECTION.get(key)
             if section is None:
                 raise ScenarioError(f"unknown parameter '{key}'; allowed: {', '.join(FIELDS)}")
             data[section][key] = value
         return validate_scenario(data, source="keyword arguments")
+
+    def _override_firm(self, data: dict[str, Any], key: str, value: Any) -> None:
+        """Apply one ``firms.<name>.<field>`` override to ``data`` (a model dump)."""
+        _, name, field = split_firm_key(key)
+        allowed = _firm_fields()
+        if field not in allowed:
+            raise ScenarioError(f"unknown firm field '{field}' in '{key}'; allowed: {allowed}")
+        if not self.firms:
+            self.firm_spec(name)  # the single firm: its fields are the top-level ones
+            if field in FIRM_ONLY:
+                raise ScenarioError(f"'{key}': {field} needs a scenario with [[firms]]")
+            data[FIELD_SECTION[field]][field] = value
+            return
+        self.firm_spec(name)
+        for firm in data["firms"]:
+            if firm["name"] == name:
+                firm["overrides"][field] = value
+
+
+def firm_key(firm: str, field: str) -> str:
+    """The flat override key of one firm's field: ``firms.<firm>.<field>``."""
+    return f"firms.{firm}.{field}"
+
+
+def split_firm_key(key: str) -> tuple[str, str, str]:
+    """``("firms", firm, field)`` from a ``firms.<firm>.<field>`` key; else ScenarioError."""
+    parts = key.split(".")
+    if len(parts) != 3 or parts[0] != "firms" or not all(parts):
+        raise ScenarioError(f"'{key}': a firm's field is addressed as firms.<firm>.<field>")
+    return parts[0], parts[1], parts[2]
 
 
 FIELD_SECTION: dict[str, str] = {

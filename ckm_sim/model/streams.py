@@ -36,6 +36,10 @@ STAGES: tuple[str, ...] = (
     # appended (stages keep their keys when new ones come last)
     "sharing",
     "appraisal",
+    # competition (docs/ODD.md 7.6): which firm a prospect or a leaver chooses, and what a
+    # customer who switches brings to its new firm
+    "choice",
+    "switching",
 )
 
 
@@ -49,12 +53,18 @@ class RandomStreams:
         }
         self._generators = {stage: np.random.Generator(bits) for stage, bits in self._bits.items()}
 
-    def at(self, stage: str, period: int) -> np.random.Generator:
-        """The stage's generator, positioned at the start of ``period``'s numbers."""
+    def at(self, stage: str, period: int, firm: int = 0) -> np.random.Generator:
+        """The stage's generator, positioned at the start of ``period``'s numbers.
+
+        ``firm`` selects one firm's own numbers for the stages a firm draws for itself (its
+        learning, its offer, its ties): the counter's top word, so firm 0 draws what a single
+        firm always drew and other firms' numbers never overlap them.
+        """
         bits = self._bits[stage]
         state = bits.state
         state["state"]["counter"][:] = 0
         state["state"]["counter"][2] = period
+        state["state"]["counter"][3] = firm
         state["buffer_pos"] = 4
         state["has_uint32"] = 0
         bits.state = state
