@@ -11,8 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ckm_sim.firmkeys import split_outcome
-from ckm_sim.model.outcomes import BY_NAME
+from ckm_sim.model.outcomes import BY_NAME, split_firm_outcome
 
 #: What a missing value (NaN) shows as.
 MISSING = "-"
@@ -63,7 +62,7 @@ def ci(mean: float, low: float, high: float) -> str:
 
 def is_share(name: str) -> bool:
     """Whether outcome ``name`` (or a firm's, ``leader.retention_rate``) is a share in [0, 1]."""
-    outcome = BY_NAME.get(split_outcome(name)[1])
+    outcome = BY_NAME.get(split_firm_outcome(name)[1])
     return outcome is not None and outcome.unit == "share"
 
 
@@ -82,7 +81,7 @@ def figure(name: str, value: float | None) -> str:
     """An outcome as a panel shows it: money and counts whole, shares with three decimals."""
     if value is None or value != value:  # NaN: nothing to measure yet
         return "–"
-    outcome = BY_NAME.get(split_outcome(name)[1])
+    outcome = BY_NAME.get(split_firm_outcome(name)[1])
     if outcome is not None and outcome.unit in ("money", "count"):
         return f"{value:,.0f}"
     return f"{value:.3f}"

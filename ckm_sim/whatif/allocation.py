@@ -10,15 +10,15 @@ it with the "-log of uniforms, normalised" construction, which makes the shares 
 distributed on the simplex (a flat Dirichlet).
 
 In a multi-firm scenario, ``firm`` names whose budget it is: that firm's own costs and levels
-(``firms.<firm>.<field>``, :mod:`ckm_sim.firmkeys`) are used and set; None is the scenario's.
+(``firms.<firm>.<field>``) are used and set; None is the scenario's.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ckm_sim.firmkeys import firm_value, parameter_key
-from ckm_sim.model.scenario import DIMENSIONS, Scenario
+from ckm_sim.firmkeys import firm_value
+from ckm_sim.model.scenario import DIMENSIONS, Scenario, firm_key
 
 
 def unit_costs(scenario: Scenario, firm: str | None = None) -> np.ndarray:
@@ -60,7 +60,10 @@ def allocate(scenario: Scenario, spend: np.ndarray, firm: str | None = None) -> 
     """The scenario with its (the firm's) competence set to what ``spend`` buys."""
     levels = levels_for_spend(scenario, spend, firm)
     return scenario.with_overrides(
-        **{parameter_key(firm, d): float(v) for d, v in zip(DIMENSIONS, levels, strict=True)}
+        **{
+            d if firm is None else firm_key(firm, d): float(v)
+            for d, v in zip(DIMENSIONS, levels, strict=True)
+        }
     )
 
 

@@ -1,0 +1,108 @@
+"""What-if across firms: a firm's budget buys its own levels through its own cost curve, the
+rivals stay where they are, and firm options on bad input are one-line errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from firm_helpers import tiny_duopoly
+from test_whatif_cli import _error_line
+from whatif_helpers import tiny_scenario
+
+from ckm_sim.cli import main
+from ckm_sim.firmkeys import FirmError, check_firms, check_outcome, firm_value, words
+from ckm_sim.model.scenario import DIMENSIONS, load_scenario
+from ckm_sim.whatif.allocation import allocate, current_spend, levels_for_spend
+from ckm_sim.whatif.firm_response import FirmObjectives, start_splits
+
+
+@pytest.fixture
+def duo(tmp_path):
+    return load_scenario(tiny_duopoly(tmp_path))
+
+
+def test_a_firms_spend_buys_levels_on_its_own_cost_curve(duo):
+    spend = np.array([500.0, 500.0, 500.0, 1000.0, 500.0])
+    it = DIMENSIONS.index("it_systems")
+    # leader's IT costs 4000 at level 1, the rival's the default 2000 (exponent 2)
+    assert levels_for_spend(duo, spend, "leader")[it] == pytest.approx((1000 / 4000) ** 0.5)
+    assert levels_for_spend(duo, spend, "rival")[it] == pytest.approx((1000 / 2000) ** 0.5)
+    moved = allocate(duo, spend, "rival")
+    assert firm_value(moved, "rival", "it_systems") == pytest.approx(0.5**0.5)
+    # the leader keeps its own levels; the top-level defaults do not move either
+    assert firm_value(moved, "leader", "it_systems") == 0.9
+    assert firm_value(moved, None, "it_systems") == duo.competence.it_systems
+
+
+def test_the_start_of_the_rounds_is_what_each_firm_pays_now(duo):
+    start = start_splits(duo, ["leader", "rival"])
+    it, cult = DIMENSIONS.index("it_systems"), DIMENSIONS.index("learning_culture")
+    assert start["leader"][it] == pytest.approx(4000 * 0.9**2)
+    assert start["rival"][cult] == pytest.approx(2000 * 0.2**2)
+    assert np.allclose(start["rival"], current_spend(duo, "rival"))
+    # a split that buys the current levels gives back the same scenario's levels
+    back = allocate(duo, start["leader"], "leader")
+    for d in DIMENSIONS:
+        assert firm_value(back, "leader", d) == pytest.approx(firm_value(duo, "leader", d))
+
+
+def test_the_objective_fixes_the_rivals_and_values_the_firm(duo):
+    splits = {"leader": np.full(5, 400.0), "rival": np.full(5, 800.0)}
+    objective = FirmObjectives(duo, periods=3)("leader", splits)
+    assert objective.firm == "leader"
+    fixed = objective.scenario
+    rival_levels = [firm_value(fixed, "rival", d) for d in DIMENSIONS]
+    assert np.allclose(rival_levels, (800.0 / 2000.0) ** 0.5)
+    # the leader's own levels are left for the objective to set from its spend
+    assert firm_value(fixed, "leader", "it_systems") == 0.9
+
+
+def test_firm_names_are_checked_in_one_line(duo, tmp_path):
+    assert check_firms(duo, ["rival"], "--firm") == ("rival",)
+    with pytest.raises(FirmError, match="unknown firm 'boss' in duo; firms: leader, rival"):
+        check_firms(duo, ["boss"], "--firm")
+    single = load_scenario(tiny_scenario(tmp_path))
+    with pytest.raises(FirmError, match="tiny has one firm"):
+        check_firms(single, ["firm"], "--firm")
+    assert check_outcome(duo, "leader.net_value", "x") == "leader.net_value"
+    with pytest.raises(FirmError, match="not a per-firm outcome"):
+        check_outcome(duo, "leader.charisma", "x")
+    with pytest.raises(FirmError, match="unknown firm 'boss'"):
+        check_outcome(duo, "boss.net_value", "x")
+    assert words("leader.net_value") == "leader's net value" and words("clv") == "mean CLV"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--firm", "boss", "--budget", "100"], "unknown firm 'boss' in duo; firms: leader, rival"),
+        (["--firm", "leader", "--firm", "rival", "--budget", "9"], "add --best-response-rounds"),
+        (["--firm", "leader", "--budget", "9", "--best-response-rounds", "2"], "two or more"),
+        (["--firm", "leader", "--firm", "leader", "--budget", "9"], "named twice"),
+        (["--firm", "leader", "--budget", "rival=9"], "rival is not a --firm"),
+        (
+            [
+                "--firm",
+                "leader",
+                "--firm",
+                "rival",
+                "--budget",
+                "leader=9",
+                "--best-response-rounds",
+                "2",
+            ],
+            "no budget for rival",
+        ),
+        (["--budget", "leader=9"], "need --firm"),
+    ],
+)
+def test_bad_firm_options_are_one_line_errors(tmp_path, capsys, extra, message):
+    path = tiny_duopoly(tmp_path)
+    assert main(["optimize", str(path), *extra, "--out", str(tmp_path)]) == 2
+    assert message in _error_line(capsys)
+
+
+def test_firm_options_on_a_single_firm_scenario_are_refused(tmp_path, capsys):
+    path = tiny_scenario(tmp_path)
+    assert main(["optimize", str(path), "--firm", "firm", "--budget", "9"]) == 2
+    assert "has one firm; firm options need a scenario with [[firms]]" in _error_line(capsys)
