@@ -4,6 +4,7 @@ rivals stay where they are, and firm options on bad input are one-line errors.""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from firm_helpers import tiny_duopoly
 from test_whatif_cli import _error_line
@@ -106,3 +107,42 @@ def test_firm_options_on_a_single_firm_scenario_are_refused(tmp_path, capsys):
     path = tiny_scenario(tmp_path)
     assert main(["optimize", str(path), "--firm", "firm", "--budget", "9"]) == 2
     assert "has one firm; firm options need a scenario with [[firms]]" in _error_line(capsys)
+
+
+def _paired(columns: dict[str, tuple[list[float], list[float]]]):
+    from ckm_sim.whatif.paired import PairedRuns
+
+    rows = []
+    for name, k in (("base", 0), ("push", 1)):
+        for r in range(4):
+            rows.append(
+                {"scenario": name, "replication": r} | {c: v[k][r] for c, v in columns.items()}
+            )
+    return PairedRuns(["base", "push"], pd.DataFrame(rows), None, 1, 12)
+
+
+def test_compare_says_what_happens_to_each_firm():
+    from ckm_sim.whatif.compare import difference_table
+    from ckm_sim.whatif.firm_compare import firm_sentences
+
+    base = [100.0, 140.0, 90.0, 120.0]
+    wobble = [0.5, -0.5, 0.5, -0.5]
+    runs = _paired(
+        {
+            "leader.net_value": (base, [b + 10 + w for b, w in zip(base, wobble, strict=True)]),
+            "rival.net_value": (base, [b - 5 + w for b, w in zip(base, wobble, strict=True)]),
+            "leader.final_market_share": ([0.5] * 4, [0.53 + w / 100 for w in wobble]),
+            "rival.final_market_share": ([0.5] * 4, [0.5 + w for w in wobble]),
+        }
+    )
+    keys = ["leader.net_value", "rival.net_value"]
+    keys += ["leader.final_market_share", "rival.final_market_share"]
+    table, _ = difference_table(runs, [("push", "base")], keys)
+    lines = firm_sentences(table, ["leader", "rival"])
+    assert len(lines) == 2  # one sentence per metric, a clause per firm
+    share, value = lines
+    assert value.startswith("push against base: leader's net value rises by 10.0 (95% CI ")
+    assert "; rival's net value falls by 5 (95% CI " in value
+    # shares move in percentage points; a change inside its CI is said to be none
+    assert "leader's final market share rises by 3 percentage points (95% CI " in share
+    assert "rival's" in share and "does not change distinguishably" in share

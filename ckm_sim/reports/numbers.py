@@ -61,9 +61,13 @@ def ci(mean: float, low: float, high: float) -> str:
 
 
 def is_share(name: str) -> bool:
-    """Whether outcome ``name`` (or a firm's, ``leader.retention_rate``) is a share in [0, 1]."""
-    outcome = BY_NAME.get(split_firm_outcome(name)[1])
-    return outcome is not None and outcome.unit == "share"
+    """Whether outcome ``name`` (or a firm's, ``leader.retention_rate``) is a share in [0, 1]
+    (a per-firm outcome outside the registry is one when it ends in ``_share`` or ``_rate``)."""
+    base = split_firm_outcome(name)[1]
+    outcome = BY_NAME.get(base)
+    if outcome is None:
+        return base != name and base.endswith(("_share", "_rate"))
+    return outcome.unit == "share"
 
 
 def amount(name: str, x: float) -> str:
