@@ -24,11 +24,37 @@ from ckm_sim.model.outcomes import (
     firm_outcome,
     split_firm_outcome,
 )
-from ckm_sim.model.scenario import Scenario
+from ckm_sim.model.scenario import (
+    FIELD_SECTION,
+    FIRM_ONLY,
+    FIRM_SECTIONS,
+    Scenario,
+    ScenarioError,
+    field_kind,
+    split_firm_key,
+)
 
 
 class FirmError(CKMError):
     """An unknown firm, or a multi-firm option on a single-firm scenario (one line)."""
+
+
+def parameter_kind(key: str) -> str | None:
+    """``int``, ``float``, ``bool``, ``str`` or ``other`` for a flat parameter, a firm's
+    (``firms.rival.it_systems``) too; None for a key that is no parameter."""
+    if key in FIELD_SECTION:
+        return field_kind(key)
+    if not key.startswith("firms."):
+        return None
+    try:
+        _, _, field = split_firm_key(key)
+    except ScenarioError:
+        return None
+    if field in FIRM_ONLY:
+        return "float"
+    if FIELD_SECTION.get(field) in FIRM_SECTIONS:
+        return field_kind(field)
+    return None
 
 
 def outcome_key(firm: str | None, name: str) -> str:
@@ -66,6 +92,16 @@ def firm_value(scenario: Scenario, firm: str | None, field: str) -> Any:
     return chosen.flat()[field]
 
 
+def parameter_value(scenario: Scenario, key: str) -> Any:
+    """The value of flat parameter ``key`` in ``scenario``; a firm's key reads that firm's."""
+    if not key.startswith("firms."):
+        return scenario.flat()[key]
+    _, firm, field = split_firm_key(key)
+    if field in FIRM_ONLY:
+        return scenario.firm_spec(firm).get(field)
+    return firm_value(scenario, firm, field)
+
+
 def common_firms(scenarios: Sequence[Scenario]) -> tuple[str, ...]:
     """The firms every scenario has, in the first one's order (none if any has only one)."""
     if not scenarios or not all(is_multi_firm(sc) for sc in scenarios):
@@ -77,6 +113,12 @@ def common_firms(scenarios: Sequence[Scenario]) -> tuple[str, ...]:
 def summary_columns(scenario: Scenario) -> list[str]:
     """The per-firm summary columns of a run of ``scenario`` (none with one firm)."""
     return firm_columns(scenario.firm_names()) if is_multi_firm(scenario) else []
+
+
+def could_be_firm_outcome(key: str) -> bool:
+    """Whether ``key`` reads as a per-firm summary column (its firm checked later)."""
+    firm, name = split_firm_outcome(key)
+    return firm is not None and name in FIRM_SUMMARY
 
 
 def check_outcome(scenario: Scenario, key: str, what: str) -> str:

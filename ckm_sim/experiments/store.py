@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from ckm_sim.errors import CKMError
 from ckm_sim.io import write_json, write_with
-from ckm_sim.model.outcomes import BY_NAME, RENAMED, SUMMARY
+from ckm_sim.model.outcomes import BY_NAME, RENAMED, SUMMARY, split_firm_outcome
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -69,7 +69,8 @@ def run_row(
     duration: float = math.nan,
     worker: str = "",
 ) -> dict[str, Any]:
-    """The runs-table row of one run: key, factors, every summary outcome, status.
+    """The runs-table row of one run: key, factors, every summary outcome, each firm's (a
+    multi-firm scenario's ``<firm>.<outcome>`` columns, float64), status.
 
     ``summary`` None means the run failed (``error`` says why): its outcomes are null (NaN).
     A successful run has ``error`` null.
@@ -88,6 +89,9 @@ def run_row(
             row[key] = int(summary[key])
         else:
             row[key] = float(summary[key])
+    for key in summary or ():
+        if split_firm_outcome(key)[0] is not None:
+            row[key] = float(summary[key])
     row["status"] = "ok" if summary is not None else "failed"
     row["error"] = None if summary is not None else error or "unknown error"
     row["duration"] = duration
@@ -105,12 +109,16 @@ def series_frame(run: RunKey, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def runs_schema(design: pd.DataFrame, factors: Sequence[str]) -> pa.Schema:
-    """The Arrow schema every runs part shares (so parts always concatenate)."""
+def runs_schema(
+    design: pd.DataFrame, factors: Sequence[str], firm_columns: Sequence[str] = ()
+) -> pa.Schema:
+    """The Arrow schema every runs part shares (so parts always concatenate); ``firm_columns``:
+    the per-firm summary columns of a multi-firm scenario (float64, null for a failed run)."""
     factor_schema = pa.Schema.from_pandas(design[list(factors)], preserve_index=False)
     fields = [pa.field(name, pa.int64()) for name in KEY_COLUMNS]
     fields += [factor_schema.field(name) for name in factors]
     fields += [pa.field(name, _arrow_type(name)) for name in SUMMARY]
+    fields += [pa.field(name, pa.float64()) for name in firm_columns]
     fields += [pa.field(name, kind) for name, kind in STATUS_TYPES.items()]
     return pa.schema(fields)
 
@@ -220,6 +228,11 @@ class ResultsStore:
         frame = pd.concat(frames, ignore_index=True)
         frame = frame.drop_duplicates("run_id").sort_values("run_id", kind="stable")
         return frame.reset_index(drop=True)
+
+    def columns(self) -> list[str]:
+        """The columns of the runs table (those of its first part; none before one is written)."""
+        parts = self.parts()
+        return list(pq.read_schema(parts[0]).names) if parts else []
 
     def read_series(self) -> pd.DataFrame | None:
         """The time-series table, or None when the sweep kept none."""
