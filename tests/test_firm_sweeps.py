@@ -103,3 +103,25 @@ def test_runs_rows_carry_each_firms_columns(tmp_path):
     assert table.loc[0, "rival.net_value"] == float(columns.index("rival.net_value"))
     assert math.isnan(table.loc[1, "leader.net_value"])  # a failed run: null
     assert table["firms.rival.it_systems"].tolist() == [0.9, 0.9]
+
+
+def test_analyze_takes_the_outcomes_it_is_given(tmp_path, capsys):
+    from experiment_helpers import write_experiment
+
+    from ckm_sim.cli import main
+
+    body = '[factors.it_systems]\nlevels = [0.0, 1.0]\n[design]\nmethod = "full_factorial"\n'
+    path = write_experiment(tmp_path, body, periods=3, replications=2)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    assert main(["analyze", str(out / "tiny"), "--outcome", "total_acquisitions"]) == 0
+    points = pd.read_csv(out / "tiny" / "points.csv")
+    assert "total_acquisitions_mean" in points and "clv_mean" not in points
+    assert (
+        "**total_acquisitions**: customers acquired over the run"
+        in (out / "tiny" / "report.md").read_text()
+    )
+    capsys.readouterr()
+    assert main(["analyze", str(out / "tiny"), "--outcome", "leader.net_value"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("'leader.net_value' is not a summary column of " + str(out / "tiny"))
