@@ -74,6 +74,25 @@ def scenario_bytes(flat: Mapping[str, Any]) -> float:
     return float(model_bytes(*(flat[name] for name in SIZE_FIELDS)))
 
 
+#: Bytes per customer and firm of a multi-firm market (the word-of-mouth-by-firm matrices and
+#: their products, docs/ODD.md 7.6), and per customer (firm, profile firm, serving rank, the
+#: current relationship's value, the firm-indexed offer gathered per customer).
+PER_CUSTOMER_FIRM, PER_CUSTOMER_COMPETING = 80, 40
+
+
+def competition_bytes(scenario: Any) -> float:
+    """Estimated peak memory of a model of ``scenario`` (a Scenario), its firms included: every
+    firm's employees, and the per-firm customer arrays of a market with several firms."""
+    flat = dict(scenario.flat())
+    names = scenario.firm_names()
+    if len(names) == 1:
+        return scenario_bytes(flat)
+    flat["employees"] = sum(scenario.for_firm(name).firm.employees for name in names)
+    n = flat["customers"] + flat["prospects"]
+    extra = n * (PER_CUSTOMER_COMPETING + PER_CUSTOMER_FIRM * len(names))
+    return scenario_bytes(flat) + extra
+
+
 def largest_model_bytes(flat: Mapping[str, Any], points: Any) -> float:
     """The largest model estimate over a design's points (a DataFrame whose columns override
     the base scenario's ``flat`` values)."""

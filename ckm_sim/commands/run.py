@@ -35,16 +35,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run one scenario; print its summary and write its series, summary and figure."""
     from ckm_sim.io import inside, write_json, write_parquet
-    from ckm_sim.memory import PROCESS_BYTES, scenario_bytes, series_bytes
+    from ckm_sim.memory import PROCESS_BYTES, competition_bytes, series_bytes
     from ckm_sim.model.model import CKMModel
     from ckm_sim.model.outcomes import OUTCOMES, SUMMARY, horizon_note
     from ckm_sim.reports.plots import plot_timeseries
-    from ckm_sim.reports.tables import print_summary
+    from ckm_sim.reports.tables import print_firms, print_summary
 
     scenario = load_scenario(args.scenario)
     periods = scenario.periods if args.periods is None else args.periods
     check_memory(
-        PROCESS_BYTES + scenario_bytes(scenario.flat()) + series_bytes(1, periods, len(OUTCOMES)),
+        PROCESS_BYTES + competition_bytes(scenario) + series_bytes(1, periods, len(OUTCOMES)),
         args.max_memory,
         f"{scenario.name} ({scenario.market.customers + scenario.market.prospects:,} customers "
         f"and prospects, {scenario.market.need_dimensions} need dimensions)",
@@ -63,7 +63,12 @@ def run(args: argparse.Namespace) -> int:
         plot_timeseries(model.timeseries(), out / "timeseries.png", title=scenario.name)
     except OSError as exc:
         raise output_error(exc, f"cannot write results to {out}") from None
-    print_summary(summary, SUMMARY, title=f"{scenario.name}: {periods} periods, seed {seed}")
+    title = f"{scenario.name}: {periods} periods, seed {seed}"
+    if model.n_firms > 1:
+        title += f" (the market of {model.n_firms} firms)"
+    print_summary(summary, SUMMARY, title=title)
+    if model.n_firms > 1:
+        print_firms(summary, model.firm_names)
     print(horizon_note(scenario.economics.horizon_value))
     print(f"results written to {out}/ (timeseries.parquet, summary.json, timeseries.png)")
     return 0

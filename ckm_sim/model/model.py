@@ -29,8 +29,9 @@ import mesa
 import numpy as np
 import scipy.sparse as sp
 
-from ckm_sim.model import economics, learning, market
+from ckm_sim.model import competition, economics, firm_outcomes, learning, market
 from ckm_sim.model.agents import Customer, Department, Employee
+from ckm_sim.model.competition import FIRM_COUNTERS
 from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT, VACANT
 from ckm_sim.model.network import (
@@ -38,6 +39,7 @@ from ckm_sim.model.network import (
     Ties,
     adjacency,
     draw_ties,
+    employee_ties,
     newcomer_ties,
     to_networkx,
 )
@@ -79,6 +81,12 @@ CUSTOMER_FIELDS: tuple[str, ...] = (
     "realised_pv0",
     "margin",
     "churn_propensity",
+    # competition (docs/ODD.md 7.6)
+    "firm_of",
+    "profile_firm",
+    "serving_rank",
+    "spell_pv0",
+    "spell_discount",
 )
 
 
@@ -92,16 +100,17 @@ class ModelState:
     """
 
     truth: np.ndarray  # (K, m) segment needs, +-1
-    offer: np.ndarray  # (K, m) the standard offer per segment, +-1
-    code: np.ndarray  # (K, m) the CRM repository's organisational code, {-1,0,1}
-    beliefs: np.ndarray  # (E, K, m) employees' beliefs, {-1,0,1}
-    employee_department: np.ndarray  # (E,)
+    offers: np.ndarray  # (F, K, m) each firm's standard offer per segment, +-1
+    codes: np.ndarray  # (F, K, m) each firm's organisational code (its CRM repository)
+    beliefs: np.ndarray  # (E, K, m) employees' beliefs, {-1,0,1}, every firm's employees
+    employee_department: np.ndarray  # (E,) department index within the employee's firm
+    employee_firm: np.ndarray  # (E,) the firm of each employee
     segment: np.ndarray  # (N,)
     variation: np.ndarray  # (N, m) individual deviation from the segment, +-1
     needs: np.ndarray  # (N, m) = truth[segment] * variation
     profile: np.ndarray  # (N, m) CRM profile of each customer, {-1,0,1}
-    profile_sum: np.ndarray  # (K, m) sum of the recorded profile entries per segment
-    profile_count: np.ndarray  # (K, m) number of recorded (non-zero) entries per segment
+    profile_sums: np.ndarray  # (F, K, m) sum of each firm's recorded profile entries per segment
+    profile_counts: np.ndarray  # (F, K, m) number of each firm's recorded entries per segment
     profile_time: np.ndarray  # (N, m) period each profile entry was last recorded
     status: np.ndarray  # (N,) PROSPECT / ACTIVE / CHURNED
     serving_employee: np.ndarray  # (N,)
@@ -120,8 +129,33 @@ class ModelState:
     realised_pv0: np.ndarray  # (N,) margins earned so far, in period-0 value
     margin: np.ndarray  # (N,) margin per period while active
     churn_propensity: np.ndarray  # (N,) persistent multiplier of the churn hazard, mean 1
+    firm_of: np.ndarray  # (N,) the firm of an active customer; -1: prospect or out
+    profile_firm: np.ndarray  # (N,) the firm whose CRM holds the profile; -1: none
+    serving_rank: np.ndarray  # (N,) the serving employee's rank in the first firm's front line
+    spell_pv0: np.ndarray  # (N,) margins paid to the current firm, in period-0 value
+    spell_discount: np.ndarray  # (N,) (1 + i) ** -(period the current firm won the customer)
     counters: dict[str, float] = field(default_factory=dict)
     slots: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def offer(self) -> np.ndarray:
+        """(K, m) the first firm's standard offer (the only one of a single-firm market)."""
+        return self.offers[0]
+
+    @property
+    def code(self) -> np.ndarray:
+        """(K, m) the first firm's organisational code."""
+        return self.codes[0]
+
+    @property
+    def profile_sum(self) -> np.ndarray:
+        """(K, m) the first firm's pooled profile sums."""
+        return self.profile_sums[0]
+
+    @property
+    def profile_count(self) -> np.ndarray:
+        """(K, m) the first firm's pooled profile counts."""
+        return self.profile_counts[0]
 
     def adopt_slots(self, slots: dict[str, np.ndarray], n: int) -> None:
         """Hold ``slots`` (one array per customer field) and view their first ``n`` rows."""
@@ -171,8 +205,12 @@ class CKMModel(mesa.Model):
         super().__init__(rng=rng if self.seed is None else self.seed)
         self.scenario_config = scenario
         self.streams = RandomStreams(self.rng)
-        self.levers: LeverRates = derive_levers(scenario)
-        self.cost_per_period: float = investment_cost(scenario)
+        #: The firms' names, in order (``("firm",)`` for a single-firm scenario).
+        self.firm_names: tuple[str, ...] = scenario.firm_names()
+        self.n_firms = len(self.firm_names)
+        #: The scenario each firm works under (the top-level sections with its own fields).
+        self.firm_scenarios: list[Scenario] = [scenario.for_firm(n) for n in self.firm_names]
+        self._derive_firm_rates()
         self._build()
         self._customers: mesa.agent.AgentSet[Customer] | None = None
         self._customer_views: list[Customer] = []  # the AgentSet holds weak references
@@ -180,18 +218,99 @@ class CKMModel(mesa.Model):
         self._network_customers = 0  # customers in the market when the graph was built
         self.outcomes: dict[str, float] = {}
         self._update_outcomes(acquisitions=0, churned=0, active_before=self._n_active())
-        reporters = {name: _reporter(name) for name in OUTCOMES}
+        columns = list(OUTCOMES) + [k for k in self.outcomes if k not in OUTCOMES]
+        reporters = {name: _reporter(name) for name in columns}
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self._collect = collect
         if collect:
             self.datacollector.collect(self)
         self.running = self.steps < scenario.periods
 
+    # ------------------------------------------------------------------ firms
+    def _derive_firm_rates(self) -> None:
+        """Each firm's levers and cost per period, and the per-firm rate arrays (ODD 7.6)."""
+        #: Each firm's mechanism rates; ``levers`` is the first firm's.
+        self.firm_levers: list[LeverRates] = [derive_levers(fs) for fs in self.firm_scenarios]
+        self.firm_costs = np.array([investment_cost(fs) for fs in self.firm_scenarios])
+        self.levers: LeverRates = self.firm_levers[0]
+        self.cost_per_period: float = (
+            float(self.firm_costs.sum()) if self.n_firms > 1 else float(self.firm_costs[0])
+        )
+        self._rates = {
+            name: np.array([lv.as_dict()[name] for lv in self.firm_levers])
+            for name in self.levers.as_dict()
+        }
+        self._unshared = np.array([fs.firm.unshared_capture for fs in self.firm_scenarios])
+
+    def set_competence(self, firm: str, **levels: float) -> None:
+        """From the next period on, ``firm`` works at these competence levels: its levers and
+        cost per period are derived again (ties drawn at build time stay)."""
+        if firm not in self.firm_names:
+            raise ScenarioError(f"unknown firm '{firm}'; firms: {', '.join(self.firm_names)}")
+        unknown = [k for k in levels if k not in type(self.scenario_config.competence).model_fields]
+        if unknown:
+            raise ScenarioError(f"unknown competence dimension '{unknown[0]}'")
+        f = self.firm_names.index(firm)
+        self.firm_scenarios[f] = self.firm_scenarios[f].with_overrides(**levels)
+        self._derive_firm_rates()
+
+    def _rate(self, name: str, firm: np.ndarray | None = None) -> Any:
+        """Lever ``name``: the number of a single firm, else each customer's firm's rate (or
+        the rate of the firms ``firm``, one per element)."""
+        if self.n_firms == 1:
+            return getattr(self.levers, name)
+        index = np.maximum(self.state.firm_of, 0) if firm is None else firm
+        return self._rates[name][index]
+
+    def _employee_rate(self, name: str, employee: np.ndarray) -> Any:
+        """Lever ``name`` of the firm of each of ``employee`` (a number for a single firm)."""
+        if self.n_firms == 1:
+            return getattr(self.levers, name)
+        return self._rates[name][self.state.employee_firm[employee]]
+
+    def _pick(self, team: str, firm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """A uniformly drawn member of ``team`` of each firm in ``firm`` (one per element)."""
+        teams = self.firm_teams[team]
+        if self.n_firms == 1:
+            return teams[0][rng.integers(len(teams[0]), size=len(firm))]
+        sizes = np.array([len(t) for t in teams])
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        pool = np.concatenate(teams)
+        return pool[starts[firm] + rng.integers(0, sizes[firm])]
+
+    def _serve(self, cust: np.ndarray, firm: np.ndarray) -> None:
+        """Customers ``cust`` joining ``firm`` get its serving employee of their rank."""
+        frontline = self.firm_teams["frontline"]
+        sizes = np.array([len(t) for t in frontline])
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        pool = np.concatenate(frontline)
+        rank = self.state.serving_rank[cust].astype(np.int64) * sizes[firm] // sizes[0]
+        self.state.serving_employee[cust] = pool[starts[firm] + rank]
+
+    def _firm_employees(self, sc: Scenario, f: int, offset: int) -> dict[str, Any]:
+        """The employees of firm ``f`` (beyond the first): departments, ties, teams, beliefs."""
+        mk, firm = sc.market, sc.firm
+        departments = firm.departments
+        department, edges, crossing = employee_ties(
+            firm.employees,
+            len(departments),
+            firm.intra_department_ties,
+            cross_department_ties(sc),
+            self.streams.at("ties", 0, firm=f),
+        )
+        shape = (firm.employees, mk.segments, mk.need_dimensions)
+        return {
+            "department": department,
+            "ties": adjacency(edges, firm.employees, 1.0 + crossing.astype(np.float64)),
+            "beliefs": learning.random_beliefs(shape, self.streams.at("firm", 0, firm=f)),
+            **_teams(firm, department, offset),
+        }
+
     # ------------------------------------------------------------------ construction
     def _build(self) -> None:
         sc = self.scenario_config
         rng = self.streams.at("customers", 0)
-        firm, mk, ec = sc.firm, sc.market, sc.economics
+        firm, mk, ec = self.firm_scenarios[0].firm, sc.market, sc.economics
         n_emp, n_seg, m = firm.employees, mk.segments, mk.need_dimensions
         n_cust = mk.customers + mk.prospects
         self.initial_customers = n_cust
@@ -206,7 +325,7 @@ class CKMModel(mesa.Model):
             frontline=frontline,
             n_customers=n_cust,
             intra_ties=firm.intra_department_ties,
-            cross_ties=cross_department_ties(sc),
+            cross_ties=cross_department_ties(self.firm_scenarios[0]),
             community=mk.community,
             community_degree=mk.community_degree,
             rewiring=mk.rewiring,
@@ -222,6 +341,35 @@ class CKMModel(mesa.Model):
         self.flow_counts: dict[str, float] = {}
         self._sharing = np.ones(len(departments), dtype=bool)
         self.channel_team = np.flatnonzero(t.employee_department == self.channel_department)
+        # every firm's employees: one global numbering, firm by firm (docs/ODD.md 7.6)
+        beliefs = learning.random_beliefs((n_emp, n_seg, m), self.streams.at("firm", 0))
+        rivals = []
+        offset = n_emp
+        for f, fs in enumerate(self.firm_scenarios[1:], start=1):
+            rivals.append(self._firm_employees(fs, f, offset))
+            offset += fs.firm.employees
+        self.firm_employee_ties: list[sp.csr_array] = [self.employee_ties] + [
+            r["ties"] for r in rivals
+        ]
+        self.firm_teams: dict[str, list[np.ndarray]] = {
+            "product": [self.product_team] + [r["product"] for r in rivals],
+            "frontline": [self.frontline_team] + [r["frontline"] for r in rivals],
+            "channel": [self.channel_team] + [r["channel"] for r in rivals],
+        }
+        self._own_channel = np.array(
+            [self.channel_department == self.product_department] + [r["own"] for r in rivals]
+        )
+        sizes = [fs.firm.employees for fs in self.firm_scenarios]
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        self.firm_blocks = [
+            slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
+        employee_department = t.employee_department
+        if rivals:
+            beliefs = np.concatenate([beliefs, *(r["beliefs"] for r in rivals)])
+            employee_department = np.concatenate(
+                [employee_department, *(r["department"] for r in rivals)]
+            )
         # customers are numbered by segment, so a segment is a contiguous block of rows (among
         # the initial market; later arrivals are appended in arrival order)
         segment = np.sort(rng.integers(n_seg, size=n_cust))
@@ -231,12 +379,19 @@ class CKMModel(mesa.Model):
         ]
 
         truth = rng.choice(np.array([-1, 1], dtype=np.int8), size=(n_seg, m))
-        right = rng.random((n_seg, m)) < mk.initial_offer_fit
-        offer = np.where(right, truth, -truth).astype(np.int8)
+        fits = [self._initial_fit(name) for name in self.firm_names]
+        right = rng.random((n_seg, m)) < fits[0]
+        offers = [np.where(right, truth, -truth).astype(np.int8)]
+        for f, fit in enumerate(fits[1:], start=1):  # after the employees' beliefs
+            right = self.streams.at("firm", 1, firm=f).random((n_seg, m)) < fit
+            offers.append(np.where(right, truth, -truth).astype(np.int8))
         variation = np.where(rng.random((n_cust, m)) < mk.need_heterogeneity, -1, 1).astype(np.int8)
         status = np.full(n_cust, PROSPECT, dtype=np.int8)
         initial = rng.permutation(n_cust)[: mk.customers]
         status[initial] = ACTIVE
+        firm_of = np.full(n_cust, -1, dtype=np.int16)
+        for f, members in enumerate(np.split(initial, self._initial_split(len(initial)))):
+            firm_of[members] = f
         acquired_at = np.full(n_cust, -1, dtype=np.int64)
         acquired_at[initial] = 0
         # segments' mean margins (their own counter), then each customer's around its segment's
@@ -246,14 +401,16 @@ class CKMModel(mesa.Model):
         traits = self.streams.at("traits", 0)
         # what each customer understands of the offer on joining (prospects keep it until then)
         understood = rng.random((n_cust, m)) < mk.initial_offer_knowledge
+        n_firms = self.n_firms
         self.state = ModelState(
             truth=truth,
-            offer=offer,
-            code=np.zeros((n_seg, m), dtype=np.int8),
-            beliefs=learning.random_beliefs((n_emp, n_seg, m), self.streams.at("firm", 0)),
-            employee_department=t.employee_department,
-            profile_sum=np.zeros((n_seg, m), dtype=np.int64),
-            profile_count=np.zeros((n_seg, m), dtype=np.int64),
+            offers=np.stack(offers),
+            codes=np.zeros((n_firms, n_seg, m), dtype=np.int8),
+            beliefs=beliefs,
+            employee_department=employee_department,
+            employee_firm=np.repeat(np.arange(n_firms), sizes),
+            profile_sums=np.zeros((n_firms, n_seg, m), dtype=np.int64),
+            profile_counts=np.zeros((n_firms, n_seg, m), dtype=np.int64),
             **self._new_slots(  # type: ignore[arg-type]  # the customer arrays, by name
                 segment=segment,
                 variation=variation,
@@ -267,7 +424,17 @@ class CKMModel(mesa.Model):
         )
         s = self.state
         s.acquired_at[:] = acquired_at
+        s.firm_of[:] = firm_of
+        s.profile_firm[:] = firm_of
         s.adopt_slots({name: getattr(s, name) for name in CUSTOMER_FIELDS}, n_cust)
+        if n_firms > 1:
+            rows = np.flatnonzero(firm_of >= 0)
+            self._serve(rows, firm_of[rows].astype(np.int64))
+            self.firm_counters = {name: np.zeros(n_firms) for name in FIRM_COUNTERS}
+            self.firm_counters["won"] += np.bincount(firm_of[rows], minlength=n_firms)
+            self.firm_flows: dict[str, np.ndarray] = {}
+            self.firm_history: dict[str, list[np.ndarray]] = {"retention": [], "share": []}
+        self._prior_knowledge()
         self.community = SlotGraph(adjacency(t.community_edges, n_cust))
         self._add_slots(self._arrivals_by(sc.periods))
         self._index_segments()
@@ -293,7 +460,8 @@ class CKMModel(mesa.Model):
         s.counters.update(dict.fromkeys(FLOW_COUNTS, 0))
         self.retention_history: list[float] = []
         self.departments = [Department(self, i, name) for i, name in enumerate(departments)]
-        Employee.create_agents(self, n_emp, index=list(range(n_emp)))
+        n_all = len(self.state.employee_firm)
+        Employee.create_agents(self, n_all, index=list(range(n_all)))
 
     def _new_slots(
         self,
@@ -332,7 +500,44 @@ class CKMModel(mesa.Model):
             "realised_pv0": np.zeros(n),
             "margin": margin,
             "churn_propensity": churn_propensity,
+            "firm_of": np.full(n, -1, dtype=np.int16),
+            "profile_firm": np.full(n, -1, dtype=np.int16),
+            "serving_rank": np.searchsorted(self.frontline_team, serving_employee).astype(np.int32),
+            "spell_pv0": np.zeros(n),
+            "spell_discount": np.ones(n),
         }
+
+    def _initial_fit(self, name: str) -> float:
+        """The fit of a firm's initial offer: its own, else the market's."""
+        fit = self.scenario_config.firm_spec(name).get("initial_offer_fit")
+        return self.scenario_config.market.initial_offer_fit if fit is None else fit
+
+    def _initial_split(self, n: int) -> list[int]:
+        """Where the initial customers (in drawn order) are split between the firms: each
+        firm's ``initial_share``, the rest shared equally by the firms that set none."""
+        shares = [self.scenario_config.firm_spec(f).get("initial_share") for f in self.firm_names]
+        unset = [i for i, x in enumerate(shares) if x is None]
+        rest = max(0.0, 1.0 - sum(x for x in shares if x is not None))
+        for i in unset:
+            shares[i] = rest / len(unset)
+        return [int(round(n * c)) for c in np.cumsum(shares)[:-1]]
+
+    def _prior_knowledge(self) -> None:
+        """A firm's prior customer knowledge (``prior_knowledge`` q, docs/ODD.md 7.6): the
+        profile of each of its initial customers records each need correctly with probability
+        q, and its code holds each segment need with probability q."""
+        s = self.state
+        for f, name in enumerate(self.firm_names):
+            q = self.scenario_config.firm_spec(name).get("prior_knowledge") or 0.0
+            if q <= 0:
+                continue
+            rng = self.streams.at("firm", 2, firm=f)
+            cust = np.flatnonzero(s.firm_of == f)
+            cells = np.flatnonzero(rng.random(len(cust) * s.needs.shape[1]) < q)
+            rows, dims = cust[cells // s.needs.shape[1]], cells % s.needs.shape[1]
+            self._record(rows, dims, s.needs[rows, dims])
+            known = rng.random(s.truth.shape) < q
+            s.codes[f][known] = s.truth[known]
 
     def _draw_margins(self, segment: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Per-customer margins: lognormal around the segment's mean margin (docs/ODD.md 7.4)."""
@@ -452,12 +657,15 @@ class CKMModel(mesa.Model):
         """Value of the delivered offer, counting what each customer understands (ODD 7.3)."""
         s, mk = self.state, self.scenario_config.market
         standard_right = self._work("standard_right")
-        for k, rows in enumerate(self._segment_blocks):  # the initial market, by segment
-            np.equal(s.needs[rows], s.offer[k], out=standard_right[rows])
-        n0 = self.initial_customers
-        if len(s.needs) > n0:  # arrivals, in arrival order
-            np.equal(s.needs[n0:], s.offer[s.segment[n0:]], out=standard_right[n0:])
-        p, known, right = self.levers.personalisation, self._profile_known, self._profile_right
+        if self.n_firms > 1:  # each customer's firm's offer (a prospect: the first firm's)
+            np.equal(s.needs, s.offers[np.maximum(s.firm_of, 0), s.segment], out=standard_right)
+        else:
+            for k, rows in enumerate(self._segment_blocks):  # the initial market, by segment
+                np.equal(s.needs[rows], s.offer[k], out=standard_right[rows])
+            n0 = self.initial_customers
+            if len(s.needs) > n0:  # arrivals, in arrival order
+                np.equal(s.needs[n0:], s.offer[s.segment[n0:]], out=standard_right[n0:])
+        p, known, right = self._rate("personalisation"), self._profile_known, self._profile_right
         work = (self._work("fit_1"), self._work("fit_2"), self._work("fit_3"))
         fit = market.delivered_share(
             standard_right, known, right, p, self._profile_right_count, work=work[2]
@@ -529,7 +737,7 @@ class CKMModel(mesa.Model):
     ) -> int:
         """Employees learn revealed needs with probability ``absorption``; returns how many."""
         s = self.state
-        learn = rng.random(len(cust)) < self.levers.absorption
+        learn = rng.random(len(cust)) < self._employee_rate("absorption", employee)
         s.beliefs[employee[learn], s.segment[cust[learn]], dims[learn]] = value[learn]
         return int(learn.sum())
 
@@ -541,16 +749,30 @@ class CKMModel(mesa.Model):
         A probability cannot pass 1, so what the most valued customers cannot take goes to the
         others in proportion (``market.keep_budget``): the mean stays ``contact_rate``.
         """
-        rate, tau = self.scenario_config.market.contact_rate, self.levers.targeting
+        rate = self.scenario_config.market.contact_rate
+        if self.n_firms == 1:
+            return self._targeted(rate, self.levers.targeting, active, None)
+        out = np.full(len(active), rate)
+        for f in range(self.n_firms):  # each firm steers its own contact budget
+            mine = active & (self.state.firm_of == f)
+            p = self._targeted(rate, float(self._rates["targeting"][f]), mine, f)
+            if not np.isscalar(p):
+                out[mine] = p[mine]
+        return out
+
+    def _targeted(
+        self, rate: float, tau: float, active: np.ndarray, firm: int | None
+    ) -> np.ndarray | float:
+        """Contact probabilities of the ``active`` customers of one firm (ODD 7.2)."""
         if tau <= 0 or rate <= 0 or not active.any():
             return rate
-        priority = self._priority()
+        priority = self._priority(firm)
         mean = float(priority[active].mean())
         if mean <= 0:
             return rate
         return market.keep_budget(rate * ((1.0 - tau) + tau * priority / mean), active)
 
-    def _priority(self) -> np.ndarray:
+    def _priority(self, firm: int | None = None) -> np.ndarray:
         """The firm's contact priority per customer: estimated value x estimated risk.
 
         Estimated value: the revenue the firm books per period from the customer (the scalar
@@ -562,6 +784,8 @@ class CKMModel(mesa.Model):
         s = self.state
         reported = s.reported_satisfaction
         heard = ~np.isnan(reported)
+        if firm is not None:  # a firm hears only its own customers (it keeps their records)
+            heard &= s.profile_firm == firm
         prior = float(reported[heard].mean()) if heard.any() else 0.5
         risk = 1.0 - np.where(heard, reported, prior)
         booked = getattr(s, "margin", None)  # hook: per-customer margins (issue 9, economics)
@@ -571,13 +795,16 @@ class CKMModel(mesa.Model):
 
     def _capture_share(self, employee: np.ndarray) -> np.ndarray:
         """Share of the captures of ``employee``'s department that reaches the shared profile."""
-        unshared = self.scenario_config.firm.unshared_capture
-        dept = self.state.employee_department[employee]
-        return np.where(self._sharing[dept], 1.0, unshared)
+        if self.n_firms == 1:
+            unshared = self.scenario_config.firm.unshared_capture
+            dept = self.state.employee_department[employee]
+            return np.where(self._sharing[dept], 1.0, unshared)
+        unshared = self._unshared[self.state.employee_firm[employee]]
+        return np.where(self._takes_part[employee], 1.0, unshared)
 
     def _knowledge_about_customers(self, active: np.ndarray) -> np.ndarray:
         """Flow 3: contacts reveal needs to the serving employee and to the CRM profile."""
-        s, mk, lv = self.state, self.scenario_config.market, self.levers
+        s, mk = self.state, self.scenario_config.market
         rng = self.streams.at("about", self.steps)
         draw = rng.random(len(active))
         contacted = np.flatnonzero(active & (draw < self._contact_probability(active)))
@@ -588,13 +815,18 @@ class CKMModel(mesa.Model):
         f.update(about_contacts=len(contacted), about_captures=0, about_wrong_captures=0)
         if len(cust):
             self._absorb(s.serving_employee[cust], cust, dims, value, rng)
-            share = self._capture_share(s.serving_employee[cust])
-            captured = rng.random(len(cust)) < lv.capture * share
+            serving = s.serving_employee[cust]
+            share = self._capture_share(serving)
+            captured = rng.random(len(cust)) < self._employee_rate("capture", serving) * share
             if captured.any():
-                wrong = rng.random(int(captured.sum())) >= lv.capture_fidelity
+                fidelity = self._employee_rate("capture_fidelity", serving[captured])
+                wrong = rng.random(int(captured.sum())) >= fidelity
                 recorded = np.where(wrong, -value[captured], value[captured])
                 self._record(cust[captured], dims[captured], recorded)
                 f.update(about_captures=int(captured.sum()), about_wrong_captures=int(wrong.sum()))
+                self._count_by_firm("about_captures", cust[captured])
+                self._count_by_firm("about_wrong_captures", cust[captured][wrong])
+        self._count_by_firm("about_contacts", contacted)
         return contacted
 
     def _record(self, cust: np.ndarray, dims: np.ndarray, recorded: np.ndarray) -> None:
@@ -612,12 +844,14 @@ class CKMModel(mesa.Model):
         old_time = s.profile_time[cust, dims] * was_known
         s.profile_time[cust, dims] = self.steps
         s.profile_time_sum += np.bincount(cust, self.steps - old_time, n)
-        pooled = s.segment[cust] * s.profile.shape[1] + dims
-        shape, size = s.profile_sum.shape, s.profile_sum.size
+        # each firm pools its own records (a customer's profile is with its current firm)
+        n_seg = s.profile_sums.shape[1]
+        pooled = (s.profile_firm[cust] * n_seg + s.segment[cust]) * s.profile.shape[1] + dims
+        shape, size = s.profile_sums.shape, s.profile_sums.size
         change = recorded.astype(np.float64) - before
-        s.profile_sum += np.bincount(pooled, change, size).astype(np.int64).reshape(shape)
+        s.profile_sums += np.bincount(pooled, change, size).astype(np.int64).reshape(shape)
         known = (recorded != 0).astype(np.float64) - (before != 0)
-        s.profile_count += np.bincount(pooled, known, size).astype(np.int64).reshape(shape)
+        s.profile_counts += np.bincount(pooled, known, size).astype(np.int64).reshape(shape)
 
     def _knowledge_from_customers(self, active: np.ndarray) -> int:
         """Flow 2: willing customers share needs; the front line or the channel relays them.
@@ -627,9 +861,9 @@ class CKMModel(mesa.Model):
         way they cross to the product department with probability ``relay_to_product``
         (inter-functional cooperation), unless the channel is the product department's own.
         """
-        s, mk, lv = self.state, self.scenario_config.market, self.levers
+        s, mk = self.state, self.scenario_config.market
         rng = self.streams.at("from", self.steps)
-        willing = lv.feedback_willingness * s.satisfaction
+        willing = self._rate("feedback_willingness") * s.satisfaction
         sharers = np.flatnonzero(active & (rng.random(len(active)) < willing))
         s.reported_satisfaction[sharers] = s.satisfaction[sharers]
         cust, dims, value = self._reveal(sharers, mk.dims_per_feedback, rng)
@@ -639,8 +873,9 @@ class CKMModel(mesa.Model):
         )
         if len(cust) == 0:
             return 0
-        direct = rng.random(len(cust)) < lv.direct_channel
-        crosses = rng.random(len(cust)) < lv.relay_to_product
+        firm = np.maximum(s.firm_of[cust], 0).astype(np.int64)
+        direct = rng.random(len(cust)) < self._rate("direct_channel", firm)
+        crosses = rng.random(len(cust)) < self._rate("relay_to_product", firm)
         frontline = ~direct
         absorbed = self._absorb(
             s.serving_employee[cust[frontline]],
@@ -649,14 +884,17 @@ class CKMModel(mesa.Model):
             value[frontline],
             rng,
         )
-        own_channel = self.channel_department == self.product_department
-        if direct.any() and len(self.channel_team) and not own_channel:
-            hearer = self.channel_team[rng.integers(len(self.channel_team), size=len(cust))]
-            absorbed += self._absorb(hearer[direct], cust[direct], dims[direct], value[direct], rng)
+        own_channel = self._own_channel[firm] if self.n_firms > 1 else self._own_channel[0]
+        channel = direct & ~own_channel
+        if channel.any() and len(self.channel_team):
+            hearer = self._pick("channel", firm, rng)
+            absorbed += self._absorb(
+                hearer[channel], cust[channel], dims[channel], value[channel], rng
+            )
         relayed = crosses & frontline
         to_product = relayed | (direct & (crosses | own_channel))
         if to_product.any() and len(self.product_team):
-            receiver = self.product_team[rng.integers(len(self.product_team), size=len(cust))]
+            receiver = self._pick("product", firm, rng)
             absorbed += self._absorb(
                 receiver[to_product], cust[to_product], dims[to_product], value[to_product], rng
             )
@@ -668,46 +906,62 @@ class CKMModel(mesa.Model):
             from_relayed=int(relayed.sum()),
             from_absorbed=absorbed,
         )
+        self._count_by_firm("from_items", cust)
+        self._count_by_firm("from_direct", cust[direct])
+        self._count_by_firm("from_to_product", cust[to_product])
         return len(cust)
 
     def _organisational_learning(self, active: np.ndarray) -> None:
         """Peers, code learning, analytical CRM, socialisation, turnover (docs/ODD.md 7.2).
 
         Appraisal (who is better) comes from what the firm observes by default; only the
-        departments that share the code this period contribute to it and read from it.
+        departments that share the code this period contribute to it and read from it. Each
+        firm learns only from its own customers, employees and repository (ODD 7.6).
         """
-        s, lv, firm, t = self.state, self.levers, self.scenario_config.firm, self.steps
-        stream = self.streams.at
-        takes_part = self._sharing[s.employee_department]
+        for f in range(self.n_firms):
+            mine = active if self.n_firms == 1 else active & (self.state.firm_of == f)
+            self._firm_learns(f, mine)
+
+    def _firm_learns(self, f: int, active: np.ndarray) -> None:
+        """One firm's organisational learning, from its ``active`` customers."""
+        s, t = self.state, self.steps
+        lv, firm = self.firm_levers[f], self.firm_scenarios[f].firm
+        block = self.firm_blocks[f]
+        beliefs, code = s.beliefs[block], s.codes[f]  # views: learning writes through
+
+        def stream(stage: str, period: int) -> np.random.Generator:
+            return self.streams.at(stage, period, firm=f)
+
+        takes_part = self._takes_part[block]
         observed = None
         if firm.appraisal == "outcomes":
             observed = learning.observed_performance(
                 s.satisfaction,
                 active,
-                s.serving_employee,
+                s.serving_employee - block.start,
                 s.segment,
-                s.beliefs.shape[0],
-                s.beliefs.shape[1],
+                beliefs.shape[0],
+                beliefs.shape[1],
                 firm.appraisal_noise * (1.0 - lv.discernment),
                 stream("appraisal", t),
             )
             standing = observed
         else:
-            standing = learning.accuracy(s.beliefs, s.truth)  # March: reads the ground truth
+            standing = learning.accuracy(beliefs, s.truth)  # March: reads the ground truth
         learning.learn_from_peers(
-            s.beliefs,
+            beliefs,
             standing,
-            self.employee_ties,
+            self.firm_employee_ties[f],
             lv.peer_learning_rate,
             lv.cross_tie_use,
             stream("peers", t),
         )
         # code learning and socialisation are simultaneous (March 1991): employees socialise
         # into the code as it stood before this period's code learning
-        code_before = s.code.copy()
+        code_before = code.copy()
         learning.learn_code(
-            s.code,
-            s.beliefs,
+            code,
+            beliefs,
             s.truth,
             lv.code_learning_rate,
             lv.discernment,
@@ -720,27 +974,35 @@ class CKMModel(mesa.Model):
         if lv.analytic_reach > 0:
             # the CRM keeps every profile it recorded, former customers' included
             learning.learn_code_from_profiles(
-                s.code, s.profile_sum, s.profile_count, lv.analytic_reach, stream("analytics", t)
+                code,
+                s.profile_sums[f],
+                s.profile_counts[f],
+                lv.analytic_reach,
+                stream("analytics", t),
             )
         learning.socialise(
-            s.beliefs,
+            beliefs,
             code_before,
             lv.socialisation_rate,
             stream("socialise", t),
             firm.socialisation == "gradual",
             takes_part,
         )
-        learning.turnover(s.beliefs, firm.employee_turnover, stream("turnover", t))
+        learning.turnover(beliefs, firm.employee_turnover, stream("turnover", t))
 
     def _adapt_offer(self) -> None:
-        """The product department moves the offer toward its own and the code's view."""
-        s, rate = self.state, self.levers.offer_adaptation
-        if rate <= 0:
-            return
-        view = np.sign(s.beliefs[self.product_team].sum(axis=0, dtype=np.int64) + s.code)
-        draw = self.streams.at("offer", self.steps).random(s.offer.shape)
-        change = (view != 0) & (view != s.offer) & (draw < rate)
-        s.offer[change] = view[change].astype(np.int8)
+        """Each firm's product department moves its offer toward its own and the code's view."""
+        s = self.state
+        for f, lv in enumerate(self.firm_levers):
+            rate = lv.offer_adaptation
+            if rate <= 0:
+                continue
+            product = self.firm_teams["product"][f]
+            view = np.sign(s.beliefs[product].sum(axis=0, dtype=np.int64) + s.codes[f])
+            offer = s.offers[f]
+            draw = self.streams.at("offer", self.steps, firm=f).random(offer.shape)
+            change = (view != 0) & (view != offer) & (draw < rate)
+            offer[change] = view[change].astype(np.int8)
 
     def _knowledge_for_customers(self, active: np.ndarray, contacted: np.ndarray) -> None:
         """Flow 1: what customers understand of the offer, per need dimension (docs/ODD.md 7.2).
@@ -749,16 +1011,18 @@ class CKMModel(mesa.Model):
         tailored messages when contacted (the dimensions the firm believes they need:
         precision) and from a community neighbour.
         """
-        s, mk, lv = self.state, self.scenario_config.market, self.levers
+        s, mk = self.state, self.scenario_config.market
         rng = self.streams.at("for", self.steps)
         understood = s.understood
         m = understood.shape[1]
         flat = understood.reshape(-1)
         forget = bernoulli_positions(flat.size, mk.offer_knowledge_decay, rng)
         flat[forget[active[forget // max(m, 1)]]] = False
-        broadcast = lv.offer_communication * (1.0 - mk.tailoring) * mk.broadcast_efficiency
-        lessons = bernoulli_positions(flat.size, broadcast, rng)
+        broadcast = self._rates["offer_communication"] * (1.0 - mk.tailoring)
+        broadcast = broadcast * mk.broadcast_efficiency
+        lessons = bernoulli_positions(flat.size, float(broadcast.max()), rng)
         lessons = lessons[active[lessons // max(m, 1)]]
+        lessons = self._thin(lessons, lessons // max(m, 1), broadcast, rng)
         flat[lessons] = True
         f = self.flow_counts
         f.update(
@@ -768,21 +1032,36 @@ class CKMModel(mesa.Model):
             for_tailored_lessons=0,
             for_tailored_right=0,
         )
+        self._count_by_firm("for_broadcast_lessons", lessons // max(m, 1))
         self._match_profiles()
-        tailored = lv.tailored_messaging * mk.tailoring
-        if len(contacted) and tailored > 0:
+        tailored = self._rates["tailored_messaging"] * mk.tailoring
+        if len(contacted) and tailored.max() > 0:
             sent, cust, dims = self._tailored_lessons(contacted, tailored, rng)
             understood[cust, dims] = True
-            f.update(for_tailored_lessons=sent, for_tailored_right=len(cust))
-        if lv.community_learning > 0 and self.community.nnz:
-            self._community_lessons(active, lv.community_learning, rng)
+            f.update(for_tailored_lessons=len(sent), for_tailored_right=len(cust))
+            self._count_by_firm("for_tailored_lessons", sent)
+            self._count_by_firm("for_tailored_right", cust)
+        if self._rates["community_learning"].max() > 0 and self.community.nnz:
+            self._community_lessons(active, self._rate("community_learning"), rng)
         s.offer_knowledge[:] = market.row_count(understood).astype(np.float64) / max(m, 1)
 
+    def _thin(
+        self, cells: np.ndarray, cust: np.ndarray, rates: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Cells drawn at the largest firm rate, kept at each customer's firm's own rate: each
+        cell of ``cust`` with probability ``rates[firm] / max(rates)`` (all of them when the
+        firms' rates are equal, and with one firm)."""
+        top = float(rates.max())
+        if self.n_firms == 1 or top <= 0 or np.all(rates == top):
+            return cells
+        keep = rng.random(len(cells)) * top < rates[np.maximum(self.state.firm_of[cust], 0)]
+        return cells[keep]
+
     def _tailored_lessons(
-        self, contacted: np.ndarray, rate: float, rng: np.random.Generator
-    ) -> tuple[int, np.ndarray, np.ndarray]:
-        """Tailored messages to the contacted: (lessons sent, customers and dimensions of the
-        lessons on a true need).
+        self, contacted: np.ndarray, rate: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Tailored messages to the contacted (each firm's ``rate`` to its customers): (the
+        customers of the lessons sent, customers and dimensions of the lessons on a true need).
 
         The firm believes customer ``i`` needs ``profile[i, d]`` where its CRM profile records
         ``d``, else what the serving employee believes of the segment. Each believed need is
@@ -792,7 +1071,8 @@ class CKMModel(mesa.Model):
         s = self.state
         m = s.needs.shape[1]
         # the explained (customer, dimension) cells, drawn sparsely; then what the firm believes
-        cells = bernoulli_positions(len(contacted) * m, rate, rng)
+        cells = bernoulli_positions(len(contacted) * m, float(rate.max()), rng)
+        cells = self._thin(cells, contacted[cells // m], rate, rng)
         cust, dims = contacted[cells // m], cells % m
         believed = s.profile[cust, dims]
         silent = believed == 0
@@ -800,7 +1080,7 @@ class CKMModel(mesa.Model):
         believed[silent] = s.beliefs[s.serving_employee[quiet], s.segment[quiet], dims[silent]]
         sent = believed != 0
         right = sent & (believed == s.needs[cust, dims])
-        return int(sent.sum()), cust[right], dims[right]
+        return cust[sent], cust[right], dims[right]
 
     def _present_degree(self, n: int) -> np.ndarray:
         """Each customer's community ties to the first ``n`` slots (those who have arrived).
@@ -827,10 +1107,12 @@ class CKMModel(mesa.Model):
         self._present_degree_cache = (n, degree)
         return degree[:n]
 
-    def _community_lessons(self, active: np.ndarray, rate: float, rng: np.random.Generator) -> None:
-        """Each active customer talks, with probability ``rate``, to one random neighbour about
-        one random part of the offer; if the neighbour is active and understands it, so does
-        the customer afterwards."""
+    def _community_lessons(
+        self, active: np.ndarray, rate: float | np.ndarray, rng: np.random.Generator
+    ) -> None:
+        """Each active customer talks, with probability ``rate`` (its firm's), to one random
+        neighbour about one random part of the offer; if the neighbour is active, a customer of
+        the same firm, and understands it, so does the customer afterwards."""
         s, c = self.state, self.community.matrix  # ties over every slot, arrivals' included
         talkers = np.flatnonzero(active & (rng.random(len(active)) < rate))
         degree = self._present_degree(len(active))[talkers]
@@ -839,6 +1121,8 @@ class CKMModel(mesa.Model):
         topic = rng.integers(s.understood.shape[1], size=len(talkers))
         peer = c.indices[slot]
         learn = active[peer] & s.understood[peer, topic]
+        if self.n_firms > 1:  # what a neighbour knows of another firm's offer is no use
+            learn &= s.firm_of[peer] == s.firm_of[talkers]
         s.understood[talkers[learn], topic[learn]] = True
 
     def _customers_decide(self, active: np.ndarray) -> tuple[int, int]:
@@ -856,7 +1140,10 @@ class CKMModel(mesa.Model):
         np.copyto(s.satisfaction, updated, where=active)
         s.hazard[:] = self._hazard()
         leaving = active & (self.streams.at("churn", t).random(len(active)) < s.hazard)
+        if self.n_firms > 1:
+            return competition.settle(self, active, leaving)
         s.status[leaving] = CHURNED
+        s.firm_of[leaving] = -1
         s.churned_at[leaving & (s.churned_at < 0)] = t
         s.lapsed_at[leaving] = t
         staying = active & ~leaving
@@ -878,29 +1165,58 @@ class CKMModel(mesa.Model):
             new = prospects[draw[prospects] < p]
             acquired = len(new)
             if acquired:
-                s.status[new] = ACTIVE
-                first = new[s.acquired_at[new] < 0]  # won-back customers keep their first date
-                s.counters["reacquisitions"] += acquired - len(first)
-                s.acquired_at[first] = t
-                s.acquisition_discount[first] = economics.discount_factor(t, ec.discount_rate)
-                # a prospect's understanding was frozen while a prospect (a won-back customer
-                # keeps what it understood): s.value[new] was computed with it
-                s.satisfaction[new] = market.satisfaction_update(
-                    np.zeros(acquired),
-                    s.value[new],
-                    mk.competitor_value,
-                    mk.satisfaction_sensitivity,
-                    0.0,
-                )
+                s.firm_of[new] = 0
+                s.profile_firm[new] = 0
+                self._welcome(new)
         return acquired, int(leaving.sum())
 
+    def _welcome(self, new: np.ndarray) -> None:
+        """Prospects ``new`` become customers: their first acquisition date, and the momentary
+        satisfaction of the value ``state.value[new]`` their firm gives them.
+
+        A prospect's understanding was frozen while a prospect (a won-back customer keeps what
+        it understood), and ``state.value[new]`` was computed with it.
+        """
+        s, t = self.state, self.steps
+        s.status[new] = ACTIVE
+        first = new[s.acquired_at[new] < 0]  # won-back customers keep their first date
+        s.counters["reacquisitions"] += len(new) - len(first)
+        s.acquired_at[first] = t
+        rate = self.scenario_config.economics.discount_rate
+        s.acquisition_discount[first] = economics.discount_factor(t, rate)
+        self._start_satisfaction(new)
+
+    def _start_satisfaction(self, new: np.ndarray) -> None:
+        """A new customer's satisfaction: the momentary satisfaction of its value."""
+        s, mk = self.state, self.scenario_config.market
+        s.satisfaction[new] = market.satisfaction_update(
+            np.zeros(len(new)),
+            s.value[new],
+            mk.competitor_value,
+            mk.satisfaction_sensitivity,
+            0.0,
+        )
+
     def _draw_sharing(self) -> None:
-        """Which departments take part in the shared code and customer database this period."""
-        n_dep = len(self.scenario_config.firm.departments)
-        draw = self.streams.at("sharing", self.steps).random(n_dep)
-        self._sharing = draw < self.levers.repository_sharing
+        """Which departments of each firm take part in its shared code and customer database
+        this period; ``_takes_part`` says it per employee."""
+        parts = []
+        for f, fs in enumerate(self.firm_scenarios):
+            n_dep = len(fs.firm.departments)
+            draw = self.streams.at("sharing", self.steps, firm=f).random(n_dep)
+            sharing = draw < self.firm_levers[f].repository_sharing
+            parts.append(sharing[self.state.employee_department[self.firm_blocks[f]]])
+            if f == 0:
+                self._sharing = sharing
+        self._takes_part = parts[0] if self.n_firms == 1 else np.concatenate(parts)
 
     # ------------------------------------------------------------------ schedule
+    def _count_by_firm(self, name: str, cust: np.ndarray) -> None:
+        """Add this period's events of customers ``cust`` to each firm's flow ``name``."""
+        if self.n_firms > 1:
+            add = np.bincount(self.state.firm_of[cust], minlength=self.n_firms)
+            self.firm_flows[name] = self.firm_flows.get(name, 0) + add
+
     def step(self) -> None:
         """One period: the eight stages of the schedule in order."""
         s = self.state
@@ -910,6 +1226,10 @@ class CKMModel(mesa.Model):
         self._turbulence()
         active = s.status == ACTIVE
         active_before = int(active.sum())
+        if self.n_firms > 1:
+            self.firm_flows = {}
+            self._firm_before = {k: v.copy() for k, v in self.firm_counters.items()}
+            self._firm_active_before = np.bincount(s.firm_of[active], minlength=self.n_firms)
         contacted = self._knowledge_about_customers(active)
         items = self._knowledge_from_customers(active)
         self._organisational_learning(active)
@@ -928,6 +1248,8 @@ class CKMModel(mesa.Model):
         c["acquisition_pv0"] += ec.acquisition_cost * acquired * discount
         for name in FLOW_COUNTS:
             c[name] += self.flow_counts.get(name, 0)
+        if self.n_firms > 1:
+            firm_outcomes.count_period(self, discount)
         self._update_outcomes(acquired, churned, active_before, items)
         if active_before:
             self.retention_history.append(self.outcomes["retention_rate"])
@@ -975,12 +1297,27 @@ class CKMModel(mesa.Model):
         rate per customer-period) and of sustaining the competence at its horizon cost per
         active customer, each over the customer's expected remaining periods (docs/ODD.md 7.5).
         """
-        s, ec, c = self.state, self.scenario_config.economics, self.state.counters
+        s = self.state
+        return self.value_of(
+            float(s.realised_pv0.sum()), s.status == ACTIVE, s.counters, self.cost_per_period
+        )
+
+    def value_of(
+        self,
+        realised: float,
+        customers: np.ndarray,
+        c: Any,
+        cost_per_period: float,
+    ) -> dict[str, float]:
+        """:meth:`valuation` of the market or of one firm: ``realised`` margins in period-0
+        money, its active ``customers`` (a mask), its counters ``c`` (contacts,
+        customer_periods, cost_pv0, acquisition_pv0, contact_pv0) and its cost per period."""
+        s, ec = self.state, self.scenario_config.economics
         i = ec.discount_rate
-        equity = float(s.realised_pv0.sum())
+        equity = realised
         sustaining = serving_after = 0.0
         if ec.horizon_value == "residual":
-            active = (s.status == ACTIVE).astype(np.float64)
+            active = customers.astype(np.float64)
             n_active = float(active.sum())
             retention = 1.0 - s.hazard
             at_horizon = economics.discount_factor(self.steps, i)
@@ -998,7 +1335,7 @@ class CKMModel(mesa.Model):
             equity += float(residual) * at_horizon
             serving_after = rate * ec.contact_cost * remaining * at_horizon
             if n_active:
-                sustaining = self.cost_per_period / n_active * remaining * at_horizon
+                sustaining = cost_per_period / n_active * remaining * at_horizon
         money = {
             "customer_equity": equity,
             "investment_cost": c["cost_pv0"],
@@ -1077,6 +1414,8 @@ class CKMModel(mesa.Model):
             "net_value": money["net_value"],
         }
         self.outcomes |= self._firm_outcomes()
+        if self.n_firms > 1:
+            self.outcomes |= firm_outcomes.period_outcomes(self)
 
     def _firm_outcomes(self) -> dict[str, float]:
         """Inside the firm: accuracy per department and of the front line and product team,
@@ -1104,13 +1443,29 @@ class CKMModel(mesa.Model):
     def summary(self) -> dict[str, Any]:
         """One row of scalar outcomes: the input of every sweep (docs/ODD.md section 6), with the
         ``seed`` that repeats the run."""
-        return summarise(self) | {"seed": self.seed}
+        row = summarise(self)
+        if self.n_firms > 1:
+            row |= firm_outcomes.summary(self)
+        return row | {"seed": self.seed}
 
     def timeseries(self) -> pd.DataFrame:
         """The outcomes of every period collected so far, indexed by period."""
         df = self.datacollector.get_model_vars_dataframe()
         df.index.name = "period"
         return df
+
+
+def _teams(firm: Any, department: np.ndarray, offset: int) -> dict[str, Any]:
+    """A firm's product, frontline and channel teams (global employee indices)."""
+    names = firm.departments
+    frontline = [names.index(d) for d in firm.frontline_departments]
+    product, channel = names.index(firm.product_department), names.index(firm.channel_department)
+    return {
+        "product": np.flatnonzero(department == product) + offset,
+        "frontline": np.flatnonzero(np.isin(department, frontline)) + offset,
+        "channel": np.flatnonzero(department == channel) + offset,
+        "own": channel == product,
+    }
 
 
 def _share(part: float, whole: float) -> float:

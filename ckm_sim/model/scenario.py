@@ -228,6 +228,10 @@ class Market(_Section):
     market_growth: Annotated[float, Field(ge=0.0, le=0.1)] = 0.003
     winback_rate: Probability = 0.02
     winback_cooloff: Annotated[int, Field(ge=1, le=1000)] = 6
+    # competition between several firms (docs/ODD.md 7.6; no effect with one firm)
+    choice_sensitivity: Annotated[float, Field(ge=0.0, le=100.0)] = 10.0
+    reputation_weight: Annotated[float, Field(gt=0.0, le=100.0)] = 2.0
+    switching_cost: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
 
 
 class Economics(_Section):
@@ -331,7 +335,9 @@ class FirmSpec(BaseModel):
         allowed = _firm_fields()
         for key in flat:
             if key not in allowed:
-                raise ValueError(f"unknown field '{key}' of firm '{name}'; allowed: {allowed}")
+                raise ValueError(
+                    f"unknown field '{key}' of firm '{name}'; allowed: {', '.join(allowed)}"
+                )
         for key in FIRM_ONLY:
             value = flat.get(key)
             if value is None:
@@ -385,7 +391,7 @@ class Scenario(BaseModel):
             try:
                 self.for_firm(spec.name)
             except ScenarioError as exc:
-                raise ValueError(f"firm '{spec.name}': {exc}") from None
+                raise ValueError(str(exc)) from None
         return self
 
     def firm_names(self) -> tuple[str, ...]:
@@ -412,7 +418,7 @@ class Scenario(BaseModel):
         data["firms"] = []
         for key, value in own.items():
             data[FIELD_SECTION[key]][key] = value
-        return validate_scenario(data, source="firm fields")
+        return validate_scenario(data, source=f"firms.{name}")
 
     def flat_firms(self) -> dict[str, Any]:
         """Every field a firm sets for itself, as flat ``firms.<name>.<field>`` keys."""

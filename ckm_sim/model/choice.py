@@ -1,0 +1,88 @@
+"""Competition on the customer side: word of mouth per firm, expected values, and choice.
+
+Several firms share one market and one customer community (docs/ODD.md 7.6). A prospect who
+adopts, and an active customer who ends its relationship, choose among the firms (and, for a
+leaver, the outside option) by multinomial logit over the value it expects from each: what its
+community neighbours who are the firm's customers get from it, shrunk toward the firm's
+reputation as far as the firm's broadcast reaches, else toward the market's reference value.
+Everything here is vectorised over customers; the firms are a short second axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ckm_sim.model.network import SlotGraph
+
+
+def firm_columns(firm_of: np.ndarray, who: np.ndarray, n_firms: int) -> np.ndarray:
+    """(N, F) float indicator: customer ``i`` is in ``who`` and a customer of firm ``f``."""
+    out = np.zeros((len(firm_of), n_firms))
+    rows = np.flatnonzero(who & (firm_of >= 0))
+    out[rows, firm_of[rows]] = 1.0
+    return out
+
+
+def community_by_firm(
+    community: sp.csr_array | SlotGraph,
+    firm_of: np.ndarray,
+    active: np.ndarray,
+    promoters: np.ndarray,
+    detractors: np.ndarray,
+    value: np.ndarray,
+    n_firms: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What each customer hears of each firm from its present neighbours, (N, F) each:
+    net word of mouth (promoters minus detractors among the firm's customers), the sum of
+    their perceived values, and their number. One sparse product with 3F columns."""
+    member = firm_columns(firm_of, active, n_firms)
+    voice = member * (promoters.astype(np.float64) - detractors)[:, None]
+    heard = community @ np.hstack([voice, member * value[:, None], member])
+    return heard[:, :n_firms], heard[:, n_firms : 2 * n_firms], heard[:, 2 * n_firms :]
+
+
+def expected_values(
+    value_sum: np.ndarray,
+    count: np.ndarray,
+    reputation: np.ndarray,
+    reach: np.ndarray,
+    reference: float,
+    weight: float,
+) -> np.ndarray:
+    """(n, F) value each customer expects from each firm (docs/ODD.md 7.6):
+
+        x_if = (V_if + kappa (r_f vbar_f + (1 - r_f) c)) / (n_if + kappa)
+
+    ``V_if``/``n_if``: sum and number of the perceived values of i's neighbours who are f's
+    customers; ``vbar_f``: f's reputation (mean perceived value of its customers); ``r_f``: its
+    broadcast reach; ``c``: the market's reference value (``competitor_value``); ``kappa``:
+    ``reputation_weight``. A customer who hears nothing of a firm and is not reached by its
+    broadcast expects the reference value.
+    """
+    prior = reach * reputation + (1.0 - reach) * reference  # (F,)
+    return (value_sum + weight * prior) / (count + weight)
+
+
+def choose(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One multinomial-logit draw per row of ``utility`` (n, K): the chosen column's index.
+
+    ``-inf`` marks an alternative that is not available (every row needs one that is).
+    """
+    if len(utility) == 0:
+        return np.empty(0, dtype=np.int64)
+    top = utility.max(axis=1, keepdims=True)
+    weights = np.exp(utility - top)
+    cumulative = np.cumsum(weights, axis=1)
+    draw = rng.random(len(utility))[:, None] * cumulative[:, -1:]
+    return np.minimum((cumulative <= draw).sum(axis=1), utility.shape[1] - 1)
+
+
+def adoption_probability(net: np.ndarray, base: float, word_of_mouth: float) -> np.ndarray:
+    """The chance of each prospect to adopt some firm this period: the single-firm rule with
+    the positive word of mouth of every firm, ``1 - (1 - b)(1 - w) ** sum_f max(0, P_f - D_f)``
+    (a firm's detractors cancel only its own promoters)."""
+    positive = np.maximum(net, 0.0).sum(axis=1)
+    if word_of_mouth <= 0:
+        return np.full(len(net), base)
+    return 1.0 - (1.0 - base) * np.exp(positive * np.log1p(-word_of_mouth))

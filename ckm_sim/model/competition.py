@@ -1,0 +1,196 @@
+"""Several firms in one market: where leavers go, which firm prospects choose, switching.
+
+The customer side of competition (docs/ODD.md 7.6), for a model with more than one firm:
+after the churn draw, each customer who ends its relationship either switches to a rival or
+leaves the market, and each prospect who adopts chooses a firm; customers who change firm lose
+what belonged to the old one (their CRM profile, what they understood of its offer, what it
+heard of their satisfaction). Every step is vectorised over customers, with the firms as a
+short second axis; :func:`settle` is called by ``CKMModel`` only when there are several firms.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ckm_sim.model import choice, economics, market
+from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
+
+if TYPE_CHECKING:
+    from ckm_sim.model.model import CKMModel
+
+#: Per-firm running totals (``model.firm_counters[name][f]``), each over the run so far.
+FIRM_COUNTERS: tuple[str, ...] = (
+    "from_prospects",  # prospects the firm won
+    "from_rivals",  # rivals' customers the firm won
+    "to_rivals",  # its customers who switched to a rival
+    "out_of_market",  # its customers who left the market
+    "won",  # every customer relationship it started (initial customers included)
+    "closed_clv",  # value of its ended relationships, each at the date it began
+    "equity_pv0",  # margins its customers paid it, in period-0 money
+    "customer_periods",  # its active customers at the start of each period, summed
+    "contacts",
+    "cost_pv0",
+    "contact_pv0",
+    "acquisition_pv0",
+    "knowledge_items",
+    "for_broadcast_lessons",
+    "for_tailored_lessons",
+    "for_tailored_right",
+    "from_to_product",
+    "about_captures",
+    "about_wrong_captures",
+)
+
+#: Reach of a firm's broadcast at which its reputation is fully known: the broadcast lever of
+#: a firm at full learning culture and IT (``offer_communication = 0.15 (LC + IT)``, ODD 7.1).
+FULL_REACH = 0.3
+
+
+def values_of(model: CKMModel, rows: np.ndarray) -> np.ndarray:
+    """Perceived value of customers ``rows`` with their current firm (ODD 7.3)."""
+    s = model.state
+    firm = s.firm_of[rows].astype(np.int64)
+    needs, profile = s.needs[rows], s.profile[rows]
+    standard_right = needs == s.offers[firm, s.segment[rows]]
+    known, right = profile != 0, profile == needs
+    p = model._rates["personalisation"][firm]
+    fit = market.delivered_share(standard_right, known, right, p)
+    used = market.understood_fit(standard_right, known, right, s.understood[rows], p)
+    return market.perceived_value(fit, used, model.scenario_config.market.usability_floor)
+
+
+def reputations(model: CKMModel, active: np.ndarray) -> np.ndarray:
+    """(F,) each firm's reputation: the mean perceived value of its active customers (the
+    market's reference value for a firm without customers)."""
+    s, n = model.state, model.n_firms
+    firm = s.firm_of[active].astype(np.int64)
+    count = np.bincount(firm, minlength=n)
+    total = np.bincount(firm, s.value[active], minlength=n)
+    reference = model.scenario_config.market.competitor_value
+    return np.where(count > 0, total / np.maximum(count, 1), reference)
+
+
+def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[int, int]:
+    """Leavers switch or leave, stayers pay, prospects adopt and choose a firm. Returns the
+    market's (acquisitions from prospects, customers out of the market)."""
+    s, mk, ec, t = (
+        model.state,
+        model.scenario_config.market,
+        model.scenario_config.economics,
+        model.steps,
+    )
+    n_firms, fc = model.n_firms, model.firm_counters
+    staying = active & ~leaving
+    discount = economics.discount_factor(t, ec.discount_rate)
+    paid = s.margin * (staying * discount)
+    s.realised_pv0 += paid
+    s.spell_pv0 += paid
+    fc["equity_pv0"] += np.bincount(np.maximum(s.firm_of, 0), paid, minlength=n_firms)
+    promoters = staying & (s.satisfaction >= mk.promoter_threshold)
+    detractors = staying & (s.satisfaction <= mk.detractor_threshold)
+    net, value_sum, count = choice.community_by_firm(
+        model.community, s.firm_of, staying, promoters, detractors, s.value, n_firms
+    )
+    reach = np.minimum(model._rates["offer_communication"] / FULL_REACH, 1.0)
+    reputation = reputations(model, staying)
+    rng = model.streams.at("choice", t)
+
+    def expected(rows: np.ndarray) -> np.ndarray:
+        return choice.expected_values(
+            value_sum[rows],
+            count[rows],
+            reputation,
+            reach,
+            mk.competitor_value,
+            mk.reputation_weight,
+        )
+
+    # leavers: a known rival or the outside option (the market's reference value)
+    leavers = np.flatnonzero(leaving)
+    old = s.firm_of[leavers].astype(np.int64)
+    built = (s.profile_known[leavers] + s.offer_knowledge[leavers] * s.needs.shape[1]) / (
+        2.0 * max(s.needs.shape[1], 1)
+    )
+    utility = mk.choice_sensitivity * np.column_stack(
+        [
+            np.full(len(leavers), mk.competitor_value),
+            expected(leavers) - (mk.switching_cost * built)[:, None],
+        ]
+    )
+    utility[np.arange(len(leavers)), old + 1] = -np.inf  # not back to the firm it leaves
+    picked = choice.choose(utility, rng) - 1
+    switch = picked >= 0
+    out = leavers[~switch]
+    s.status[out] = CHURNED
+    s.churned_at[out[s.churned_at[out] < 0]] = t
+    s.lapsed_at[out] = t
+    _close(model, leavers)
+    fc["out_of_market"] += np.bincount(old[~switch], minlength=n_firms)
+    fc["to_rivals"] += np.bincount(old[switch], minlength=n_firms)
+    s.firm_of[out] = -1
+    movers, target = leavers[switch], picked[switch]
+    _join(model, movers, target, discount)
+    fc["from_rivals"] += np.bincount(target, minlength=n_firms)
+    # prospects: adopt as a single firm's would, with every firm's word of mouth; then choose
+    prospects = np.flatnonzero(s.status == PROSPECT)
+    acquired = 0
+    if len(prospects) and (mk.base_acquisition > 0 or mk.word_of_mouth > 0):
+        p = choice.adoption_probability(net[prospects], mk.base_acquisition, mk.word_of_mouth)
+        draw = model.streams.at("acquisition", t).random(len(s.status))  # one per customer
+        new = prospects[draw[prospects] < p]
+        acquired = len(new)
+        if acquired:
+            firm = choice.choose(mk.choice_sensitivity * expected(new), rng)
+            _join(model, new, firm, discount)
+            model._welcome(new)
+            fc["from_prospects"] += np.bincount(firm, minlength=n_firms)
+    return acquired, len(out)
+
+
+def _close(model: CKMModel, leavers: np.ndarray) -> None:
+    """End the relationships of ``leavers`` with their firms: their value to each firm, at the
+    date the firm won them, joins the firm's closed relationships."""
+    s = model.state
+    firm = s.firm_of[leavers].astype(np.int64)
+    value = s.spell_pv0[leavers] / s.spell_discount[leavers]
+    model.firm_counters["closed_clv"] += np.bincount(firm, value, minlength=model.n_firms)
+
+
+def _join(model: CKMModel, cust: np.ndarray, firm: np.ndarray, discount: float) -> None:
+    """Customers ``cust`` become customers of ``firm`` (one per element).
+
+    A customer joining a firm other than the one holding its profile starts afresh there: an
+    empty CRM profile, what it understands of the new offer drawn as a newcomer's (each
+    dimension with probability ``initial_offer_knowledge``), nothing reported; the old firm
+    keeps its pooled segment records. Its satisfaction restarts from its value at the new firm.
+    """
+    if len(cust) == 0:
+        return
+    s, mk = model.state, model.scenario_config.market
+    firm = firm.astype(np.int64)
+    fresh = cust[s.profile_firm[cust] != firm]
+    if len(fresh):
+        s.profile[fresh] = 0
+        s.profile_time[fresh] = 0
+        s.profile_known[fresh] = 0.0
+        s.profile_time_sum[fresh] = 0.0
+        s.reported_satisfaction[fresh] = np.nan
+        rng = model.streams.at("switching", model.steps)
+        s.understood[fresh] = (
+            rng.random((len(fresh), s.needs.shape[1])) < mk.initial_offer_knowledge
+        )
+        m = max(s.needs.shape[1], 1)
+        s.offer_knowledge[fresh] = market.row_count(s.understood[fresh]) / m
+    s.firm_of[cust] = firm
+    s.profile_firm[cust] = firm
+    model._serve(cust, firm)
+    s.spell_pv0[cust] = 0.0
+    s.spell_discount[cust] = discount
+    s.status[cust] = ACTIVE
+    s.value[cust] = values_of(model, cust)
+    model._start_satisfaction(cust)
+    model.firm_counters["won"] += np.bincount(firm, minlength=model.n_firms)
+    cost = model.scenario_config.economics.acquisition_cost * discount
+    model.firm_counters["acquisition_pv0"] += cost * np.bincount(firm, minlength=model.n_firms)

@@ -1,0 +1,233 @@
+"""Outcomes per firm of a multi-firm market: ``<firm>.<outcome>`` series and summary columns.
+
+Called by ``CKMModel`` only when the market has several firms (docs/ODD.md 7.6): the
+single-firm tables keep exactly their columns. Names and meanings are registered in
+:data:`ckm_sim.model.outcomes.FIRM_SERIES` and :data:`~ckm_sim.model.outcomes.FIRM_SUMMARY`;
+keys are built by :func:`~ckm_sim.model.outcomes.firm_outcome`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ckm_sim.model import economics
+from ckm_sim.model.market import ACTIVE
+from ckm_sim.model.outcomes import firm_outcome
+
+if TYPE_CHECKING:
+    from ckm_sim.model.model import CKMModel
+
+#: flows counted per firm (``model.firm_flows``) that are added to its running counters
+_FLOWS = (
+    "for_broadcast_lessons",
+    "for_tailored_lessons",
+    "for_tailored_right",
+    "from_to_product",
+    "about_captures",
+    "about_wrong_captures",
+)
+
+
+def _ratio(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(whole > 0, part / np.maximum(whole, 1e-300), np.nan)
+
+
+def count_period(model: CKMModel, discount: float) -> None:
+    """Add this period's per-firm work and costs to the firms' running counters, and record
+    each firm's retention and market share."""
+    fc, flows, n = model.firm_counters, model.firm_flows, model.n_firms
+    zero = np.zeros(n)
+    contacts = flows.get("about_contacts", zero)
+    fc["customer_periods"] += model._firm_active_before
+    fc["contacts"] += contacts
+    fc["knowledge_items"] += flows.get("from_items", zero)
+    fc["cost_pv0"] += model.firm_costs * discount
+    fc["contact_pv0"] += model.scenario_config.economics.contact_cost * contacts * discount
+    for name in _FLOWS:
+        fc[name] += flows.get(name, zero)
+    switched = fc["from_rivals"] - model._firm_before["from_rivals"]
+    cost = model.scenario_config.economics.acquisition_cost
+    model.state.counters["acquisition_pv0"] += cost * float(switched.sum()) * discount
+    lost = _delta(model, "to_rivals") + _delta(model, "out_of_market")
+    before = model._firm_active_before
+    model.firm_history["retention"].append(1.0 - _ratio(lost, before.astype(np.float64)))
+    model.firm_history["share"].append(_shares(model))
+
+
+def _delta(model: CKMModel, name: str) -> np.ndarray:
+    before = getattr(model, "_firm_before", None)
+    now = model.firm_counters[name]
+    return now - before[name] if before is not None else np.zeros_like(now)
+
+
+def _shares(model: CKMModel) -> np.ndarray:
+    active = model.state.status == ACTIVE
+    count = np.bincount(model.state.firm_of[active], minlength=model.n_firms)
+    return _ratio(count.astype(np.float64), np.full(model.n_firms, float(count.sum())))
+
+
+def _means(model: CKMModel, values: np.ndarray) -> np.ndarray:
+    """(F,) mean of ``values`` over each firm's active customers."""
+    s = model.state
+    active = s.status == ACTIVE
+    firm = s.firm_of[active]
+    count = np.bincount(firm, minlength=model.n_firms).astype(np.float64)
+    return _ratio(np.bincount(firm, values[active], minlength=model.n_firms), count)
+
+
+def firm_clv(model: CKMModel) -> np.ndarray:
+    """(F,) mean value to each firm of the relationships it started: the margins each customer
+    paid it, discounted to the date it won the customer, ended and open relationships alike
+    (with ``horizon_value = "residual"`` open ones add their expected later margins)."""
+    s, ec = model.state, model.scenario_config.economics
+    active = s.status == ACTIVE
+    firm = s.firm_of[active]
+    value = s.spell_pv0[active] / s.spell_discount[active]
+    if ec.horizon_value == "residual":
+        i = ec.discount_rate
+        later = economics.residual_value(s.margin[active], 1.0 - s.hazard[active], i)
+        value = (
+            value
+            + np.asarray(later)
+            * economics.discount_factor(model.steps, i)
+            / (s.spell_discount[active])
+        )
+    open_value = np.bincount(firm, value, minlength=model.n_firms)
+    fc = model.firm_counters
+    return _ratio(fc["closed_clv"] + open_value, fc["won"])
+
+
+def valuations(model: CKMModel) -> list[dict[str, float]]:
+    """Each firm's customer equity, costs and net value (``CKMModel.valuation`` per firm)."""
+    s, fc = model.state, model.firm_counters
+    active = s.status == ACTIVE
+    out = []
+    for f in range(model.n_firms):
+        counters = {k: float(v[f]) for k, v in fc.items()}
+        mine = active & (s.firm_of == f)
+        out.append(
+            model.value_of(counters["equity_pv0"], mine, counters, float(model.firm_costs[f]))
+        )
+    return out
+
+
+def period_outcomes(model: CKMModel) -> dict[str, float]:
+    """This period's ``<firm>.<outcome>`` values (FIRM_SERIES)."""
+    s, n = model.state, model.n_firms
+    m = max(s.needs.shape[1], 1)
+    active = s.status == ACTIVE
+    count = np.bincount(s.firm_of[active], minlength=n)
+    before = getattr(model, "_firm_active_before", count).astype(np.float64)
+    flows = getattr(model, "firm_flows", {})
+    zero = np.zeros(n)
+
+    def per_customer(name: str) -> np.ndarray:
+        return np.where(before > 0, flows.get(name, zero) / np.maximum(before, 1), 0.0)
+
+    lost = _delta(model, "to_rivals") + _delta(model, "out_of_market")
+    series: dict[str, np.ndarray] = {
+        "market_share": _shares(model),
+        "active_customers": count.astype(np.float64),
+        "acquisitions_from_prospects": _delta(model, "from_prospects"),
+        "acquisitions_from_rivals": _delta(model, "from_rivals"),
+        "losses_to_rivals": _delta(model, "to_rivals"),
+        "losses_out_of_market": _delta(model, "out_of_market"),
+        "retention_rate": 1.0 - _ratio(lost, before),
+        "mean_satisfaction": _means(model, s.satisfaction),
+        "mean_perceived_value": _means(model, s.value),
+        "offer_fit": (s.offers == s.truth).mean(axis=(1, 2)),
+        "repository_accuracy": _means(model, model._profile_right_count) / m,
+        "code_accuracy": (s.codes == s.truth).mean(axis=(1, 2)),
+        "employee_accuracy": np.array(
+            [(s.beliefs[b] == s.truth).mean() for b in model.firm_blocks]
+        ),
+        "offer_knowledge": _means(model, s.offer_knowledge),
+        "knowledge_from_customers": per_customer("from_items"),
+        "for_broadcast_lessons": per_customer("for_broadcast_lessons"),
+        "for_tailored_lessons": per_customer("for_tailored_lessons"),
+        "for_tailored_precision": _ratio(
+            flows.get("for_tailored_right", zero), flows.get("for_tailored_lessons", zero)
+        ),
+        "from_direct": per_customer("from_direct"),
+        "from_to_product": per_customer("from_to_product"),
+        "about_contacts": per_customer("about_contacts"),
+        "about_captures": per_customer("about_captures"),
+        "about_wrong_captures": _ratio(
+            flows.get("about_wrong_captures", zero), flows.get("about_captures", zero)
+        ),
+        "clv": firm_clv(model),
+    }
+    money = valuations(model)
+    series["customer_equity"] = np.array([v["customer_equity"] for v in money])
+    series["investment_cost"] = model.firm_costs * (1.0 if model.steps else 0.0)
+    series["net_value"] = np.array([v["net_value"] for v in money])
+    return {
+        firm_outcome(name, key): float(values[f])
+        for f, name in enumerate(model.firm_names)
+        for key, values in series.items()
+    }
+
+
+def summary(model: CKMModel) -> dict[str, Any]:
+    """The ``<firm>.<column>`` summary columns (FIRM_SUMMARY) of a multi-firm run."""
+    fc, out = model.firm_counters, model.outcomes
+    history = model.firm_history
+    retention = np.array(history["retention"]) if history["retention"] else None
+    shares = np.array(history["share"]) if history["share"] else None
+    periods = np.maximum(fc["customer_periods"], 1)
+    money = valuations(model)
+    rows: dict[str, Any] = {}
+    for f, name in enumerate(model.firm_names):
+
+        def mean(values: np.ndarray | None, last: int | None = None, f: int = f) -> float:
+            if values is None:
+                return float("nan")
+            column = values[-last:, f] if last else values[:, f]
+            column = column[~np.isnan(column)]
+            return float(column.mean()) if len(column) else float("nan")
+
+        row = {
+            "final_market_share": out[firm_outcome(name, "market_share")],
+            "mean_market_share": mean(shares),
+            "mean_retention_rate": mean(retention),
+            "final_retention_rate": mean(retention, 12),
+            "final_active_customers": int(out[firm_outcome(name, "active_customers")]),
+            "acquisitions_from_prospects": int(fc["from_prospects"][f]),
+            "acquisitions_from_rivals": int(fc["from_rivals"][f]),
+            "losses_to_rivals": int(fc["to_rivals"][f]),
+            "losses_out_of_market": int(fc["out_of_market"][f]),
+            **{
+                key: out[firm_outcome(name, key)]
+                for key in (
+                    "mean_satisfaction",
+                    "mean_perceived_value",
+                    "offer_fit",
+                    "repository_accuracy",
+                    "code_accuracy",
+                    "employee_accuracy",
+                    "offer_knowledge",
+                    "clv",
+                )
+            },
+            "knowledge_from_customers": fc["knowledge_items"][f] / periods[f],
+            "for_lessons": (fc["for_broadcast_lessons"][f] + fc["for_tailored_lessons"][f])
+            / periods[f],
+            "for_tailored_precision": float(
+                _ratio(fc["for_tailored_right"][f : f + 1], fc["for_tailored_lessons"][f : f + 1])[
+                    0
+                ]
+            ),
+            "from_to_product": fc["from_to_product"][f] / periods[f],
+            "about_captures": fc["about_captures"][f] / periods[f],
+            "about_wrong_captures": float(
+                _ratio(fc["about_wrong_captures"][f : f + 1], fc["about_captures"][f : f + 1])[0]
+            ),
+            **money[f],
+        }
+        rows |= {
+            firm_outcome(name, key): v if isinstance(v, int) else float(v) for key, v in row.items()
+        }
+    return rows
