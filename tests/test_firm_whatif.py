@@ -35,16 +35,20 @@ def test_a_firms_spend_buys_levels_on_its_own_cost_curve(duo):
     assert firm_value(moved, None, "it_systems") == duo.competence.it_systems
 
 
-def test_the_start_of_the_rounds_is_what_each_firm_pays_now(duo):
-    start = start_splits(duo, ["leader", "rival"])
+def test_the_rounds_start_from_each_firms_current_split_of_its_budget(duo):
     it, cult = DIMENSIONS.index("it_systems"), DIMENSIONS.index("learning_culture")
-    assert start["leader"][it] == pytest.approx(4000 * 0.9**2)
-    assert start["rival"][cult] == pytest.approx(2000 * 0.2**2)
-    assert np.allclose(start["rival"], current_spend(duo, "rival"))
-    # a split that buys the current levels gives back the same scenario's levels
+    now = current_spend(duo, "leader")
+    assert now[it] == pytest.approx(4000 * 0.9**2)
+    assert current_spend(duo, "rival")[cult] == pytest.approx(2000 * 0.2**2)
+    # the leader pays 4 x 500 + 3,240 now; scaled to a budget of that size it buys its levels
+    start = start_splits(duo, ["leader", "rival"], {"leader": 5240.0, "rival": 1000.0})
+    assert np.allclose(start["leader"], now)
     back = allocate(duo, start["leader"], "leader")
     for d in DIMENSIONS:
         assert firm_value(back, "leader", d) == pytest.approx(firm_value(duo, "leader", d))
+    # the rival pays 4 x 500 + 80 = 2,080: its split of 1,000 keeps those proportions
+    assert start["rival"].sum() == pytest.approx(1000.0)
+    assert start["rival"][cult] == pytest.approx(1000.0 * 80 / 2080)
 
 
 def test_the_objective_fixes_the_rivals_and_values_the_firm(duo):

@@ -215,7 +215,7 @@ def _rounds(args, scenario, firms, budgets, plan, options) -> int:
     )
     result = iterate_best_responses(
         firms,
-        start_splits(scenario, firms),
+        start_splits(scenario, firms, budgets),
         budgets,
         respond,
         args.best_response_rounds,

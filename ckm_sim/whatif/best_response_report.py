@@ -95,7 +95,8 @@ def _text(br: BestResponses, scenario: Scenario, lines: list[str], meta: dict) -
             "",
             f"Shares of the budget in the order {order}. A split *holds* when no dimension's "
             f"spend moved by more than {br.tolerance:.0%} of the budget since the firm's previous "
-            "split (the scenario's own levels before round 1), or when the new split does not "
+            "split (before round 1: its current split, its scenario levels' costs scaled to the "
+            "budget), or when the new split does not "
             "beat the previous one outside the paired 95% CI (*gain*, on the fresh seeds, the "
             "others at their current splits). The game settles in the first round in which "
             "every split holds; it cycles when the splits return within the tolerance to "

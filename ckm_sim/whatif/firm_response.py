@@ -39,9 +39,19 @@ class FirmObjectives:
         return NetValueObjective(self.rivals_at(firm, splits), self.periods, firm=firm)
 
 
-def start_splits(scenario: Scenario, firms: Sequence[str]) -> dict[str, np.ndarray]:
-    """What each firm's own competence levels cost per period: where the rounds start."""
-    return {firm: current_spend(scenario, firm) for firm in firms}
+def start_splits(
+    scenario: Scenario, firms: Sequence[str], budgets: Mapping[str, float]
+) -> dict[str, np.ndarray]:
+    """Where the rounds start: each firm's current split (what its own levels cost per period,
+    per dimension) scaled to its budget, so that every split compared is one of the same budget
+    (the even split for a firm that spends nothing now)."""
+    out = {}
+    for firm in firms:
+        now = current_spend(scenario, firm)
+        total = float(now.sum())
+        share = now / total if total > 0 else np.full(len(now), 1.0 / len(now))
+        out[firm] = budgets[firm] * share
+    return out
 
 
 def saturation(scenario: Scenario) -> Callable[[str], Callable[[np.ndarray], np.ndarray]]:
