@@ -99,6 +99,7 @@ def test_firm_names_are_checked_in_one_line(duo, tmp_path):
             "no budget for rival",
         ),
         (["--budget", "leader=9"], "need --firm"),
+        (["--budget", "9"], "duo has firms leader, rival: name whose budget to spend with --firm"),
     ],
 )
 def test_bad_firm_options_are_one_line_errors(tmp_path, capsys, extra, message):
@@ -150,3 +151,9 @@ def test_compare_says_what_happens_to_each_firm():
     # shares move in percentage points; a change inside its CI is said to be none
     assert "leader's final market share rises by 3 percentage points (95% CI " in share
     assert "rival's" in share and "does not change distinguishably" in share
+
+
+def test_compare_add_on_a_multi_firm_scenario_is_refused(tmp_path, capsys):
+    path = tiny_duopoly(tmp_path)
+    assert main(["compare", str(path), "--add", "it_systems=100"]) == 2
+    assert "--add: duo has several firms" in _error_line(capsys)

@@ -99,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
 def _alternatives(args: argparse.Namespace, scenarios: list) -> list:
     """The ``--add`` alternatives as tuples of increments (one-line errors for bad ones)."""
     from ckm_sim.errors import CKMError
+    from ckm_sim.firmkeys import is_multi_firm
     from ckm_sim.whatif.spend import level_after, parse_alternative
 
     if not args.add:
@@ -107,6 +108,11 @@ def _alternatives(args: argparse.Namespace, scenarios: list) -> list:
         return []
     if len(scenarios) != 1:
         raise CKMError("with --add, give exactly one scenario: the base the spend is added to")
+    if is_multi_firm(scenarios[0]):
+        raise CKMError(
+            f"--add: {scenarios[0].name} has several firms; compare scenario files that set "
+            "firms.<firm>.<dimension>, or find a firm's best split with optimize --firm"
+        )
     alternatives = [parse_alternative(text) for text in args.add]
     for increments in alternatives:
         for inc in increments:

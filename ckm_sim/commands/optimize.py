@@ -136,7 +136,7 @@ def budgets_for(given: list[tuple[str | None, float]], firms: list[str]) -> dict
 
 def run(args: argparse.Namespace) -> int:
     """Search the best split of the budget, re-check it on fresh seeds, write the report."""
-    from ckm_sim.firmkeys import check_firms
+    from ckm_sim.firmkeys import check_firms, is_multi_firm
     from ckm_sim.io import inside
     from ckm_sim.whatif.allocation import current_spend, levels_for_spend
     from ckm_sim.whatif.objective import NetValueObjective
@@ -164,6 +164,11 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     if firms:
         check_firms(scenario, firms, "--firm")
+    elif is_multi_firm(scenario):
+        raise CKMError(
+            f"{scenario.name} has firms {', '.join(scenario.firm_names())}: name whose budget "
+            "to spend with --firm NAME"
+        )
     budgets = budgets_for(args.budget, firms or ["firm"])
     check_runs_memory(args, [scenario])
     plan = run_plan(args).resolved(scenario)
