@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ckm_sim.experiments.designs import DesignTable, design_size
 from ckm_sim.experiments.spec import Experiment
+from ckm_sim.firmkeys import summary_columns
 from ckm_sim.limits import check_memory
 from ckm_sim.memory import (
     design_bytes,
@@ -23,7 +24,8 @@ def tables_bytes(exp: Experiment, base: Scenario, points: int) -> float:
     """The design, the runs table and the kept series of ``points`` points (bytes)."""
     runs = points * exp.replications
     total = design_bytes(points, len(exp.factors))
-    total += runs_bytes(runs, len(exp.factors) + len(SUMMARY) + 8)
+    columns = len(exp.factors) + len(SUMMARY) + len(summary_columns(base)) + 8
+    total += runs_bytes(runs, columns)
     if exp.outcomes.timeseries:
         periods = -(-base.periods // exp.outcomes.interval)
         total += series_bytes(runs, periods, len(exp.outcomes.series_columns()))
