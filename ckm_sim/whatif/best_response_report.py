@@ -36,6 +36,12 @@ def _gain(m: Move) -> str:
     return "-" if m.gain is None else num.ci(m.gain.mean, m.gain.low, m.gain.high)
 
 
+def _holds_text(m: Move, tolerance: float) -> str:
+    if not m.holds:
+        return "no"
+    return "yes (within tolerance)" if m.change <= tolerance else "yes (the move does not pay)"
+
+
 def round_rows(br: BestResponses) -> list[dict]:
     """One row per firm and round, as the report's table shows it."""
     return [
@@ -48,7 +54,7 @@ def round_rows(br: BestResponses) -> list[dict]:
             if m.value is None
             else num.ci(m.value.mean, m.value.low, m.value.high),
             "gain over its previous split": _gain(m),
-            "holds": "yes" if m.holds else "no",
+            "holds": _holds_text(m, br.tolerance),
         }
         for m in br.moves
     ]
