@@ -26,8 +26,6 @@ FIRM_COUNTERS: tuple[str, ...] = (
     "from_rivals",  # rivals' customers the firm won
     "to_rivals",  # its customers who switched to a rival
     "out_of_market",  # its customers who left the market
-    "won",  # every customer relationship it started (initial customers included)
-    "closed_clv",  # value of its ended relationships, each at the date it began
     "equity_pv0",  # margins its customers paid it, in period-0 money
     "customer_periods",  # its active customers at the start of each period, summed
     "contacts",
@@ -86,8 +84,9 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
     discount = economics.discount_factor(t, ec.discount_rate)
     paid = s.margin * (staying * discount)
     s.realised_pv0 += paid
-    s.spell_pv0 += paid
-    fc["equity_pv0"] += np.bincount(np.maximum(s.firm_of, 0), paid, minlength=n_firms)
+    payers = np.flatnonzero(staying)
+    s.firm_pv0[payers, s.firm_of[payers]] += paid[payers]
+    fc["equity_pv0"] += np.bincount(s.firm_of[payers], paid[payers], minlength=n_firms)
     promoters = staying & (s.satisfaction >= mk.promoter_threshold)
     detractors = staying & (s.satisfaction <= mk.detractor_threshold)
     net, value_sum, count = choice.community_by_firm(
@@ -126,7 +125,6 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
     s.status[out] = CHURNED
     s.churned_at[out[s.churned_at[out] < 0]] = t
     s.lapsed_at[out] = t
-    _close(model, leavers)
     fc["out_of_market"] += np.bincount(old[~switch], minlength=n_firms)
     fc["to_rivals"] += np.bincount(old[switch], minlength=n_firms)
     s.firm_of[out] = -1
@@ -147,15 +145,6 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
             model._welcome(new)
             fc["from_prospects"] += np.bincount(firm, minlength=n_firms)
     return acquired, len(out)
-
-
-def _close(model: CKMModel, leavers: np.ndarray) -> None:
-    """End the relationships of ``leavers`` with their firms: their value to each firm, at the
-    date the firm won them, joins the firm's closed relationships."""
-    s = model.state
-    firm = s.firm_of[leavers].astype(np.int64)
-    value = s.spell_pv0[leavers] / s.spell_discount[leavers]
-    model.firm_counters["closed_clv"] += np.bincount(firm, value, minlength=model.n_firms)
 
 
 def _join(model: CKMModel, cust: np.ndarray, firm: np.ndarray, discount: float) -> None:
@@ -186,11 +175,10 @@ def _join(model: CKMModel, cust: np.ndarray, firm: np.ndarray, discount: float) 
     s.firm_of[cust] = firm
     s.profile_firm[cust] = firm
     model._serve(cust, firm)
-    s.spell_pv0[cust] = 0.0
-    s.spell_discount[cust] = discount
+    first = s.firm_discount[cust, firm] == 0  # a customer this firm never had before
+    s.firm_discount[cust[first], firm[first]] = discount
     s.status[cust] = ACTIVE
     s.value[cust] = values_of(model, cust)
     model._start_satisfaction(cust)
-    model.firm_counters["won"] += np.bincount(firm, minlength=model.n_firms)
     cost = model.scenario_config.economics.acquisition_cost * discount
     model.firm_counters["acquisition_pv0"] += cost * np.bincount(firm, minlength=model.n_firms)

@@ -85,8 +85,8 @@ CUSTOMER_FIELDS: tuple[str, ...] = (
     "firm_of",
     "profile_firm",
     "serving_rank",
-    "spell_pv0",
-    "spell_discount",
+    "firm_pv0",
+    "firm_discount",
 )
 
 
@@ -132,8 +132,8 @@ class ModelState:
     firm_of: np.ndarray  # (N,) the firm of an active customer; -1: prospect or out
     profile_firm: np.ndarray  # (N,) the firm whose CRM holds the profile; -1: none
     serving_rank: np.ndarray  # (N,) the serving employee's rank in the first firm's front line
-    spell_pv0: np.ndarray  # (N,) margins paid to the current firm, in period-0 value
-    spell_discount: np.ndarray  # (N,) (1 + i) ** -(period the current firm won the customer)
+    firm_pv0: np.ndarray  # (N, F) margins paid to each firm, in period-0 value
+    firm_discount: np.ndarray  # (N, F) (1 + i) ** -(period f first won i); 0: never
     counters: dict[str, float] = field(default_factory=dict)
     slots: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -431,7 +431,7 @@ class CKMModel(mesa.Model):
             rows = np.flatnonzero(firm_of >= 0)
             self._serve(rows, firm_of[rows].astype(np.int64))
             self.firm_counters = {name: np.zeros(n_firms) for name in FIRM_COUNTERS}
-            self.firm_counters["won"] += np.bincount(firm_of[rows], minlength=n_firms)
+            s.firm_discount[rows, firm_of[rows]] = 1.0
             self.firm_flows: dict[str, np.ndarray] = {}
             self.firm_history: dict[str, list[np.ndarray]] = {"retention": [], "share": []}
         self._prior_knowledge()
@@ -503,8 +503,8 @@ class CKMModel(mesa.Model):
             "firm_of": np.full(n, -1, dtype=np.int16),
             "profile_firm": np.full(n, -1, dtype=np.int16),
             "serving_rank": np.searchsorted(self.frontline_team, serving_employee).astype(np.int32),
-            "spell_pv0": np.zeros(n),
-            "spell_discount": np.ones(n),
+            "firm_pv0": np.zeros((n, self.n_firms)),
+            "firm_discount": np.zeros((n, self.n_firms)),
         }
 
     def _initial_fit(self, name: str) -> float:
