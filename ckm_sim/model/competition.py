@@ -27,6 +27,8 @@ FIRM_COUNTERS: tuple[str, ...] = (
     "to_rivals",  # its customers who switched to a rival
     "out_of_market",  # its customers who left the market
     "equity_pv0",  # margins its customers paid it, in period-0 money
+    "won",  # customers it has won (initial customers included), each counted once
+    "clv_sum",  # margins each paid it, discounted to when it first won them, summed
     "customer_periods",  # its active customers at the start of each period, summed
     "contacts",
     "cost_pv0",
@@ -85,18 +87,26 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
     paid = s.margin * (staying * discount)
     s.realised_pv0 += paid
     payers = np.flatnonzero(staying)
-    s.firm_pv0[payers, s.firm_of[payers]] += paid[payers]
-    fc["equity_pv0"] += np.bincount(s.firm_of[payers], paid[payers], minlength=n_firms)
+    firm_paid = s.firm_of[payers]
+    fc["equity_pv0"] += np.bincount(firm_paid, paid[payers], minlength=n_firms)
+    at_won = paid[payers] / s.firm_discount[payers, firm_paid]
+    fc["clv_sum"] += np.bincount(firm_paid, at_won, minlength=n_firms)
     promoters = staying & (s.satisfaction >= mk.promoter_threshold)
     detractors = staying & (s.satisfaction <= mk.detractor_threshold)
+    leavers = np.flatnonzero(leaving)
+    prospects = np.flatnonzero(s.status == PROSPECT)
+    asking = np.concatenate([leavers, prospects])  # the customers who choose this period
+    where = np.full(len(s.status), -1)
+    where[asking] = np.arange(len(asking))
     net, value_sum, count = choice.community_by_firm(
-        model.community, s.firm_of, staying, promoters, detractors, s.value, n_firms
+        model.community, asking, s.firm_of, staying, promoters, detractors, s.value, n_firms
     )
     reach = np.minimum(model._rates["offer_communication"] / FULL_REACH, 1.0)
     reputation = reputations(model, staying)
     rng = model.streams.at("choice", t)
 
-    def expected(rows: np.ndarray) -> np.ndarray:
+    def expected(customers: np.ndarray) -> np.ndarray:
+        rows = where[customers]
         return choice.expected_values(
             value_sum[rows],
             count[rows],
@@ -107,7 +117,6 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
         )
 
     # leavers: a known rival or the outside option (the market's reference value)
-    leavers = np.flatnonzero(leaving)
     old = s.firm_of[leavers].astype(np.int64)
     built = (s.profile_known[leavers] + s.offer_knowledge[leavers] * s.needs.shape[1]) / (
         2.0 * max(s.needs.shape[1], 1)
@@ -132,10 +141,11 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
     _join(model, movers, target, discount)
     fc["from_rivals"] += np.bincount(target, minlength=n_firms)
     # prospects: adopt as a single firm's would, with every firm's word of mouth; then choose
-    prospects = np.flatnonzero(s.status == PROSPECT)
     acquired = 0
     if len(prospects) and (mk.base_acquisition > 0 or mk.word_of_mouth > 0):
-        p = choice.adoption_probability(net[prospects], mk.base_acquisition, mk.word_of_mouth)
+        p = choice.adoption_probability(
+            net[where[prospects]], mk.base_acquisition, mk.word_of_mouth
+        )
         draw = model.streams.at("acquisition", t).random(len(s.status))  # one per customer
         new = prospects[draw[prospects] < p]
         acquired = len(new)
@@ -177,6 +187,7 @@ def _join(model: CKMModel, cust: np.ndarray, firm: np.ndarray, discount: float) 
     model._serve(cust, firm)
     first = s.firm_discount[cust, firm] == 0  # a customer this firm never had before
     s.firm_discount[cust[first], firm[first]] = discount
+    model.firm_counters["won"] += np.bincount(firm[first], minlength=model.n_firms)
     s.status[cust] = ACTIVE
     s.value[cust] = values_of(model, cust)
     model._start_satisfaction(cust)

@@ -83,17 +83,16 @@ def firm_clv(model: CKMModel) -> np.ndarray:
     customer paid the firm, discounted to the date the firm first won it (later spells with the
     same firm count too, as a won-back customer's do with one firm); with ``horizon_value =
     "residual"`` a current customer adds its expected later margins (docs/ODD.md 7.4, 7.6)."""
-    s, ec = model.state, model.scenario_config.economics
-    won = s.firm_discount > 0
-    value = np.where(won, s.firm_pv0 / np.where(won, s.firm_discount, 1.0), 0.0)
+    s, ec, fc = model.state, model.scenario_config.economics, model.firm_counters
+    total = fc["clv_sum"].copy()
     if ec.horizon_value == "residual":
         i = ec.discount_rate
         rows = np.flatnonzero(s.status == ACTIVE)
         firm = s.firm_of[rows]
         later = np.asarray(economics.residual_value(s.margin[rows], 1.0 - s.hazard[rows], i))
-        at_horizon = economics.discount_factor(model.steps, i)
-        value[rows, firm] += later * at_horizon / s.firm_discount[rows, firm]
-    return _ratio(value.sum(axis=0), won.sum(axis=0).astype(np.float64))
+        at_won = later * economics.discount_factor(model.steps, i) / s.firm_discount[rows, firm]
+        total += np.bincount(firm, at_won, minlength=model.n_firms)
+    return _ratio(total, fc["won"])
 
 
 def valuations(model: CKMModel) -> list[dict[str, float]]:
