@@ -10,6 +10,13 @@ start of each period: most of the work is theirs, and the open market keeps more
 Each figure is the best of ``--repeats`` runs in this process
 (build included). Peak memory is measured in a fresh subprocess for a 100,000-customer run.
 
+Three firms (issue 11, docs/ODD.md 7.6): 30,000 customers (plus 15,000 prospects) over three
+firms of 200 employees each (competence 0.4, 0.5 and 0.6 on all five dimensions, so their rates
+differ), m = 30, 120 periods, timed alternately with the single-firm reference in the same
+process; its cost per customer-step is reported as a ratio to the single firm's. Peak memory of
+1,000,000 customers (plus 500,000 prospects) over three firms is measured in a subprocess over
+3 periods, beside ``ckm_sim.memory.competition_bytes``'s estimate.
+
     .venv/bin/python benchmarks/bench_model.py [--repeats 5] [--skip-memory]
 """
 
@@ -25,14 +32,34 @@ import time
 REFERENCE = {"customers": 10_000, "prospects": 5_000, "employees": 200, "need_dimensions": 30}
 LARGE = {"customers": 100_000, "prospects": 50_000, "employees": 200, "need_dimensions": 30}
 PERIODS = 120
+THREE_FIRMS = {"customers": 30_000, "prospects": 15_000, "employees": 200, "need_dimensions": 30}
+MILLION = {"customers": 1_000_000, "prospects": 500_000, "employees": 200, "need_dimensions": 30}
+LEVELS = (0.4, 0.5, 0.6)
 
 
-def time_run(params: dict, collect: bool, seed: int) -> tuple[float, float, int, int]:
+def three_firms(params: dict):
+    """The scenario of three firms over a market of ``params``."""
+    from ckm_sim.model.scenario import DIMENSIONS, Scenario, validate_scenario
+
+    data = Scenario().with_overrides(**params).model_dump()
+    data["firms"] = [
+        {"name": f"firm_{i + 1}", **dict.fromkeys(DIMENSIONS, level)}
+        for i, level in enumerate(LEVELS)
+    ]
+    return validate_scenario(data)
+
+
+def time_run(
+    params: dict, collect: bool, seed: int, firms: bool = False
+) -> tuple[float, float, int, int]:
     """(build seconds, total seconds, customer-steps simulated, active customer-steps)."""
     from ckm_sim import CKMModel
 
     start = time.perf_counter()
-    model = CKMModel(rng=seed, collect=collect, **params)
+    if firms:
+        model = CKMModel(three_firms(params), rng=seed, collect=collect)
+    else:
+        model = CKMModel(rng=seed, collect=collect, **params)
     built = time.perf_counter()
     steps = 0
     for _ in range(PERIODS):
@@ -55,10 +82,48 @@ def peak_memory_mb(params: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def million_memory() -> dict:
+    """Peak memory of 1,000,000 customers over three firms, 3 periods, in a fresh process."""
+    code = (
+        "import json, resource, sys, time\n"
+        "sys.path.insert(0, 'benchmarks')\n"
+        "from bench_model import three_firms, MILLION\n"
+        "from ckm_sim import CKMModel\n"
+        "from ckm_sim.memory import competition_bytes\n"
+        "sc = three_firms(MILLION)\n"
+        "t = time.perf_counter()\n"
+        "m = CKMModel(sc, rng=1, collect=True).run(3)\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t, 'estimate_mb': "
+        "competition_bytes(sc) / 2**20,"
+        " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def compare_three_firms(repeats: int) -> None:
+    """The three-firm reference run against the single-firm one, alternately, same process."""
+    single_agents = REFERENCE["customers"] + REFERENCE["prospects"]
+    three_agents = THREE_FIRMS["customers"] + THREE_FIRMS["prospects"]
+    single, three = [], []
+    for seed in range(repeats):
+        single.append(time_run(REFERENCE, False, seed)[1])
+        three.append(time_run(THREE_FIRMS, False, seed, firms=True)[1])
+    per_single = min(single) / (single_agents * PERIODS) * 1e6
+    per_three = min(three) / (three_agents * PERIODS) * 1e6
+    print(
+        f"three firms: {THREE_FIRMS} per firm employees, {PERIODS} periods, DataCollector off: "
+        f"best run {min(three):.3f} s; {per_three:.3f} us per customer-step against "
+        f"{per_single:.3f} us for the single firm (best {min(single):.3f} s): "
+        f"ratio {per_three / per_single:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-firms", action="store_true", help="no three-firm figures")
     args = parser.parse_args()
     agents = REFERENCE["customers"] + REFERENCE["prospects"]
     print(f"reference: {REFERENCE}, {PERIODS} periods, one process (one core)")
@@ -83,6 +148,14 @@ def main() -> None:
             f"large: {LARGE}: {large['seconds']:.1f} s, peak memory {large['peak_mb']:.0f} MB "
             "(whole Python process, DataCollector on)"
         )
+    if not args.skip_firms:
+        compare_three_firms(args.repeats)
+        if not args.skip_memory:
+            big = million_memory()
+            print(
+                f"three firms, {MILLION}: 3 periods {big['seconds']:.1f} s, peak memory "
+                f"{big['peak_mb']:.0f} MB (estimate {big['estimate_mb']:.0f} MB + process)"
+            )
 
 
 if __name__ == "__main__":

@@ -11,21 +11,13 @@ Everything here is vectorised over customers; the firms are a short second axis.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from ckm_sim.model.network import SlotGraph
 
 
-def firm_columns(firm_of: np.ndarray, who: np.ndarray, n_firms: int) -> np.ndarray:
-    """(N, F) float indicator: customer ``i`` is in ``who`` and a customer of firm ``f``."""
-    out = np.zeros((len(firm_of), n_firms))
-    rows = np.flatnonzero(who & (firm_of >= 0))
-    out[rows, firm_of[rows]] = 1.0
-    return out
-
-
 def community_by_firm(
-    community: sp.csr_array | SlotGraph,
+    community: SlotGraph,
+    rows: np.ndarray,
     firm_of: np.ndarray,
     active: np.ndarray,
     promoters: np.ndarray,
@@ -33,12 +25,18 @@ def community_by_firm(
     value: np.ndarray,
     n_firms: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """What each customer hears of each firm from its present neighbours, (N, F) each:
-    net word of mouth (promoters minus detractors among the firm's customers), the sum of
-    their perceived values, and their number. One sparse product with 3F columns."""
-    member = firm_columns(firm_of, active, n_firms)
-    voice = member * (promoters.astype(np.float64) - detractors)[:, None]
-    heard = community @ np.hstack([voice, member * value[:, None], member])
+    """What customers ``rows`` hear of each firm from their present neighbours, (len(rows), F)
+    each: net word of mouth (promoters minus detractors among the firm's customers), the sum
+    of their perceived values, and their number. One sparse product with 3F columns, over the
+    rows asked for only."""
+    n = len(firm_of)
+    x = np.zeros((community.slots, 3 * n_firms))
+    who = np.flatnonzero(active & (firm_of >= 0))
+    firm = firm_of[who].astype(np.int64)
+    x[who, firm] = promoters[who].astype(np.float64) - detractors[who]
+    x[who, n_firms + firm] = value[who]
+    x[who, 2 * n_firms + firm] = 1.0
+    heard = community.matrix[rows] @ x if len(rows) < n else (community @ x[:n])[rows]
     return heard[:, :n_firms], heard[:, n_firms : 2 * n_firms], heard[:, 2 * n_firms :]
 
 

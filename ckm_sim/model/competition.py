@@ -26,9 +26,9 @@ FIRM_COUNTERS: tuple[str, ...] = (
     "from_rivals",  # rivals' customers the firm won
     "to_rivals",  # its customers who switched to a rival
     "out_of_market",  # its customers who left the market
-    "won",  # every customer relationship it started (initial customers included)
-    "closed_clv",  # value of its ended relationships, each at the date it began
     "equity_pv0",  # margins its customers paid it, in period-0 money
+    "won",  # customers it has won (initial customers included), each counted once
+    "clv_sum",  # margins each paid it, discounted to when it first won them, summed
     "customer_periods",  # its active customers at the start of each period, summed
     "contacts",
     "cost_pv0",
@@ -86,18 +86,27 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
     discount = economics.discount_factor(t, ec.discount_rate)
     paid = s.margin * (staying * discount)
     s.realised_pv0 += paid
-    s.spell_pv0 += paid
-    fc["equity_pv0"] += np.bincount(np.maximum(s.firm_of, 0), paid, minlength=n_firms)
+    payers = np.flatnonzero(staying)
+    firm_paid = s.firm_of[payers]
+    fc["equity_pv0"] += np.bincount(firm_paid, paid[payers], minlength=n_firms)
+    at_won = paid[payers] / s.firm_discount[payers, firm_paid]
+    fc["clv_sum"] += np.bincount(firm_paid, at_won, minlength=n_firms)
     promoters = staying & (s.satisfaction >= mk.promoter_threshold)
     detractors = staying & (s.satisfaction <= mk.detractor_threshold)
+    leavers = np.flatnonzero(leaving)
+    prospects = np.flatnonzero(s.status == PROSPECT)
+    asking = np.concatenate([leavers, prospects])  # the customers who choose this period
+    where = np.full(len(s.status), -1)
+    where[asking] = np.arange(len(asking))
     net, value_sum, count = choice.community_by_firm(
-        model.community, s.firm_of, staying, promoters, detractors, s.value, n_firms
+        model.community, asking, s.firm_of, staying, promoters, detractors, s.value, n_firms
     )
     reach = np.minimum(model._rates["offer_communication"] / FULL_REACH, 1.0)
     reputation = reputations(model, staying)
     rng = model.streams.at("choice", t)
 
-    def expected(rows: np.ndarray) -> np.ndarray:
+    def expected(customers: np.ndarray) -> np.ndarray:
+        rows = where[customers]
         return choice.expected_values(
             value_sum[rows],
             count[rows],
@@ -108,7 +117,6 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
         )
 
     # leavers: a known rival or the outside option (the market's reference value)
-    leavers = np.flatnonzero(leaving)
     old = s.firm_of[leavers].astype(np.int64)
     built = (s.profile_known[leavers] + s.offer_knowledge[leavers] * s.needs.shape[1]) / (
         2.0 * max(s.needs.shape[1], 1)
@@ -126,7 +134,6 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
     s.status[out] = CHURNED
     s.churned_at[out[s.churned_at[out] < 0]] = t
     s.lapsed_at[out] = t
-    _close(model, leavers)
     fc["out_of_market"] += np.bincount(old[~switch], minlength=n_firms)
     fc["to_rivals"] += np.bincount(old[switch], minlength=n_firms)
     s.firm_of[out] = -1
@@ -134,10 +141,11 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
     _join(model, movers, target, discount)
     fc["from_rivals"] += np.bincount(target, minlength=n_firms)
     # prospects: adopt as a single firm's would, with every firm's word of mouth; then choose
-    prospects = np.flatnonzero(s.status == PROSPECT)
     acquired = 0
     if len(prospects) and (mk.base_acquisition > 0 or mk.word_of_mouth > 0):
-        p = choice.adoption_probability(net[prospects], mk.base_acquisition, mk.word_of_mouth)
+        p = choice.adoption_probability(
+            net[where[prospects]], mk.base_acquisition, mk.word_of_mouth
+        )
         draw = model.streams.at("acquisition", t).random(len(s.status))  # one per customer
         new = prospects[draw[prospects] < p]
         acquired = len(new)
@@ -147,15 +155,6 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
             model._welcome(new)
             fc["from_prospects"] += np.bincount(firm, minlength=n_firms)
     return acquired, len(out)
-
-
-def _close(model: CKMModel, leavers: np.ndarray) -> None:
-    """End the relationships of ``leavers`` with their firms: their value to each firm, at the
-    date the firm won them, joins the firm's closed relationships."""
-    s = model.state
-    firm = s.firm_of[leavers].astype(np.int64)
-    value = s.spell_pv0[leavers] / s.spell_discount[leavers]
-    model.firm_counters["closed_clv"] += np.bincount(firm, value, minlength=model.n_firms)
 
 
 def _join(model: CKMModel, cust: np.ndarray, firm: np.ndarray, discount: float) -> None:
@@ -186,11 +185,11 @@ def _join(model: CKMModel, cust: np.ndarray, firm: np.ndarray, discount: float) 
     s.firm_of[cust] = firm
     s.profile_firm[cust] = firm
     model._serve(cust, firm)
-    s.spell_pv0[cust] = 0.0
-    s.spell_discount[cust] = discount
+    first = s.firm_discount[cust, firm] == 0  # a customer this firm never had before
+    s.firm_discount[cust[first], firm[first]] = discount
+    model.firm_counters["won"] += np.bincount(firm[first], minlength=model.n_firms)
     s.status[cust] = ACTIVE
     s.value[cust] = values_of(model, cust)
     model._start_satisfaction(cust)
-    model.firm_counters["won"] += np.bincount(firm, minlength=model.n_firms)
     cost = model.scenario_config.economics.acquisition_cost * discount
     model.firm_counters["acquisition_pv0"] += cost * np.bincount(firm, minlength=model.n_firms)

@@ -79,25 +79,20 @@ def _means(model: CKMModel, values: np.ndarray) -> np.ndarray:
 
 
 def firm_clv(model: CKMModel) -> np.ndarray:
-    """(F,) mean value to each firm of the relationships it started: the margins each customer
-    paid it, discounted to the date it won the customer, ended and open relationships alike
-    (with ``horizon_value = "residual"`` open ones add their expected later margins)."""
-    s, ec = model.state, model.scenario_config.economics
-    active = s.status == ACTIVE
-    firm = s.firm_of[active]
-    value = s.spell_pv0[active] / s.spell_discount[active]
+    """(F,) mean lifetime value to each firm of every customer it has won: the margins the
+    customer paid the firm, discounted to the date the firm first won it (later spells with the
+    same firm count too, as a won-back customer's do with one firm); with ``horizon_value =
+    "residual"`` a current customer adds its expected later margins (docs/ODD.md 7.4, 7.6)."""
+    s, ec, fc = model.state, model.scenario_config.economics, model.firm_counters
+    total = fc["clv_sum"].copy()
     if ec.horizon_value == "residual":
         i = ec.discount_rate
-        later = economics.residual_value(s.margin[active], 1.0 - s.hazard[active], i)
-        value = (
-            value
-            + np.asarray(later)
-            * economics.discount_factor(model.steps, i)
-            / (s.spell_discount[active])
-        )
-    open_value = np.bincount(firm, value, minlength=model.n_firms)
-    fc = model.firm_counters
-    return _ratio(fc["closed_clv"] + open_value, fc["won"])
+        rows = np.flatnonzero(s.status == ACTIVE)
+        firm = s.firm_of[rows]
+        later = np.asarray(economics.residual_value(s.margin[rows], 1.0 - s.hazard[rows], i))
+        at_won = later * economics.discount_factor(model.steps, i) / s.firm_discount[rows, firm]
+        total += np.bincount(firm, at_won, minlength=model.n_firms)
+    return _ratio(total, fc["won"])
 
 
 def valuations(model: CKMModel) -> list[dict[str, float]]:

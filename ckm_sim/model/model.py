@@ -85,8 +85,7 @@ CUSTOMER_FIELDS: tuple[str, ...] = (
     "firm_of",
     "profile_firm",
     "serving_rank",
-    "spell_pv0",
-    "spell_discount",
+    "firm_discount",
 )
 
 
@@ -132,8 +131,7 @@ class ModelState:
     firm_of: np.ndarray  # (N,) the firm of an active customer; -1: prospect or out
     profile_firm: np.ndarray  # (N,) the firm whose CRM holds the profile; -1: none
     serving_rank: np.ndarray  # (N,) the serving employee's rank in the first firm's front line
-    spell_pv0: np.ndarray  # (N,) margins paid to the current firm, in period-0 value
-    spell_discount: np.ndarray  # (N,) (1 + i) ** -(period the current firm won the customer)
+    firm_discount: np.ndarray  # (N, F) (1 + i) ** -(period f first won i); 0: never
     counters: dict[str, float] = field(default_factory=dict)
     slots: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -431,6 +429,7 @@ class CKMModel(mesa.Model):
             rows = np.flatnonzero(firm_of >= 0)
             self._serve(rows, firm_of[rows].astype(np.int64))
             self.firm_counters = {name: np.zeros(n_firms) for name in FIRM_COUNTERS}
+            s.firm_discount[rows, firm_of[rows]] = 1.0
             self.firm_counters["won"] += np.bincount(firm_of[rows], minlength=n_firms)
             self.firm_flows: dict[str, np.ndarray] = {}
             self.firm_history: dict[str, list[np.ndarray]] = {"retention": [], "share": []}
@@ -503,8 +502,7 @@ class CKMModel(mesa.Model):
             "firm_of": np.full(n, -1, dtype=np.int16),
             "profile_firm": np.full(n, -1, dtype=np.int16),
             "serving_rank": np.searchsorted(self.frontline_team, serving_employee).astype(np.int32),
-            "spell_pv0": np.zeros(n),
-            "spell_discount": np.ones(n),
+            "firm_discount": np.zeros((n, self.n_firms)),
         }
 
     def _initial_fit(self, name: str) -> float:
@@ -751,42 +749,60 @@ class CKMModel(mesa.Model):
         """
         rate = self.scenario_config.market.contact_rate
         if self.n_firms == 1:
-            return self._targeted(rate, self.levers.targeting, active, None)
+            return self._targeted(rate, self.levers.targeting, active, self._priority)
         out = np.full(len(active), rate)
+        cached: list[np.ndarray] = []
+
+        def priority() -> np.ndarray:  # every firm's priorities, computed once
+            if not cached:
+                cached.append(self._priority(by_firm=True))
+            return cached[0]
+
         for f in range(self.n_firms):  # each firm steers its own contact budget
             mine = active & (self.state.firm_of == f)
-            p = self._targeted(rate, float(self._rates["targeting"][f]), mine, f)
+            p = self._targeted(rate, float(self._rates["targeting"][f]), mine, priority)
             if not np.isscalar(p):
                 out[mine] = p[mine]
         return out
 
     def _targeted(
-        self, rate: float, tau: float, active: np.ndarray, firm: int | None
+        self,
+        rate: float,
+        tau: float,
+        active: np.ndarray,
+        priorities: Callable[[], np.ndarray],
     ) -> np.ndarray | float:
         """Contact probabilities of the ``active`` customers of one firm (ODD 7.2)."""
         if tau <= 0 or rate <= 0 or not active.any():
             return rate
-        priority = self._priority(firm)
+        priority = priorities()
         mean = float(priority[active].mean())
         if mean <= 0:
             return rate
         return market.keep_budget(rate * ((1.0 - tau) + tau * priority / mean), active)
 
-    def _priority(self, firm: int | None = None) -> np.ndarray:
+    def _priority(self, by_firm: bool = False) -> np.ndarray:
         """The firm's contact priority per customer: estimated value x estimated risk.
 
         Estimated value: the revenue the firm books per period from the customer (the scalar
         ``margin`` while margins are the same for every customer; a per-customer margin array on
         the state, ``state.margin``, is used when present). Estimated risk: dissatisfaction,
         ``1 - satisfaction`` as last reported in feedback or a contact; a customer never heard
-        counts at the mean of those heard (0.5 when none has been).
+        counts at the mean of those heard (0.5 when none has been). ``by_firm``: each firm
+        hears only the customers whose records it holds, and its prior is their mean.
         """
         s = self.state
         reported = s.reported_satisfaction
         heard = ~np.isnan(reported)
-        if firm is not None:  # a firm hears only its own customers (it keeps their records)
-            heard &= s.profile_firm == firm
-        prior = float(reported[heard].mean()) if heard.any() else 0.5
+        if by_firm:
+            held = heard & (s.profile_firm >= 0)
+            firm = s.profile_firm[held]
+            count = np.bincount(firm, minlength=self.n_firms)
+            total = np.bincount(firm, reported[held], minlength=self.n_firms)
+            priors = np.where(count > 0, total / np.maximum(count, 1), 0.5)
+            prior: Any = priors[np.maximum(s.firm_of, 0)]
+        else:
+            prior = float(reported[heard].mean()) if heard.any() else 0.5
         risk = 1.0 - np.where(heard, reported, prior)
         booked = getattr(s, "margin", None)  # hook: per-customer margins (issue 9, economics)
         if booked is None:

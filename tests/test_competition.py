@@ -1,0 +1,265 @@
+"""Several firms in one market (issue 11): schema, conservation and the validity checks.
+
+The statistical checks are paired or two-sample comparisons over seeds, with tolerances from the
+standard error (docs/validation.md, "Competition"); the figures they report are measured there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from competition_helpers import NO_LEARNING, SMALL, market
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ckm_sim import CKMModel
+from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT, VACANT
+from ckm_sim.model.outcomes import (
+    FIRM_SERIES,
+    FIRM_SUMMARY,
+    SUMMARY,
+    firm_outcome,
+    split_firm_outcome,
+)
+from ckm_sim.model.scenario import Scenario, ScenarioError, load_scenario, validate_scenario
+
+SEEDS = range(8)
+
+
+def _summaries(scenario: Scenario, seeds=SEEDS) -> list[dict]:
+    return [CKMModel(scenario, rng=seed, collect=False).run().summary() for seed in seeds]
+
+
+def _column(rows: list[dict], key: str) -> np.ndarray:
+    return np.array([row[key] for row in rows], dtype=np.float64)
+
+
+def _se(values: np.ndarray) -> float:
+    return float(values.std(ddof=1) / np.sqrt(len(values)))
+
+
+# ---------------------------------------------------------------------- schema
+def test_firms_are_read_with_their_own_fields() -> None:
+    sc = validate_scenario(
+        {
+            "firms": [
+                {"name": "leader", "it_systems": 0.9, "competence": {"learning_culture": 0.8}},
+                {"name": "rival", "initial_share": 0.3, "employees": 12},
+            ]
+        }
+    )
+    assert sc.firm_names() == ("leader", "rival")
+    assert sc.for_firm("leader").competence.it_systems == 0.9
+    assert sc.for_firm("leader").competence.learning_culture == 0.8
+    assert sc.for_firm("rival").competence.it_systems == 0.5  # the top-level default
+    assert sc.for_firm("rival").firm.employees == 12
+    moved = sc.with_overrides(**{"firms.rival.it_systems": 0.8})
+    assert moved.for_firm("rival").competence.it_systems == 0.8
+    assert moved.for_firm("leader").competence.it_systems == 0.9
+    assert Scenario().firm_names() == ("firm",)
+    single = Scenario().with_overrides(**{"firms.firm.it_systems": 0.7})
+    assert single.competence.it_systems == 0.7
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"firms.nobody.it_systems": 0.5}, "unknown firm 'nobody'"),
+        ({"firms.rival.colour": 1}, "unknown firm field 'colour'"),
+        ({"firms.rival.it_systems": 2.0}, "out of range"),
+        ({"firms.rival": 1}, "firms.<firm>.<field>"),
+    ],
+)
+def test_bad_firm_overrides_are_one_line_errors(overrides, words) -> None:
+    sc = market({"name": "leader"}, {"name": "rival"})
+    with pytest.raises(ScenarioError, match=words) as info:
+        sc.with_overrides(**overrides)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("firms", "words"),
+    [
+        ([{"name": "a"}, {"name": "a"}], "used twice"),
+        ([{"name": "a.b"}], "plain name"),
+        ([{"name": "a", "colour": 1}], "unknown field 'colour'"),
+        ([{"name": "a", "initial_share": 0.7}, {"name": "b", "initial_share": 0.7}], "add up"),
+        ([{"name": "a", "prior_knowledge": 1.5}], r"in \[0, 1\]"),
+        ([{"it_systems": 0.5}], "plain name"),
+    ],
+)
+def test_bad_firm_tables_are_one_line_errors(firms, words) -> None:
+    with pytest.raises(ScenarioError, match=words) as info:
+        validate_scenario({"firms": firms})
+    assert "\n" not in str(info.value)
+
+
+def test_outcome_keys_round_trip() -> None:
+    assert firm_outcome("leader", "clv") == "leader.clv"
+    assert split_firm_outcome("leader.clv") == ("leader", "clv")
+    assert split_firm_outcome("clv") == (None, "clv")
+
+
+# ---------------------------------------------------------------------- outcomes
+def test_outcomes_per_firm_in_series_and_summary() -> None:
+    model = CKMModel(market({"name": "a"}, {"name": "b"}, periods=5), rng=1).run()
+    row = model.summary()
+    for firm in ("a", "b"):
+        assert {firm_outcome(firm, k) for k in FIRM_SUMMARY} <= set(row)
+        assert {firm_outcome(firm, k) for k in FIRM_SERIES} <= set(model.outcomes)
+    assert set(SUMMARY) <= set(row)  # the market's columns, unprefixed
+    series = model.timeseries()
+    assert "a.market_share" in series.columns and len(series) == 6
+    np.testing.assert_allclose(series["a.market_share"] + series["b.market_share"], 1.0)
+    assert (
+        row["a.final_active_customers"] + row["b.final_active_customers"]
+        == (row["final_active_customers"])
+    )
+
+
+def test_single_firm_tables_keep_their_columns() -> None:
+    row = CKMModel(Scenario().with_overrides(**SMALL | {"periods": 3}), rng=1).run().summary()
+    assert not [k for k in row if "." in k]
+
+
+def test_a_one_firm_list_runs_as_the_single_firm() -> None:
+    plain = CKMModel(Scenario().with_overrides(**SMALL | {"periods": 10}), rng=4).run().summary()
+    listed = CKMModel(market({"name": "firm"}, periods=10), rng=4).run().summary()
+    assert listed == plain
+
+
+def test_set_competence_is_building_at_that_level() -> None:
+    """Changing a firm's competence before the first period gives the run built at that level
+    (IT does not change the ties drawn at build time)."""
+    scenario = market({"name": "a"}, {"name": "b"}, periods=15)
+    changed = CKMModel(scenario, rng=2)
+    changed.set_competence("a", it_systems=0.9)
+    built = CKMModel(scenario.with_overrides(**{"firms.a.it_systems": 0.9}), rng=2)
+    assert changed.run().summary() == built.run().summary()
+    assert changed.firm_levers[0].capture > changed.firm_levers[1].capture
+    with pytest.raises(ScenarioError, match="unknown firm"):
+        changed.set_competence("c", it_systems=0.9)
+
+
+# ---------------------------------------------------------------------- conservation
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n_firms=st.integers(2, 3),
+    seed=st.integers(0, 10_000),
+    winback=st.sampled_from([0.0, 0.3]),
+    growth=st.sampled_from([0.0, 0.02]),
+    sensitivity=st.sampled_from([0.0, 10.0, 40.0]),
+)
+def test_every_customer_is_in_exactly_one_place(n_firms, seed, winback, growth, sensitivity):
+    """Every period each customer is a prospect, an active customer of exactly one firm, or
+    out of the market; each firm's base moves by exactly its recorded flows."""
+    firms = [{"name": f"f{i}", "learning_culture": 0.2 + 0.3 * i} for i in range(n_firms)]
+    scenario = market(
+        *firms,
+        customers=150,
+        prospects=80,
+        employees=10,
+        need_dimensions=8,
+        winback_rate=winback,
+        winback_cooloff=1,
+        market_growth=growth,
+        choice_sensitivity=sensitivity,
+        periods=12,
+    )
+    model = CKMModel(scenario, rng=seed, collect=False)
+    s = model.state
+    before = np.bincount(s.firm_of[s.status == ACTIVE], minlength=n_firms)
+    for _ in range(12):
+        model.step()
+        status, firm = s.status, s.firm_of
+        assert np.isin(status, [PROSPECT, ACTIVE, CHURNED, VACANT]).all()
+        assert ((firm >= 0) == (status == ACTIVE)).all()
+        assert (firm < n_firms).all()
+        now = np.bincount(firm[status == ACTIVE], minlength=n_firms)
+        flows = {
+            k: np.array([model.outcomes[firm_outcome(f["name"], k)] for f in firms])
+            for k in (
+                "acquisitions_from_prospects",
+                "acquisitions_from_rivals",
+                "losses_to_rivals",
+                "losses_out_of_market",
+            )
+        }
+        moved = (
+            flows["acquisitions_from_prospects"]
+            + flows["acquisitions_from_rivals"]
+            - flows["losses_to_rivals"]
+            - flows["losses_out_of_market"]
+        )
+        np.testing.assert_array_equal(now, before + moved)
+        assert flows["acquisitions_from_rivals"].sum() == flows["losses_to_rivals"].sum()
+        total = int(status.size - (status == VACANT).sum())
+        assert (status == ACTIVE).sum() + (status == PROSPECT).sum() + (
+            status == CHURNED
+        ).sum() == total
+        before = now
+
+
+# ---------------------------------------------------------------------- validity
+def test_two_identical_firms_split_the_market_evenly() -> None:
+    """Symmetry: two firms alike in everything hold half the market each, within 3 SE."""
+    rows = _summaries(market({"name": "a"}, {"name": "b"}))
+    share = _column(rows, "a.final_market_share")
+    assert abs(share.mean() - 0.5) < 3 * _se(share) + 1e-9
+    assert 0 < _se(share) < 0.05  # the seeds differ, and the estimate is precise
+
+
+def test_a_firm_that_raises_its_competence_gains_share_from_its_rival() -> None:
+    """Share shift (the paper's claim, relative): paired seeds, one firm raises learning
+    culture and IT from 0.5 to 0.9; its share rises and its rival's base shrinks."""
+    base = _summaries(market({"name": "a"}, {"name": "b"}))
+    raised = _summaries(
+        market({"name": "a", "learning_culture": 0.9, "it_systems": 0.9}, {"name": "b"})
+    )
+    gain = _column(raised, "a.final_market_share") - _column(base, "a.final_market_share")
+    rival = _column(raised, "b.final_active_customers") - _column(base, "b.final_active_customers")
+    assert gain.mean() > 3 * _se(gain)
+    assert rival.mean() < -3 * _se(rival)
+
+
+#: The firm's own dynamics, which a rival that never learns leaves as they are alone.
+RECOVERED = ("mean_retention_rate", "mean_satisfaction", "offer_fit", "code_accuracy")
+
+
+def test_a_rival_that_never_learns_recovers_the_one_firm_result() -> None:
+    """One-firm recovery (docs/ODD.md 7.6): a firm against a rival that never learns, each with
+    the one-firm market's customers and prospects, keeps the one-firm run's retention,
+    satisfaction, offer fit and code accuracy within 3 SE of the difference."""
+    alone = _summaries(Scenario().with_overrides(**SMALL))
+    duopoly = market(
+        {"name": "a", "initial_share": 0.5},
+        {"name": "rival", "initial_share": 0.5, **NO_LEARNING},
+        customers=2 * SMALL["customers"],
+        prospects=2 * SMALL["prospects"],
+    )
+    against = _summaries(duopoly)
+    for key in RECOVERED:
+        one, two = _column(alone, key), _column(against, f"a.{key}")
+        se = float(np.hypot(_se(one), _se(two)))
+        assert abs(two.mean() - one.mean()) < 3 * se + 1e-9, key
+    # and the rival that never learns does not: its code stays as it started (empty)
+    assert _column(against, "rival.code_accuracy").max() == 0.0
+
+
+# ---------------------------------------------------------------------- shipped scenarios
+@pytest.mark.parametrize("name", ["duopoly", "it_arms_race", "market_entry"])
+def test_shipped_competition_scenarios_run(name) -> None:
+    scenario = load_scenario(name).with_overrides(customers=300, prospects=150, periods=6)
+    assert len(scenario.firm_names()) >= 2
+    row = CKMModel(scenario, rng=1, collect=False).run().summary()
+    shares = [row[firm_outcome(f, "final_market_share")] for f in scenario.firm_names()]
+    assert abs(sum(shares) - 1.0) < 1e-9
+
+
+def test_market_entry_starts_with_the_incumbent_holding_every_customer() -> None:
+    scenario = load_scenario("market_entry").with_overrides(customers=300, prospects=150)
+    model = CKMModel(scenario, rng=1, collect=False)
+    assert model.outcomes["incumbent.market_share"] == 1.0
+    assert model.outcomes["incumbent.repository_accuracy"] > 0.3  # prior knowledge
+    assert np.isnan(model.outcomes["entrant.repository_accuracy"])  # no customers yet
+    assert model.outcomes["entrant.offer_fit"] > model.outcomes["incumbent.offer_fit"] - 0.3
