@@ -2,8 +2,9 @@
 
 The what-if commands write their answers as ready-to-use scenarios (``calibrate`` writes the
 scenario with the fitted values). Values are the scenario's own (``model_dump``): strings,
-numbers, booleans and lists of strings; ``None`` (a value the model derives) is left out, which
-is what reading the file back means too.
+numbers, booleans and lists of strings, and each firm of a multi-firm scenario as a ``[[firms]]``
+table; ``None`` (a value the model derives) is left out, which is what reading the file back
+means too.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def scenario_toml(scenario: Scenario, header: str = "") -> str:
     """The scenario as TOML text, with ``header`` as comment lines on top."""
     lines = [f"# {line}" for line in header.splitlines()]
     sections = []
-    for key, value in scenario.model_dump().items():
+    data = scenario.model_dump()
+    firms = data.pop("firms", None) or []
+    for key, value in data.items():
         if isinstance(value, dict):
             sections.append((key, value))
         elif value is not None:
@@ -45,4 +48,7 @@ def scenario_toml(scenario: Scenario, header: str = "") -> str:
     for name, section in sections:
         lines += ["", f"[{name}]"]
         lines += [f"{k} = {_value(v)}" for k, v in section.items() if v is not None]
+    for firm in firms:  # [[firms]] tables: the name and the firm's own fields, flat
+        lines += ["", "[[firms]]", f"name = {_value(firm['name'])}"]
+        lines += [f"{k} = {_value(v)}" for k, v in firm["overrides"].items() if v is not None]
     return "\n".join(lines) + "\n"
