@@ -157,3 +157,11 @@ def test_compare_add_on_a_multi_firm_scenario_is_refused(tmp_path, capsys):
     path = tiny_duopoly(tmp_path)
     assert main(["compare", str(path), "--add", "it_systems=100"]) == 2
     assert "--add: duo has several firms" in _error_line(capsys)
+
+
+def test_report_terms_give_each_firms_spend():
+    from ckm_sim.whatif.terms import terms_lines
+
+    # duopoly: leader at 0.8 and laggard at 0.3 on all five dimensions, 2,000 each at level 1
+    line = terms_lines([load_scenario("duopoly")], ["duopoly"], 12)[-1]
+    assert line == "Competence spend per month: duopoly leader 6,400, laggard 900.0."
