@@ -293,7 +293,7 @@ def _run_locked(
     done = int(mask.sum())
     result = SweepResult(root, total, done, failed, failed_before=failed)
     series = tuple(exp.outcomes.series_columns()) if exp.outcomes.timeseries else None
-    schema = runs_schema(design.points, design.factors)
+    schema = runs_schema(design.points, design.factors, base.firm_names())
     session: dict[str, Any] = {"started": now(), "runs_before": done}
     manifest["sessions"].append(session)
     start = time.perf_counter()
