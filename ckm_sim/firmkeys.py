@@ -19,8 +19,6 @@ from ckm_sim.model.outcomes import (
     BY_NAME,
     FIRM_SUMMARY,
     SUMMARY,
-    firm_columns,
-    firm_meaning,
     firm_outcome,
     split_firm_outcome,
 )
@@ -110,17 +108,6 @@ def common_firms(scenarios: Sequence[Scenario]) -> tuple[str, ...]:
     return tuple(f for f in scenarios[0].firm_names() if all(f in r for r in rest))
 
 
-def summary_columns(scenario: Scenario) -> list[str]:
-    """The per-firm summary columns of a run of ``scenario`` (none with one firm)."""
-    return firm_columns(scenario.firm_names()) if is_multi_firm(scenario) else []
-
-
-def could_be_firm_outcome(key: str) -> bool:
-    """Whether ``key`` reads as a per-firm summary column (its firm checked later)."""
-    firm, name = split_firm_outcome(key)
-    return firm is not None and name in FIRM_SUMMARY
-
-
 def check_outcome(scenario: Scenario, key: str, what: str) -> str:
     """``key`` if a run of ``scenario`` has that summary column, else a one-line FirmError."""
     firm, name = split_firm_outcome(key)
@@ -135,11 +122,6 @@ def check_outcome(scenario: Scenario, key: str, what: str) -> str:
             f"{', '.join(FIRM_SUMMARY)}"
         )
     return key
-
-
-def meaning(key: str) -> str:
-    """What a summary column means (a firm's too: ``... (leader)``)."""
-    return firm_meaning(key) or SUMMARY.get(key, key)
 
 
 def words(key: str) -> str:

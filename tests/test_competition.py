@@ -263,3 +263,28 @@ def test_market_entry_starts_with_the_incumbent_holding_every_customer() -> None
     assert model.outcomes["incumbent.repository_accuracy"] > 0.3  # prior knowledge
     assert np.isnan(model.outcomes["entrant.repository_accuracy"])  # no customers yet
     assert model.outcomes["entrant.offer_fit"] > model.outcomes["incumbent.offer_fit"] - 0.3
+
+
+def test_word_of_mouth_by_firm_is_the_community_product() -> None:
+    """The gathered word of mouth per firm equals the sparse product it replaces."""
+    from ckm_sim.model import choice
+
+    scenario = market({"name": "a"}, {"name": "b"}, {"name": "c"}, market_growth=0.02)
+    model = CKMModel(scenario, rng=3, collect=False).run(10)
+    s, n_firms = model.state, 3
+    active = s.status == ACTIVE
+    promoters, detractors = active & (s.satisfaction > 0.7), active & (s.satisfaction < 0.3)
+    rows = np.flatnonzero(~active)
+    got = choice.community_by_firm(
+        model.community, rows, s.firm_of, active, promoters, detractors, s.value, n_firms
+    )
+    x = np.zeros((len(s.status), 3 * n_firms))
+    who = np.flatnonzero(active)
+    firm = s.firm_of[who]
+    x[who, firm] = promoters[who].astype(float) - detractors[who]
+    x[who, n_firms + firm] = s.value[who]
+    x[who, 2 * n_firms + firm] = 1.0
+    want = (model.community @ x)[rows]
+    assert len(rows) > 50 and want[:, 2 * n_firms :].sum() > 0
+    for k, part in enumerate(got):
+        np.testing.assert_allclose(part, want[:, k * n_firms : (k + 1) * n_firms], atol=1e-12)

@@ -14,7 +14,7 @@ from firm_helpers import tiny_duopoly
 from ckm_sim.experiments.designs import build_design
 from ckm_sim.experiments.spec import ExperimentError, load_experiment
 from ckm_sim.experiments.store import run_row, runs_schema
-from ckm_sim.firmkeys import parameter_kind, parameter_value, summary_columns
+from ckm_sim.firmkeys import parameter_kind, parameter_value
 from ckm_sim.model.outcomes import FIRM_SUMMARY, SUMMARY
 from ckm_sim.model.scenario import load_scenario
 
@@ -91,14 +91,14 @@ class _Run:
 
 def test_runs_rows_carry_each_firms_columns(tmp_path):
     duo = load_scenario(tiny_duopoly(tmp_path))
-    columns = summary_columns(duo)
-    assert columns == [f"{f}.{n}" for f in ("leader", "rival") for n in FIRM_SUMMARY]
-    assert summary_columns(load_scenario("baseline")) == []  # one firm: today's columns only
+    firms = duo.firm_names()
     design = pd.DataFrame({"firms.rival.it_systems": [0.9]})
-    schema = runs_schema(design, ["firms.rival.it_systems"], columns)
+    schema = runs_schema(design, ["firms.rival.it_systems"], firms)
+    columns = [f"{f}.{n}" for f in firms for n in FIRM_SUMMARY]
+    assert set(columns) <= set(schema.names)
     summary = {k: 1.0 for k in SUMMARY} | {c: float(i) for i, c in enumerate(columns)}
-    ok = run_row(_Run(), summary)
-    failed = run_row(_Run(run_id=1, replication=1), None, "boom")
+    ok = run_row(_Run(), summary, firms=firms)
+    failed = run_row(_Run(run_id=1, replication=1), None, "boom", firms=firms)
     table = pa.Table.from_pylist([ok, failed], schema=schema).to_pandas()
     assert table.loc[0, "rival.net_value"] == float(columns.index("rival.net_value"))
     assert math.isnan(table.loc[1, "leader.net_value"])  # a failed run: null

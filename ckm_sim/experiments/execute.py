@@ -76,7 +76,7 @@ def run_one(
         summary, frame, error = None, None, error_text(exc)
     duration = time.perf_counter() - start
     worker = f"{socket.gethostname()}:{os.getpid()}"
-    return run_row(run, summary, error, duration, worker), frame
+    return run_row(run, summary, error, duration, worker, base.firm_names()), frame
 
 
 def run_batch(task: Task) -> BatchResult:
@@ -92,4 +92,6 @@ def run_batch(task: Task) -> BatchResult:
 
 def failed_batch(task: Task, exc: BaseException) -> BatchResult:
     """Rows for a batch whose task itself failed (e.g. a Dask worker lost three times)."""
-    return BatchResult([run_row(run, None, error_text(exc)) for run in task.runs], None)
+    firms = task.base.firm_names()
+    rows = [run_row(run, None, error_text(exc), firms=firms) for run in task.runs]
+    return BatchResult(rows, None)

@@ -16,9 +16,8 @@ from rich.table import Table
 
 from ckm_sim.experiments.analysis import Analysis
 from ckm_sim.experiments.discovery import MIN_COVERAGE, discovery_table
-from ckm_sim.firmkeys import meaning
 from ckm_sim.io import write_text
-from ckm_sim.model.outcomes import conventions_note
+from ckm_sim.model.outcomes import conventions_note, summary_meaning
 from ckm_sim.reports.markdown import frame_table
 from ckm_sim.reports.numbers import half_width, number
 from ckm_sim.reports.plots import plt, save_figure, sns
@@ -292,7 +291,7 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
             )
         ]
     out += [frame_table(shown), ""]
-    out += ["Outcomes: " + "; ".join(f"**{o}**: {meaning(o)}" for o in a.outcomes), ""]
+    out += ["Outcomes: " + "; ".join(f"**{o}**: {summary_meaning(o)}" for o in a.outcomes), ""]
     for title, path in figures.items():
         if path is not None:
             out += [f"## {title}", "", f"![{title}]({FIGURES}/{path.name})", ""]

@@ -44,7 +44,6 @@ from ckm_sim.experiments.lock import folder_lock
 from ckm_sim.experiments.sizing import check_design, check_sweep
 from ckm_sim.experiments.spec import Experiment
 from ckm_sim.experiments.store import ResultsStore, runs_schema
-from ckm_sim.firmkeys import summary_columns
 from ckm_sim.io import inside
 from ckm_sim.model.runs import replication_seed
 from ckm_sim.model.scenario import Scenario
@@ -294,7 +293,7 @@ def _run_locked(
     done = int(mask.sum())
     result = SweepResult(root, total, done, failed, failed_before=failed)
     series = tuple(exp.outcomes.series_columns()) if exp.outcomes.timeseries else None
-    schema = runs_schema(design.points, design.factors, summary_columns(base))
+    schema = runs_schema(design.points, design.factors, base.firm_names())
     session: dict[str, Any] = {"started": now(), "runs_before": done}
     manifest["sessions"].append(session)
     start = time.perf_counter()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from ckm_sim.experiments.designs import DesignTable, design_size
 from ckm_sim.experiments.spec import Experiment
-from ckm_sim.firmkeys import summary_columns
 from ckm_sim.limits import check_memory
 from ckm_sim.memory import (
     design_bytes,
@@ -16,7 +15,7 @@ from ckm_sim.memory import (
     runs_bytes,
     series_bytes,
 )
-from ckm_sim.model.outcomes import SUMMARY
+from ckm_sim.model.outcomes import summary_columns
 from ckm_sim.model.scenario import Scenario
 
 
@@ -24,7 +23,7 @@ def tables_bytes(exp: Experiment, base: Scenario, points: int) -> float:
     """The design, the runs table and the kept series of ``points`` points (bytes)."""
     runs = points * exp.replications
     total = design_bytes(points, len(exp.factors))
-    columns = len(exp.factors) + len(SUMMARY) + len(summary_columns(base)) + 8
+    columns = len(exp.factors) + len(summary_columns(base.firm_names())) + 8
     total += runs_bytes(runs, columns)
     if exp.outcomes.timeseries:
         periods = -(-base.periods // exp.outcomes.interval)

@@ -35,8 +35,14 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from ckm_sim.errors import CKMError
-from ckm_sim.firmkeys import check_outcome, could_be_firm_outcome, parameter_kind
-from ckm_sim.model.outcomes import OUTCOMES, SUMMARY, unknown_outcome
+from ckm_sim.firmkeys import check_outcome, parameter_kind
+from ckm_sim.model.outcomes import (
+    OUTCOMES,
+    SUMMARY,
+    series_meaning,
+    summary_meaning,
+    unknown_outcome,
+)
 from ckm_sim.model.scenario import (
     FIELDS,
     MAX_PERIODS,
@@ -288,11 +294,11 @@ def _check(exp: Experiment, source: str) -> None:
             fail(f"factors.{key}", "only scalar parameters can be factors")
         if key in exp.fixed:
             fail(f"factors.{key}", "is also in [fixed]; keep it in one place")
-    for key in exp.outcomes.report:
-        if key not in SUMMARY and not could_be_firm_outcome(key):
+    for key in exp.outcomes.report:  # a market column, or a firm's: "<firm>.<column>"
+        if summary_meaning(key) is None:
             fail("outcomes.report", unknown_outcome(key, list(SUMMARY)))
     for key in exp.outcomes.series or []:
-        if key not in OUTCOMES:
+        if series_meaning(key) is None:
             fail("outcomes.series", f"unknown series '{key}'; allowed: {', '.join(OUTCOMES)}")
     design = exp.design
     method = design.method

@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from ckm_sim.errors import CKMError
 from ckm_sim.io import write_json, write_with
-from ckm_sim.model.outcomes import BY_NAME, RENAMED, SUMMARY, split_firm_outcome
+from ckm_sim.model.outcomes import RENAMED, is_count, summary_columns
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -49,7 +49,7 @@ STATUS_COLUMNS = tuple(STATUS_TYPES)
 
 def _arrow_type(outcome: str) -> pa.DataType:
     """Counts are integers, everything else float64 (NaN where undefined)."""
-    return pa.int64() if BY_NAME[outcome].unit == "count" else pa.float64()
+    return pa.int64() if is_count(outcome) else pa.float64()
 
 
 class RunKey(Protocol):
@@ -68,12 +68,13 @@ def run_row(
     error: str | None = None,
     duration: float = math.nan,
     worker: str = "",
+    firms: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The runs-table row of one run: key, factors, every summary outcome, each firm's (a
-    multi-firm scenario's ``<firm>.<outcome>`` columns, float64), status.
+    """The runs-table row of one run: key, factors, every summary outcome, status.
 
     ``summary`` None means the run failed (``error`` says why): its outcomes are null (NaN).
-    A successful run has ``error`` null.
+    A successful run has ``error`` null. ``firms``: the firms of the sweep's scenario (several:
+    their ``<firm>.<column>`` columns too).
     """
     row: dict[str, Any] = {
         "run_id": run.run_id,
@@ -82,15 +83,12 @@ def run_row(
         "seed": run.seed,
         **run.params,
     }
-    for key in SUMMARY:
+    for key in summary_columns(firms):
         if summary is None:
-            row[key] = None if BY_NAME[key].unit == "count" else math.nan
-        elif BY_NAME[key].unit == "count":
+            row[key] = None if is_count(key) else math.nan
+        elif is_count(key):
             row[key] = int(summary[key])
         else:
-            row[key] = float(summary[key])
-    for key in summary or ():
-        if split_firm_outcome(key)[0] is not None:
             row[key] = float(summary[key])
     row["status"] = "ok" if summary is not None else "failed"
     row["error"] = None if summary is not None else error or "unknown error"
@@ -101,7 +99,7 @@ def run_row(
 
 def series_frame(run: RunKey, frame: pd.DataFrame) -> pd.DataFrame:
     """Time-series rows of one run: its key, the period, the kept outcomes (counts as int64)."""
-    out = frame.astype({c: np.int64 if BY_NAME[c].unit == "count" else np.float64 for c in frame})
+    out = frame.astype({c: np.int64 if is_count(c) else np.float64 for c in frame})
     out = out.reset_index()
     out.insert(0, "replication", run.replication)
     out.insert(0, "point", run.point)
@@ -110,15 +108,14 @@ def series_frame(run: RunKey, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def runs_schema(
-    design: pd.DataFrame, factors: Sequence[str], firm_columns: Sequence[str] = ()
+    design: pd.DataFrame, factors: Sequence[str], firms: Sequence[str] = ()
 ) -> pa.Schema:
-    """The Arrow schema every runs part shares (so parts always concatenate); ``firm_columns``:
-    the per-firm summary columns of a multi-firm scenario (float64, null for a failed run)."""
+    """The Arrow schema every runs part shares (so parts always concatenate); ``firms`` as in
+    :func:`run_row`."""
     factor_schema = pa.Schema.from_pandas(design[list(factors)], preserve_index=False)
     fields = [pa.field(name, pa.int64()) for name in KEY_COLUMNS]
     fields += [factor_schema.field(name) for name in factors]
-    fields += [pa.field(name, _arrow_type(name)) for name in SUMMARY]
-    fields += [pa.field(name, pa.float64()) for name in firm_columns]
+    fields += [pa.field(name, _arrow_type(name)) for name in summary_columns(firms)]
     fields += [pa.field(name, kind) for name, kind in STATUS_TYPES.items()]
     return pa.schema(fields)
 

@@ -27,17 +27,27 @@ def community_by_firm(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """What customers ``rows`` hear of each firm from their present neighbours, (len(rows), F)
     each: net word of mouth (promoters minus detractors among the firm's customers), the sum
-    of their perceived values, and their number. One sparse product with 3F columns, over the
-    rows asked for only."""
+    of their perceived values, and their number. Gathered from the rows' own ties only."""
+    c = community.matrix
     n = len(firm_of)
-    x = np.zeros((community.slots, 3 * n_firms))
-    who = np.flatnonzero(active & (firm_of >= 0))
-    firm = firm_of[who].astype(np.int64)
-    x[who, firm] = promoters[who].astype(np.float64) - detractors[who]
-    x[who, n_firms + firm] = value[who]
-    x[who, 2 * n_firms + firm] = 1.0
-    heard = community.matrix[rows] @ x if len(rows) < n else (community @ x[:n])[rows]
-    return heard[:, :n_firms], heard[:, n_firms : 2 * n_firms], heard[:, 2 * n_firms :]
+    start, stop = c.indptr[rows], c.indptr[rows + 1]
+    degree = stop - start
+    owner = np.repeat(np.arange(len(rows)), degree)
+    # every tie of the asking rows, as positions into the sparse matrix's neighbour list
+    offsets = np.arange(len(owner)) - np.repeat(np.cumsum(degree) - degree, degree)
+    neighbour = c.indices[np.repeat(start, degree) + offsets]
+    present = neighbour < n  # slots of customers yet to arrive hold no one
+    neighbour, owner = neighbour[present], owner[present]
+    keep = active[neighbour] & (firm_of[neighbour] >= 0)
+    neighbour, owner = neighbour[keep], owner[keep]
+    cell = owner * n_firms + firm_of[neighbour]
+    size = len(rows) * n_firms
+    shape = (len(rows), n_firms)
+    voice = promoters[neighbour].astype(np.float64) - detractors[neighbour]
+    net = np.bincount(cell, voice, minlength=size).reshape(shape)
+    total = np.bincount(cell, value[neighbour], minlength=size).reshape(shape)
+    count = np.bincount(cell, minlength=size).reshape(shape).astype(np.float64)
+    return net, total, count
 
 
 def expected_values(

@@ -69,13 +69,11 @@ def _shares(model: CKMModel) -> np.ndarray:
     return _ratio(count.astype(np.float64), np.full(model.n_firms, float(count.sum())))
 
 
-def _means(model: CKMModel, values: np.ndarray) -> np.ndarray:
-    """(F,) mean of ``values`` over each firm's active customers."""
-    s = model.state
-    active = s.status == ACTIVE
-    firm = s.firm_of[active]
+def _means(model: CKMModel, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """(F,) mean of ``values`` over each firm's active customers (``rows``)."""
+    firm = model.state.firm_of[rows]
     count = np.bincount(firm, minlength=model.n_firms).astype(np.float64)
-    return _ratio(np.bincount(firm, values[active], minlength=model.n_firms), count)
+    return _ratio(np.bincount(firm, values[rows], minlength=model.n_firms), count)
 
 
 def firm_clv(model: CKMModel) -> np.ndarray:
@@ -113,8 +111,8 @@ def period_outcomes(model: CKMModel) -> dict[str, float]:
     """This period's ``<firm>.<outcome>`` values (FIRM_SERIES)."""
     s, n = model.state, model.n_firms
     m = max(s.needs.shape[1], 1)
-    active = s.status == ACTIVE
-    count = np.bincount(s.firm_of[active], minlength=n)
+    rows = np.flatnonzero(s.status == ACTIVE)
+    count = np.bincount(s.firm_of[rows], minlength=n)
     before = getattr(model, "_firm_active_before", count).astype(np.float64)
     flows = getattr(model, "firm_flows", {})
     zero = np.zeros(n)
@@ -131,15 +129,15 @@ def period_outcomes(model: CKMModel) -> dict[str, float]:
         "losses_to_rivals": _delta(model, "to_rivals"),
         "losses_out_of_market": _delta(model, "out_of_market"),
         "retention_rate": 1.0 - _ratio(lost, before),
-        "mean_satisfaction": _means(model, s.satisfaction),
-        "mean_perceived_value": _means(model, s.value),
+        "mean_satisfaction": _means(model, rows, s.satisfaction),
+        "mean_perceived_value": _means(model, rows, s.value),
         "offer_fit": (s.offers == s.truth).mean(axis=(1, 2)),
-        "repository_accuracy": _means(model, model._profile_right_count) / m,
+        "repository_accuracy": _means(model, rows, model._profile_right_count) / m,
         "code_accuracy": (s.codes == s.truth).mean(axis=(1, 2)),
         "employee_accuracy": np.array(
             [(s.beliefs[b] == s.truth).mean() for b in model.firm_blocks]
         ),
-        "offer_knowledge": _means(model, s.offer_knowledge),
+        "offer_knowledge": _means(model, rows, s.offer_knowledge),
         "knowledge_from_customers": per_customer("from_items"),
         "for_broadcast_lessons": per_customer("for_broadcast_lessons"),
         "for_tailored_lessons": per_customer("for_tailored_lessons"),

@@ -934,12 +934,19 @@ class CKMModel(mesa.Model):
         departments that share the code this period contribute to it and read from it. Each
         firm learns only from its own customers, employees and repository (ODD 7.6).
         """
+        if self.n_firms == 1:
+            self._firm_learns(0, active, np.arange(0))
+            return
+        rows = np.flatnonzero(active)
+        firm = self.state.firm_of[rows]
+        order = np.argsort(firm, kind="stable")
+        bounds = np.searchsorted(firm[order], np.arange(self.n_firms + 1))
         for f in range(self.n_firms):
-            mine = active if self.n_firms == 1 else active & (self.state.firm_of == f)
-            self._firm_learns(f, mine)
+            self._firm_learns(f, active, rows[order[bounds[f] : bounds[f + 1]]])
 
-    def _firm_learns(self, f: int, active: np.ndarray) -> None:
-        """One firm's organisational learning, from its ``active`` customers."""
+    def _firm_learns(self, f: int, active: np.ndarray, rows: np.ndarray) -> None:
+        """One firm's organisational learning, from its active customers (``active`` for a
+        single firm, else the customers ``rows``)."""
         s, t = self.state, self.steps
         lv, firm = self.firm_levers[f], self.firm_scenarios[f].firm
         block = self.firm_blocks[f]
@@ -951,11 +958,14 @@ class CKMModel(mesa.Model):
         takes_part = self._takes_part[block]
         observed = None
         if firm.appraisal == "outcomes":
+            if self.n_firms == 1:
+                seen = (s.satisfaction, active, s.serving_employee, s.segment)
+            else:  # the firm's own customers only
+                mine = np.ones(len(rows), dtype=bool)
+                serving = s.serving_employee[rows] - block.start
+                seen = (s.satisfaction[rows], mine, serving, s.segment[rows])
             observed = learning.observed_performance(
-                s.satisfaction,
-                active,
-                s.serving_employee - block.start,
-                s.segment,
+                *seen,
                 beliefs.shape[0],
                 beliefs.shape[1],
                 firm.appraisal_noise * (1.0 - lv.discernment),

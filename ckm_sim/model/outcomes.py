@@ -615,3 +615,44 @@ def firm_columns(firms: Sequence[str], summary: bool = True) -> list[str]:
     """Every per-firm key of ``firms`` (summary columns, or per-period series)."""
     names = FIRM_SUMMARY if summary else FIRM_SERIES
     return [firm_outcome(f, n) for f in firms for n in names]
+
+
+#: Per-firm outcomes that count customers (stored as integers), summary and series alike.
+FIRM_COUNTS: tuple[str, ...] = (
+    "active_customers",
+    "final_active_customers",
+    "acquisitions_from_prospects",
+    "acquisitions_from_rivals",
+    "losses_to_rivals",
+    "losses_out_of_market",
+)
+
+
+def summary_columns(firms: Sequence[str]) -> list[str]:
+    """Every summary column of a run of these firms: the market's, then (several firms only)
+    each firm's ``<firm>.<column>``."""
+    return list(SUMMARY) + (firm_columns(firms) if len(firms) > 1 else [])
+
+
+def is_count(key: str) -> bool:
+    """Whether outcome ``key`` (a market or a ``<firm>.<name>`` key) counts customers."""
+    firm, name = split_firm_outcome(key)
+    if firm is not None:
+        return name in FIRM_COUNTS
+    return key in BY_NAME and BY_NAME[key].unit == "count"
+
+
+def summary_meaning(key: str) -> str | None:
+    """What summary column ``key`` means: a market column or a ``<firm>.<column>`` one."""
+    firm, name = split_firm_outcome(key)
+    if firm is None:
+        return SUMMARY.get(key)
+    return f"{FIRM_SUMMARY[name]} ({firm})" if name in FIRM_SUMMARY else None
+
+
+def series_meaning(key: str) -> str | None:
+    """What per-period series ``key`` means: a market series or a ``<firm>.<name>`` one."""
+    firm, name = split_firm_outcome(key)
+    if firm is None:
+        return OUTCOMES.get(key)
+    return f"{FIRM_SERIES[name]} ({firm})" if name in FIRM_SERIES else None
