@@ -58,6 +58,7 @@ def test_compare_reports_each_firm(tmp_path):
     firm_lines = [s for s in result["sentences"] if s.startswith("high against low: leader's")]
     assert any("; rival's net value" in s for s in firm_lines)
     assert "## Each firm" in (folder / "report.md").read_text()
+    assert (folder / "firms.png").stat().st_size > 0
 
 
 def test_a_sweep_factor_moves_one_firm(tmp_path):

@@ -24,7 +24,13 @@ from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.figures import PATHS, plot_bands
-from ckm_sim.whatif.firm_compare import FIRM_METRICS, firm_metrics, firm_sentences
+from ckm_sim.whatif.firm_compare import (
+    FIRM_METRICS,
+    FIRM_PATHS,
+    firm_metrics,
+    firm_sentences,
+    firm_series,
+)
 from ckm_sim.whatif.paired import METRICS, PairedRuns, band, paired_series, run_paired
 from ckm_sim.whatif.terms import annual_retention, terms_lines
 
@@ -165,6 +171,10 @@ def _report_text(c: Comparison, name: str) -> str:
                 firms,
                 {"scenario": "scenario", "firm": "firm"} | {m: words(m) for m in FIRM_METRICS},
             ),
+            "Mean over replications with 95% bands, per scenario and firm:",
+            "",
+            "![each firm](firms.png)",
+            "",
         ]
         if firms
         else []
@@ -228,7 +238,8 @@ def _report_text(c: Comparison, name: str) -> str:
             "",
             "![differences](differences.png)",
             "",
-            "Files: `summaries.parquet` (one row per run), `timeseries.parquet`, "
+            "Files: `summaries.parquet` (one row per run), `timeseries.parquet` (with each "
+            "firm's series in a multi-firm market), "
             "`differences.csv`, `comparison.json`.",
             "",
         ]
@@ -257,6 +268,11 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
             write_parquet(out / "timeseries.parquet", runs.timeseries)
             paths = band(runs.timeseries, ["scenario", "period"], list(PATHS))
             plot_bands(paths, out / "paths.png", title=f"{name}: mean with 95% band")
+            firms = firm_series(runs.timeseries, common_firms(c.scenarios))
+            if len(firms):
+                paths = band(firms, ["group", "period"], [m for m in FIRM_PATHS if m in firms])
+                title = f"{name}: each firm, mean with 95% band"
+                plot_bands(paths, out / "firms.png", FIRM_PATHS, hue="group", title=title)
             reference = c.differences["reference"].iloc[0]
             diffs = paired_series(runs, reference, list(PATHS))
             plot_bands(

@@ -20,6 +20,14 @@ from ckm_sim.firmkeys import common_firms, outcome_key, words
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import numbers as num
 
+#: The per-firm time paths a comparison of multi-firm scenarios draws (``firms.png``).
+FIRM_PATHS: dict[str, str] = {
+    "market_share": "Market share",
+    "retention_rate": "Retention rate (per period)",
+    "clv": "Mean CLV",
+    "net_value": "Net value",
+}
+
 #: The per-firm summary outcomes a comparison of multi-firm scenarios tests.
 FIRM_METRICS: tuple[str, ...] = (
     "final_market_share",
@@ -73,3 +81,18 @@ def firm_sentences(differences: pd.DataFrame, firms: Sequence[str]) -> list[str]
             if clauses:
                 out.append(f"{treatment} against {reference}: " + "; ".join(clauses) + ".")
     return out
+
+
+def firm_series(timeseries: pd.DataFrame, firms: Sequence[str]) -> pd.DataFrame:
+    """The per-firm paths of :data:`FIRM_PATHS`, long by firm: columns ``group`` (scenario and
+    firm), ``replication``, ``period`` and one column per path (ready for ``band``)."""
+    parts = []
+    for firm in firms:
+        keys = {outcome_key(firm, m): m for m in FIRM_PATHS}
+        present = [k for k in keys if k in timeseries.columns]
+        if not present:
+            continue
+        part = timeseries[["scenario", "replication", "period", *present]].rename(columns=keys)
+        part.insert(0, "group", part.pop("scenario") + " · " + firm)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
