@@ -2,9 +2,9 @@
 
 The what-if commands write their answers as ready-to-use scenarios (``calibrate`` writes the
 scenario with the fitted values). Values are the scenario's own (``model_dump``): strings,
-numbers, booleans and lists of strings, and each firm of a multi-firm scenario as a ``[[firms]]``
-table; ``None`` (a value the model derives) is left out, which is what reading the file back
-means too.
+numbers, booleans and lists of strings; ``None`` (a value the model derives) is left out, which
+is what reading the file back means too. The firms of a multi-firm scenario are ``[[firms]]``
+tables at the end.
 """
 
 from __future__ import annotations
@@ -38,17 +38,18 @@ def scenario_toml(scenario: Scenario, header: str = "") -> str:
     """The scenario as TOML text, with ``header`` as comment lines on top."""
     lines = [f"# {line}" for line in header.splitlines()]
     sections = []
-    data = scenario.model_dump()
-    firms = data.pop("firms", None) or []
-    for key, value in data.items():
-        if isinstance(value, dict):
+    firms = []
+    for key, value in scenario.model_dump().items():
+        if key == "firms":
+            firms = value
+        elif isinstance(value, dict):
             sections.append((key, value))
         elif value is not None:
             lines.append(f"{key} = {_value(value)}")
     for name, section in sections:
         lines += ["", f"[{name}]"]
         lines += [f"{k} = {_value(v)}" for k, v in section.items() if v is not None]
-    for firm in firms:  # [[firms]] tables: the name and the firm's own fields, flat
+    for firm in firms:  # [[firms]] tables: a name and the firm's own fields, flat
         lines += ["", "[[firms]]", f"name = {_value(firm['name'])}"]
         lines += [f"{k} = {_value(v)}" for k, v in firm["overrides"].items() if v is not None]
     return "\n".join(lines) + "\n"
