@@ -11,6 +11,7 @@ HELP = "analyse a sweep's results: means and CIs, differences, sensitivity, repo
 EXAMPLES = """examples:
   ckm-sim analyze results/quickstart
   ckm-sim analyze results/sensitivity_sobol
+  ckm-sim analyze results/duopoly_it --outcome leader.net_value --outcome laggard.net_value
 
 writes report.md, figures/*.png and points.csv, adequacy.csv (and differences.csv,
 simple_effects.csv, sensitivity.csv when the design has them) into RESULTS_DIR.
@@ -20,6 +21,13 @@ simple_effects.csv, sensitivity.csv when the design has them) into RESULTS_DIR.
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The folder of a finished (or stopped) sweep."""
     parser.add_argument("results", metavar="RESULTS_DIR", type=Path, help="a sweep's folder")
+    parser.add_argument(
+        "--outcome",
+        action="append",
+        metavar="NAME",
+        help="analyse this summary outcome instead of the experiment's [outcomes] report "
+        "(repeat; a firm's as <firm>.<outcome>, e.g. leader.final_market_share)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with folder_lock(args.results, "analyze"):  # not while a sweep writes into it
-            analysis = analyse(args.results)
+            analysis = analyse(args.results, args.outcome)
             print_summary(analysis, write_report(analysis))
     except OSError as exc:
         raise output_error(exc, f"cannot write the report into {args.results}") from None

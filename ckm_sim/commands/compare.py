@@ -19,7 +19,9 @@ EXAMPLES = """examples:
   ckm-sim compare baseline --add it_systems=750,learning_culture=750 --add it_systems=1500
 
 The first scenario is the reference. Replication r uses the same seed in every scenario (common
-random numbers). With --add, one scenario is the base and each --add is an alternative that
+random numbers). When every scenario has the same firms ([[firms]]), each firm's market share,
+retention, CLV, equity and net value are compared too, with a sentence per firm. With --add,
+one scenario is the base and each --add is an alternative that
 spends that much more per period on the named dimensions (converted to levels through the
 scenario's cost curve); every pair is compared and the report answers which spend is better.
 Writes <out>/compare/<name>/report.md with paths.png, differences.png,
@@ -52,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the scenarios on common seeds, print the paired differences, write the report."""
     from ckm_sim.io import inside
     from ckm_sim.reports import numbers as num
-    from ckm_sim.whatif.compare import compare, write_report
-    from ckm_sim.whatif.paired import METRICS
+    from ckm_sim.whatif.compare import compare, label, write_report
     from ckm_sim.whatif.spend import answer, with_spend
     from ckm_sim.whatif.terms import period_word
 
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     for r in result.differences.itertuples():
         table.add_row(
             f"{r.treatment} - {r.reference}",
-            METRICS[r.metric],
+            label(r.metric),
             num.number(r.mean),
             f"{num.number(r.low)} to {num.number(r.high)}",
         )
@@ -98,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
 def _alternatives(args: argparse.Namespace, scenarios: list) -> list:
     """The ``--add`` alternatives as tuples of increments (one-line errors for bad ones)."""
     from ckm_sim.errors import CKMError
+    from ckm_sim.firmkeys import is_multi_firm
     from ckm_sim.whatif.spend import level_after, parse_alternative
 
     if not args.add:
@@ -106,6 +108,11 @@ def _alternatives(args: argparse.Namespace, scenarios: list) -> list:
         return []
     if len(scenarios) != 1:
         raise CKMError("with --add, give exactly one scenario: the base the spend is added to")
+    if is_multi_firm(scenarios[0]):
+        raise CKMError(
+            f"--add: {scenarios[0].name} has several firms; compare scenario files that set "
+            "firms.<firm>.<dimension>, or find a firm's best split with optimize --firm"
+        )
     alternatives = [parse_alternative(text) for text in args.add]
     for increments in alternatives:
         for inc in increments:

@@ -19,9 +19,19 @@ EXAMPLES = """examples:
   ckm-sim optimize baseline --budget 2500
   ckm-sim optimize it_only --budget 4000 --trials 60 --replications 4 -j 2
   ckm-sim optimize baseline --budget 2500 --periods 60 --eval-replications 12
+  ckm-sim optimize duopoly --firm laggard --budget 4000        best response, leader fixed
+  ckm-sim optimize duopoly --firm leader --firm laggard --budget 4000 --best-response-rounds 4
+  ckm-sim optimize duopoly --firm leader --firm laggard --budget leader=5000 --budget laggard=3000 \
+      --best-response-rounds 4
 
 The budget is money per period (same units as the [costs] section). Writes
-<out>/optimize/<name>/report.md with allocation.png, history.png, trials.csv, optimum.json.
+<out>/optimize/<name>/report.md with allocation.png, history.png, trials.csv, optimum.json
+(with --best-response-rounds: report.md, rounds.csv, best_responses.json).
+With --firm NAME (a multi-firm scenario) the budget is that firm's, spent through its own cost
+curve on its own net value while the rivals keep their levels: a best response. With two or more
+--firm and --best-response-rounds N the firms answer each other in turn for up to N rounds; the
+report says whether the splits settle (every split moves by at most --tolerance of its budget,
+or the move does not pay outside its 95%% CI) or cycle.
 """
 
 
@@ -32,7 +42,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Scenario, budget per period, trials and replications."""
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped name")
     parser.add_argument(
-        "--budget", type=float, required=True, help="budget per period to split across dimensions"
+        "--budget",
+        type=budget_arg,
+        action="append",
+        required=True,
+        metavar="B|FIRM=B",
+        help="budget per period to split across dimensions (FIRM=B: one firm's; repeat)",
+    )
+    parser.add_argument(
+        "--firm",
+        action="append",
+        metavar="NAME",
+        help="spend this firm's budget, the rivals' levels fixed (a multi-firm scenario; repeat "
+        "with --best-response-rounds)",
+    )
+    parser.add_argument(
+        "--best-response-rounds",
+        type=argtypes.positive_int,
+        metavar="N",
+        help="iterate best responses between the --firm firms for up to N rounds",
     )
     parser.add_argument(
         "--trials",
@@ -56,7 +84,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tolerance",
         type=float,
         default=0.10,
-        help="the searches agree when every share is within this of the winner's (default 0.10)",
+        help="the searches agree (and a best response's split holds) when every share is within "
+        "this of the winner's (the previous split's) (default 0.10)",
     )
     add_common(parser, replications=2)
     parser.add_argument(
@@ -73,16 +102,59 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def budget_arg(text: str) -> tuple[str | None, float]:
+    """``4000`` (every firm's budget) or ``rival=4000`` (one firm's)."""
+    firm, sep, value = text.rpartition("=")
+    try:
+        amount = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an amount or FIRM=AMOUNT, got {text!r}"
+        ) from None
+    if sep and not firm.strip():
+        raise argparse.ArgumentTypeError(f"expected FIRM=AMOUNT, got {text!r}")
+    return (firm.strip() if sep else None), amount
+
+
+def budgets_for(given: list[tuple[str | None, float]], firms: list[str]) -> dict[str, float]:
+    """Each named firm's budget from the ``--budget`` options (one-line errors)."""
+    for _, amount in given:
+        if not (math.isfinite(amount) and amount > 0):
+            raise CKMError(f"--budget must be a positive amount per period, got {amount:g}")
+    default = [b for f, b in given if f is None]
+    own = {f: b for f, b in given if f is not None}
+    if len(default) > 1:
+        raise CKMError("--budget without a firm is given twice")
+    for firm in own:
+        if firm not in firms:
+            raise CKMError(f"--budget {firm}=...: {firm} is not a --firm ({', '.join(firms)})")
+    missing = [f for f in firms if f not in own and not default]
+    if missing:
+        raise CKMError(f"--budget: no budget for {', '.join(missing)} (give B or FIRM=B)")
+    return {f: own.get(f, default[0] if default else 0.0) for f in firms}
+
+
 def run(args: argparse.Namespace) -> int:
     """Search the best split of the budget, re-check it on fresh seeds, write the report."""
+    from ckm_sim.firmkeys import check_firms, is_multi_firm
     from ckm_sim.io import inside
-    from ckm_sim.whatif.allocation import levels_for_spend
+    from ckm_sim.whatif.allocation import current_spend, levels_for_spend
     from ckm_sim.whatif.objective import NetValueObjective
     from ckm_sim.whatif.optimize import optimise_budget
     from ckm_sim.whatif.optimize_report import write_report
 
-    if not (math.isfinite(args.budget) and args.budget > 0):
-        raise CKMError(f"--budget must be a positive amount per period, got {args.budget:g}")
+    firms = list(dict.fromkeys(args.firm or []))
+    if args.firm and len(firms) != len(args.firm):
+        raise CKMError("--firm: a firm is named twice")
+    if args.best_response_rounds is not None and len(firms) < 2:
+        raise CKMError("--best-response-rounds needs two or more --firm NAME")
+    if len(firms) > 1 and args.best_response_rounds is None:
+        raise CKMError(
+            "several --firm: add --best-response-rounds N to iterate their best responses "
+            "(or name one firm for one best response)"
+        )
+    if not firms and (len(args.budget) > 1 or args.budget[0][0] is not None):
+        raise CKMError("--budget FIRM=B and repeated --budget need --firm")
     if args.step is not None and not (math.isfinite(args.step) and args.step > 0):
         raise CKMError(f"--step must be a positive amount per period, got {args.step:g}")
     if not (math.isfinite(args.tolerance) and 0 < args.tolerance <= 1):
@@ -90,27 +162,88 @@ def run(args: argparse.Namespace) -> int:
     if args.eval_replications < 2:
         raise CKMError("--eval-replications must be at least 2 for confidence intervals")
     scenario = load_scenario(args.scenario)
+    if firms:
+        check_firms(scenario, firms, "--firm")
+    elif is_multi_firm(scenario):
+        raise CKMError(
+            f"{scenario.name} has firms {', '.join(scenario.firm_names())}: name whose budget "
+            "to spend with --firm NAME"
+        )
+    budgets = budgets_for(args.budget, firms or ["firm"])
     check_runs_memory(args, [scenario])
     plan = run_plan(args).resolved(scenario)
     assert plan.periods is not None
-    optimum = optimise_budget(
-        NetValueObjective(scenario, plan.periods),
-        args.budget,
-        plan,
+    options = dict(
         trials=args.trials,
         eval_replications=args.eval_replications,
         step=args.step,
         progress=not args.quiet,
         restarts=args.restarts,
-        saturated=lambda spend: levels_for_spend(scenario, spend) >= 1.0,
         tolerance=args.tolerance,
         polish_steps=args.polish,
     )
-    name = args.name or f"{scenario.name}_budget{args.budget:g}"
+    if len(firms) > 1:
+        return _rounds(args, scenario, firms, budgets, plan, options)
+    firm = firms[0] if firms else None
+    budget = budgets[firm or "firm"]
+    optimum = optimise_budget(
+        NetValueObjective(scenario, plan.periods, firm=firm),
+        budget,
+        plan,
+        saturated=lambda spend: levels_for_spend(scenario, spend, firm) >= 1.0,
+        incumbent=None if firm is None else current_spend(scenario, firm),
+        firm=firm,
+        **options,  # type: ignore[arg-type]
+    )
+    name = args.name or f"{scenario.name}_{firm + '_' if firm else ''}budget{budget:g}"
     report, lines = write_report(
         optimum, scenario, inside(args.out, "optimize", name), plan.periods
     )
     console = Console()
+    for line in lines:
+        console.print(f"- {line}", highlight=False)
+    print(f"report written to {report}")
+    return 0
+
+
+def _rounds(args, scenario, firms, budgets, plan, options) -> int:
+    """``--best-response-rounds``: iterate the firms' best responses, report the rounds."""
+    from rich.table import Table
+
+    from ckm_sim.io import inside
+    from ckm_sim.whatif.best_response import iterate_best_responses, optimiser_response
+    from ckm_sim.whatif.best_response_report import round_rows, write_report
+    from ckm_sim.whatif.firm_response import FirmObjectives, saturation, start_splits
+
+    respond = optimiser_response(
+        FirmObjectives(scenario, plan.periods), budgets, plan, saturation(scenario), **options
+    )
+    result = iterate_best_responses(
+        firms,
+        start_splits(scenario, firms, budgets),
+        budgets,
+        respond,
+        args.best_response_rounds,
+        args.tolerance,
+    )
+    meta = {
+        "periods": plan.periods,
+        "trials": args.trials,
+        "restarts": args.restarts,
+        "replications": plan.replications,
+        "eval_replications": args.eval_replications,
+        "base_seed": plan.seed,
+    }
+    name = args.name or f"{scenario.name}_best_responses"
+    report, lines = write_report(result, scenario, inside(args.out, "optimize", name), meta)
+    rows = round_rows(result)
+    table = Table(title="best responses, round by round", title_justify="left")
+    for column in rows[0]:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    console = Console()
+    console.print(table)
     for line in lines:
         console.print(f"- {line}", highlight=False)
     print(f"report written to {report}")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,10 @@ from ckm_sim.experiments.discovery import (
 from ckm_sim.experiments.spec import Experiment, parse_experiment
 from ckm_sim.experiments.stats import LEVEL, ci_columns
 from ckm_sim.experiments.store import ResultsStore
-from ckm_sim.model.outcomes import RENAMED
+from ckm_sim.model.outcomes import RENAMED, split_firm_outcome
+
+#: Columns of the runs table that are not outcomes.
+NOT_OUTCOMES = frozenset(("run_id", "point", "replication", "seed", "status", "error", "worker"))
 
 
 def outcome_matrix(
@@ -254,15 +258,30 @@ class Analysis:
         return frame
 
 
-def analyse(root: str | Path) -> Analysis:
-    """Read a results folder and compute every table its design supports."""
+def chosen_outcomes(store: ResultsStore, given: Sequence[str]) -> list[str]:
+    """``given`` outcomes (``analyze --outcome``) if the runs table has each, else a one-line
+    CKMError listing the per-firm columns it has."""
+    columns = store.columns()
+    firm_cols = [c for c in columns if split_firm_outcome(c)[0] is not None]
+    for name in given:
+        if columns and name not in columns or name in NOT_OUTCOMES:
+            hint = (
+                f"; per-firm outcomes here: {', '.join(firm_cols[:12])}, ..." if firm_cols else ""
+            )
+            raise CKMError(f"--outcome: '{name}' is not a summary column of {store.root}{hint}")
+    return list(dict.fromkeys(given))
+
+
+def analyse(root: str | Path, outcomes: Sequence[str] | None = None) -> Analysis:
+    """Read a results folder and compute every table its design supports, for the experiment's
+    report outcomes or ``outcomes`` (any summary column, a firm's too: ``leader.net_value``)."""
     store = ResultsStore(root)
     manifest = store.read_manifest()
     exp = parse_experiment(_renamed(manifest["spec"]), source=f"{store.manifest_path} (spec)")
     frame = store.read_design()
     factors = list(manifest["factors"])
     design = DesignTable(exp.design.method, factors, frame)
-    outcomes = list(exp.outcomes.report)
+    outcomes = chosen_outcomes(store, outcomes) if outcomes else list(exp.outcomes.report)
     runs = store.read_runs(["point", "replication", "status", "error", *outcomes])
     failed = runs[runs["status"] != "ok"]
     result = Analysis(

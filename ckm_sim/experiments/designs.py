@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ckm_sim.experiments.spec import SAMPLED_METHODS, Experiment, ExperimentError
+from ckm_sim.experiments.spec import SAMPLED_METHODS, Experiment, ExperimentError, reason
+from ckm_sim.firmkeys import parameter_kind, parameter_value
 from ckm_sim.limits import read_capped
-from ckm_sim.model.scenario import FIELD_SECTION, Scenario, ScenarioError, field_kind
+from ckm_sim.model.scenario import Scenario, ScenarioError
 
 
 @dataclass
@@ -60,7 +61,7 @@ class DesignTable:
 
 
 def _cast(name: str, values: list[Any]) -> list[Any]:
-    kind = field_kind(name)
+    kind = parameter_kind(name)
     if kind == "int":
         return [int(round(float(v))) for v in values]
     if kind == "float":
@@ -113,7 +114,6 @@ def design_size(exp: Experiment) -> int | None:
 
 def _grid(exp: Experiment, base: Scenario) -> pd.DataFrame:
     names = list(exp.factors)
-    flat = base.flat()
     if exp.design.method == "full_factorial":
         combos = list(itertools.product(*(_cast(n, exp.factors[n].grid()) for n in names)))
         frame = pd.DataFrame(combos, columns=names)
@@ -123,7 +123,14 @@ def _grid(exp: Experiment, base: Scenario) -> pd.DataFrame:
     ref = exp.design.reference if isinstance(exp.design.reference, dict) else {}
     centre = {}
     for name, factor in exp.factors.items():
-        value = ref.get(name, factor.reference if factor.reference is not None else flat[name])
+        value = ref.get(
+            name, factor.reference if factor.reference is not None else parameter_value(base, name)
+        )
+        if value is None:  # a firm-only field the scenario leaves unset (initial_share)
+            raise ExperimentError(
+                f"{exp.source()}: 'factors.{name}': the scenario does not set it, so a "
+                "one-at-a-time design needs the factor's 'reference'"
+            )
         centre[name] = _cast(name, [value])[0]
     rows = [centre | {"varied": ""}]
     for name in names:
@@ -153,12 +160,12 @@ def _csv(exp: Experiment) -> pd.DataFrame:
             f"{exp.source()}: 'design.points': cannot read {path}: {exc}"
         ) from None
     frame = frame.drop(columns=[c for c in ("point",) if c in frame.columns])
-    unknown = [c for c in frame.columns if c not in FIELD_SECTION]
+    unknown = [c for c in frame.columns if parameter_kind(c) is None]
     if unknown or frame.empty:
         why = f"unknown column(s) {', '.join(unknown)}" if unknown else "no points"
         raise ExperimentError(f"{exp.source()}: 'design.points': {path}: {why}")
     for name in frame.columns:
-        if field_kind(name) == "other":
+        if parameter_kind(name) == "other":
             raise ExperimentError(f"{exp.source()}: 'design.points': {name} is not scalar")
     frame["varied"] = ""
     return frame
@@ -168,9 +175,8 @@ def _reference_values(exp: Experiment, base: Scenario, names: list[str]) -> dict
     ref = exp.design.reference
     if ref is None:
         return None
-    flat = base.flat()
     given = {} if ref == "base" else dict(ref)
-    return {n: _cast(n, [given.get(n, flat[n])])[0] for n in names}
+    return {n: _cast(n, [given[n] if n in given else parameter_value(base, n)])[0] for n in names}
 
 
 def build_design(exp: Experiment, base: Scenario) -> DesignTable:
@@ -229,7 +235,7 @@ def check_points(exp: Experiment, base: Scenario, design: DesignTable) -> None:
             except ScenarioError as exc:
                 same = column.isna() if _is_nan(plain) else column == value
                 point = int(np.flatnonzero(same.to_numpy())[0])
-                msg = str(exc).split(": ", 1)[-1]
+                msg = reason(exc)
                 raise ExperimentError(
                     f"{exp.source()}: design point {point} of {design.size}: "
                     f"'{name}' = {plain!r}: {msg}"

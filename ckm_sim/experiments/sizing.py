@@ -15,7 +15,7 @@ from ckm_sim.memory import (
     runs_bytes,
     series_bytes,
 )
-from ckm_sim.model.outcomes import SUMMARY
+from ckm_sim.model.outcomes import summary_columns
 from ckm_sim.model.scenario import Scenario
 
 
@@ -23,7 +23,8 @@ def tables_bytes(exp: Experiment, base: Scenario, points: int) -> float:
     """The design, the runs table and the kept series of ``points`` points (bytes)."""
     runs = points * exp.replications
     total = design_bytes(points, len(exp.factors))
-    total += runs_bytes(runs, len(exp.factors) + len(SUMMARY) + 8)
+    columns = len(exp.factors) + len(summary_columns(base.firm_names())) + 8
+    total += runs_bytes(runs, columns)
     if exp.outcomes.timeseries:
         periods = -(-base.periods // exp.outcomes.interval)
         total += series_bytes(runs, periods, len(exp.outcomes.series_columns()))

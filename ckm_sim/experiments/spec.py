@@ -35,6 +35,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from ckm_sim.errors import CKMError
+from ckm_sim.firmkeys import check_outcome, parameter_kind
 from ckm_sim.model.outcomes import (
     OUTCOMES,
     SUMMARY,
@@ -43,12 +44,10 @@ from ckm_sim.model.outcomes import (
     unknown_outcome,
 )
 from ckm_sim.model.scenario import (
-    FIELD_SECTION,
     FIELDS,
     MAX_PERIODS,
     Scenario,
     ScenarioError,
-    field_kind,
     load_scenario,
 )
 from ckm_sim.names import PlainName
@@ -243,16 +242,27 @@ class Experiment(_Strict):
             raise ExperimentError(f"{self.source()}: scenario: {exc}") from None
 
     def check_against(self, base: Scenario) -> None:
-        """Every factor level (and range end) must give a valid scenario."""
+        """Every factor level (and range end) must give a valid scenario, and every per-firm
+        outcome must name a firm of it."""
+        for key in self.outcomes.report:
+            try:
+                check_outcome(base, key, f"{self.source()}: 'outcomes.report'")
+            except CKMError as exc:
+                raise ExperimentError(str(exc)) from None
         for name, factor in self.factors.items():
             for value in factor.probe_values():
                 try:
                     base.with_overrides(**{name: value})
                 except ScenarioError as exc:
-                    msg = str(exc).split(": ", 1)[-1]
+                    msg = reason(exc)
                     raise ExperimentError(
                         f"{self.source()}: 'factors.{name}' value {value!r}: {msg}"
                     ) from None
+
+
+def reason(exc: ScenarioError) -> str:
+    """A scenario error of an override without its ``keyword arguments:`` source."""
+    return str(exc).removeprefix("keyword arguments: ")
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
@@ -273,13 +283,14 @@ def _check(exp: Experiment, source: str) -> None:
     def fail(key: str, msg: str) -> None:
         raise ExperimentError(f"{source}: '{key}': {msg}")
 
+    allowed = f"allowed: {', '.join(FIELDS)}, or firms.<firm>.<field> for one firm's"
     for key in exp.fixed:
-        if key not in FIELD_SECTION:
-            fail(f"fixed.{key}", f"unknown parameter; allowed: {', '.join(FIELDS)}")
+        if parameter_kind(key) is None:
+            fail(f"fixed.{key}", f"unknown parameter; {allowed}")
     for key in exp.factors:
-        if key not in FIELD_SECTION:
-            fail(f"factors.{key}", f"unknown parameter; allowed: {', '.join(FIELDS)}")
-        if field_kind(key) == "other":
+        if parameter_kind(key) is None:
+            fail(f"factors.{key}", f"unknown parameter; {allowed}")
+        if parameter_kind(key) == "other":
             fail(f"factors.{key}", "only scalar parameters can be factors")
         if key in exp.fixed:
             fail(f"factors.{key}", "is also in [fixed]; keep it in one place")

@@ -226,6 +226,11 @@ class ResultsStore:
         frame = frame.drop_duplicates("run_id").sort_values("run_id", kind="stable")
         return frame.reset_index(drop=True)
 
+    def columns(self) -> list[str]:
+        """The columns of the runs table (those of its first part; none before one is written)."""
+        parts = self.parts()
+        return list(pq.read_schema(parts[0]).names) if parts else []
+
     def read_series(self) -> pd.DataFrame | None:
         """The time-series table, or None when the sweep kept none."""
         parts = self.parts(self.series_dir)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ckm_sim.model.outcomes import BY_NAME
+from ckm_sim.model.outcomes import BY_NAME, split_firm_outcome
 
 #: What a missing value (NaN) shows as.
 MISSING = "-"
@@ -61,9 +61,13 @@ def ci(mean: float, low: float, high: float) -> str:
 
 
 def is_share(name: str) -> bool:
-    """Whether outcome ``name`` is a share (a rate in [0, 1])."""
-    outcome = BY_NAME.get(name)
-    return outcome is not None and outcome.unit == "share"
+    """Whether outcome ``name`` (or a firm's, ``leader.retention_rate``) is a share in [0, 1]
+    (a per-firm outcome outside the registry is one when it ends in ``_share`` or ``_rate``)."""
+    base = split_firm_outcome(name)[1]
+    outcome = BY_NAME.get(base)
+    if outcome is None:
+        return base != name and base.endswith(("_share", "_rate"))
+    return outcome.unit == "share"
 
 
 def amount(name: str, x: float) -> str:
@@ -81,7 +85,7 @@ def figure(name: str, value: float | None) -> str:
     """An outcome as a panel shows it: money and counts whole, shares with three decimals."""
     if value is None or value != value:  # NaN: nothing to measure yet
         return "–"
-    outcome = BY_NAME.get(name)
+    outcome = BY_NAME.get(split_firm_outcome(name)[1])
     if outcome is not None and outcome.unit in ("money", "count"):
         return f"{value:,.0f}"
     return f"{value:.3f}"

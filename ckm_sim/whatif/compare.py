@@ -17,12 +17,20 @@ import pandas as pd
 from ckm_sim.errors import CKMError, output_error
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference, pairing_efficiency
+from ckm_sim.firmkeys import common_firms, words
 from ckm_sim.io import write_json, write_parquet, write_text, write_with
 from ckm_sim.model.outcomes import conventions_note
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.figures import PATHS, plot_bands
+from ckm_sim.whatif.firm_compare import (
+    FIRM_METRICS,
+    FIRM_PATHS,
+    firm_metrics,
+    firm_sentences,
+    firm_series,
+)
 from ckm_sim.whatif.paired import METRICS, PairedRuns, band, paired_series, run_paired
 from ckm_sim.whatif.terms import annual_retention, terms_lines
 
@@ -45,9 +53,14 @@ def pairs_of(names: Sequence[str], all_pairs: bool = False) -> list[tuple[str, s
     return [(name, names[0]) for name in names[1:]]
 
 
+def label(metric: str) -> str:
+    """A metric in words: the market's (``net value``) or a firm's (``leader's net value``)."""
+    return METRICS.get(metric) or words(metric)
+
+
 def sentence(treatment: str, reference: str, metric: str, est: Estimate, level: float) -> str:
     """One plain sentence for one paired difference."""
-    what = METRICS.get(metric, metric)
+    what = label(metric)
     relative = f" ({level:+.1%})" if level == level else ""  # NaN-safe
     if est.n < 2:
         return (
@@ -112,8 +125,27 @@ def compare(
     if plan.replications < 2:
         raise CKMError("compare needs at least 2 replications for a confidence interval")
     runs = run_paired(scenarios, plan, progress=progress)
-    differences, sentences = difference_table(runs, pairs_of(runs.names, all_pairs))
+    pairs = pairs_of(runs.names, all_pairs)
+    differences, sentences = difference_table(runs, pairs)
+    per_firm = firm_metrics(scenarios)
+    if per_firm:  # every scenario has the same firms: each firm's differences too
+        firms, _ = difference_table(runs, pairs, per_firm)
+        differences = pd.concat([differences, firms], ignore_index=True)
+        sentences += firm_sentences(firms, common_firms(scenarios))
     return Comparison(runs, differences, sentences, list(scenarios))
+
+
+def firm_rows(c: Comparison) -> list[dict]:
+    """Each scenario's firms: mean and CI of every per-firm metric (none with one firm)."""
+    rows = []
+    for firm in common_firms(c.scenarios):
+        for scenario in c.runs.names:
+            row: dict = {"scenario": scenario, "firm": firm}
+            for metric in FIRM_METRICS:
+                est = mean_ci(c.runs.values(scenario, f"{firm}.{metric}"))
+                row[metric] = num.ci(est.mean, est.low, est.high)
+            rows.append(row)
+    return rows
 
 
 def _report_text(c: Comparison, name: str) -> str:
@@ -130,10 +162,27 @@ def _report_text(c: Comparison, name: str) -> str:
         retention = runs.values(scenario, "mean_retention_rate").mean()
         row["retention per year"] = f"{annual_retention(retention, per_year):.1%}"
         summary_rows.append(row)
+    firms = firm_rows(c)
+    each_firm = (
+        [
+            "## Each firm",
+            "",
+            md.table(
+                firms,
+                {"scenario": "scenario", "firm": "firm"} | {m: words(m) for m in FIRM_METRICS},
+            ),
+            "Mean over replications with 95% bands, per scenario and firm:",
+            "",
+            "![each firm](firms.png)",
+            "",
+        ]
+        if firms
+        else []
+    )
     diff_rows = [
         {
             "pair": f"{r.treatment} - {r.reference}",
-            "metric": METRICS[r.metric],
+            "metric": label(r.metric),
             "difference": r.mean,
             "95% CI": f"{num.number(r.low)} to {num.number(r.high)}",
             "relative": f"{r.relative:+.1%}",
@@ -178,6 +227,7 @@ def _report_text(c: Comparison, name: str) -> str:
                 | {m: METRICS[m] for m in METRICS}
                 | {"retention per year": f"retention per year (mean rate ^ {per_year})"},
             ),
+            *each_firm,
             "## Time paths",
             "",
             "Mean over replications with 95% bands:",
@@ -188,7 +238,8 @@ def _report_text(c: Comparison, name: str) -> str:
             "",
             "![differences](differences.png)",
             "",
-            "Files: `summaries.parquet` (one row per run), `timeseries.parquet`, "
+            "Files: `summaries.parquet` (one row per run), `timeseries.parquet` (with each "
+            "firm's series in a multi-firm market), "
             "`differences.csv`, `comparison.json`.",
             "",
         ]
@@ -217,6 +268,11 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
             write_parquet(out / "timeseries.parquet", runs.timeseries)
             paths = band(runs.timeseries, ["scenario", "period"], list(PATHS))
             plot_bands(paths, out / "paths.png", title=f"{name}: mean with 95% band")
+            firms = firm_series(runs.timeseries, common_firms(c.scenarios))
+            if len(firms):
+                paths = band(firms, ["group", "period"], [m for m in FIRM_PATHS if m in firms])
+                title = f"{name}: each firm, mean with 95% band"
+                plot_bands(paths, out / "firms.png", FIRM_PATHS, hue="group", title=title)
             reference = c.differences["reference"].iloc[0]
             diffs = paired_series(runs, reference, list(PATHS))
             plot_bands(

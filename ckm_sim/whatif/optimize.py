@@ -63,6 +63,9 @@ class Optimum:
     versus_winner: list[Estimate] = field(default_factory=list)  # candidate - best, paired
     verdict: Verdict | None = None
     history: list[dict] = field(default_factory=list)  # search, trial, value, spend per dim
+    firm: str | None = None  # the firm whose budget this is (None: a single-firm scenario)
+    incumbent: np.ndarray | None = None  # the split the firm held before (best responses)
+    versus_incumbent: Estimate | None = None  # best - incumbent, paired on the evaluation seeds
 
 
 def _search_once(
@@ -116,6 +119,8 @@ def optimise_budget(
     saturated: Callable[[np.ndarray], np.ndarray] | None = None,
     tolerance: float = SHARE_TOLERANCE,
     polish_steps: int = 0,
+    incumbent: np.ndarray | None = None,
+    firm: str | None = None,
 ) -> Optimum:
     """Search the allocations of ``budget`` across ``dimensions`` for the highest mean value.
 
@@ -123,7 +128,9 @@ def optimise_budget(
     ``restarts`` independent searches of ``trials`` each (sampler seeds ``base_seed + k``);
     ``saturated(spend)`` tells which dimensions are at their full level (their marginal value
     is 0 by construction); ``tolerance`` is the verdict's tolerance on shares; each search
-    ends with ``polish_steps`` transfer moves of at most ``step``.
+    ends with ``polish_steps`` transfer moves of at most ``step``. An ``incumbent`` split (what
+    the firm spends now, in a best response) is re-evaluated with the candidates, and the
+    winner's gain over it is ``versus_incumbent``; ``firm`` only labels the result.
     """
     if not (budget > 0 and math.isfinite(budget)):
         raise ValueError(f"budget must be a positive number, got {budget}")
@@ -159,11 +166,15 @@ def optimise_budget(
                 for t in done
             ]
         unique = _distinct(candidates)
+        extra = [] if incumbent is None else [np.asarray(incumbent, dtype=np.float64)]
         fresh = evaluation_seeds(plan, eval_replications)
-        cand_values = np.array(
-            replicate(evaluator, evaluate, [(c,) for c in unique], fresh, progress, "candidates"),
+        evaluated = np.array(
+            replicate(
+                evaluator, evaluate, [(c,) for c in unique + extra], fresh, progress, "candidates"
+            ),
             dtype=np.float64,
         )
+        cand_values = evaluated[: len(unique)]
         w = int(np.argmax(cand_values.mean(axis=1)))
         best = unique[w]
         points = [even] + [best + step * np.eye(n)[d] for d in range(n)]
@@ -209,6 +220,9 @@ def optimise_budget(
         versus_winner=versus,
         verdict=verdict(candidates, versus, best, marginal, full, move, step, tolerance=tolerance),
         history=history,
+        firm=firm,
+        incumbent=extra[0] if extra else None,
+        versus_incumbent=paired_difference(at_best, evaluated[-1]) if extra else None,
     )
 
 

@@ -26,8 +26,8 @@ PER = 1000.0
 def allocation_table(opt: Optimum, scenario: Scenario) -> pd.DataFrame:
     """One row per dimension: best and even spend and level, marginal value (net value per
     :data:`PER` of extra spend per period) with its CI."""
-    best_levels = levels_for_spend(scenario, opt.best)
-    even_levels = levels_for_spend(scenario, opt.even)
+    best_levels = levels_for_spend(scenario, opt.best, opt.firm)
+    even_levels = levels_for_spend(scenario, opt.even, opt.firm)
     return pd.DataFrame(
         {
             "dimension": list(opt.dimensions),
@@ -65,12 +65,20 @@ def sentences(opt: Optimum, table: pd.DataFrame, word: str = "period") -> list[s
             f"the even split with {g.n} replications."
         )
     b, e = opt.best_value, opt.even_value
+    whose = "" if opt.firm is None else f" for {opt.firm} (its best response; rivals fixed)"
     out = [
-        f"Best split of a budget of {num.number(opt.budget)} a {word}: {parts}.",
+        f"Best split of a budget of {num.number(opt.budget)} a {word}{whose}: {parts}.",
         f"Its expected net value is {num.ci(b.mean, b.low, b.high)} on {b.n} fresh "
         f"replications; the even split's is {num.ci(e.mean, e.low, e.high)}.",
         versus,
     ]
+    if opt.versus_incumbent is not None:
+        g = opt.versus_incumbent
+        out.append(
+            f"Against {opt.firm or 'the firm'}'s current levels (which cost "
+            f"{num.number(float(np.sum(opt.incumbent)))} a {word}) it changes net value by "
+            f"{num.ci(g.mean, g.low, g.high)}."
+        )
     ranked = table.sort_values("marginal", ascending=False)
     top = ranked.iloc[0]
     where = (
@@ -131,10 +139,11 @@ def _text(
         }
         for r in table.itertuples()
     ]
-    now = current_spend(scenario)
+    now = current_spend(scenario, opt.firm)
+    whose = "" if opt.firm is None else f", {opt.firm}'s budget (best response)"
     return "\n".join(
         [
-            f"# Budget allocation: {scenario.name}",
+            f"# Budget allocation: {scenario.name}{whose}",
             "",
             f"Budget {num.number(opt.budget)} per period across the {len(opt.dimensions)} "
             f"dimensions (the scenario's own levels cost {num.number(float(now.sum()))} per "
@@ -206,6 +215,7 @@ def write_report(
             out / "optimum.json",
             {
                 "scenario": scenario.name,
+                "firm": opt.firm,
                 "budget": opt.budget,
                 "allocation": table.to_dict(orient="records"),
                 "best_value": opt.best_value.as_dict(),
@@ -220,6 +230,9 @@ def write_report(
                 "candidates": [c.tolist() for c in opt.candidates],
                 "versus_winner": [e.as_dict() for e in opt.versus_winner],
                 "verdict": opt.verdict.as_dict() if opt.verdict else None,
+                "versus_current": None
+                if opt.versus_incumbent is None
+                else opt.versus_incumbent.as_dict(),
                 "marginal_per": PER,
                 "findings": lines,
             },

@@ -64,10 +64,17 @@ def terms_lines(scenarios: Sequence[Scenario], names: Sequence[str], periods: in
         "Competence spend per "
         + word
         + ": "
-        + "; ".join(
-            f"{name} {num.number(float(investment_cost(sc)))}"
-            for name, sc in zip(names, scenarios, strict=True)
-        )
+        + "; ".join(f"{name} {_spend(sc)}" for name, sc in zip(names, scenarios, strict=True))
         + ".",
     ]
     return lines
+
+
+def _spend(scenario: Scenario) -> str:
+    """The competence spend per period: the firm's, or each firm's (``leader 6,400, ...``)."""
+    firms = scenario.firm_names()
+    if len(firms) < 2:
+        return num.number(float(investment_cost(scenario)))
+    return ", ".join(
+        f"{firm} {num.number(float(investment_cost(scenario.for_firm(firm))))}" for firm in firms
+    )
