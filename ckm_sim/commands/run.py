@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.io import inside, write_json, write_parquet
     from ckm_sim.memory import PROCESS_BYTES, scenario_bytes, series_bytes
     from ckm_sim.model.model import CKMModel
-    from ckm_sim.model.outcomes import OUTCOMES, SUMMARY, horizon_note
+    from ckm_sim.model.outcomes import OUTCOMES, PLAN_COLUMNS, SUMMARY, horizon_note
     from ckm_sim.reports.plots import plot_timeseries
     from ckm_sim.reports.tables import print_summary
 
@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
         plot_timeseries(model.timeseries(), out / "timeseries.png", title=scenario.name)
     except OSError as exc:
         raise output_error(exc, f"cannot write results to {out}") from None
-    print_summary(summary, SUMMARY, title=f"{scenario.name}: {periods} periods, seed {seed}")
+    print_summary(
+        summary, SUMMARY | PLAN_COLUMNS, title=f"{scenario.name}: {periods} periods, seed {seed}"
+    )
     print(horizon_note(scenario.economics.horizon_value))
     print(f"results written to {out}/ (timeseries.parquet, summary.json, timeseries.png)")
     return 0

@@ -31,6 +31,7 @@ import scipy.sparse as sp
 
 from ckm_sim.model import bits, economics, learning, market
 from ckm_sim.model.agents import Customer, Department, Employee
+from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT, VACANT
 from ckm_sim.model.network import (
@@ -48,6 +49,7 @@ from ckm_sim.model.scenario import (
     ScenarioError,
     load_scenario,
     whole_number,
+    with_levels,
 )
 from ckm_sim.model.seeds import FROM_SCENARIO, FromScenario, resolve_seed
 from ckm_sim.model.streams import RandomStreams, bernoulli_positions
@@ -173,6 +175,9 @@ class CKMModel(mesa.Model):
         self.streams = RandomStreams(self.rng)
         self.levers: LeverRates = derive_levers(scenario)
         self.cost_per_period: float = investment_cost(scenario)
+        #: Levels and spend by period under the scenario's investment plan (docs/ODD.md 7.6);
+        #: None: the competence is fixed for the run.
+        self.investment = Trajectory(scenario) if scenario.plan is not None else None
         self._build()
         self._customers: mesa.agent.AgentSet[Customer] | None = None
         self._customer_views: list[Customer] = []  # the AgentSet holds weak references
@@ -935,6 +940,9 @@ class CKMModel(mesa.Model):
         """One period: the eight stages of the schedule in order."""
         s = self.state
         self._pending_outcomes = None  # the last period's, never read: not needed any more
+        if self.investment is not None:  # an investment plan: this period's levels and spend
+            self.set_competence("firm", **self.investment.levels(self.steps))
+            self.cost_per_period = self.investment.spend(self.steps)
         self.flow_counts = {}
         self._draw_sharing()
         self._open_market()
@@ -966,6 +974,21 @@ class CKMModel(mesa.Model):
         if self._collect:
             self.datacollector.collect(self)
         self.running = self.steps < self.scenario_config.periods
+
+    def set_competence(self, firm: str, **levels: float) -> None:
+        """From now on (this period, if called before :meth:`step`'s stages), ``firm`` works at
+        these competence levels: its levers and cost per period are re-derived from them (the
+        cost is the static cost curve's, docs/ODD.md 7.5); ties drawn at build time stay.
+
+        A single-firm scenario has one firm, ``"firm"``. Dimensions not named keep their level.
+        """
+        if firm != "firm":
+            raise ScenarioError(f"unknown firm {firm!r}; this scenario has one firm, 'firm'")
+        _ = self.outcomes  # the period just run keeps outcomes (computed lazily) of its levels
+        sc = self.scenario_config
+        self.scenario_config = sc.model_copy(update={"competence": with_levels(sc, levels)})
+        self.levers = derive_levers(self.scenario_config)
+        self.cost_per_period = investment_cost(self.scenario_config)
 
     def run(self, periods: IntLike | None = None, progress: bool = False) -> CKMModel:
         """Advance ``periods`` periods (the scenario's ``periods`` by default)."""
