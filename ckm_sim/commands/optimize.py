@@ -19,20 +19,30 @@ EXAMPLES = """examples:
   ckm-sim optimize baseline --budget 2500
   ckm-sim optimize it_only --budget 4000 --trials 60 --replications 4 -j 2
   ckm-sim optimize baseline --budget 2500 --periods 60 --eval-replications 12
+  ckm-sim optimize baseline --plans data/plans_early_vs_spread.toml -r 20 -j 2
 
 The budget is money per period (same units as the [costs] section). Writes
 <out>/optimize/<name>/report.md with allocation.png, history.png, trials.csv, optimum.json.
+With --plans, each candidate plan replaces the scenario's own and runs with it on common seeds;
+every pair is compared and each plan's payback period against the scenario is reported (a
+comparison's report and files, under <out>/optimize/<name>/).
 """
 
 
 TRIALS, RESTARTS, EVAL_REPLICATIONS, POLISH = 20, 3, 8, 4
+SEARCH_REPLICATIONS, PLAN_REPLICATIONS = 2, 10
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Scenario, budget per period, trials and replications."""
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped name")
+    parser.add_argument("--budget", type=float, help="budget per period to split across dimensions")
     parser.add_argument(
-        "--budget", type=float, required=True, help="budget per period to split across dimensions"
+        "--plans",
+        metavar="FILE",
+        help="instead of splitting a budget, compare the candidate investment plans of a TOML "
+        "file (one [plan] table per candidate, docs/whatif.md) on common seeds "
+        f"({PLAN_REPLICATIONS} replications unless --replications says otherwise)",
     )
     parser.add_argument(
         "--trials",
@@ -58,7 +68,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.10,
         help="the searches agree when every share is within this of the winner's (default 0.10)",
     )
-    add_common(parser, replications=2)
+    add_common(parser, replications=SEARCH_REPLICATIONS)
+    parser.set_defaults(replications=None)  # 2 per trial of a search; PLAN_REPLICATIONS for plans
     parser.add_argument(
         "--eval-replications",
         type=argtypes.replications,
@@ -81,6 +92,14 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.whatif.optimize import optimise_budget
     from ckm_sim.whatif.optimize_report import write_report
 
+    if args.replications is None:
+        args.replications = PLAN_REPLICATIONS if args.plans is not None else SEARCH_REPLICATIONS
+    if args.plans is not None:
+        if args.budget is not None:
+            raise CKMError("give --budget (split a budget) or --plans (compare plans), not both")
+        return _compare_plans(args)
+    if args.budget is None:
+        raise CKMError("optimize needs --budget AMOUNT (a budget per period) or --plans FILE")
     if not (math.isfinite(args.budget) and args.budget > 0):
         raise CKMError(f"--budget must be a positive amount per period, got {args.budget:g}")
     if args.step is not None and not (math.isfinite(args.step) and args.step > 0):
@@ -112,6 +131,35 @@ def run(args: argparse.Namespace) -> int:
     )
     console = Console()
     for line in lines:
+        console.print(f"- {line}", highlight=False)
+    print(f"report written to {report}")
+    return 0
+
+
+def _compare_plans(args: argparse.Namespace) -> int:
+    """Run the scenario and its candidate plans on common seeds; report which plan is best and
+    when each pays back against the scenario."""
+    from ckm_sim.io import inside
+    from ckm_sim.whatif.compare import compare, write_report
+    from ckm_sim.whatif.plans import describe, load_plans
+    from ckm_sim.whatif.spend import answer
+    from ckm_sim.whatif.terms import period_word
+
+    if args.replications < 2:
+        raise CKMError("--replications must be at least 2 to compare plans")
+    base = load_scenario(args.scenario)
+    candidates = load_plans(base, args.plans)
+    scenarios = [base, *candidates]
+    plan = run_plan(args).resolved(base)
+    check_runs_memory(args, scenarios, len(scenarios) * args.replications, plan.periods or 0)
+    result = compare(scenarios, plan, all_pairs=True, progress=not args.quiet)
+    named = [(sc.name, describe(sc)) for sc in candidates]
+    word = period_word(base)
+    result.answers = answer(result.differences, base.name, named)
+    name = args.name or f"{base.name}_plans"
+    report = write_report(result, inside(args.out, "optimize", name), name)
+    console = Console()
+    for line in [*result.answers, *(p.sentence(word) for p in result.payback)]:
         console.print(f"- {line}", highlight=False)
     print(f"report written to {report}")
     return 0

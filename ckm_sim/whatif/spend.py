@@ -128,19 +128,22 @@ def describe(scenario: Scenario, increments: Sequence[Increment]) -> str:
     return "; ".join(parts)
 
 
-def _words(increments: Sequence[Increment], word: str) -> str:
-    """``1,500 a month on it_systems + 500 a month on learning_culture``."""
-    return " + ".join(f"{i.amount:,.6g} a {word} on {i.dimension}" for i in increments)
+def words(increments: Sequence[Increment], word: str) -> str:
+    """``adding 1,500 a month on it_systems + 500 a month on learning_culture``."""
+    return "adding " + " + ".join(f"{i.amount:,.6g} a {word} on {i.dimension}" for i in increments)
 
 
-def answer(
-    differences, base: str, alternatives: Sequence[tuple[str, Sequence[Increment]]], word: str
-) -> list[str]:
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def answer(differences, base: str, alternatives: Sequence[tuple[str, str]]) -> list[str]:
     """Plain sentences on net value: each alternative against the base, then which alternative
     is better (by how much, with the 95% CI), or that they cannot be told apart.
 
     ``differences`` is :attr:`~ckm_sim.whatif.compare.Comparison.differences` of a comparison
-    of every pair; ``word`` is what a period is (``month``).
+    of every pair; ``alternatives`` are (name, description) pairs, the description in words
+    that begin a sentence (``adding 1,500 a month on it_systems``, ``plan early``).
     """
     nv = differences[differences["metric"] == "net_value"]
 
@@ -152,7 +155,7 @@ def answer(
         return hit.iloc[0], -1.0
 
     lines = []
-    for name, inc in alternatives:
+    for name, what in alternatives:
         r, s = row(name, base)
         mean, lo, hi = sorted_ci(s * r["mean"], s * r["low"], s * r["high"])
         if lo > 0 or hi < 0:
@@ -160,25 +163,25 @@ def answer(
         else:
             verdict = f"cannot be told from no change at {int(r['n'])} replications"
         lines.append(
-            f"Adding {_words(inc, word)}: net value changes by {mean:+,.0f} "
+            f"{_capital(what)}: net value changes by {mean:+,.0f} "
             f"(95% CI {lo:,.0f} to {hi:,.0f}) over {base}; it {verdict}."
         )
-    for i, (a, inc_a) in enumerate(alternatives):
-        for b, inc_b in alternatives[i + 1 :]:
+    for i, (a, what_a) in enumerate(alternatives):
+        for b, what_b in alternatives[i + 1 :]:
             r, s = row(a, b)
             mean, lo, hi = sorted_ci(s * r["mean"], s * r["low"], s * r["high"])
             n = int(r["n"])
             if lo > 0 or hi < 0:
-                win, lose = (inc_a, inc_b) if mean > 0 else (inc_b, inc_a)
+                win, lose = (what_a, what_b) if mean > 0 else (what_b, what_a)
                 lines.append(
-                    f"Adding {_words(win, word)} beats adding {_words(lose, word)} "
+                    f"{_capital(win)} beats {lose} "
                     f"by {abs(mean):,.0f} in net value "
                     f"(95% CI {min(abs(lo), abs(hi)):,.0f} to {max(abs(lo), abs(hi)):,.0f}, "
                     f"{n} paired replications)."
                 )
             else:
                 lines.append(
-                    f"Adding {_words(inc_a, word)} and adding {_words(inc_b, word)} "
+                    f"{_capital(what_a)} and {what_b} "
                     f"cannot be told apart at {n} replications: net value differs by {mean:+,.0f} "
                     f"(95% CI {lo:,.0f} to {hi:,.0f}); more replications (-r) may separate them."
                 )

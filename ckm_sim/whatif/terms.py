@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.levers import investment_cost
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import numbers as num
@@ -65,9 +66,21 @@ def terms_lines(scenarios: Sequence[Scenario], names: Sequence[str], periods: in
         + word
         + ": "
         + "; ".join(
-            f"{name} {num.number(float(investment_cost(sc)))}"
+            f"{name} {spend_words(sc, periods, word)}"
             for name, sc in zip(names, scenarios, strict=True)
         )
         + ".",
     ]
     return lines
+
+
+def spend_words(scenario: Scenario, periods: int, word: str) -> str:
+    """``4,000`` for fixed competence; under an investment plan its mean per period and total
+    (``4,300 on average under its plan, 516,000 over 120 months``)."""
+    if scenario.plan is None:
+        return num.number(float(investment_cost(scenario)))
+    total = Trajectory(scenario).total_spend(periods)
+    mean = total / periods if periods else 0.0
+    return (
+        f"{num.number(mean)} on average under its plan, {num.number(total)} over {periods} {word}s"
+    )
