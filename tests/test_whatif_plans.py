@@ -11,6 +11,7 @@ from scipy import stats
 from whatif_helpers import tiny_scenario
 
 from ckm_sim.cli import main
+from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.scenario import ScenarioError, load_scenario
 from ckm_sim.whatif.payback import payback_from_differences, settles_positive
 from ckm_sim.whatif.plans import load_plans
@@ -85,8 +86,6 @@ def test_plans_files_give_one_line_errors(tmp_path):
 
 def test_the_shipped_plans_spend_the_same_total():
     base = load_scenario("baseline")
-    from ckm_sim.model.investment import Trajectory
-
     early, spread = load_plans(base, "data/plans_early_vs_spread.toml")
     assert (early.name, spread.name) == ("early", "spread")
     extra = 36_000.0  # 1,500 more on two dimensions for 12 months; 500 more for 36
