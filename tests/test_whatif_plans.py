@@ -131,3 +131,18 @@ def test_optimize_plan_errors_are_one_line(tmp_path, capsys, extra, message):
     err = capsys.readouterr().err.strip()
     assert "Traceback" not in err and len(err.splitlines()) == 1, err
     assert message in err
+
+
+def test_budget_and_spend_questions_refuse_a_dimension_a_plan_sets(tmp_path, capsys):
+    path = tiny_scenario(tmp_path, level=0.2)
+    path.write_text(
+        path.read_text() + "\n[[plan.phases]]\nstart = 1\nit_systems = 100\n", encoding="utf-8"
+    )
+    for args, message in (
+        (["optimize", str(path), "--budget", "1000"], "has an investment plan"),
+        (["compare", str(path), "--add", "it_systems=100"], "investment plan sets the spend"),
+    ):
+        assert main([*args, "--out", str(tmp_path), "--quiet"]) != 0
+        err = capsys.readouterr().err.strip()
+        assert "Traceback" not in err and len(err.splitlines()) == 1, err
+        assert message in err

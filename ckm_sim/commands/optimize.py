@@ -109,6 +109,11 @@ def run(args: argparse.Namespace) -> int:
     if args.eval_replications < 2:
         raise CKMError("--eval-replications must be at least 2 for confidence intervals")
     scenario = load_scenario(args.scenario)
+    if scenario.plan is not None and scenario.plan.planned():
+        raise CKMError(
+            f"{scenario.name} has an investment plan, which sets its competence period by "
+            "period: a budget split does not apply; compare plans with --plans FILE"
+        )
     check_runs_memory(args, [scenario])
     plan = run_plan(args).resolved(scenario)
     assert plan.periods is not None

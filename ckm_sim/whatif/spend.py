@@ -96,6 +96,11 @@ def level_after(scenario: Scenario, increment: Increment) -> float:
     unit = getattr(scenario.costs, f"cost_{d}")
     if unit <= 0:
         raise SpendError(f"--add {d}: cost_{d} is 0 in {scenario.name}, so spend buys nothing")
+    if scenario.plan is not None and d in scenario.plan.planned():
+        raise SpendError(
+            f"--add {d}: {scenario.name}'s investment plan sets the spend on {d}; "
+            "compare plans instead (ckm-sim optimize --plans)"
+        )
     most = max_extra_spend(scenario, d)
     if increment.amount > most * (1 + 1e-12):
         raise SpendError(
