@@ -446,7 +446,9 @@ def with_levels(scenario: Scenario, levels: dict[str, Any]) -> Competence:
     for dim, level in levels.items():
         if dim not in DIMENSIONS:
             raise ScenarioError(f"unknown dimension '{dim}'; choose from {', '.join(DIMENSIONS)}")
-        if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 <= level <= 1:
+        if isinstance(level, bool) or not isinstance(level, numbers.Real):
+            raise ScenarioError(f"{dim} must be a level in [0, 1], got {level!r}")
+        if not 0.0 <= float(level) <= 1.0:  # NaN fails too
             raise ScenarioError(f"{dim} must be a level in [0, 1], got {level!r}")
     return scenario.competence.model_copy(update={d: float(v) for d, v in levels.items()})
 
