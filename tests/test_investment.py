@@ -228,3 +228,14 @@ def test_a_scenario_without_a_plan_dumps_as_before_and_a_plan_survives_a_file(tm
     path = tmp_path / "planned.toml"
     path.write_text(scenario_toml(sc))
     assert load_scenario(path).plan == sc.plan
+
+
+def test_a_period_keeps_the_outcomes_of_its_own_levels_when_they_change_after_it():
+    # outcomes are computed when first read; changing the levels between periods must not
+    # rewrite the period just run
+    model = CKMModel(rng=1, collect=False, **SMALL)
+    model.step()
+    model.set_competence("firm", it_systems=1.0)
+    assert model.outcomes["investment_cost"] == pytest.approx(5 * 2000 * 0.25)
+    model.step()
+    assert model.outcomes["investment_cost"] == pytest.approx(2000 * (1 + 4 * 0.25))
