@@ -34,12 +34,17 @@ import numpy as np
 from ckm_sim.model.scenario import DIMENSIONS, Plan, Scenario
 
 
-def bought_level(spend: float, unit_cost: float, exponent: float) -> float:
-    """The level a spend per period keeps in the long run: ``min(1, (s / cost) ** (1 / k))``,
-    the inverse of the cost curve ``cost * level ** k`` (0 for no spend)."""
+def level_for_spend(spend: float, unit_cost: float, exponent: float) -> float:
+    """The level whose per-period cost is ``spend``: ``(s / cost) ** (1 / k)``, the inverse of
+    the cost curve ``cost * level ** k`` (uncapped; 0 for no spend)."""
     if unit_cost <= 0:
         raise ValueError(f"unit cost must be positive, got {unit_cost}")
-    return min(1.0, (max(spend, 0.0) / unit_cost) ** (1.0 / exponent))
+    return (max(spend, 0.0) / unit_cost) ** (1.0 / exponent)
+
+
+def bought_level(spend: float, unit_cost: float, exponent: float) -> float:
+    """The level a spend per period keeps in the long run: ``min(1, (s / cost) ** (1 / k))``."""
+    return min(1.0, level_for_spend(spend, unit_cost, exponent))
 
 
 def holding_spend(level: float, unit_cost: float, exponent: float) -> float:

@@ -7,7 +7,8 @@ current cost plus ``a``:
 
     level_d' = ((cost_d * l_d ** k + a) / cost_d) ** (1 / k)
 
-the exact inverse of the cost curve. A level cannot exceed 1, so the most a dimension can take
+the exact inverse of the cost curve (:func:`ckm_sim.model.investment.bought_level`, which
+investment plans use too). A level cannot exceed 1, so the most a dimension can take
 is ``cost_d * (1 - l_d ** k)``; more is refused with that maximum in the message.
 
 An *alternative* is one or more increments spent together (``it_systems=750,learning_culture=750``);
@@ -21,25 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ckm_sim.errors import CKMError
+from ckm_sim.model.investment import bought_level
+from ckm_sim.model.investment import holding_spend as cost_of_level
 from ckm_sim.model.scenario import DIMENSIONS, Scenario
 from ckm_sim.reports import numbers as num
 
 
 class SpendError(CKMError):
     """An increment of spend that is malformed or buys more than a level of 1."""
-
-
-def level_for_cost(cost: float, unit_cost: float, exponent: float) -> float:
-    """The level whose per-period cost is ``cost``: ``(cost / unit_cost) ** (1 / exponent)``
-    (the inverse of ``unit_cost * level ** exponent``; uncapped)."""
-    if unit_cost <= 0:
-        raise ValueError(f"unit cost must be positive, got {unit_cost}")
-    return (max(cost, 0.0) / unit_cost) ** (1.0 / exponent)
-
-
-def cost_of_level(level: float, unit_cost: float, exponent: float) -> float:
-    """The per-period cost of ``level``: ``unit_cost * level ** exponent``."""
-    return unit_cost * level**exponent
 
 
 @dataclass(frozen=True)
@@ -107,10 +97,9 @@ def level_after(scenario: Scenario, increment: Increment) -> float:
             f"--add {d}={increment.amount:g} would push {d} above level 1 in {scenario.name}: "
             f"the most it can take is {most:,.0f} per period"
         )
-    level = level_for_cost(
+    return bought_level(
         cost_of_level(getattr(scenario.competence, d), unit, k) + increment.amount, unit, k
     )
-    return min(level, 1.0)
 
 
 def with_spend(scenario: Scenario, increments: Sequence[Increment]) -> Scenario:
