@@ -172,3 +172,25 @@ def test_calibration_fitted_on_7_periods_projects_an_sbg_curve():
     # a geometric curve (everyone equally loyal) cannot bend: its projection is far worse
     flat = calibrate(sc, observed, plan, ["fixed_churn"], **fit)
     assert flat.holdout_rmse > 0.05 > 3 * mixed.holdout_rmse
+
+
+def test_the_sample_retention_file_is_what_its_documented_values_generate():
+    """data/retention_sample.csv was once stale (made on an older model, its documented
+    generating values fitted it worse than fitted ones): it must be exactly what the current
+    model gives at the values its header documents."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location(
+        "make_retention_sample", root / "benchmarks" / "make_retention_sample.py"
+    )
+    assert spec is not None and spec.loader is not None
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    text = (root / "data" / "retention_sample.csv").read_text(encoding="utf-8")
+    assert "churn_floor=0.004, competitor_pull=0.07" in text  # what the docs say
+    assert maker.VALUES == {"churn_floor": 0.004, "competitor_pull": 0.07}
+    head = maker.sample_text(periods=12)  # the first year (a third of the runs' cost)
+    assert text.startswith(head)
+    assert len(text.splitlines()) == len(head.splitlines()) + 24

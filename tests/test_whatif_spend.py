@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 from whatif_helpers import tiny_scenario
 
 from ckm_sim.cli import main
+from ckm_sim.model.investment import holding_spend as cost_of_level
+from ckm_sim.model.investment import level_for_spend as level_for_cost
 from ckm_sim.model.levers import investment_cost
 from ckm_sim.model.scenario import load_scenario
 from ckm_sim.whatif.spend import (
     Increment,
     SpendError,
-    cost_of_level,
     level_after,
-    level_for_cost,
     max_extra_spend,
     parse_alternative,
     with_spend,

@@ -39,6 +39,12 @@ def _bound(text: str) -> tuple[str, tuple[float, float]]:
     return name.strip(), (low, high)
 
 
+#: Replications per trial: the smallest number at which search-seed overfitting is about a tenth
+#: of the fit's RMSE and more replications no longer improve the fit
+#: (benchmarks/calibrate_overfitting.py; the table is in docs/whatif.md).
+REPLICATIONS = 4
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Scenario, observed retention, the parameters to fit and the search budget."""
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped name")
@@ -76,7 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="simulate N periods beyond the last observed one (the projection, with bands)",
     )
-    add_common(parser, replications=4, periods=False)
+    add_common(parser, replications=REPLICATIONS, periods=False)
     parser.add_argument(
         "--eval-replications",
         type=argtypes.replications,

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.io import inside
     from ckm_sim.reports import numbers as num
     from ckm_sim.whatif.compare import compare, label, write_report
-    from ckm_sim.whatif.spend import answer, with_spend
+    from ckm_sim.whatif.spend import answer, with_spend, words
     from ckm_sim.whatif.terms import period_word
 
     scenarios = [load_scenario(s) for s in args.scenarios]
@@ -68,9 +68,12 @@ def run(args: argparse.Namespace) -> int:
     all_pairs = args.all_pairs or bool(alternatives)
     result = compare(scenarios, plan, all_pairs=all_pairs, progress=not args.quiet)
     if alternatives:
-        named = list(zip(result.runs.names[1:], alternatives, strict=True))
         word = period_word(scenarios[0])
-        result.answers = answer(result.differences, result.runs.names[0], named, word)
+        named = [
+            (name, words(inc, word))
+            for name, inc in zip(result.runs.names[1:], alternatives, strict=True)
+        ]
+        result.answers = answer(result.differences, result.runs.names[0], named)
     name = args.name or "_vs_".join(result.runs.names)
     out = inside(args.out, "compare", name)
     report = write_report(result, out, name)

@@ -23,6 +23,7 @@ EXAMPLES = """examples:
   ckm-sim optimize duopoly --firm leader --firm laggard --budget 4000 --best-response-rounds 4
   ckm-sim optimize duopoly --firm leader --firm laggard --budget leader=5000 --budget laggard=3000 \
       --best-response-rounds 4
+  ckm-sim optimize baseline --plans data/plans_early_vs_spread.toml -r 20 -j 2
 
 The budget is money per period (same units as the [costs] section). Writes
 <out>/optimize/<name>/report.md with allocation.png, history.png, trials.csv, optimum.json
@@ -32,10 +33,14 @@ curve on its own net value while the rivals keep their levels: a best response. 
 --firm and --best-response-rounds N the firms answer each other in turn for up to N rounds; the
 report says whether the splits settle (every split moves by at most --tolerance of its budget,
 or the move does not pay outside its 95%% CI) or cycle.
+With --plans, each candidate plan replaces the scenario's own and runs with it on common seeds;
+every pair is compared and each plan's payback period against the scenario is reported (a
+comparison's report and files, under <out>/optimize/<name>/).
 """
 
 
 TRIALS, RESTARTS, EVAL_REPLICATIONS, POLISH = 20, 3, 8, 4
+SEARCH_REPLICATIONS, PLAN_REPLICATIONS = 2, 10
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +50,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--budget",
         type=budget_arg,
         action="append",
-        required=True,
         metavar="B|FIRM=B",
         help="budget per period to split across dimensions (FIRM=B: one firm's; repeat)",
     )
@@ -61,6 +65,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=argtypes.positive_int,
         metavar="N",
         help="iterate best responses between the --firm firms for up to N rounds",
+    )
+    parser.add_argument(
+        "--plans",
+        metavar="FILE",
+        help="instead of splitting a budget, compare the candidate investment plans of a TOML "
+        "file (one [plan] table per candidate, docs/whatif.md) on common seeds "
+        f"({PLAN_REPLICATIONS} replications unless --replications says otherwise)",
     )
     parser.add_argument(
         "--trials",
@@ -87,7 +98,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the searches agree (and a best response's split holds) when every share is within "
         "this of the winner's (the previous split's) (default 0.10)",
     )
-    add_common(parser, replications=2)
+    add_common(parser, replications=SEARCH_REPLICATIONS)
+    parser.set_defaults(replications=None)  # 2 per trial of a search; PLAN_REPLICATIONS for plans
     parser.add_argument(
         "--eval-replications",
         type=argtypes.replications,
@@ -143,6 +155,14 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.whatif.optimize import optimise_budget
     from ckm_sim.whatif.optimize_report import write_report
 
+    if args.replications is None:
+        args.replications = PLAN_REPLICATIONS if args.plans is not None else SEARCH_REPLICATIONS
+    if args.plans is not None:
+        if args.budget is not None:
+            raise CKMError("give --budget (split a budget) or --plans (compare plans), not both")
+        return _compare_plans(args)
+    if args.budget is None:
+        raise CKMError("optimize needs --budget AMOUNT (a budget per period) or --plans FILE")
     firms = list(dict.fromkeys(args.firm or []))
     if args.firm and len(firms) != len(args.firm):
         raise CKMError("--firm: a firm is named twice")
@@ -170,6 +190,11 @@ def run(args: argparse.Namespace) -> int:
             "to spend with --firm NAME"
         )
     budgets = budgets_for(args.budget, firms or ["firm"])
+    if scenario.plan is not None and scenario.plan.planned():
+        raise CKMError(
+            f"{scenario.name} has an investment plan, which sets its competence period by "
+            "period: a budget split does not apply; compare plans with --plans FILE"
+        )
     check_runs_memory(args, [scenario])
     plan = run_plan(args).resolved(scenario)
     assert plan.periods is not None
@@ -245,6 +270,35 @@ def _rounds(args, scenario, firms, budgets, plan, options) -> int:
     console = Console()
     console.print(table)
     for line in lines:
+        console.print(f"- {line}", highlight=False)
+    print(f"report written to {report}")
+    return 0
+
+
+def _compare_plans(args: argparse.Namespace) -> int:
+    """Run the scenario and its candidate plans on common seeds; report which plan is best and
+    when each pays back against the scenario."""
+    from ckm_sim.io import inside
+    from ckm_sim.whatif.compare import compare, write_report
+    from ckm_sim.whatif.plans import describe, load_plans
+    from ckm_sim.whatif.spend import answer
+    from ckm_sim.whatif.terms import period_word
+
+    if args.replications < 2:
+        raise CKMError("--replications must be at least 2 to compare plans")
+    base = load_scenario(args.scenario)
+    candidates = load_plans(base, args.plans)
+    scenarios = [base, *candidates]
+    plan = run_plan(args).resolved(base)
+    check_runs_memory(args, scenarios, len(scenarios) * args.replications, plan.periods or 0)
+    result = compare(scenarios, plan, all_pairs=True, progress=not args.quiet)
+    named = [(sc.name, describe(sc)) for sc in candidates]
+    word = period_word(base)
+    result.answers = answer(result.differences, base.name, named)
+    name = args.name or f"{base.name}_plans"
+    report = write_report(result, inside(args.out, "optimize", name), name)
+    console = Console()
+    for line in [*result.answers, *(p.sentence(word) for p in result.payback)]:
         console.print(f"- {line}", highlight=False)
     print(f"report written to {report}")
     return 0

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.io import inside, write_json, write_parquet
     from ckm_sim.memory import PROCESS_BYTES, competition_bytes, series_bytes
     from ckm_sim.model.model import CKMModel
-    from ckm_sim.model.outcomes import OUTCOMES, SUMMARY, horizon_note
+    from ckm_sim.model.outcomes import OUTCOMES, PLAN_COLUMNS, SUMMARY, horizon_note
     from ckm_sim.reports.plots import plot_timeseries
     from ckm_sim.reports.tables import print_firms, print_summary
 
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     title = f"{scenario.name}: {periods} periods, seed {seed}"
     if model.n_firms > 1:
         title += f" (the market of {model.n_firms} firms)"
-    print_summary(summary, SUMMARY, title=title)
+    print_summary(summary, SUMMARY | PLAN_COLUMNS, title=title)
     if model.n_firms > 1:
         print_firms(summary, model.firm_names)
     print(horizon_note(scenario.economics.horizon_value))

@@ -7,7 +7,7 @@ dimension ``d`` the share ``s_d`` (whole percent, summing to at most 100) works 
 
     l_d = min(1, ((s_d / 100) * B / cost_d) ** (1 / k))
 
-(:func:`ckm_sim.whatif.spend.level_for_cost`, the inverse of the cost curve). A level cannot
+(:func:`ckm_sim.model.investment.level_for_spend`, the inverse of the cost curve). A level cannot
 exceed 1: money beyond the cost of level 1 and the shares left unassigned are not spent, so what
 a firm spends per period never exceeds its budget.
 """
@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ckm_sim.errors import CKMError
+from ckm_sim.model.investment import holding_spend as cost_of_level
+from ckm_sim.model.investment import level_for_spend as level_for_cost
 from ckm_sim.model.scenario import DIMENSIONS, Costs
-from ckm_sim.whatif.spend import cost_of_level, level_for_cost
 
 #: Percent: the whole budget.
 WHOLE = 100

@@ -32,6 +32,7 @@ import scipy.sparse as sp
 from ckm_sim.model import bits, competition, economics, firm_outcomes, learning, market
 from ckm_sim.model.agents import Customer, Department, Employee
 from ckm_sim.model.competition import FIRM_COUNTERS
+from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT, VACANT
 from ckm_sim.model.network import (
@@ -209,6 +210,9 @@ class CKMModel(mesa.Model):
         #: The scenario each firm works under (the top-level sections with its own fields).
         self.firm_scenarios: list[Scenario] = [scenario.for_firm(n) for n in self.firm_names]
         self._derive_firm_rates()
+        #: Levels and spend by period under the scenario's investment plan (docs/ODD.md 7.7);
+        #: None: the competence is fixed for the run.
+        self.investment = Trajectory(scenario) if scenario.plan is not None else None
         self._build()
         self._customers: mesa.agent.AgentSet[Customer] | None = None
         self._customer_views: list[Customer] = []  # the AgentSet holds weak references
@@ -249,8 +253,11 @@ class CKMModel(mesa.Model):
         unknown = [k for k in levels if k not in type(self.scenario_config.competence).model_fields]
         if unknown:
             raise ScenarioError(f"unknown competence dimension '{unknown[0]}'")
+        _ = self.outcomes  # the period just run keeps outcomes (computed lazily) of its levels
         f = self.firm_names.index(firm)
         self.firm_scenarios[f] = self.firm_scenarios[f].with_overrides(**levels)
+        if self.n_firms == 1:  # the single firm's scenario is the model's
+            self.scenario_config = self.firm_scenarios[0]
         self._derive_firm_rates()
 
     def _rate(self, name: str, firm: np.ndarray | None = None) -> Any:
@@ -1302,6 +1309,9 @@ class CKMModel(mesa.Model):
         """One period: the eight stages of the schedule in order."""
         s = self.state
         self._pending_outcomes = None  # the last period's, never read: not needed any more
+        if self.investment is not None:  # an investment plan: this period's levels and spend
+            self.set_competence(self.firm_names[0], **self.investment.levels(self.steps))
+            self.cost_per_period = self.investment.spend(self.steps)
         self.flow_counts = {}
         self._draw_sharing()
         self._open_market()

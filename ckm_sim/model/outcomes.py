@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ckm_sim.model import economics
+from ckm_sim.model.scenario import DIMENSIONS
 
 Unit = Literal["share", "count", "money", "items"]
 Area = Literal["about", "from", "for", "value"]
@@ -376,6 +377,13 @@ class _Economics(Protocol):
 class _Configured(Protocol):
     name: str
     economics: _Economics
+    competence: Any
+
+
+class _Invested(Protocol):
+    def total_spend(self, periods: int) -> float:
+        """Undiscounted spend on competence over periods 1..``periods``."""
+        ...
 
 
 class RunState(Protocol):
@@ -386,6 +394,7 @@ class RunState(Protocol):
     steps: int
     scenario_config: _Configured
     state: _Counted
+    investment: _Invested | None
 
     def customer_lifetime_values(self) -> np.ndarray:
         """CLV of every customer at its first acquisition (NaN if never acquired)."""
@@ -468,6 +477,30 @@ def _ratio(part: float, whole: float) -> float:
     return part / whole if whole else float("nan")
 
 
+#: Summary columns of a run under an investment plan (docs/ODD.md 7.7), beside the registry's:
+#: run descriptors, like ``seed``, that runs without a plan do not have.
+PLAN_COLUMNS: dict[str, str] = {
+    "plan_spend": "competence spend over the run under the plan, undiscounted",
+    **{
+        f"plan_level_{d}": f"{d.replace('_', ' ')} level reached at the horizon" for d in DIMENSIONS
+    },
+}
+
+
+def plan_columns(model: RunState) -> dict[str, float]:
+    """``plan_spend`` (undiscounted competence spend over the run) and the competence levels
+    reached (``plan_level_<dimension>``) of a run under an investment plan; nothing without one."""
+    if model.investment is None:
+        return {}
+    competence = model.scenario_config.competence
+    finals = {
+        c: float(getattr(competence, c.removeprefix("plan_level_")))
+        for c in PLAN_COLUMNS
+        if c.startswith("plan_level_")
+    }
+    return {"plan_spend": model.investment.total_spend(model.steps)} | finals
+
+
 def summarise(model: RunState) -> dict[str, Any]:
     """The summary row of a model that has been run (with or without collected series)."""
     out, c, s = model.outcomes, model.state.counters, model.state
@@ -519,6 +552,7 @@ def summarise(model: RunState) -> dict[str, Any]:
         "value_share_top20": economics.top_share(pv0, 0.2),
         **model.valuation(),
         "residual_value_counted": float(ec.horizon_value == "residual"),
+        **plan_columns(model),
     }
 
 

@@ -1,10 +1,12 @@
 """Scenario files: the validated inputs of one model run.
 
 A scenario is a TOML file with five sections (``competence``, ``costs``, ``firm``, ``market``,
-``economics``) and an optional ``levers`` section that pins derived mechanism rates (used for
-docking with March 1991 and for calibration). Every field name is unique across sections, so a
-scenario can also be built from, or overridden by, flat keyword arguments: this is how
-``CKMModel(**kwargs)``, Mesa's ``batch_run`` and the dashboard sliders address parameters.
+``economics``), an optional ``levers`` section that pins derived mechanism rates (used for
+docking with March 1991 and for calibration) and an optional ``plan`` section, an investment
+plan under which competence builds and erodes over the run (docs/ODD.md 7.7). Every field name
+is unique across sections, so a scenario can also be built from, or overridden by, flat keyword
+arguments: this is how ``CKMModel(**kwargs)``, Mesa's ``batch_run`` and the dashboard sliders
+address parameters.
 
 Bad input never produces a traceback for the user: :func:`load_scenario` raises
 :class:`ScenarioError`, whose message is one line naming the file, the key and what is allowed.
@@ -20,7 +22,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, SupportsIndex
 
 import annotated_types
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from ckm_sim.errors import CKMError
 from ckm_sim.names import PlainName
@@ -275,6 +285,89 @@ class Levers(_Section):
     targeting: Probability | None = None
 
 
+#: Build-up lag (periods) of each dimension under an investment plan (docs/ODD.md 7.7): how long
+#: spend takes to start changing the level. IT is bought and installed within a quarter; systems
+#: of evaluation and reward, and a culture, take half a year before they move.
+DEFAULT_LAG: dict[str, int] = {
+    "inter_functional_cooperation": 3,
+    "organisational_systems": 6,
+    "customer_cooperation": 3,
+    "it_systems": 2,
+    "learning_culture": 6,
+}
+#: Depreciation (share of the level lost per period without spend; also the speed of build-up)
+#: of each dimension under an investment plan (docs/ODD.md 7.7): IT is fast to buy and fast to
+#: age, culture slow to build and slow to erode.
+DEFAULT_DEPRECIATION: dict[str, float] = {
+    "inter_functional_cooperation": 0.05,
+    "organisational_systems": 0.04,
+    "customer_cooperation": 0.06,
+    "it_systems": 0.15,
+    "learning_culture": 0.03,
+}
+Lag = Annotated[WholeNumber, Field(ge=0, le=MAX_PERIODS)]
+
+
+class PlanLags(_Section):
+    """Build-up lag of each dimension, in periods (docs/ODD.md 7.7)."""
+
+    inter_functional_cooperation: Lag = DEFAULT_LAG["inter_functional_cooperation"]
+    organisational_systems: Lag = DEFAULT_LAG["organisational_systems"]
+    customer_cooperation: Lag = DEFAULT_LAG["customer_cooperation"]
+    it_systems: Lag = DEFAULT_LAG["it_systems"]
+    learning_culture: Lag = DEFAULT_LAG["learning_culture"]
+
+
+class PlanDepreciation(_Section):
+    """Depreciation of each dimension, a share per period (docs/ODD.md 7.7)."""
+
+    inter_functional_cooperation: Unit = DEFAULT_DEPRECIATION["inter_functional_cooperation"]
+    organisational_systems: Unit = DEFAULT_DEPRECIATION["organisational_systems"]
+    customer_cooperation: Unit = DEFAULT_DEPRECIATION["customer_cooperation"]
+    it_systems: Unit = DEFAULT_DEPRECIATION["it_systems"]
+    learning_culture: Unit = DEFAULT_DEPRECIATION["learning_culture"]
+
+
+class Phase(_Section):
+    """From period ``start`` on, spend this much per period on each dimension named (a
+    dimension not named keeps its spend from the phase before)."""
+
+    start: Annotated[WholeNumber, Field(ge=1, le=MAX_PERIODS)]
+    inter_functional_cooperation: NonNegative | None = None
+    organisational_systems: NonNegative | None = None
+    customer_cooperation: NonNegative | None = None
+    it_systems: NonNegative | None = None
+    learning_culture: NonNegative | None = None
+
+    def spends(self) -> dict[str, float]:
+        """The spend per period of each dimension this phase names."""
+        return {d: getattr(self, d) for d in DIMENSIONS if getattr(self, d) is not None}
+
+
+class Plan(_Section):
+    """An investment plan: phases of spend per dimension, and how competence builds and erodes
+    (docs/ODD.md 7.7). Without a plan competence is fixed for the run."""
+
+    lag: PlanLags = Field(default_factory=PlanLags)
+    depreciation: PlanDepreciation = Field(default_factory=PlanDepreciation)
+    phases: list[Phase] = Field(default_factory=list, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _phases_in_order(self) -> Plan:
+        for before, after in zip(self.phases, self.phases[1:], strict=False):
+            if after.start <= before.start:
+                raise ValueError(
+                    "phases must be in order of their start period, each later than the one "
+                    f"before: a phase starting at {after.start} follows one at {before.start}"
+                )
+        return self
+
+    def planned(self) -> tuple[str, ...]:
+        """The dimensions some phase names (the others keep the scenario's level and cost)."""
+        named = {d for phase in self.phases for d in phase.spends()}
+        return tuple(d for d in DIMENSIONS if d in named)
+
+
 SECTIONS: dict[str, type[_Section]] = {
     "competence": Competence,
     "costs": Costs,
@@ -371,6 +464,8 @@ class Scenario(BaseModel):
     # the firms of a competitive market (docs/ODD.md 7.6); empty: one firm, "firm", against the
     # outside option (competitor_value, competitor_pull)
     firms: list[FirmSpec] = Field(default_factory=list)
+    # an investment plan: competence that builds and erodes over the run (docs/ODD.md 7.7)
+    plan: Plan | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -428,6 +523,28 @@ class Scenario(BaseModel):
             for key, value in spec.overrides.items()
         }
 
+    @model_validator(mode="after")
+    def _planned_dimensions_cost_something(self) -> Scenario:
+        if self.plan is not None and self.firms:
+            raise ValueError(
+                "an investment plan works with a single-firm scenario (no [[firms]]) for now"
+            )
+        for dim in self.plan.planned() if self.plan is not None else ():
+            if getattr(self.costs, f"cost_{dim}") <= 0:
+                raise ValueError(
+                    f"the plan spends on {dim}, but cost_{dim} is 0: spend buys nothing there "
+                    "(leave it out of the plan or give it a cost)"
+                )
+        return self
+
+    @model_serializer(mode="wrap")
+    def _without_absent_plan(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A scenario without a plan dumps exactly as before plans existed (digests, files)."""
+        data = handler(self)
+        if self.plan is None:
+            data.pop("plan", None)
+        return data
+
     def flat(self) -> dict[str, Any]:
         """All parameters as one flat dict of ``field -> value`` (section names dropped)."""
         out: dict[str, Any] = {}
@@ -436,12 +553,13 @@ class Scenario(BaseModel):
         return out
 
     def with_overrides(self, **overrides: Any) -> Scenario:
-        """A copy with flat keyword overrides applied (``customers=500, it_systems=0.9``)."""
+        """A copy with flat keyword overrides applied (``customers=500, it_systems=0.9``);
+        ``plan=`` replaces the investment plan (a :class:`Plan`, its table, or None)."""
         if not overrides:
             return self
         data = self.model_dump()
         for key, value in overrides.items():
-            if key in ("name", "description", "periods", "seed"):
+            if key in ("name", "description", "periods", "seed", "plan"):
                 data[key] = value
                 continue
             if key.startswith("firms."):
@@ -532,10 +650,26 @@ def field_bounds(name: str) -> tuple[float | None, float | None] | None:
     return low, high
 
 
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model a field holds (itself, optional, or as list items), else None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
 def _allowed_here(loc: tuple[Any, ...]) -> list[str]:
-    section = loc[0] if len(loc) > 1 else None
-    cls = SECTIONS.get(str(section)) if section is not None else None
-    return list(cls.model_fields) if cls else list(Scenario.model_fields)
+    """The keys allowed where a validation error points (``plan.phases.0.x``: a phase's)."""
+    cls: type[BaseModel] = Scenario
+    for part in loc[:-1]:
+        info = cls.model_fields.get(part) if isinstance(part, str) else None
+        inner = _model_in(info.annotation) if info is not None else None
+        if inner is not None:
+            cls = inner
+    return list(cls.model_fields)
 
 
 def _describe_error(err: dict[str, Any]) -> str:

@@ -32,7 +32,8 @@ from ckm_sim.whatif.firm_compare import (
     firm_series,
 )
 from ckm_sim.whatif.paired import METRICS, PairedRuns, band, paired_series, run_paired
-from ckm_sim.whatif.terms import annual_retention, terms_lines
+from ckm_sim.whatif.payback import Payback, payback_lines, paybacks
+from ckm_sim.whatif.terms import annual_retention, period_word, terms_lines
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Comparison:
     sentences: list[str]
     scenarios: list[Scenario] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)  # the question's answer (spend questions)
+    payback: list[Payback] = field(default_factory=list)  # each scenario against the first
 
 
 def pairs_of(names: Sequence[str], all_pairs: bool = False) -> list[tuple[str, str]]:
@@ -132,7 +134,8 @@ def compare(
         firms, _ = difference_table(runs, pairs, per_firm)
         differences = pd.concat([differences, firms], ignore_index=True)
         sentences += firm_sentences(firms, common_firms(scenarios))
-    return Comparison(runs, differences, sentences, list(scenarios))
+    found = paybacks(runs) if runs.timeseries is not None else []
+    return Comparison(runs, differences, sentences, list(scenarios), payback=found)
 
 
 def firm_rows(c: Comparison) -> list[dict]:
@@ -153,6 +156,21 @@ def _report_text(c: Comparison, name: str) -> str:
     per_year = c.scenarios[0].economics.periods_per_year if c.scenarios else 12
     terms = terms_lines(c.scenarios, runs.names, runs.periods) if c.scenarios else []
     answers = ["## The answer", "", *[f"- {s}" for s in c.answers], ""] if c.answers else []
+    word = period_word(c.scenarios[0]) if c.scenarios else "period"
+    payback = (
+        [
+            "## When it pays back",
+            "",
+            "The first period from which the cumulative paired difference in net value (each "
+            f"scenario minus {c.payback[0].reference}) stays positive to the horizon; the 95% CI "
+            "inverts the pointwise 95% band of that difference (docs/whatif.md).",
+            "",
+            *[f"- {s}" for s in payback_lines(c.payback, word)],
+            "",
+        ]
+        if c.payback
+        else []
+    )
     summary_rows = []
     for scenario in runs.names:
         row: dict = {"scenario": scenario}
@@ -205,6 +223,7 @@ def _report_text(c: Comparison, name: str) -> str:
             *terms,
             "",
             *answers,
+            *payback,
             "## In plain words",
             "",
             *[f"- {s}" for s in c.sentences],
@@ -261,6 +280,7 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
                 "base_seed": runs.base_seed,
                 "sentences": c.sentences,
                 "answers": c.answers,
+                "payback": [p.as_dict() for p in c.payback],
                 "differences": c.differences.to_dict(orient="records"),
             },
         )

@@ -2,9 +2,9 @@
 
 The what-if commands write their answers as ready-to-use scenarios (``calibrate`` writes the
 scenario with the fitted values). Values are the scenario's own (``model_dump``): strings,
-numbers, booleans and lists of strings; ``None`` (a value the model derives) is left out, which
-is what reading the file back means too. The firms of a multi-firm scenario are ``[[firms]]``
-tables at the end.
+numbers, booleans, lists of strings and, in an investment plan, inline tables; ``None`` (a value
+the model derives) is left out, which is what reading the file back means too. The firms of a
+multi-firm scenario are ``[[firms]]`` tables at the end.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ def _value(v: Any) -> str:
         return json.dumps(v)  # a JSON string is a TOML basic string
     if isinstance(v, list | tuple):
         return "[" + ", ".join(_value(x) for x in v) + "]"
+    if isinstance(v, dict):  # an inline table (the plan's lags, depreciation and phases)
+        return "{" + ", ".join(f"{k} = {_value(x)}" for k, x in v.items() if x is not None) + "}"
     raise TypeError(f"cannot write {type(v).__name__} {v!r} to TOML")
 
 

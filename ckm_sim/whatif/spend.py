@@ -7,7 +7,8 @@ current cost plus ``a``:
 
     level_d' = ((cost_d * l_d ** k + a) / cost_d) ** (1 / k)
 
-the exact inverse of the cost curve. A level cannot exceed 1, so the most a dimension can take
+the exact inverse of the cost curve (:func:`ckm_sim.model.investment.bought_level`, which
+investment plans use too). A level cannot exceed 1, so the most a dimension can take
 is ``cost_d * (1 - l_d ** k)``; more is refused with that maximum in the message.
 
 An *alternative* is one or more increments spent together (``it_systems=750,learning_culture=750``);
@@ -21,25 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ckm_sim.errors import CKMError
+from ckm_sim.model.investment import bought_level
+from ckm_sim.model.investment import holding_spend as cost_of_level
 from ckm_sim.model.scenario import DIMENSIONS, Scenario
 from ckm_sim.reports import numbers as num
 
 
 class SpendError(CKMError):
     """An increment of spend that is malformed or buys more than a level of 1."""
-
-
-def level_for_cost(cost: float, unit_cost: float, exponent: float) -> float:
-    """The level whose per-period cost is ``cost``: ``(cost / unit_cost) ** (1 / exponent)``
-    (the inverse of ``unit_cost * level ** exponent``; uncapped)."""
-    if unit_cost <= 0:
-        raise ValueError(f"unit cost must be positive, got {unit_cost}")
-    return (max(cost, 0.0) / unit_cost) ** (1.0 / exponent)
-
-
-def cost_of_level(level: float, unit_cost: float, exponent: float) -> float:
-    """The per-period cost of ``level``: ``unit_cost * level ** exponent``."""
-    return unit_cost * level**exponent
 
 
 @dataclass(frozen=True)
@@ -96,16 +86,20 @@ def level_after(scenario: Scenario, increment: Increment) -> float:
     unit = getattr(scenario.costs, f"cost_{d}")
     if unit <= 0:
         raise SpendError(f"--add {d}: cost_{d} is 0 in {scenario.name}, so spend buys nothing")
+    if scenario.plan is not None and d in scenario.plan.planned():
+        raise SpendError(
+            f"--add {d}: {scenario.name}'s investment plan sets the spend on {d}; "
+            "compare plans instead (ckm-sim optimize --plans)"
+        )
     most = max_extra_spend(scenario, d)
     if increment.amount > most * (1 + 1e-12):
         raise SpendError(
             f"--add {d}={increment.amount:g} would push {d} above level 1 in {scenario.name}: "
             f"the most it can take is {most:,.0f} per period"
         )
-    level = level_for_cost(
+    return bought_level(
         cost_of_level(getattr(scenario.competence, d), unit, k) + increment.amount, unit, k
     )
-    return min(level, 1.0)
 
 
 def with_spend(scenario: Scenario, increments: Sequence[Increment]) -> Scenario:
@@ -128,19 +122,22 @@ def describe(scenario: Scenario, increments: Sequence[Increment]) -> str:
     return "; ".join(parts)
 
 
-def _words(increments: Sequence[Increment], word: str) -> str:
-    """``1,500 a month on it_systems + 500 a month on learning_culture``."""
-    return " + ".join(f"{i.amount:,.6g} a {word} on {i.dimension}" for i in increments)
+def words(increments: Sequence[Increment], word: str) -> str:
+    """``adding 1,500 a month on it_systems + 500 a month on learning_culture``."""
+    return "adding " + " + ".join(f"{i.amount:,.6g} a {word} on {i.dimension}" for i in increments)
 
 
-def answer(
-    differences, base: str, alternatives: Sequence[tuple[str, Sequence[Increment]]], word: str
-) -> list[str]:
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def answer(differences, base: str, alternatives: Sequence[tuple[str, str]]) -> list[str]:
     """Plain sentences on net value: each alternative against the base, then which alternative
     is better (by how much, with the 95% CI), or that they cannot be told apart.
 
     ``differences`` is :attr:`~ckm_sim.whatif.compare.Comparison.differences` of a comparison
-    of every pair; ``word`` is what a period is (``month``).
+    of every pair; ``alternatives`` are (name, description) pairs, the description in words
+    that begin a sentence (``adding 1,500 a month on it_systems``, ``plan early``).
     """
     nv = differences[differences["metric"] == "net_value"]
 
@@ -152,7 +149,7 @@ def answer(
         return hit.iloc[0], -1.0
 
     lines = []
-    for name, inc in alternatives:
+    for name, what in alternatives:
         r, s = row(name, base)
         mean, lo, hi = sorted_ci(s * r["mean"], s * r["low"], s * r["high"])
         if lo > 0 or hi < 0:
@@ -160,25 +157,25 @@ def answer(
         else:
             verdict = f"cannot be told from no change at {int(r['n'])} replications"
         lines.append(
-            f"Adding {_words(inc, word)}: net value changes by {mean:+,.0f} "
+            f"{_capital(what)}: net value changes by {mean:+,.0f} "
             f"(95% CI {lo:,.0f} to {hi:,.0f}) over {base}; it {verdict}."
         )
-    for i, (a, inc_a) in enumerate(alternatives):
-        for b, inc_b in alternatives[i + 1 :]:
+    for i, (a, what_a) in enumerate(alternatives):
+        for b, what_b in alternatives[i + 1 :]:
             r, s = row(a, b)
             mean, lo, hi = sorted_ci(s * r["mean"], s * r["low"], s * r["high"])
             n = int(r["n"])
             if lo > 0 or hi < 0:
-                win, lose = (inc_a, inc_b) if mean > 0 else (inc_b, inc_a)
+                win, lose = (what_a, what_b) if mean > 0 else (what_b, what_a)
                 lines.append(
-                    f"Adding {_words(win, word)} beats adding {_words(lose, word)} "
+                    f"{_capital(win)} beats {lose} "
                     f"by {abs(mean):,.0f} in net value "
                     f"(95% CI {min(abs(lo), abs(hi)):,.0f} to {max(abs(lo), abs(hi)):,.0f}, "
                     f"{n} paired replications)."
                 )
             else:
                 lines.append(
-                    f"Adding {_words(inc_a, word)} and adding {_words(inc_b, word)} "
+                    f"{_capital(what_a)} and {what_b} "
                     f"cannot be told apart at {n} replications: net value differs by {mean:+,.0f} "
                     f"(95% CI {lo:,.0f} to {hi:,.0f}); more replications (-r) may separate them."
                 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.levers import investment_cost
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import numbers as num
@@ -64,7 +65,10 @@ def terms_lines(scenarios: Sequence[Scenario], names: Sequence[str], periods: in
         "Competence spend per "
         + word
         + ": "
-        + "; ".join(f"{name} {_spend(sc)}" for name, sc in zip(names, scenarios, strict=True))
+        + "; ".join(
+            f"{name} {spend_words(sc, periods, word)}"
+            for name, sc in zip(names, scenarios, strict=True)
+        )
         + ".",
     ]
     return lines
@@ -77,4 +81,17 @@ def _spend(scenario: Scenario) -> str:
         return num.number(float(investment_cost(scenario)))
     return ", ".join(
         f"{firm} {num.number(float(investment_cost(scenario.for_firm(firm))))}" for firm in firms
+    )
+
+
+def spend_words(scenario: Scenario, periods: int, word: str) -> str:
+    """``4,000`` for fixed competence (each firm's in a market of firms); under an investment
+    plan its mean per period and total (``4,300 on average under its plan, 516,000 over 120
+    months``)."""
+    if scenario.plan is None:
+        return _spend(scenario)
+    total = Trajectory(scenario).total_spend(periods)
+    mean = total / periods if periods else 0.0
+    return (
+        f"{num.number(mean)} on average under its plan, {num.number(total)} over {periods} {word}s"
     )
