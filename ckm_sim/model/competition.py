@@ -16,6 +16,7 @@ import numpy as np
 
 from ckm_sim.model import choice, economics, market
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
+from ckm_sim.model.outcomes import FLOW_COUNTS
 
 if TYPE_CHECKING:
     from ckm_sim.model.model import CKMModel
@@ -35,12 +36,7 @@ FIRM_COUNTERS: tuple[str, ...] = (
     "contact_pv0",
     "acquisition_pv0",
     "knowledge_items",
-    "for_broadcast_lessons",
-    "for_tailored_lessons",
-    "for_tailored_right",
-    "from_to_product",
-    "about_captures",
-    "about_wrong_captures",
+    *FLOW_COUNTS,
 )
 
 #: Reach of a firm's broadcast at which its reputation is fully known: the broadcast lever of

@@ -14,20 +14,13 @@ import numpy as np
 
 from ckm_sim.model import economics
 from ckm_sim.model.market import ACTIVE
-from ckm_sim.model.outcomes import firm_outcome
+from ckm_sim.model.outcomes import FLOW_COUNTS, firm_outcome
 
 if TYPE_CHECKING:
     from ckm_sim.model.model import CKMModel
 
 #: flows counted per firm (``model.firm_flows``) that are added to its running counters
-_FLOWS = (
-    "for_broadcast_lessons",
-    "for_tailored_lessons",
-    "for_tailored_right",
-    "from_to_product",
-    "about_captures",
-    "about_wrong_captures",
-)
+_FLOWS = FLOW_COUNTS
 
 
 def _ratio(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
