@@ -4,8 +4,12 @@ For each budget and each search seed, runs the optimiser (its defaults, or those
 scenario and records the best split's shares, the verdict and the time. The table gives, per
 budget, the mean shares over search seeds, the largest spread of any share between two search
 seeds (the stability figure: the optimiser's answer holds when it is within the tolerance), how
-many runs the verdict called converged, and the warnings. Search seeds change the sampler and
-the trial seeds (the base seed of the replications); the evaluation seeds follow them.
+many runs the verdict called converged, and the warnings. Spend beyond a dimension's full cost
+buys nothing, so the shares of a saturated dimension can differ with no difference in what is
+bought: the largest spread of a level (capped at 1) between two search seeds says that. Search
+seeds change the sampler and the trial seeds (the base seed of the replications); the evaluation
+seeds follow them. Each run's detail (shares, levels, gain over the even split, verdict and why,
+marginal values per 1,000) goes to stderr, a line per run, as it finishes.
 
     .venv/bin/python benchmarks/bench_optimizer_stability.py [--budgets 1000 4000 10000]
         [--seeds 1 2 3] [--periods 120] [--trials 20] [--restarts 3] [--polish 4]
@@ -18,15 +22,16 @@ optimiser runs of ~1 minute on 2 workers; docs/whatif.md shows a reduced one and
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 import numpy as np
 
 from ckm_sim.experiments.evaluator import RunPlan
-from ckm_sim.model.scenario import DIMENSIONS, load_scenario
+from ckm_sim.model.scenario import DIMENSIONS, Scenario, load_scenario
 from ckm_sim.whatif.allocation import levels_for_spend
 from ckm_sim.whatif.objective import NetValueObjective
-from ckm_sim.whatif.optimize import optimise_budget
+from ckm_sim.whatif.optimize import Optimum, optimise_budget
 
 SHORT = {
     "inter_functional_cooperation": "IFC",
@@ -35,6 +40,39 @@ SHORT = {
     "it_systems": "IT",
     "learning_culture": "cult",
 }
+
+
+def why(opt: Optimum) -> str:
+    """The verdict's reasons in a few words: agree / flat / disagree, and whether the move pays."""
+    words = []
+    for r in opt.verdict.reasons if opt.verdict else []:
+        if "disagree" in r:  # before "agree:", which "disagree:" contains
+            words.append("searches disagree")
+        elif "agree:" in r:
+            words.append("searches agree")
+        elif "flat" in r:
+            words.append("flat optimum")
+        elif "contradict" in r:
+            words.append("move pays")
+        elif "does not raise" in r:
+            words.append("move does not pay")
+    return ", ".join(words) or "-"
+
+
+def run_line(opt: Optimum, scenario: Scenario, seed: int) -> str:
+    """One run's detail (to stderr): shares, levels, gain, verdict, marginal values per 1,000."""
+    shares = " / ".join(f"{x:.0%}" for x in opt.best / opt.best.sum())
+    levels = " / ".join(f"{x:.2f}" for x in np.minimum(levels_for_spend(scenario, opt.best), 1))
+    marginal = " / ".join(f"{m.mean * 1000:,.0f}" for m in opt.marginal)
+    spread = opt.verdict.share_spread if opt.verdict else float("nan")
+    return (
+        f"run: budget {opt.budget:,.0f} seed {seed}: shares {shares}; levels {levels}; "
+        f"gain over even {opt.gain.mean:,.0f} (95% CI {opt.gain.low:,.0f} to "
+        f"{opt.gain.high:,.0f}); spread within run {spread:.0%}; "
+        f"{'converged' if opt.verdict and opt.verdict.converged else 'NOT converged'} "
+        f"({why(opt)}); warnings {len(opt.verdict.warnings) if opt.verdict else 0}; "
+        f"marginal per 1,000 {marginal}"
+    )
 
 
 def main() -> None:
@@ -61,12 +99,12 @@ def main() -> None:
     )
     head = " | ".join(SHORT[d] for d in DIMENSIONS)
     print(
-        f"| budget | mean shares ({head}) | largest spread of a share | converged | "
-        "warnings | seconds per run |"
+        f"| budget | mean shares ({head}) | largest spread of a share | "
+        "largest spread of a level | converged | warnings | seconds per run |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for budget in args.budgets:
-        shares, converged, warnings, seconds = [], 0, set(), []
+        shares, levels, converged, warnings, seconds = [], [], 0, set(), []
         for seed in args.seeds:
             start = time.perf_counter()
             opt = optimise_budget(
@@ -81,14 +119,19 @@ def main() -> None:
             )
             seconds.append(time.perf_counter() - start)
             shares.append(opt.best / opt.best.sum())
+            levels.append(np.minimum(levels_for_spend(scenario, opt.best), 1.0))
             converged += bool(opt.verdict and opt.verdict.converged)
             for w in opt.verdict.warnings if opt.verdict else []:
                 warnings.add("all positive" if "positive" in w else "all negative")
+            print(run_line(opt, scenario, seed), file=sys.stderr, flush=True)
         s = np.array(shares)
         spread = float((s.max(axis=0) - s.min(axis=0)).max())
+        lv = np.array(levels)
+        level_spread = float((lv.max(axis=0) - lv.min(axis=0)).max())
         mean = " / ".join(f"{x:.0%}" for x in s.mean(axis=0))
         print(
-            f"| {budget:,.0f} | {mean} | {spread:.0%} | {converged}/{len(args.seeds)} | "
+            f"| {budget:,.0f} | {mean} | {spread:.0%} | {level_spread:.2f} | "
+            f"{converged}/{len(args.seeds)} | "
             f"{', '.join(sorted(warnings)) or '-'} | {np.mean(seconds):.0f} |",
             flush=True,
         )
