@@ -4,6 +4,7 @@ model objective gives the same answer for any number of workers."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from whatif_helpers import SquareRootValue, tiny_scenario
 
@@ -13,6 +14,7 @@ from ckm_sim.model.scenario import load_scenario
 from ckm_sim.whatif.convergence import share_spread
 from ckm_sim.whatif.objective import NetValueObjective
 from ckm_sim.whatif.optimize import optimise_budget
+from ckm_sim.whatif.optimize_report import _next_unit
 from ckm_sim.whatif.polish import polish
 from ckm_sim.whatif.search import evaluation_seeds
 
@@ -144,3 +146,29 @@ def test_share_spread_by_hand():
     winner = np.array([50.0, 50.0])
     assert share_spread([np.array([60.0, 40.0]), winner], winner) == pytest.approx(0.1)
     assert share_spread([winner], winner) == 0.0
+
+
+def _marginal_table(saturated: list[bool], marginal: list[float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "dimension": ["it_systems", "learning_culture", "customer_cooperation"],
+            "saturated": saturated,
+            "marginal": marginal,
+            "marginal_low": [m - 1.0 for m in marginal],
+            "marginal_high": [m + 1.0 for m in marginal],
+        }
+    )
+
+
+def test_next_unit_never_goes_to_a_dimension_at_its_full_level():
+    # culture is full (its marginal value is reported as exactly 0); the open dimensions lose
+    # money: the sentence must name the best open one, not culture's 0
+    table = _marginal_table([False, True, False], [-50.0, 0.0, -20.0])
+    line = _next_unit(table, "month")
+    assert "customer_cooperation" in line and "learning_culture" not in line
+    assert "spending more lowers net value" in line
+
+
+def test_next_unit_when_every_dimension_is_full():
+    line = _next_unit(_marginal_table([True, True, True], [0.0, 0.0, 0.0]), "month")
+    assert "Every dimension is at its full level" in line

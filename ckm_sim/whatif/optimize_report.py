@@ -79,20 +79,7 @@ def sentences(opt: Optimum, table: pd.DataFrame, word: str = "period") -> list[s
             f"{num.number(float(np.sum(opt.incumbent)))} a {word}) it changes net value by "
             f"{num.ci(g.mean, g.low, g.high)}."
         )
-    ranked = table.sort_values("marginal", ascending=False)
-    top = ranked.iloc[0]
-    where = (
-        f"The next unit of budget goes to {top.dimension}: {PER:,.0f} more a {word} there "
-        f"changes net value by {num.number(top.marginal)} (95% CI {num.number(top.marginal_low)} "
-        f"to {num.number(top.marginal_high)})"
-    )
-    if top.marginal_low > 0:
-        where += ", more than it costs."
-    elif top.marginal_high < 0:
-        where += "; no dimension repays a larger budget: spending more lowers net value."
-    else:
-        where += "; the gain is not distinguishable from zero at this number of replications."
-    out.append(where)
+    out.append(_next_unit(table, word))
     v = opt.verdict
     if v is not None:
         out.append(
@@ -247,3 +234,22 @@ def write_report(
     except OSError as exc:
         raise output_error(exc, f"cannot write results to {out}") from None
     return report, lines
+
+
+def _next_unit(table: pd.DataFrame, word: str) -> str:
+    """Where the next unit of budget goes: the best marginal value among the dimensions not yet
+    at their full level (spend on a full one buys nothing, so it is never the answer)."""
+    open_ = table[~table["saturated"]]
+    if open_.empty:
+        return "Every dimension is at its full level: a larger budget buys no more competence."
+    top = open_.sort_values("marginal", ascending=False).iloc[0]
+    where = (
+        f"The next unit of budget goes to {top.dimension}: {PER:,.0f} more a {word} there "
+        f"changes net value by {num.number(top.marginal)} (95% CI {num.number(top.marginal_low)} "
+        f"to {num.number(top.marginal_high)})"
+    )
+    if top.marginal_low > 0:
+        return where + ", more than it costs."
+    if top.marginal_high < 0:
+        return where + "; no dimension repays a larger budget: spending more lowers net value."
+    return where + "; the gain is not distinguishable from zero at this number of replications."
