@@ -53,7 +53,7 @@ from ckm_sim.model.scenario import (
     whole_number,
 )
 from ckm_sim.model.seeds import FROM_SCENARIO, FromScenario, resolve_seed
-from ckm_sim.model.streams import RandomStreams, bernoulli_positions
+from ckm_sim.model.streams import RandomStreams, bernoulli_positions, uniform_below
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -391,7 +391,9 @@ class CKMModel(mesa.Model):
         for f, fit in enumerate(fits[1:], start=1):  # after the employees' beliefs
             right = self.streams.at("firm", 1, firm=f).random((n_seg, m)) < fit
             offers.append(np.where(right, truth, -truth).astype(np.int8))
-        variation = np.where(rng.random((n_cust, m)) < mk.need_heterogeneity, -1, 1).astype(np.int8)
+        heterogeneous = uniform_below(rng, (n_cust, m), mk.need_heterogeneity)
+        variation = np.where(heterogeneous, np.int8(-1), np.int8(1))
+        del heterogeneous
         status = np.full(n_cust, PROSPECT, dtype=np.int8)
         initial = rng.permutation(n_cust)[: mk.customers]
         status[initial] = ACTIVE
@@ -406,7 +408,7 @@ class CKMModel(mesa.Model):
         )
         traits = self.streams.at("traits", 0)
         # what each customer understands of the offer on joining (prospects keep it until then)
-        understood = rng.random((n_cust, m)) < mk.initial_offer_knowledge
+        understood = uniform_below(rng, (n_cust, m), mk.initial_offer_knowledge)
         n_firms = self.n_firms
         self.state = ModelState(
             truth=truth,
@@ -442,8 +444,11 @@ class CKMModel(mesa.Model):
             self.firm_flows: dict[str, np.ndarray] = {}
             self.firm_history: dict[str, list[np.ndarray]] = {"retention": [], "share": []}
         self._prior_knowledge()
-        self.community = SlotGraph(adjacency(t.community_edges, n_cust))
-        self._add_slots(self._arrivals_by(sc.periods))
+        extra = self._arrivals_by(sc.periods)
+        if extra <= 0:  # else _add_slots builds the graph over every slot
+            self.community = SlotGraph(adjacency(t.community_edges, n_cust))
+        del variation, understood, status, acquired_at, firm_of  # held by the state now
+        self._add_slots(extra)
         self._index_segments()
         self._match_profiles()
         s.value[:] = self._perceived_value()
@@ -571,21 +576,23 @@ class CKMModel(mesa.Model):
         last = first + extra
         rng = self.streams.at("arrivals", first)
         segment = rng.integers(mk.segments, size=extra)
-        heterogeneous = rng.random((extra, mk.need_dimensions)) < mk.need_heterogeneity
+        heterogeneous = uniform_below(rng, (extra, mk.need_dimensions), mk.need_heterogeneity)
         degree = mk.community_degree if mk.community != "none" else 0
         serving, edges = newcomer_ties(first, last, self.frontline_team, degree, rng)
         new = self._new_slots(
             segment=segment,
-            variation=np.where(heterogeneous, -1, 1).astype(np.int8),
+            variation=np.where(heterogeneous, np.int8(-1), np.int8(1)),
             truth=s.truth,
             serving_employee=serving,
             status=np.full(extra, VACANT, dtype=np.int8),
-            understood=rng.random((extra, mk.need_dimensions)) < mk.initial_offer_knowledge,
+            understood=uniform_below(rng, (extra, mk.need_dimensions), mk.initial_offer_knowledge),
             margin=self._draw_margins(segment, rng),
             churn_propensity=market.churn_propensities(mk.loyalty_spread, extra, rng),
         )
         n = len(s.status)
-        s.adopt_slots({k: np.concatenate([s.slots[k], new[k]]) for k in CUSTOMER_FIELDS}, n)
+        for k in CUSTOMER_FIELDS:  # one field at a time: the old array is freed at once
+            s.slots[k] = np.concatenate([s.slots[k], new.pop(k)])
+            setattr(s, k, s.slots[k][:n])
         self.ties = replace(
             self.ties,
             serving_employee=s.slots["serving_employee"],

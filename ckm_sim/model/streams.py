@@ -109,3 +109,21 @@ def bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarra
         more = np.cumsum(geometric_gaps(p, size, rng))
         positions = np.concatenate([positions, positions[-1] + more])
     return positions[: np.searchsorted(positions, n)].astype(np.int64)
+
+
+def uniform_below(
+    rng: np.random.Generator, shape: tuple[int, int], p: float, chunk: int = 1 << 20
+) -> np.ndarray:
+    """``rng.random(shape) < p`` without the float64 temporary of the whole shape.
+
+    The uniforms are drawn a block of rows at a time (about ``chunk`` of them per block): the
+    generator fills them in the same order, so the mask is the one a single call gives, in an
+    eighth of the memory of its float64 draw (millions of customers x need dimensions).
+    """
+    rows, cols = shape
+    out = np.empty(shape, dtype=bool)
+    step = max(1, chunk // max(cols, 1))
+    for start in range(0, rows, step):
+        stop = min(rows, start + step)
+        np.less(rng.random((stop - start, cols)), p, out=out[start:stop])
+    return out
