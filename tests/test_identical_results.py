@@ -107,3 +107,24 @@ def test_uniform_below_in_blocks_is_one_draw(rows, cols, chunk, p, seed) -> None
     got = uniform_below(ours, (rows, cols), p, chunk=chunk)
     np.testing.assert_array_equal(got, one.random((rows, cols)) < p)
     assert ours.random() == one.random()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    slots=st.integers(1, 800),
+    present=st.floats(0.0, 1.0),
+    ties=st.integers(0, 3000),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_neighbour_sum_is_the_matrix_product_on_the_rows(slots, present, ties, seed) -> None:
+    # the prospects' rows read alone give what the whole matrix product gave them
+    from ckm_sim.model.network import SlotGraph, _dedupe, adjacency
+
+    rng = np.random.default_rng(seed)
+    graph = SlotGraph(adjacency(_dedupe(rng.integers(0, slots, size=(ties, 2))), slots))
+    n = max(1, int(present * slots))  # the slots in the market
+    voice = rng.integers(-1, 2, size=n)
+    rows = np.flatnonzero(rng.random(n) < 0.4)
+    assert graph.unit
+    got = graph.neighbour_sum(voice, rows)
+    np.testing.assert_array_equal(got, (graph @ voice.astype(np.float64))[rows])

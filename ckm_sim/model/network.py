@@ -200,6 +200,27 @@ class SlotGraph:
     def __init__(self, matrix: sp.csr_array) -> None:
         self.matrix = matrix
         self.slots = matrix.shape[0]
+        #: every stored weight is 1 (a plain tie): neighbour sums of whole numbers are exact
+        self.unit = bool(np.all(matrix.data == 1.0))
+
+    def neighbour_sum(self, x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """``(A x)[rows]`` for a whole-number ``x`` over the first ``len(x)`` slots (int64).
+
+        Reads the given rows only (a few prospects, not every slot): each row's entries are
+        summed as whole numbers, exact in any order, so it equals the float matrix product of
+        a unit-weight graph (:attr:`unit`) wherever that product is below 2**53.
+        """
+        c = self.matrix
+        start = c.indptr[rows]
+        count = c.indptr[rows + 1] - start
+        ends = np.cumsum(count)
+        entries = np.repeat(start - ends + count, count) + np.arange(
+            int(ends[-1]) if len(ends) else 0
+        )
+        padded = np.zeros(self.slots, dtype=np.int64)
+        padded[: len(x)] = x
+        totals = np.concatenate([[0], np.cumsum(padded[c.indices[entries]])])
+        return totals[ends] - totals[ends - count]
 
     @property
     def nnz(self) -> int:
