@@ -128,3 +128,18 @@ def test_neighbour_sum_is_the_matrix_product_on_the_rows(slots, present, ties, s
     assert graph.unit
     got = graph.neighbour_sum(voice, rows)
     np.testing.assert_array_equal(got, (graph @ voice.astype(np.float64))[rows])
+
+
+def test_recording_periods_past_int16_are_kept() -> None:
+    # profile_time is int16 for runs up to period 32,767 and widens when a run goes beyond
+    from ckm_sim import CKMModel
+
+    model = CKMModel(rng=3, collect=False, customers=300, prospects=50, employees=20).run(2)
+    assert model.state.profile_time.dtype == np.int16
+    model.steps = 32_765
+    model.run(4)
+    s = model.state
+    assert s.profile_time.dtype == np.int32
+    assert s.profile_time.max() == model.steps  # recorded in the last period, not wrapped
+    recorded = np.where(s.profile != 0, s.profile_time.astype(np.int64), 0).sum(axis=1)
+    np.testing.assert_array_equal(s.profile_time_sum, recorded)

@@ -400,7 +400,7 @@ class CKMModel(mesa.Model):
         firm_of = np.full(n_cust, -1, dtype=np.int16)
         for f, members in enumerate(np.split(initial, self._initial_split(len(initial)))):
             firm_of[members] = f
-        acquired_at = np.full(n_cust, -1, dtype=np.int64)
+        acquired_at = np.full(n_cust, -1, dtype=np.int32)
         acquired_at[initial] = 0
         # segments' mean margins (their own counter), then each customer's around its segment's
         self.segment_margin = economics.lognormal_margins(
@@ -494,7 +494,7 @@ class CKMModel(mesa.Model):
             "variation": variation,
             "needs": truth[segment] * variation,
             "profile": np.zeros((n, m), dtype=np.int8),
-            "profile_time": np.zeros((n, m), dtype=np.int32),
+            "profile_time": np.zeros((n, m), dtype=self._profile_time_dtype()),
             "status": status,
             "serving_employee": serving_employee,
             "understood": understood,
@@ -505,10 +505,10 @@ class CKMModel(mesa.Model):
             "satisfaction": np.zeros(n),
             "value": np.zeros(n),
             "hazard": np.zeros(n),
-            "acquired_at": np.full(n, -1, dtype=np.int64),
+            "acquired_at": np.full(n, -1, dtype=np.int32),
             "acquisition_discount": np.ones(n),
-            "churned_at": np.full(n, -1, dtype=np.int64),
-            "lapsed_at": np.full(n, -1, dtype=np.int64),
+            "churned_at": np.full(n, -1, dtype=np.int32),
+            "lapsed_at": np.full(n, -1, dtype=np.int32),
             "realised_pv0": np.zeros(n),
             "margin": margin,
             "churn_propensity": churn_propensity,
@@ -517,6 +517,22 @@ class CKMModel(mesa.Model):
             "serving_rank": np.searchsorted(self.frontline_team, serving_employee).astype(np.int32),
             "firm_discount": np.zeros((n, self.n_firms)),
         }
+
+    def _profile_time_dtype(self) -> type[np.signedinteger]:
+        """Recording periods fit in int16 up to period 32,767 (every default run): half the
+        memory of int32 on the largest per-customer array; :meth:`_widen_profile_time` moves to
+        int32 if a run goes on beyond."""
+        current = self.state.slots.get("profile_time") if hasattr(self, "state") else None
+        if current is not None:
+            return current.dtype.type
+        return np.int16 if self.scenario_config.periods <= np.iinfo(np.int16).max else np.int32
+
+    def _widen_profile_time(self) -> None:
+        """Recording periods to int32 once the period passes what int16 holds."""
+        s = self.state
+        if self.steps > np.iinfo(s.profile_time.dtype).max:
+            s.slots["profile_time"] = s.slots["profile_time"].astype(np.int32)
+            s.profile_time = s.slots["profile_time"][: len(s.status)]
 
     def _initial_fit(self, name: str) -> float:
         """The fit of a firm's initial offer: its own, else the market's."""
@@ -896,6 +912,7 @@ class CKMModel(mesa.Model):
         Cells are distinct within a period (one contact per customer, distinct dimensions).
         """
         s = self.state
+        self._widen_profile_time()
         cell = cust * s.profile.shape[1] + dims
         profile, profile_time = cells(s.profile), cells(s.profile_time)
         before = profile[cell]
