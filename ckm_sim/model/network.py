@@ -126,6 +126,7 @@ def draw_ties(
         community_edges = scale_free(n_customers, community_degree, customer_rng)
     else:
         community_edges = np.empty((0, 2), dtype=np.int64)
+    community_edges = narrow(community_edges, n_customers)
     return Ties(department, employee_edges, crossing, serving, community_edges)
 
 
@@ -175,20 +176,32 @@ def newcomer_ties(
     serving = serving_pool[rng.integers(len(serving_pool), size=size)]
     ties_each = max(1, degree // 2) if degree > 0 else 0
     if size == 0 or ties_each == 0 or first == 0:
-        return serving, np.empty((0, 2), dtype=np.int64)
+        return serving, np.empty((0, 2), dtype=index_dtype(last))
     slot = np.repeat(np.arange(first, last, dtype=np.int64), ties_each)
     partner = (rng.random(len(slot)) * slot).astype(np.int64)
-    return serving, _dedupe(np.column_stack([partner, slot]))
+    return serving, narrow(_dedupe(np.column_stack([partner, slot])), last)
 
 
 def adjacency(edges: np.ndarray, n: int, weights: np.ndarray | None = None) -> sp.csr_array:
     """Symmetric sparse adjacency matrix of undirected ``edges`` over ``n`` nodes."""
     if weights is None:
         weights = np.ones(len(edges), dtype=np.float64)
-    rows = np.concatenate([edges[:, 0], edges[:, 1]])
-    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    index = index_dtype(max(n, 2 * len(edges)))  # int32 indices: scipy keeps them (memory)
+    low, high = edges[:, 0].astype(index), edges[:, 1].astype(index)
+    rows, cols = np.concatenate([low, high]), np.concatenate([high, low])
+    del low, high
     data = np.concatenate([weights, weights])
     return sp.csr_array((data, (rows, cols)), shape=(n, n))
+
+
+def index_dtype(largest: int) -> type[np.signedinteger]:
+    """int32 for node indices (and counts) below 2**31, else int64."""
+    return np.int32 if largest < 2**31 else np.int64
+
+
+def narrow(edges: np.ndarray, n: int) -> np.ndarray:
+    """An edge list over ``n`` nodes in :func:`index_dtype` (half the memory of int64)."""
+    return edges.astype(index_dtype(n), copy=False)
 
 
 class SlotGraph:
