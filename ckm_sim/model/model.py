@@ -61,7 +61,6 @@ if TYPE_CHECKING:
 #: Per-customer arrays: views onto the first ``n`` preallocated customer slots (docs/ODD.md 2).
 CUSTOMER_FIELDS: tuple[str, ...] = (
     "segment",
-    "variation",
     "needs",
     "profile",
     "profile_time",
@@ -106,7 +105,6 @@ class ModelState:
     employee_department: np.ndarray  # (E,) department index within the employee's firm
     employee_firm: np.ndarray  # (E,) the firm of each employee
     segment: np.ndarray  # (N,)
-    variation: np.ndarray  # (N, m) individual deviation from the segment, +-1
     needs: np.ndarray  # (N, m) = truth[segment] * variation
     profile: np.ndarray  # (N, m) CRM profile of each customer, {-1,0,1}
     profile_sums: np.ndarray  # (F, K, m) sum of each firm's recorded profile entries per segment
@@ -135,6 +133,15 @@ class ModelState:
     firm_discount: np.ndarray  # (N, F) (1 + i) ** -(period f first won i); 0: never
     counters: dict[str, float] = field(default_factory=dict)
     slots: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def variation(self) -> np.ndarray:
+        """(N, m) each customer's deviation from its segment, +-1: ``needs * truth[segment]``.
+
+        Derived, not stored (a customer-sized array less): turbulence flips a segment's truth
+        and its customers' needs together, so the product is the variation drawn at the start.
+        """
+        return self.needs * self.truth[self.segment]
 
     @property
     def offer(self) -> np.ndarray:
@@ -491,7 +498,6 @@ class CKMModel(mesa.Model):
         n, m = variation.shape
         return {
             "segment": segment,
-            "variation": variation,
             "needs": truth[segment] * variation,
             "profile": np.zeros((n, m), dtype=np.int8),
             "profile_time": np.zeros((n, m), dtype=self._profile_time_dtype()),
