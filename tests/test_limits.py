@@ -158,3 +158,25 @@ def test_parse_memory(text: str, expected: int) -> None:
 def test_parse_memory_refuses_nonsense(text: str) -> None:
     with pytest.raises(ValueError):
         parse_memory(text)
+
+
+def test_model_estimate_is_in_step_with_the_resident_memory_of_a_large_model() -> None:
+    # the growth of the resident set over building and running a 300,000-customer model (a
+    # fresh process, so the peak is this model's) stays close to the estimate
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, resource\n"
+        "from ckm_sim import CKMModel\n"
+        "from ckm_sim.memory import scenario_bytes\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024\n"
+        "m = CKMModel(rng=1, collect=False, customers=300_000, prospects=0, employees=200)\n"
+        "m.run(2)\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024\n"
+        "print(json.dumps([scenario_bytes(dict(m.scenario_config.flat())), peak - base]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    estimate, grown = json.loads(out.stdout.strip().splitlines()[-1])
+    assert 0.75 <= estimate / grown <= 1.25, (estimate, grown)
