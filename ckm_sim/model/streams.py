@@ -104,10 +104,11 @@ def bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarra
         return np.arange(n, dtype=np.int64)
     expected = n * p
     size = int(expected + 6.0 * np.sqrt(expected) + 16)
-    positions = np.cumsum(geometric_gaps(p, size, rng)) - 1.0
-    while positions[-1] < n - 1:  # rare: the draw fell short of the end
-        more = np.cumsum(geometric_gaps(p, size, rng))
-        positions = np.concatenate([positions, positions[-1] + more])
+    with np.errstate(over="ignore"):  # a sum past the float range is inf: past the end too
+        positions = np.cumsum(geometric_gaps(p, size, rng)) - 1.0
+        while positions[-1] < n - 1:  # rare: the draw fell short of the end
+            more = np.cumsum(geometric_gaps(p, size, rng))
+            positions = np.concatenate([positions, positions[-1] + more])
     return positions[: np.searchsorted(positions, n)].astype(np.int64)
 
 
