@@ -428,7 +428,7 @@ def test_keep_budget_caps_at_one_and_keeps_the_mean(rate, weights):
     w = np.asarray(weights)
     if w.sum() <= 0:
         w = np.ones_like(w)
-    wanted = rate * w / w.mean()
+    wanted = rate * (w / w.mean())  # rate * w first would underflow for a subnormal weight
     active = np.ones(len(w), dtype=bool)
     p = market.keep_budget(wanted.copy(), active)
     assert (p >= 0).all() and (p <= 1.0 + 1e-12).all()
