@@ -17,6 +17,12 @@ process; its cost per customer-step is reported as a ratio to the single firm's.
 1,000,000 customers (plus 500,000 prospects) over three firms is measured in a subprocess over
 3 periods, beside ``ckm_sim.memory.competition_bytes``'s estimate.
 
+Mesa's own example (issue 14): ``BoltzmannWealth`` from ``mesa.examples`` (1,000 agents on a
+20 x 20 grid, 50 steps, as shipped: its DataCollector and DataRecorder on), timed alternately
+with the reference run (DataCollector off) in the same process, best of ``--repeats`` each in
+CPU time (``time.process_time``: the machines are shared); the ratio of their agent-steps per
+second is the figure to quote, since both move together when the machine is loaded.
+
     .venv/bin/python benchmarks/bench_model.py [--repeats 5] [--skip-memory]
 """
 
@@ -119,12 +125,57 @@ def compare_three_firms(repeats: int) -> None:
     )
 
 
+BOLTZMANN = {"n": 1_000, "width": 20, "height": 20}
+BOLTZMANN_STEPS = 50
+
+
+def time_boltzmann(seed: int) -> float:
+    """CPU seconds of Mesa's BoltzmannWealth example (``BOLTZMANN``), build included."""
+    from mesa.examples.basic.boltzmann_wealth_model.model import (
+        BoltzmannScenario,
+        BoltzmannWealth,
+    )
+
+    start = time.process_time()
+    model = BoltzmannWealth(BoltzmannScenario(rng=seed, **BOLTZMANN))
+    for _ in range(BOLTZMANN_STEPS):
+        model.step()
+    return time.process_time() - start
+
+
+def time_reference_cpu(seed: int) -> float:
+    """CPU seconds of the reference run (DataCollector off), build included."""
+    start = time.process_time()
+    time_run(REFERENCE, False, seed)
+    return time.process_time() - start
+
+
+def compare_boltzmann(repeats: int) -> None:
+    """Customer-steps per CPU second of the reference run against Mesa's BoltzmannWealth
+    agent-steps, timed alternately in this process (best of ``repeats`` each)."""
+    reference, boltzmann = [], []
+    for seed in range(repeats):
+        reference.append(time_reference_cpu(seed))
+        boltzmann.append(time_boltzmann(seed))
+    ours = (REFERENCE["customers"] + REFERENCE["prospects"]) * PERIODS / min(reference)
+    mesa_rate = BOLTZMANN["n"] * BOLTZMANN_STEPS / min(boltzmann)
+    print(
+        f"against Mesa's BoltzmannWealth ({BOLTZMANN}, {BOLTZMANN_STEPS} steps), CPU time, "
+        f"alternately, best of {repeats}: reference {min(reference):.3f} s = "
+        f"{ours / 1e6:.2f} M customer-steps/s; BoltzmannWealth {min(boltzmann):.3f} s = "
+        f"{mesa_rate / 1e6:.3f} M agent-steps/s; ratio {ours / mesa_rate:.1f}x"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-firms", action="store_true", help="no three-firm figures")
+    parser.add_argument("--skip-mesa", action="store_true", help="no BoltzmannWealth figures")
     args = parser.parse_args()
+    if not args.skip_mesa:
+        compare_boltzmann(args.repeats)
     agents = REFERENCE["customers"] + REFERENCE["prospects"]
     print(f"reference: {REFERENCE}, {PERIODS} periods, one process (one core)")
     for collect in (False, True):

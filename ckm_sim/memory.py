@@ -5,8 +5,11 @@ The coefficients were measured with ``tracemalloc`` (peak over building a model 
 three periods) and checked against the growth of the resident set size (RSS) on models from
 3,000 to 300,000 customers, 30 to 1,000 need dimensions, 0 to 100 community ties and 50 to
 20,000 employees: the estimate was 0.8 to 1.6 times the measured peak, so it is honest within a
-factor of 2 (docs/sweeps.md, "Memory"). Every Python process adds about
-:data:`PROCESS_BYTES` (interpreter, numpy, pandas, Mesa, ckm_sim).
+factor of 2 (docs/sweeps.md, "Memory"). The per-customer ones were measured again on the
+narrower state of issue 14 (RSS growth over building and three periods of 1,000,000 customers
+with m = 30 and 100, degree 0 and 6, and 300,000 with degree 30: the estimate is 0.87 to 1.01
+times the growth; 10,000,000 customers grow by 7.2 GiB, estimate 7.9 GiB). Every Python
+process adds about :data:`PROCESS_BYTES` (interpreter, numpy, pandas, Mesa, ckm_sim).
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from typing import Any
 
 import numpy as np
 
-#: Bytes per customer and need dimension (needs, variation, profile, its recording dates,
-#: what the customer understands, offer-fit temporaries).
-PER_CUSTOMER_NEED = 15
+#: Bytes per customer and need dimension (needs, profile, its int16 recording dates, what the
+#: customer understands, the profile-matching buffer; with the default market growth's
+#: arrival slots).
+PER_CUSTOMER_NEED = 10
 #: Bytes per customer (satisfaction, value, hazard, CLV, churn and acquisition arrays).
-PER_CUSTOMER = 300
+PER_CUSTOMER = 280
 #: Bytes per customer and community tie (edge lists and the sparse community matrix).
 PER_CUSTOMER_TIE = 45
 #: Bytes per employee, segment and need dimension (employees' beliefs and their updates).

@@ -71,3 +71,75 @@ def test_outcomes_read_late_equal_outcomes_read_every_period() -> None:
     assert lazy.retention_history == eager.retention_history
     collected = CKMModel("baseline", rng=11, collect=True, **params).run(12)
     assert repr(collected.outcomes) == repr(eager.outcomes)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    nodes=st.integers(1, 3000),
+    edges=st.integers(0, 6000),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_dedupe_keeps_what_unique_rows_kept(nodes, edges, seed) -> None:
+    # the int64-key dedupe of undirected edges returns np.unique(axis=0)'s rows, in its order
+    from ckm_sim.model.network import _dedupe
+
+    drawn = np.random.default_rng(seed).integers(0, nodes, size=(edges, 2))
+    ordered = np.sort(drawn, axis=1)
+    want = np.unique(ordered[ordered[:, 0] != ordered[:, 1]], axis=0)
+    got = _dedupe(drawn)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.integers(0, 400),
+    cols=st.integers(1, 40),
+    chunk=st.integers(1, 2000),
+    p=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_uniform_below_in_blocks_is_one_draw(rows, cols, chunk, p, seed) -> None:
+    # drawn a block of rows at a time, the mask and the generator's next number are unchanged
+    from ckm_sim.model.streams import uniform_below
+
+    ours, one = np.random.default_rng(seed), np.random.default_rng(seed)
+    got = uniform_below(ours, (rows, cols), p, chunk=chunk)
+    np.testing.assert_array_equal(got, one.random((rows, cols)) < p)
+    assert ours.random() == one.random()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    slots=st.integers(1, 800),
+    present=st.floats(0.0, 1.0),
+    ties=st.integers(0, 3000),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_neighbour_sum_is_the_matrix_product_on_the_rows(slots, present, ties, seed) -> None:
+    # the prospects' rows read alone give what the whole matrix product gave them
+    from ckm_sim.model.network import SlotGraph, _dedupe, adjacency
+
+    rng = np.random.default_rng(seed)
+    graph = SlotGraph(adjacency(_dedupe(rng.integers(0, slots, size=(ties, 2))), slots))
+    n = max(1, int(present * slots))  # the slots in the market
+    voice = rng.integers(-1, 2, size=n)
+    rows = np.flatnonzero(rng.random(n) < 0.4)
+    assert graph.unit
+    got = graph.neighbour_sum(voice, rows)
+    np.testing.assert_array_equal(got, (graph @ voice.astype(np.float64))[rows])
+
+
+def test_recording_periods_past_int16_are_kept() -> None:
+    # profile_time is int16 for runs up to period 32,767 and widens when a run goes beyond
+    from ckm_sim import CKMModel
+
+    model = CKMModel(rng=3, collect=False, customers=300, prospects=50, employees=20).run(2)
+    assert model.state.profile_time.dtype == np.int16
+    model.steps = 32_765
+    model.run(4)
+    s = model.state
+    assert s.profile_time.dtype == np.int32
+    assert s.profile_time.max() == model.steps  # recorded in the last period, not wrapped
+    recorded = np.where(s.profile != 0, s.profile_time.astype(np.int64), 0).sum(axis=1)
+    np.testing.assert_array_equal(s.profile_time_sum, recorded)

@@ -18,7 +18,7 @@ from ckm_sim import CKMModel
 from ckm_sim.model import learning, market
 from ckm_sim.model.market import ACTIVE, PROSPECT
 from ckm_sim.model.scenario import DIMENSIONS, Firm
-from ckm_sim.model.streams import bernoulli_positions
+from ckm_sim.model.streams import bernoulli_positions, geometric_gaps
 
 Z = 5.0
 #: every flow of knowledge FOR customers off, so a test can switch on one at a time
@@ -46,6 +46,36 @@ class TestBernoulliPositions:
         assert len(pos) == 0 or (pos.min() >= 0 and pos.max() < n)
         if p >= 1:
             assert len(pos) == n
+
+    @given(
+        st.floats(1e-12, 1.0, exclude_max=True),
+        st.integers(1, 3000),
+        st.integers(0, 2**32 - 1),
+    )
+    @settings(max_examples=80, deadline=None)
+    def test_gaps_are_numpys_geometric_draws(self, p, size, seed):
+        # the vectorised inversion takes the same numbers from the generator as numpy's own
+        # geometric and gives the same gaps, and leaves the generator where numpy's leaves it
+        ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+        got = geometric_gaps(p, size, ours)
+        np.testing.assert_array_equal(got, numpys.geometric(p, size=size).astype(np.float64))
+        assert ours.random() == numpys.random()
+
+    @given(st.integers(1, 20_000), st.floats(1e-6, 0.999), st.integers(0, 2**32 - 1))
+    @settings(max_examples=80, deadline=None)
+    def test_positions_as_from_capped_integer_gaps(self, n, p, seed):
+        # the positions the model drew before the vectorised gaps: capped int64 geometric gaps
+        rng = np.random.default_rng(seed)
+        expected = n * p
+        size = int(expected + 6.0 * np.sqrt(expected) + 16)
+        want = np.cumsum(np.minimum(rng.geometric(p, size=size), n + 1)) - 1
+        while want[-1] < n - 1:
+            more = np.cumsum(np.minimum(rng.geometric(p, size=size), n + 1))
+            want = np.concatenate([want, want[-1] + more])
+        want = want[: np.searchsorted(want, n)]
+        got = bernoulli_positions(n, p, np.random.default_rng(seed))
+        assert got.dtype == np.int64
+        np.testing.assert_array_equal(got, want)
 
     @pytest.mark.parametrize("p", [0.001, 0.02, 0.3, 0.9])
     def test_each_position_with_probability_p(self, p):
@@ -398,7 +428,7 @@ def test_keep_budget_caps_at_one_and_keeps_the_mean(rate, weights):
     w = np.asarray(weights)
     if w.sum() <= 0:
         w = np.ones_like(w)
-    wanted = rate * w / w.mean()
+    wanted = rate * (w / w.mean())  # rate * w first would underflow for a subnormal weight
     active = np.ones(len(w), dtype=bool)
     p = market.keep_budget(wanted.copy(), active)
     assert (p >= 0).all() and (p <= 1.0 + 1e-12).all()

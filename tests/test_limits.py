@@ -158,3 +158,29 @@ def test_parse_memory(text: str, expected: int) -> None:
 def test_parse_memory_refuses_nonsense(text: str) -> None:
     with pytest.raises(ValueError):
         parse_memory(text)
+
+
+def test_model_estimate_is_in_step_with_the_resident_memory_of_a_large_model() -> None:
+    # the growth of the resident set over building and running a 300,000-customer model (a
+    # fresh process, so the peak is this model's) stays close to the estimate
+    import json
+    import subprocess
+    import sys
+
+    # VmHWM, the peak resident set of this process's memory (ru_maxrss would carry the
+    # parent's over exec)
+    code = (
+        "import json, re\n"
+        "from ckm_sim import CKMModel\n"
+        "from ckm_sim.memory import scenario_bytes\n"
+        "def hwm():\n"
+        "    text = open('/proc/self/status').read()\n"
+        "    return int(re.search(r'VmHWM:\\s+(\\d+) kB', text).group(1)) * 1024\n"
+        "base = hwm()\n"
+        "m = CKMModel(rng=1, collect=False, customers=300_000, prospects=0, employees=200)\n"
+        "m.run(2)\n"
+        "print(json.dumps([scenario_bytes(dict(m.scenario_config.flat())), hwm() - base]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    estimate, grown = json.loads(out.stdout.strip().splitlines()[-1])
+    assert 0.75 <= estimate / grown <= 1.25, (estimate, grown)

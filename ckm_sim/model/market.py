@@ -240,8 +240,12 @@ def adoption_probability(
     cancels it.
     """
     if community.nnz and word_of_mouth > 0:
-        voice = promoters.astype(np.float64) - detractors
-        net = np.maximum((community @ voice)[prospects], 0.0)
+        if isinstance(community, SlotGraph) and community.unit:  # the prospects' rows only
+            voice = promoters.astype(np.int64) - detractors
+            net = np.maximum(community.neighbour_sum(voice, prospects), 0).astype(np.float64)
+        else:
+            voice = promoters.astype(np.float64) - detractors
+            net = np.maximum((community @ voice)[prospects], 0.0)
         return 1.0 - (1.0 - base) * np.exp(net * np.log1p(-word_of_mouth))
     return np.full(len(prospects), base)
 

@@ -53,7 +53,7 @@ from ckm_sim.model.scenario import (
     whole_number,
 )
 from ckm_sim.model.seeds import FROM_SCENARIO, FromScenario, resolve_seed
-from ckm_sim.model.streams import RandomStreams, bernoulli_positions
+from ckm_sim.model.streams import RandomStreams, bernoulli_positions, uniform_below
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -61,7 +61,6 @@ if TYPE_CHECKING:
 #: Per-customer arrays: views onto the first ``n`` preallocated customer slots (docs/ODD.md 2).
 CUSTOMER_FIELDS: tuple[str, ...] = (
     "segment",
-    "variation",
     "needs",
     "profile",
     "profile_time",
@@ -106,7 +105,6 @@ class ModelState:
     employee_department: np.ndarray  # (E,) department index within the employee's firm
     employee_firm: np.ndarray  # (E,) the firm of each employee
     segment: np.ndarray  # (N,)
-    variation: np.ndarray  # (N, m) individual deviation from the segment, +-1
     needs: np.ndarray  # (N, m) = truth[segment] * variation
     profile: np.ndarray  # (N, m) CRM profile of each customer, {-1,0,1}
     profile_sums: np.ndarray  # (F, K, m) sum of each firm's recorded profile entries per segment
@@ -135,6 +133,15 @@ class ModelState:
     firm_discount: np.ndarray  # (N, F) (1 + i) ** -(period f first won i); 0: never
     counters: dict[str, float] = field(default_factory=dict)
     slots: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def variation(self) -> np.ndarray:
+        """(N, m) each customer's deviation from its segment, +-1: ``needs * truth[segment]``.
+
+        Derived, not stored (a customer-sized array less): turbulence flips a segment's truth
+        and its customers' needs together, so the product is the variation drawn at the start.
+        """
+        return self.needs * self.truth[self.segment]
 
     @property
     def offer(self) -> np.ndarray:
@@ -391,14 +398,16 @@ class CKMModel(mesa.Model):
         for f, fit in enumerate(fits[1:], start=1):  # after the employees' beliefs
             right = self.streams.at("firm", 1, firm=f).random((n_seg, m)) < fit
             offers.append(np.where(right, truth, -truth).astype(np.int8))
-        variation = np.where(rng.random((n_cust, m)) < mk.need_heterogeneity, -1, 1).astype(np.int8)
+        heterogeneous = uniform_below(rng, (n_cust, m), mk.need_heterogeneity)
+        variation = np.where(heterogeneous, np.int8(-1), np.int8(1))
+        del heterogeneous
         status = np.full(n_cust, PROSPECT, dtype=np.int8)
         initial = rng.permutation(n_cust)[: mk.customers]
         status[initial] = ACTIVE
         firm_of = np.full(n_cust, -1, dtype=np.int16)
         for f, members in enumerate(np.split(initial, self._initial_split(len(initial)))):
             firm_of[members] = f
-        acquired_at = np.full(n_cust, -1, dtype=np.int64)
+        acquired_at = np.full(n_cust, -1, dtype=np.int32)
         acquired_at[initial] = 0
         # segments' mean margins (their own counter), then each customer's around its segment's
         self.segment_margin = economics.lognormal_margins(
@@ -406,7 +415,7 @@ class CKMModel(mesa.Model):
         )
         traits = self.streams.at("traits", 0)
         # what each customer understands of the offer on joining (prospects keep it until then)
-        understood = rng.random((n_cust, m)) < mk.initial_offer_knowledge
+        understood = uniform_below(rng, (n_cust, m), mk.initial_offer_knowledge)
         n_firms = self.n_firms
         self.state = ModelState(
             truth=truth,
@@ -442,8 +451,11 @@ class CKMModel(mesa.Model):
             self.firm_flows: dict[str, np.ndarray] = {}
             self.firm_history: dict[str, list[np.ndarray]] = {"retention": [], "share": []}
         self._prior_knowledge()
-        self.community = SlotGraph(adjacency(t.community_edges, n_cust))
-        self._add_slots(self._arrivals_by(sc.periods))
+        extra = self._arrivals_by(sc.periods)
+        if extra <= 0:  # else _add_slots builds the graph over every slot
+            self.community = SlotGraph(adjacency(t.community_edges, n_cust))
+        del variation, understood, status, acquired_at, firm_of  # held by the state now
+        self._add_slots(extra)
         self._index_segments()
         self._match_profiles()
         s.value[:] = self._perceived_value()
@@ -486,10 +498,9 @@ class CKMModel(mesa.Model):
         n, m = variation.shape
         return {
             "segment": segment,
-            "variation": variation,
             "needs": truth[segment] * variation,
             "profile": np.zeros((n, m), dtype=np.int8),
-            "profile_time": np.zeros((n, m), dtype=np.int32),
+            "profile_time": np.zeros((n, m), dtype=self._profile_time_dtype()),
             "status": status,
             "serving_employee": serving_employee,
             "understood": understood,
@@ -500,10 +511,10 @@ class CKMModel(mesa.Model):
             "satisfaction": np.zeros(n),
             "value": np.zeros(n),
             "hazard": np.zeros(n),
-            "acquired_at": np.full(n, -1, dtype=np.int64),
+            "acquired_at": np.full(n, -1, dtype=np.int32),
             "acquisition_discount": np.ones(n),
-            "churned_at": np.full(n, -1, dtype=np.int64),
-            "lapsed_at": np.full(n, -1, dtype=np.int64),
+            "churned_at": np.full(n, -1, dtype=np.int32),
+            "lapsed_at": np.full(n, -1, dtype=np.int32),
             "realised_pv0": np.zeros(n),
             "margin": margin,
             "churn_propensity": churn_propensity,
@@ -512,6 +523,22 @@ class CKMModel(mesa.Model):
             "serving_rank": np.searchsorted(self.frontline_team, serving_employee).astype(np.int32),
             "firm_discount": np.zeros((n, self.n_firms)),
         }
+
+    def _profile_time_dtype(self) -> type[np.signedinteger]:
+        """Recording periods fit in int16 up to period 32,767 (every default run): half the
+        memory of int32 on the largest per-customer array; :meth:`_widen_profile_time` moves to
+        int32 if a run goes on beyond."""
+        current = self.state.slots.get("profile_time") if hasattr(self, "state") else None
+        if current is not None:
+            return current.dtype.type
+        return np.int16 if self.scenario_config.periods <= np.iinfo(np.int16).max else np.int32
+
+    def _widen_profile_time(self) -> None:
+        """Recording periods to int32 once the period passes what int16 holds."""
+        s = self.state
+        if self.steps > np.iinfo(s.profile_time.dtype).max:
+            s.slots["profile_time"] = s.slots["profile_time"].astype(np.int32)
+            s.profile_time = s.slots["profile_time"][: len(s.status)]
 
     def _initial_fit(self, name: str) -> float:
         """The fit of a firm's initial offer: its own, else the market's."""
@@ -571,21 +598,23 @@ class CKMModel(mesa.Model):
         last = first + extra
         rng = self.streams.at("arrivals", first)
         segment = rng.integers(mk.segments, size=extra)
-        heterogeneous = rng.random((extra, mk.need_dimensions)) < mk.need_heterogeneity
+        heterogeneous = uniform_below(rng, (extra, mk.need_dimensions), mk.need_heterogeneity)
         degree = mk.community_degree if mk.community != "none" else 0
         serving, edges = newcomer_ties(first, last, self.frontline_team, degree, rng)
         new = self._new_slots(
             segment=segment,
-            variation=np.where(heterogeneous, -1, 1).astype(np.int8),
+            variation=np.where(heterogeneous, np.int8(-1), np.int8(1)),
             truth=s.truth,
             serving_employee=serving,
             status=np.full(extra, VACANT, dtype=np.int8),
-            understood=rng.random((extra, mk.need_dimensions)) < mk.initial_offer_knowledge,
+            understood=uniform_below(rng, (extra, mk.need_dimensions), mk.initial_offer_knowledge),
             margin=self._draw_margins(segment, rng),
             churn_propensity=market.churn_propensities(mk.loyalty_spread, extra, rng),
         )
         n = len(s.status)
-        s.adopt_slots({k: np.concatenate([s.slots[k], new[k]]) for k in CUSTOMER_FIELDS}, n)
+        for k in CUSTOMER_FIELDS:  # one field at a time: the old array is freed at once
+            s.slots[k] = np.concatenate([s.slots[k], new.pop(k)])
+            setattr(s, k, s.slots[k][:n])
         self.ties = replace(
             self.ties,
             serving_employee=s.slots["serving_employee"],
@@ -889,6 +918,7 @@ class CKMModel(mesa.Model):
         Cells are distinct within a period (one contact per customer, distinct dimensions).
         """
         s = self.state
+        self._widen_profile_time()
         cell = cust * s.profile.shape[1] + dims
         profile, profile_time = cells(s.profile), cells(s.profile_time)
         before = profile[cell]

@@ -47,7 +47,17 @@ def _dedupe(edges: np.ndarray) -> np.ndarray:
         return edges.reshape(0, 2).astype(np.int64)
     edges = np.sort(edges, axis=1)
     edges = edges[edges[:, 0] != edges[:, 1]]
-    return np.unique(edges, axis=0)
+    if len(edges) == 0 or edges.min() < 0:
+        return np.unique(edges, axis=0)
+    # one int64 key per edge, (low, high) -> low * n + high: sorted keys are the rows in
+    # lexicographic order, what np.unique(axis=0) returns, without its slow row comparisons
+    n = int(edges.max()) + 1
+    if n > 3_037_000_499:  # n * n would pass int64
+        return np.unique(edges, axis=0)
+    keys = edges[:, 0].astype(np.int64) * n + edges[:, 1]
+    keys.sort()  # a plain sort and a neighbour test: faster than np.unique's hash table
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
+    return np.column_stack([keys // n, keys % n]).astype(edges.dtype, copy=False)
 
 
 def ring_lattice(members: np.ndarray, degree: int) -> np.ndarray:
@@ -116,6 +126,7 @@ def draw_ties(
         community_edges = scale_free(n_customers, community_degree, customer_rng)
     else:
         community_edges = np.empty((0, 2), dtype=np.int64)
+    community_edges = narrow(community_edges, n_customers)
     return Ties(department, employee_edges, crossing, serving, community_edges)
 
 
@@ -165,20 +176,32 @@ def newcomer_ties(
     serving = serving_pool[rng.integers(len(serving_pool), size=size)]
     ties_each = max(1, degree // 2) if degree > 0 else 0
     if size == 0 or ties_each == 0 or first == 0:
-        return serving, np.empty((0, 2), dtype=np.int64)
+        return serving, np.empty((0, 2), dtype=index_dtype(last))
     slot = np.repeat(np.arange(first, last, dtype=np.int64), ties_each)
     partner = (rng.random(len(slot)) * slot).astype(np.int64)
-    return serving, _dedupe(np.column_stack([partner, slot]))
+    return serving, narrow(_dedupe(np.column_stack([partner, slot])), last)
 
 
 def adjacency(edges: np.ndarray, n: int, weights: np.ndarray | None = None) -> sp.csr_array:
     """Symmetric sparse adjacency matrix of undirected ``edges`` over ``n`` nodes."""
     if weights is None:
         weights = np.ones(len(edges), dtype=np.float64)
-    rows = np.concatenate([edges[:, 0], edges[:, 1]])
-    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    index = index_dtype(max(n, 2 * len(edges)))  # int32 indices: scipy keeps them (memory)
+    low, high = edges[:, 0].astype(index), edges[:, 1].astype(index)
+    rows, cols = np.concatenate([low, high]), np.concatenate([high, low])
+    del low, high
     data = np.concatenate([weights, weights])
     return sp.csr_array((data, (rows, cols)), shape=(n, n))
+
+
+def index_dtype(largest: int) -> type[np.signedinteger]:
+    """int32 for node indices (and counts) below 2**31, else int64."""
+    return np.int32 if largest < 2**31 else np.int64
+
+
+def narrow(edges: np.ndarray, n: int) -> np.ndarray:
+    """An edge list over ``n`` nodes in :func:`index_dtype` (half the memory of int64)."""
+    return edges.astype(index_dtype(n), copy=False)
 
 
 class SlotGraph:
@@ -192,6 +215,27 @@ class SlotGraph:
     def __init__(self, matrix: sp.csr_array) -> None:
         self.matrix = matrix
         self.slots = matrix.shape[0]
+        #: every stored weight is 1 (a plain tie): neighbour sums of whole numbers are exact
+        self.unit = bool(np.all(matrix.data == 1.0))
+
+    def neighbour_sum(self, x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """``(A x)[rows]`` for a whole-number ``x`` over the first ``len(x)`` slots (int64).
+
+        Reads the given rows only (a few prospects, not every slot): each row's entries are
+        summed as whole numbers, exact in any order, so it equals the float matrix product of
+        a unit-weight graph (:attr:`unit`) wherever that product is below 2**53.
+        """
+        c = self.matrix
+        start = c.indptr[rows]
+        count = c.indptr[rows + 1] - start
+        ends = np.cumsum(count)
+        entries = np.repeat(start - ends + count, count) + np.arange(
+            int(ends[-1]) if len(ends) else 0
+        )
+        padded = np.zeros(self.slots, dtype=np.int64)
+        padded[: len(x)] = x
+        totals = np.concatenate([[0], np.cumsum(padded[c.indices[entries]])])
+        return totals[ends] - totals[ends - count]
 
     @property
     def nnz(self) -> int:

@@ -204,7 +204,7 @@ class Firm(_Section):
 class Market(_Section):
     """Customers, their needs, their community and the competition."""
 
-    customers: Annotated[WholeNumber, Field(ge=0, le=5_000_000)] = 2000
+    customers: Annotated[WholeNumber, Field(ge=0, le=10_000_000)] = 2000
     prospects: Annotated[WholeNumber, Field(ge=0, le=5_000_000)] = 1000
     segments: Annotated[WholeNumber, Field(ge=1, le=1000)] = 5
     need_dimensions: Annotated[WholeNumber, Field(ge=1, le=1000)] = 30
