@@ -2,13 +2,15 @@
 2 workers, and peak memory against the number of runs.
 
 A sweep of ``--runs`` baseline runs (one design point, ``--runs`` replications, each its own
-seed) is timed three ways: a plain loop over ``run_scenario`` (the model alone), ``run_sweep`` with
-one worker (in this process: the runner's own cost is the difference) and with two worker
-processes. The runner's overhead is also read from inside the one-worker sweep: wall time minus
-the sum of the runs' own durations (robust to other load on the machine). Peak memory (max RSS)
-is measured in fresh subprocesses for sweeps of tiny runs of two sizes, ten times apart.
+seed) is timed four ways: a plain loop over ``run_scenario`` (the model alone), ``run_sweep``
+with one worker (in this process: the runner's own cost is the difference), with two worker
+processes, and on a Dask LocalCluster of two worker processes (``--skip-dask`` leaves it out).
+The runner's overhead is also read from inside the one-worker sweep: wall time minus the sum of
+the runs' own durations (robust to other load on the machine). Peak memory (max RSS) is
+measured in fresh subprocesses for sweeps of tiny runs of two sizes, ten times apart.
 
     .venv/bin/python benchmarks/bench_sweep.py [--runs 1000] [--periods 120] [--skip-memory]
+        [--skip-dask]
 
 Figures depend on the machine and its load; ``os.getloadavg()`` is printed beside them, and
 two plain model loops run side by side (no runner) show the speed-up the machine allows at the
@@ -59,13 +61,18 @@ def direct(runs: int, periods: int) -> float:
     return time.perf_counter() - start
 
 
-def sweep(runs: int, periods: int, workers: int, out: Path) -> tuple[float, float]:
-    """Wall time of a sweep and the sum of its runs' own durations."""
+def sweep(
+    runs: int, periods: int, workers: int, out: Path, dask_local: bool = False
+) -> tuple[float, float]:
+    """Wall time of a sweep and the sum of its runs' own durations (``dask_local``: on a Dask
+    LocalCluster of ``workers`` worker processes instead of the process pool)."""
     from ckm_sim.experiments.runner import run_sweep
     from ckm_sim.experiments.store import ResultsStore
 
     start = time.perf_counter()
-    result = run_sweep(experiment(runs, periods), out, workers=workers, progress=False)
+    result = run_sweep(
+        experiment(runs, periods), out, workers=workers, dask_local=dask_local, progress=False
+    )
     wall = time.perf_counter() - start
     assert result.complete and result.failed == 0
     return wall, float(ResultsStore(result.root).read_runs(["duration"])["duration"].sum())
@@ -114,6 +121,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--periods", type=int, default=120)
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument(
+        "--skip-dask", action="store_true", help="no Dask LocalCluster run (needs the dask extra)"
+    )
     args = parser.parse_args()
     print(f"{args.runs} baseline runs of {args.periods} periods; cpus {os.cpu_count()}")
     print(f"load average before: {os.getloadavg()[0]:.2f}")
@@ -124,11 +134,17 @@ def main() -> None:
         print(f"sweep, 1 worker (this process):       {t1:8.1f} s")
         t2, _ = sweep(args.runs, args.periods, 2, Path(tmp) / "w2")
         print(f"sweep, 2 worker processes:            {t2:8.1f} s")
+        t_dask = None
+        if not args.skip_dask:
+            t_dask, _ = sweep(args.runs, args.periods, 2, Path(tmp) / "dask", dask_local=True)
+            print(f"sweep, Dask LocalCluster, 2 workers:  {t_dask:8.1f} s (cluster start included)")
         t_pair = two_plain_loops(args.runs, args.periods)
         print(f"two plain model loops side by side:   {t_pair:8.1f} s (machine check, no runner)")
     print(f"runner overhead vs the model alone:    {100 * (t1 - t_direct) / t_direct:+.1f} %")
     print(f"runner overhead inside the sweep:      {100 * (t1 - inside) / inside:+.1f} %")
     print(f"speed-up 1 -> 2 workers:               {t1 / t2:.2f}x")
+    if t_dask is not None:
+        print(f"speed-up 1 -> Dask, 2 workers:         {t1 / t_dask:.2f}x")
     print(f"speed-up the machine allows now:       {t_direct / t_pair:.2f}x (two plain loops)")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     if not args.skip_memory:
