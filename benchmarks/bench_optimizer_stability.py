@@ -30,16 +30,9 @@ import numpy as np
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.model.scenario import DIMENSIONS, Scenario, load_scenario
 from ckm_sim.whatif.allocation import levels_for_spend
+from ckm_sim.whatif.best_response_report import SHORT
 from ckm_sim.whatif.objective import NetValueObjective
 from ckm_sim.whatif.optimize import Optimum, optimise_budget
-
-SHORT = {
-    "inter_functional_cooperation": "IFC",
-    "organisational_systems": "org",
-    "customer_cooperation": "cust",
-    "it_systems": "IT",
-    "learning_culture": "cult",
-}
 
 
 def why(opt: Optimum) -> str:
