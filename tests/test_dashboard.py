@@ -64,7 +64,13 @@ def test_preset_settings_come_from_the_scenario_file_with_the_class_size_capped(
         sc = load_scenario(preset)
         values = preset_settings(preset)
         for dim in DIMENSIONS:
-            assert values[dim] == getattr(sc.competence, dim)
+            if sc.firms:  # each firm's own levels, under the model's override keys
+                for firm in sc.firm_names():
+                    level = getattr(sc.for_firm(firm).competence, dim)
+                    assert values[f"firms.{firm}.{dim}"] == level
+                assert dim not in values
+            else:
+                assert values[dim] == getattr(sc.competence, dim)
         assert values["customers"] == min(sc.market.customers, CLASSROOM_CUSTOMERS)
         assert values["employees"] == sc.firm.employees
         assert values["turbulence"] == sc.market.turbulence

@@ -4,6 +4,10 @@ The server only sends numbers (an ECharts option: a few kilobytes per step), so 
 redraw stay cheap at classroom sizes; the browser draws. Each run has a colour (the side-by-side
 view names them in the legend); within a panel the second and third measure are dashed and
 dotted, and the panel's subtitle says which line is which. Titles carry the unit.
+
+With several firms (docs/ODD.md 7.6) a second set of panels draws each firm's own series
+(``<firm>.<outcome>``) side by side: one line per firm, named after it, in the firm's colour
+(:func:`firm_colour`, the same in every chart and in the firms' table).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import solara
 
 from ckm_sim.dashboard.echarts import LiveEcharts
 from ckm_sim.dashboard.notes import measure
-from ckm_sim.model.outcomes import panels
+from ckm_sim.model.outcomes import BY_NAME, FIRM_SERIES, firm_outcome, panels
 
 #: The panels: title and the outcomes drawn in it, from the outcome registry (a second outcome
 #: of a panel is dashed, a third dotted).
@@ -27,6 +31,36 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
 DASHES = ("solid", "dashed", "dotted")
 DASH_NAMES = ("solid", "dashed", "dotted")
 COLUMNS = 2
+
+#: The outcomes drawn per firm when the market has several (each one a ``<firm>.<name>`` series
+#: of the outcome registry's FIRM_SERIES), one panel each.
+FIRM_CHARTED: tuple[str, ...] = (
+    "market_share",
+    "retention_rate",
+    "clv",
+    "net_value",
+    "customer_equity",
+    "mean_satisfaction",
+)
+assert set(FIRM_CHARTED) <= set(FIRM_SERIES)
+
+
+def _firm_panel(name: str) -> tuple[str, tuple[str, ...]]:
+    """A per-firm panel: the title of the outcome's market chart (its label if it has none)."""
+    outcome = BY_NAME.get(name)
+    title = outcome.panel if outcome is not None and outcome.panel else measure(name).label
+    return title, (name,)
+
+
+#: The per-firm panels: title and the one outcome drawn in it.
+FIRM_PANELS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(map(_firm_panel, FIRM_CHARTED))
+
+
+def firm_colour(index: int) -> str:
+    """The colour of the firm at ``index`` (the scenario's order) in every chart and table."""
+    return PALETTE[index % len(PALETTE)]
+
+
 #: Chart text sizes (px): at least 14 for anything a class reads off the projector.
 LABEL_PX, TITLE_PX = 14, 16
 
@@ -116,7 +150,7 @@ def timeseries_option(
             }
         )
         for r, (run, df) in enumerate(runs.items()):
-            colour = PALETTE[r % len(PALETTE)]
+            colour = firm_colour(r)
             for m, name in enumerate(measures):
                 scale = 100.0 if measure(name).kind == "share" else 1.0
                 series_name = run if several else measure(name).label
@@ -149,9 +183,35 @@ def model_timeseries(model) -> pd.DataFrame:
     return pd.DataFrame({name: values[:periods] for name, values in columns.items()})
 
 
+def firm_timeseries(model) -> dict[str, pd.DataFrame]:
+    """Each firm's own series (``<firm>.<outcome>`` columns, the prefix dropped), by firm name in
+    the scenario's order; empty for a single firm."""
+    if model.n_firms < 2:
+        return {}
+    df = model_timeseries(model)
+    return {
+        firm: df[[c for c in (firm_outcome(firm, n) for n in FIRM_SERIES) if c in df]].rename(
+            columns=lambda c, firm=firm: c.removeprefix(firm_outcome(firm, ""))
+        )
+        for firm in model.firm_names
+    }
+
+
+def firm_option(model) -> dict[str, Any]:
+    """The per-firm panels of a market with several firms: one line per firm."""
+    return timeseries_option(firm_timeseries(model), FIRM_PANELS)
+
+
 @solara.component
 def TimeSeriesCharts(model, tick: int = 0, height: int = 760):
-    """The live charts of one model; redrawn whenever ``tick`` moves."""
-    card = solara.Card("Outcomes over time (x axis: period = month)", margin=0)
-    with card, solara.Div(classes=["ckm-charts"]):
+    """The live charts of one model (with several firms, each firm's first); redrawn whenever
+    ``tick`` moves."""
+    title = "Outcomes over time (x axis: period = month)"
+    if model.n_firms > 1:
+        rows = math.ceil(len(FIRM_PANELS) / COLUMNS)
+        card = solara.Card("Each firm over time (one line per firm; period = month)", margin=0)
+        with card, solara.Div(classes=["ckm-charts", "ckm-firm-charts"]):
+            LiveEcharts(lambda: firm_option(model), [model, tick], 60 + rows * 190)
+        title = "The whole market over time (x axis: period = month)"
+    with solara.Card(title, margin=0), solara.Div(classes=["ckm-charts"]):
         LiveEcharts(lambda: timeseries_option({"": model_timeseries(model)}), [model, tick], height)

@@ -1,6 +1,7 @@
 """The page's controls: the control bar (preset, Reset, Play/Pause, Step, Run to period N,
 speed) and the settings panel (a slider with its value for each dimension and market parameter,
-the seed as a number).
+the seed as a number). With several firms the five dimension sliders act on one firm at a time
+(a firm selector, the first firm by default); the other firms' levels are shown as text.
 
 The play loop runs in a thread: it advances the :class:`~ckm_sim.dashboard.runner.Runner` one
 period, redraws, waits the speed's interval and checks the pause flag again, so a pause takes
@@ -17,9 +18,17 @@ import solara
 import solara.lab
 
 from ckm_sim.dashboard.drawn import DrawnWaiter
-from ckm_sim.dashboard.model import SEED_RANGE, SLIDERS
+from ckm_sim.dashboard.model import (
+    DIMENSION_LABELS,
+    MARKET_SLIDERS,
+    SEED_RANGE,
+    firm_levels,
+    setting_firms,
+    slider_label,
+    slider_spec,
+)
 from ckm_sim.dashboard.runner import MAX_PERIOD, SPEEDS, Runner
-from ckm_sim.model.scenario import list_scenarios, load_scenario
+from ckm_sim.model.scenario import firm_key, list_scenarios, load_scenario
 
 #: The redraw counter: one per browser session (solara scopes a reactive variable to its
 #: session), so a play loop's update from its thread redraws that session's page.
@@ -135,35 +144,65 @@ def ControlBar(
         solara.Text(load_scenario(preset).description, classes=["ckm-note"])
 
 
+def levels_line(firm: str, levels: dict[str, float]) -> str:
+    """A firm's five levels in one line (``leader: Inter-functional 0.80 · ...``)."""
+    shown = " · ".join(f"{DIMENSION_LABELS[d].split()[0]} {v:.2f}" for d, v in levels.items())
+    return f"{firm}: {shown}"
+
+
+def _slider(name: str, value, change: Callable[[str, object], None]) -> None:
+    """One slider with its label and value readout (``data-slider`` names its setting)."""
+    spec = slider_spec(name)
+    with solara.Div(classes=["ckm-slider"], attributes={"data-slider": name}):
+        with solara.Div(classes=["ckm-slider-head"]):
+            solara.Text(spec.label)
+            solara.Text(spec.format(value), classes=["ckm-slider-value"])
+        solara.v.Slider(
+            v_model=value,
+            min=spec.low,
+            max=max(spec.high, value),
+            step=spec.step,
+            hide_details=True,
+            on_v_model=lambda v: change(name, int(v) if spec.is_int else float(v)),
+        )
+
+
 @solara.component
 def SettingsPanel(runner: Runner, refresh: Callable[[], None], settings: dict, model):
     """A slider per dimension and market parameter with its value; the seed as a number.
 
+    With several firms, a firm selector: the dimension sliders set the chosen firm's levels
+    (``firms.<name>.<dimension>``) and the others' levels are listed below them.
     ``settings`` and ``model`` are the runner's: the panel redraws when either changes (a
     control moved, Reset, a preset), not every period."""
     values = settings
+    firms = setting_firms(values)
+    chosen, choose = solara.use_state(firms[0] if firms else "")
+    if firms and chosen not in firms:  # another preset: its first firm
+        chosen = firms[0]
 
     def change(name: str, value) -> None:
         runner.set_value(name, value)
         refresh()
 
     with solara.Card("Settings", margin=0, classes=["ckm-settings"]):
-        for name, spec in SLIDERS.items():
-            value = values[name]
-            with solara.Div(classes=["ckm-slider"], attributes={"data-slider": name}):
-                with solara.Div(classes=["ckm-slider-head"]):
-                    solara.Text(spec.label)
-                    solara.Text(spec.format(value), classes=["ckm-slider-value"])
-                solara.v.Slider(
-                    v_model=value,
-                    min=spec.low,
-                    max=max(spec.high, value),
-                    step=spec.step,
-                    hide_details=True,
-                    on_v_model=lambda v, name=name, spec=spec: change(
-                        name, int(v) if spec.is_int else float(v)
-                    ),
-                )
+        if len(firms) > 1:
+            solara.Select(
+                "Firm the sliders set",
+                value=chosen,
+                values=list(firms),
+                on_value=choose,
+                classes=["ckm-firm"],
+            )
+        for dim in DIMENSION_LABELS:
+            name = firm_key(chosen, dim) if firms else dim
+            _slider(name, values[name], change)
+        others = [f for f in firms if f != chosen]
+        if others:
+            lines = [levels_line(f, firm_levels(values, f)) for f in others]
+            solara.Text("Other firms: " + "; ".join(lines), classes=["ckm-note", "ckm-others"])
+        for name in MARKET_SLIDERS:
+            _slider(name, values[name], change)
         solara.InputInt(
             "Seed (same seed, same random world)",
             value=int(values["seed"]),
@@ -172,7 +211,7 @@ def SettingsPanel(runner: Runner, refresh: Callable[[], None], settings: dict, m
         )
         pending = runner.pending()
         if pending:
-            names = ", ".join(SLIDERS[n].label if n in SLIDERS else n for n in pending)
+            names = ", ".join(slider_label(n) for n in pending)
             solara.Text(f"Press Reset to run with the new {names}.", classes=["ckm-pending"])
         else:
             solara.Text("The model running is the one these settings show.", classes=["ckm-note"])

@@ -1,7 +1,8 @@
 """The figures: the headline strip (large, above the fold) and the panel of every current
 outcome grouped by knowledge flow. Every number has its unit and a one-line meaning.
 
-Both are plain HTML built here (no Markdown renderer, which would load math fonts from the
+With several firms the panel starts with the firms' table (each firm's current figures, in its
+chart colour) and what the firms compete for. Both are plain HTML built here (no Markdown renderer, which would load math fonts from the
 internet), with ``data-figure`` attributes that the browser tests read.
 """
 
@@ -11,8 +12,17 @@ from html import escape
 
 import solara
 
+from ckm_sim.dashboard.charts import firm_colour
 from ckm_sim.dashboard.model import DIMENSION_LABELS, MARKET_SLIDERS, model_seed
-from ckm_sim.dashboard.notes import DIMENSION_NOTES, FLOWS, MARKET_NOTES, format_value, measure
+from ckm_sim.dashboard.notes import (
+    COMPETITION_NOTE,
+    DIMENSION_NOTES,
+    FLOWS,
+    MARKET_NOTES,
+    format_value,
+    measure,
+)
+from ckm_sim.model.outcomes import firm_outcome
 
 #: The large figures at the top of the page, in this order.
 HEADLINE: tuple[str, ...] = (
@@ -22,17 +32,44 @@ HEADLINE: tuple[str, ...] = (
     "active_customers",
     "net_value",
 )
+#: The rows of the firms' table (several firms), each a ``<firm>.<name>`` outcome.
+FIRM_TABLE: tuple[str, ...] = (
+    "market_share",
+    "active_customers",
+    "retention_rate",
+    "mean_satisfaction",
+    "clv",
+    "customer_equity",
+    "net_value",
+)
+
+
+def competences(model) -> dict[str, object]:
+    """The competence each firm works at, by firm name (the single firm's: ``firm``)."""
+    return {
+        name: fs.competence for name, fs in zip(model.firm_names, model.firm_scenarios, strict=True)
+    }
+
+
+def levels_text(competence) -> str:
+    """Five levels in a line: ``Inter-functional 0.50 · ... · Learning 0.50``."""
+    return " · ".join(
+        f"{label.split()[0]} {getattr(competence, dim):.2f}"
+        for dim, label in DIMENSION_LABELS.items()
+    )
 
 
 def settings_line(model) -> str:
-    """The run's settings in one line: the five levels, the market and the seed."""
+    """The run's settings in one line: the five levels (each firm's, with several), the market
+    and the seed."""
     sc = model.scenario_config
-    levels = " · ".join(
-        f"{label.split()[0]} {getattr(sc.competence, dim):.2f}"
-        for dim, label in DIMENSION_LABELS.items()
-    )
+    firms = competences(model)
+    if model.n_firms > 1:
+        levels = "; ".join(f"{name}: {levels_text(c)}" for name, c in firms.items()) + ";"
+    else:
+        levels = levels_text(sc.competence) + " ·"
     return (
-        f"{levels} · {sc.market.customers:,} customers and {sc.market.prospects:,} prospects, "
+        f"{levels} {sc.market.customers:,} customers and {sc.market.prospects:,} prospects, "
         f"{sc.firm.employees} employees, {sc.market.segments} segments, "
         f"turbulence {sc.market.turbulence:g} per month, margin {sc.economics.margin:g} per "
         f"customer per month, seed {model_seed(model)}"
@@ -73,13 +110,45 @@ def headline_html(model) -> str:
     return f"<div class='ckm-headline'>{''.join(tiles)}</div>"
 
 
+def firms_html(model) -> str:
+    """The firms' current figures side by side (one column per firm, in its chart colour) and
+    what they compete for; empty for a single firm."""
+    if model.n_firms < 2:
+        return ""
+    out = model.outcomes
+    head = "".join(
+        f"<th style='color:{firm_colour(f)}' data-firm='{escape(name)}'>{escape(name)}</th>"
+        for f, name in enumerate(model.firm_names)
+    )
+    rows = []
+    for name in FIRM_TABLE:
+        m = measure(name)
+        cells = "".join(
+            f'<td class="v" data-figure="{escape(firm_outcome(firm, name))}">'
+            f"{format_value(name, out[firm_outcome(firm, name)])}</td>"
+            for firm in model.firm_names
+        )
+        rows.append(
+            f"<tr><td>{escape(m.label)}<div class='ckm-meaning'>{escape(m.meaning)}</div></td>"
+            f"{cells}<td class='u'>{escape(m.unit)}</td></tr>"
+        )
+    return (
+        f"<h4>The firms ({model.n_firms}): what each has now</h4>"
+        f"<p data-figure='competition'>{escape(COMPETITION_NOTE)}</p>"
+        f"<table data-figure='firms'><tr><th></th>{head}<th></th></tr>{''.join(rows)}</table>"
+        "<p>The figures below are the whole market's.</p>"
+    )
+
+
 def figures_html(model) -> str:
-    """The panel: period and settings, then per flow a note and its current figures."""
+    """The panel: period and settings, the firms (several only), then per flow a note and its
+    current figures."""
     out = model.outcomes
     parts = [
         '<div class="ckm-panel">',
         f"<h4>Period {model.steps} · {escape(model.scenario_config.name)}</h4>",
         f'<p data-figure="settings">{escape(settings_line(model))}</p>',
+        firms_html(model),
     ]
     for flow in FLOWS:
         parts += [f"<h4>{escape(flow.title)}</h4>", f"<p>{escape(flow.note)}</p>", "<table>"]
@@ -90,12 +159,18 @@ def figures_html(model) -> str:
 
 
 def dimensions_html(model) -> str:
-    """The five dimensions at the model's levels, what each slider changes, and the market."""
-    c = model.scenario_config.competence
-    items = [
-        f"<li><b>{escape(label)}: {getattr(c, dim):.2f}.</b> {escape(DIMENSION_NOTES[dim])}</li>"
-        for dim, label in DIMENSION_LABELS.items()
-    ]
+    """The five dimensions at the model's levels (each firm's, with several), what each slider
+    changes, and the market."""
+    firms = competences(model)
+    items = []
+    for dim, label in DIMENSION_LABELS.items():
+        levels = ", ".join(
+            f"{name} {getattr(c, dim):.2f}" if model.n_firms > 1 else f"{getattr(c, dim):.2f}"
+            for name, c in firms.items()
+        )
+        items.append(
+            f"<li><b>{escape(label)}: {escape(levels)}.</b> {escape(DIMENSION_NOTES[dim])}</li>"
+        )
     market = [
         f"<li><b>{escape(MARKET_SLIDERS[k].label)}</b>: {escape(note)}</li>"
         for k, note in MARKET_NOTES.items()

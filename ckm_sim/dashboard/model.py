@@ -3,7 +3,8 @@
 A page's *settings* are one flat dict (the preset's name, the five dimensions, the market, the
 seed): :func:`preset_settings` loads a preset's, the sliders edit them, and :func:`build_model`
 builds the model that runs from them, so the model that runs is always the one the controls
-show (after Reset). :class:`DashboardModel` also traces, per period, which customers took part
+show (after Reset). In a scenario with ``[[firms]]`` the five dimensions are each firm's, as
+``firms.<name>.<dimension>`` keys (the model's own override keys, docs/ODD.md 7.6). :class:`DashboardModel` also traces, per period, which customers took part
 in which knowledge flow (:mod:`ckm_sim.dashboard.flows`), for the network view.
 """
 
@@ -16,7 +17,7 @@ import numpy as np
 
 from ckm_sim.dashboard.flows import FlowTrace
 from ckm_sim.model.model import CKMModel
-from ckm_sim.model.scenario import DIMENSIONS, Scenario, load_scenario
+from ckm_sim.model.scenario import DIMENSIONS, Scenario, firm_key, load_scenario, split_firm_key
 
 #: The classroom size: a preset with more customers is loaded with this many (the slider goes up).
 CLASSROOM_CUSTOMERS = 1000
@@ -69,6 +70,48 @@ SLIDERS: dict[str, SliderSpec] = {
     **MARKET_SLIDERS,
 }
 SEED_RANGE = (0, 999_999)
+
+
+def competence_settings(sc: Scenario) -> dict[str, float]:
+    """The competence settings of a scenario: the five dimensions of its firm, or with
+    ``[[firms]]`` each firm's five as ``firms.<name>.<dimension>`` (the levels it works at)."""
+    if not sc.firms:
+        return {d: float(getattr(sc.competence, d)) for d in DIMENSIONS}
+    return {
+        firm_key(name, d): float(getattr(sc.for_firm(name).competence, d))
+        for name in sc.firm_names()
+        for d in DIMENSIONS
+    }
+
+
+def setting_firms(settings: dict[str, Any]) -> tuple[str, ...]:
+    """The firms whose competence the settings hold, in order (none for a single firm)."""
+    names = [split_firm_key(k)[1] for k in settings if k.startswith("firms.")]
+    return tuple(dict.fromkeys(names))
+
+
+def firm_levels(settings: dict[str, Any], firm: str) -> dict[str, float]:
+    """One firm's five levels in the settings."""
+    return {d: settings[firm_key(firm, d)] for d in DIMENSIONS}
+
+
+def slider_names(settings: dict[str, Any]) -> list[str]:
+    """The settings that have a slider: the competence (the firm's, or every firm's), then the
+    market."""
+    return [k for k in settings if k in SLIDERS or k.startswith("firms.")]
+
+
+def slider_spec(name: str) -> SliderSpec:
+    """The slider of a setting (a ``firms.<name>.<dimension>`` key has its dimension's)."""
+    return SLIDERS[split_firm_key(name)[2] if name.startswith("firms.") else name]
+
+
+def slider_label(name: str) -> str:
+    """A setting's name in a sentence: its slider's label, with the firm's name for a firm's."""
+    if name.startswith("firms."):
+        _, firm, dim = split_firm_key(name)
+        return f"{SLIDERS[dim].label} ({firm})"
+    return SLIDERS[name].label if name in SLIDERS else name
 
 
 class DashboardModel(CKMModel):
@@ -130,7 +173,7 @@ def preset_settings(preset: str) -> dict[str, Any]:
     sc = load_scenario(preset)
     mk = sc.market
     share = mk.prospects / mk.customers if mk.customers else 0.5
-    values: dict[str, Any] = {d: float(getattr(sc.competence, d)) for d in DIMENSIONS}
+    values: dict[str, Any] = competence_settings(sc)
     values.update(
         customers=min(mk.customers, CLASSROOM_CUSTOMERS),
         employees=sc.firm.employees,
@@ -152,7 +195,7 @@ def build_model(preset: str = DEFAULT_PRESET, **overrides: Any) -> DashboardMode
 def model_settings(model: CKMModel) -> dict[str, Any]:
     """The settings a model runs with, read back from its scenario (what the page shows)."""
     sc = model.scenario_config
-    values: dict[str, Any] = {d: float(getattr(sc.competence, d)) for d in DIMENSIONS}
+    values: dict[str, Any] = competence_settings(sc)
     values.update(
         customers=sc.market.customers,
         employees=sc.firm.employees,

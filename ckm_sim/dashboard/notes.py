@@ -52,6 +52,16 @@ FLOWS: tuple[Flow, ...] = (
     ),
 )
 
+#: What the firms of a market with several compete for (docs/ODD.md 7.6), shown with them.
+COMPETITION_NOTE = (
+    "The firms sell to one market and compete for the same customers. A prospect who decides "
+    "to buy chooses a firm by the value it expects from it: what neighbours who buy there say, "
+    "and the firm's reputation as far as its messages reach. A customer who ends its "
+    "relationship may switch to a rival instead of leaving the market, and loses what it had "
+    "built up with its firm (its profile, what it understood of the offer). Each firm learns "
+    "only from its own customers and employees."
+)
+
 #: What each dimension's slider changes in the model.
 DIMENSION_NOTES: dict[str, str] = {
     "inter_functional_cooperation": (
@@ -127,6 +137,16 @@ _DISPLAY: dict[str, tuple[str, str, str]] = {
     "investment_cost": ("money / month", "what the five dimensions cost", "money"),
     "net_value": ("money", "customer equity minus all CKM costs so far", "money"),
 }
+#: Outcomes that only a firm among several has (the registry's FIRM_SERIES, not a market
+#: outcome): how the dashboard shows them.
+FIRM_MEASURES: dict[str, Measure] = {
+    "market_share": Measure(
+        "Market share",
+        "of customers",
+        "of the market's active customers buy from the firm",
+        "share",
+    ),
+}
 #: The registry's units as display kinds, for an outcome the table above does not list.
 _KINDS: dict[str, str] = {"share": "share", "count": "count", "money": "money", "items": "rate"}
 
@@ -141,6 +161,8 @@ def measure(name: str) -> Measure:
     meaning and unit."""
     if name in MEASURES:
         return MEASURES[name]
+    if name in FIRM_MEASURES:
+        return FIRM_MEASURES[name]
     outcome = BY_NAME.get(name)
     if outcome is None:
         return Measure(name.replace("_", " ").capitalize(), "", "", "rate")

@@ -15,10 +15,10 @@ from typing import Any
 from ckm_sim.dashboard.compare import DEFAULT_PAIR, Pair, build_pair
 from ckm_sim.dashboard.model import (
     DEFAULT_PRESET,
-    SLIDERS,
     DashboardModel,
     model_settings,
     preset_settings,
+    slider_names,
 )
 
 #: Seconds between two periods at each play speed.
@@ -54,11 +54,11 @@ class Runner:
     def pending(self) -> dict[str, tuple[Any, Any]]:
         """Controls that differ from the running model: name -> (shown, running)."""
         running = model_settings(self.model)
-        names = [*SLIDERS, "seed"]
+        names = [*slider_names(self.settings), "seed"]
         return {
-            n: (self.settings[n], running[n])
+            n: (self.settings[n], running.get(n))
             for n in names
-            if not _same(self.settings[n], running[n])
+            if not _same(self.settings[n], running.get(n))
         }
 
     def reset(self) -> None:
