@@ -2,8 +2,9 @@
 outcome grouped by knowledge flow. Every number has its unit and a one-line meaning.
 
 With several firms the panel starts with the firms' table (each firm's current figures, in its
-chart colour) and what the firms compete for. Both are plain HTML built here (no Markdown renderer, which would load math fonts from the
-internet), with ``data-figure`` attributes that the browser tests read.
+chart colour) and what the firms compete for. Both are plain HTML built here (no Markdown
+renderer, which would load math fonts from the internet), with ``data-figure`` attributes that
+the browser tests read.
 """
 
 from __future__ import annotations

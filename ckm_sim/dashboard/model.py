@@ -4,8 +4,9 @@ A page's *settings* are one flat dict (the preset's name, the five dimensions, t
 seed): :func:`preset_settings` loads a preset's, the sliders edit them, and :func:`build_model`
 builds the model that runs from them, so the model that runs is always the one the controls
 show (after Reset). In a scenario with ``[[firms]]`` the five dimensions are each firm's, as
-``firms.<name>.<dimension>`` keys (the model's own override keys, docs/ODD.md 7.6). :class:`DashboardModel` also traces, per period, which customers took part
-in which knowledge flow (:mod:`ckm_sim.dashboard.flows`), for the network view.
+``firms.<name>.<dimension>`` keys (the model's own override keys, docs/ODD.md 7.6).
+:class:`DashboardModel` also traces, per period, which customers took part in which knowledge
+flow (:mod:`ckm_sim.dashboard.flows`), for the network view.
 """
 
 from __future__ import annotations

@@ -8,18 +8,24 @@ sit in the middle (the firm, one labelled cluster each), customers around them i
 segment (the market), and the ties between drawn nodes come from ``model.ties``. Drawing never
 touches the model's random generator, so watching a run does not change it. The graph does not
 zoom or pan: the mouse wheel scrolls the page.
+
+With several firms (docs/ODD.md 7.6) each firm's departments form a group of their own around
+the firm's name (in the firm's chart colour), and each customer's service tie goes to its own
+firm's serving employee; the customers around them are the one market all firms share.
 """
 
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 import solara
 
+from ckm_sim.dashboard.charts import firm_colour
 from ckm_sim.dashboard.echarts import LiveEcharts
 from ckm_sim.dashboard.flows import (
     FLOW_COLOURS,
@@ -59,7 +65,10 @@ class NetworkLayout:
     xy: np.ndarray  # (E + c, 2) positions
     edges: np.ndarray  # (k, 2) ties between drawn nodes, as indices into xy
     kinds: np.ndarray  # (k,) EMPLOYEE_TIE, SERVICE_TIE or COMMUNITY_TIE
-    centres: np.ndarray  # (D, 2) centre of each department's cluster
+    centres: np.ndarray  # (D, 2) centre of each department's cluster (every firm's, in order)
+    labels: tuple[str, ...] = ()  # (D,) the department of each cluster
+    firms: tuple[str, ...] = ()  # several firms: their names (one label each), else empty
+    firm_centres: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # (F, 2)
 
     def customer_of(self, node: np.ndarray) -> np.ndarray:
         """Customer indices (0..N-1) of drawn customer nodes (indices into xy)."""
@@ -75,18 +84,40 @@ def satisfaction_colours(satisfaction: np.ndarray) -> list[str]:
     return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in np.rint(rgb).astype(int)]
 
 
+def employee_edges(model) -> np.ndarray:
+    """(k, 2) ties between employees, every firm's, in the model's employee numbering."""
+    own = model.ties.employee_edges.reshape(-1, 2)
+    if model.n_firms < 2:
+        return own
+    parts = [own]
+    for block, ties in zip(model.firm_blocks[1:], model.firm_employee_ties[1:], strict=True):
+        a, b = sp.triu(ties, k=1).nonzero()
+        parts.append(np.column_stack([a, b]) + block.start)
+    return np.concatenate(parts).astype(np.int64)
+
+
 def _drawn_ties(model, drawn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Ties among the employees and the drawn customers, as xy indices, with their kinds."""
     t = model.ties
-    n_emp = t.n_employees
+    n_emp = len(model.state.employee_department)  # every firm's employees
     where = np.full(t.n_customers, -1, dtype=np.int64)
     where[drawn] = n_emp + np.arange(len(drawn))
     service = np.column_stack([t.serving_employee[drawn], where[drawn]])
     ends = where[t.community_edges] if len(t.community_edges) else np.empty((0, 2), np.int64)
     community = ends[(ends >= 0).all(axis=1)]
-    parts = (t.employee_edges.reshape(-1, 2), service.reshape(-1, 2), community.reshape(-1, 2))
+    parts = (employee_edges(model), service.reshape(-1, 2), community.reshape(-1, 2))
     kinds = np.concatenate([np.full(len(p), k) for k, p in enumerate(parts)])
     return np.concatenate(parts).astype(np.int64), kinds.astype(np.int8)
+
+
+def _firm_groups(model) -> tuple[np.ndarray, float, float]:
+    """Where each firm's departments gather: (F, 2) centres, the departments' distance from
+    them and the scale of a department's ring (one firm: the middle, as always)."""
+    n = model.n_firms
+    if n < 2:
+        return np.zeros((1, 2)), 0.32, 1.0
+    angle = 2 * np.pi * np.arange(n) / n + np.pi / 2
+    return 0.36 * np.column_stack([np.cos(angle), np.sin(angle)]), 0.14, 0.45
 
 
 def compute_layout(model, max_customers: int = MAX_CUSTOMERS, seed: int = 0) -> NetworkLayout:
@@ -96,16 +127,21 @@ def compute_layout(model, max_customers: int = MAX_CUSTOMERS, seed: int = 0) -> 
     rng = np.random.default_rng(seed)
     drawn = np.sort(rng.choice(n_cust, size=min(n_cust, max_customers), replace=False))
     xy = np.zeros((n_emp + len(drawn), 2))
-    departments = s.employee_department
-    n_dep = len(model.scenario_config.firm.departments)
-    centres = np.zeros((n_dep, 2))
-    for d in range(n_dep):
-        members = np.flatnonzero(departments == d)
-        angle = 2 * np.pi * d / n_dep + np.pi / 2
-        centres[d] = 0.32 * np.cos(angle), 0.32 * np.sin(angle)
-        ring = 2 * np.pi * np.arange(len(members)) / max(len(members), 1)
-        spread = 0.06 + 0.004 * len(members)
-        xy[members] = centres[d] + spread * np.column_stack([np.cos(ring), np.sin(ring)])
+    groups, reach, scale = _firm_groups(model)
+    centres, labels = [], []
+    for f, fs in enumerate(model.firm_scenarios):
+        departments = fs.firm.departments
+        n_dep = len(departments)
+        mine = s.employee_firm == f
+        for d, department in enumerate(departments):
+            members = np.flatnonzero(mine & (s.employee_department == d))
+            angle = 2 * np.pi * d / n_dep + np.pi / 2
+            centre = groups[f] + reach * np.array([np.cos(angle), np.sin(angle)])
+            ring = 2 * np.pi * np.arange(len(members)) / max(len(members), 1)
+            spread = scale * (0.06 + 0.004 * len(members))
+            xy[members] = centre + spread * np.column_stack([np.cos(ring), np.sin(ring)])
+            centres.append(centre)
+            labels.append(department)
     if len(drawn):
         n_seg = int(s.segment.max()) + 1
         seg = s.segment[drawn]
@@ -113,7 +149,10 @@ def compute_layout(model, max_customers: int = MAX_CUSTOMERS, seed: int = 0) -> 
         radius = 0.72 + 0.28 * np.sqrt(rng.random(len(drawn)))
         xy[n_emp:] = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
     edges, kinds = _drawn_ties(model, drawn)
-    return NetworkLayout(n_emp, drawn, xy, edges, kinds, centres)
+    firms = tuple(model.firm_names) if model.n_firms > 1 else ()
+    return NetworkLayout(
+        n_emp, drawn, xy, edges, kinds, np.array(centres), tuple(labels), firms, groups
+    )
 
 
 def network_layout(model, max_customers: int = MAX_CUSTOMERS) -> NetworkLayout:
@@ -124,12 +163,43 @@ def network_layout(model, max_customers: int = MAX_CUSTOMERS) -> NetworkLayout:
     return cached[max_customers]
 
 
+def _employee_name(model, e: int) -> str:
+    """An employee node's tooltip: department (and firm, with several) and number."""
+    s = model.state
+    f = int(s.employee_firm[e])
+    department = model.firm_scenarios[f].firm.departments[int(s.employee_department[e])]
+    firm = f"{model.firm_names[f]} " if model.n_firms > 1 else ""
+    return f"{firm}{department} employee {e}"
+
+
+def _label(name: str, x: float, y: float, size: int, colour: str, bold: bool = False) -> dict:
+    """A text node (no symbol, no tooltip): a department's or a firm's name."""
+    label = {
+        "show": True,
+        "formatter": name,
+        "fontSize": size,
+        "color": colour,
+        "backgroundColor": "rgba(255,255,255,0.85)",
+        "padding": [1, 3],
+    }
+    if bold:
+        label["fontWeight"] = "bold"
+    return {
+        "name": name,
+        "x": x,
+        "y": y,
+        "symbolSize": 0,
+        "category": 0,
+        "label": label,
+        "tooltip": {"show": False},
+    }
+
+
 def _nodes(model, layout: NetworkLayout, xy: np.ndarray) -> list[dict[str, Any]]:
     s = model.state
-    departments = list(model.scenario_config.firm.departments)
     nodes: list[dict[str, Any]] = [
         {
-            "name": f"{departments[int(s.employee_department[e])]} employee {e}",
+            "name": _employee_name(model, e),
             "x": float(xy[e, 0]),
             "y": float(xy[e, 1]),
             "symbolSize": 9,
@@ -158,23 +228,13 @@ def _nodes(model, layout: NetworkLayout, xy: np.ndarray) -> list[dict[str, Any]]
         nodes.append(node)
     centres = np.round(layout.centres * 100.0, 2)
     nodes += [  # one label per department, at its cluster's centre
-        {
-            "name": name,
-            "x": float(centres[d, 0]),
-            "y": float(centres[d, 1]),
-            "symbolSize": 0,
-            "category": 0,
-            "label": {
-                "show": True,
-                "formatter": name,
-                "fontSize": 14,
-                "color": "#263238",
-                "backgroundColor": "rgba(255,255,255,0.85)",
-                "padding": [1, 3],
-            },
-            "tooltip": {"show": False},
-        }
-        for d, name in enumerate(departments)
+        _label(name, float(centres[d, 0]), float(centres[d, 1]), 14, "#263238")
+        for d, name in enumerate(layout.labels)
+    ]
+    firms = np.round(layout.firm_centres * 100.0, 2)
+    nodes += [  # several firms: each firm's name amid its departments, in its chart colour
+        _label(name, float(firms[f, 0]), float(firms[f, 1]), 16, firm_colour(f), bold=True)
+        for f, name in enumerate(layout.firms)
     ]
     return nodes
 
