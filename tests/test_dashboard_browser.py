@@ -221,3 +221,52 @@ def test_projector_layout(served, width, height, zoom):
         assert overflow <= 1
     finally:
         context.close()
+
+
+#: The option ECharts drew in the first chart under a selector (null until it has drawn).
+DRAWN_OPTION_JS = """s => {
+  const view = document.querySelector(s + ' .solara-echarts').__vue__;
+  return view && view.chart ? view.chart.getOption() : null;
+}"""
+
+
+def drawn_option(page, selector: str) -> dict:
+    """What the browser's ECharts holds for the chart under ``selector``, once drawn."""
+    page.wait_for_function(DRAWN_OPTION_JS, arg=selector, timeout=30_000)
+    return page.evaluate(DRAWN_OPTION_JS, selector)
+
+
+def test_duopoly_shows_each_firm_and_the_sliders_set_the_chosen_firm(page):
+    """Several firms: both in the charts, the table and the network; the laggard's IT slider
+    and Reset run the laggard at the new level and the leader at its own."""
+    choose(page, "Preset", "duopoly")
+    wait_text(page, "period", "duopoly")
+    heads = page.locator("[data-figure='firms'] th[data-firm]").all_inner_texts()
+    assert heads == ["leader", "laggard"]
+    charts = drawn_option(page, ".ckm-firm-charts")
+    assert charts["legend"][0]["data"] == ["leader", "laggard"]
+    assert {s["name"] for s in charts["series"]} == {"leader", "laggard"}
+    network = drawn_option(page, ".ckm-network")
+    labels = [n["label"]["formatter"] for n in network["series"][0]["data"] if "label" in n]
+    assert "leader" in labels and "laggard" in labels
+
+    choose(page, "Firm the sliders set", "laggard")
+    it = slider(page, "firms.laggard.it_systems")
+    it.focus()
+    for _ in range(2):  # 0.30 -> 0.40 in steps of 0.05
+        it.press("ArrowRight")
+    readout = page.locator('[data-slider="firms.laggard.it_systems"] .ckm-slider-value')
+    page.wait_for_function(
+        "e => e.innerText.startsWith('0.40')", arg=readout.element_handle(), timeout=15_000
+    )
+    assert "leader: Inter-functional 0.80" in page.locator(".ckm-others").inner_text()
+    page.locator(".ckm-pending").wait_for(timeout=10_000)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    wait_text(page, "settings", "IT 0.40")
+    settings = text_of(page, "settings")
+    assert "leader: Inter-functional 0.80 · Organisational 0.80 · Cooperation 0.80 · IT 0.80" in (
+        settings
+    )
+    assert "laggard: Inter-functional 0.30 · Organisational 0.30 · Cooperation 0.30 · IT 0.40" in (
+        settings
+    )

@@ -67,6 +67,7 @@ class NetworkLayout:
     kinds: np.ndarray  # (k,) EMPLOYEE_TIE, SERVICE_TIE or COMMUNITY_TIE
     centres: np.ndarray  # (D, 2) centre of each department's cluster (every firm's, in order)
     labels: tuple[str, ...] = ()  # (D,) the department of each cluster
+    owners: tuple[int, ...] = ()  # (D,) the firm of each cluster
     firms: tuple[str, ...] = ()  # several firms: their names (one label each), else empty
     firm_centres: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # (F, 2)
 
@@ -117,7 +118,7 @@ def _firm_groups(model) -> tuple[np.ndarray, float, float]:
     if n < 2:
         return np.zeros((1, 2)), 0.32, 1.0
     angle = 2 * np.pi * np.arange(n) / n + np.pi / 2
-    return 0.36 * np.column_stack([np.cos(angle), np.sin(angle)]), 0.14, 0.45
+    return 0.4 * np.column_stack([np.cos(angle), np.sin(angle)]), 0.2, 0.45
 
 
 def compute_layout(model, max_customers: int = MAX_CUSTOMERS, seed: int = 0) -> NetworkLayout:
@@ -128,7 +129,7 @@ def compute_layout(model, max_customers: int = MAX_CUSTOMERS, seed: int = 0) -> 
     drawn = np.sort(rng.choice(n_cust, size=min(n_cust, max_customers), replace=False))
     xy = np.zeros((n_emp + len(drawn), 2))
     groups, reach, scale = _firm_groups(model)
-    centres, labels = [], []
+    centres, labels, owners = [], [], []
     for f, fs in enumerate(model.firm_scenarios):
         departments = fs.firm.departments
         n_dep = len(departments)
@@ -142,6 +143,7 @@ def compute_layout(model, max_customers: int = MAX_CUSTOMERS, seed: int = 0) -> 
             xy[members] = centre + spread * np.column_stack([np.cos(ring), np.sin(ring)])
             centres.append(centre)
             labels.append(department)
+            owners.append(f)
     if len(drawn):
         n_seg = int(s.segment.max()) + 1
         seg = s.segment[drawn]
@@ -151,7 +153,16 @@ def compute_layout(model, max_customers: int = MAX_CUSTOMERS, seed: int = 0) -> 
     edges, kinds = _drawn_ties(model, drawn)
     firms = tuple(model.firm_names) if model.n_firms > 1 else ()
     return NetworkLayout(
-        n_emp, drawn, xy, edges, kinds, np.array(centres), tuple(labels), firms, groups
+        n_emp,
+        drawn,
+        xy,
+        edges,
+        kinds,
+        np.array(centres),
+        tuple(labels),
+        tuple(owners),
+        firms,
+        groups,
     )
 
 
@@ -172,11 +183,14 @@ def _employee_name(model, e: int) -> str:
     return f"{firm}{department} employee {e}"
 
 
-def _label(name: str, x: float, y: float, size: int, colour: str, bold: bool = False) -> dict:
-    """A text node (no symbol, no tooltip): a department's or a firm's name."""
+def _label(
+    name: str, x: float, y: float, size: int, colour: str, bold: bool = False, text: str = ""
+) -> dict:
+    """A text node (no symbol, no tooltip) showing ``text`` (default: its ``name``, which must be
+    unique among the graph's nodes): a department's or a firm's name."""
     label = {
         "show": True,
-        "formatter": name,
+        "formatter": text or name,
         "fontSize": size,
         "color": colour,
         "backgroundColor": "rgba(255,255,255,0.85)",
@@ -227,10 +241,11 @@ def _nodes(model, layout: NetworkLayout, xy: np.ndarray) -> list[dict[str, Any]]
             node.update(symbolSize=5, category=3)
         nodes.append(node)
     centres = np.round(layout.centres * 100.0, 2)
-    nodes += [  # one label per department, at its cluster's centre
-        _label(name, float(centres[d, 0]), float(centres[d, 1]), 14, "#263238")
-        for d, name in enumerate(layout.labels)
-    ]
+    for d, name in enumerate(layout.labels):  # one label per department, at its centre
+        # several firms: the node's name says whose department it is (ECharts needs unique names)
+        unique = f"{layout.firms[layout.owners[d]]} {name}" if layout.firms else name
+        x, y = float(centres[d, 0]), float(centres[d, 1])
+        nodes.append(_label(unique, x, y, 14, "#263238", text=name))
     firms = np.round(layout.firm_centres * 100.0, 2)
     nodes += [  # several firms: each firm's name amid its departments, in its chart colour
         _label(name, float(firms[f, 0]), float(firms[f, 1]), 16, firm_colour(f), bold=True)
