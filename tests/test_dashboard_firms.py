@@ -21,7 +21,14 @@ from ckm_sim.dashboard.charts import (
     firm_option,
     firm_timeseries,
 )
-from ckm_sim.dashboard.figures import FIRM_TABLE, figures_html, firms_html, settings_line
+from ckm_sim.dashboard.figures import (
+    FIRM_TABLE,
+    HEADLINE,
+    figures_html,
+    firms_html,
+    headline_html,
+    settings_line,
+)
 from ckm_sim.dashboard.model import (
     DashboardModel,
     build_model,
@@ -109,6 +116,11 @@ def test_a_single_firm_has_no_firm_series_or_table():
     assert firms_html(model) == ""
     assert "data-figure='firms'" not in figures_html(model)
     assert COMPETITION_NOTE[:30] not in figures_html(model)
+
+
+def test_headline_says_its_figures_are_the_whole_markets(duopoly):
+    assert headline_html(duopoly).count("(all firms)") == len(HEADLINE)
+    assert "(all firms)" not in headline_html(DashboardModel(**SMALL))
 
 
 def test_firms_table_shows_each_firms_current_figures_and_what_they_compete_for(duopoly):

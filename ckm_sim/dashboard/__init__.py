@@ -8,4 +8,6 @@ page's models and clock), ``model`` (the model the settings build, with its flow
 (side by side), ``notes`` (labels, units, meanings, plain-language texts), ``style`` (CSS),
 ``drawn`` (the browser's echo that paces the play loop), ``echarts``, ``lesson`` (the lesson's
 figures for docs/classroom.md), ``server`` and ``browser`` (serving and driving the page).
+A preset with several firms (docs/ODD.md 7.6) adds each firm's charts, table and departments,
+and the dimension sliders set one chosen firm's levels.
 """

@@ -115,6 +115,12 @@ def SideBySide(runner, tick: int = 0, refresh=None):
             "Both follow the page's clock: Step, Play and Run to drive them with the live model.",
             classes=["ckm-note"],
         )
+        if pair.left.n_firms > 1 or pair.right.n_firms > 1:
+            solara.Text(
+                "A preset with several firms is compared by its whole market's figures; the "
+                "Live model tab shows each of its firms.",
+                classes=["ckm-note"],
+            )
         solara.HTML(tag="div", unsafe_innerHTML=comparison_table(pair))
         with solara.Columns([1, 1]):
             NetworkView(pair.left, tick, height=380, title=left)

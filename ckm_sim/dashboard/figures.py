@@ -97,13 +97,15 @@ def figure_row(name: str, value: float) -> str:
 
 
 def headline_html(model) -> str:
-    """The large figures: retention, satisfaction, CLV, customers, net value."""
+    """The large figures: retention, satisfaction, CLV, customers, net value (with several
+    firms, the whole market's, and the labels say so)."""
     out = model.outcomes
+    whose = " (all firms)" if model.n_firms > 1 else ""
     tiles = []
     for name in HEADLINE:
         m = measure(name)
         tiles.append(
-            f"<div class='ckm-tile'><div class='ckm-tile-label'>{escape(m.label)}</div>"
+            f"<div class='ckm-tile'><div class='ckm-tile-label'>{escape(m.label + whose)}</div>"
             f"<div class='ckm-big' data-headline='{name}'>{format_value(name, out[name])}</div>"
             f"<div class='ckm-meaning'><span class='ckm-unit'>{escape(m.unit)}</span>"
             f"{' · ' if m.unit else ''}{escape(m.meaning)}</div></div>"
