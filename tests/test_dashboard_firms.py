@@ -192,3 +192,14 @@ def test_page_firm_selector_moves_the_chosen_firms_slider(monkeypatch):
         "laggard: Inter-functional 0.30 · Organisational 0.30 · Cooperation 0.30 · IT 0.90" in line
     )
     assert 'data-figure="leader.market_share"' in html
+
+
+def test_the_firm_keys_run_the_preset_as_its_file_says():
+    """market_entry's firms set no competence: the sliders' keys (the top-level levels) must not
+    change its run against the same market without them."""
+    settings = {**preset_settings("market_entry"), **SMALL}
+    with_keys = DashboardModel(**settings)
+    without = DashboardModel(**{k: v for k, v in settings.items() if not k.startswith("firms.")})
+    with_keys.run(3)
+    without.run(3)
+    assert with_keys.timeseries().equals(without.timeseries())
