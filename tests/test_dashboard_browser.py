@@ -225,14 +225,21 @@ def test_projector_layout(served, width, height, zoom):
 
 #: The option ECharts drew in the first chart under a selector (null until it has drawn).
 DRAWN_OPTION_JS = """s => {
-  const view = document.querySelector(s + ' .solara-echarts').__vue__;
+  const element = document.querySelector(s + ' .solara-echarts');
+  const view = element && element.__vue__;
   return view && view.chart ? view.chart.getOption() : null;
 }"""
 
 
-def drawn_option(page, selector: str) -> dict:
-    """What the browser's ECharts holds for the chart under ``selector``, once drawn."""
-    page.wait_for_function(DRAWN_OPTION_JS, arg=selector, timeout=30_000)
+def drawn_option(page, selector: str, needle: str) -> dict:
+    """What the browser's ECharts holds for the chart under ``selector``, once what it drew
+    mentions ``needle`` (the chart of the model before may still be on screen until then)."""
+    page.wait_for_function(
+        f"([s, n]) => {{ const o = ({DRAWN_OPTION_JS})(s); "
+        "return o !== null && JSON.stringify(o).includes(n); }",
+        arg=[selector, needle],
+        timeout=30_000,
+    )
     return page.evaluate(DRAWN_OPTION_JS, selector)
 
 
@@ -241,12 +248,13 @@ def test_duopoly_shows_each_firm_and_the_sliders_set_the_chosen_firm(page):
     and Reset run the laggard at the new level and the leader at its own."""
     choose(page, "Preset", "duopoly")
     wait_text(page, "period", "duopoly")
+    page.locator("[data-figure='firms'] th[data-firm]").nth(1).wait_for(timeout=30_000)
     heads = page.locator("[data-figure='firms'] th[data-firm]").all_inner_texts()
     assert heads == ["leader", "laggard"]
-    charts = drawn_option(page, ".ckm-firm-charts")
+    charts = drawn_option(page, ".ckm-firm-charts", "laggard")
     assert charts["legend"][0]["data"] == ["leader", "laggard"]
     assert {s["name"] for s in charts["series"]} == {"leader", "laggard"}
-    network = drawn_option(page, ".ckm-network")
+    network = drawn_option(page, ".ckm-network", "laggard")
     labels = [n["label"]["formatter"] for n in network["series"][0]["data"] if "label" in n]
     assert "leader" in labels and "laggard" in labels
 
