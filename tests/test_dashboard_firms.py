@@ -176,9 +176,9 @@ def test_page_firm_selector_moves_the_chosen_firms_slider(monkeypatch):
     selector = rc.find(vw.Select, label="Firm the sliders set").widget
     assert selector.items == ["leader", "laggard"] and selector.v_model == "leader"
     assert rc.find(vw.Html, attributes={"data-slider": "firms.leader.it_systems"}).widgets
-    assert "Other firms: laggard: Inter-functional 0.30" in str(
-        rc.find(vw.Html, class_="ckm-note ckm-others").widget.children
-    )
+    others = rc.find(vw.Html, class_="ckm-others").find(vw.Html, class_="ckm-note").widgets
+    texts = [str(w.children) for w in others]
+    assert len(texts) == 2 and "laggard: Inter-functional 0.30 · Organisational 0.30" in texts[1]
     selector.v_model = "laggard"
     box = rc.find(vw.Html, attributes={"data-slider": "firms.laggard.it_systems"})
     box.find(vw.Slider).widget.v_model = 0.9

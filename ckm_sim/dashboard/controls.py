@@ -198,9 +198,11 @@ def SettingsPanel(runner: Runner, refresh: Callable[[], None], settings: dict, m
             name = firm_key(chosen, dim) if firms else dim
             _slider(name, values[name], change)
         others = [f for f in firms if f != chosen]
-        if others:
-            lines = [levels_line(f, firm_levels(values, f)) for f in others]
-            solara.Text("Other firms: " + "; ".join(lines), classes=["ckm-note", "ckm-others"])
+        if others:  # read-only: a firm's own sliders show when it is chosen above
+            with solara.Div(classes=["ckm-others"]):
+                solara.Text("The other firms' levels:", classes=["ckm-note"])
+                for f in others:
+                    solara.Text(levels_line(f, firm_levels(values, f)), classes=["ckm-note"])
         for name in MARKET_SLIDERS:
             _slider(name, values[name], change)
         solara.InputInt(

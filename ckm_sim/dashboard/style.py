@@ -40,6 +40,8 @@ CSS = """
 .ckm-slider-value {font-weight: 700; font-variant-numeric: tabular-nums; min-width: 5em;
   text-align: right;}
 .ckm-slider .v-input__slot {margin: 0;}
+.ckm-others {margin: 0 0 10px 0;}
+.ckm-others span {display: block;}
 .ckm-panel table {border-collapse: collapse; margin: 2px 0 10px 0;}
 .ckm-panel td, .ckm-panel th {padding: 2px 10px 2px 0; vertical-align: top;}
 .ckm-panel td.v {text-align: right; font-variant-numeric: tabular-nums; font-weight: 700;
