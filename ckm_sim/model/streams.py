@@ -52,6 +52,9 @@ class RandomStreams:
             stage: np.random.Philox(key=key) for stage, key in zip(stages, keys, strict=True)
         }
         self._generators = {stage: np.random.Generator(bits) for stage, bits in self._bits.items()}
+        # each stage's state, read once: realigning rewrites its counter (reading ``state``
+        # builds a new dict of new arrays, which costs more than the rewrite)
+        self._states = {stage: bits.state for stage, bits in self._bits.items()}
 
     def at(self, stage: str, period: int, firm: int = 0) -> np.random.Generator:
         """The stage's generator, positioned at the start of ``period``'s numbers.
@@ -60,14 +63,14 @@ class RandomStreams:
         learning, its offer, its ties): the counter's top word, so firm 0 draws what a single
         firm always drew and other firms' numbers never overlap them.
         """
-        bits = self._bits[stage]
-        state = bits.state
-        state["state"]["counter"][:] = 0
-        state["state"]["counter"][2] = period
-        state["state"]["counter"][3] = firm
+        state = self._states[stage]
+        counter = state["state"]["counter"]
+        counter[:] = 0
+        counter[2] = period
+        counter[3] = firm
         state["buffer_pos"] = 4
         state["has_uint32"] = 0
-        bits.state = state
+        self._bits[stage].state = state
         return self._generators[stage]
 
 
