@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from ckm_sim.model import kernels
+
 
 def accuracy(beliefs: np.ndarray, truth: np.ndarray) -> np.ndarray:
     """Share of need dimensions on which beliefs equal reality (the last axis is averaged)."""
@@ -42,14 +44,10 @@ def socialise(
     """
     if rate <= 0:
         return
-    differs = (code != 0) & (beliefs != code)
-    adopt = differs & (rng.random(beliefs.shape) < rate)
-    if takes_part is not None:
-        adopt &= takes_part[:, None, None]
-    target = np.broadcast_to(code, beliefs.shape)
-    if gradual:
-        target = np.where(beliefs == 0, target, np.int8(0))
-    np.copyto(beliefs, target, where=adopt)
+    draw = rng.random(beliefs.shape)
+    if takes_part is None:
+        takes_part = np.ones(beliefs.shape[0], dtype=bool)
+    kernels.socialise(beliefs, code, draw, rate, gradual, takes_part)
 
 
 def act(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -130,15 +128,10 @@ def learn_code(
         superior = np.where(judged, superior, rng.random(superior.shape) < 0.5)
     if takes_part is not None:
         superior &= takes_part[:, None]
-    members = superior[:, :, None]
-    plus = (members & (shown == 1)).sum(axis=0)
-    minus = (members & (shown == -1)).sum(axis=0)
+    plus, minus, holding_code, group = kernels.code_votes(superior, shown, code)
     majority = np.sign(plus - minus).astype(np.int8)
-    if vote == "margin":
-        k = np.abs(plus - minus)
-    else:
-        holding_code = (members & (shown == code)).sum(axis=0)
-        k = superior.sum(axis=0)[:, None] - 2 * holding_code  # differ from the code minus agree
+    # margin: the majority's; dissent: members who differ from the code minus those who agree
+    k = np.abs(plus - minus) if vote == "margin" else group[:, None] - 2 * holding_code
     change = (majority != 0) & (majority != code) & (k > 0)
     p = 1.0 - (1.0 - rate) ** np.maximum(k, 0)
     change &= rng.random(code.shape) < p
@@ -173,10 +166,9 @@ def observed_performance(
     of s.d. ``noise_sd``; NaN where ``e`` serves no active customer of ``k`` (employees outside
     the front line, for instance): the firm has nothing to appraise there.
     """
-    cell = serving_employee[active] * n_segments + segment[active]
-    size = n_employees * n_segments
-    count = np.bincount(cell, minlength=size).reshape(n_employees, n_segments)
-    total = np.bincount(cell, satisfaction[active], minlength=size).reshape(count.shape)
+    count, total = kernels.served_satisfaction(
+        satisfaction, active, serving_employee, segment, n_employees, n_segments
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         observed = np.where(count > 0, total / np.maximum(count, 1), np.nan)
     if noise_sd > 0:
@@ -221,11 +213,8 @@ def learn_from_peers(
     if len(learners) == 0:
         return
     rank = np.nan_to_num(standing, nan=-np.inf)
-    better = (rank[peers] > rank[learners])[:, :, None]
-    theirs = beliefs[peers]
-    mine = beliefs[learners]
-    adopt = better & (theirs != 0) & (theirs != mine) & (rng.random(mine.shape) < rate)
-    beliefs[learners] = np.where(adopt, theirs, mine)
+    draw = rng.random((len(learners), *beliefs.shape[1:]))
+    kernels.adopt_from_peers(beliefs, rank, learners, peers, draw, rate)
 
 
 def turnover(beliefs: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:

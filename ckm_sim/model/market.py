@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ckm_sim.model import bits
 from ckm_sim.model.network import SlotGraph
 
 PROSPECT, ACTIVE, CHURNED = 0, 1, 2
@@ -146,30 +145,22 @@ def share_from_counts(
     return share / m
 
 
-def delivered_share_packed(
-    standard_right: np.ndarray,
-    known: np.ndarray,
-    profile_right: np.ndarray,
+def share_of_counts(
+    standard: np.ndarray,
+    standard_known: np.ndarray,
+    right: np.ndarray,
     personalisation: float | np.ndarray,
     m: int,
-    profile_right_count: np.ndarray | None = None,
 ) -> np.ndarray:
-    """:func:`delivered_share` of masks packed by :func:`ckm_sim.model.bits.pack_rows` (bit for
-    bit the same values: the row counts are the same integers)."""
+    """:func:`delivered_share` from the masks' whole-number row counts (``S``, ``S & known``
+    and ``P``, as :func:`ckm_sim.model.kernels.value_counts` gives them): bit for bit the same
+    values, the counts being the same integers."""
+    f32 = np.float32
     if not np.any(personalisation > 0):  # a number, or one per customer (its firm's)
-        return share_from_counts(_counts(standard_right), None, None, 0.0, m)
-    tailored_right = _counts(profile_right) if profile_right_count is None else profile_right_count
+        return share_from_counts(standard.astype(f32), None, None, 0.0, m)
     return share_from_counts(
-        _counts(standard_right),
-        tailored_right,
-        _counts(standard_right & known),
-        personalisation,
-        m,
+        standard.astype(f32), right.astype(f32), standard_known.astype(f32), personalisation, m
     )
-
-
-def _counts(packed: np.ndarray) -> np.ndarray:
-    return bits.count_rows(packed).astype(np.float32)
 
 
 def perceived_value(fit: np.ndarray, used: np.ndarray, floor: float) -> np.ndarray:

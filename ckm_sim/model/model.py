@@ -29,7 +29,7 @@ import mesa
 import numpy as np
 import scipy.sparse as sp
 
-from ckm_sim.model import bits, competition, economics, firm_outcomes, learning, market
+from ckm_sim.model import competition, economics, firm_outcomes, kernels, learning, market
 from ckm_sim.model.agents import Customer, Department, Employee
 from ckm_sim.model.competition import FIRM_COUNTERS
 from ckm_sim.model.investment import Trajectory
@@ -668,56 +668,31 @@ class CKMModel(mesa.Model):
         return int((self.state.status == ACTIVE).sum())
 
     def _match_profiles(self) -> None:
-        """Which recorded needs are right (after this period's captures); reused all period."""
-        s, work = self.state, self._work("profile")
-        # packed masks (bits.pack_rows): needs and entries below 0, entries recorded
-        self._needs_negative = bits.pack_rows(np.less(s.needs, 0, out=work))
-        self._profile_known = bits.pack_rows(np.not_equal(s.profile, 0, out=work))
-        recorded_negative = bits.pack_rows(np.less(s.profile, 0, out=work))
-        # a recorded entry is right where it has the need's sign
-        self._profile_right = self._profile_known & ~(recorded_negative ^ self._needs_negative)
-        self._profile_right_count = bits.count_rows(self._profile_right).astype(np.float32)
-
-    def _work(self, name: str) -> np.ndarray:
-        """A reused boolean (customers x need dimensions) array for a per-period temporary.
-
-        One buffer per name over every customer slot, viewed over the customers in the market:
-        no customer-sized allocation each period. Its content is whatever was last written.
-        """
+        """Count each customer's needs the offer meets, the profile records (right) and the
+        customer understands (:func:`kernels.value_counts`); reused all period."""
         s = self.state
-        buffers: dict[str, np.ndarray] = self.__dict__.setdefault("_buffers", {})
-        buffer = buffers.get(name)
-        if buffer is None or buffer.shape[0] != len(s.slots["status"]):
-            buffer = np.empty((len(s.slots["status"]), s.needs.shape[1]), dtype=bool)
-            buffers[name] = buffer
-        return buffer[: len(s.status)]
-
-    def _grasp(self) -> np.ndarray:
-        """``state.understood`` packed into bits (:func:`bits.pack_rows`)."""
-        return bits.pack_rows(self.state.understood)
-
-    def _perceived_value(self, understood: np.ndarray | None = None) -> np.ndarray:
-        """Value of the delivered offer, counting what each customer understands (ODD 7.3).
-
-        Uses this period's profile matching (:meth:`_match_profiles`, after turbulence and the
-        captures); ``understood``: ``state.understood`` already packed (packed here when None).
-        """
-        s, mk = self.state, self.scenario_config.market
-        m = s.needs.shape[1]
-        # the standard offer meets need d where the need and the segment's offer have one sign
         if self.n_firms > 1:  # each customer's firm's offer (a prospect: the first firm's)
-            n_seg = s.offers.shape[1]
-            offer_negative = bits.pack_rows(s.offers.reshape(-1, m) < 0)
+            n_seg, m = s.offers.shape[1:]
+            offers = s.offers.reshape(-1, m)
             offered = np.maximum(s.firm_of, 0).astype(np.int64) * n_seg + s.segment
         else:
-            offer_negative, offered = bits.pack_rows(s.offer < 0), s.segment
-        standard = ~(self._needs_negative ^ offer_negative[offered]) & bits.valid(m)
-        p, known, right = self._rate("personalisation"), self._profile_known, self._profile_right
-        understood = self._grasp() if understood is None else understood
-        fit = market.delivered_share_packed(standard, known, right, p, m, self._profile_right_count)
-        used = market.delivered_share_packed(standard & understood, known, right & understood, p, m)
+            offers, offered = s.offer, s.segment
+        self._counts = kernels.value_counts(s.needs, s.profile, s.understood, offers, offered)
+        self._profile_right_count = self._counts[kernels.RIGHT].astype(np.float32)
+
+    def _perceived_value(self) -> np.ndarray:
+        """Value of the delivered offer, counting what each customer understands (ODD 7.3).
+
+        From this period's counts (:meth:`_match_profiles`, after the flows have changed
+        profiles and understanding).
+        """
+        c, m = self._counts, self.state.needs.shape[1]
+        p = self._rate("personalisation")
+        k = kernels
+        fit = market.share_of_counts(c[k.STANDARD], c[k.STANDARD_KNOWN], c[k.RIGHT], p, m)
+        used = market.share_of_counts(c[k.USED], c[k.USED_KNOWN], c[k.RIGHT_USED], p, m)
         self._fit, self._used = fit, used
-        return market.perceived_value(fit, used, mk.usability_floor)
+        return market.perceived_value(fit, used, self.scenario_config.market.usability_floor)
 
     def _hazard(self) -> np.ndarray:
         mk = self.scenario_config.market
@@ -767,10 +742,9 @@ class CKMModel(mesa.Model):
         if len(who) == 0 or dims_each == 0:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, np.empty(0, dtype=np.int8)
-        cust = np.repeat(who, dims_each)
         start = rng.integers(m, size=len(who))
-        dims = ((start[:, None] + np.arange(dims_each)) % m).ravel()
-        return cust, dims, cells(self.state.needs)[cust * m + dims]
+        cust, dims, value = kernels.reveal(who, start, dims_each, self.state.needs)
+        return cust, dims, value
 
     def _absorb(
         self,
@@ -780,17 +754,24 @@ class CKMModel(mesa.Model):
         value: np.ndarray,
         rng: np.random.Generator,
         flow: str | None = None,
+        items: np.ndarray | None = None,
     ) -> int:
         """Employees learn revealed needs with probability ``absorption``; returns how many
-        (and, with several firms, adds them to each firm's ``flow`` count when given)."""
+        (and, with several firms, adds them to each firm's ``flow`` count when given).
+
+        ``items``: the indices of the revealed items offered (all by default); ``employee``
+        holds the hearer of every item (:func:`kernels.absorb`)."""
         s = self.state
-        learn = np.flatnonzero(rng.random(len(cust)) < self._employee_rate("absorption", employee))
-        _, n_seg, m = s.beliefs.shape
-        cell = (employee[learn] * n_seg + s.segment[cust[learn]]) * m + dims[learn]
-        cells(s.beliefs)[cell] = value[learn]
+        if items is None:
+            items = np.arange(len(cust))
+        draw = rng.random(len(items))
+        rates = self._rates["absorption"]
+        learnt = kernels.absorb(
+            s.beliefs, employee, s.segment, cust, dims, value, items, draw, rates, s.employee_firm
+        )
         if flow is not None:
-            self._count_by_firm(flow, cust[learn])
-        return len(learn)
+            self._count_by_firm(flow, cust[learnt])
+        return len(learnt)
 
     def _contact_probability(self, active: np.ndarray) -> np.ndarray | float:
         """Each active customer's chance of a service contact, steered by targeting (ODD 7.2).
@@ -851,30 +832,26 @@ class CKMModel(mesa.Model):
         """The firm's contact priority per customer (of ``who``, indices; all by default):
         estimated value x estimated risk.
 
-        Estimated value: the revenue the firm books per period from the customer (the scalar
-        ``margin`` while margins are the same for every customer; a per-customer margin array on
-        the state, ``state.margin``, is used when present). Estimated risk: dissatisfaction,
+        Estimated value: the revenue the firm books per period from the customer (its margin,
+        ``state.margin``). Estimated risk: dissatisfaction,
         ``1 - satisfaction`` as last reported in feedback or a contact; a customer never heard
         counts at the mean of those heard (0.5 when none has been). ``priors``: with several
         firms, each firm's own mean (:meth:`_heard_priors`), for its customers.
         """
         s = self.state
         reported = s.reported_satisfaction
+        if priors is None:
+            told = kernels.heard(reported)
+            prior: Any = float(told.mean()) if len(told) else 0.5
+            if who is not None:  # in one pass: the same products
+                return kernels.priority(reported, who, prior, s.margin)
+        else:  # several firms: each customer's firm's prior
+            prior = priors[np.maximum(s.firm_of if who is None else s.firm_of[who], 0)]
         heard = ~np.isnan(reported)
-        if priors is not None:  # several firms: each customer's firm's prior
-            firm = np.maximum(s.firm_of if who is None else s.firm_of[who], 0)
-            prior: Any = priors[firm]
-        else:
-            prior = float(reported[heard].mean()) if heard.any() else 0.5
+        booked = s.margin
         if who is not None:
-            reported, heard = reported[who], heard[who]
-        risk = 1.0 - np.where(heard, reported, prior)
-        booked = getattr(s, "margin", None)  # hook: per-customer margins (issue 9, economics)
-        if booked is None:
-            booked = self.scenario_config.economics.margin
-        elif who is not None:
-            booked = booked[who]
-        return booked * risk
+            reported, heard, booked = reported[who], heard[who], booked[who]
+        return booked * (1.0 - np.where(heard, reported, prior))
 
     def _capture_share(self, employee: np.ndarray) -> np.ndarray:
         """Share of the captures of ``employee``'s department that reaches the shared profile."""
@@ -897,8 +874,8 @@ class CKMModel(mesa.Model):
         f = self.flow_counts
         f.update(about_contacts=len(contacted), about_captures=0, about_wrong_captures=0)
         if len(cust):
-            self._absorb(s.serving_employee[cust], cust, dims, value, rng)
             serving = s.serving_employee[cust]
+            self._absorb(serving, cust, dims, value, rng)
             share = self._capture_share(serving)
             captured = rng.random(len(cust)) < self._employee_rate("capture", serving) * share
             if captured.any():
@@ -919,25 +896,20 @@ class CKMModel(mesa.Model):
         """
         s = self.state
         self._widen_profile_time()
-        cell = cust * s.profile.shape[1] + dims
-        profile, profile_time = cells(s.profile), cells(s.profile_time)
-        before = profile[cell]
-        profile[cell] = recorded
-        # recording dates, for the profiles' staleness: a rewritten entry is as new as a new one
-        # (sums of whole numbers, exact in any order: added in place, not over every customer)
-        was_known = (before != 0).astype(np.float64)
-        np.add.at(s.profile_known, cust, 1.0 - was_known)
-        old_time = profile_time[cell] * was_known
-        profile_time[cell] = self.steps
-        np.add.at(s.profile_time_sum, cust, self.steps - old_time)
-        # each firm pools its own records (a customer's profile is with its current firm)
-        n_seg = s.profile_sums.shape[1]
-        pooled = (s.profile_firm[cust] * n_seg + s.segment[cust]) * s.profile.shape[1] + dims
-        shape, size = s.profile_sums.shape, s.profile_sums.size
-        change = recorded.astype(np.float64) - before
-        s.profile_sums += np.bincount(pooled, change, size).astype(np.int64).reshape(shape)
-        known = (recorded != 0).astype(np.float64) - (before != 0)
-        s.profile_counts += np.bincount(pooled, known, size).astype(np.int64).reshape(shape)
+        kernels.record(
+            s.profile,
+            s.profile_time,
+            s.profile_known,
+            s.profile_time_sum,
+            s.profile_sums,
+            s.profile_counts,
+            s.segment,
+            s.profile_firm,
+            cust,
+            dims,
+            recorded,
+            self.steps,
+        )
 
     def _knowledge_from_customers(self, active: np.ndarray) -> int:
         """Flow 2: willing customers share needs; the front line or the channel relays them.
@@ -963,32 +935,23 @@ class CKMModel(mesa.Model):
         direct = rng.random(len(cust)) < self._rate("direct_channel", firm)
         crosses = rng.random(len(cust)) < self._rate("relay_to_product", firm)
         frontline = ~direct
+        serving = s.serving_employee[cust]
         absorbed = self._absorb(
-            s.serving_employee[cust[frontline]],
-            cust[frontline],
-            dims[frontline],
-            value[frontline],
-            rng,
-            "from_absorbed",
+            serving, cust, dims, value, rng, "from_absorbed", np.flatnonzero(frontline)
         )
         own_channel = self._own_channel[firm] if self.n_firms > 1 else self._own_channel[0]
         channel = direct & ~own_channel
         if channel.any() and len(self.channel_team):
             hearer = self._pick("channel", firm, rng)
             absorbed += self._absorb(
-                hearer[channel], cust[channel], dims[channel], value[channel], rng, "from_absorbed"
+                hearer, cust, dims, value, rng, "from_absorbed", np.flatnonzero(channel)
             )
         relayed = crosses & frontline
         to_product = relayed | (direct & (crosses | own_channel))
         if to_product.any() and len(self.product_team):
             receiver = self._pick("product", firm, rng)
             absorbed += self._absorb(
-                receiver[to_product],
-                cust[to_product],
-                dims[to_product],
-                value[to_product],
-                rng,
-                "from_absorbed",
+                receiver, cust, dims, value, rng, "from_absorbed", np.flatnonzero(to_product)
             )
         else:
             to_product[:] = False
@@ -1120,7 +1083,7 @@ class CKMModel(mesa.Model):
         m = understood.shape[1]
         flat = understood.reshape(-1)
         forget = bernoulli_positions(flat.size, mk.offer_knowledge_decay, rng)
-        flat[forget[active[forget // max(m, 1)]]] = False
+        flat[kernels.cells_of(forget, active, max(m, 1))] = False
         broadcast = self._rates["offer_communication"] * (1.0 - mk.tailoring)
         broadcast = broadcast * mk.broadcast_efficiency
         lessons = bernoulli_positions(flat.size, float(broadcast.max()), rng)
@@ -1142,7 +1105,6 @@ class CKMModel(mesa.Model):
         self._count_by_firm("for_broadcast_lessons", learner)
         if self.n_firms > 1 and len(learner):  # each customer the broadcast taught, once
             self._count_by_firm("for_broadcast_reached", learner[np.diff(learner, prepend=-1) != 0])
-        self._match_profiles()
         tailored = self._rates["tailored_messaging"] * mk.tailoring
         if len(contacted) and tailored.max() > 0:
             sent, cust, dims = self._tailored_lessons(contacted, tailored, rng)
@@ -1152,8 +1114,9 @@ class CKMModel(mesa.Model):
             self._count_by_firm("for_tailored_right", cust)
         if self._rates["community_learning"].max() > 0 and self.community.nnz:
             self._community_lessons(active, self._rate("community_learning"), rng)
-        self._understood_bits = self._grasp()  # for this period's perceived value
-        s.offer_knowledge[:] = bits.count_rows(self._understood_bits).astype(np.float64) / max(m, 1)
+        self._match_profiles()  # for this period's perceived value
+        understood_count = self._counts[kernels.UNDERSTOOD]
+        s.offer_knowledge[:] = understood_count.astype(np.float64) / max(m, 1)
 
     def _thin(
         self, cust: np.ndarray, rates: np.ndarray, rng: np.random.Generator
@@ -1246,7 +1209,7 @@ class CKMModel(mesa.Model):
         """Value, satisfaction, churn, margins and adoption. Returns (acquisitions, churned)."""
         s, mk, ec = self.state, self.scenario_config.market, self.scenario_config.economics
         t = self.steps
-        s.value[:] = self._perceived_value(self._understood_bits)
+        s.value[:] = self._perceived_value()
         updated = market.satisfaction_update(
             s.satisfaction,
             s.value,

@@ -14,6 +14,8 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from ckm_sim.model import kernels
+
 
 @dataclass(frozen=True, slots=True)
 class Ties:
@@ -226,16 +228,7 @@ class SlotGraph:
         a unit-weight graph (:attr:`unit`) wherever that product is below 2**53.
         """
         c = self.matrix
-        start = c.indptr[rows]
-        count = c.indptr[rows + 1] - start
-        ends = np.cumsum(count)
-        entries = np.repeat(start - ends + count, count) + np.arange(
-            int(ends[-1]) if len(ends) else 0
-        )
-        padded = np.zeros(self.slots, dtype=np.int64)
-        padded[: len(x)] = x
-        totals = np.concatenate([[0], np.cumsum(padded[c.indices[entries]])])
-        return totals[ends] - totals[ends - count]
+        return kernels.neighbour_sum(c.indptr, c.indices, x, rows)
 
     @property
     def nnz(self) -> int:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ckm_sim.model import kernels
+
 STAGES: tuple[str, ...] = (
     "ties",
     "community",
@@ -107,12 +109,17 @@ def bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarra
         return np.arange(n, dtype=np.int64)
     expected = n * p
     size = int(expected + 6.0 * np.sqrt(expected) + 16)
+    invert = p < GEOMETRIC_INVERSION_BELOW  # as geometric_gaps: inverted exponentials
+    scale = float(-np.log1p(-p)) if invert else 1.0
+    parts, last = [], -1.0
     with np.errstate(over="ignore"):  # a sum past the float range is inf: past the end too
-        positions = np.cumsum(geometric_gaps(p, size, rng)) - 1.0
-        while positions[-1] < n - 1:  # rare: the draw fell short of the end
-            more = np.cumsum(geometric_gaps(p, size, rng))
-            positions = np.concatenate([positions, positions[-1] + more])
-    return positions[: np.searchsorted(positions, n)].astype(np.int64)
+        while last < n - 1:  # more than once only when the draw fell short of the end
+            draws = rng.standard_exponential(size) if invert else rng.geometric(p, size=size)
+            found, last = kernels.bernoulli_cut(
+                draws.astype(np.float64, copy=False), scale, invert, last, n
+            )
+            parts.append(found)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def uniform_below(

@@ -1,0 +1,327 @@
+"""Compiled kernels (numba) for the step's post-draw logic: fewer numpy calls per period.
+
+A period of the model is some fifty numpy passes over customer-sized arrays plus many small
+ones over a few hundred items each; at the sizes sweeps run (a few thousand customers) most of
+a period is the fixed cost of each numpy call, not the work per customer. Each kernel here
+fuses what a stage does *after* its random numbers are drawn into one compiled loop.
+
+The rules that keep every result bit for bit what the numpy code gave (tests/
+test_identical_results.py):
+
+- random numbers are drawn in numpy, by the same generator, in the same order and amounts, and
+  passed in;
+- only integer and boolean logic, comparisons and elementwise float arithmetic in the numpy
+  code's order are compiled; float reductions whose order numpy chooses (``sum``, ``mean``:
+  pairwise) and transcendental functions (``exp``, ``log``) stay in numpy;
+- float sums kept here are sums of whole numbers below 2**53 (exact in any order) or
+  sequential running sums, as ``np.cumsum`` computes them.
+
+Every kernel is compiled on first use and cached on disk (``cache=True``), so a fresh process
+loads it instead of compiling it again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+#: Rows of :func:`value_counts`'s result: what each count counts over a customer's needs.
+STANDARD, STANDARD_KNOWN, RIGHT, UNDERSTOOD, USED, USED_KNOWN, RIGHT_USED = range(7)
+
+
+@njit(cache=True, nogil=True)
+def value_counts(
+    needs: Any, profile: Any, understood: Any, offers: Any, offered: Any
+) -> Any:  # pragma: no cover - compiled
+    """(7, N) uint16 counts per customer, one pass over the (N, m) needs, profile and
+    understanding (rows named by :data:`STANDARD` ...): the standard offer ``offers[offered[i]]``
+    meets the need (same sign); and the profile records it (``profile != 0``); the profile
+    records it right (its sign); the customer understands it; standard and understood; standard,
+    understood and recorded; recorded right and understood.
+
+    Replaces packing four masks into bits and a dozen popcount passes (ckm_sim.model.bits).
+    """
+    n, m = needs.shape
+    out = np.zeros((7, n), dtype=np.uint16)
+    grasp = understood.view(np.uint8)
+    one = np.uint8(1)
+    for i in range(n):
+        o = offered[i]
+        s: Any = 0
+        sk: Any = 0
+        r: Any = 0
+        u: Any = 0
+        su: Any = 0
+        suk: Any = 0
+        ru: Any = 0
+        for d in range(m):
+            negative = np.uint8(needs[i, d] < 0)
+            standard = one ^ negative ^ np.uint8(offers[o, d] < 0)
+            entry = profile[i, d]
+            known = np.uint8(entry != 0)
+            right = known & (one ^ negative ^ np.uint8(entry < 0))
+            used = grasp[i, d]
+            standard_known = standard & known
+            s += standard
+            sk += standard_known
+            r += right
+            u += used
+            su += standard & used
+            suk += standard_known & used
+            ru += right & used
+        out[0, i] = s
+        out[1, i] = sk
+        out[2, i] = r
+        out[3, i] = u
+        out[4, i] = su
+        out[5, i] = suk
+        out[6, i] = ru
+    return out
+
+
+@njit(cache=True, nogil=True)
+def reveal(who: Any, start: Any, dims_each: int, needs: Any) -> Any:  # pragma: no cover
+    """(customer, dimension, value) of the needs customers ``who`` reveal: ``dims_each``
+    dimensions each, a cyclic window from ``start`` (drawn in numpy). Replaces a repeat, an
+    outer sum, a modulo and a gather."""
+    m = needs.shape[1]
+    size = len(who) * dims_each
+    cust = np.empty(size, dtype=np.int64)
+    dims = np.empty(size, dtype=np.int64)
+    value = np.empty(size, dtype=needs.dtype)
+    j = 0
+    for i in range(len(who)):
+        for k in range(dims_each):
+            d = (start[i] + k) % m
+            cust[j] = who[i]
+            dims[j] = d
+            value[j] = needs[who[i], d]
+            j += 1
+    return cust, dims, value
+
+
+@njit(cache=True, nogil=True)
+def absorb(
+    beliefs: Any,
+    employee: Any,
+    segment: Any,
+    cust: Any,
+    dims: Any,
+    value: Any,
+    items: Any,
+    draw: Any,
+    rates: Any,
+    employee_firm: Any,
+) -> Any:  # pragma: no cover
+    """Employees learn revealed needs: item ``items[j]`` (employee ``employee[items[j]]``, who
+    learns need ``dims`` of customer ``cust``'s segment) is learnt when ``draw[j]`` is below the
+    employee's firm's ``rates``; writes ``beliefs`` in item order and returns the indices (into
+    the items) of those learnt. Replaces a comparison, a flatnonzero, four gathers and an
+    index computation per call."""
+    learnt = np.empty(len(items), dtype=np.int64)
+    n = 0
+    for j in range(len(items)):
+        i = items[j]
+        e = employee[i]
+        if draw[j] < rates[employee_firm[e]]:
+            beliefs[e, segment[cust[i]], dims[i]] = value[i]
+            learnt[n] = i
+            n += 1
+    return learnt[:n]
+
+
+@njit(cache=True, nogil=True)
+def record(
+    profile: Any,
+    profile_time: Any,
+    profile_known: Any,
+    profile_time_sum: Any,
+    profile_sums: Any,
+    profile_counts: Any,
+    segment: Any,
+    profile_firm: Any,
+    cust: Any,
+    dims: Any,
+    recorded: Any,
+    period: int,
+) -> None:  # pragma: no cover
+    """Write entries into CRM profiles and keep the per-customer and pooled totals in step.
+
+    Every total is a sum of whole numbers (exact in any order, float64 or int64): the number
+    of recorded entries and their recording periods per customer, and each firm's pooled
+    profile sums and counts per segment and dimension. Replaces some twenty numpy calls
+    (gathers, two ``np.add.at`` and two ``np.bincount`` over the pooled cells)."""
+    for j in range(len(cust)):
+        i, d = cust[j], dims[j]
+        before = profile[i, d]
+        new = recorded[j]
+        profile[i, d] = new
+        if before != 0:
+            profile_time_sum[i] += period - profile_time[i, d]
+        else:
+            profile_known[i] += 1.0
+            profile_time_sum[i] += period
+        profile_time[i, d] = period
+        f, k = profile_firm[i], segment[i]
+        profile_sums[f, k, d] += np.int64(new) - np.int64(before)
+        profile_counts[f, k, d] += np.int64(new != 0) - np.int64(before != 0)
+
+
+@njit(cache=True, nogil=True)
+def neighbour_sum(indptr: Any, indices: Any, x: Any, rows: Any) -> Any:  # pragma: no cover
+    """``(A x)[rows]`` of a unit-weight CSR adjacency for a whole-number ``x`` over the first
+    ``len(x)`` slots (later slots count 0), int64: each row's entries read once, in place of
+    building the rows' entry list and a cumulative sum over it."""
+    out = np.zeros(len(rows), dtype=np.int64)
+    n = len(x)
+    for j in range(len(rows)):
+        r = rows[j]
+        total = 0
+        for k in range(indptr[r], indptr[r + 1]):
+            c = indices[k]
+            if c < n:
+                total += x[c]
+        out[j] = total
+    return out
+
+
+@njit(cache=True, nogil=True)
+def heard(reported: Any) -> Any:  # pragma: no cover
+    """The satisfactions ever reported (the non-NaN entries, in order): ``reported[~isnan]``."""
+    out = np.empty(len(reported), dtype=reported.dtype)
+    n = 0
+    for i in range(len(reported)):
+        if not np.isnan(reported[i]):
+            out[n] = reported[i]
+            n += 1
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def priority(reported: Any, who: Any, prior: float, booked: Any) -> Any:  # pragma: no cover
+    """``booked[who] * (1 - reported[who])``, the prior in place of a NaN (never heard):
+    the contact priority (estimated value x estimated risk) in one pass, the same products."""
+    out = np.empty(len(who), dtype=np.float64)
+    for j in range(len(who)):
+        i = who[j]
+        r = reported[i]
+        out[j] = booked[i] * (1.0 - (prior if np.isnan(r) else r))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def bernoulli_cut(
+    draws: Any, scale: float, invert: bool, start: float, n: int
+) -> Any:  # pragma: no cover
+    """Success positions from geometric gaps, below ``n``: the gaps are ``ceil(draws /
+    scale)`` (inverted standard exponentials) when ``invert``, else ``draws`` themselves; the
+    positions are the running sum from ``start`` (a float64 sum of whole numbers below 2**53:
+    exact, as ``np.cumsum``). Returns (positions below ``n``, the last running sum): the
+    caller draws more when that sum is still below ``n - 1``."""
+    out = np.empty(len(draws), dtype=np.int64)
+    acc = start
+    k = 0
+    for j in range(len(draws)):
+        acc += np.ceil(draws[j] / scale) if invert else draws[j]
+        if acc >= n:
+            return out[:k], acc
+        out[k] = np.int64(acc)
+        k += 1
+    return out[:k], acc
+
+
+@njit(cache=True, nogil=True)
+def cells_of(positions: Any, active: Any, m: int) -> Any:  # pragma: no cover
+    """The flat (customer x dimension) ``positions`` whose customer (``position // m``) is
+    active, in order: ``positions[active[positions // m]]`` in one pass."""
+    out = np.empty(len(positions), dtype=np.int64)
+    k = 0
+    for j in range(len(positions)):
+        if active[positions[j] // m]:
+            out[k] = positions[j]
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def served_satisfaction(
+    satisfaction: Any,
+    active: Any,
+    serving_employee: Any,
+    segment: Any,
+    n_employees: int,
+    n_segments: int,
+) -> Any:  # pragma: no cover
+    """(count, total) of the active customers' satisfaction per (serving employee, segment)
+    cell, ``(E, K)``: ``np.bincount`` without and with weights, the totals summed in customer
+    order as ``np.bincount`` sums them (sequentially), without gathering the active ones first."""
+    count = np.zeros((n_employees, n_segments), dtype=np.int64)
+    total = np.zeros((n_employees, n_segments), dtype=np.float64)
+    for i in range(len(active)):
+        if active[i]:
+            e, k = serving_employee[i], segment[i]
+            count[e, k] += 1
+            total[e, k] += satisfaction[i]
+    return count, total
+
+
+@njit(cache=True, nogil=True)
+def adopt_from_peers(
+    beliefs: Any, rank: Any, learners: Any, peers: Any, draw: Any, rate: float
+) -> None:  # pragma: no cover
+    """Learner ``learners[j]`` adopts peer ``peers[j]``'s view on each (segment, dimension)
+    where the peer ranks higher on the segment (``rank``), has a view that
+    differs, and ``draw[j, k, d] < rate``; every learner reads the beliefs as they stood
+    before (a copy), as the numpy code's simultaneous update does."""
+    before = beliefs.copy()
+    _, n_seg, m = beliefs.shape
+    for j in range(len(learners)):
+        a, b = learners[j], peers[j]
+        for k in range(n_seg):
+            if not rank[b, k] > rank[a, k]:
+                continue
+            for d in range(m):
+                theirs = before[b, k, d]
+                if theirs != 0 and theirs != before[a, k, d] and draw[j, k, d] < rate:
+                    beliefs[a, k, d] = theirs
+
+
+@njit(cache=True, nogil=True)
+def socialise(
+    beliefs: Any, code: Any, draw: Any, rate: float, gradual: bool, takes_part: Any
+) -> None:  # pragma: no cover
+    """Employees who take part move toward the code where it has a view that differs from
+    theirs, with ``draw < rate``: to the code's value, or (``gradual``) first to no view."""
+    n_emp, n_seg, m = beliefs.shape
+    for e in range(n_emp):
+        if not takes_part[e]:
+            continue
+        for k in range(n_seg):
+            for d in range(m):
+                c, b = code[k, d], beliefs[e, k, d]
+                if c != 0 and b != c and draw[e, k, d] < rate:
+                    beliefs[e, k, d] = c if (not gradual or b == 0) else 0
+
+
+@njit(cache=True, nogil=True)
+def code_votes(superior: Any, shown: Any, code: Any) -> Any:  # pragma: no cover
+    """The superior group's votes per (segment, dimension), int64: members showing +1, showing
+    -1, showing the code's value; and (per segment) the group's size."""
+    n_emp, n_seg, m = shown.shape
+    plus = np.zeros((n_seg, m), dtype=np.int64)
+    minus = np.zeros((n_seg, m), dtype=np.int64)
+    holding = np.zeros((n_seg, m), dtype=np.int64)
+    size = np.zeros(n_seg, dtype=np.int64)
+    for e in range(n_emp):
+        for k in range(n_seg):
+            if not superior[e, k]:
+                continue
+            size[k] += 1
+            for d in range(m):
+                v = shown[e, k, d]
+                plus[k, d] += v == 1
+                minus[k, d] += v == -1
+                holding[k, d] += v == code[k, d]
+    return plus, minus, holding, size

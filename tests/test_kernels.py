@@ -1,0 +1,240 @@
+"""Compiled kernels (ckm_sim/model/kernels.py) equal the numpy code they replace, bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ckm_sim.model import kernels, market
+
+SEEDS = st.integers(0, 2**32 - 1)
+
+
+def _signs(rng: np.random.Generator, shape: tuple[int, ...], zeros: bool) -> np.ndarray:
+    low = -1 if zeros else 0
+    values = rng.integers(low, 2, size=shape, dtype=np.int8)
+    return values if zeros else (2 * values - 1).astype(np.int8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    m=st.integers(1, 80),
+    rows=st.integers(0, 50),
+    offers=st.integers(1, 6),
+    p=st.sampled_from([0.0, 0.3, 0.77, 1.0]),
+    seed=SEEDS,
+)
+def test_value_counts_are_the_masks_row_sums(m, rows, offers, p, seed) -> None:
+    rng = np.random.default_rng(seed)
+    needs = _signs(rng, (rows, m), zeros=False)
+    profile = _signs(rng, (rows, m), zeros=True)
+    understood = rng.random((rows, m)) < rng.random()
+    offer = _signs(rng, (offers, m), zeros=False)
+    offered = rng.integers(offers, size=rows)
+    counts = kernels.value_counts(needs, profile, understood, offer, offered)
+    standard = needs == offer[offered]
+    known = profile != 0
+    right = profile == needs
+    masks = {
+        kernels.STANDARD: standard,
+        kernels.STANDARD_KNOWN: standard & known,
+        kernels.RIGHT: right,
+        kernels.UNDERSTOOD: understood,
+        kernels.USED: standard & understood,
+        kernels.USED_KNOWN: standard & understood & known,
+        kernels.RIGHT_USED: right & understood,
+    }
+    for row, mask in masks.items():
+        np.testing.assert_array_equal(counts[row], mask.sum(axis=1))
+    # the shares from the counts are the numpy reference's, bit for bit
+    c = counts
+    fit = market.share_of_counts(c[kernels.STANDARD], c[kernels.STANDARD_KNOWN], c[2], p, m)
+    want = market.delivered_share(standard, known, right, p)
+    assert fit.dtype == want.dtype
+    np.testing.assert_array_equal(fit, want)
+    used = market.share_of_counts(c[kernels.USED], c[kernels.USED_KNOWN], c[6], p, m)
+    np.testing.assert_array_equal(
+        used, market.understood_fit(standard, known, right, understood, p)
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(m=st.integers(1, 40), rows=st.integers(0, 30), each=st.integers(1, 40), seed=SEEDS)
+def test_reveal_is_a_cyclic_window_of_needs(m, rows, each, seed) -> None:
+    rng = np.random.default_rng(seed)
+    needs = _signs(rng, (rows + 5, m), zeros=False)
+    who = np.sort(rng.choice(rows + 5, size=rows, replace=False)).astype(np.int64)
+    each = min(each, m)
+    start = rng.integers(m, size=len(who))
+    cust, dims, value = kernels.reveal(who, start, each, needs)
+    want_cust = np.repeat(who, each)
+    want_dims = ((start[:, None] + np.arange(each)) % m).ravel()
+    np.testing.assert_array_equal(cust, want_cust)
+    np.testing.assert_array_equal(dims, want_dims)
+    np.testing.assert_array_equal(value, needs.reshape(-1)[want_cust * m + want_dims])
+    assert value.dtype == np.int8
+
+
+@settings(max_examples=60, deadline=None)
+@given(items=st.integers(0, 60), firms=st.integers(1, 3), seed=SEEDS)
+def test_absorb_writes_what_the_masked_numpy_writes(items, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    n_emp, n_seg, m, n_cust = 6, 3, 4, 10
+    beliefs = _signs(rng, (n_emp, n_seg, m), zeros=True)
+    employee = rng.integers(n_emp, size=items)  # repeated cells: the later item wins
+    cust = rng.integers(n_cust, size=items)
+    dims = rng.integers(m, size=items)
+    value = _signs(rng, (items,), zeros=False)
+    segment = rng.integers(n_seg, size=n_cust)
+    employee_firm = rng.integers(firms, size=n_emp)
+    rates = rng.random(firms)
+    chosen = np.flatnonzero(rng.random(items) < 0.6)
+    draw = rng.random(len(chosen))
+    want = beliefs.copy()
+    sub = chosen[draw < rates[employee_firm[employee[chosen]]]]
+    cell = (employee[sub] * n_seg + segment[cust[sub]]) * m + dims[sub]
+    want.reshape(-1)[cell] = value[sub]
+    got = kernels.absorb(
+        beliefs, employee, segment, cust, dims, value, chosen, draw, rates, employee_firm
+    )
+    np.testing.assert_array_equal(got, sub)
+    np.testing.assert_array_equal(beliefs, want)
+
+
+def _record_numpy(state: dict, cust, dims, recorded, period) -> None:
+    """The numpy code kernels.record replaced (CKMModel._record before the kernels)."""
+    profile, profile_time = state["profile"].reshape(-1), state["profile_time"].reshape(-1)
+    m = state["profile"].shape[1]
+    cell = cust * m + dims
+    before = profile[cell]
+    profile[cell] = recorded
+    was_known = (before != 0).astype(np.float64)
+    np.add.at(state["profile_known"], cust, 1.0 - was_known)
+    old_time = profile_time[cell] * was_known
+    profile_time[cell] = period
+    np.add.at(state["profile_time_sum"], cust, period - old_time)
+    sums, counts = state["profile_sums"], state["profile_counts"]
+    n_seg = sums.shape[1]
+    pooled = (state["profile_firm"][cust] * n_seg + state["segment"][cust]) * m + dims
+    change = recorded.astype(np.float64) - before
+    sums += np.bincount(pooled, change, sums.size).astype(np.int64).reshape(sums.shape)
+    known = (recorded != 0).astype(np.float64) - (before != 0)
+    counts += np.bincount(pooled, known, sums.size).astype(np.int64).reshape(sums.shape)
+
+
+@settings(max_examples=60, deadline=None)
+@given(entries=st.integers(0, 80), firms=st.integers(1, 3), seed=SEEDS)
+def test_record_keeps_the_totals_the_numpy_code_kept(entries, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    n, m, n_seg = 12, 8, 3
+    cells = rng.choice(n * m, size=min(entries, n * m), replace=False)  # distinct, as a period
+    cust, dims = cells // m, cells % m
+    state = {
+        "profile": _signs(rng, (n, m), zeros=True),
+        "profile_time": rng.integers(0, 50, size=(n, m)).astype(np.int16),
+        "profile_known": rng.integers(0, m, size=n).astype(np.float64),
+        "profile_time_sum": rng.integers(0, 400, size=n).astype(np.float64),
+        "profile_sums": rng.integers(-9, 9, size=(firms, n_seg, m)),
+        "profile_counts": rng.integers(0, 9, size=(firms, n_seg, m)),
+        "segment": rng.integers(n_seg, size=n),
+        "profile_firm": rng.integers(firms, size=n).astype(np.int16),
+    }
+    recorded = _signs(rng, (len(cells),), zeros=True)
+    want = {k: v.copy() for k, v in state.items()}
+    _record_numpy(want, cust, dims, recorded, 57)
+    kernels.record(*state.values(), cust, dims, recorded, 57)
+    for name, array in want.items():
+        assert state[name].dtype == array.dtype
+        np.testing.assert_array_equal(state[name], array, err_msg=name)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 50), seed=SEEDS)
+def test_priority_and_heard_are_the_numpy_expressions(n, seed) -> None:
+    rng = np.random.default_rng(seed)
+    reported = np.where(rng.random(n) < 0.4, np.nan, rng.random(n))
+    margin = rng.lognormal(size=n)
+    told = kernels.heard(reported)
+    np.testing.assert_array_equal(told, reported[~np.isnan(reported)])
+    who = np.flatnonzero(rng.random(n) < 0.7)
+    prior = float(told.mean()) if len(told) else 0.5
+    heard = ~np.isnan(reported)
+    want = margin[who] * (1.0 - np.where(heard[who], reported[who], prior))
+    np.testing.assert_array_equal(kernels.priority(reported, who, prior, margin), want)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 40), m=st.integers(1, 9), seed=SEEDS)
+def test_cells_of_keeps_the_active_customers_cells(n, m, seed) -> None:
+    rng = np.random.default_rng(seed)
+    positions = np.flatnonzero(rng.random(n * m) < 0.3)
+    active = rng.random(n) < 0.5
+    got = kernels.cells_of(positions, active, m)
+    np.testing.assert_array_equal(got, positions[active[positions // m]])
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 200), seed=SEEDS)
+def test_served_satisfaction_is_the_two_bincounts(n, seed) -> None:
+    rng = np.random.default_rng(seed)
+    n_emp, n_seg = 7, 4
+    sat, active = rng.random(n), rng.random(n) < 0.7
+    serving, segment = rng.integers(n_emp, size=n), rng.integers(n_seg, size=n)
+    count, total = kernels.served_satisfaction(sat, active, serving, segment, n_emp, n_seg)
+    cell = serving[active] * n_seg + segment[active]
+    size = n_emp * n_seg
+    np.testing.assert_array_equal(count.ravel(), np.bincount(cell, minlength=size))
+    np.testing.assert_array_equal(total.ravel(), np.bincount(cell, sat[active], minlength=size))
+
+
+@settings(max_examples=60, deadline=None)
+@given(learners=st.integers(0, 8), rate=st.floats(0.0, 1.0), seed=SEEDS)
+def test_adopt_from_peers_is_the_simultaneous_numpy_update(learners, rate, seed) -> None:
+    rng = np.random.default_rng(seed)
+    n_emp, n_seg, m = 8, 3, 5
+    beliefs = _signs(rng, (n_emp, n_seg, m), zeros=True)
+    rank = np.where(rng.random((n_emp, n_seg)) < 0.2, -np.inf, rng.integers(0, 3, (n_emp, n_seg)))
+    who = np.sort(rng.choice(n_emp, size=learners, replace=False))
+    peers = rng.integers(n_emp, size=learners)  # a peer may be a learner too
+    draw = rng.random((learners, n_seg, m))
+    want = beliefs.copy()
+    better = (rank[peers] > rank[who])[:, :, None]
+    theirs, mine = want[peers], want[who]
+    adopt = better & (theirs != 0) & (theirs != mine) & (draw < rate)
+    want[who] = np.where(adopt, theirs, mine)
+    kernels.adopt_from_peers(beliefs, rank, who, peers, draw, rate)
+    np.testing.assert_array_equal(beliefs, want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rate=st.floats(0.0, 1.0), gradual=st.booleans(), seed=SEEDS)
+def test_socialise_kernel_is_the_numpy_update(rate, gradual, seed) -> None:
+    rng = np.random.default_rng(seed)
+    beliefs = _signs(rng, (6, 3, 5), zeros=True)
+    code = _signs(rng, (3, 5), zeros=True)
+    draw = rng.random(beliefs.shape)
+    takes_part = rng.random(6) < 0.6
+    adopt = (code != 0) & (beliefs != code) & (draw < rate) & takes_part[:, None, None]
+    target = np.broadcast_to(code, beliefs.shape)
+    if gradual:
+        target = np.where(beliefs == 0, target, np.int8(0))
+    want = beliefs.copy()
+    np.copyto(want, target, where=adopt)
+    kernels.socialise(beliefs, code, draw, rate, gradual, takes_part)
+    np.testing.assert_array_equal(beliefs, want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=SEEDS)
+def test_code_votes_are_the_masked_sums(seed) -> None:
+    rng = np.random.default_rng(seed)
+    shown = _signs(rng, (7, 3, 5), zeros=True)
+    code = _signs(rng, (3, 5), zeros=True)
+    superior = rng.random((7, 3)) < 0.5
+    plus, minus, holding, size = kernels.code_votes(superior, shown, code)
+    members = superior[:, :, None]
+    np.testing.assert_array_equal(plus, (members & (shown == 1)).sum(axis=0))
+    np.testing.assert_array_equal(minus, (members & (shown == -1)).sum(axis=0))
+    np.testing.assert_array_equal(holding, (members & (shown == code)).sum(axis=0))
+    np.testing.assert_array_equal(size, superior.sum(axis=0))
