@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -238,3 +239,120 @@ def test_code_votes_are_the_masked_sums(seed) -> None:
     np.testing.assert_array_equal(minus, (members & (shown == -1)).sum(axis=0))
     np.testing.assert_array_equal(holding, (members & (shown == code)).sum(axis=0))
     np.testing.assert_array_equal(size, superior.sum(axis=0))
+
+
+def test_rank_of_is_nan_to_num() -> None:
+    standing = np.array([[np.nan, 0.3, np.inf], [-np.inf, -2.0, np.nan]])
+    np.testing.assert_array_equal(kernels.rank_of(standing), np.nan_to_num(standing, nan=-np.inf))
+
+
+def _csr(rng: np.random.Generator, n: int, weights: bool) -> sp.csr_array:
+    a = sp.random_array((n, n), density=0.3, rng=rng, format="csr")
+    a = ((a + a.T) > 0).astype(np.float64)
+    if weights:
+        a.data = rng.integers(1, 3, size=a.nnz).astype(np.float64)
+    return sp.csr_array(a)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 12), use=st.floats(0.0, 1.0), seed=SEEDS)
+def test_pick_peers_is_the_numpy_selection(n, use, seed) -> None:
+    rng = np.random.default_rng(seed)
+    c = _csr(rng, n, weights=True)
+    degree = np.diff(c.indptr)
+    learners = np.flatnonzero(degree > 0)
+    slot_draw, use_draw = rng.random(len(learners)), rng.random(len(learners))
+    slot = c.indptr[learners] + (slot_draw * degree[learners]).astype(np.int64)
+    usable = ~(c.data[slot] > 1) | (use_draw < use)
+    got_learners, got_peers = kernels.pick_peers(
+        c.indptr, c.indices, c.data, learners, slot_draw, use_draw, use
+    )
+    np.testing.assert_array_equal(got_learners, learners[usable])
+    np.testing.assert_array_equal(got_peers, c.indices[slot][usable])
+
+
+@settings(max_examples=60, deadline=None)
+@given(items=st.integers(0, 40), firms=st.integers(1, 3), seed=SEEDS)
+def test_captures_are_the_numpy_draws(items, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    n_emp = 6
+    serving = rng.integers(n_emp, size=items)
+    employee_firm = rng.integers(firms, size=n_emp)
+    takes_part = rng.random(n_emp) < 0.5
+    capture, unshared, fidelity = rng.random((3, firms))
+    draw = rng.random(items)
+    share = np.where(takes_part[serving], 1.0, unshared[employee_firm[serving]])
+    want = np.flatnonzero(draw < capture[employee_firm[serving]] * share)
+    got = kernels.captures(serving, draw, capture, unshared, takes_part, employee_firm)
+    np.testing.assert_array_equal(got, want)
+    cust, dims = rng.integers(20, size=items), rng.integers(5, size=items)
+    value = _signs(rng, (items,), zeros=False)
+    wrong_draw = rng.random(len(want))
+    wrong = wrong_draw >= fidelity[employee_firm[serving[want]]]
+    into, dim, recorded, bad = kernels.captured_entries(
+        want, cust, dims, value, serving, wrong_draw, fidelity, employee_firm
+    )
+    np.testing.assert_array_equal(into, cust[want])
+    np.testing.assert_array_equal(dim, dims[want])
+    np.testing.assert_array_equal(bad, wrong)
+    np.testing.assert_array_equal(recorded, np.where(wrong, -value[want], value[want]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(contacted=st.integers(0, 10), seed=SEEDS)
+def test_tailored_lessons_are_the_numpy_beliefs(contacted, seed) -> None:
+    rng = np.random.default_rng(seed)
+    n, m, n_seg, n_emp = 12, 6, 3, 4
+    profile, needs = _signs(rng, (n, m), zeros=True), _signs(rng, (n, m), zeros=False)
+    beliefs = _signs(rng, (n_emp, n_seg, m), zeros=True)
+    serving, segment = rng.integers(n_emp, size=n), rng.integers(n_seg, size=n)
+    who = np.sort(rng.choice(n, size=contacted, replace=False))
+    explained = np.flatnonzero(rng.random(contacted * m) < 0.5)
+    cust, dims = who[explained // m], explained % m
+    believed = profile[cust, dims]
+    silent = believed == 0
+    believed[silent] = beliefs[serving[cust[silent]], segment[cust[silent]], dims[silent]]
+    sent = believed != 0
+    right = sent & (believed == needs[cust, dims])
+    got = kernels.tailored(explained, who, profile, beliefs, needs, serving, segment)
+    for g, w in zip(got, (cust[sent], cust[right], dims[right]), strict=True):
+        np.testing.assert_array_equal(g, w)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 15), firms=st.booleans(), seed=SEEDS)
+def test_community_lessons_are_the_simultaneous_numpy_update(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    m = 4
+    c = _csr(rng, n, weights=False)
+    degree = np.diff(c.indptr).astype(np.int64)
+    active = rng.random(n) < 0.7
+    understood = rng.random((n, m)) < 0.5
+    firm_of = rng.integers(0, 2, size=n).astype(np.int16)
+    rate = rng.random(n) if firms else np.array([0.6])
+    draw = rng.random(n)
+    talkers = np.flatnonzero(active & (draw < (rate if firms else rate[0])))
+    talkers = talkers[degree[talkers] > 0]
+    got_talkers, got_degree = kernels.talkers(draw, rate, active, degree)
+    np.testing.assert_array_equal(got_talkers, talkers)
+    np.testing.assert_array_equal(got_degree, degree[talkers])
+    slot_draw, topic = rng.random(len(talkers)), rng.integers(m, size=len(talkers))
+    peer = c.indices[c.indptr[talkers] + (slot_draw * degree[talkers]).astype(np.int64)]
+    learn = active[peer] & understood[peer, topic]
+    if firms:
+        learn &= firm_of[peer] == firm_of[talkers]
+    want = understood.copy()
+    want[talkers[learn], topic[learn]] = True
+    kernels.community_lessons(
+        talkers,
+        degree[talkers],
+        slot_draw,
+        topic,
+        c.indptr,
+        c.indices,
+        active,
+        understood,
+        firm_of,
+        firms,
+    )
+    np.testing.assert_array_equal(understood, want)

@@ -325,3 +325,177 @@ def code_votes(superior: Any, shown: Any, code: Any) -> Any:  # pragma: no cover
                 minus[k, d] += v == -1
                 holding[k, d] += v == code[k, d]
     return plus, minus, holding, size
+
+
+@njit(cache=True, nogil=True)
+def rank_of(standing: Any) -> Any:  # pragma: no cover
+    """``np.nan_to_num(standing, nan=-np.inf)``: NaN (no evidence) the lowest, an infinity the
+    largest finite number of its sign, as numpy's function gives (without its per-call cost)."""
+    out = np.empty_like(standing)
+    big = np.finfo(np.float64).max
+    flat, res = standing.ravel(), out.ravel()
+    for j in range(len(flat)):
+        x = flat[j]
+        if np.isnan(x):
+            res[j] = -np.inf
+        elif np.isinf(x):
+            res[j] = big if x > 0 else -big
+        else:
+            res[j] = x
+    return out
+
+
+@njit(cache=True, nogil=True)
+def pick_peers(
+    indptr: Any, indices: Any, data: Any, learners: Any, slot_draw: Any, use_draw: Any, use: float
+) -> Any:  # pragma: no cover
+    """(learners, peers) of the usable ties: learner ``learners[j]`` consults its tie
+    ``indptr[l] + int(slot_draw[j] * degree)``; a cross-department tie (weight above 1) is
+    usable when ``use_draw[j] < use``."""
+    keep_learners = np.empty(len(learners), dtype=np.int64)
+    peers = np.empty(len(learners), dtype=np.int64)
+    n = 0
+    for j in range(len(learners)):
+        a = learners[j]
+        degree = indptr[a + 1] - indptr[a]
+        slot = indptr[a] + np.int64(slot_draw[j] * degree)
+        if data[slot] > 1 and not use_draw[j] < use:
+            continue
+        keep_learners[n] = a
+        peers[n] = indices[slot]
+        n += 1
+    return keep_learners[:n], peers[:n]
+
+
+@njit(cache=True, nogil=True)
+def captures(
+    serving: Any,
+    draw: Any,
+    capture_rates: Any,
+    unshared: Any,
+    takes_part: Any,
+    employee_firm: Any,
+) -> Any:  # pragma: no cover
+    """Indices of the revealed items the CRM captures: ``draw < capture x share``, the share 1
+    where the serving employee's department takes part in the shared database, else its
+    firm's ``unshared`` share (the same product as the numpy code's)."""
+    out = np.empty(len(serving), dtype=np.int64)
+    n = 0
+    for j in range(len(serving)):
+        e = serving[j]
+        f = employee_firm[e]
+        share = 1.0 if takes_part[e] else unshared[f]
+        if draw[j] < capture_rates[f] * share:
+            out[n] = j
+            n += 1
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def captured_entries(
+    captured: Any,
+    cust: Any,
+    dims: Any,
+    value: Any,
+    serving: Any,
+    draw: Any,
+    fidelity: Any,
+    employee_firm: Any,
+) -> Any:  # pragma: no cover
+    """(customers, dimensions, recorded values, wrong) of the captured items: an entry is
+    recorded wrong (the opposite sign) when ``draw >= fidelity`` of the employee's firm."""
+    k = len(captured)
+    out_cust = np.empty(k, dtype=np.int64)
+    out_dims = np.empty(k, dtype=np.int64)
+    recorded = np.empty(k, dtype=value.dtype)
+    wrong = np.empty(k, dtype=np.bool_)
+    for j in range(k):
+        i = captured[j]
+        out_cust[j] = cust[i]
+        out_dims[j] = dims[i]
+        bad = draw[j] >= fidelity[employee_firm[serving[i]]]
+        wrong[j] = bad
+        recorded[j] = -value[i] if bad else value[i]
+    return out_cust, out_dims, recorded, wrong
+
+
+@njit(cache=True, nogil=True)
+def tailored(
+    explained: Any,
+    contacted: Any,
+    profile: Any,
+    beliefs: Any,
+    needs: Any,
+    serving_employee: Any,
+    segment: Any,
+) -> Any:  # pragma: no cover
+    """Tailored lessons from the explained cells ``explained`` (flat over contacted customer x
+    dimension): what the firm believes (the profile's entry, else the serving employee's belief
+    about the segment), and (customers of the lessons sent, customers and dimensions of those on
+    a true need)."""
+    m = profile.shape[1]
+    k = len(explained)
+    sent = np.empty(k, dtype=np.int64)
+    right_cust = np.empty(k, dtype=np.int64)
+    right_dims = np.empty(k, dtype=np.int64)
+    n_sent = n_right = 0
+    for j in range(k):
+        i = contacted[explained[j] // m]
+        d = explained[j] % m
+        believed = profile[i, d]
+        if believed == 0:
+            believed = beliefs[serving_employee[i], segment[i], d]
+        if believed == 0:
+            continue
+        sent[n_sent] = i
+        n_sent += 1
+        if believed == needs[i, d]:
+            right_cust[n_right] = i
+            right_dims[n_right] = d
+            n_right += 1
+    return sent[:n_sent], right_cust[:n_right], right_dims[:n_right]
+
+
+@njit(cache=True, nogil=True)
+def talkers(draw: Any, rates: Any, active: Any, degree: Any) -> Any:  # pragma: no cover
+    """(talkers, their present degree): the active customers with ``draw < rate`` (``rates``
+    one per customer, or a single one for all) and at least one neighbour present."""
+    out = np.empty(len(draw), dtype=np.int64)
+    deg = np.empty(len(draw), dtype=np.int64)
+    single = len(rates) == 1 and len(draw) != 1
+    n = 0
+    for i in range(len(draw)):
+        if active[i] and draw[i] < (rates[0] if single else rates[i]) and degree[i] > 0:
+            out[n] = i
+            deg[n] = degree[i]
+            n += 1
+    return out[:n], deg[:n]
+
+
+@njit(cache=True, nogil=True)
+def community_lessons(
+    talker: Any,
+    degree: Any,
+    slot_draw: Any,
+    topic: Any,
+    indptr: Any,
+    indices: Any,
+    active: Any,
+    understood: Any,
+    firm_of: Any,
+    same_firm: bool,
+) -> None:  # pragma: no cover
+    """Each talker learns its topic when its neighbour (``indptr[t] + int(slot_draw * degree)``)
+    is active (and, ``same_firm``, of its firm) and understands it. Every neighbour's
+    understanding is read before any is written, as the numpy code's simultaneous update."""
+    learn = np.zeros(len(talker), dtype=np.bool_)
+    for j in range(len(talker)):
+        t = talker[j]
+        peer = indices[indptr[t] + np.int64(slot_draw[j] * degree[j])]
+        ok = active[peer] and understood[peer, topic[j]]
+        if same_firm:
+            ok = ok and firm_of[peer] == firm_of[t]
+        learn[j] = ok
+    for j in range(len(talker)):
+        if learn[j]:
+            understood[talker[j], topic[j]] = True

@@ -203,18 +203,16 @@ def learn_from_peers(
     learners = np.flatnonzero(degree > 0)
     if len(learners) == 0:
         return
-    slot = neighbours.indptr[learners] + (rng.random(len(learners)) * degree[learners]).astype(
-        np.int64
+    slot_draw = rng.random(len(learners))
+    use_draw = rng.random(len(learners))
+    c = neighbours
+    learners, peers = kernels.pick_peers(
+        c.indptr, c.indices, c.data, learners, slot_draw, use_draw, cross_tie_use
     )
-    peers = neighbours.indices[slot]
-    is_cross = neighbours.data[slot] > 1
-    usable = ~is_cross | (rng.random(len(learners)) < cross_tie_use)
-    learners, peers = learners[usable], peers[usable]
     if len(learners) == 0:
         return
-    rank = np.nan_to_num(standing, nan=-np.inf)
     draw = rng.random((len(learners), *beliefs.shape[1:]))
-    kernels.adopt_from_peers(beliefs, rank, learners, peers, draw, rate)
+    kernels.adopt_from_peers(beliefs, kernels.rank_of(standing), learners, peers, draw, rate)
 
 
 def turnover(beliefs: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:

@@ -853,15 +853,6 @@ class CKMModel(mesa.Model):
             reported, heard, booked = reported[who], heard[who], booked[who]
         return booked * (1.0 - np.where(heard, reported, prior))
 
-    def _capture_share(self, employee: np.ndarray) -> np.ndarray:
-        """Share of the captures of ``employee``'s department that reaches the shared profile."""
-        if self.n_firms == 1:
-            unshared = self.scenario_config.firm.unshared_capture
-            dept = self.state.employee_department[employee]
-            return np.where(self._sharing[dept], 1.0, unshared)
-        unshared = self._unshared[self.state.employee_firm[employee]]
-        return np.where(self._takes_part[employee], 1.0, unshared)
-
     def _knowledge_about_customers(self, active: np.ndarray) -> np.ndarray:
         """Flow 3: contacts reveal needs to the serving employee and to the CRM profile."""
         s, mk = self.state, self.scenario_config.market
@@ -876,16 +867,29 @@ class CKMModel(mesa.Model):
         if len(cust):
             serving = s.serving_employee[cust]
             self._absorb(serving, cust, dims, value, rng)
-            share = self._capture_share(serving)
-            captured = rng.random(len(cust)) < self._employee_rate("capture", serving) * share
-            if captured.any():
-                fidelity = self._employee_rate("capture_fidelity", serving[captured])
-                wrong = rng.random(int(captured.sum())) >= fidelity
-                recorded = np.where(wrong, -value[captured], value[captured])
-                self._record(cust[captured], dims[captured], recorded)
-                f.update(about_captures=int(captured.sum()), about_wrong_captures=int(wrong.sum()))
-                self._count_by_firm("about_captures", cust[captured])
-                self._count_by_firm("about_wrong_captures", cust[captured][wrong])
+            captured = kernels.captures(
+                serving,
+                rng.random(len(cust)),
+                self._rates["capture"],
+                self._unshared,
+                self._takes_part,
+                s.employee_firm,
+            )
+            if len(captured):
+                into, dim, recorded, wrong = kernels.captured_entries(
+                    captured,
+                    cust,
+                    dims,
+                    value,
+                    serving,
+                    rng.random(len(captured)),
+                    self._rates["capture_fidelity"],
+                    s.employee_firm,
+                )
+                self._record(into, dim, recorded)
+                f.update(about_captures=len(captured), about_wrong_captures=int(wrong.sum()))
+                self._count_by_firm("about_captures", into)
+                self._count_by_firm("about_wrong_captures", into[wrong])
         self._count_by_firm("about_contacts", contacted)
         return contacted
 
@@ -1087,12 +1091,11 @@ class CKMModel(mesa.Model):
         broadcast = self._rates["offer_communication"] * (1.0 - mk.tailoring)
         broadcast = broadcast * mk.broadcast_efficiency
         lessons = bernoulli_positions(flat.size, float(broadcast.max()), rng)
+        lessons = kernels.cells_of(lessons, active, max(m, 1))  # the active customers' cells
         learner = lessons // max(m, 1)
-        taught = active[learner]
-        kept = self._thin(learner[taught], broadcast, rng)
+        kept = self._thin(learner, broadcast, rng) if self.n_firms > 1 else None
         if kept is not None:
-            taught[np.flatnonzero(taught)[~kept]] = False
-        lessons, learner = lessons[taught], learner[taught]
+            lessons, learner = lessons[kept], learner[kept]
         flat[lessons] = True
         f = self.flow_counts
         f.update(
@@ -1144,20 +1147,13 @@ class CKMModel(mesa.Model):
         m = s.needs.shape[1]
         # the explained (customer, dimension) cells, drawn sparsely; then what the firm believes
         explained = bernoulli_positions(len(contacted) * m, float(rate.max()), rng)
-        kept = self._thin(contacted[explained // m], rate, rng)
-        if kept is not None:
-            explained = explained[kept]
-        cust, dims = contacted[explained // m], explained % m
-        cell = cust * m + dims
-        believed = cells(s.profile)[cell]
-        silent = np.flatnonzero(believed == 0)
-        quiet = cust[silent]
-        n_seg = s.beliefs.shape[1]
-        view = (s.serving_employee[quiet] * n_seg + s.segment[quiet]) * m + dims[silent]
-        believed[silent] = cells(s.beliefs)[view]
-        sent = believed != 0
-        right = np.flatnonzero(sent & (believed == cells(s.needs)[cell]))
-        return cust[sent], cust[right], dims[right]
+        if self.n_firms > 1:  # each firm's own rate
+            kept = self._thin(contacted[explained // m], rate, rng)
+            if kept is not None:
+                explained = explained[kept]
+        return kernels.tailored(
+            explained, contacted, s.profile, s.beliefs, s.needs, s.serving_employee, s.segment
+        )
 
     def _present_degree(self, n: int) -> np.ndarray:
         """Each customer's community ties to the first ``n`` slots (those who have arrived).
@@ -1191,19 +1187,23 @@ class CKMModel(mesa.Model):
         neighbour about one random part of the offer; if the neighbour is active, a customer of
         the same firm, and understands it, so does the customer afterwards."""
         s, c = self.state, self.community.matrix  # ties over every slot, arrivals' included
-        talkers = np.flatnonzero(active & (rng.random(len(active)) < rate))
-        degree = self._present_degree(len(active))[talkers]
-        talkers, degree = talkers[degree > 0], degree[degree > 0]
-        slot = c.indptr[talkers] + (rng.random(len(talkers)) * degree).astype(np.int64)
+        rates = np.asarray(rate, dtype=np.float64).reshape(-1)
+        draw = rng.random(len(active))
+        talkers, degree = kernels.talkers(draw, rates, active, self._present_degree(len(active)))
+        slot_draw = rng.random(len(talkers))
         topic = rng.integers(s.understood.shape[1], size=len(talkers))
-        peer = c.indices[slot]
-        m = s.understood.shape[1]
-        understood = cells(s.understood)
-        learn = active[peer] & understood[peer * m + topic]
-        if self.n_firms > 1:  # what a neighbour knows of another firm's offer is no use
-            learn &= s.firm_of[peer] == s.firm_of[talkers]
-        learn = np.flatnonzero(learn)
-        understood[talkers[learn] * m + topic[learn]] = True
+        kernels.community_lessons(
+            talkers,
+            degree,
+            slot_draw,
+            topic,
+            c.indptr,
+            c.indices,
+            active,
+            s.understood,
+            s.firm_of,
+            self.n_firms > 1,
+        )
 
     def _customers_decide(self, active: np.ndarray) -> tuple[int, int]:
         """Value, satisfaction, churn, margins and adoption. Returns (acquisitions, churned)."""
