@@ -48,16 +48,57 @@ def test_value_counts_are_the_masks_row_sums(m, rows, offers, p, seed) -> None:
     }
     for row, mask in masks.items():
         np.testing.assert_array_equal(counts[row], mask.sum(axis=1))
-    # the shares from the counts are the numpy reference's, bit for bit
-    c = counts
-    fit = market.share_of_counts(c[kernels.STANDARD], c[kernels.STANDARD_KNOWN], c[2], p, m)
-    want = market.delivered_share(standard, known, right, p)
-    assert fit.dtype == want.dtype
-    np.testing.assert_array_equal(fit, want)
-    used = market.share_of_counts(c[kernels.USED], c[kernels.USED_KNOWN], c[6], p, m)
-    np.testing.assert_array_equal(
-        used, market.understood_fit(standard, known, right, understood, p)
-    )
+    # value, fit and used from the counts are the numpy reference's, bit for bit: one Python
+    # float for every customer (a single firm), or one float64 per customer (several firms)
+    floor = float(rng.random())
+    for personalisation in (p, np.full(rows, p) * rng.random(rows)):
+        single = isinstance(personalisation, float)
+        fit = market.delivered_share(standard, known, right, personalisation)
+        used = market.understood_fit(standard, known, right, understood, personalisation)
+        got = kernels.perceived_value(
+            counts,
+            np.asarray(personalisation, dtype=np.float64).reshape(-1),
+            single,
+            bool(np.any(personalisation > 0)),
+            m,
+            floor,
+        )
+        want = (market.perceived_value(fit, used, floor), fit, used)
+        for g, w in zip(got, want, strict=True):
+            assert g.dtype == w.dtype
+            np.testing.assert_array_equal(g, w)
+
+
+def test_churn_and_pay_are_the_numpy_hazard_and_margins() -> None:
+    rng = np.random.default_rng(5)
+    n = 500
+    for fixed, theta in ((None, None), (0.03, None), (None, rng.gamma(2.0, 0.5, n)), (0.5, 3.0)):
+        satisfaction, updated, draw = rng.random((3, n))
+        active = rng.random(n) < 0.8
+        propensity = np.full(n, theta) if isinstance(theta, float) else theta
+        want_sat = satisfaction.copy()
+        np.copyto(want_sat, updated, where=active)
+        hazard = market.churn_hazard(want_sat, 0.01, 0.9, fixed, propensity)
+        got_hazard = np.empty(n)
+        leaving = kernels.churn(
+            satisfaction,
+            updated,
+            active,
+            np.empty(0) if propensity is None else propensity,
+            0.01,
+            0.9,
+            np.nan if fixed is None else fixed,
+            draw,
+            got_hazard,
+        )
+        np.testing.assert_array_equal(satisfaction, want_sat)
+        np.testing.assert_array_equal(got_hazard, hazard)
+        np.testing.assert_array_equal(leaving, active & (draw < hazard))
+        margin, realised = rng.lognormal(size=n), rng.random(n)
+        want = realised + margin * ((active & ~leaving) * 0.97)
+        staying = kernels.stay_and_pay(active, leaving, margin, realised, 0.97)
+        np.testing.assert_array_equal(staying, active & ~leaving)
+        np.testing.assert_array_equal(realised, want)
 
 
 @settings(max_examples=40, deadline=None)

@@ -430,18 +430,22 @@ def tailored(
     segment: Any,
 ) -> Any:  # pragma: no cover
     """Tailored lessons from the explained cells ``explained`` (flat over contacted customer x
-    dimension): what the firm believes (the profile's entry, else the serving employee's belief
-    about the segment), and (customers of the lessons sent, customers and dimensions of those on
-    a true need)."""
+    dimension, sorted): what the firm believes (the profile's entry, else the serving
+    employee's belief about the segment), and (customers of the lessons sent, customers and
+    dimensions of those on a true need)."""
     m = profile.shape[1]
     k = len(explained)
     sent = np.empty(k, dtype=np.int64)
     right_cust = np.empty(k, dtype=np.int64)
     right_dims = np.empty(k, dtype=np.int64)
     n_sent = n_right = 0
+    row, start = 0, 0  # the cells are sorted: follow their row instead of dividing
     for j in range(k):
-        i = contacted[explained[j] // m]
-        d = explained[j] % m
+        while explained[j] >= start + m:
+            start += m
+            row += 1
+        i = contacted[row]
+        d = explained[j] - start
         believed = profile[i, d]
         if believed == 0:
             believed = beliefs[serving_employee[i], segment[i], d]
@@ -499,3 +503,87 @@ def community_lessons(
     for j in range(len(talker)):
         if learn[j]:
             understood[talker[j], topic[j]] = True
+
+
+@njit(cache=True, nogil=True)
+def perceived_value(
+    counts: Any, personalisation: Any, single: bool, personalised: bool, m: int, floor: float
+) -> Any:  # pragma: no cover
+    """(value, fit, used) from :func:`value_counts`, in numpy's arithmetic order and precision:
+    ``fit = (S + p (P - SK)) / m`` with the correction in float32 for a single firm's Python
+    float ``p`` (numpy's weak scalar with float32 counts) and in float64 for one ``p`` per
+    customer; ``used`` likewise from the understood counts; ``value = floor fit + (1 - floor)
+    used`` (:func:`ckm_sim.model.market.perceived_value`). Replaces a dozen passes."""
+    n = counts.shape[1]
+    value = np.empty(n, dtype=np.float64)
+    fit = np.empty(n, dtype=np.float64)
+    used = np.empty(n, dtype=np.float64)
+    rest = 1.0 - floor
+    p32 = np.float32(personalisation[0])
+    for i in range(n):
+        a = np.float64(counts[0, i])
+        b = np.float64(counts[4, i])
+        if personalised:
+            d_fit = np.float32(counts[2, i]) - np.float32(counts[1, i])
+            d_used = np.float32(counts[6, i]) - np.float32(counts[5, i])
+            if single:
+                a += np.float64(p32 * d_fit)
+                b += np.float64(p32 * d_used)
+            else:
+                a += personalisation[i] * np.float64(d_fit)
+                b += personalisation[i] * np.float64(d_used)
+        a = a / m
+        b = b / m
+        fit[i] = a
+        used[i] = b
+        value[i] = floor * a + rest * b
+    return value, fit, used
+
+
+@njit(cache=True, nogil=True)
+def churn(
+    satisfaction: Any,
+    updated: Any,
+    active: Any,
+    propensity: Any,
+    floor: float,
+    pull: float,
+    fixed: float,
+    draw: Any,
+    hazard: Any,
+) -> Any:  # pragma: no cover
+    """Active customers take their updated satisfaction; every customer's churn hazard
+    ``clip(theta (floor + pull (1 - S)), 0, 1)`` (``fixed`` in place of the bracket when not
+    NaN; ``propensity`` empty: theta 1) is written to ``hazard``, as
+    :func:`ckm_sim.model.market.churn_hazard` computes it; returns who leaves: the active with
+    ``draw < hazard``."""
+    leaving = np.zeros(len(active), dtype=np.bool_)
+    has_theta = len(propensity) > 0
+    is_fixed = not np.isnan(fixed)
+    for i in range(len(active)):
+        if active[i]:
+            satisfaction[i] = updated[i]
+        base = fixed if is_fixed else floor + pull * (1.0 - satisfaction[i])
+        if has_theta:
+            base = base * propensity[i]
+        if base < 0.0:
+            base = 0.0
+        elif base > 1.0:
+            base = 1.0
+        hazard[i] = base
+        leaving[i] = active[i] and draw[i] < base
+    return leaving
+
+
+@njit(cache=True, nogil=True)
+def stay_and_pay(
+    active: Any, leaving: Any, margin: Any, realised: Any, discount: float
+) -> Any:  # pragma: no cover
+    """Who stays (active, not leaving), and each customer's margin earned this period in
+    period-0 value added to ``realised`` (``margin x (stays x discount)``, numpy's order)."""
+    staying = np.empty(len(active), dtype=np.bool_)
+    for i in range(len(active)):
+        stays = active[i] and not leaving[i]
+        staying[i] = stays
+        realised[i] += margin[i] * (np.float64(stays) * discount)
+    return staying

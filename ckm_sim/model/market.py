@@ -145,24 +145,6 @@ def share_from_counts(
     return share / m
 
 
-def share_of_counts(
-    standard: np.ndarray,
-    standard_known: np.ndarray,
-    right: np.ndarray,
-    personalisation: float | np.ndarray,
-    m: int,
-) -> np.ndarray:
-    """:func:`delivered_share` from the masks' whole-number row counts (``S``, ``S & known``
-    and ``P``, as :func:`ckm_sim.model.kernels.value_counts` gives them): bit for bit the same
-    values, the counts being the same integers."""
-    f32 = np.float32
-    if not np.any(personalisation > 0):  # a number, or one per customer (its firm's)
-        return share_from_counts(standard.astype(f32), None, None, 0.0, m)
-    return share_from_counts(
-        standard.astype(f32), right.astype(f32), standard_known.astype(f32), personalisation, m
-    )
-
-
 def perceived_value(fit: np.ndarray, used: np.ndarray, floor: float) -> np.ndarray:
     """Value = floor x fit + (1 - floor) x understood fit (docs/ODD.md 7.3).
 

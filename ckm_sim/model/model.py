@@ -686,13 +686,16 @@ class CKMModel(mesa.Model):
         From this period's counts (:meth:`_match_profiles`, after the flows have changed
         profiles and understanding).
         """
-        c, m = self._counts, self.state.needs.shape[1]
         p = self._rate("personalisation")
-        k = kernels
-        fit = market.share_of_counts(c[k.STANDARD], c[k.STANDARD_KNOWN], c[k.RIGHT], p, m)
-        used = market.share_of_counts(c[k.USED], c[k.USED_KNOWN], c[k.RIGHT_USED], p, m)
-        self._fit, self._used = fit, used
-        return market.perceived_value(fit, used, self.scenario_config.market.usability_floor)
+        value, self._fit, self._used = kernels.perceived_value(
+            self._counts,
+            np.asarray(p, dtype=np.float64).reshape(-1),
+            self.n_firms == 1,
+            bool(np.any(p > 0)),
+            self.state.needs.shape[1],
+            self.scenario_config.market.usability_floor,
+        )
+        return value
 
     def _hazard(self) -> np.ndarray:
         mk = self.scenario_config.market
@@ -1217,9 +1220,18 @@ class CKMModel(mesa.Model):
             mk.satisfaction_sensitivity,
             mk.satisfaction_memory,
         )
-        np.copyto(s.satisfaction, updated, where=active)
-        s.hazard[:] = self._hazard()
-        leaving = active & (self.streams.at("churn", t).random(len(active)) < s.hazard)
+        propensity = s.churn_propensity if mk.loyalty_spread > 0 else np.empty(0)
+        leaving = kernels.churn(
+            s.satisfaction,
+            updated,
+            active,
+            propensity,
+            mk.churn_floor,
+            mk.competitor_pull,
+            np.nan if mk.fixed_churn is None else mk.fixed_churn,
+            self.streams.at("churn", t).random(len(active)),
+            s.hazard,
+        )
         if self.n_firms > 1:
             return competition.settle(self, active, leaving)
         leavers = np.flatnonzero(leaving)
@@ -1227,8 +1239,8 @@ class CKMModel(mesa.Model):
         s.firm_of[leavers] = -1
         s.churned_at[leavers[s.churned_at[leavers] < 0]] = t
         s.lapsed_at[leavers] = t
-        staying = active & ~leaving
-        s.realised_pv0 += s.margin * (staying * economics.discount_factor(t, ec.discount_rate))
+        discount = economics.discount_factor(t, ec.discount_rate)
+        staying = kernels.stay_and_pay(active, leaving, s.margin, s.realised_pv0, discount)
         prospects = np.flatnonzero(s.status == PROSPECT)
         acquired = 0
         if len(prospects) and (mk.base_acquisition > 0 or mk.word_of_mouth > 0):
