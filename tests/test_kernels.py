@@ -397,3 +397,52 @@ def test_community_lessons_are_the_simultaneous_numpy_update(n, firms, seed) -> 
         firms,
     )
     np.testing.assert_array_equal(understood, want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 60), single=st.booleans(), seed=SEEDS)
+def test_active_below_is_the_masked_flatnonzero(n, single, seed) -> None:
+    rng = np.random.default_rng(seed)
+    active, draw = rng.random(n) < 0.6, rng.random(n)
+    threshold = np.array([0.4]) if single else rng.random(n)
+    want = np.flatnonzero(active & (draw < (threshold[0] if single else threshold)))
+    np.testing.assert_array_equal(kernels.active_below(active, draw, threshold), want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 60), seed=SEEDS)
+def test_win_back_returns_the_lapsed_past_their_cooloff(n, seed) -> None:
+    rng = np.random.default_rng(seed)
+    status = rng.integers(0, 3, size=n).astype(np.int8)
+    lapsed_at = rng.integers(-1, 10, size=n).astype(np.int32)
+    draw = rng.random(n)
+    lapsed = (status == 2) & (lapsed_at <= 5)
+    assert kernels.any_lapsed(status, lapsed_at, 2, 5) == lapsed.any()
+    want = status.copy()
+    back = lapsed & (draw < 0.3)
+    want[back] = 0
+    assert kernels.win_back(status, lapsed_at, 2, 5, draw, 0.3, 0) == back.sum()
+    np.testing.assert_array_equal(status, want)
+
+
+def _water_fill_numpy(wanted: np.ndarray) -> np.ndarray:
+    """market.water_fill before the kernels."""
+    budget = float(wanted.sum())
+    mine = np.minimum(wanted, 1.0)
+    for _ in range(len(mine)):
+        short = budget - float(mine.sum())
+        room = mine < 1.0
+        n_room = int(np.count_nonzero(room))
+        if short <= 1e-12 * max(budget, 1.0) or n_room == 0:
+            break
+        mine[room] = np.minimum(mine[room] + short / n_room, 1.0)
+    return mine
+
+
+@settings(max_examples=80, deadline=None)
+@given(n=st.integers(0, 200), scale=st.floats(0.01, 0.99), seed=SEEDS)
+def test_water_fill_is_the_numpy_rounds(n, scale, seed) -> None:
+    rng = np.random.default_rng(seed)
+    wanted = rng.pareto(1.5, size=n) * scale  # a heavy tail: several rounds of capping
+    wanted *= min(1.0, n * scale / max(float(wanted.sum()), 1e-300))  # mean at most ``scale``
+    np.testing.assert_array_equal(market.water_fill(wanted), _water_fill_numpy(wanted))

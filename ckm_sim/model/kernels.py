@@ -587,3 +587,65 @@ def stay_and_pay(
         staying[i] = stays
         realised[i] += margin[i] * (np.float64(stays) * discount)
     return staying
+
+
+@njit(cache=True, nogil=True)
+def active_below(active: Any, draw: Any, threshold: Any) -> Any:  # pragma: no cover
+    """``np.flatnonzero(active & (draw < threshold))``, ``threshold`` one per customer or a
+    single one for all (length 1), in one pass."""
+    out = np.empty(len(active), dtype=np.int64)
+    single = len(threshold) == 1
+    n = 0
+    for i in range(len(active)):
+        if active[i] and draw[i] < (threshold[0] if single else threshold[i]):
+            out[n] = i
+            n += 1
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def any_lapsed(status: Any, lapsed_at: Any, churned: int, cutoff: int) -> bool:  # pragma: no cover
+    """Whether any former customer (``status == churned``) lapsed at or before ``cutoff``."""
+    for i in range(len(status)):  # noqa: SIM110 (a loop that stops early: numba has no any())
+        if status[i] == churned and lapsed_at[i] <= cutoff:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def win_back(
+    status: Any, lapsed_at: Any, churned: int, cutoff: int, draw: Any, rate: float, prospect: int
+) -> int:  # pragma: no cover
+    """Former customers past their cool-off return to the prospect pool with ``draw < rate``;
+    returns how many."""
+    n = 0
+    for i in range(len(status)):
+        if status[i] == churned and lapsed_at[i] <= cutoff and draw[i] < rate:
+            status[i] = prospect
+            n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def capped(wanted: Any) -> Any:  # pragma: no cover
+    """``np.minimum(wanted, 1.0)`` and how many of it are below 1 (water-filling's start)."""
+    mine = np.empty_like(wanted)
+    room = 0
+    for i in range(len(wanted)):
+        x = wanted[i]
+        mine[i] = x if x < 1.0 or np.isnan(x) else 1.0
+        room += mine[i] < 1.0
+    return mine, room
+
+
+@njit(cache=True, nogil=True)
+def fill(mine: Any, add: float) -> int:  # pragma: no cover
+    """One round of water-filling in place: the entries below 1 get ``add``, capped at 1
+    (``mine[room] = np.minimum(mine[room] + add, 1.0)``); returns how many stay below 1."""
+    room = 0
+    for i in range(len(mine)):
+        if mine[i] < 1.0:
+            x = mine[i] + add
+            mine[i] = x if x < 1.0 or np.isnan(x) else 1.0
+            room += mine[i] < 1.0
+    return room

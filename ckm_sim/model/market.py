@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from ckm_sim.model import kernels
 from ckm_sim.model.network import SlotGraph
 
 PROSPECT, ACTIVE, CHURNED = 0, 1, 2
@@ -247,12 +248,10 @@ def keep_budget(wanted: np.ndarray, active: np.ndarray) -> np.ndarray:
 def water_fill(wanted: np.ndarray) -> np.ndarray:
     """:func:`keep_budget` over every entry of ``wanted``: capped at 1, the same sum."""
     budget = float(wanted.sum())
-    mine = np.minimum(wanted, 1.0)
+    mine, n_room = kernels.capped(wanted)  # np.minimum(wanted, 1.0), and those below 1
     for _ in range(len(mine)):  # every round caps one more customer, or ends
         short = budget - float(mine.sum())
-        room = mine < 1.0
-        n_room = int(np.count_nonzero(room))
         if short <= 1e-12 * max(budget, 1.0) or n_room == 0:
             break
-        mine[room] = np.minimum(mine[room] + short / n_room, 1.0)
+        n_room = kernels.fill(mine, short / n_room)  # the same sums as numpy's, in place
     return mine

@@ -717,12 +717,13 @@ class CKMModel(mesa.Model):
             s.status[n:] = PROSPECT
             s.counters["arrivals"] += arriving
         if mk.winback_rate > 0:
-            lapsed = (s.status == CHURNED) & (s.lapsed_at <= t - mk.winback_cooloff)
-            if lapsed.any():
+            cutoff = t - mk.winback_cooloff
+            if kernels.any_lapsed(s.status, s.lapsed_at, CHURNED, cutoff):
                 draw = self.streams.at("winback", t).random(len(s.status))
-                back = lapsed & (draw < mk.winback_rate)
-                s.status[back] = PROSPECT
-                s.counters["returns"] += int(back.sum())
+                back = kernels.win_back(
+                    s.status, s.lapsed_at, CHURNED, cutoff, draw, mk.winback_rate, PROSPECT
+                )
+                s.counters["returns"] += back
 
     def _turbulence(self) -> None:
         s = self.state
@@ -773,7 +774,7 @@ class CKMModel(mesa.Model):
             s.beliefs, employee, s.segment, cust, dims, value, items, draw, rates, s.employee_firm
         )
         if flow is not None:
-            self._count_by_firm(flow, cust[learnt])
+            self._count_by_firm(flow, cust, learnt)
         return len(learnt)
 
     def _contact_probability(self, active: np.ndarray) -> np.ndarray | float:
@@ -861,7 +862,8 @@ class CKMModel(mesa.Model):
         s, mk = self.state, self.scenario_config.market
         rng = self.streams.at("about", self.steps)
         draw = rng.random(len(active))
-        contacted = np.flatnonzero(active & (draw < self._contact_probability(active)))
+        p = np.asarray(self._contact_probability(active), dtype=np.float64).reshape(-1)
+        contacted = kernels.active_below(active, draw, p)
         # a contact is a touch point: the employee notes how satisfied the customer is
         s.reported_satisfaction[contacted] = s.satisfaction[contacted]
         cust, dims, value = self._reveal(contacted, mk.dims_per_contact, rng)
@@ -892,7 +894,7 @@ class CKMModel(mesa.Model):
                 self._record(into, dim, recorded)
                 f.update(about_captures=len(captured), about_wrong_captures=int(wrong.sum()))
                 self._count_by_firm("about_captures", into)
-                self._count_by_firm("about_wrong_captures", into[wrong])
+                self._count_by_firm("about_wrong_captures", into, wrong)
         self._count_by_firm("about_contacts", contacted)
         return contacted
 
@@ -929,7 +931,7 @@ class CKMModel(mesa.Model):
         s, mk = self.state, self.scenario_config.market
         rng = self.streams.at("from", self.steps)
         willing = self._rate("feedback_willingness") * s.satisfaction
-        sharers = np.flatnonzero(active & (rng.random(len(active)) < willing))
+        sharers = kernels.active_below(active, rng.random(len(active)), willing)
         s.reported_satisfaction[sharers] = s.satisfaction[sharers]
         cust, dims, value = self._reveal(sharers, mk.dims_per_feedback, rng)
         f = self.flow_counts
@@ -938,7 +940,10 @@ class CKMModel(mesa.Model):
         )
         if len(cust) == 0:
             return 0
-        firm = np.maximum(s.firm_of[cust], 0).astype(np.int64)
+        if self.n_firms > 1:
+            firm = np.maximum(s.firm_of[cust], 0).astype(np.int64)
+        else:  # only its length is used (the rates are one number)
+            firm = np.zeros(len(cust), dtype=np.int64)
         direct = rng.random(len(cust)) < self._rate("direct_channel", firm)
         crosses = rng.random(len(cust)) < self._rate("relay_to_product", firm)
         frontline = ~direct
@@ -969,9 +974,9 @@ class CKMModel(mesa.Model):
             from_absorbed=absorbed,
         )
         self._count_by_firm("from_items", cust)
-        self._count_by_firm("from_direct", cust[direct])
-        self._count_by_firm("from_to_product", cust[to_product])
-        self._count_by_firm("from_relayed", cust[relayed])
+        self._count_by_firm("from_direct", cust, direct)
+        self._count_by_firm("from_to_product", cust, to_product)
+        self._count_by_firm("from_relayed", cust, relayed)
         return len(cust)
 
     def _organisational_learning(self, active: np.ndarray) -> None:
@@ -1304,10 +1309,12 @@ class CKMModel(mesa.Model):
         self._takes_part = parts[0] if self.n_firms == 1 else np.concatenate(parts)
 
     # ------------------------------------------------------------------ schedule
-    def _count_by_firm(self, name: str, cust: np.ndarray) -> None:
-        """Add this period's events of customers ``cust`` to each firm's flow ``name``."""
+    def _count_by_firm(self, name: str, cust: np.ndarray, where: np.ndarray | None = None) -> None:
+        """Add this period's events of customers ``cust`` (``cust[where]``, an index or a mask,
+        when given: nothing is gathered for a single firm) to each firm's flow ``name``."""
         if self.n_firms > 1:
-            add = np.bincount(self.state.firm_of[cust], minlength=self.n_firms)
+            firm = self.state.firm_of[cust if where is None else cust[where]]
+            add = np.bincount(firm, minlength=self.n_firms)
             self.firm_flows[name] = self.firm_flows.get(name, 0) + add
 
     def step(self) -> None:
