@@ -23,7 +23,11 @@ with the reference run (DataCollector off) in the same process, best of ``--repe
 CPU time (``time.process_time``: the machines are shared); the ratio of their agent-steps per
 second is the figure to quote, since both move together when the machine is loaded.
 
-    .venv/bin/python benchmarks/bench_model.py [--repeats 5] [--skip-memory]
+Compiled kernels (``ckm_sim/model/kernels.py``, numba): the start of a fresh process that imports
+the model and runs a small model for 2 periods, with an empty kernel cache (every kernel
+compiled) and with the cache that run wrote (kernels loaded), in subprocesses.
+
+    .venv/bin/python benchmarks/bench_model.py [--repeats 5] [--skip-memory] [--skip-jit]
 """
 
 from __future__ import annotations
@@ -107,6 +111,34 @@ def million_memory() -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+START = (
+    "import json, time\n"
+    "t = time.perf_counter()\n"
+    "from ckm_sim import CKMModel\n"
+    "imported = time.perf_counter()\n"
+    "CKMModel(rng=1, collect=False, customers=200, prospects=100, employees=20).run(2)\n"
+    "print(json.dumps({'import': imported - t, 'first_run': time.perf_counter() - imported}))\n"
+)
+
+
+def jit_start() -> None:
+    """A fresh process's import and first small run: kernels compiled, then loaded from cache."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        for label in ("empty kernel cache (compiled)", "kernel cache written (loaded)"):
+            out = subprocess.run(
+                [sys.executable, "-c", START], capture_output=True, text=True, check=True, env=env
+            )
+            t = json.loads(out.stdout.strip().splitlines()[-1])
+            print(
+                f"fresh process, {label}: import {t['import']:.2f} s, first model built and run "
+                f"for 2 periods {t['first_run']:.2f} s"
+            )
+
+
 def compare_three_firms(repeats: int) -> None:
     """The three-firm reference run against the single-firm one, alternately, same process."""
     single_agents = REFERENCE["customers"] + REFERENCE["prospects"]
@@ -173,7 +205,10 @@ def main() -> None:
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-firms", action="store_true", help="no three-firm figures")
     parser.add_argument("--skip-mesa", action="store_true", help="no BoltzmannWealth figures")
+    parser.add_argument("--skip-jit", action="store_true", help="no kernel compile/load figures")
     args = parser.parse_args()
+    if not args.skip_jit:
+        jit_start()
     if not args.skip_mesa:
         compare_boltzmann(args.repeats)
     agents = REFERENCE["customers"] + REFERENCE["prospects"]
