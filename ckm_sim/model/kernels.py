@@ -14,7 +14,7 @@ test_identical_results.py):
   code's order are compiled; float reductions whose order numpy chooses (``sum``, ``mean``:
   pairwise) and transcendental functions (``exp``, ``log``) stay in numpy;
 - float sums kept here are sums of whole numbers below 2**53 (exact in any order) or
-  sequential running sums, as ``np.cumsum`` computes them.
+  sequential sums in the order ``np.cumsum`` and ``np.bincount`` add them.
 
 Every kernel is compiled on first use and cached on disk (``cache=True``), so a fresh process
 loads it instead of compiling it again.
