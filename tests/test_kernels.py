@@ -218,16 +218,36 @@ def test_cells_of_keeps_the_active_customers_cells(n, m, seed) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(0, 200), seed=SEEDS)
-def test_served_satisfaction_is_the_two_bincounts(n, seed) -> None:
+def test_served_means_are_the_two_bincounts_divided(n, seed) -> None:
     rng = np.random.default_rng(seed)
     n_emp, n_seg = 7, 4
     sat, active = rng.random(n), rng.random(n) < 0.7
     serving, segment = rng.integers(n_emp, size=n), rng.integers(n_seg, size=n)
-    count, total = kernels.served_satisfaction(sat, active, serving, segment, n_emp, n_seg)
+    got = kernels.served_means(sat, active, serving, segment, n_emp, n_seg)
     cell = serving[active] * n_seg + segment[active]
     size = n_emp * n_seg
-    np.testing.assert_array_equal(count.ravel(), np.bincount(cell, minlength=size))
-    np.testing.assert_array_equal(total.ravel(), np.bincount(cell, sat[active], minlength=size))
+    count = np.bincount(cell, minlength=size).reshape(n_emp, n_seg)
+    total = np.bincount(cell, sat[active], minlength=size).reshape(n_emp, n_seg)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        want = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    np.testing.assert_array_equal(got, want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(team=st.integers(0, 5), rate=st.floats(0.0, 1.0), seed=SEEDS)
+def test_adapt_offer_is_the_numpy_view(team, rate, seed) -> None:
+    rng = np.random.default_rng(seed)
+    beliefs = _signs(rng, (8, 3, 5), zeros=True)
+    code = _signs(rng, (3, 5), zeros=True)
+    offer = _signs(rng, (3, 5), zeros=False)
+    product = np.sort(rng.choice(8, size=team, replace=False)).astype(np.int64)
+    draw = rng.random(offer.shape)
+    view = np.sign(beliefs[product].sum(axis=0, dtype=np.int64) + code)
+    change = (view != 0) & (view != offer) & (draw < rate)
+    want = offer.copy()
+    want[change] = view[change].astype(np.int8)
+    kernels.adapt_offer(offer, beliefs, product, code, draw, rate)
+    np.testing.assert_array_equal(offer, want)
 
 
 @settings(max_examples=60, deadline=None)
@@ -446,3 +466,19 @@ def test_water_fill_is_the_numpy_rounds(n, scale, seed) -> None:
     wanted = rng.pareto(1.5, size=n) * scale  # a heavy tail: several rounds of capping
     wanted *= min(1.0, n * scale / max(float(wanted.sum()), 1e-300))  # mean at most ``scale``
     np.testing.assert_array_equal(market.water_fill(wanted), _water_fill_numpy(wanted))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=SEEDS)
+def test_vote_code_is_the_numpy_change(seed) -> None:
+    rng = np.random.default_rng(seed)
+    code = _signs(rng, (3, 5), zeros=True)
+    plus, minus = rng.integers(0, 4, size=(2, 3, 5))
+    k = rng.integers(-2, 3, size=(3, 5))
+    p, draw = rng.random((2, 3, 5))
+    majority = np.sign(plus - minus).astype(np.int8)
+    change = (majority != 0) & (majority != code) & (k > 0) & (draw < p)
+    want = code.copy()
+    want[change] = majority[change]
+    kernels.vote_code(code, plus, minus, k, p, draw)
+    np.testing.assert_array_equal(code, want)

@@ -246,7 +246,7 @@ def cells_of(positions: Any, active: Any, m: int) -> Any:  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
-def served_satisfaction(
+def served_means(
     satisfaction: Any,
     active: Any,
     serving_employee: Any,
@@ -254,9 +254,10 @@ def served_satisfaction(
     n_employees: int,
     n_segments: int,
 ) -> Any:  # pragma: no cover
-    """(count, total) of the active customers' satisfaction per (serving employee, segment)
-    cell, ``(E, K)``: ``np.bincount`` without and with weights, the totals summed in customer
-    order as ``np.bincount`` sums them (sequentially), without gathering the active ones first."""
+    """(E, K) mean satisfaction of the active customers each employee serves per segment, NaN
+    where there are none: ``np.bincount`` of the cells without and with weights (the totals
+    summed in customer order, as ``np.bincount`` sums them), then ``total / count``, without
+    gathering the active customers first."""
     count = np.zeros((n_employees, n_segments), dtype=np.int64)
     total = np.zeros((n_employees, n_segments), dtype=np.float64)
     for i in range(len(active)):
@@ -264,7 +265,28 @@ def served_satisfaction(
             e, k = serving_employee[i], segment[i]
             count[e, k] += 1
             total[e, k] += satisfaction[i]
-    return count, total
+    for e in range(n_employees):
+        for k in range(n_segments):
+            total[e, k] = total[e, k] / count[e, k] if count[e, k] > 0 else np.nan
+    return total
+
+
+@njit(cache=True, nogil=True)
+def adapt_offer(
+    offer: Any, beliefs: Any, product: Any, code: Any, draw: Any, rate: float
+) -> None:  # pragma: no cover
+    """The product department's view of each (segment, dimension), the sign of its members'
+    beliefs summed with the code (integers), replaces the offer where it has a view that
+    differs and ``draw < rate``."""
+    n_seg, m = offer.shape
+    for k in range(n_seg):
+        for d in range(m):
+            total = np.int64(code[k, d])
+            for e in product:
+                total += beliefs[e, k, d]
+            view = 1 if total > 0 else (-1 if total < 0 else 0)
+            if view != 0 and view != offer[k, d] and draw[k, d] < rate:
+                offer[k, d] = view
 
 
 @njit(cache=True, nogil=True)
@@ -649,3 +671,18 @@ def fill(mine: Any, add: float) -> int:  # pragma: no cover
             mine[i] = x if x < 1.0 or np.isnan(x) else 1.0
             room += mine[i] < 1.0
     return room
+
+
+@njit(cache=True, nogil=True)
+def vote_code(
+    code: Any, plus: Any, minus: Any, k: Any, p: Any, draw: Any
+) -> None:  # pragma: no cover
+    """The code adopts the group's majority view (more +1 than -1 votes) where it differs, the
+    vote's weight ``k`` is positive and ``draw < p``."""
+    n_seg, m = code.shape
+    for s in range(n_seg):
+        for d in range(m):
+            margin = plus[s, d] - minus[s, d]
+            majority = 1 if margin > 0 else (-1 if margin < 0 else 0)
+            if majority != 0 and majority != code[s, d] and k[s, d] > 0 and draw[s, d] < p[s, d]:
+                code[s, d] = majority

@@ -129,13 +129,10 @@ def learn_code(
     if takes_part is not None:
         superior &= takes_part[:, None]
     plus, minus, holding_code, group = kernels.code_votes(superior, shown, code)
-    majority = np.sign(plus - minus).astype(np.int8)
     # margin: the majority's; dissent: members who differ from the code minus those who agree
     k = np.abs(plus - minus) if vote == "margin" else group[:, None] - 2 * holding_code
-    change = (majority != 0) & (majority != code) & (k > 0)
     p = 1.0 - (1.0 - rate) ** np.maximum(k, 0)
-    change &= rng.random(code.shape) < p
-    code[change] = majority[change]
+    kernels.vote_code(code, plus, minus, k, p, rng.random(code.shape))
 
 
 def above_norm(observed: np.ndarray) -> np.ndarray:
@@ -166,11 +163,9 @@ def observed_performance(
     of s.d. ``noise_sd``; NaN where ``e`` serves no active customer of ``k`` (employees outside
     the front line, for instance): the firm has nothing to appraise there.
     """
-    count, total = kernels.served_satisfaction(
+    observed = kernels.served_means(
         satisfaction, active, serving_employee, segment, n_employees, n_segments
     )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        observed = np.where(count > 0, total / np.maximum(count, 1), np.nan)
     if noise_sd > 0:
         observed += rng.normal(0.0, noise_sd, size=observed.shape)
     return observed

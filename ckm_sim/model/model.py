@@ -1075,12 +1075,10 @@ class CKMModel(mesa.Model):
             rate = lv.offer_adaptation
             if rate <= 0:
                 continue
-            product = self.firm_teams["product"][f]
-            view = np.sign(s.beliefs[product].sum(axis=0, dtype=np.int64) + s.codes[f])
+            product = np.asarray(self.firm_teams["product"][f], dtype=np.int64)
             offer = s.offers[f]
             draw = self.streams.at("offer", self.steps, firm=f).random(offer.shape)
-            change = (view != 0) & (view != offer) & (draw < rate)
-            offer[change] = view[change].astype(np.int8)
+            kernels.adapt_offer(offer, s.beliefs, product, s.codes[f], draw, rate)
 
     def _knowledge_for_customers(self, active: np.ndarray, contacted: np.ndarray) -> None:
         """Flow 1: what customers understand of the offer, per need dimension (docs/ODD.md 7.2).
