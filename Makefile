@@ -14,10 +14,12 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m ckm_sim.model.warmup
 	@touch $@
 
 $(DEV_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ckm_sim.model.warmup
 	@touch $(STAMP) $@
 
 run: $(STAMP)
