@@ -11,6 +11,8 @@ or earlier periods drew.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from ckm_sim.model import kernels
@@ -122,19 +124,36 @@ def bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarra
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-def uniform_below(
+def uniform_blocks(
     rng: np.random.Generator, shape: tuple[int, int], p: float, chunk: int = 1 << 20
-) -> np.ndarray:
-    """``rng.random(shape) < p`` without the float64 temporary of the whole shape.
+) -> Iterator[tuple[slice, np.ndarray]]:
+    """``rng.random(shape) < p`` a block of rows at a time: ``(rows, mask of those rows)``.
 
-    The uniforms are drawn a block of rows at a time (about ``chunk`` of them per block): the
-    generator fills them in the same order, so the mask is the one a single call gives, in an
-    eighth of the memory of its float64 draw (millions of customers x need dimensions).
+    About ``chunk`` uniforms per block, drawn into one reused buffer: the generator fills them
+    in the same order, so the blocks are those of a single call's mask, with no temporary of
+    the whole shape (millions of customers x need dimensions). A block's mask is only valid
+    until the next block is drawn.
     """
     rows, cols = shape
-    out = np.empty(shape, dtype=bool)
     step = max(1, chunk // max(cols, 1))
+    uniforms = np.empty((min(step, rows), cols))
+    mask = np.empty(uniforms.shape, dtype=bool)
     for start in range(0, rows, step):
         stop = min(rows, start + step)
-        np.less(rng.random((stop - start, cols)), p, out=out[start:stop])
+        block = rng.random(out=uniforms[: stop - start])
+        yield slice(start, stop), np.less(block, p, out=mask[: stop - start])
+
+
+def uniform_below(
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+    p: float,
+    chunk: int = 1 << 20,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """``rng.random(shape) < p`` without the float64 temporary of the whole shape (into
+    ``out`` if given): the blocks of :func:`uniform_blocks`."""
+    out = np.empty(shape, dtype=bool) if out is None else out
+    for rows, below in uniform_blocks(rng, shape, p, chunk):
+        out[rows] = below
     return out
