@@ -85,7 +85,8 @@ def main() -> None:
         per_period = ", ".join(f"{t:.1f}" for t in r["period_cpu"])
         print(
             f"{customers:,} customers ({r['slots']:,} slots): build {r['build_cpu']:.1f} s CPU, "
-            f"(user {r['build_user']:.1f} + system {r['build_sys']:.1f}), {r['build_wall']:.1f} s wall (load {r['load'][0]:.1f} -> {r['load'][1]:.1f}); "
+            f"(user {r['build_user']:.1f} + system {r['build_sys']:.1f}), "
+            f"{r['build_wall']:.1f} s wall (load {r['load'][0]:.1f} -> {r['load'][1]:.1f}); "
             f"peak {r['peak_build_gib']:.2f} GiB built, {r['peak_gib']:.2f} GiB after "
             f"{args.periods} periods (estimate {r['estimate_gib']:.2f} GiB); "
             f"periods {per_period} s CPU"
