@@ -523,9 +523,8 @@ class CKMModel(mesa.Model):
         p = self.scenario_config.market.need_heterogeneity
         segment, needs = slots["segment"][rows], slots["needs"][rows]
         for block, reversed_ in uniform_blocks(rng, needs.shape, p):
-            own = truth[segment[block]]
+            own = np.take(truth, segment[block], axis=0, out=needs[block])
             np.negative(own, out=own, where=reversed_)
-            needs[block] = own
 
     def _draw_understood(
         self, slots: dict[str, np.ndarray], rows: slice, rng: np.random.Generator

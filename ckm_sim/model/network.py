@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ckm_sim.model import kernels
+from ckm_sim.model.streams import uniform_below
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,30 +51,43 @@ def _dedupe(edges: np.ndarray) -> np.ndarray:
     return _dedupe_pairs(edges[:, 0], edges[:, 1], edges.dtype)
 
 
+#: Edges per block of :func:`_dedupe_pairs`' passes (small temporaries, reused by the allocator).
+BLOCK = 1 << 20
+
+
 def _dedupe_pairs(first: np.ndarray, second: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """:func:`_dedupe` of the edges ``(first[i], second[i])``, as ``dtype`` rows."""
-    low, high = np.minimum(first, second), np.maximum(first, second)
-    loops = low == high
-    n = int(high.max()) + 1
-    if loops.all() or low.min() < 0 or n > 3_037_000_499:  # n * n would pass int64
-        edges = np.column_stack([low, high])[~loops].astype(dtype, copy=False)
+    n = int(max(first.max(), second.max())) + 1
+    if min(first.min(), second.min()) < 0 or n > 3_037_000_499:  # n * n would pass int64
+        low, high = np.minimum(first, second), np.maximum(first, second)
+        edges = np.column_stack([low, high])[low != high].astype(dtype, copy=False)
         return np.unique(edges, axis=0)
     # one int64 key per edge, (low, high) -> low * n + high: sorted keys are the rows in
-    # lexicographic order, what np.unique(axis=0) returns, without its slow row comparisons
-    keys = low.astype(np.int64)
-    del low
-    keys *= n
-    keys += high
-    del high
-    if loops.any():
-        keys = keys[~loops]
+    # lexicographic order, what np.unique(axis=0) returns, without its slow row comparisons;
+    # a self-loop's key is -1, so the loops sort first and are skipped
+    keys = np.empty(len(first), dtype=np.int64)
+    for start in range(0, len(keys), BLOCK):
+        rows = slice(start, start + BLOCK)
+        key = keys[rows]
+        np.minimum(first[rows], second[rows], out=key)
+        key *= n
+        key += np.maximum(first[rows], second[rows])
+        np.putmask(key, first[rows] == second[rows], -1)
     keys.sort()  # a plain sort and a neighbour test: faster than np.unique's hash table
-    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
-    edges = np.empty((len(keys), 2), dtype=dtype)
-    low = keys // n
-    edges[:, 0] = low
-    low *= n
-    np.subtract(keys, low, out=edges[:, 1], casting="unsafe")  # below n: fits ``dtype``
+    keys = keys[np.searchsorted(keys, 0) :]
+    fresh = np.empty(len(keys), dtype=bool)  # the first of each run of equal keys
+    fresh[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=fresh[1:])
+    edges = np.empty((int(np.count_nonzero(fresh)), 2), dtype=dtype)
+    at = 0
+    for start in range(0, len(keys), BLOCK):
+        key = keys[start : start + BLOCK][fresh[start : start + BLOCK]]
+        rows = slice(at, at + len(key))
+        low = key // n
+        edges[rows, 0] = low
+        low *= n
+        np.subtract(key, low, out=edges[rows, 1], casting="unsafe")  # below n: fits ``dtype``
+        at += len(key)
     return edges
 
 
@@ -100,7 +114,7 @@ def small_world(n: int, degree: int, rewiring: float, rng: np.random.Generator) 
     """
     edges = ring_lattice(rng.permutation(n).astype(index_dtype(n)), degree)
     if len(edges) and rewiring > 0:
-        rewire = rng.random(len(edges)) < rewiring
+        rewire = uniform_below(rng, (len(edges), 1), rewiring)[:, 0]  # rng.random(k) < rewiring
         edges[rewire, 1] = rng.integers(n, size=int(rewire.sum()))
     return _dedupe(edges)
 
@@ -202,18 +216,19 @@ def newcomer_ties(
 
 
 def adjacency(edges: np.ndarray, n: int, weights: np.ndarray | None = None) -> sp.csr_array:
-    """Symmetric sparse adjacency matrix of undirected ``edges`` over ``n`` nodes.
+    """Symmetric sparse adjacency matrix of undirected ``edges`` over ``n`` nodes (weight 1 per
+    tie unless ``weights`` are given).
 
     Canonical CSR (each row's columns sorted, duplicates summed), what scipy's COO conversion
     gives; edges as :func:`_dedupe` returns them (rows sorted, each ``low < high``) are laid out
     directly (:func:`_sorted_adjacency`), any others go through scipy's conversion.
     """
-    if weights is None:
-        weights = np.ones(len(edges), dtype=np.float64)
     if _sorted_unique(edges, n):
-        matrix = _sorted_adjacency([edges], [weights], n)
+        matrix = _sorted_adjacency([edges], n, weights)
         if matrix is not None:
             return matrix
+    if weights is None:
+        weights = np.ones(len(edges), dtype=np.float64)
     index = index_dtype(max(n, 2 * len(edges)))  # int32 indices: scipy keeps them (memory)
     low, high = edges[:, 0].astype(index), edges[:, 1].astype(index)
     rows, cols = np.concatenate([low, high]), np.concatenate([high, low])
@@ -231,8 +246,7 @@ def adjacency_of_runs(runs: list[np.ndarray], n: int) -> sp.csr_array:
     """
     runs = [r for r in runs if len(r)]
     if runs and all(_sorted_unique(r, n) for r in runs):
-        weights = [np.ones(len(r)) for r in runs]
-        matrix = _sorted_adjacency(runs, weights, n)
+        matrix = _sorted_adjacency(runs, n)
         if matrix is not None:
             return matrix
     edges = np.concatenate(runs) if runs else np.empty((0, 2), dtype=np.int64)
@@ -246,15 +260,19 @@ def _sorted_unique(edges: np.ndarray, n: int) -> bool:
     low, high = edges[:, 0], edges[:, 1]
     if low[0] < 0 or int(high.max()) >= n or not np.all(low < high):
         return False
-    step = low[1:] - low[:-1]  # sorted: low never falls, and high rises where low stays
-    return bool(np.all(step >= 0) and np.all((step > 0) | (high[1:] > high[:-1])))
+    # sorted: low never falls, and high rises where low stays
+    rises = low[1:] > low[:-1]
+    if not np.all(rises | (low[1:] == low[:-1])):
+        return False
+    return bool(np.all(rises | (high[1:] > high[:-1])))
 
 
 def _sorted_adjacency(
-    runs: list[np.ndarray], weights: list[np.ndarray], n: int
+    runs: list[np.ndarray], n: int, weights: np.ndarray | None = None
 ) -> sp.csr_array | None:
-    """:func:`adjacency` of runs of sorted distinct ``(low, high)`` edges, laid out without
-    sorting; None if a node's later neighbours do not come out sorted run after run.
+    """:func:`adjacency` of runs of sorted distinct ``(low, high)`` edges (``weights``: of a
+    single run; None: unit ties), laid out without sorting; None if a node's later neighbours
+    do not come out sorted run after run.
 
     The upper triangle holds each row ``low``'s columns ``high``, run after run (a run's are
     sorted); its transpose, the lower triangle, comes from scipy's linear CSR-to-CSC pass (each
@@ -264,39 +282,49 @@ def _sorted_adjacency(
     """
     k = sum(len(r) for r in runs)
     index = index_dtype(max(n, 2 * k))  # int32 indices: scipy keeps them (memory)
-    counts = [np.bincount(r[:, 0], minlength=n) for r in runs]
-    upper_count = counts[0] if len(runs) == 1 else np.sum(counts, axis=0)
+    # per_row[r] = (entries of row r in the lower part, in run 0's upper part, run 1's, ...)
+    per_row = np.zeros((n, 1 + len(runs)), dtype=index)
+    for i, run in enumerate(runs, start=1):
+        per_row[:, i] = np.bincount(run[:, 0], minlength=n)
+    upper_count = per_row[:, 1:].sum(axis=1, dtype=index) if len(runs) > 1 else per_row[:, 1]
     upper_ptr = np.zeros(n + 1, dtype=index)
     np.cumsum(upper_count, out=upper_ptr[1:])
     if len(runs) == 1:
-        columns, data = runs[0][:, 1].astype(index), weights[0]
+        columns = runs[0][:, 1].astype(index)
     else:
         columns = np.empty(k, dtype=index)
-        data = np.empty(k, dtype=np.result_type(*weights))
         # each row's entries from run 0, then run 1, ...: which run each upper entry is from
         run_ids = np.arange(len(runs), dtype=np.min_scalar_type(len(runs)))
-        source = np.repeat(np.tile(run_ids, n), np.ravel(counts, "F"))
-        for i, (run, w) in enumerate(zip(runs, weights, strict=True)):
-            mine = source == i
-            columns[mine], data[mine] = run[:, 1], w
-        del source, mine
+        source = np.repeat(np.tile(run_ids, n), per_row[:, 1:].ravel())
+        for i, run in enumerate(runs):
+            columns[source == i] = run[:, 1]
+        del source
         falls = columns[1:] <= columns[:-1]
         starts = upper_ptr[1:-1][upper_count[1:] > 0]
         falls[starts[starts > 0] - 1] = False  # a new row may start lower
         if falls.any():
             return None
-        del falls
-    upper = sp.csr_array((data, columns, upper_ptr), shape=(n, n))
-    lower = upper.tocsc()  # the lower triangle, as CSR
+        del falls, starts
+    # the lower triangle's structure (unit ties: a byte per entry stands in for the weights)
+    upper_data = np.ones(k, dtype=np.int8) if weights is None else weights
+    lower = sp.csr_array((upper_data, columns, upper_ptr), shape=(n, n)).tocsc()
     indptr = upper_ptr + lower.indptr.astype(index, copy=False)
-    per_row = np.column_stack([np.diff(lower.indptr), upper_count]).ravel()
-    is_lower = np.repeat(np.tile(np.array([True, False]), n), per_row)
-    del per_row
+    per_row[:, 0] = np.diff(lower.indptr)
+    per_row = per_row[:, :2] if len(runs) == 1 else np.column_stack([per_row[:, 0], upper_count])
+    part = np.repeat(np.tile(np.array([True, False]), n), per_row.ravel())  # True: lower part
+    del per_row, upper_count
     indices = np.empty(2 * k, dtype=index)
-    indices[is_lower], indices[~is_lower] = lower.indices, columns
-    del columns
-    values = np.empty(2 * k, dtype=data.dtype)
-    values[is_lower], values[~is_lower] = lower.data, data
+    indices[part] = lower.indices
+    if weights is None:
+        values = np.ones(2 * k)
+    else:
+        values = np.empty(2 * k, dtype=weights.dtype)
+        values[part] = lower.data
+    del lower
+    np.logical_not(part, out=part)  # now True: the upper part
+    indices[part] = columns
+    if weights is not None:
+        values[part] = weights
     matrix = sp.csr_array((values, indices, indptr), shape=(n, n))
     matrix.has_sorted_indices = True
     return matrix
