@@ -41,11 +41,13 @@ edge_lists = st.tuples(
 
 
 @settings(max_examples=80, deadline=None)
-@given(case=edge_lists)
-def test_dedupe_is_numpy_unique_of_the_sorted_rows(case) -> None:
+@given(case=edge_lists, sparse_labels=st.booleans())
+def test_dedupe_is_numpy_unique_of_the_sorted_rows(case, sparse_labels) -> None:
     n, k, seed, negative = case
     rng = np.random.default_rng(seed)
     edges = rng.integers(-3 if negative else 0, n, size=(k, 2))
+    if sparse_labels:  # labels far beyond the number of edges
+        edges = edges * 10_000_019
     rows = np.sort(edges, axis=1)
     want = np.unique(rows[rows[:, 0] != rows[:, 1]], axis=0)
     got = network._dedupe(edges)

@@ -51,43 +51,24 @@ def _dedupe(edges: np.ndarray) -> np.ndarray:
     return _dedupe_pairs(edges[:, 0], edges[:, 1], edges.dtype)
 
 
-#: Edges per block of :func:`_dedupe_pairs`' passes (small temporaries, reused by the allocator).
-BLOCK = 1 << 20
-
-
 def _dedupe_pairs(first: np.ndarray, second: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """:func:`_dedupe` of the edges ``(first[i], second[i])``, as ``dtype`` rows."""
-    n = int(max(first.max(), second.max())) + 1
-    if min(first.min(), second.min()) < 0 or n > 3_037_000_499:  # n * n would pass int64
-        low, high = np.minimum(first, second), np.maximum(first, second)
-        edges = np.column_stack([low, high])[low != high].astype(dtype, copy=False)
-        return np.unique(edges, axis=0)
-    # one int64 key per edge, (low, high) -> low * n + high: sorted keys are the rows in
-    # lexicographic order, what np.unique(axis=0) returns, without its slow row comparisons;
-    # a self-loop's key is -1, so the loops sort first and are skipped
-    keys = np.empty(len(first), dtype=np.int64)
-    for start in range(0, len(keys), BLOCK):
-        rows = slice(start, start + BLOCK)
-        key = keys[rows]
-        np.minimum(first[rows], second[rows], out=key)
-        key *= n
-        key += np.maximum(first[rows], second[rows])
-        np.putmask(key, first[rows] == second[rows], -1)
-    keys.sort()  # a plain sort and a neighbour test: faster than np.unique's hash table
-    keys = keys[np.searchsorted(keys, 0) :]
-    fresh = np.empty(len(keys), dtype=bool)  # the first of each run of equal keys
-    fresh[:1] = True
-    np.not_equal(keys[1:], keys[:-1], out=fresh[1:])
-    edges = np.empty((int(np.count_nonzero(fresh)), 2), dtype=dtype)
-    at = 0
-    for start in range(0, len(keys), BLOCK):
-        key = keys[start : start + BLOCK][fresh[start : start + BLOCK]]
-        rows = slice(at, at + len(key))
-        low = key // n
-        edges[rows, 0] = low
-        low *= n
-        np.subtract(key, low, out=edges[rows, 1], casting="unsafe")  # below n: fits ``dtype``
-        at += len(key)
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    keep = low != high
+    if not keep.all():
+        low, high = low[keep], high[keep]
+    del keep
+    n = int(high.max()) + 1 if len(high) else 0
+    if len(low) == 0 or low.min() < 0 or n > 4 * len(low) + 65536:  # sparse labels: no rows
+        return np.unique(np.column_stack([low, high]).astype(dtype, copy=False), axis=0)
+    # scipy's COO conversion groups the edges by their low end (one linear pass), sorts each
+    # row's few high ends and sums duplicates: the distinct rows in lexicographic order, what
+    # np.unique(axis=0) returns, without sorting every edge
+    upper = sp.coo_array((np.ones(len(low), dtype=np.int8), (low, high)), shape=(n, n)).tocsr()
+    del low, high
+    edges = np.empty((upper.nnz, 2), dtype=dtype)
+    edges[:, 0] = np.repeat(np.arange(n, dtype=upper.indices.dtype), np.diff(upper.indptr))
+    edges[:, 1] = upper.indices
     return edges
 
 
