@@ -391,7 +391,9 @@ class CKMModel(mesa.Model):
             )
         # customers are numbered by segment, so a segment is a contiguous block of rows (among
         # the initial market; later arrivals are appended in arrival order)
-        segment = np.sort(rng.integers(n_seg, size=n_cust))
+        drawn = np.bincount(rng.integers(n_seg, size=n_cust), minlength=n_seg)
+        segment = np.repeat(np.arange(n_seg), drawn)  # the draws sorted (a counting sort)
+        del drawn
         self._segment_blocks = [
             slice(int(np.searchsorted(segment, k)), int(np.searchsorted(segment, k, "right")))
             for k in range(n_seg)
@@ -451,8 +453,7 @@ class CKMModel(mesa.Model):
         self._prior_knowledge()
         del status, firm_of  # views of the state's slots
         self._community_runs = [len(t.community_edges)]  # the initial market's, then arrivals'
-        self._arrive(n_cust, n_cust + extra)
-        self._index_segments()
+        self._arrive(n_cust, n_cust + extra)  # and indexes the segments' slots
         self._match_profiles()
         s.value[:] = self._perceived_value()
         s.satisfaction[:] = market.satisfaction_update(
