@@ -8,7 +8,9 @@ three periods) and checked against the growth of the resident set size (RSS) on 
 factor of 2 (docs/sweeps.md, "Memory"). The per-customer ones were measured again on the
 narrower state of issue 14 (RSS growth over building and three periods of 1,000,000 customers
 with m = 30 and 100, degree 0 and 6, and 300,000 with degree 30: the estimate is 0.87 to 1.01
-times the growth; 10,000,000 customers grow by 7.2 GiB, estimate 7.9 GiB). Every Python
+times the growth; 10,000,000 customers grow by 7.2 GiB, estimate 7.9 GiB; with every slot
+allocated once at build time they peak at 4.7 GiB built and 6.7 GiB after two periods,
+``benchmarks/bench_large.py``). Every Python
 process adds about :data:`PROCESS_BYTES` (interpreter, numpy, pandas, Mesa, ckm_sim).
 """
 

@@ -39,6 +39,7 @@ from ckm_sim.model.network import (
     SlotGraph,
     Ties,
     adjacency,
+    adjacency_of_runs,
     draw_ties,
     employee_ties,
     newcomer_ties,
@@ -53,7 +54,12 @@ from ckm_sim.model.scenario import (
     whole_number,
 )
 from ckm_sim.model.seeds import FROM_SCENARIO, FromScenario, resolve_seed
-from ckm_sim.model.streams import RandomStreams, bernoulli_positions, uniform_below
+from ckm_sim.model.streams import (
+    RandomStreams,
+    bernoulli_positions,
+    uniform_below,
+    uniform_blocks,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -385,7 +391,9 @@ class CKMModel(mesa.Model):
             )
         # customers are numbered by segment, so a segment is a contiguous block of rows (among
         # the initial market; later arrivals are appended in arrival order)
-        segment = np.sort(rng.integers(n_seg, size=n_cust))
+        drawn = np.bincount(rng.integers(n_seg, size=n_cust), minlength=n_seg)
+        segment = np.repeat(np.arange(n_seg), drawn)  # the draws sorted (a counting sort)
+        del drawn
         self._segment_blocks = [
             slice(int(np.searchsorted(segment, k)), int(np.searchsorted(segment, k, "right")))
             for k in range(n_seg)
@@ -398,24 +406,28 @@ class CKMModel(mesa.Model):
         for f, fit in enumerate(fits[1:], start=1):  # after the employees' beliefs
             right = self.streams.at("firm", 1, firm=f).random((n_seg, m)) < fit
             offers.append(np.where(right, truth, -truth).astype(np.int8))
-        heterogeneous = uniform_below(rng, (n_cust, m), mk.need_heterogeneity)
-        variation = np.where(heterogeneous, np.int8(-1), np.int8(1))
-        del heterogeneous
-        status = np.full(n_cust, PROSPECT, dtype=np.int8)
+        # every slot up to the horizon at once, filled in place: no copy when arrivals join
+        extra = max(self._arrivals_by(sc.periods), 0)
+        slots = self._empty_slots(n_cust + extra)
+        rows = slice(0, n_cust)
+        slots["segment"][rows] = segment
+        self._draw_needs(slots, rows, truth, rng)
         initial = rng.permutation(n_cust)[: mk.customers]
+        status, firm_of = slots["status"][rows], slots["firm_of"][rows]
+        status[:] = PROSPECT
         status[initial] = ACTIVE
-        firm_of = np.full(n_cust, -1, dtype=np.int16)
         for f, members in enumerate(np.split(initial, self._initial_split(len(initial)))):
             firm_of[members] = f
-        acquired_at = np.full(n_cust, -1, dtype=np.int32)
-        acquired_at[initial] = 0
+        slots["profile_firm"][rows] = firm_of
+        slots["acquired_at"][initial] = 0
         # segments' mean margins (their own counter), then each customer's around its segment's
         self.segment_margin = economics.lognormal_margins(
             ec.margin, ec.segment_margin_spread, n_seg, self.streams.at("traits", 1)
         )
-        traits = self.streams.at("traits", 0)
         # what each customer understands of the offer on joining (prospects keep it until then)
-        understood = uniform_below(rng, (n_cust, m), mk.initial_offer_knowledge)
+        self._draw_understood(slots, rows, rng)
+        self._draw_traits(slots, rows, self.streams.at("traits", 0))
+        self._serve_slots(slots, rows, t.serving_employee)
         n_firms = self.n_firms
         self.state = ModelState(
             truth=truth,
@@ -426,37 +438,22 @@ class CKMModel(mesa.Model):
             employee_firm=np.repeat(np.arange(n_firms), sizes),
             profile_sums=np.zeros((n_firms, n_seg, m), dtype=np.int64),
             profile_counts=np.zeros((n_firms, n_seg, m), dtype=np.int64),
-            **self._new_slots(  # type: ignore[arg-type]  # the customer arrays, by name
-                segment=segment,
-                variation=variation,
-                truth=truth,
-                serving_employee=t.serving_employee,
-                status=status,
-                understood=understood,
-                margin=self._draw_margins(segment, traits),
-                churn_propensity=market.churn_propensities(mk.loyalty_spread, n_cust, traits),
-            ),
+            **{name: slots[name][rows] for name in CUSTOMER_FIELDS},  # type: ignore[arg-type]
         )
         s = self.state
-        s.acquired_at[:] = acquired_at
-        s.firm_of[:] = firm_of
-        s.profile_firm[:] = firm_of
-        s.adopt_slots({name: getattr(s, name) for name in CUSTOMER_FIELDS}, n_cust)
+        s.adopt_slots(slots, n_cust)
         if n_firms > 1:
-            rows = np.flatnonzero(firm_of >= 0)
-            self._serve(rows, firm_of[rows].astype(np.int64))
+            won = np.flatnonzero(firm_of >= 0)
+            self._serve(won, firm_of[won].astype(np.int64))
             self.firm_counters = {name: np.zeros(n_firms) for name in FIRM_COUNTERS}
-            s.firm_discount[rows, firm_of[rows]] = 1.0
-            self.firm_counters["won"] += np.bincount(firm_of[rows], minlength=n_firms)
+            s.firm_discount[won, firm_of[won]] = 1.0
+            self.firm_counters["won"] += np.bincount(firm_of[won], minlength=n_firms)
             self.firm_flows: dict[str, np.ndarray] = {}
             self.firm_history: dict[str, list[np.ndarray]] = {"retention": [], "share": []}
         self._prior_knowledge()
-        extra = self._arrivals_by(sc.periods)
-        if extra <= 0:  # else _add_slots builds the graph over every slot
-            self.community = SlotGraph(adjacency(t.community_edges, n_cust))
-        del variation, understood, status, acquired_at, firm_of  # held by the state now
-        self._add_slots(extra)
-        self._index_segments()
+        del status, firm_of  # views of the state's slots
+        self._community_runs = [len(t.community_edges)]  # the initial market's, then arrivals'
+        self._arrive(n_cust, n_cust + extra)  # and indexes the segments' slots
         self._match_profiles()
         s.value[:] = self._perceived_value()
         s.satisfaction[:] = market.satisfaction_update(
@@ -482,29 +479,24 @@ class CKMModel(mesa.Model):
         n_all = len(self.state.employee_firm)
         Employee.create_agents(self, n_all, index=list(range(n_all)))
 
-    def _new_slots(
-        self,
-        *,
-        segment: np.ndarray,
-        variation: np.ndarray,
-        truth: np.ndarray,
-        serving_employee: np.ndarray,
-        status: np.ndarray,
-        understood: np.ndarray,
-        margin: np.ndarray,
-        churn_propensity: np.ndarray,
-    ) -> dict[str, np.ndarray]:
-        """Fresh per-customer arrays for customers with these drawn attributes."""
-        n, m = variation.shape
+    def _empty_slots(self, n: int) -> dict[str, np.ndarray]:
+        """``n`` fresh customer slots, one array per field (``CUSTOMER_FIELDS``), VACANT.
+
+        Fields drawn for each customer (segment, needs, serving employee, what it understands,
+        margin, churn propensity) are left for :meth:`_draw_needs`, :meth:`_draw_understood`,
+        :meth:`_draw_traits` and :meth:`_serve_slots` to fill in place; every other field holds
+        its value before the customer's first period.
+        """
+        m = self.scenario_config.market.need_dimensions
         return {
-            "segment": segment,
-            "needs": truth[segment] * variation,
+            "segment": np.empty(n, dtype=np.int64),
+            "needs": np.empty((n, m), dtype=np.int8),
             "profile": np.zeros((n, m), dtype=np.int8),
             "profile_time": np.zeros((n, m), dtype=self._profile_time_dtype()),
-            "status": status,
-            "serving_employee": serving_employee,
-            "understood": understood,
-            "offer_knowledge": market.row_count(understood).astype(np.float64) / max(m, 1),
+            "status": np.full(n, VACANT, dtype=np.int8),
+            "serving_employee": np.empty(n, dtype=np.int64),
+            "understood": np.empty((n, m), dtype=bool),
+            "offer_knowledge": np.empty(n),
             "reported_satisfaction": np.full(n, np.nan),
             "profile_time_sum": np.zeros(n),
             "profile_known": np.zeros(n),
@@ -516,13 +508,55 @@ class CKMModel(mesa.Model):
             "churned_at": np.full(n, -1, dtype=np.int32),
             "lapsed_at": np.full(n, -1, dtype=np.int32),
             "realised_pv0": np.zeros(n),
-            "margin": margin,
-            "churn_propensity": churn_propensity,
+            "margin": np.empty(n),
+            "churn_propensity": np.empty(n),
             "firm_of": np.full(n, -1, dtype=np.int16),
             "profile_firm": np.full(n, -1, dtype=np.int16),
-            "serving_rank": np.searchsorted(self.frontline_team, serving_employee).astype(np.int32),
+            "serving_rank": np.empty(n, dtype=np.int32),
             "firm_discount": np.zeros((n, self.n_firms)),
         }
+
+    def _draw_needs(
+        self, slots: dict[str, np.ndarray], rows: slice, truth: np.ndarray, rng: np.random.Generator
+    ) -> None:
+        """Needs of the customers in ``rows`` (segment set): their segment's, each dimension
+        reversed with probability ``need_heterogeneity`` (docs/ODD.md 7.3), a block at a time."""
+        p = self.scenario_config.market.need_heterogeneity
+        segment, needs = slots["segment"][rows], slots["needs"][rows]
+        for block, reversed_ in uniform_blocks(rng, needs.shape, p):
+            own = np.take(truth, segment[block], axis=0, out=needs[block])
+            np.negative(own, out=own, where=reversed_)
+
+    def _draw_understood(
+        self, slots: dict[str, np.ndarray], rows: slice, rng: np.random.Generator
+    ) -> None:
+        """What the customers in ``rows`` understand of the offer on joining, and its share."""
+        understood = slots["understood"][rows]
+        uniform_below(
+            rng,
+            understood.shape,
+            self.scenario_config.market.initial_offer_knowledge,
+            out=understood,
+        )
+        m = max(understood.shape[1], 1)
+        np.divide(
+            market.row_count(understood), m, out=slots["offer_knowledge"][rows], dtype=np.float64
+        )
+
+    def _draw_traits(
+        self, slots: dict[str, np.ndarray], rows: slice, rng: np.random.Generator
+    ) -> None:
+        """Margins (docs/ODD.md 7.4), then churn propensities, of the customers in ``rows``."""
+        segment = slots["segment"][rows]
+        slots["margin"][rows] = self._draw_margins(segment, rng)
+        slots["churn_propensity"][rows] = market.churn_propensities(
+            self.scenario_config.market.loyalty_spread, len(segment), rng
+        )
+
+    def _serve_slots(self, slots: dict[str, np.ndarray], rows: slice, serving: np.ndarray) -> None:
+        """The customers in ``rows`` are served by ``serving`` (their rank in the front line)."""
+        slots["serving_employee"][rows] = serving
+        slots["serving_rank"][rows] = np.searchsorted(self.frontline_team, serving)
 
     def _profile_time_dtype(self) -> type[np.signedinteger]:
         """Recording periods fit in int16 up to period 32,767 (every default run): half the
@@ -585,42 +619,45 @@ class CKMModel(mesa.Model):
         return int(np.floor(growth * self.initial_customers * max(period, 0) + 1e-9))
 
     def _add_slots(self, extra: int) -> None:
-        """Preallocate ``extra`` customer slots for later arrivals, their ties drawn now.
+        """``extra`` more customer slots, for arrivals beyond the scenario's horizon (the build
+        preallocates every slot up to it): the arrays grow once, :meth:`_arrive` fills them."""
+        if extra <= 0:
+            return
+        s = self.state
+        first, n = len(s.slots["status"]), len(s.status)
+        fresh = self._empty_slots(extra)
+        for k in CUSTOMER_FIELDS:  # one field at a time: the old array is freed at once
+            s.slots[k] = np.concatenate([s.slots[k], fresh.pop(k)])
+            setattr(s, k, s.slots[k][:n])
+        self._arrive(first, first + extra)
+
+    def _arrive(self, first: int, last: int) -> None:
+        """Draw the customers of slots ``first..last-1``, who join the market later, and their
+        ties; the community graph grows to every slot.
 
         Slots are drawn from the ``arrivals`` stream keyed by their first index, so the same
         seed gives the same newcomers whatever else differs. Called at build time for the
         arrivals up to the scenario's horizon and again only if a run goes beyond it.
         """
-        if extra <= 0:
-            return
         s, mk = self.state, self.scenario_config.market
-        first = len(s.slots["status"])
-        last = first + extra
-        rng = self.streams.at("arrivals", first)
-        segment = rng.integers(mk.segments, size=extra)
-        heterogeneous = uniform_below(rng, (extra, mk.need_dimensions), mk.need_heterogeneity)
-        degree = mk.community_degree if mk.community != "none" else 0
-        serving, edges = newcomer_ties(first, last, self.frontline_team, degree, rng)
-        new = self._new_slots(
-            segment=segment,
-            variation=np.where(heterogeneous, np.int8(-1), np.int8(1)),
-            truth=s.truth,
-            serving_employee=serving,
-            status=np.full(extra, VACANT, dtype=np.int8),
-            understood=uniform_below(rng, (extra, mk.need_dimensions), mk.initial_offer_knowledge),
-            margin=self._draw_margins(segment, rng),
-            churn_propensity=market.churn_propensities(mk.loyalty_spread, extra, rng),
-        )
-        n = len(s.status)
-        for k in CUSTOMER_FIELDS:  # one field at a time: the old array is freed at once
-            s.slots[k] = np.concatenate([s.slots[k], new.pop(k)])
-            setattr(s, k, s.slots[k][:n])
+        edges = self.ties.community_edges
+        if last > first:
+            rng = self.streams.at("arrivals", first)
+            rows = slice(first, last)
+            s.slots["segment"][rows] = rng.integers(mk.segments, size=last - first)
+            self._draw_needs(s.slots, rows, s.truth, rng)
+            degree = mk.community_degree if mk.community != "none" else 0
+            serving, new_edges = newcomer_ties(first, last, self.frontline_team, degree, rng)
+            self._serve_slots(s.slots, rows, serving)
+            self._draw_understood(s.slots, rows, rng)
+            self._draw_traits(s.slots, rows, rng)
+            edges = np.concatenate([edges, new_edges])
+            self._community_runs.append(len(new_edges))
         self.ties = replace(
-            self.ties,
-            serving_employee=s.slots["serving_employee"],
-            community_edges=np.concatenate([self.ties.community_edges, edges]),
+            self.ties, serving_employee=s.slots["serving_employee"], community_edges=edges
         )
-        self.community = SlotGraph(adjacency(self.ties.community_edges, last))
+        runs = np.split(edges, np.cumsum(self._community_runs)[:-1])
+        self.community = SlotGraph(adjacency_of_runs(runs, last))
         self._present_degree_cache: tuple[int, np.ndarray] | None = None
         self._network = None
         self._index_segments()

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ckm_sim.model import kernels
+from ckm_sim.model.streams import uniform_below
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +48,28 @@ def _dedupe(edges: np.ndarray) -> np.ndarray:
     """Drop self-loops and duplicate undirected edges; rows sorted as (low, high)."""
     if len(edges) == 0:
         return edges.reshape(0, 2).astype(np.int64)
-    edges = np.sort(edges, axis=1)
-    edges = edges[edges[:, 0] != edges[:, 1]]
-    if len(edges) == 0 or edges.min() < 0:
-        return np.unique(edges, axis=0)
-    # one int64 key per edge, (low, high) -> low * n + high: sorted keys are the rows in
-    # lexicographic order, what np.unique(axis=0) returns, without its slow row comparisons
-    n = int(edges.max()) + 1
-    if n > 3_037_000_499:  # n * n would pass int64
-        return np.unique(edges, axis=0)
-    keys = edges[:, 0].astype(np.int64) * n + edges[:, 1]
-    keys.sort()  # a plain sort and a neighbour test: faster than np.unique's hash table
-    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
-    return np.column_stack([keys // n, keys % n]).astype(edges.dtype, copy=False)
+    return _dedupe_pairs(edges[:, 0], edges[:, 1], edges.dtype)
+
+
+def _dedupe_pairs(first: np.ndarray, second: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """:func:`_dedupe` of the edges ``(first[i], second[i])``, as ``dtype`` rows."""
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    keep = low != high
+    if not keep.all():
+        low, high = low[keep], high[keep]
+    del keep
+    n = int(high.max()) + 1 if len(high) else 0
+    if len(low) == 0 or low.min() < 0 or n > 4 * len(low) + 65536:  # sparse labels: no rows
+        return np.unique(np.column_stack([low, high]).astype(dtype, copy=False), axis=0)
+    # scipy's COO conversion groups the edges by their low end (one linear pass), sorts each
+    # row's few high ends and sums duplicates: the distinct rows in lexicographic order, what
+    # np.unique(axis=0) returns, without sorting every edge
+    upper = sp.coo_array((np.ones(len(low), dtype=np.int8), (low, high)), shape=(n, n)).tocsr()
+    del low, high
+    edges = np.empty((upper.nnz, 2), dtype=dtype)
+    edges[:, 0] = np.repeat(np.arange(n, dtype=upper.indices.dtype), np.diff(upper.indptr))
+    edges[:, 1] = upper.indices
+    return edges
 
 
 def ring_lattice(members: np.ndarray, degree: int) -> np.ndarray:
@@ -68,11 +78,13 @@ def ring_lattice(members: np.ndarray, degree: int) -> np.ndarray:
     half = min(degree // 2, (size - 1) // 2) if size > 2 else min(degree // 2, size - 1)
     if size < 2 or half <= 0:
         return np.empty((0, 2), dtype=np.int64)
-    idx = np.arange(size)
-    offsets = np.arange(1, half + 1)
-    src = np.repeat(idx, len(offsets))
-    dst = (src + np.tile(offsets, size)) % size
-    return np.column_stack([members[src], members[dst]])
+    # edge i * half + j - 1 ties member i to its j-th successor, members[(i + j) % size]
+    edges = np.empty((size, half, 2), dtype=members.dtype)
+    edges[:, :, 0] = members[:, None]
+    for j in range(1, half + 1):
+        edges[: size - j, j - 1, 1] = members[j:]
+        edges[size - j :, j - 1, 1] = members[:j]
+    return edges.reshape(-1, 2)
 
 
 def small_world(n: int, degree: int, rewiring: float, rng: np.random.Generator) -> np.ndarray:
@@ -81,9 +93,9 @@ def small_world(n: int, degree: int, rewiring: float, rng: np.random.Generator) 
     Ring positions are a random permutation of the customers, so ring neighbours are not
     neighbours in customer numbering (which groups customers by segment).
     """
-    edges = ring_lattice(rng.permutation(n), degree)
+    edges = ring_lattice(rng.permutation(n).astype(index_dtype(n)), degree)
     if len(edges) and rewiring > 0:
-        rewire = rng.random(len(edges)) < rewiring
+        rewire = uniform_below(rng, (len(edges), 1), rewiring)[:, 0]  # rng.random(k) < rewiring
         edges[rewire, 1] = rng.integers(n, size=int(rewire.sum()))
     return _dedupe(edges)
 
@@ -181,11 +193,21 @@ def newcomer_ties(
         return serving, np.empty((0, 2), dtype=index_dtype(last))
     slot = np.repeat(np.arange(first, last, dtype=np.int64), ties_each)
     partner = (rng.random(len(slot)) * slot).astype(np.int64)
-    return serving, narrow(_dedupe(np.column_stack([partner, slot])), last)
+    return serving, _dedupe_pairs(partner, slot, np.dtype(index_dtype(last)))
 
 
 def adjacency(edges: np.ndarray, n: int, weights: np.ndarray | None = None) -> sp.csr_array:
-    """Symmetric sparse adjacency matrix of undirected ``edges`` over ``n`` nodes."""
+    """Symmetric sparse adjacency matrix of undirected ``edges`` over ``n`` nodes (weight 1 per
+    tie unless ``weights`` are given).
+
+    Canonical CSR (each row's columns sorted, duplicates summed), what scipy's COO conversion
+    gives; edges as :func:`_dedupe` returns them (rows sorted, each ``low < high``) are laid out
+    directly (:func:`_sorted_adjacency`), any others go through scipy's conversion.
+    """
+    if _sorted_unique(edges, n):
+        matrix = _sorted_adjacency([edges], n, weights)
+        if matrix is not None:
+            return matrix
     if weights is None:
         weights = np.ones(len(edges), dtype=np.float64)
     index = index_dtype(max(n, 2 * len(edges)))  # int32 indices: scipy keeps them (memory)
@@ -194,6 +216,99 @@ def adjacency(edges: np.ndarray, n: int, weights: np.ndarray | None = None) -> s
     del low, high
     data = np.concatenate([weights, weights])
     return sp.csr_array((data, (rows, cols)), shape=(n, n))
+
+
+def adjacency_of_runs(runs: list[np.ndarray], n: int) -> sp.csr_array:
+    """``adjacency(np.concatenate(runs), n)`` of unit ties, without sorting the concatenation.
+
+    Each run as :func:`_dedupe` returns it; laid out directly when each node's later neighbours
+    come run after run in increasing order (the community of the initial market, then each
+    batch of arrival slots, whose partners are all earlier slots), else as one edge list.
+    """
+    runs = [r for r in runs if len(r)]
+    if runs and all(_sorted_unique(r, n) for r in runs):
+        matrix = _sorted_adjacency(runs, n)
+        if matrix is not None:
+            return matrix
+    edges = np.concatenate(runs) if runs else np.empty((0, 2), dtype=np.int64)
+    return adjacency(edges, n)
+
+
+def _sorted_unique(edges: np.ndarray, n: int) -> bool:
+    """Whether ``edges`` are distinct ``(low, high)`` rows, ``0 <= low < high < n``, sorted."""
+    if len(edges) == 0:
+        return False
+    low, high = edges[:, 0], edges[:, 1]
+    if low[0] < 0 or int(high.max()) >= n or not np.all(low < high):
+        return False
+    # sorted: low never falls, and high rises where low stays
+    rises = low[1:] > low[:-1]
+    if not np.all(rises | (low[1:] == low[:-1])):
+        return False
+    return bool(np.all(rises | (high[1:] > high[:-1])))
+
+
+def _sorted_adjacency(
+    runs: list[np.ndarray], n: int, weights: np.ndarray | None = None
+) -> sp.csr_array | None:
+    """:func:`adjacency` of runs of sorted distinct ``(low, high)`` edges (``weights``: of a
+    single run; None: unit ties), laid out without sorting; None if a node's later neighbours
+    do not come out sorted run after run.
+
+    The upper triangle holds each row ``low``'s columns ``high``, run after run (a run's are
+    sorted); its transpose, the lower triangle, comes from scipy's linear CSR-to-CSC pass (each
+    column's rows come out sorted). Row ``r`` of the matrix is its lower part (columns below
+    ``r``) followed by its upper part (columns above ``r``): sorted, as scipy's conversion
+    gives it, when the upper part is.
+    """
+    k = sum(len(r) for r in runs)
+    index = index_dtype(max(n, 2 * k))  # int32 indices: scipy keeps them (memory)
+    # per_row[r] = (entries of row r in the lower part, in run 0's upper part, run 1's, ...)
+    per_row = np.zeros((n, 1 + len(runs)), dtype=index)
+    for i, run in enumerate(runs, start=1):
+        per_row[:, i] = np.bincount(run[:, 0], minlength=n)
+    upper_count = per_row[:, 1:].sum(axis=1, dtype=index) if len(runs) > 1 else per_row[:, 1]
+    upper_ptr = np.zeros(n + 1, dtype=index)
+    np.cumsum(upper_count, out=upper_ptr[1:])
+    if len(runs) == 1:
+        columns = runs[0][:, 1].astype(index)
+    else:
+        columns = np.empty(k, dtype=index)
+        # each row's entries from run 0, then run 1, ...: which run each upper entry is from
+        run_ids = np.arange(len(runs), dtype=np.min_scalar_type(len(runs)))
+        source = np.repeat(np.tile(run_ids, n), per_row[:, 1:].ravel())
+        for i, run in enumerate(runs):
+            columns[source == i] = run[:, 1]
+        del source
+        falls = columns[1:] <= columns[:-1]
+        starts = upper_ptr[1:-1][upper_count[1:] > 0]
+        falls[starts[starts > 0] - 1] = False  # a new row may start lower
+        if falls.any():
+            return None
+        del falls, starts
+    # the lower triangle's structure (unit ties: a byte per entry stands in for the weights)
+    upper_data = np.ones(k, dtype=np.int8) if weights is None else weights
+    lower = sp.csr_array((upper_data, columns, upper_ptr), shape=(n, n)).tocsc()
+    indptr = upper_ptr + lower.indptr.astype(index, copy=False)
+    per_row[:, 0] = np.diff(lower.indptr)
+    per_row = per_row[:, :2] if len(runs) == 1 else np.column_stack([per_row[:, 0], upper_count])
+    part = np.repeat(np.tile(np.array([True, False]), n), per_row.ravel())  # True: lower part
+    del per_row, upper_count
+    indices = np.empty(2 * k, dtype=index)
+    indices[part] = lower.indices
+    if weights is None:
+        values = np.ones(2 * k)
+    else:
+        values = np.empty(2 * k, dtype=weights.dtype)
+        values[part] = lower.data
+    del lower
+    np.logical_not(part, out=part)  # now True: the upper part
+    indices[part] = columns
+    if weights is not None:
+        values[part] = weights
+    matrix = sp.csr_array((values, indices, indptr), shape=(n, n))
+    matrix.has_sorted_indices = True
+    return matrix
 
 
 def index_dtype(largest: int) -> type[np.signedinteger]:

@@ -11,6 +11,9 @@ or earlier periods drew.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Iterator
+
 import numpy as np
 
 from ckm_sim.model import kernels
@@ -122,19 +125,62 @@ def bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarra
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-def uniform_below(
-    rng: np.random.Generator, shape: tuple[int, int], p: float, chunk: int = 1 << 20
-) -> np.ndarray:
-    """``rng.random(shape) < p`` without the float64 temporary of the whole shape.
+#: Bit generators whose ``random()`` is ``(next 64 bits >> 11) * 2**-53``, the bits that
+#: ``random_raw`` returns: such a uniform is below ``p`` exactly when its 53 bits are below
+#: ``ceil(p * 2**53)``, an integer test on the same numbers (no conversion to float).
+RAW_DOUBLES: tuple[type[np.random.BitGenerator], ...] = (
+    np.random.Philox,
+    np.random.PCG64,
+    np.random.PCG64DXSM,
+    np.random.SFC64,
+)
 
-    The uniforms are drawn a block of rows at a time (about ``chunk`` of them per block): the
-    generator fills them in the same order, so the mask is the one a single call gives, in an
-    eighth of the memory of its float64 draw (millions of customers x need dimensions).
+
+def uniform_blocks(
+    rng: np.random.Generator, shape: tuple[int, int], p: float, chunk: int = 1 << 20
+) -> Iterator[tuple[slice, np.ndarray]]:
+    """``rng.random(shape) < p`` a block of rows at a time: ``(rows, mask of those rows)``.
+
+    About ``chunk`` uniforms per block: the generator draws them in the same order, so the
+    blocks are those of a single call's mask, with no temporary of the whole shape (millions of
+    customers x need dimensions). A block's mask is only valid until the next block is drawn.
     """
     rows, cols = shape
-    out = np.empty(shape, dtype=bool)
     step = max(1, chunk // max(cols, 1))
+    mask = np.empty((min(step, rows), cols), dtype=bool)
+    below = _below(rng, p)
     for start in range(0, rows, step):
         stop = min(rows, start + step)
-        np.less(rng.random((stop - start, cols)), p, out=out[start:stop])
+        yield slice(start, stop), below(mask[: stop - start])
+
+
+def uniform_below(
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+    p: float,
+    chunk: int = 1 << 20,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """``rng.random(shape) < p`` without the float64 temporary of the whole shape (into
+    ``out`` if given), drawn a block of about ``chunk`` uniforms at a time."""
+    out = np.empty(shape, dtype=bool) if out is None else out
+    rows, cols = shape
+    step = max(1, chunk // max(cols, 1))
+    below = _below(rng, p)
+    for start in range(0, rows, step):
+        below(out[start : start + step])
     return out
+
+
+def _below(rng: np.random.Generator, p: float) -> Callable[[np.ndarray], np.ndarray]:
+    """A function filling a boolean array with ``rng.random(its shape) < p`` (and returning it)."""
+    if type(rng.bit_generator) in RAW_DOUBLES and 0.0 < p < 1.0:
+        threshold = np.uint64(math.ceil(math.ldexp(p, 53)))
+
+        def raw(out: np.ndarray) -> np.ndarray:
+            bits = rng.bit_generator.random_raw(out.size).reshape(out.shape)
+            bits >>= np.uint64(11)
+            return np.less(bits, threshold, out=out)
+
+        return raw
+    return lambda out: np.less(rng.random(out.shape), p, out=out)
