@@ -60,6 +60,8 @@ def test_optimize_writes_a_report(tmp_path, capsys):
     assert "net value per 1,000 more a month" in report and "Does the answer hold?" in report
     assert optimum["restarts"] == 2 and len(optimum["candidates"]) == 2
     assert optimum["verdict"]["converged"] in (True, False)
+    assert optimum["verdict"]["tolerance_unit"] == "level"
+    assert "levels bought" in report
     out_text = capsys.readouterr().out
     assert "next unit of budget" in out_text
     assert "onverged" in out_text
@@ -102,6 +104,7 @@ def test_calibrate_with_fit_periods_reports_the_holdout(tmp_path):
     ("argv", "message"),
     [
         (["optimize", "baseline", "--budget", "-5"], "--budget must be a positive"),
+        (["optimize", "baseline", "--budget", "5", "--level-tolerance", "0"], "a level in (0, 1]"),
         (["calibrate", "baseline", "--retention", "absent.csv"], "no such retention file"),
         (["compare", "baseline"], "at least two scenarios"),
         (["compare", "baseline", "no_such_scenario"], "no such scenario file"),

@@ -11,7 +11,6 @@ from whatif_helpers import SquareRootValue, tiny_scenario
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import paired_difference
 from ckm_sim.model.scenario import load_scenario
-from ckm_sim.whatif.convergence import share_spread
 from ckm_sim.whatif.objective import NetValueObjective
 from ckm_sim.whatif.optimize import optimise_budget
 from ckm_sim.whatif.optimize_report import _next_unit
@@ -140,12 +139,6 @@ def test_polish_climbs_to_the_optimum_from_the_even_split():
     assert out.point.sum() == pytest.approx(BUDGET)
     assert np.abs(out.point - f.optimum(BUDGET)).max() < 2.0
     assert out.value > f.true_value(even)
-
-
-def test_share_spread_by_hand():
-    winner = np.array([50.0, 50.0])
-    assert share_spread([np.array([60.0, 40.0]), winner], winner) == pytest.approx(0.1)
-    assert share_spread([winner], winner) == 0.0
 
 
 def _marginal_table(saturated: list[bool], marginal: list[float]) -> pd.DataFrame:

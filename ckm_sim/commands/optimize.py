@@ -13,6 +13,7 @@ from ckm_sim.commands.argtypes import non_negative_int
 from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import load_scenario
+from ckm_sim.whatif.defaults import LEVEL_TOLERANCE
 
 HELP = "find the split of a per-period budget across the five dimensions that maximises net value"
 EXAMPLES = """examples:
@@ -92,11 +93,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"transfer moves that end each search (default {POLISH}; 0: TPE only)",
     )
     parser.add_argument(
+        "--level-tolerance",
+        type=float,
+        default=LEVEL_TOLERANCE,
+        help="the searches agree when every level their best splits buy (capped at 1) is within "
+        f"this of the winner's (default {LEVEL_TOLERANCE:.2f} of a level)",
+    )
+    parser.add_argument(
         "--tolerance",
         type=float,
         default=0.10,
-        help="the searches agree (and a best response's split holds) when every share is within "
-        "this of the winner's (the previous split's) (default 0.10)",
+        help="best responses: a firm's split holds when no dimension's spend moved by more than "
+        "this share of its budget (default 0.10)",
     )
     add_common(parser, replications=SEARCH_REPLICATIONS)
     parser.set_defaults(replications=None)  # 2 per trial of a search; PLAN_REPLICATIONS for plans
@@ -179,6 +187,8 @@ def run(args: argparse.Namespace) -> int:
         raise CKMError(f"--step must be a positive amount per period, got {args.step:g}")
     if not (math.isfinite(args.tolerance) and 0 < args.tolerance <= 1):
         raise CKMError(f"--tolerance must be a share in (0, 1], got {args.tolerance:g}")
+    if not (math.isfinite(args.level_tolerance) and 0 < args.level_tolerance <= 1):
+        raise CKMError(f"--level-tolerance must be a level in (0, 1], got {args.level_tolerance:g}")
     if args.eval_replications < 2:
         raise CKMError("--eval-replications must be at least 2 for confidence intervals")
     scenario = load_scenario(args.scenario)
@@ -204,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
         step=args.step,
         progress=not args.quiet,
         restarts=args.restarts,
-        tolerance=args.tolerance,
+        tolerance=args.level_tolerance,
         polish_steps=args.polish,
     )
     if len(firms) > 1:
@@ -215,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
         NetValueObjective(scenario, plan.periods, firm=firm),
         budget,
         plan,
-        saturated=lambda spend: levels_for_spend(scenario, spend, firm) >= 1.0,
+        levels=lambda spend: levels_for_spend(scenario, spend, firm),
         incumbent=None if firm is None else current_spend(scenario, firm),
         firm=firm,
         **options,  # type: ignore[arg-type]
@@ -238,10 +248,10 @@ def _rounds(args, scenario, firms, budgets, plan, options) -> int:
     from ckm_sim.io import inside
     from ckm_sim.whatif.best_response import iterate_best_responses, optimiser_response
     from ckm_sim.whatif.best_response_report import round_rows, write_report
-    from ckm_sim.whatif.firm_response import FirmObjectives, saturation, start_splits
+    from ckm_sim.whatif.firm_response import FirmObjectives, level_curves, start_splits
 
     respond = optimiser_response(
-        FirmObjectives(scenario, plan.periods), budgets, plan, saturation(scenario), **options
+        FirmObjectives(scenario, plan.periods), budgets, plan, level_curves(scenario), **options
     )
     result = iterate_best_responses(
         firms,

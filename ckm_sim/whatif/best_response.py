@@ -219,13 +219,13 @@ def optimiser_response(
     objective: Callable[[str, Mapping[str, np.ndarray]], Evaluate],
     budgets: Mapping[str, float],
     plan: RunPlan,
-    saturated: Callable[[str], Callable[[np.ndarray], np.ndarray]] | None = None,
+    levels: Callable[[str], Callable[[np.ndarray], np.ndarray]] | None = None,
     **options: object,
 ) -> Respond:
     """A best-response oracle from the budget optimiser.
 
     ``objective(firm, splits)`` is the firm's ``evaluate(spend, seed)`` when the others play
-    ``splits``; ``saturated(firm)`` its test of full levels; ``options`` go to
+    ``splits``; ``levels(firm)`` the levels its spend buys; ``options`` go to
     :func:`~ckm_sim.whatif.optimize.optimise_budget` (trials, restarts, eval_replications, ...).
     The incumbent split is evaluated with the candidates, so ``gain`` is paired.
     """
@@ -235,7 +235,7 @@ def optimiser_response(
             objective(firm, splits),
             budgets[firm],
             plan,
-            saturated=None if saturated is None else saturated(firm),
+            levels=None if levels is None else levels(firm),
             incumbent=incumbent,
             firm=firm,
             **options,  # type: ignore[arg-type]

@@ -3,9 +3,12 @@ with the split, and the budget admits an interior optimum.
 
 Three checks, all on the fresh evaluation seeds (paired):
 
-- **Restarts agree.** The best splits of the independent searches lie within ``tolerance`` of
-  the winner's shares on every dimension, or their net values cannot be told from the winner's
-  (a flat optimum: several splits are equally good).
+- **Restarts agree.** What the independent searches' best splits *buy* lies within
+  ``tolerance`` of each other on every dimension: levels (capped at 1), not shares of
+  the budget, since spend beyond a dimension's full cost buys nothing and two splits that differ
+  only in such excess are the same answer. If they differ by more but none is worse than the
+  winner outside its paired CI, the optimum is flat there (or flatter than the evaluation
+  replications resolve), and the verdict says so in those words.
 - **Marginal values are consistent with the split.** At an interior optimum of a budget split
   every funded dimension has the same marginal value (Lagrange). The move the marginal values
   suggest, one step of spend from the funded dimension with the lowest marginal value to the one
@@ -24,9 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ckm_sim.experiments.stats import Estimate
-
-#: Default tolerance on shares: the restarts agree when each share is within this of the winner's.
-SHARE_TOLERANCE = 0.10
+from ckm_sim.whatif.defaults import LEVEL_TOLERANCE
 
 
 @dataclass
@@ -34,8 +35,9 @@ class Verdict:
     """The convergence verdict: converged or not, why, and warnings about the budget."""
 
     converged: bool
-    share_spread: float  # largest |share - winner's share| over restarts and dimensions
-    tolerance: float
+    level_spread: float  # largest max - min of a level (capped at 1) over the restarts
+    spread_dimension: str | None  # the dimension of that largest spread (None: one search)
+    tolerance: float  # in levels
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -43,17 +45,25 @@ class Verdict:
         """The verdict as a JSON-ready dict."""
         return {
             "converged": self.converged,
-            "share_spread": self.share_spread,
+            "level_spread": self.level_spread,
+            "spread_dimension": self.spread_dimension,
             "tolerance": self.tolerance,
+            "tolerance_unit": "level",
             "reasons": self.reasons,
             "warnings": self.warnings,
         }
 
 
-def share_spread(candidates: Sequence[np.ndarray], winner: np.ndarray) -> float:
-    """The largest difference in shares between any candidate and the winner."""
-    w = winner / winner.sum()
-    return max((float(np.abs(c / c.sum() - w).max()) for c in candidates), default=0.0)
+def level_spread(levels: Sequence[np.ndarray]) -> tuple[float, int | None]:
+    """The largest difference between what any two answers buy, as levels capped at 1 (the
+    largest max - min over answers of any dimension), and that dimension (None when there are
+    fewer than two answers)."""
+    if len(levels) < 2:
+        return 0.0, None
+    bought = np.minimum(np.array(levels, dtype=np.float64), 1.0)
+    gaps = bought.max(axis=0) - bought.min(axis=0)
+    d = int(np.argmax(gaps))
+    return float(gaps[d]), d
 
 
 def scaled(est: Estimate, factor: float) -> Estimate:
@@ -77,43 +87,70 @@ def transfer_pair(
     return to, min(funded, key=lambda e: marginal[e])
 
 
-def verdict(
-    candidates: Sequence[np.ndarray],
+def agreement(
+    levels: Sequence[np.ndarray],
     versus_winner: Sequence[Estimate],
-    winner: np.ndarray,
+    dimensions: Sequence[str],
+    tolerance: float = LEVEL_TOLERANCE,
+    who: str = "searches",
+) -> tuple[str, str]:
+    """Do several answers (the ``who``: searches, search seeds; the winner among them) agree?
+
+    ``"agree"`` when the levels they buy are within ``tolerance`` of each other on every
+    dimension (:func:`level_spread`); otherwise
+    ``"flat"`` when none is worse than the winner outside its paired 95% CI (``versus_winner``:
+    answer minus winner in net value), ``"disagree"`` when one is. With the reason in words,
+    naming the dimension of the largest spread."""
+    spread, d = level_spread(levels)
+    where = "-" if d is None else dimensions[d]
+    if spread <= tolerance:
+        return "agree", (
+            f"the {len(levels)} {who} agree: the levels they buy differ by at most {spread:.2f} "
+            f"(on {where}; tolerance {tolerance:.2f} of a level)"
+        )
+    worse = [e for e in versus_winner if e.n >= 2 and e.high < 0]
+    if not worse:
+        return "flat", (
+            f"the {who}' answers differ by up to {spread:.2f} of a level (on {where}; "
+            f"tolerance {tolerance:.2f}), but none is worse than the winner outside its 95% CI "
+            f"({_shortfall(versus_winner)}): the optimum is flat there, or flatter than these "
+            "evaluation replications resolve"
+        )
+    return "disagree", (
+        f"the {who} disagree: the levels they buy differ by up to {spread:.2f} (on {where}; "
+        f"tolerance {tolerance:.2f}) and {len(worse)} of their answers "
+        f"{'is' if len(worse) == 1 else 'are'} worse than the winner outside the CI "
+        f"({_shortfall(versus_winner)})"
+    )
+
+
+def verdict(
+    levels: Sequence[np.ndarray],
+    versus_winner: Sequence[Estimate],
     marginal: Sequence[Estimate],
     saturated: np.ndarray,
     move: tuple[str, str, Estimate] | None,
     step: float,
+    dimensions: Sequence[str],
     per: float = 1000.0,
-    tolerance: float = SHARE_TOLERANCE,
+    tolerance: float = LEVEL_TOLERANCE,
 ) -> Verdict:
-    """Put the checks together. ``versus_winner[k]`` is candidate k minus the winner, paired on
-    the evaluation seeds; ``marginal`` per unit of spend; ``move`` the suggested transfer
-    ``(to, from, NV(moved) - NV(winner))``; ``per`` the unit the report uses."""
-    spread = share_spread(candidates, winner)
-    worse = [k for k, est in enumerate(versus_winner) if est.n >= 2 and est.high < 0]
+    """Put the checks together. ``levels[k]`` is what candidate k (the winner among them) buys
+    (levels; capped at 1 here); ``versus_winner[k]`` is candidate k minus the winner
+    in net value, paired on the evaluation seeds; ``marginal`` per unit of spend; ``move`` the
+    suggested transfer ``(to, from, NV(moved) - NV(winner))``; ``per`` the unit the report
+    uses."""
+    spread, d = level_spread(levels)
     reasons, warnings = [], []
     converged = True
-    if len(candidates) > 1:
-        if spread <= tolerance:
-            reasons.append(
-                f"the {len(candidates)} independent searches agree: every share within "
-                f"{spread:.0%} of the winner's (tolerance {tolerance:.0%})"
-            )
-        elif not worse:
-            reasons.append(
-                f"the searches' best splits differ by up to {spread:.0%} of the budget on a "
-                "dimension, but none is distinguishable from the winner in net value: the "
-                "optimum is flat there"
-            )
-        else:
-            converged = False
-            reasons.append(
-                f"the searches disagree: shares differ by up to {spread:.0%} and "
-                f"{len(worse)} of their best splits are worse than the winner, outside the CI "
-                "(raise --trials or --restarts)"
-            )
+    if len(levels) > 1:
+        kind, reason = agreement(levels, versus_winner, dimensions, tolerance)
+        converged = kind != "disagree"
+        reasons.append(
+            reason
+            if kind != "disagree"
+            else reason + " (raise --trials, --restarts or --replications)"
+        )
     if move is not None and move[2].n >= 2 and move[2].low > 0:
         to, frm, est = move
         g = scaled(est, per / step)
@@ -139,4 +176,17 @@ def verdict(
             "every marginal value is negative: the budget is too large (no dimension repays "
             "its last unit); a smaller budget pays"
         )
-    return Verdict(converged, spread, tolerance, reasons, warnings)
+    where = None if d is None else dimensions[d]
+    return Verdict(converged, spread, where, tolerance, reasons, warnings)
+
+
+def _shortfall(versus_winner: Sequence[Estimate]) -> str:
+    """The worst candidate's shortfall against the winner, with its CI and replications."""
+    rivals = [e for e in versus_winner if e.n >= 2 and not (e.mean == 0 and e.sd == 0)]
+    if not rivals:
+        return "every search found the winner's split"
+    e = min(rivals, key=lambda x: x.mean)
+    return (
+        f"the worst by {-e.mean:,.0f} of net value, 95% CI {-e.high:,.0f} to {-e.low:,.0f}, "
+        f"{e.n} paired replications"
+    )

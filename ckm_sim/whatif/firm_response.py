@@ -54,10 +54,10 @@ def start_splits(
     return out
 
 
-def saturation(scenario: Scenario) -> Callable[[str], Callable[[np.ndarray], np.ndarray]]:
-    """``saturated(firm)(spend)``: which dimensions the spend takes to the firm's level 1."""
+def level_curves(scenario: Scenario) -> Callable[[str], Callable[[np.ndarray], np.ndarray]]:
+    """``levels(firm)(spend)``: the levels a spend buys through the firm's own cost curve."""
 
     def for_firm(firm: str) -> Callable[[np.ndarray], np.ndarray]:
-        return lambda spend: levels_for_spend(scenario, spend, firm) >= 1.0
+        return lambda spend: levels_for_spend(scenario, spend, firm)
 
     return for_firm

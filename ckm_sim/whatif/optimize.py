@@ -32,11 +32,13 @@ from ckm_sim.experiments.evaluator import Evaluator, RunPlan
 from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference
 from ckm_sim.model.scenario import DIMENSIONS
 from ckm_sim.whatif.allocation import even_split, simplex_from_unit, unit_from_simplex
-from ckm_sim.whatif.convergence import SHARE_TOLERANCE, Verdict, scaled, transfer_pair, verdict
+from ckm_sim.whatif.convergence import LEVEL_TOLERANCE, Verdict, scaled, transfer_pair, verdict
 from ckm_sim.whatif.polish import polish
 from ckm_sim.whatif.search import evaluation_seeds, make_study, replicate, search
 
 Evaluate = Callable[[np.ndarray, int], float]
+#: ``levels(spend)``: the competence levels a spend per dimension buys (capped at 1).
+Levels = Callable[[np.ndarray], np.ndarray]
 
 
 @dataclass
@@ -116,8 +118,8 @@ def optimise_budget(
     batch: int = 4,
     progress: bool = False,
     restarts: int = 1,
-    saturated: Callable[[np.ndarray], np.ndarray] | None = None,
-    tolerance: float = SHARE_TOLERANCE,
+    levels: Levels | None = None,
+    tolerance: float = LEVEL_TOLERANCE,
     polish_steps: int = 0,
     incumbent: np.ndarray | None = None,
     firm: str | None = None,
@@ -126,8 +128,10 @@ def optimise_budget(
 
     ``plan`` gives the replications (common seeds) per trial, the base seed and the workers.
     ``restarts`` independent searches of ``trials`` each (sampler seeds ``base_seed + k``);
-    ``saturated(spend)`` tells which dimensions are at their full level (their marginal value
-    is 0 by construction); ``tolerance`` is the verdict's tolerance on shares; each search
+    ``levels(spend)`` is what a split buys (capped at 1): the verdict compares the searches'
+    answers by it, within ``tolerance`` (in levels), and a dimension at level 1 is full (its
+    marginal value is 0 by construction). Without it (an objective with no cost curve), what a
+    split buys is its shares of the budget and no dimension is ever full. Each search
     ends with ``polish_steps`` transfer moves of at most ``step``. An ``incumbent`` split (what
     the firm spends now, in a best response) is re-evaluated with the candidates, and the
     winner's gain over it is ``versus_incumbent``; ``firm`` only labels the result.
@@ -183,7 +187,8 @@ def optimise_budget(
             dtype=np.float64,
         )
         at_best, even_values, stepped = cand_values[w], rest[0], rest[1:]
-        full = np.zeros(n, dtype=bool) if saturated is None else np.asarray(saturated(best))
+        bought = (lambda s: s / budget) if levels is None else levels
+        full = np.zeros(n, dtype=bool) if levels is None else np.asarray(levels(best)) >= 1.0
         pair = transfer_pair(best, step, (stepped - at_best).mean(axis=1), full)
         move = None
         if pair is not None:
@@ -218,7 +223,16 @@ def optimise_budget(
         polish_steps=polish_steps,
         candidates=candidates,
         versus_winner=versus,
-        verdict=verdict(candidates, versus, best, marginal, full, move, step, tolerance=tolerance),
+        verdict=verdict(
+            [bought(c) for c in candidates],
+            versus,
+            marginal,
+            full,
+            move,
+            step,
+            tuple(dimensions),
+            tolerance=tolerance,
+        ),
         history=history,
         firm=firm,
         incumbent=extra[0] if extra else None,

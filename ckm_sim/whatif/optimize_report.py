@@ -14,7 +14,7 @@ from ckm_sim.model.outcomes import horizon_note
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
-from ckm_sim.whatif.allocation import current_spend, levels_for_spend
+from ckm_sim.whatif.allocation import current_spend, levels_for_spend, spend_for_levels
 from ckm_sim.whatif.figures import plot_allocation, plot_history
 from ckm_sim.whatif.optimize import Optimum
 from ckm_sim.whatif.terms import period_word, terms_lines
@@ -91,15 +91,20 @@ def sentences(opt: Optimum, table: pd.DataFrame, word: str = "period") -> list[s
     return out
 
 
-def _restarts_rows(opt: Optimum) -> list[dict]:
+def _restarts_rows(opt: Optimum, scenario: Scenario) -> list[dict]:
+    """One row per search: the levels its best split buys, what that costs, and its net value
+    against the winner's (paired on the evaluation seeds)."""
     rows = []
     for k, (c, est) in enumerate(zip(opt.candidates, opt.versus_winner, strict=True)):
-        shares = ", ".join(f"{d} {x / c.sum():.0%}" for d, x in zip(opt.dimensions, c, strict=True))
+        bought = levels_for_spend(scenario, c, opt.firm)
+        levels = ", ".join(f"{d} {x:.2f}" for d, x in zip(opt.dimensions, bought, strict=True))
+        spent = float(spend_for_levels(scenario, bought, opt.firm).sum())
         same = np.array_equal(c, opt.best)
         rows.append(
             {
                 "search": k + 1,
-                "best split (shares)": shares,
+                "levels bought": levels,
+                "spent": num.number(spent),
                 "net value minus the winner's": "winner"
                 if same
                 else num.ci(est.mean, est.low, est.high),
@@ -127,6 +132,8 @@ def _text(
         for r in table.itertuples()
     ]
     now = current_spend(scenario, opt.firm)
+    spent = float(spend_for_levels(scenario, table["best_level"], opt.firm).sum())
+    even_spent = float(spend_for_levels(scenario, table["even_level"], opt.firm).sum())
     whose = "" if opt.firm is None else f", {opt.firm}'s budget (best response)"
     return "\n".join(
         [
@@ -142,8 +149,11 @@ def _text(
             "",
             *terms_lines([scenario], [scenario.name], periods)[:1],
             "",
-            f"Spend per {word}: the budget, {num.number(opt.budget)}, in the best split and in the "
-            f"even split (the scenario's own levels cost {num.number(float(now.sum()))}).",
+            f"Spend per {word}: the best split's levels cost {num.number(spent)} of the budget "
+            f"of {num.number(opt.budget)}"
+            + ("" if spent >= opt.budget - 0.5 else " (the rest buys nothing and is not spent)")
+            + f", the even split's {num.number(even_spent)} (the scenario's own levels cost "
+            f"{num.number(float(now.sum()))}).",
             "",
             "## Findings",
             "",
@@ -163,9 +173,13 @@ def _text(
             f"{opt.restarts} independent searches (sampler seeds {opt.base_seed} to "
             f"{opt.base_seed + opt.restarts - 1}, the same trial seeds); each one's best split "
             f"re-evaluated on the {opt.eval_replications} fresh replications, paired with the "
-            "winner:",
+            "winner. They agree when every level they buy (capped at 1: spend beyond a "
+            "dimension's full cost buys nothing and is not spent) is within "
+            f"{_tolerance(opt)} of the winner's; if not, but none is worse than the winner "
+            "outside its 95% CI, the optimum is flat there (or flatter than these replications "
+            "resolve).",
             "",
-            md.table(_restarts_rows(opt)),
+            md.table(_restarts_rows(opt, scenario)),
             "",
             "![allocation](allocation.png)",
             "",
@@ -179,6 +193,9 @@ def _text(
             "- Each search's best trial and the even split are re-evaluated on "
             f"{opt.eval_replications} fresh replications (seeds disjoint from the search's), so "
             "the reported value is not inflated by the search picking a lucky trial.",
+            f"- Each search ends with up to {opt.polish_steps} transfer moves on its own seeds "
+            "(from the dimension with the lowest marginal value to the one with the highest, "
+            "kept if it pays).",
             "",
             "![trials](history.png)",
             "",
@@ -253,3 +270,8 @@ def _next_unit(table: pd.DataFrame, word: str) -> str:
     if top.marginal_high < 0:
         return where + "; no dimension repays a larger budget: spending more lowers net value."
     return where + "; the gain is not distinguishable from zero at this number of replications."
+
+
+def _tolerance(opt: Optimum) -> str:
+    """The verdict's tolerance in words."""
+    return "the tolerance" if opt.verdict is None else f"{opt.verdict.tolerance:.2f} of a level"
