@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from whatif_helpers import tiny_scenario
+from whatif_helpers import SquareRootValue, tiny_scenario
 
+from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import Estimate
 from ckm_sim.model.scenario import DIMENSIONS, load_scenario
 from ckm_sim.whatif.allocation import levels_for_spend
 from ckm_sim.whatif.convergence import agreement, level_spread, verdict
+from ckm_sim.whatif.optimize import _winner, optimise_budget
 
 SAME = Estimate(0.0, 0.0, 0.0, 0.0, 8)  # a candidate that is the winner itself
 
@@ -81,3 +83,41 @@ def test_the_tolerance_is_in_levels():
     assert kind == "agree"
     kind, _ = agreement([win, other], [SAME, worse], DIMENSIONS, tolerance=0.1)
     assert kind == "disagree"
+
+
+def test_the_centroid_is_the_answer_unless_a_search_beats_it_outside_the_ci():
+    rng = np.random.default_rng(0)
+    luck = rng.normal(0.0, 10.0, 8)  # common to every point on a seed
+    noise = rng.normal(0.0, 1.0, (3, 8))
+    # the first search is 0.5 better on average: within the noise, so the centroid stays
+    values = np.array([luck + 0.5, luck, luck + 0.2]) + noise
+    assert _winner(values, last_is_centroid=True) == 2
+    assert _winner(values, last_is_centroid=False) == int(np.argmax(values.mean(axis=1)))
+    # ten noise sds better on every seed: beaten outside the CI, the best mean wins
+    values[0] += 10.0
+    assert _winner(values, last_is_centroid=True) == 0
+
+
+def test_distinct_seeds_and_the_centroid_on_the_known_optimum():
+    # each search on its own two seeds; the mean of their best splits is the answer unless
+    # beaten: it lies within 6% of the budget of the closed-form optimum on every share
+    f = SquareRootValue([1.0, 2.0, 3.0, 0.5, 0.5], common_sd=5.0, own_sd=0.05)
+    opt = optimise_budget(
+        f,
+        100.0,
+        RunPlan(2, base_seed=7),
+        trials=30,
+        eval_replications=6,
+        restarts=3,
+        polish_steps=8,
+        distinct_seeds=True,
+        centroid=True,
+    )
+    assert opt.centroid is not None
+    assert opt.centroid.sum() == pytest.approx(100.0)
+    assert np.abs(opt.best - f.optimum(100.0)).max() < 0.06 * 100.0
+    assert opt.verdict.converged, opt.verdict.reasons
+    # the searches ran on different seeds: their trial histories differ from the first trial
+    # on (the even split, trial 0, is the same point on other seeds)
+    first = [h["value"] for h in opt.history if h["trial"] == 0]
+    assert len(set(first)) == 3

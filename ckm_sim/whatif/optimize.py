@@ -68,6 +68,8 @@ class Optimum:
     firm: str | None = None  # the firm whose budget this is (None: a single-firm scenario)
     incumbent: np.ndarray | None = None  # the split the firm held before (best responses)
     versus_incumbent: Estimate | None = None  # best - incumbent, paired on the evaluation seeds
+    centroid: np.ndarray | None = None  # the mean of the searches' best splits, if evaluated
+    centroid_versus_winner: Estimate | None = None  # centroid - best, paired
 
 
 def _search_once(
@@ -123,6 +125,8 @@ def optimise_budget(
     polish_steps: int = 0,
     incumbent: np.ndarray | None = None,
     firm: str | None = None,
+    distinct_seeds: bool = False,
+    centroid: bool = False,
 ) -> Optimum:
     """Search the allocations of ``budget`` across ``dimensions`` for the highest mean value.
 
@@ -135,6 +139,13 @@ def optimise_budget(
     ends with ``polish_steps`` transfer moves of at most ``step``. An ``incumbent`` split (what
     the firm spends now, in a best response) is re-evaluated with the candidates, and the
     winner's gain over it is ``versus_incumbent``; ``firm`` only labels the result.
+
+    ``distinct_seeds``: search ``k`` runs its trials on replications ``k R .. k R + R - 1``
+    (``R`` the plan's replications) instead of every search on the same ``R``, so the searches'
+    luck is independent. ``centroid``: the mean of the searches' best splits (on the budget) is
+    evaluated with them and is the answer unless one of them beats it outside the paired CI on
+    the evaluation seeds (then the best of those): an average of answers scattered by noise
+    around a flat optimum varies less than any one of them.
     """
     if not (budget > 0 and math.isfinite(budget)):
         raise ValueError(f"budget must be a positive number, got {budget}")
@@ -143,7 +154,6 @@ def optimise_budget(
     n = len(dimensions)
     even = even_split(budget, n)
     step = 0.1 * budget if step is None else step
-    seeds = plan.seeds()
     history: list[dict] = []
     candidates: list[np.ndarray] = []
     with plan.evaluator() as evaluator:
@@ -154,7 +164,7 @@ def optimise_budget(
                 evaluate,
                 budget,
                 n,
-                seeds,
+                plan.seeds(offset=k * plan.replications if distinct_seeds else 0),
                 plan.seed + k,
                 trials,
                 batch,
@@ -170,6 +180,9 @@ def optimise_budget(
                 for t in done
             ]
         unique = _distinct(candidates)
+        middle = np.mean(candidates, axis=0) if centroid and len(unique) > 1 else None
+        if middle is not None:
+            unique.append(middle)
         extra = [] if incumbent is None else [np.asarray(incumbent, dtype=np.float64)]
         fresh = evaluation_seeds(plan, eval_replications)
         evaluated = np.array(
@@ -179,7 +192,7 @@ def optimise_budget(
             dtype=np.float64,
         )
         cand_values = evaluated[: len(unique)]
-        w = int(np.argmax(cand_values.mean(axis=1)))
+        w = _winner(cand_values, middle is not None)
         best = unique[w]
         points = [even] + [best + step * np.eye(n)[d] for d in range(n)]
         rest = np.array(
@@ -237,7 +250,23 @@ def optimise_budget(
         firm=firm,
         incumbent=extra[0] if extra else None,
         versus_incumbent=paired_difference(at_best, evaluated[-1]) if extra else None,
+        centroid=middle,
+        centroid_versus_winner=None
+        if middle is None
+        else paired_difference(cand_values[len(unique) - 1], at_best),
     )
+
+
+def _winner(values: np.ndarray, last_is_centroid: bool) -> int:
+    """The index of the answer among the evaluated points (rows of ``values``, by seed): the
+    best mean; with a centroid (the last row), the centroid unless a point beats it outside the
+    paired 95% CI."""
+    best = int(np.argmax(values.mean(axis=1)))
+    if not last_is_centroid:
+        return best
+    c = len(values) - 1
+    beaten = any(paired_difference(v, values[c]).low > 0 for v in values[:c])
+    return best if beaten else c
 
 
 def _distinct(points: list[np.ndarray]) -> list[np.ndarray]:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ckm_sim.errors import output_error
+from ckm_sim.experiments.stats import Estimate
 from ckm_sim.io import write_json, write_text, write_with
 from ckm_sim.model.outcomes import horizon_note
 from ckm_sim.model.scenario import Scenario
@@ -94,15 +95,21 @@ def sentences(opt: Optimum, table: pd.DataFrame, word: str = "period") -> list[s
 def _restarts_rows(opt: Optimum, scenario: Scenario) -> list[dict]:
     """One row per search: the levels its best split buys, what that costs, and its net value
     against the winner's (paired on the evaluation seeds)."""
+    points: list[tuple[int | str, np.ndarray, Estimate]] = [
+        (k + 1, c, e)
+        for k, (c, e) in enumerate(zip(opt.candidates, opt.versus_winner, strict=True))
+    ]
+    if opt.centroid is not None and opt.centroid_versus_winner is not None:
+        points.append(("their mean", opt.centroid, opt.centroid_versus_winner))
     rows = []
-    for k, (c, est) in enumerate(zip(opt.candidates, opt.versus_winner, strict=True)):
+    for label, c, est in points:
         bought = levels_for_spend(scenario, c, opt.firm)
         levels = ", ".join(f"{d} {x:.2f}" for d, x in zip(opt.dimensions, bought, strict=True))
         spent = float(spend_for_levels(scenario, bought, opt.firm).sum())
         same = np.array_equal(c, opt.best)
         rows.append(
             {
-                "search": k + 1,
+                "search": label,
                 "levels bought": levels,
                 "spent": num.number(spent),
                 "net value minus the winner's": "winner"
