@@ -22,7 +22,7 @@ goes to stderr, a line per run, as it finishes.
     .venv/bin/python benchmarks/bench_optimizer_stability.py [--budgets 1000 4000 10000]
         [--seeds 1 2 3] [--periods 120] [--trials 20] [--restarts 3] [--polish 4]
         [--replications 2] [--eval-replications 8] [--check-replications 16] [--workers 2]
-        [--tolerance 0.10] [--scenario baseline]
+        [--tolerance 0.10] [--no-centroid] [--scenario baseline]
 
 docs/whatif.md shows a run and says which.
 """
@@ -106,6 +106,7 @@ def main() -> None:
     p.add_argument("--eval-replications", type=int, default=EVAL_REPLICATIONS)
     p.add_argument("--check-replications", type=int, default=16)
     p.add_argument("--tolerance", type=float, default=LEVEL_TOLERANCE)
+    p.add_argument("--no-centroid", dest="centroid", action="store_false")
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args()
     scenario = load_scenario(args.scenario)
@@ -114,7 +115,8 @@ def main() -> None:
     check = RunPlan(args.check_replications, base_seed=CHECK_SEED, workers=args.workers)
     print(
         f"scenario {scenario.name}, {periods} periods, {args.trials} trials x {args.restarts} "
-        f"searches, polish {args.polish}, {args.replications} search / "
+        f"searches{' (each on its own seeds; their mean unless beaten)' if args.centroid else ''}"
+        f", polish {args.polish}, {args.replications} search / "
         f"{args.eval_replications} evaluation replications, search seeds {args.seeds}; the "
         f"seeds' answers compared on {args.check_replications} common check seeds; tolerance "
         f"{args.tolerance:.2f} of a level\n"
@@ -140,6 +142,8 @@ def main() -> None:
                 polish_steps=args.polish,
                 levels=lambda s: levels_for_spend(scenario, s),
                 tolerance=args.tolerance,
+                distinct_seeds=args.centroid,
+                centroid=args.centroid,
             )
             seconds.append(time.perf_counter() - start)
             bests.append(opt.best)

@@ -93,6 +93,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"transfer moves that end each search (default {POLISH}; 0: TPE only)",
     )
     parser.add_argument(
+        "--no-centroid",
+        dest="centroid",
+        action="store_false",
+        help="every search on the same trial seeds and the best of their splits as the answer "
+        "(default: each search on its own seeds, and the mean of their best splits as the "
+        "answer unless one of them beats it outside the 95%% CI)",
+    )
+    parser.add_argument(
         "--level-tolerance",
         type=float,
         default=LEVEL_TOLERANCE,
@@ -216,6 +224,8 @@ def run(args: argparse.Namespace) -> int:
         restarts=args.restarts,
         tolerance=args.level_tolerance,
         polish_steps=args.polish,
+        distinct_seeds=args.centroid,
+        centroid=args.centroid,
     )
     if len(firms) > 1:
         return _rounds(args, scenario, firms, budgets, plan, options)
