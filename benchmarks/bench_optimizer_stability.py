@@ -69,6 +69,8 @@ def why(opt: Optimum) -> str:
             words.append("searches agree")
         elif "flat" in r:
             words.append("flat optimum")
+        elif "their mean" in r:
+            words.append("searches scatter, their mean unbeaten")
         elif "contradict" in r:
             words.append("move pays")
         elif "does not raise" in r:

@@ -121,3 +121,24 @@ def test_distinct_seeds_and_the_centroid_on_the_known_optimum():
     # on (the even split, trial 0, is the same point on other seeds)
     first = [h["value"] for h in opt.history if h["trial"] == 0]
     assert len(set(first)) == 3
+
+
+def test_searches_worse_than_their_mean_say_one_search_does_not_settle_it():
+    win = np.array([0.4, 0.45, 0.3, 0.5, 1.0])  # the mean of the two searches below
+    a, b = win - [0, 0.15, 0, 0, 0], win + [0, 0.15, 0, 0, 0]
+    worse = Estimate(-5000.0, -8000.0, -2000.0, 4000.0, 8)
+    v = verdict(
+        [a, b],
+        [worse, Estimate(-1000.0, -3000.0, 1000.0, 2000.0, 8)],
+        [Estimate(0.0, -1.0, 1.0, 1.0, 8)] * 5,
+        np.zeros(5, bool),
+        None,
+        1.0,
+        DIMENSIONS,
+        winner_is_mean=True,
+    )
+    assert v.converged, v.reasons
+    assert "one search does not settle the split" in v.reasons[0]
+    assert "organisational_systems" in v.reasons[0]
+    # the same searches against a winner that is one of them: not converged
+    assert not _verdict([a, b], [worse, SAME]).converged

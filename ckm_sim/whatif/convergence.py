@@ -93,14 +93,18 @@ def agreement(
     dimensions: Sequence[str],
     tolerance: float = LEVEL_TOLERANCE,
     who: str = "searches",
+    winner_is_mean: bool = False,
 ) -> tuple[str, str]:
     """Do several answers (the ``who``: searches, search seeds; the winner among them) agree?
 
     ``"agree"`` when the levels they buy are within ``tolerance`` of each other on every
     dimension (:func:`level_spread`); otherwise
     ``"flat"`` when none is worse than the winner outside its paired 95% CI (``versus_winner``:
-    answer minus winner in net value), ``"disagree"`` when one is. With the reason in words,
-    naming the dimension of the largest spread."""
+    answer minus winner in net value), ``"disagree"`` when one is. ``winner_is_mean``: the
+    winner is the mean of the answers, chosen because none of them beats it outside the CI;
+    answers worse than it then show that one search does not settle the split, not that their
+    mean is wrong (``"mean"``). With the reason in words, naming the dimension of the largest
+    spread."""
     spread, d = level_spread(levels)
     where = "-" if d is None else dimensions[d]
     if spread <= tolerance:
@@ -109,6 +113,14 @@ def agreement(
             f"(on {where}; tolerance {tolerance:.2f} of a level)"
         )
     worse = [e for e in versus_winner if e.n >= 2 and e.high < 0]
+    if worse and winner_is_mean:
+        return "mean", (
+            f"the {len(levels)} {who}' answers differ by up to {spread:.2f} of a level (on "
+            f"{where}; tolerance {tolerance:.2f}) and {len(worse)} of them "
+            f"{'is' if len(worse) == 1 else 'are'} worse than their mean outside the CI "
+            f"({_shortfall(versus_winner)}): one search does not settle the split; their mean, "
+            "the answer, is not beaten by any of them"
+        )
     if not worse:
         return "flat", (
             f"the {who}' answers differ by up to {spread:.2f} of a level (on {where}; "
@@ -134,17 +146,20 @@ def verdict(
     dimensions: Sequence[str],
     per: float = 1000.0,
     tolerance: float = LEVEL_TOLERANCE,
+    winner_is_mean: bool = False,
 ) -> Verdict:
     """Put the checks together. ``levels[k]`` is what candidate k (the winner among them) buys
     (levels; capped at 1 here); ``versus_winner[k]`` is candidate k minus the winner
     in net value, paired on the evaluation seeds; ``marginal`` per unit of spend; ``move`` the
     suggested transfer ``(to, from, NV(moved) - NV(winner))``; ``per`` the unit the report
-    uses."""
+    uses; ``winner_is_mean`` as in :func:`agreement`."""
     spread, d = level_spread(levels)
     reasons, warnings = [], []
     converged = True
     if len(levels) > 1:
-        kind, reason = agreement(levels, versus_winner, dimensions, tolerance)
+        kind, reason = agreement(
+            levels, versus_winner, dimensions, tolerance, winner_is_mean=winner_is_mean
+        )
         converged = kind != "disagree"
         reasons.append(
             reason

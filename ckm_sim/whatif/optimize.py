@@ -245,6 +245,7 @@ def optimise_budget(
             step,
             tuple(dimensions),
             tolerance=tolerance,
+            winner_is_mean=middle is not None and w == len(unique) - 1,
         ),
         history=history,
         firm=firm,
