@@ -61,7 +61,7 @@ def test_optimize_writes_a_report(tmp_path, capsys):
     assert optimum["restarts"] == 2 and len(optimum["candidates"]) == 2
     assert optimum["verdict"]["converged"] in (True, False)
     assert optimum["verdict"]["tolerance_unit"] == "level"
-    assert "levels bought" in report
+    assert "levels bought" in report and "each on its own trial seeds" in report
     out_text = capsys.readouterr().out
     assert "next unit of budget" in out_text
     assert "onverged" in out_text

@@ -68,6 +68,7 @@ class Optimum:
     firm: str | None = None  # the firm whose budget this is (None: a single-firm scenario)
     incumbent: np.ndarray | None = None  # the split the firm held before (best responses)
     versus_incumbent: Estimate | None = None  # best - incumbent, paired on the evaluation seeds
+    distinct_seeds: bool = False  # each search on its own trial seeds
     centroid: np.ndarray | None = None  # the mean of the searches' best splits, if evaluated
     centroid_versus_winner: Estimate | None = None  # centroid - best, paired
 
@@ -251,6 +252,7 @@ def optimise_budget(
         firm=firm,
         incumbent=extra[0] if extra else None,
         versus_incumbent=paired_difference(at_best, evaluated[-1]) if extra else None,
+        distinct_seeds=distinct_seeds,
         centroid=middle,
         centroid_versus_winner=None
         if middle is None

@@ -178,13 +178,21 @@ def _text(
             "## Does the answer hold?",
             "",
             f"{opt.restarts} independent searches (sampler seeds {opt.base_seed} to "
-            f"{opt.base_seed + opt.restarts - 1}, the same trial seeds); each one's best split "
-            f"re-evaluated on the {opt.eval_replications} fresh replications, paired with the "
-            "winner. They agree when every level they buy (capped at 1: spend beyond a "
-            "dimension's full cost buys nothing and is not spent) is within "
-            f"{_tolerance(opt)} of the winner's; if not, but none is worse than the winner "
-            "outside its 95% CI, the optimum is flat there (or flatter than these replications "
-            "resolve).",
+            f"{opt.base_seed + opt.restarts - 1}, "
+            + ("each on its own trial seeds" if opt.distinct_seeds else "the same trial seeds")
+            + "); each one's best split"
+            + (" and their mean" if opt.centroid is not None else "")
+            + f" re-evaluated on the {opt.eval_replications} fresh replications, paired with the "
+            "winner"
+            + (
+                " (their mean unless a search's split beats it outside the 95% CI)"
+                if opt.centroid is not None
+                else ""
+            )
+            + ". They agree when the levels they buy (capped at 1: spend beyond a dimension's "
+            f"full cost buys nothing and is not spent) are within {_tolerance(opt)} of each "
+            "other; if not, but none is worse than the winner outside its 95% CI, the optimum is "
+            "flat there (or flatter than these replications resolve).",
             "",
             md.table(_restarts_rows(opt, scenario)),
             "",
@@ -195,8 +203,9 @@ def _text(
             f"- Optuna TPE sampler (multivariate), {opt.restarts} searches of {opt.trials} "
             "trials, each with the even split first; each trial's objective is the mean net "
             "value over "
-            f"{opt.replications} replications on the same seeds for every trial "
-            "(common random numbers).",
+            f"{opt.replications} replications on the same seeds for every trial of "
+            + ("the search" if opt.distinct_seeds else "every search")
+            + " (common random numbers).",
             "- Each search's best trial and the even split are re-evaluated on "
             f"{opt.eval_replications} fresh replications (seeds disjoint from the search's), so "
             "the reported value is not inflated by the search picking a lucky trial.",
