@@ -248,6 +248,8 @@ def write_report(
                 "base_seed": opt.base_seed,
                 "restarts": opt.restarts,
                 "candidates": [c.tolist() for c in opt.candidates],
+                "distinct_seeds": opt.distinct_seeds,
+                "centroid": None if opt.centroid is None else opt.centroid.tolist(),
                 "versus_winner": [e.as_dict() for e in opt.versus_winner],
                 "verdict": opt.verdict.as_dict() if opt.verdict else None,
                 "versus_current": None
