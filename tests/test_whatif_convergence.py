@@ -117,6 +117,8 @@ def test_distinct_seeds_and_the_centroid_on_the_known_optimum():
     assert opt.centroid.sum() == pytest.approx(100.0)
     assert np.abs(opt.best - f.optimum(100.0)).max() < 0.06 * 100.0
     assert opt.verdict.converged, opt.verdict.reasons
+    # no cost curve: what a split buys is its shares, and the verdict says so
+    assert opt.verdict.as_dict()["tolerance_unit"] == "share"
     # the searches ran on different seeds: their trial histories differ from the first trial
     # on (the even split, trial 0, is the same point on other seeds)
     first = [h["value"] for h in opt.history if h["trial"] == 0]

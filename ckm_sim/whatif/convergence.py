@@ -37,9 +37,11 @@ class Verdict:
     converged: bool
     level_spread: float  # largest max - min of a level (capped at 1) over the restarts
     spread_dimension: str | None  # the dimension of that largest spread (None: one search)
-    tolerance: float  # in levels
+    tolerance: float  # in ``unit``s
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unit: str = "level"  # what the spread and the tolerance measure: "level", or "share" of the
+    # budget for an objective with no cost curve
 
     def as_dict(self) -> dict:
         """The verdict as a JSON-ready dict."""
@@ -48,7 +50,7 @@ class Verdict:
             "level_spread": self.level_spread,
             "spread_dimension": self.spread_dimension,
             "tolerance": self.tolerance,
-            "tolerance_unit": "level",
+            "tolerance_unit": self.unit,
             "reasons": self.reasons,
             "warnings": self.warnings,
         }
@@ -147,12 +149,14 @@ def verdict(
     per: float = 1000.0,
     tolerance: float = LEVEL_TOLERANCE,
     winner_is_mean: bool = False,
+    unit: str = "level",
 ) -> Verdict:
     """Put the checks together. ``levels[k]`` is what candidate k (the winner among them) buys
     (levels; capped at 1 here); ``versus_winner[k]`` is candidate k minus the winner
     in net value, paired on the evaluation seeds; ``marginal`` per unit of spend; ``move`` the
     suggested transfer ``(to, from, NV(moved) - NV(winner))``; ``per`` the unit the report
-    uses; ``winner_is_mean`` as in :func:`agreement`."""
+    uses; ``winner_is_mean`` as in :func:`agreement`; ``unit`` what ``levels`` are ("share":
+    shares of the budget, for an objective with no cost curve)."""
     spread, d = level_spread(levels)
     reasons, warnings = [], []
     converged = True
@@ -192,7 +196,7 @@ def verdict(
             "its last unit); a smaller budget pays"
         )
     where = None if d is None else dimensions[d]
-    return Verdict(converged, spread, where, tolerance, reasons, warnings)
+    return Verdict(converged, spread, where, tolerance, reasons, warnings, unit)
 
 
 def _shortfall(versus_winner: Sequence[Estimate]) -> str:

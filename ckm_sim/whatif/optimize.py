@@ -247,6 +247,7 @@ def optimise_budget(
             tuple(dimensions),
             tolerance=tolerance,
             winner_is_mean=middle is not None and w == len(unique) - 1,
+            unit="share" if levels is None else "level",
         ),
         history=history,
         firm=firm,
