@@ -37,6 +37,7 @@ import numpy as np
 
 from ckm_sim.commands.optimize import (
     EVAL_REPLICATIONS,
+    METHOD,
     POLISH,
     RESTARTS,
     SEARCH_REPLICATIONS,
@@ -45,7 +46,7 @@ from ckm_sim.commands.optimize import (
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import paired_difference
 from ckm_sim.model.scenario import DIMENSIONS, Scenario, load_scenario
-from ckm_sim.whatif.allocation import levels_for_spend, spend_for_levels
+from ckm_sim.whatif.allocation import CostCurve, levels_for_spend, spend_for_levels
 from ckm_sim.whatif.best_response_report import SHORT
 from ckm_sim.whatif.convergence import agreement, level_spread
 from ckm_sim.whatif.defaults import LEVEL_TOLERANCE
@@ -101,7 +102,8 @@ def main() -> None:
     p.add_argument("--budgets", type=float, nargs="+", default=[1000.0, 4000.0, 7000.0, 10000.0])
     p.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     p.add_argument("--periods", type=int)
-    p.add_argument("--trials", type=int, default=TRIALS)
+    p.add_argument("--method", choices=("surface", "tpe"), default=METHOD)
+    p.add_argument("--trials", type=int)
     p.add_argument("--restarts", type=int, default=RESTARTS)
     p.add_argument("--polish", type=int, default=POLISH)
     p.add_argument("--replications", type=int, default=SEARCH_REPLICATIONS)
@@ -111,12 +113,15 @@ def main() -> None:
     p.add_argument("--no-centroid", dest="centroid", action="store_false")
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args()
+    args.trials = args.trials or TRIALS[args.method]
+    args.polish = args.polish if args.method == "tpe" else 0
     scenario = load_scenario(args.scenario)
     periods = args.periods or scenario.periods
     objective = NetValueObjective(scenario, periods)
     check = RunPlan(args.check_replications, base_seed=CHECK_SEED, workers=args.workers)
     print(
-        f"scenario {scenario.name}, {periods} periods, {args.trials} trials x {args.restarts} "
+        f"scenario {scenario.name}, {periods} periods, method {args.method}, {args.trials} "
+        f"trials x {args.restarts} "
         f"searches{' (each on its own seeds; their mean unless beaten)' if args.centroid else ''}"
         f", polish {args.polish}, {args.replications} search / "
         f"{args.eval_replications} evaluation replications, search seeds {args.seeds}; the "
@@ -142,7 +147,8 @@ def main() -> None:
                 eval_replications=args.eval_replications,
                 restarts=args.restarts,
                 polish_steps=args.polish,
-                levels=lambda s: levels_for_spend(scenario, s),
+                curve=CostCurve.of(scenario),
+                method=args.method,
                 tolerance=args.tolerance,
                 distinct_seeds=args.centroid,
                 centroid=args.centroid,

@@ -40,8 +40,12 @@ comparison's report and files, under <out>/optimize/<name>/).
 """
 
 
-TRIALS, RESTARTS, EVAL_REPLICATIONS, POLISH = 20, 3, 8, 4
+#: Design points per search for each method (``--trials``): the surface's are cheap to add,
+#: since every run informs the fit; TPE's were tuned at 20 (docs/whatif.md).
+TRIALS = {"surface": 96, "tpe": 20}
+RESTARTS, EVAL_REPLICATIONS, POLISH = 3, 8, 4
 SEARCH_REPLICATIONS, PLAN_REPLICATIONS = 2, 10
+METHOD = "surface"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,10 +79,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"({PLAN_REPLICATIONS} replications unless --replications says otherwise)",
     )
     parser.add_argument(
+        "--method",
+        choices=("surface", "tpe"),
+        default=METHOD,
+        help="surface: fit quadratics to runs over the levels the budget can buy, the budget a "
+        "ceiling (default); tpe: Optuna's TPE over shares of the budget, all of it spent (the "
+        "previous default)",
+    )
+    parser.add_argument(
         "--trials",
         type=argtypes.trials,
-        default=TRIALS,
-        help=f"trials per search (default {TRIALS})",
+        help=f"design points per search (default {TRIALS['surface']}; with --method tpe, TPE "
+        f"trials, default {TRIALS['tpe']})",
     )
     parser.add_argument(
         "--restarts",
@@ -90,15 +102,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--polish",
         type=non_negative_int,
         default=POLISH,
-        help=f"transfer moves that end each search (default {POLISH}; 0: TPE only)",
+        help=f"--method tpe: transfer moves that end each search (default {POLISH}; 0: TPE only)",
     )
     parser.add_argument(
         "--no-centroid",
         dest="centroid",
         action="store_false",
         help="every search on the same trial seeds and the best of their splits as the answer "
-        "(default: each search on its own seeds, and the mean of their best splits as the "
-        "answer unless one of them beats it outside the 95%% CI)",
+        "(default: each search on its own seeds, and their pooled answer, the fit on all their "
+        "runs (tpe: the mean of their best splits), unless one of them beats it outside the "
+        "95%% CI)",
     )
     parser.add_argument(
         "--level-tolerance",
@@ -166,13 +179,15 @@ def run(args: argparse.Namespace) -> int:
     """Search the best split of the budget, re-check it on fresh seeds, write the report."""
     from ckm_sim.firmkeys import check_firms, is_multi_firm
     from ckm_sim.io import inside
-    from ckm_sim.whatif.allocation import current_spend, levels_for_spend
+    from ckm_sim.whatif.allocation import CostCurve, current_spend
     from ckm_sim.whatif.objective import NetValueObjective
     from ckm_sim.whatif.optimize import optimise_budget
     from ckm_sim.whatif.optimize_report import write_report
 
     if args.replications is None:
         args.replications = PLAN_REPLICATIONS if args.plans is not None else SEARCH_REPLICATIONS
+    if args.trials is None:
+        args.trials = TRIALS[args.method]
     if args.plans is not None:
         if args.budget is not None:
             raise CKMError("give --budget (split a budget) or --plans (compare plans), not both")
@@ -223,9 +238,10 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         restarts=args.restarts,
         tolerance=args.level_tolerance,
-        polish_steps=args.polish,
+        polish_steps=args.polish if args.method == "tpe" else 0,
         distinct_seeds=args.centroid,
         centroid=args.centroid,
+        method=args.method,
     )
     if len(firms) > 1:
         return _rounds(args, scenario, firms, budgets, plan, options)
@@ -235,7 +251,7 @@ def run(args: argparse.Namespace) -> int:
         NetValueObjective(scenario, plan.periods, firm=firm),
         budget,
         plan,
-        levels=lambda spend: levels_for_spend(scenario, spend, firm),
+        curve=CostCurve.of(scenario, firm),
         incumbent=None if firm is None else current_spend(scenario, firm),
         firm=firm,
         **options,  # type: ignore[arg-type]

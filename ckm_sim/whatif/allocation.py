@@ -9,11 +9,16 @@ An allocation is a point of the simplex (shares summing to one) times the budget
 it with the "-log of uniforms, normalised" construction, which makes the shares uniformly
 distributed on the simplex (a flat Dirichlet).
 
+A budget is a ceiling: :meth:`CostCurve.within` shrinks levels whose cost exceeds it (all in the
+same proportion) until they fit, so the optimiser may also answer "spend less than this".
+
 In a multi-firm scenario, ``firm`` names whose budget it is: that firm's own costs and levels
 (``firms.<firm>.<field>``) are used and set; None is the scenario's.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,23 +36,60 @@ def cost_exponent(scenario: Scenario, firm: str | None = None) -> float:
     return float(firm_value(scenario, firm, "cost_exponent"))
 
 
+@dataclass(frozen=True)
+class CostCurve:
+    """What each level costs per period, ``costs_d * level_d ** exponent``, and back."""
+
+    costs: np.ndarray
+    exponent: float
+
+    @classmethod
+    def of(cls, scenario: Scenario, firm: str | None = None) -> CostCurve:
+        """The scenario's cost curve (the firm's)."""
+        return cls(unit_costs(scenario, firm), cost_exponent(scenario, firm))
+
+    @classmethod
+    def shares(cls, budget: float, n: int = len(DIMENSIONS)) -> CostCurve:
+        """For an objective with no cost curve: a "level" is the share of the budget spent."""
+        return cls(np.full(n, float(budget)), 1.0)
+
+    def levels(self, spend: np.ndarray) -> np.ndarray:
+        """The levels a per-period spend per dimension buys (capped at 1; free ones are 1)."""
+        spend = np.asarray(spend, dtype=np.float64)
+        if spend.shape != self.costs.shape or (spend < 0).any():
+            raise ValueError(f"spend must be {len(self.costs)} non-negative amounts, got {spend}")
+        cost = self.costs
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(cost > 0, spend / np.where(cost > 0, cost, 1.0), 1.0)
+        return np.minimum(ratio, 1.0) ** (1.0 / self.exponent)
+
+    def spend(self, levels: np.ndarray) -> np.ndarray:
+        """The per-period cost of given levels."""
+        return self.costs * np.asarray(levels, dtype=np.float64) ** self.exponent
+
+    def top(self, budget: float) -> np.ndarray:
+        """The highest level of each dimension that ``budget`` alone can buy (at most 1)."""
+        return self.levels(np.full(self.costs.shape, float(budget)))
+
+    def within(self, levels: np.ndarray, budget: float) -> np.ndarray:
+        """``levels`` (rows of), shrunk in proportion where their cost exceeds ``budget``: the
+        spend of every dimension scales by ``budget / cost``, so the levels by its
+        ``1 / exponent`` power."""
+        x = np.clip(np.asarray(levels, dtype=np.float64), 0.0, 1.0)
+        total = self.spend(x).sum(axis=-1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shrink = np.where(total > budget, (budget / total) ** (1.0 / self.exponent), 1.0)
+        return x * shrink
+
+
 def levels_for_spend(scenario: Scenario, spend: np.ndarray, firm: str | None = None) -> np.ndarray:
     """The competence levels a per-period spend per dimension buys (capped at 1)."""
-    spend = np.asarray(spend, dtype=np.float64)
-    if spend.shape != (len(DIMENSIONS),) or (spend < 0).any():
-        raise ValueError(f"spend must be {len(DIMENSIONS)} non-negative amounts, got {spend}")
-    cost = unit_costs(scenario, firm)
-    exponent = cost_exponent(scenario, firm)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(cost > 0, spend / np.where(cost > 0, cost, 1.0), 1.0)
-    return np.minimum(ratio, 1.0) ** (1.0 / exponent)
+    return CostCurve.of(scenario, firm).levels(spend)
 
 
 def spend_for_levels(scenario: Scenario, levels: np.ndarray, firm: str | None = None) -> np.ndarray:
     """The per-period cost of given levels: ``cost_d * level_d ** cost_exponent``."""
-    return unit_costs(scenario, firm) * np.asarray(levels, dtype=np.float64) ** cost_exponent(
-        scenario, firm
-    )
+    return CostCurve.of(scenario, firm).spend(levels)
 
 
 def current_spend(scenario: Scenario, firm: str | None = None) -> np.ndarray:

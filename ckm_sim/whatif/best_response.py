@@ -36,6 +36,7 @@ import pandas as pd
 
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import Estimate
+from ckm_sim.whatif.allocation import CostCurve
 from ckm_sim.whatif.optimize import Evaluate, optimise_budget
 
 #: Default tolerance: a split holds when every dimension moved by at most this share of the budget.
@@ -219,13 +220,13 @@ def optimiser_response(
     objective: Callable[[str, Mapping[str, np.ndarray]], Evaluate],
     budgets: Mapping[str, float],
     plan: RunPlan,
-    levels: Callable[[str], Callable[[np.ndarray], np.ndarray]] | None = None,
+    curves: Callable[[str], CostCurve] | None = None,
     **options: object,
 ) -> Respond:
     """A best-response oracle from the budget optimiser.
 
     ``objective(firm, splits)`` is the firm's ``evaluate(spend, seed)`` when the others play
-    ``splits``; ``levels(firm)`` the levels its spend buys; ``options`` go to
+    ``splits``; ``curves(firm)`` its cost curve (what its spend buys); ``options`` go to
     :func:`~ckm_sim.whatif.optimize.optimise_budget` (trials, restarts, eval_replications, ...).
     The incumbent split is evaluated with the candidates, so ``gain`` is paired.
     """
@@ -235,7 +236,7 @@ def optimiser_response(
             objective(firm, splits),
             budgets[firm],
             plan,
-            levels=None if levels is None else levels(firm),
+            curve=None if curves is None else curves(firm),
             incumbent=incumbent,
             firm=firm,
             **options,  # type: ignore[arg-type]

@@ -150,13 +150,18 @@ def verdict(
     tolerance: float = LEVEL_TOLERANCE,
     winner_is_mean: bool = False,
     unit: str = "level",
+    budget: float | None = None,
+    spent: float | None = None,
 ) -> Verdict:
     """Put the checks together. ``levels[k]`` is what candidate k (the winner among them) buys
     (levels; capped at 1 here); ``versus_winner[k]`` is candidate k minus the winner
     in net value, paired on the evaluation seeds; ``marginal`` per unit of spend; ``move`` the
     suggested transfer ``(to, from, NV(moved) - NV(winner))``; ``per`` the unit the report
     uses; ``winner_is_mean`` as in :func:`agreement`; ``unit`` what ``levels`` are ("share":
-    shares of the budget, for an objective with no cost curve)."""
+    shares of the budget, for an objective with no cost curve). ``budget`` and ``spent`` (what
+    the winner's levels cost): when at least ``step`` of the budget is left unspent, a marginal
+    value above zero outside its CI means the search stopped short (the budget has room for it),
+    and the warning of all-negative marginal values says the rest is better not spent."""
     spread, d = level_spread(levels)
     reasons, warnings = [], []
     converged = True
@@ -185,6 +190,24 @@ def verdict(
             "(highest) does not raise net value outside its CI"
         )
     free = [m for m, s in zip(marginal, saturated, strict=True) if not s]
+    room = budget is not None and spent is not None and budget - spent >= step
+    if room:
+        assert budget is not None and spent is not None
+        reasons.append(
+            f"the answer spends {spent:,.0f} a period of the budget of {budget:,.0f}: the budget "
+            "does not bind"
+        )
+        paying = [
+            dimensions[d]
+            for d, (m, s) in enumerate(zip(marginal, saturated, strict=True))
+            if not s and m.n >= 2 and m.low > 0
+        ]
+        if paying:
+            converged = False
+            reasons.append(
+                f"spending {step:,.6g} a period more on {', '.join(paying)} raises net value "
+                "outside its CI and the budget has room: the search stopped short"
+            )
     if free and all(m.low > 0 for m in free):
         warnings.append(
             "every marginal value is positive: the budget is too small for an interior optimum "
@@ -192,8 +215,12 @@ def verdict(
         )
     if free and all(m.high < 0 for m in free):
         warnings.append(
-            "every marginal value is negative: the budget is too large (no dimension repays "
-            "its last unit); a smaller budget pays"
+            "every marginal value is negative: no dimension repays more spend"
+            + (
+                f"; the answer leaves {budget - spent:,.0f} a period of the budget unspent"
+                if room
+                else ": the budget is too large; a smaller budget pays"
+            )
         )
     where = None if d is None else dimensions[d]
     return Verdict(converged, spread, where, tolerance, reasons, warnings, unit)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ckm_sim.model.scenario import Scenario
-from ckm_sim.whatif.allocation import allocate, current_spend, levels_for_spend
+from ckm_sim.whatif.allocation import CostCurve, allocate, current_spend
 from ckm_sim.whatif.objective import NetValueObjective
 
 
@@ -54,10 +54,10 @@ def start_splits(
     return out
 
 
-def level_curves(scenario: Scenario) -> Callable[[str], Callable[[np.ndarray], np.ndarray]]:
-    """``levels(firm)(spend)``: the levels a spend buys through the firm's own cost curve."""
+def level_curves(scenario: Scenario) -> Callable[[str], CostCurve]:
+    """``curves(firm)``: the firm's own cost curve (what its spend buys)."""
 
-    def for_firm(firm: str) -> Callable[[np.ndarray], np.ndarray]:
-        return lambda spend: levels_for_spend(scenario, spend, firm)
+    def for_firm(firm: str) -> CostCurve:
+        return CostCurve.of(scenario, firm)
 
     return for_firm

@@ -28,17 +28,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ckm_sim.experiments.evaluator import Evaluator, RunPlan
+from ckm_sim.experiments.evaluator import Evaluator, RunPlan, map_ordered
 from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference
 from ckm_sim.model.scenario import DIMENSIONS
-from ckm_sim.whatif.allocation import even_split, simplex_from_unit, unit_from_simplex
+from ckm_sim.whatif.allocation import (
+    CostCurve,
+    even_split,
+    simplex_from_unit,
+    unit_from_simplex,
+)
 from ckm_sim.whatif.convergence import LEVEL_TOLERANCE, Verdict, scaled, transfer_pair, verdict
 from ckm_sim.whatif.polish import polish
 from ckm_sim.whatif.search import evaluation_seeds, make_study, replicate, search
+from ckm_sim.whatif.surface_search import Searched, pooled_best, search_surface, seeds_needed
 
 Evaluate = Callable[[np.ndarray, int], float]
-#: ``levels(spend)``: the competence levels a spend per dimension buys (capped at 1).
-Levels = Callable[[np.ndarray], np.ndarray]
+
+#: The search methods: ``surface`` (fitted quadratics in level space, the budget a ceiling) and
+#: ``tpe`` (Optuna's TPE on shares of the budget, all of it spent; the previous default).
+METHODS = ("surface", "tpe")
 
 
 @dataclass
@@ -69,8 +77,11 @@ class Optimum:
     incumbent: np.ndarray | None = None  # the split the firm held before (best responses)
     versus_incumbent: Estimate | None = None  # best - incumbent, paired on the evaluation seeds
     distinct_seeds: bool = False  # each search on its own trial seeds
-    centroid: np.ndarray | None = None  # the mean of the searches' best splits, if evaluated
+    centroid: np.ndarray | None = None  # the searches' pooled answer (surface: the fit on
+    # all their runs; tpe: the mean of their best splits), if evaluated
     centroid_versus_winner: Estimate | None = None  # centroid - best, paired
+    method: str = "tpe"
+    spent: float = 0.0  # what the answer's levels cost per period (at most the budget)
 
 
 def _search_once(
@@ -110,6 +121,31 @@ def _search_once(
     return best, done
 
 
+def _surface_once(
+    evaluator: Evaluator,
+    evaluate: Evaluate,
+    curve: CostCurve,
+    budget: float,
+    plan: RunPlan,
+    k: int,
+    points: int,
+    distinct_seeds: bool,
+) -> Searched:
+    """Search ``k`` by response surface (:func:`~ckm_sim.whatif.surface_search.search_surface`)
+    from the even split, on its own replications of the plan (``distinct_seeds``) or on the
+    first ones."""
+    need = seeds_needed(points, plan.replications)
+    seeds = plan.seeds(offset=k * need if distinct_seeds else 0, count=need)
+
+    def run(jobs: list[tuple[np.ndarray, int]]) -> list[float]:
+        return map_ordered(evaluator, evaluate, [(curve.spend(x), seed) for x, seed in jobs])
+
+    start = curve.levels(even_split(budget, len(curve.costs)))
+    return search_surface(
+        run, curve, budget, start, points, seeds, plan.replications, plan.seed + k
+    )
+
+
 def optimise_budget(
     evaluate: Evaluate,
     budget: float,
@@ -121,51 +157,76 @@ def optimise_budget(
     batch: int = 4,
     progress: bool = False,
     restarts: int = 1,
-    levels: Levels | None = None,
+    curve: CostCurve | None = None,
     tolerance: float = LEVEL_TOLERANCE,
     polish_steps: int = 0,
     incumbent: np.ndarray | None = None,
     firm: str | None = None,
     distinct_seeds: bool = False,
     centroid: bool = False,
+    method: str = "tpe",
 ) -> Optimum:
     """Search the allocations of ``budget`` across ``dimensions`` for the highest mean value.
 
     ``plan`` gives the replications (common seeds) per trial, the base seed and the workers.
     ``restarts`` independent searches of ``trials`` each (sampler seeds ``base_seed + k``);
-    ``levels(spend)`` is what a split buys (capped at 1): the verdict compares the searches'
+    ``curve`` is what a split buys (levels, capped at 1): the verdict compares the searches'
     answers by it, within ``tolerance`` (in levels), and a dimension at level 1 is full (its
     marginal value is 0 by construction). Without it (an objective with no cost curve), what a
-    split buys is its shares of the budget and no dimension is ever full. Each search
-    ends with ``polish_steps`` transfer moves of at most ``step``. An ``incumbent`` split (what
-    the firm spends now, in a best response) is re-evaluated with the candidates, and the
-    winner's gain over it is ``versus_incumbent``; ``firm`` only labels the result.
+    split buys is its shares of the budget and no dimension is ever full.
+
+    ``method``: ``"surface"`` searches levels with the budget as a ceiling, ``trials`` design
+    points per search fitted by a quadratic (:mod:`~ckm_sim.whatif.surface_search`), and
+    ``step`` defaults to a tenth of what the answer spends (not of a budget it may not spend);
+    ``"tpe"``
+    searches shares of the budget (all of it spent) with Optuna's TPE, ``trials`` per search,
+    each ending with ``polish_steps`` transfer moves of at most ``step``. An ``incumbent``
+    split (what the firm spends now, in a best response) is re-evaluated with the candidates,
+    and the winner's gain over it is ``versus_incumbent``; ``firm`` only labels the result.
 
     ``distinct_seeds``: search ``k`` runs its trials on replications ``k R .. k R + R - 1``
     (``R`` the plan's replications) instead of every search on the same ``R``, so the searches'
-    luck is independent. ``centroid``: the mean of the searches' best splits (on the budget) is
-    evaluated with them and is the answer unless one of them beats it outside the paired CI on
-    the evaluation seeds (then the best of those): an average of answers scattered by noise
-    around a flat optimum varies less than any one of them.
+    luck is independent. ``centroid``: the searches' pooled answer (surface: the best point of
+    one fit on all their runs; tpe: the mean of their best splits) is evaluated with them
+    and is the answer unless one of them beats it outside the paired CI on the evaluation seeds
+    (then the best of those): pooling answers scattered by noise around a flat optimum varies
+    less than any one of them.
     """
     if not (budget > 0 and math.isfinite(budget)):
         raise ValueError(f"budget must be a positive number, got {budget}")
     if restarts < 1:
         raise ValueError(f"restarts must be at least 1, got {restarts}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     n = len(dimensions)
+    shape = CostCurve.shares(budget, n) if curve is None else curve
     even = even_split(budget, n)
-    step = 0.1 * budget if step is None else step
+    given_step, step = step, 0.1 * budget if step is None else step
     history: list[dict] = []
     candidates: list[np.ndarray] = []
+    searched = []
     with plan.evaluator() as evaluator:
         for k in range(restarts):
+            seeds = plan.seeds(offset=k * plan.replications if distinct_seeds else 0)
+            if method == "surface":
+                one = _surface_once(
+                    evaluator, evaluate, shape, budget, plan, k, trials, distinct_seeds
+                )
+                searched.append(one)
+                candidates.append(shape.spend(one.best))
+                history += [
+                    {"search": k, "trial": i, "value": float(v)}
+                    | dict(zip(dimensions, shape.spend(x).tolist(), strict=True))
+                    for i, (x, v) in enumerate(zip(one.levels, one.means(), strict=True))
+                ]
+                continue
             desc = f"search {k + 1}/{restarts}"
             best, done = _search_once(
                 evaluator,
                 evaluate,
                 budget,
                 n,
-                plan.seeds(offset=k * plan.replications if distinct_seeds else 0),
+                seeds,
                 plan.seed + k,
                 trials,
                 batch,
@@ -181,8 +242,13 @@ def optimise_budget(
                 for t in done
             ]
         unique = _distinct(candidates)
-        middle = np.mean(candidates, axis=0) if centroid and len(unique) > 1 else None
-        if middle is not None:
+        middle = None
+        if centroid and len(unique) > 1:
+            middle = (
+                shape.spend(pooled_best(searched, shape, budget))
+                if method == "surface"
+                else np.mean(candidates, axis=0)
+            )
             unique.append(middle)
         extra = [] if incumbent is None else [np.asarray(incumbent, dtype=np.float64)]
         fresh = evaluation_seeds(plan, eval_replications)
@@ -195,14 +261,15 @@ def optimise_budget(
         cand_values = evaluated[: len(unique)]
         w = _winner(cand_values, middle is not None)
         best = unique[w]
+        if given_step is None and method == "surface":  # a tenth of what the answer spends
+            step = 0.1 * (float(shape.spend(shape.levels(best)).sum()) or budget)
         points = [even] + [best + step * np.eye(n)[d] for d in range(n)]
         rest = np.array(
             replicate(evaluator, evaluate, [(p,) for p in points], fresh, progress, "evaluation"),
             dtype=np.float64,
         )
         at_best, even_values, stepped = cand_values[w], rest[0], rest[1:]
-        bought = (lambda s: s / budget) if levels is None else levels
-        full = np.zeros(n, dtype=bool) if levels is None else np.asarray(levels(best)) >= 1.0
+        full = np.zeros(n, dtype=bool) if curve is None else shape.levels(best) >= 1.0
         pair = transfer_pair(best, step, (stepped - at_best).mean(axis=1), full)
         move = None
         if pair is not None:
@@ -211,6 +278,7 @@ def optimise_budget(
             (after,) = replicate(evaluator, evaluate, [(moved,)], fresh)
             gain = paired_difference(np.asarray(after, dtype=np.float64), at_best)
             move = (dimensions[to], dimensions[frm], gain)
+    spent = float(shape.spend(shape.levels(best)).sum())
     marginal = [
         Estimate(0.0, 0.0, 0.0, 0.0, eval_replications)
         if full[d]
@@ -238,7 +306,7 @@ def optimise_budget(
         candidates=candidates,
         versus_winner=versus,
         verdict=verdict(
-            [bought(c) for c in candidates],
+            [shape.levels(c) for c in candidates],
             versus,
             marginal,
             full,
@@ -247,7 +315,9 @@ def optimise_budget(
             tuple(dimensions),
             tolerance=tolerance,
             winner_is_mean=middle is not None and w == len(unique) - 1,
-            unit="share" if levels is None else "level",
+            unit="share" if curve is None else "level",
+            budget=budget,
+            spent=spent,
         ),
         history=history,
         firm=firm,
@@ -258,6 +328,8 @@ def optimise_budget(
         centroid_versus_winner=None
         if middle is None
         else paired_difference(cand_values[len(unique) - 1], at_best),
+        method=method,
+        spent=spent,
     )
 
 

@@ -100,7 +100,7 @@ def _restarts_rows(opt: Optimum, scenario: Scenario) -> list[dict]:
         for k, (c, e) in enumerate(zip(opt.candidates, opt.versus_winner, strict=True))
     ]
     if opt.centroid is not None and opt.centroid_versus_winner is not None:
-        points.append(("their mean", opt.centroid, opt.centroid_versus_winner))
+        points.append((_pooled_name(opt), opt.centroid, opt.centroid_versus_winner))
     rows = []
     for label, c, est in points:
         bought = levels_for_spend(scenario, c, opt.firm)
@@ -158,7 +158,14 @@ def _text(
             "",
             f"Spend per {word}: the best split's levels cost {num.number(spent)} of the budget "
             f"of {num.number(opt.budget)}"
-            + ("" if spent >= opt.budget - 0.5 else " (the rest buys nothing and is not spent)")
+            + (
+                ""
+                if spent >= opt.budget - 0.5
+                else " (the rest is better not spent: the search spends a budget only where it "
+                "pays)"
+                if opt.method == "surface"
+                else " (the rest buys nothing and is not spent)"
+            )
             + f", the even split's {num.number(even_spent)} (the scenario's own levels cost "
             f"{num.number(float(now.sum()))}).",
             "",
@@ -181,11 +188,11 @@ def _text(
             f"{opt.base_seed + opt.restarts - 1}, "
             + ("each on its own trial seeds" if opt.distinct_seeds else "the same trial seeds")
             + "); each one's best split"
-            + (" and their mean" if opt.centroid is not None else "")
+            + (f" and {_pooled_name(opt)}" if opt.centroid is not None else "")
             + f" re-evaluated on the {opt.eval_replications} fresh replications, paired with the "
             "winner"
             + (
-                " (their mean unless a search's split beats it outside the 95% CI)"
+                f" ({_pooled_name(opt)} unless a search's split beats it outside the 95% CI)"
                 if opt.centroid is not None
                 else ""
             )
@@ -200,18 +207,7 @@ def _text(
             "",
             "## Method",
             "",
-            f"- Optuna TPE sampler (multivariate), {opt.restarts} searches of {opt.trials} "
-            "trials, each with the even split first; each trial's objective is the mean net "
-            "value over "
-            f"{opt.replications} replications on the same seeds for every trial of "
-            + ("the search" if opt.distinct_seeds else "every search")
-            + " (common random numbers).",
-            "- Each search's best trial and the even split are re-evaluated on "
-            f"{opt.eval_replications} fresh replications (seeds disjoint from the search's), so "
-            "the reported value is not inflated by the search picking a lucky trial.",
-            f"- Each search ends with up to {opt.polish_steps} transfer moves on its own seeds "
-            "(from the dimension with the lowest marginal value to the one with the highest, "
-            "kept if it pays).",
+            *_method_lines(opt),
             "",
             "![trials](history.png)",
             "",
@@ -249,6 +245,8 @@ def write_report(
                 "restarts": opt.restarts,
                 "candidates": [c.tolist() for c in opt.candidates],
                 "distinct_seeds": opt.distinct_seeds,
+                "method": opt.method,
+                "spent": opt.spent,
                 "centroid": None if opt.centroid is None else opt.centroid.tolist(),
                 "versus_winner": [e.as_dict() for e in opt.versus_winner],
                 "verdict": opt.verdict.as_dict() if opt.verdict else None,
@@ -263,7 +261,8 @@ def write_report(
         plot_history(
             np.asarray(history["value"], dtype=float),
             out / "history.png",
-            title="Optuna trials (mean net value on the search seeds)",
+            title=("design points" if opt.method == "surface" else "Optuna trials")
+            + " (mean net value on the search seeds)",
         )
         report = write_text(out / "report.md", _text(opt, scenario, table, lines, periods))
     except OSError as exc:
@@ -288,6 +287,45 @@ def _next_unit(table: pd.DataFrame, word: str) -> str:
     if top.marginal_high < 0:
         return where + "; no dimension repays a larger budget: spending more lowers net value."
     return where + "; the gain is not distinguishable from zero at this number of replications."
+
+
+def _pooled_name(opt: Optimum) -> str:
+    """What the searches' pooled answer is called."""
+    return "the fit on all their runs" if opt.method == "surface" else "their mean"
+
+
+def _method_lines(opt: Optimum) -> list[str]:
+    """How the answer was searched, a bullet per step."""
+    seeds = "the search" if opt.distinct_seeds else "every search"
+    fresh = (
+        f"- Each search's answer and the even split are re-evaluated on {opt.eval_replications} "
+        "fresh replications (seeds disjoint from the searches'), so the reported value is not "
+        "inflated by the search picking a lucky point."
+    )
+    if opt.method == "surface":
+        return [
+            f"- Response surface: {opt.restarts} searches of {opt.trials} points each, a Latin "
+            "hypercube of levels from 0 to the highest level the budget buys (the even split "
+            "first); a point whose levels cost more than the budget is shrunk in proportion "
+            "until it fits, so the budget is a ceiling, not a sum to spend. Each point's value "
+            f"is the mean net value over {opt.replications} replications on the same seeds for "
+            f"every point of {seeds} (common random numbers).",
+            "- A full quadratic in the levels is fitted to each search's points, and one to all "
+            "of them (an intercept per search); the answer is the fit's highest point within "
+            "the budget (SLSQP). A fit averages the noise of every run, where the best of a few "
+            "noisy trials lands where its seeds' luck puts it.",
+            fresh,
+        ]
+    return [
+        f"- Optuna TPE sampler (multivariate), {opt.restarts} searches of {opt.trials} trials, "
+        "each with the even split first; each trial's objective is the mean net value over "
+        f"{opt.replications} replications on the same seeds for every trial of {seeds} (common "
+        "random numbers).",
+        fresh,
+        f"- Each search ends with up to {opt.polish_steps} transfer moves on its own seeds (from "
+        "the dimension with the lowest marginal value to the one with the highest, kept if it "
+        "pays).",
+    ]
 
 
 def _tolerance(opt: Optimum) -> str:

@@ -1,0 +1,121 @@
+"""One search of a budget's best split by response surface, and the fit on several searches.
+
+A search works in level space (what a split buys, :class:`~ckm_sim.whatif.allocation.CostCurve`),
+with the budget as a ceiling: a Latin hypercube of ``points`` levels from 0 to the highest level
+the budget can buy (the even split first), each point whose levels cost more than the budget
+shrunk in proportion until it fits. So a large budget need not be spent, and spend beyond a
+dimension's full cost is never sampled (searching shares of the budget instead, most splits of a
+large budget fill the same dimensions and buy the same levels). The points run on the search's
+seeds, :data:`POINTS_PER_SEED` points to a seed; a quadratic fit
+(:func:`~ckm_sim.whatif.surface.fit`, with an intercept per seed: a seed's luck shifts every value
+it gives) and its best point within the budget are the search's answer. Each seed serving a few
+points, not all of them, matters: a seed's luck is also a little in the shape (one market
+repays cooperation more than another), and on 6 seeds shared by every point the answers of
+different search seeds differed by up to 0.17 of a level (docs/whatif.md).
+
+:func:`pooled_best` fits one surface on every search's runs: an answer from all of them,
+steadier than any one search's (its scatter shrinks with the square root of the number of
+runs and of seeds). The design covers the whole region on purpose: a fit in a small box around
+a first answer has too little spread of levels to see the curvature through the noise (tried:
+its answers scattered by up to 0.75 of a level between searches, docs/whatif.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ckm_sim.whatif.allocation import CostCurve
+from ckm_sim.whatif.surface import Surface, best_point, fit, latin_design
+
+#: How many design points share each seed (of each replication): enough to tell a seed's luck
+#: (its intercept) from the levels' effect, few enough that the surface sees many seeds.
+POINTS_PER_SEED = 4
+
+#: ``run(jobs)``: the objective of each job, ``(levels, seed)``.
+RunJobs = Callable[[list[tuple[np.ndarray, int]]], list[float]]
+
+
+@dataclass
+class Searched:
+    """One search: its points (levels, rows), every run (its point's row, its seed, its value),
+    its fitted surface and that surface's best point within the budget."""
+
+    levels: np.ndarray
+    point: np.ndarray  # per run: the row of ``levels`` it ran
+    seed: np.ndarray  # per run
+    value: np.ndarray  # per run
+    surface: Surface
+    best: np.ndarray
+
+    def means(self) -> np.ndarray:
+        """Each point's mean value over its runs."""
+        return np.bincount(self.point, self.value) / np.bincount(self.point)
+
+
+def seeds_needed(points: int, replications: int, per_seed: int = POINTS_PER_SEED) -> int:
+    """How many seeds a search of ``points`` points, ``replications`` runs each, uses."""
+    return -(-points // per_seed) * replications
+
+
+def search_surface(
+    run: RunJobs,
+    curve: CostCurve,
+    budget: float,
+    start: np.ndarray,
+    points: int,
+    seeds: list[int],
+    replications: int,
+    design_seed: int,
+    per_seed: int = POINTS_PER_SEED,
+) -> Searched:
+    """One search of ``points`` design points (the first is ``start``; the design seeded by
+    ``design_seed``), each run ``replications`` times: point ``i``'s replication ``r`` on
+    ``seeds[(i // per_seed) * replications + r]``, so each seed serves ``per_seed`` points and
+    the surface averages the luck of many seeds (on a handful, every point would share their
+    luck, and the answer would be the best split for those few markets)."""
+    if len(seeds) < seeds_needed(points, replications, per_seed):
+        raise ValueError(f"{points} points need {seeds_needed(points, replications)} seeds")
+    top = curve.top(budget)
+    zero = np.zeros_like(top)
+    design = latin_design(max(points - 1, 0), zero, top, design_seed)
+    levels = np.vstack([start, curve.within(design, budget)])
+    point = np.repeat(np.arange(len(levels)), replications)
+    seed = np.array(
+        [
+            seeds[(i // per_seed) * replications + r]
+            for i in range(len(levels))
+            for r in range(replications)
+        ]
+    )
+    value = np.asarray(
+        run([(levels[i], int(s)) for i, s in zip(point, seed, strict=True)]), dtype=np.float64
+    )
+    surface = fit(levels[point], value, seed)
+    means = np.bincount(point, value) / np.bincount(point)
+    best = best_point(surface, zero, top, curve, budget, _starts(levels, means, design_seed))
+    return Searched(levels, point, seed, value, surface, best)
+
+
+def pooled_best(searches: list[Searched], curve: CostCurve, budget: float) -> np.ndarray:
+    """The best point, within the budget, of one surface fitted on every search's runs (an
+    intercept per seed)."""
+    x = np.vstack([s.levels[s.point] for s in searches])
+    y = np.concatenate([s.value for s in searches])
+    seeds = np.concatenate([s.seed for s in searches])
+    top = curve.top(budget)
+    levels = np.vstack([s.levels for s in searches])
+    means = np.concatenate([s.means() for s in searches])
+    starts = [s.best for s in searches] + _starts(levels, means, len(searches))
+    return best_point(fit(x, y, seeds), np.zeros_like(top), top, curve, budget, starts)
+
+
+def _starts(levels: np.ndarray, values: np.ndarray, seed: int, k: int = 3) -> list[np.ndarray]:
+    """Where to start looking for a surface's maximum (it need not be concave, so it may have
+    several): the ``k`` points with the highest values, and ``k`` points of a design of its own
+    (seeded by ``seed``) in the points' box."""
+    best = [levels[i] for i in np.argsort(values)[::-1][:k]]
+    spread = latin_design(k, levels.min(axis=0), levels.max(axis=0), seed + 10_007)
+    return best + list(spread)

@@ -1,0 +1,273 @@
+"""The response-surface search: the fit, its best point within a budget, the budget as a
+ceiling, and the optimiser finding optima known in closed form, one of them an unspent budget
+that searching shares of the budget cannot reach."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ckm_sim.experiments.evaluator import RunPlan
+from ckm_sim.whatif.allocation import CostCurve
+from ckm_sim.whatif.optimize import optimise_budget
+from ckm_sim.whatif.surface import best_point, features, fit, latin_design
+from ckm_sim.whatif.surface_search import pooled_best, search_surface, seeds_needed
+
+N = 5
+CURVE = CostCurve(np.full(N, 2000.0), 2.0)  # the baseline's: 2,000 x level ** 2 a period
+
+
+def test_features_are_the_full_quadratic():
+    x = np.array([[2.0, 3.0]])
+    assert features(x).tolist() == [[1.0, 2.0, 3.0, 4.0, 6.0, 9.0]]
+
+
+def test_fit_recovers_a_quadratic_and_drops_group_intercepts():
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 1, size=(60, 3))
+    truth = lambda z: 5 + z @ [1.0, -2.0, 3.0] - (z**2).sum(axis=1) + z[:, 0] * z[:, 2]  # noqa: E731
+    groups = np.repeat([0, 1, 2], 20)
+    y = truth(x) + np.array([0.0, 40.0, -7.0])[groups]  # each group's own level
+    surface = fit(x, y, groups)
+    probe = rng.uniform(0, 1, size=(10, 3))
+    assert surface.predict(probe) == pytest.approx(truth(probe), abs=1e-8)
+    assert surface.residual_sd == pytest.approx(0.0, abs=1e-8)
+
+
+def test_latin_design_is_seeded_and_stays_in_its_box():
+    lo, hi = np.array([0.1, 0.2]), np.array([0.3, 0.9])
+    one = latin_design(16, lo, hi, seed=4)
+    assert np.array_equal(one, latin_design(16, lo, hi, seed=4))
+    assert not np.array_equal(one, latin_design(16, lo, hi, seed=5))
+    assert ((one >= lo) & (one <= hi)).all()
+    # a Latin hypercube: one point in each of the 16 strata of every coordinate
+    for d in range(2):
+        strata = np.floor((one[:, d] - lo[d]) / (hi[d] - lo[d]) * 16).astype(int)
+        assert sorted(strata.tolist()) == list(range(16))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    levels=st.lists(st.floats(0, 1), min_size=N, max_size=N),
+    budget=st.floats(50.0, 12_000.0),
+)
+def test_within_fits_the_budget_and_only_shrinks_when_it_must(levels, budget):
+    x = np.array(levels)
+    inside = CURVE.within(x, budget)
+    cost = CURVE.spend(x).sum()
+    assert CURVE.spend(inside).sum() <= budget * (1 + 1e-9)
+    assert (inside <= x + 1e-15).all()
+    if cost <= budget:
+        assert np.array_equal(inside, x)
+    else:  # spent exactly, every dimension's spend scaled by the same factor
+        assert CURVE.spend(inside).sum() == pytest.approx(budget, rel=1e-9)
+        spent = CURVE.spend(x) > 1e-9
+        ratio = CURVE.spend(inside)[spent] / CURVE.spend(x)[spent]
+        assert np.allclose(ratio, budget / cost)
+
+
+def test_top_is_the_level_the_budget_alone_buys():
+    assert CURVE.top(500.0) == pytest.approx(np.full(N, 0.5))
+    assert CURVE.top(9000.0) == pytest.approx(np.ones(N))
+
+
+def _concave(centre: np.ndarray):
+    """``-sum (x - c)^2``: a surface whose maximum is known."""
+    coef = np.zeros(features(np.zeros((1, N))).shape[1])
+    # features: 1, x_i, then x_i x_j (i <= j) in combinations order; squares where i == j
+    coef[0] = -float(centre @ centre)
+    coef[1 : N + 1] = 2 * centre
+    k = N + 1
+    for i in range(N):
+        for j in range(i, N):
+            coef[k] = -1.0 if i == j else 0.0
+            k += 1
+    from ckm_sim.whatif.surface import Surface
+
+    return Surface(coef, 0.0, 0)
+
+
+def test_best_point_is_the_centre_when_it_fits_the_budget():
+    centre = np.array([0.2, 0.5, 0.3, 0.4, 0.6])
+    best = best_point(_concave(centre), np.zeros(N), np.ones(N), CURVE, 8000.0, [np.zeros(N)])
+    assert best == pytest.approx(centre, abs=1e-4)
+
+
+def test_best_point_on_a_linear_budget_is_the_closed_form_projection():
+    # maximise -sum (x - c)^2 subject to sum x <= 1 (shares): x = c - (sum c - 1) / n
+    centre = np.array([0.5, 0.4, 0.3, 0.2, 0.1])
+    shares = CostCurve.shares(1.0)
+    best = best_point(_concave(centre), np.zeros(N), np.ones(N), shares, 1.0, [np.zeros(N)])
+    assert best == pytest.approx(centre - (centre.sum() - 1) / N, abs=1e-4)
+    assert best.sum() == pytest.approx(1.0, abs=1e-9)
+
+
+class Quadratic:
+    """Net value ``sum w_d l_d`` minus the cost of the levels, ``2,000 l_d^2``, plus noise
+    shared by every point on the same seed: the best levels are ``w_d / 4,000`` whatever the
+    budget above their cost."""
+
+    def __init__(self, weights, common_sd: float = 0.0) -> None:
+        self.w, self.common_sd = np.asarray(weights, dtype=float), common_sd
+
+    def optimum(self) -> np.ndarray:
+        return self.w / (2 * CURVE.costs)
+
+    def true_value(self, spend) -> float:
+        levels = CURVE.levels(np.asarray(spend, dtype=float))
+        return float(self.w @ levels - CURVE.spend(levels).sum())
+
+    def __call__(self, spend, seed: int) -> float:
+        noise = np.random.default_rng(seed).normal(0.0, self.common_sd)
+        return self.true_value(spend) + noise
+
+
+WEIGHTS = [1600.0, 800.0, 2400.0, 2000.0, 3200.0]  # best levels 0.4, 0.2, 0.6, 0.5, 0.8
+
+
+def _runner(f, luck=None):
+    """``run(jobs)`` for an objective of spend and seed; ``luck[seed]`` added if given."""
+    return lambda jobs: [
+        f(CURVE.spend(x), seed) + (0.0 if luck is None else luck[seed]) for x, seed in jobs
+    ]
+
+
+def test_one_search_finds_an_exact_quadratic_optimum():
+    f = Quadratic(WEIGHTS)
+    seeds = list(range(seeds_needed(48, 2)))
+    found = search_surface(_runner(f), CURVE, 10_000.0, np.full(N, 0.2), 48, seeds, 2, 3)
+    assert found.best == pytest.approx(f.optimum(), abs=1e-3)
+    assert found.levels[0] == pytest.approx(np.full(N, 0.2))  # the start is the first point
+    assert (CURVE.spend(found.levels).sum(axis=1) <= 10_000.0 * (1 + 1e-9)).all()
+
+
+def test_the_design_stays_within_a_small_budget():
+    f = Quadratic(WEIGHTS)
+    found = search_surface(_runner(f), CURVE, 1000.0, np.full(N, 0.3), 48, list(range(24)), 2, 1)
+    assert (CURVE.spend(found.levels).sum(axis=1) <= 1000.0 * (1 + 1e-9)).all()
+    assert found.levels.max() <= CURVE.top(1000.0)[0] + 1e-12
+    # the optimum (cost 2,900) does not fit: the answer spends the whole budget
+    assert CURVE.spend(found.best).sum() == pytest.approx(1000.0, rel=1e-6)
+
+
+def test_each_seed_serves_a_few_points_and_its_luck_is_its_intercept():
+    # every seed adds a large luck of its own to every value it gives: the fit must see through
+    f = Quadratic(WEIGHTS)
+    luck = np.random.default_rng(0).normal(0.0, 5_000.0, size=100)
+    found = search_surface(
+        _runner(f, luck), CURVE, 10_000.0, np.full(N, 0.2), 48, list(range(100)), 2, 3
+    )
+    # point i's replication r on seed (i // 4) * 2 + r: 4 points per seed, 24 seeds in all
+    assert found.seed.tolist()[:10] == [0, 1, 0, 1, 0, 1, 0, 1, 2, 3]
+    assert len(set(found.seed.tolist())) == seeds_needed(48, 2) == 24
+    assert found.best == pytest.approx(f.optimum(), abs=1e-3)
+    with pytest.raises(ValueError, match="seeds"):
+        search_surface(_runner(f), CURVE, 10_000.0, np.full(N, 0.2), 48, list(range(23)), 2, 3)
+
+
+def test_the_pooled_fit_ignores_each_seeds_own_luck():
+    f = Quadratic(WEIGHTS)
+    luck = np.random.default_rng(1).normal(0.0, 5_000.0, size=48)
+    searches = [
+        search_surface(
+            _runner(f, luck),
+            CURVE,
+            10_000.0,
+            np.full(N, 0.2),
+            32,
+            list(range(16 * k, 16 * k + 16)),
+            2,
+            k,
+        )
+        for k in range(3)
+    ]
+    assert pooled_best(searches, CURVE, 10_000.0) == pytest.approx(f.optimum(), abs=1e-3)
+
+
+class Saturating(Quadratic):
+    """``sum w_d (1 - exp(-3 l_d))`` minus the levels' cost: smooth and saturating like the
+    model's response, not a quadratic. Its optimum solves ``3 w_d exp(-3 l) = 4,000 l`` in each
+    dimension on its own (found by bisection)."""
+
+    def optimum(self) -> np.ndarray:
+        from scipy.optimize import brentq
+
+        return np.array(
+            [brentq(lambda x, w=w: 3 * w * np.exp(-3 * x) - 4000 * x, 0, 1) for w in self.w]
+        )
+
+    def true_value(self, spend) -> float:
+        levels = CURVE.levels(np.asarray(spend, dtype=float))
+        return float(self.w @ (1 - np.exp(-3 * levels)) - CURVE.spend(levels).sum())
+
+
+def test_the_surface_finds_a_saturating_optimum_within_a_twentieth_of_a_level():
+    f = Saturating([2000.0, 1200.0, 3000.0, 2500.0, 4000.0], common_sd=20.0)
+    opt = optimise_budget(
+        f,
+        10_000.0,
+        RunPlan(2, base_seed=2),
+        trials=96,
+        eval_replications=4,
+        restarts=3,
+        curve=CURVE,
+        distinct_seeds=True,
+        centroid=True,
+        method="surface",
+    )
+    assert np.abs(CURVE.levels(opt.best) - f.optimum()).max() < 0.05
+    # and it is worth (almost) what the optimum is worth
+    best_possible = f.true_value(CURVE.spend(f.optimum()))
+    assert f.true_value(opt.best) > best_possible - 0.01 * abs(best_possible)
+
+
+def test_an_unspent_budget_is_found_by_the_surface_not_by_shares_of_the_budget():
+    # the optimum costs 2,000 x (0.16 + 0.04 + 0.36 + 0.25 + 0.64) = 2,900 of a 10,000 budget;
+    # shares of the budget spend all 10,000 and cannot buy it
+    f = Quadratic(WEIGHTS, common_sd=50.0)
+    plan = RunPlan(2, base_seed=5)
+    opt = optimise_budget(
+        f,
+        10_000.0,
+        plan,
+        trials=64,
+        eval_replications=4,
+        restarts=3,
+        curve=CURVE,
+        distinct_seeds=True,
+        centroid=True,
+        method="surface",
+    )
+    assert CURVE.levels(opt.best) == pytest.approx(f.optimum(), abs=0.03)
+    assert opt.spent == pytest.approx(2900.0, rel=0.05)
+    assert opt.verdict.converged, opt.verdict.reasons
+    assert any("does not bind" in r for r in opt.verdict.reasons)
+    shares = optimise_budget(f, 10_000.0, plan, trials=20, eval_replications=4, curve=CURVE)
+    assert np.abs(CURVE.levels(shares.best) - f.optimum()).max() > 0.1
+    assert f.true_value(opt.best) > f.true_value(shares.best)
+
+
+def test_a_search_that_stopped_short_of_a_paying_unspent_budget_is_not_converged():
+    # two design points (the even split and one more) cannot locate the optimum; with level
+    # 0.1 everywhere the marginal values at the answer are large and positive, and the budget
+    # has room: the verdict must say the search stopped short
+    f = Quadratic(WEIGHTS)
+    opt = optimise_budget(
+        f,
+        10_000.0,
+        RunPlan(2),
+        trials=2,
+        eval_replications=3,
+        curve=CURVE,
+        method="surface",
+        step=100.0,
+    )
+    assert not opt.verdict.converged
+    assert any("stopped short" in r for r in opt.verdict.reasons)
+
+
+def test_an_unknown_method_is_refused():
+    with pytest.raises(ValueError, match="method"):
+        optimise_budget(Quadratic(WEIGHTS), 100.0, RunPlan(1), method="grid")
