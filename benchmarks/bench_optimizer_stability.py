@@ -70,7 +70,7 @@ def why(opt: Optimum) -> str:
             words.append("searches agree")
         elif "flat" in r:
             words.append("flat optimum")
-        elif "their mean" in r:
+        elif "their mean" in r or "the fit on all their runs" in r:
             words.append("searches scatter, their mean unbeaten")
         elif "contradict" in r:
             words.append("move pays")

@@ -104,6 +104,18 @@ def test_best_point_on_a_linear_budget_is_the_closed_form_projection():
     assert best.sum() == pytest.approx(1.0, abs=1e-9)
 
 
+def test_best_point_moves_off_its_start_on_values_as_large_as_net_values():
+    # net values are of order 1e5 to 1e6: unscaled, SLSQP's absolute stopping rule "converged"
+    # at its start (the search's answers then were its best noisy design points)
+    centre = np.array([0.5, 0.4, 0.3, 0.2, 0.1])
+    big = _concave(centre)
+    big = type(big)(big.coef * 3e5 + np.eye(len(big.coef))[0] * 6e5, 0.0, 0)
+    shares = CostCurve.shares(1.0)
+    start = np.full(N, 0.12)
+    best = best_point(big, np.zeros(N), np.ones(N), shares, 1.0, [start])
+    assert best == pytest.approx(centre - (centre.sum() - 1) / N, abs=1e-3)
+
+
 class Quadratic:
     """Net value ``sum w_d l_d`` minus the cost of the levels, ``2,000 l_d^2``, plus noise
     shared by every point on the same seed: the best levels are ``w_d / 4,000`` whatever the

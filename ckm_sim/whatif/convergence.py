@@ -96,6 +96,7 @@ def agreement(
     tolerance: float = LEVEL_TOLERANCE,
     who: str = "searches",
     winner_is_mean: bool = False,
+    pooled: str = "their mean",
 ) -> tuple[str, str]:
     """Do several answers (the ``who``: searches, search seeds; the winner among them) agree?
 
@@ -119,8 +120,8 @@ def agreement(
         return "mean", (
             f"the {len(levels)} {who}' answers differ by up to {spread:.2f} of a level (on "
             f"{where}; tolerance {tolerance:.2f}) and {len(worse)} of them "
-            f"{'is' if len(worse) == 1 else 'are'} worse than their mean outside the CI "
-            f"({_shortfall(versus_winner)}): one search does not settle the split; their mean, "
+            f"{'is' if len(worse) == 1 else 'are'} worse than {pooled} outside the CI "
+            f"({_shortfall(versus_winner)}): one search does not settle the split; {pooled}, "
             "the answer, is not beaten by any of them"
         )
     if not worse:
@@ -149,6 +150,7 @@ def verdict(
     per: float = 1000.0,
     tolerance: float = LEVEL_TOLERANCE,
     winner_is_mean: bool = False,
+    pooled: str = "their mean",
     unit: str = "level",
     budget: float | None = None,
     spent: float | None = None,
@@ -157,7 +159,8 @@ def verdict(
     (levels; capped at 1 here); ``versus_winner[k]`` is candidate k minus the winner
     in net value, paired on the evaluation seeds; ``marginal`` per unit of spend; ``move`` the
     suggested transfer ``(to, from, NV(moved) - NV(winner))``; ``per`` the unit the report
-    uses; ``winner_is_mean`` as in :func:`agreement`; ``unit`` what ``levels`` are ("share":
+    uses; ``winner_is_mean`` and ``pooled`` (what the pooled answer is called) as in
+    :func:`agreement`; ``unit`` what ``levels`` are ("share":
     shares of the budget, for an objective with no cost curve). ``budget`` and ``spent`` (what
     the winner's levels cost): when at least ``step`` of the budget is left unspent, a marginal
     value above zero outside its CI means the search stopped short (the budget has room for it),
@@ -167,7 +170,7 @@ def verdict(
     converged = True
     if len(levels) > 1:
         kind, reason = agreement(
-            levels, versus_winner, dimensions, tolerance, winner_is_mean=winner_is_mean
+            levels, versus_winner, dimensions, tolerance, winner_is_mean, pooled=pooled
         )
         converged = kind != "disagree"
         reasons.append(

@@ -315,6 +315,7 @@ def optimise_budget(
             tuple(dimensions),
             tolerance=tolerance,
             winner_is_mean=middle is not None and w == len(unique) - 1,
+            pooled="the fit on all their runs" if method == "surface" else "their mean",
             unit="share" if curve is None else "level",
             budget=budget,
             spent=spent,

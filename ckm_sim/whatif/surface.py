@@ -85,14 +85,22 @@ def best_point(
     (:meth:`CostCurve.within`: SLSQP may overstep a constraint by its tolerance)."""
     bounds = list(zip(lo, hi, strict=True))
     constraint = {"type": "ineq", "fun": lambda x: (budget - curve.spend(x).sum()) / budget}
+    # SLSQP's stopping rule is absolute: on values of order 1e5 it "converges" where it starts,
+    # so the surface is scaled to values of order 1
+    scale = 1.0 / (np.abs(surface.predict(np.array(starts))).max() + 1.0)
 
     def value(x: np.ndarray) -> float:
-        return -float(surface.predict(x)[0])
+        return -scale * float(surface.predict(x)[0])
 
     ends = []
     for start in starts:
         found = minimize(
-            value, np.clip(start, lo, hi), bounds=bounds, constraints=[constraint], method="SLSQP"
+            value,
+            np.clip(start, lo, hi),
+            bounds=bounds,
+            constraints=[constraint],
+            method="SLSQP",
+            options={"ftol": 1e-12, "maxiter": 500},
         )
         ends.append(curve.within(np.clip(found.x, lo, hi), budget))
     return min(ends, key=value)
