@@ -159,7 +159,7 @@ def main() -> None:
             for w in opt.verdict.warnings if opt.verdict else []:
                 warnings.add("all positive" if "positive" in w else "all negative")
             print(run_line(opt, scenario, seed), file=sys.stderr, flush=True)
-        cells, stability = compare_answers(scenario, objective, check, bests, args)
+        cells, stability = compare_answers(scenario, objective, check, budget, bests, args)
         print(
             f"{cells} {converged}/{len(args.seeds)} | {', '.join(sorted(warnings)) or '-'} | "
             f"{stability} | {np.mean(seconds):.0f} |",
@@ -171,6 +171,7 @@ def compare_answers(
     scenario: Scenario,
     objective: NetValueObjective,
     check: RunPlan,
+    budget: float,
     bests: list[np.ndarray],
     args: argparse.Namespace,
 ) -> tuple[str, str]:
@@ -188,12 +189,12 @@ def compare_answers(
     levels = [levels_for_spend(scenario, b) for b in bests]
     gap, d = level_spread(levels)
     kind, reason = agreement(levels, versus, DIMENSIONS, args.tolerance, "search seeds")
-    print(f"stability at {bests[0].sum():,.0f}: {reason}", file=sys.stderr, flush=True)
+    print(f"stability at {budget:,.0f}: {reason}", file=sys.stderr, flush=True)
     spent = [float(spend_for_levels(scenario, lv).sum()) for lv in levels]
     shares = np.mean([b / b.sum() for b in bests], axis=0)
     where = "-" if d is None else SHORT[DIMENSIONS[d]]
     cells = (
-        f"| {bests[0].sum():,.0f} | {' / '.join(f'{x:.2f}' for x in np.mean(levels, axis=0))} | "
+        f"| {budget:,.0f} | {' / '.join(f'{x:.2f}' for x in np.mean(levels, axis=0))} | "
         f"{gap:.2f} ({where}) | {spread.mean:,.0f} ({spread.low:,.0f} to {spread.high:,.0f}) | "
         f"{min(spent):,.0f} to {max(spent):,.0f} | {' / '.join(f'{x:.0%}' for x in shares)} |"
     )

@@ -42,7 +42,7 @@ comparison's report and files, under <out>/optimize/<name>/).
 
 #: Design points per search for each method (``--trials``): the surface's are cheap to add,
 #: since every run informs the fit; TPE's were tuned at 20 (docs/whatif.md).
-TRIALS = {"surface": 96, "tpe": 20}
+TRIALS = {"surface": 128, "tpe": 20}
 RESTARTS, EVAL_REPLICATIONS, POLISH = 3, 8, 4
 SEARCH_REPLICATIONS, PLAN_REPLICATIONS = 2, 10
 METHOD = "surface"

@@ -170,7 +170,12 @@ def verdict(
     converged = True
     if len(levels) > 1:
         kind, reason = agreement(
-            levels, versus_winner, dimensions, tolerance, winner_is_mean, pooled=pooled
+            levels,
+            versus_winner,
+            dimensions,
+            tolerance,
+            winner_is_mean=winner_is_mean,
+            pooled=pooled,
         )
         converged = kind != "disagree"
         reasons.append(

@@ -81,7 +81,7 @@ def search_surface(
     top = curve.top(budget)
     zero = np.zeros_like(top)
     design = latin_design(max(points - 1, 0), zero, top, design_seed)
-    levels = np.vstack([start, curve.within(design, budget)])
+    levels = np.vstack([start, design])
     point = np.repeat(np.arange(len(levels)), replications)
     seed = np.array(
         [
