@@ -84,7 +84,7 @@ def test_a_sweep_factor_moves_one_firm(tmp_path):
     assert "rival.net_value_mean" in pd.read_csv(out / "exp" / "points.csv")
 
 
-FAST = ["--trials", "2", "--restarts", "1", "--polish", "0", "-r", "1"]
+FAST = ["--method", "tpe", "--trials", "2", "--restarts", "1", "--polish", "0", "-r", "1"]
 FAST += ["--eval-replications", "2", "--periods", "4", "--quiet"]
 
 
@@ -101,6 +101,18 @@ def test_optimize_one_firm_is_a_best_response(tmp_path):
     assert result["firm"] == "rival" and result["versus_current"]["n"] == 2
     assert sum(row["best"] for row in result["allocation"]) == pytest.approx(3000.0)
     assert any("its best response; rivals fixed" in line for line in result["findings"])
+
+
+def test_a_best_response_by_surface_spends_at_most_the_firms_budget(tmp_path):
+    path = tiny_duopoly(tmp_path)
+    out = tmp_path / "out"
+    args = ["optimize", str(path), "--firm", "rival", "--budget", "3000", "--trials", "26"]
+    args += ["-r", "1", "--eval-replications", "2", "--periods", "4", "--quiet"]
+    assert main([*args, "--out", str(out)]) == 0
+    result = json.loads((out / "optimize" / "duo_rival_budget3000" / "optimum.json").read_text())
+    assert result["method"] == "surface" and result["firm"] == "rival"
+    assert sum(row["best"] for row in result["allocation"]) <= 3000.0 + 1e-6
+    assert result["versus_current"]["n"] == 2
 
 
 def test_best_response_rounds_write_their_table(tmp_path):

@@ -45,7 +45,7 @@ def test_optimize_writes_a_report(tmp_path, capsys):
     sc = tiny_scenario(tmp_path)
     out = tmp_path / "results"
     args = ["optimize", str(sc), "--budget", "2500", "--trials", "4", "--periods", "6"]
-    args += ["--restarts", "2", "--polish", "1"]
+    args += ["--restarts", "2", "--polish", "1", "--method", "tpe"]
     code = main([*args, "-r", "1", "--eval-replications", "2", "--out", str(out), "--quiet"])
     assert code == 0
     folder = out / "optimize" / "tiny_budget2500"
@@ -65,6 +65,29 @@ def test_optimize_writes_a_report(tmp_path, capsys):
     out_text = capsys.readouterr().out
     assert "next unit of budget" in out_text
     assert "onverged" in out_text
+
+
+def test_optimize_by_surface_writes_its_method_and_level_intervals(tmp_path, capsys):
+    sc = tiny_scenario(tmp_path)
+    out = tmp_path / "results"
+    args = ["optimize", str(sc), "--budget", "2500", "--trials", "30", "--periods", "6"]
+    code = main([*args, "-r", "1", "--eval-replications", "2", "--out", str(out), "--quiet"])
+    assert code == 0
+    folder = out / "optimize" / "tiny_budget2500"
+    optimum = json.loads((folder / "optimum.json").read_text())
+    report = (folder / "report.md").read_text()
+    assert optimum["method"] == "surface" and optimum["restarts"] == 3
+    assert "Response surface: 3 searches of 30 points each" in report
+    # the budget is a ceiling: what the answer spends is at most the budget
+    assert optimum["spent"] <= 2500.0 + 1e-6
+    spend = [row["best"] for row in optimum["allocation"]]
+    assert sum(spend) == pytest.approx(optimum["spent"])
+    # the answer is the pooled fit unless beaten: then its level intervals are in the table
+    low, high = optimum["level_interval"]
+    assert all(lo <= hi for lo, hi in zip(low, high, strict=True))
+    if optimum["centroid"] == spend:
+        assert "Level intervals" in report
+    assert "onverged" in capsys.readouterr().out
 
 
 def test_calibrate_writes_a_report(tmp_path, capsys):
@@ -105,6 +128,7 @@ def test_calibrate_with_fit_periods_reports_the_holdout(tmp_path):
     [
         (["optimize", "baseline", "--budget", "-5"], "--budget must be a positive"),
         (["optimize", "baseline", "--budget", "5", "--level-tolerance", "0"], "a level in (0, 1]"),
+        (["optimize", "baseline", "--budget", "5", "--trials", "8"], "needs at least 26 points"),
         (["calibrate", "baseline", "--retention", "absent.csv"], "no such retention file"),
         (["compare", "baseline"], "at least two scenarios"),
         (["compare", "baseline", "no_such_scenario"], "no such scenario file"),

@@ -32,8 +32,13 @@ def test_fit_recovers_a_quadratic_and_drops_group_intercepts():
     y = truth(x) + np.array([0.0, 40.0, -7.0])[groups]  # each group's own level
     surface = fit(x, y, groups)
     probe = rng.uniform(0, 1, size=(10, 3))
-    assert surface.predict(probe) == pytest.approx(truth(probe), abs=1e-8)
+    # the shape exactly (differences between points); the level is the mean over all runs
+    shape = surface.predict(probe) - surface.predict(probe[:1])
+    assert shape == pytest.approx(truth(probe) - truth(probe[:1]), abs=1e-8)
+    assert surface.predict(x).mean() == pytest.approx(y.mean(), abs=1e-8)
     assert surface.residual_sd == pytest.approx(0.0, abs=1e-8)
+    # without the groups, their levels are noise the fit cannot explain
+    assert fit(x, y).residual_sd > 10.0
 
 
 def test_latin_design_is_seeded_and_stays_in_its_box():
@@ -155,13 +160,21 @@ def test_one_search_finds_an_exact_quadratic_optimum():
     assert (CURVE.spend(found.levels).sum(axis=1) <= 10_000.0 * (1 + 1e-9)).all()
 
 
-def test_the_design_stays_within_a_small_budget():
+def test_the_design_spans_what_the_budget_can_buy_and_the_answer_fits_it():
     f = Quadratic(WEIGHTS)
     found = search_surface(_runner(f), CURVE, 1000.0, np.full(N, 0.3), 48, list(range(24)), 2, 1)
-    assert (CURVE.spend(found.levels).sum(axis=1) <= 1000.0 * (1 + 1e-9)).all()
+    # each level up to what 1,000 alone buys (0.71), points beyond the budget in all included:
+    # they are run (net value counts their cost) and show the surface's shape
     assert found.levels.max() <= CURVE.top(1000.0)[0] + 1e-12
-    # the optimum (cost 2,900) does not fit: the answer spends the whole budget
+    assert found.levels.max() > 0.65
+    assert (CURVE.spend(found.levels).sum(axis=1) > 1000.0).mean() > 0.5
+    # the optimum (cost 2,900) does not fit: the answer spends the whole budget, no more
     assert CURVE.spend(found.best).sum() == pytest.approx(1000.0, rel=1e-6)
+    # and it is the closed form on the budget: maximise sum w l - 2,000 l^2 subject to
+    # sum 2,000 l^2 = 1,000, so l_d = w_d / (2 (2,000 + mu)) for the mu that spends 1,000
+    w = np.asarray(WEIGHTS)
+    mu = np.sqrt((w**2).sum() / (4 * 2000.0 * 1000.0)) * 2000.0 - 2000.0
+    assert found.best == pytest.approx(w / (2 * (2000.0 + mu)), abs=1e-3)
 
 
 def test_each_seed_serves_a_few_points_and_its_luck_is_its_intercept():
@@ -261,23 +274,28 @@ def test_an_unspent_budget_is_found_by_the_surface_not_by_shares_of_the_budget()
     assert f.true_value(opt.best) > f.true_value(shares.best)
 
 
-def test_a_search_that_stopped_short_of_a_paying_unspent_budget_is_not_converged():
-    # two design points (the even split and one more) cannot locate the optimum; with level
-    # 0.1 everywhere the marginal values at the answer are large and positive, and the budget
-    # has room: the verdict must say the search stopped short
-    f = Quadratic(WEIGHTS)
-    opt = optimise_budget(
-        f,
-        10_000.0,
-        RunPlan(2),
-        trials=2,
-        eval_replications=3,
-        curve=CURVE,
-        method="surface",
-        step=100.0,
-    )
-    assert not opt.verdict.converged
-    assert any("stopped short" in r for r in opt.verdict.reasons)
+def test_a_paying_marginal_value_with_budget_left_means_the_search_stopped_short():
+    from ckm_sim.experiments.stats import Estimate
+    from ckm_sim.whatif.convergence import verdict
+
+    names = ("a", "b")
+    paying = [Estimate(5.0, 2.0, 8.0, 1.0, 8), Estimate(-1.0, -3.0, 1.0, 1.0, 8)]
+    flat = [Estimate(0.5, -2.0, 3.0, 1.0, 8), Estimate(-1.0, -3.0, 1.0, 1.0, 8)]
+    full = np.zeros(2, dtype=bool)
+    args = dict(move=None, step=100.0, dimensions=names, budget=10_000.0)
+    short = verdict([np.zeros(2)], [], paying, full, spent=2_000.0, **args)
+    assert not short.converged
+    assert any("more on a raises net value" in r and "stopped short" in r for r in short.reasons)
+    # the same marginal values with the budget spent: no room, nothing stopped short
+    spent = verdict([np.zeros(2)], [], paying, full, spent=9_950.0, **args)
+    assert spent.converged and not any("stopped short" in r for r in spent.reasons)
+    # room, but no marginal value pays outside its CI
+    assert verdict([np.zeros(2)], [], flat, full, spent=2_000.0, **args).converged
+
+
+def test_too_few_points_for_a_quadratic_are_refused():
+    with pytest.raises(ValueError, match="at least 26 points"):
+        optimise_budget(Quadratic(WEIGHTS), 100.0, RunPlan(1), trials=25, method="surface")
 
 
 def test_an_unknown_method_is_refused():

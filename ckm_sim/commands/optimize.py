@@ -46,6 +46,7 @@ TRIALS = {"surface": 128, "tpe": 20}
 RESTARTS, EVAL_REPLICATIONS, POLISH = 3, 8, 4
 SEARCH_REPLICATIONS, PLAN_REPLICATIONS = 2, 10
 METHOD = "surface"
+SURFACE_FEWEST = 26  # surface_search.fewest_points(5): kept here so --help imports no solver
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -188,6 +189,11 @@ def run(args: argparse.Namespace) -> int:
         args.replications = PLAN_REPLICATIONS if args.plans is not None else SEARCH_REPLICATIONS
     if args.trials is None:
         args.trials = TRIALS[args.method]
+    if args.method == "surface" and args.trials < SURFACE_FEWEST:
+        raise CKMError(
+            f"--trials {args.trials}: --method surface needs at least {SURFACE_FEWEST} points a "
+            "search (a full quadratic in five levels has 21 terms); or use --method tpe"
+        )
     if args.plans is not None:
         if args.budget is not None:
             raise CKMError("give --budget (split a budget) or --plans (compare plans), not both")

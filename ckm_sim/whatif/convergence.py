@@ -154,6 +154,7 @@ def verdict(
     unit: str = "level",
     budget: float | None = None,
     spent: float | None = None,
+    interval: np.ndarray | None = None,
 ) -> Verdict:
     """Put the checks together. ``levels[k]`` is what candidate k (the winner among them) buys
     (levels; capped at 1 here); ``versus_winner[k]`` is candidate k minus the winner
@@ -164,7 +165,10 @@ def verdict(
     shares of the budget, for an objective with no cost curve). ``budget`` and ``spent`` (what
     the winner's levels cost): when at least ``step`` of the budget is left unspent, a marginal
     value above zero outside its CI means the search stopped short (the budget has room for it),
-    and the warning of all-negative marginal values says the rest is better not spent."""
+    and the warning of all-negative marginal values says the rest is better not spent.
+    ``interval`` (2 x n levels: 2.5% and 97.5% over resamples of the seeds, for a pooled
+    answer) says how settled the answer is, with a warning when a level's interval reaches
+    further than ``tolerance`` from the answer's level."""
     spread, d = level_spread(levels)
     reasons, warnings = [], []
     converged = True
@@ -197,6 +201,19 @@ def verdict(
             f"moving {step:,.6g} a period from {move[1]} (lowest marginal value) to {move[0]} "
             "(highest) does not raise net value outside its CI"
         )
+    if interval is not None:
+        reasons.append(_settled(interval, dimensions))
+        loose = [
+            f"{dimensions[d]} ({interval[0][d]:.2f} to {interval[1][d]:.2f})"
+            for d in range(len(dimensions))
+            if interval[1][d] - interval[0][d] > 2 * tolerance
+        ]
+        if loose:
+            warnings.append(
+                f"the answer's level of {', '.join(loose)} is not settled: its 95% interval "
+                f"over resampled seeds is wider than +/-{tolerance:.2f}; raise --trials or "
+                "--replications"
+            )
     free = [m for m, s in zip(marginal, saturated, strict=True) if not s]
     room = budget is not None and spent is not None and budget - spent >= step
     if room:
@@ -232,6 +249,16 @@ def verdict(
         )
     where = None if d is None else dimensions[d]
     return Verdict(converged, spread, where, tolerance, reasons, warnings, unit)
+
+
+def _settled(interval: np.ndarray, dimensions: Sequence[str]) -> str:
+    """The widest of the answer's level intervals over resampled seeds, in words."""
+    width = np.asarray(interval[1]) - np.asarray(interval[0])
+    d = int(np.argmax(width))
+    return (
+        f"resampling the seeds, the answer's levels stay within 95% intervals at most "
+        f"{width[d]:.2f} wide (on {dimensions[d]}: {interval[0][d]:.2f} to {interval[1][d]:.2f})"
+    )
 
 
 def _shortfall(versus_winner: Sequence[Estimate]) -> str:

@@ -40,7 +40,14 @@ from ckm_sim.whatif.allocation import (
 from ckm_sim.whatif.convergence import LEVEL_TOLERANCE, Verdict, scaled, transfer_pair, verdict
 from ckm_sim.whatif.polish import polish
 from ckm_sim.whatif.search import evaluation_seeds, make_study, replicate, search
-from ckm_sim.whatif.surface_search import Searched, pooled_best, search_surface, seeds_needed
+from ckm_sim.whatif.surface_search import (
+    Searched,
+    fewest_points,
+    pooled_best,
+    resampled_best,
+    search_surface,
+    seeds_needed,
+)
 
 Evaluate = Callable[[np.ndarray, int], float]
 
@@ -82,6 +89,8 @@ class Optimum:
     centroid_versus_winner: Estimate | None = None  # centroid - best, paired
     method: str = "tpe"
     spent: float = 0.0  # what the answer's levels cost per period (at most the budget)
+    level_interval: np.ndarray | None = None  # surface: 2 x n, the pooled answer's levels,
+    # 2.5% and 97.5% over resamples of the seeds (resampled_best)
 
 
 def _search_once(
@@ -198,6 +207,12 @@ def optimise_budget(
         raise ValueError(f"restarts must be at least 1, got {restarts}")
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    if method == "surface" and trials < fewest_points(len(dimensions)):
+        raise ValueError(
+            f"--method surface needs at least {fewest_points(len(dimensions))} points a search "
+            f"(a full quadratic in {len(dimensions)} levels has "
+            f"{fewest_points(len(dimensions)) - 5} terms), got --trials {trials}"
+        )
     n = len(dimensions)
     shape = CostCurve.shares(budget, n) if curve is None else curve
     even = even_split(budget, n)
@@ -242,13 +257,15 @@ def optimise_budget(
                 for t in done
             ]
         unique = _distinct(candidates)
-        middle = None
-        if centroid and len(unique) > 1:
-            middle = (
-                shape.spend(pooled_best(searched, shape, budget))
-                if method == "surface"
-                else np.mean(candidates, axis=0)
-            )
+        middle, interval = None, None
+        if centroid and len(unique) > 1 and method == "surface":
+            pooled = pooled_best(searched, shape, budget)
+            draws = resampled_best(searched, shape, budget, pooled, seed=plan.seed)
+            interval = np.percentile(draws, [2.5, 97.5], axis=0)
+            middle = shape.spend(pooled)
+        elif centroid and len(unique) > 1:
+            middle = np.mean(candidates, axis=0)
+        if middle is not None:
             unique.append(middle)
         extra = [] if incumbent is None else [np.asarray(incumbent, dtype=np.float64)]
         fresh = evaluation_seeds(plan, eval_replications)
@@ -319,6 +336,7 @@ def optimise_budget(
             unit="share" if curve is None else "level",
             budget=budget,
             spent=spent,
+            interval=interval if middle is not None and w == len(unique) - 1 else None,
         ),
         history=history,
         firm=firm,
@@ -331,6 +349,7 @@ def optimise_budget(
         else paired_difference(cand_values[len(unique) - 1], at_best),
         method=method,
         spent=spent,
+        level_interval=interval,
     )
 
 

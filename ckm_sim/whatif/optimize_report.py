@@ -42,7 +42,17 @@ def allocation_table(opt: Optimum, scenario: Scenario) -> pd.DataFrame:
             "marginal_high": [PER * m.high for m in opt.marginal],
             "saturated": best_levels >= 1.0,
         }
+        | _intervals(opt)
     )
+
+
+def _intervals(opt: Optimum) -> dict[str, np.ndarray]:
+    """The answer's level intervals over resampled seeds, when the answer is the pooled fit's
+    (the only one they describe)."""
+    pooled = opt.centroid is not None and np.array_equal(opt.best, opt.centroid)
+    if opt.level_interval is None or not pooled:
+        return {}
+    return {"level_low": opt.level_interval[0], "level_high": opt.level_interval[1]}
 
 
 def sentences(opt: Optimum, table: pd.DataFrame, word: str = "period") -> list[str]:
@@ -129,7 +139,9 @@ def _text(
             "dimension": r.dimension,
             "best spend": r.best,
             "share": f"{r.share:.0%}",
-            "level": f"{r.best_level:.3f}" + (" (full)" if r.saturated else ""),
+            "level": f"{r.best_level:.3f}"
+            + (f" ({r.level_low:.2f} to {r.level_high:.2f})" if "level_low" in table else "")
+            + (" (full)" if r.saturated else ""),
             "even spend": r.even,
             "even level": f"{r.even_level:.3f}",
             f"net value per {PER:,.0f} more a {word}": num.ci(
@@ -181,6 +193,16 @@ def _text(
             f"{opt.eval_replications} evaluation replications: the change of net value per "
             f"{PER:,.0f} more a {word}. A positive value means more budget there pays for itself "
             "(net value already subtracts the investment).",
+            *(
+                [
+                    "",
+                    "Level intervals (in brackets): the answer's level again on "
+                    "resamples of the searches' seeds (each seed with all its runs), 2.5% to "
+                    "97.5%: where the answer would fall with other markets of the same kind.",
+                ]
+                if "level_low" in table
+                else []
+            ),
             "",
             "## Does the answer hold?",
             "",
@@ -247,6 +269,9 @@ def write_report(
                 "distinct_seeds": opt.distinct_seeds,
                 "method": opt.method,
                 "spent": opt.spent,
+                "level_interval": None
+                if opt.level_interval is None
+                else opt.level_interval.tolist(),
                 "centroid": None if opt.centroid is None else opt.centroid.tolist(),
                 "versus_winner": [e.as_dict() for e in opt.versus_winner],
                 "verdict": opt.verdict.as_dict() if opt.verdict else None,

@@ -41,7 +41,8 @@ def features(x: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Surface:
-    """A fitted quadratic: ``coef`` on :func:`features` (with the first group's intercept)."""
+    """A fitted quadratic: ``coef`` on :func:`features`. With groups, the intercept is the
+    mean over all runs (each group's own level is left out: only the shape matters)."""
 
     coef: np.ndarray
     residual_sd: float
@@ -53,17 +54,33 @@ class Surface:
 
 
 def fit(x: np.ndarray, y: np.ndarray, groups: np.ndarray | None = None) -> Surface:
-    """Least squares of ``y`` on the full quadratic of ``x``; ``groups`` (an integer per point)
-    adds an intercept per group beyond the first, which :meth:`Surface.predict` leaves out."""
-    design = features(x)
-    if groups is not None:
-        labels = np.unique(groups)
-        design = np.column_stack([design, *[(groups == g).astype(float) for g in labels[1:]]])
-    coef, *_ = np.linalg.lstsq(design, np.asarray(y, dtype=np.float64), rcond=None)
-    residual = np.asarray(y) - design @ coef
-    dof = max(len(y) - design.shape[1], 1)
-    width = features(x[:1]).shape[1]
-    return Surface(coef[:width], float(np.sqrt(residual @ residual / dof)), len(y))
+    """Least squares of ``y`` on the full quadratic of ``x``; with ``groups`` (a label per
+    point), an intercept per group: the fit on values and terms less their group's means (the
+    same slopes as a dummy per group, Frisch-Waugh-Lovell, without the dummies)."""
+    terms = features(x)
+    y = np.asarray(y, dtype=np.float64)
+    if groups is None:
+        coef, *_ = np.linalg.lstsq(terms, y, rcond=None)
+        residual, used = y - terms @ coef, terms.shape[1]
+    else:
+        _, label = np.unique(groups, return_inverse=True)
+        count = np.bincount(label)
+        within = terms[:, 1:] - _group_means(terms[:, 1:], label, count)
+        slopes, *_ = np.linalg.lstsq(within, y - _group_means(y, label, count), rcond=None)
+        residual = y - _group_means(y, label, count) - within @ slopes
+        coef = np.concatenate([[np.mean(y - terms[:, 1:] @ slopes)], slopes])
+        used = terms.shape[1] - 1 + len(count)
+    dof = max(len(y) - used, 1)
+    return Surface(coef, float(np.sqrt(residual @ residual / dof)), len(y))
+
+
+def _group_means(values: np.ndarray, label: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Each row's group mean of ``values`` (a vector or the columns of a matrix)."""
+    if values.ndim == 1:
+        return (np.bincount(label, values) / count)[label]
+    sums = np.zeros((len(count), values.shape[1]))
+    np.add.at(sums, label, values)
+    return (sums / count[:, None])[label]
 
 
 def latin_design(n: int, lo: np.ndarray, hi: np.ndarray, seed: int) -> np.ndarray:

@@ -1,23 +1,26 @@
 """One search of a budget's best split by response surface, and the fit on several searches.
 
 A search works in level space (what a split buys, :class:`~ckm_sim.whatif.allocation.CostCurve`),
-with the budget as a ceiling: a Latin hypercube of ``points`` levels from 0 to the highest level
-the budget can buy (the even split first), each point whose levels cost more than the budget
-shrunk in proportion until it fits. So a large budget need not be spent, and spend beyond a
-dimension's full cost is never sampled (searching shares of the budget instead, most splits of a
-large budget fill the same dimensions and buy the same levels). The points run on the search's
+with the budget as a ceiling on the answer: a Latin hypercube of ``points`` levels from 0 to the
+highest level the budget alone can buy (the even split first). Points that cost more than the
+budget in all are run too: net value counts what their levels cost, and they show the surface's
+shape; only the answer must fit the budget. So a large budget need not be spent, and spend beyond
+a dimension's full cost is never sampled (searching shares of the budget instead, most splits of
+a large budget fill the same dimensions and buy the same levels). The points run on the search's
 seeds, :data:`POINTS_PER_SEED` points to a seed; a quadratic fit
 (:func:`~ckm_sim.whatif.surface.fit`, with an intercept per seed: a seed's luck shifts every value
-it gives) and its best point within the budget are the search's answer. Each seed serving a few
-points, not all of them, matters: a seed's luck is also a little in the shape (one market
-repays cooperation more than another), and on 6 seeds shared by every point the answers of
-different search seeds differed by up to 0.17 of a level (docs/whatif.md).
+it gives) and its best point within the budget are the search's answer.
 
 :func:`pooled_best` fits one surface on every search's runs: an answer from all of them,
-steadier than any one search's (its scatter shrinks with the square root of the number of
-runs and of seeds). The design covers the whole region on purpose: a fit in a small box around
-a first answer has too little spread of levels to see the curvature through the noise (tried:
-its answers scattered by up to 0.75 of a level between searches, docs/whatif.md).
+steadier than any one search's (its scatter shrinks with the square root of the number of runs
+and of seeds).
+
+Tried and measured on the baseline (docs/whatif.md): a second, local fit in a box of 0.25
+around the first answer sees too little spread of levels to tell the curvature from the noise
+(the searches' answers scattered by up to 0.75 of a level); every point on the same 6 seeds
+makes the answer the best split for those few markets (search seeds' answers 0.17 apart); points
+shrunk into the budget crowd its boundary and hide the curvature the same way (0.19 apart at
+4,000, against 0.12 unshrunk).
 """
 
 from __future__ import annotations
@@ -28,11 +31,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ckm_sim.whatif.allocation import CostCurve
-from ckm_sim.whatif.surface import Surface, best_point, fit, latin_design
+from ckm_sim.whatif.surface import Surface, best_point, features, fit, latin_design
 
 #: How many design points share each seed (of each replication): enough to tell a seed's luck
 #: (its intercept) from the levels' effect, few enough that the surface sees many seeds.
 POINTS_PER_SEED = 4
+
+#: Resamples of the seeds for the pooled answer's intervals (:func:`resampled_best`).
+BOOTSTRAP_DRAWS = 100
 
 #: ``run(jobs)``: the objective of each job, ``(levels, seed)``.
 RunJobs = Callable[[list[tuple[np.ndarray, int]]], list[float]]
@@ -53,6 +59,12 @@ class Searched:
     def means(self) -> np.ndarray:
         """Each point's mean value over its runs."""
         return np.bincount(self.point, self.value) / np.bincount(self.point)
+
+
+def fewest_points(n: int) -> int:
+    """The fewest design points a search in ``n`` levels needs: the full quadratic's terms and
+    five more (fewer leave the fit undetermined)."""
+    return len(features(np.zeros((1, n)))[0]) + 5
 
 
 def seeds_needed(points: int, replications: int, per_seed: int = POINTS_PER_SEED) -> int:
@@ -76,6 +88,11 @@ def search_surface(
     ``seeds[(i // per_seed) * replications + r]``, so each seed serves ``per_seed`` points and
     the surface averages the luck of many seeds (on a handful, every point would share their
     luck, and the answer would be the best split for those few markets)."""
+    if points < fewest_points(len(start)):
+        raise ValueError(
+            f"a response-surface search in {len(start)} levels needs at least "
+            f"{fewest_points(len(start))} points, got {points}"
+        )
     if len(seeds) < seeds_needed(points, replications, per_seed):
         raise ValueError(f"{points} points need {seeds_needed(points, replications)} seeds")
     top = curve.top(budget)
@@ -110,6 +127,33 @@ def pooled_best(searches: list[Searched], curve: CostCurve, budget: float) -> np
     means = np.concatenate([s.means() for s in searches])
     starts = [s.best for s in searches] + _starts(levels, means, len(searches))
     return best_point(fit(x, y, seeds), np.zeros_like(top), top, curve, budget, starts)
+
+
+def resampled_best(
+    searches: list[Searched],
+    curve: CostCurve,
+    budget: float,
+    answer: np.ndarray,
+    draws: int = BOOTSTRAP_DRAWS,
+    seed: int = 0,
+) -> np.ndarray:
+    """How settled the pooled answer is: its best point again on ``draws`` resamples of the
+    seeds (with replacement, each seed with all its runs: a cluster bootstrap, since a seed's
+    luck is shared by its runs), one row of levels per draw, each search from ``answer``."""
+    x = np.vstack([s.levels[s.point] for s in searches])
+    y = np.concatenate([s.value for s in searches])
+    _, label = np.unique(np.concatenate([s.seed for s in searches]), return_inverse=True)
+    rows = [np.flatnonzero(label == g) for g in range(label.max() + 1)]
+    rng = np.random.default_rng(seed)
+    top = curve.top(budget)
+    out = []
+    for _ in range(draws):
+        picked = rng.integers(len(rows), size=len(rows))
+        idx = np.concatenate([rows[g] for g in picked])
+        groups = np.repeat(np.arange(len(picked)), [len(rows[g]) for g in picked])
+        surface = fit(x[idx], y[idx], groups)
+        out.append(best_point(surface, np.zeros_like(top), top, curve, budget, [answer]))
+    return np.array(out)
 
 
 def _starts(levels: np.ndarray, values: np.ndarray, seed: int, k: int = 3) -> list[np.ndarray]:
