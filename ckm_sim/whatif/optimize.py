@@ -30,6 +30,7 @@ import numpy as np
 
 from ckm_sim.experiments.evaluator import Evaluator, RunPlan, map_ordered
 from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference
+from ckm_sim.model.runs import replication_seed
 from ckm_sim.model.scenario import DIMENSIONS
 from ckm_sim.whatif.allocation import (
     CostCurve,
@@ -50,6 +51,11 @@ from ckm_sim.whatif.surface_search import (
 )
 
 Evaluate = Callable[[np.ndarray, int], float]
+
+#: Search ``k``'s design seed is ``replication_seed(base_seed, DESIGN_OFFSET + k)``: distinct for
+#: every base seed and search (``base_seed + k`` would give base seeds 1 and 2 a design in common,
+#: and a fit's lack of fit depends on its design: answers that share one agree too well).
+DESIGN_OFFSET = 2_000_000
 
 #: The search methods: ``surface`` (fitted quadratics in level space, the budget a ceiling) and
 #: ``tpe`` (Optuna's TPE on shares of the budget, all of it spent; the previous default).
@@ -150,9 +156,8 @@ def _surface_once(
         return map_ordered(evaluator, evaluate, [(curve.spend(x), seed) for x, seed in jobs])
 
     start = curve.levels(even_split(budget, len(curve.costs)))
-    return search_surface(
-        run, curve, budget, start, points, seeds, plan.replications, plan.seed + k
-    )
+    design = replication_seed(plan.seed, DESIGN_OFFSET + k)
+    return search_surface(run, curve, budget, start, points, seeds, plan.replications, design)
 
 
 def optimise_budget(
