@@ -106,7 +106,7 @@ def main() -> None:
     p.add_argument("--trials", type=int)
     p.add_argument("--restarts", type=int, default=RESTARTS)
     p.add_argument("--polish", type=int, default=POLISH)
-    p.add_argument("--replications", type=int, default=SEARCH_REPLICATIONS)
+    p.add_argument("--replications", type=int)
     p.add_argument("--eval-replications", type=int, default=EVAL_REPLICATIONS)
     p.add_argument("--check-replications", type=int, default=16)
     p.add_argument("--tolerance", type=float, default=LEVEL_TOLERANCE)
@@ -114,6 +114,7 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args()
     args.trials = args.trials or TRIALS[args.method]
+    args.replications = args.replications or SEARCH_REPLICATIONS[args.method]
     args.polish = args.polish if args.method == "tpe" else 0
     scenario = load_scenario(args.scenario)
     periods = args.periods or scenario.periods

@@ -228,20 +228,17 @@ class Saturating(Quadratic):
         return float(self.w @ (1 - np.exp(-3 * levels)) - CURVE.spend(levels).sum())
 
 
+def _by_surface(f, plan: RunPlan, trials: int, budget: float = 10_000.0):
+    """The optimiser's defaults on ``f``: 3 searches on their own seeds, the pooled answer."""
+    return optimise_budget(
+        f, budget, plan, trials=trials, eval_replications=4, restarts=3, curve=CURVE,
+        distinct_seeds=True, centroid=True, method="surface",
+    )  # fmt: skip
+
+
 def test_the_surface_finds_a_saturating_optimum_within_a_twentieth_of_a_level():
     f = Saturating([2000.0, 1200.0, 3000.0, 2500.0, 4000.0], common_sd=20.0)
-    opt = optimise_budget(
-        f,
-        10_000.0,
-        RunPlan(2, base_seed=2),
-        trials=96,
-        eval_replications=4,
-        restarts=3,
-        curve=CURVE,
-        distinct_seeds=True,
-        centroid=True,
-        method="surface",
-    )
+    opt = _by_surface(f, RunPlan(2, base_seed=2), trials=96)
     assert np.abs(CURVE.levels(opt.best) - f.optimum()).max() < 0.05
     # and it is worth (almost) what the optimum is worth
     best_possible = f.true_value(CURVE.spend(f.optimum()))
@@ -253,18 +250,7 @@ def test_an_unspent_budget_is_found_by_the_surface_not_by_shares_of_the_budget()
     # shares of the budget spend all 10,000 and cannot buy it
     f = Quadratic(WEIGHTS, common_sd=50.0)
     plan = RunPlan(2, base_seed=5)
-    opt = optimise_budget(
-        f,
-        10_000.0,
-        plan,
-        trials=64,
-        eval_replications=4,
-        restarts=3,
-        curve=CURVE,
-        distinct_seeds=True,
-        centroid=True,
-        method="surface",
-    )
+    opt = _by_surface(f, plan, trials=64)
     assert CURVE.levels(opt.best) == pytest.approx(f.optimum(), abs=0.03)
     assert opt.spent == pytest.approx(2900.0, rel=0.05)
     assert opt.verdict.converged, opt.verdict.reasons

@@ -40,11 +40,14 @@ comparison's report and files, under <out>/optimize/<name>/).
 """
 
 
-#: Design points per search for each method (``--trials``): the surface's are cheap to add,
-#: since every run informs the fit; TPE's were tuned at 20 (docs/whatif.md).
-TRIALS = {"surface": 128, "tpe": 20}
+#: Design points per search (``--trials``) and runs per point (``--replications``) for each
+#: method: a surface needs no replications (every run informs the fit), and more points (and
+#: seeds) for the same runs average more of the design's and the seeds' luck; TPE compares its
+#: trials, so each is a mean over replications (docs/whatif.md).
+TRIALS = {"surface": 256, "tpe": 20}
+SEARCH_REPLICATIONS = {"surface": 1, "tpe": 2}
 RESTARTS, EVAL_REPLICATIONS, POLISH = 3, 8, 4
-SEARCH_REPLICATIONS, PLAN_REPLICATIONS = 2, 10
+PLAN_REPLICATIONS = 10
 METHOD = "surface"
 SURFACE_FEWEST = 26  # surface_search.fewest_points(5): kept here so --help imports no solver
 
@@ -128,8 +131,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="best responses: a firm's split holds when no dimension's spend moved by more than "
         "this share of its budget (default 0.10)",
     )
-    add_common(parser, replications=SEARCH_REPLICATIONS)
-    parser.set_defaults(replications=None)  # 2 per trial of a search; PLAN_REPLICATIONS for plans
+    add_common(parser, replications=SEARCH_REPLICATIONS[METHOD])
+    # per method (SEARCH_REPLICATIONS); PLAN_REPLICATIONS for plans
+    parser.set_defaults(replications=None)
+    for action in parser._actions:
+        if action.dest == "replications":
+            action.help = (
+                f"runs per design point (default: surface 1, tpe 2; --plans {PLAN_REPLICATIONS})"
+            )
     parser.add_argument(
         "--eval-replications",
         type=argtypes.replications,
@@ -186,7 +195,9 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.whatif.optimize_report import write_report
 
     if args.replications is None:
-        args.replications = PLAN_REPLICATIONS if args.plans is not None else SEARCH_REPLICATIONS
+        args.replications = (
+            PLAN_REPLICATIONS if args.plans is not None else SEARCH_REPLICATIONS[args.method]
+        )
     if args.trials is None:
         args.trials = TRIALS[args.method]
     if args.method == "surface" and args.trials < SURFACE_FEWEST:

@@ -1,7 +1,7 @@
 """Whether the optimiser's answer holds: the restarts agree, the marginal values are consistent
 with the split, and the budget admits an interior optimum.
 
-Three checks, all on the fresh evaluation seeds (paired):
+Four checks, all on the fresh evaluation seeds (paired):
 
 - **Restarts agree.** What the independent searches' best splits *buy* lies within
   ``tolerance`` of each other on every dimension: levels (capped at 1), not shares of
@@ -15,8 +15,16 @@ Three checks, all on the fresh evaluation seeds (paired):
   with the highest, is evaluated on the same seeds: if it raises net value outside its CI, the
   split is not the optimum and the search has not converged. (Testing the move itself, not the
   difference of two forward differences, avoids the bias of a finite step on a concave curve.)
+- **An unspent budget has no paying dimension.** When the answer leaves at least a step of the
+  budget unspent (the budget is a ceiling), a marginal value above zero outside its CI means
+  the search stopped short: more spend pays and there is room for it.
 - **An interior optimum exists.** When every marginal value is positive the budget is too small
-  (each dimension repays more spend); when every one is negative it is too large.
+  (each dimension repays more spend); when every one is negative it is too large, or, with
+  part of it unspent, the rest is better not spent.
+
+A pooled answer's levels on resamples of the seeds (their 95% intervals) say how settled it is:
+a reason gives the widest interval, and a warning names the levels whose interval is wider than
+twice the tolerance.
 """
 
 from __future__ import annotations
