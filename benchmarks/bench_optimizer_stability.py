@@ -20,9 +20,10 @@ detail (levels, shares, gain over the even split, the verdict and why, marginal 
 goes to stderr, a line per run, as it finishes.
 
     .venv/bin/python benchmarks/bench_optimizer_stability.py [--budgets 1000 4000 10000]
-        [--seeds 1 2 3] [--periods 120] [--trials 20] [--restarts 3] [--polish 4]
-        [--replications 2] [--eval-replications 8] [--check-replications 16] [--workers 2]
-        [--tolerance 0.10] [--no-centroid] [--scenario baseline]
+        [--seeds 1 2 3] [--periods 120] [--method surface|tpe] [--trials N] [--restarts 3]
+        [--polish 4 (tpe)] [--replications N] [--eval-replications 8]
+        [--check-replications 16] [--workers 2] [--tolerance 0.10] [--no-centroid]
+        [--scenario baseline]
 
 docs/whatif.md shows a run and says which.
 """
@@ -120,10 +121,12 @@ def main() -> None:
     periods = args.periods or scenario.periods
     objective = NetValueObjective(scenario, periods)
     check = RunPlan(args.check_replications, base_seed=CHECK_SEED, workers=args.workers)
+    answer = "the fit on all their runs" if args.method == "surface" else "their mean"
+    pooled = f" (each on its own seeds; {answer} unless beaten)"
     print(
         f"scenario {scenario.name}, {periods} periods, method {args.method}, {args.trials} "
         f"trials x {args.restarts} "
-        f"searches{' (each on its own seeds; their mean unless beaten)' if args.centroid else ''}"
+        f"searches{pooled if args.centroid else ''}"
         f", polish {args.polish}, {args.replications} search / "
         f"{args.eval_replications} evaluation replications, search seeds {args.seeds}; the "
         f"seeds' answers compared on {args.check_replications} common check seeds; tolerance "
