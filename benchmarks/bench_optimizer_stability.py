@@ -72,7 +72,7 @@ def why(opt: Optimum) -> str:
         elif "flat" in r:
             words.append("flat optimum")
         elif "their mean" in r or "the fit on all their runs" in r:
-            words.append("searches scatter, their mean unbeaten")
+            words.append("searches scatter, the pooled answer unbeaten")
         elif "contradict" in r:
             words.append("move pays")
         elif "does not raise" in r:

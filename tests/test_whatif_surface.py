@@ -13,7 +13,12 @@ from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.whatif.allocation import CostCurve
 from ckm_sim.whatif.optimize import optimise_budget
 from ckm_sim.whatif.surface import best_point, features, fit, latin_design
-from ckm_sim.whatif.surface_search import pooled_best, search_surface, seeds_needed
+from ckm_sim.whatif.surface_search import (
+    pooled_best,
+    resampled_best,
+    search_surface,
+    seeds_needed,
+)
 
 N = 5
 CURVE = CostCurve(np.full(N, 2000.0), 2.0)  # the baseline's: 2,000 x level ** 2 a period
@@ -209,6 +214,42 @@ def test_the_pooled_fit_ignores_each_seeds_own_luck():
         for k in range(3)
     ]
     assert pooled_best(searches, CURVE, 10_000.0) == pytest.approx(f.optimum(), abs=1e-3)
+
+
+def test_resampled_answers_collapse_without_noise_and_spread_with_it():
+    f = Quadratic(WEIGHTS)
+    searches = [
+        search_surface(
+            _runner(f, luck),
+            CURVE,
+            10_000.0,
+            np.full(N, 0.2),
+            32,
+            list(range(16 * k, 16 * k + 16)),
+            2,
+            k,
+        )
+        for k, luck in enumerate([None, None])
+    ]
+    answer = pooled_best(searches, CURVE, 10_000.0)
+    exact = resampled_best(searches, CURVE, 10_000.0, answer, draws=10)
+    assert exact.shape == (10, N) and np.allclose(exact, f.optimum(), atol=1e-3)
+    # runs with noise of their own (not a seed's level): the resampled answers spread around
+    noisy = Quadratic(WEIGHTS)
+    rng = np.random.default_rng(3)
+    run = lambda jobs: [noisy(CURVE.spend(x), s) + rng.normal(0, 200.0) for x, s in jobs]  # noqa: E731
+    searches = [
+        search_surface(
+            run, CURVE, 10_000.0, np.full(N, 0.2), 64, list(range(32 * k, 32 * k + 32)), 2, k
+        )
+        for k in range(3)
+    ]
+    answer = pooled_best(searches, CURVE, 10_000.0)
+    draws = resampled_best(searches, CURVE, 10_000.0, answer, draws=40, seed=1)
+    low, high = np.percentile(draws, [2.5, 97.5], axis=0)
+    assert (high - low > 1e-3).all()
+    assert ((low <= answer + 1e-9) & (answer <= high + 1e-9)).all()
+    assert ((low <= f.optimum()) & (f.optimum() <= high)).sum() >= 4  # a 95% interval each
 
 
 class Saturating(Quadratic):

@@ -119,9 +119,7 @@ def search_surface(
 def pooled_best(searches: list[Searched], curve: CostCurve, budget: float) -> np.ndarray:
     """The best point, within the budget, of one surface fitted on every search's runs (an
     intercept per seed)."""
-    x = np.vstack([s.levels[s.point] for s in searches])
-    y = np.concatenate([s.value for s in searches])
-    seeds = np.concatenate([s.seed for s in searches])
+    x, y, seeds = _runs(searches)
     top = curve.top(budget)
     levels = np.vstack([s.levels for s in searches])
     means = np.concatenate([s.means() for s in searches])
@@ -140,9 +138,8 @@ def resampled_best(
     """How settled the pooled answer is: its best point again on ``draws`` resamples of the
     seeds (with replacement, each seed with all its runs: a cluster bootstrap, since a seed's
     luck is shared by its runs), one row of levels per draw, each search from ``answer``."""
-    x = np.vstack([s.levels[s.point] for s in searches])
-    y = np.concatenate([s.value for s in searches])
-    _, label = np.unique(np.concatenate([s.seed for s in searches]), return_inverse=True)
+    x, y, seeds = _runs(searches)
+    _, label = np.unique(seeds, return_inverse=True)
     rows = [np.flatnonzero(label == g) for g in range(label.max() + 1)]
     rng = np.random.default_rng(seed)
     top = curve.top(budget)
@@ -154,6 +151,16 @@ def resampled_best(
         surface = fit(x[idx], y[idx], groups)
         out.append(best_point(surface, np.zeros_like(top), top, curve, budget, [answer]))
     return np.array(out)
+
+
+def _runs(searches: list[Searched]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every search's runs: their levels (rows), values and seeds."""
+    x = np.vstack([s.levels[s.point] for s in searches])
+    return (
+        x,
+        np.concatenate([s.value for s in searches]),
+        np.concatenate([s.seed for s in searches]),
+    )
 
 
 def _starts(levels: np.ndarray, values: np.ndarray, seed: int, k: int = 3) -> list[np.ndarray]:
