@@ -145,6 +145,8 @@ def _surface_once(
     k: int,
     points: int,
     distinct_seeds: bool,
+    progress: bool = False,
+    desc: str = "runs",
 ) -> Searched:
     """Search ``k`` by response surface (:func:`~ckm_sim.whatif.surface_search.search_surface`)
     from the even split, on its own replications of the plan (``distinct_seeds``) or on the
@@ -153,7 +155,8 @@ def _surface_once(
     seeds = plan.seeds(offset=k * need if distinct_seeds else 0, count=need)
 
     def run(jobs: list[tuple[np.ndarray, int]]) -> list[float]:
-        return map_ordered(evaluator, evaluate, [(curve.spend(x), seed) for x, seed in jobs])
+        spends = [(curve.spend(x), seed) for x, seed in jobs]
+        return map_ordered(evaluator, evaluate, spends, progress=progress, desc=desc)
 
     start = curve.levels(even_split(budget, len(curve.costs)))
     design = replication_seed(plan.seed, DESIGN_OFFSET + k)
@@ -228,9 +231,19 @@ def optimise_budget(
     with plan.evaluator() as evaluator:
         for k in range(restarts):
             seeds = plan.seeds(offset=k * plan.replications if distinct_seeds else 0)
+            desc = f"search {k + 1}/{restarts}"
             if method == "surface":
                 one = _surface_once(
-                    evaluator, evaluate, shape, budget, plan, k, trials, distinct_seeds
+                    evaluator,
+                    evaluate,
+                    shape,
+                    budget,
+                    plan,
+                    k,
+                    trials,
+                    distinct_seeds,
+                    progress,
+                    desc,
                 )
                 searched.append(one)
                 candidates.append(shape.spend(one.best))
@@ -240,7 +253,6 @@ def optimise_budget(
                     for i, (x, v) in enumerate(zip(one.levels, one.means(), strict=True))
                 ]
                 continue
-            desc = f"search {k + 1}/{restarts}"
             best, done = _search_once(
                 evaluator,
                 evaluate,
