@@ -197,40 +197,26 @@ def test_each_seed_serves_a_few_points_and_its_luck_is_its_intercept():
         search_surface(_runner(f), CURVE, 10_000.0, np.full(N, 0.2), 48, list(range(23)), 2, 3)
 
 
+def _searches(run, count: int, points: int):
+    """``count`` searches of ``points`` points, 2 runs each, on disjoint seeds, design seed k."""
+    need = seeds_needed(points, 2)
+    seeds = [list(range(need * k, need * (k + 1))) for k in range(count)]
+    start = np.full(N, 0.2)
+    return [
+        search_surface(run, CURVE, 10_000.0, start, points, seeds[k], 2, k) for k in range(count)
+    ]
+
+
 def test_the_pooled_fit_ignores_each_seeds_own_luck():
     f = Quadratic(WEIGHTS)
     luck = np.random.default_rng(1).normal(0.0, 5_000.0, size=48)
-    searches = [
-        search_surface(
-            _runner(f, luck),
-            CURVE,
-            10_000.0,
-            np.full(N, 0.2),
-            32,
-            list(range(16 * k, 16 * k + 16)),
-            2,
-            k,
-        )
-        for k in range(3)
-    ]
+    searches = _searches(_runner(f, luck), 3, 32)
     assert pooled_best(searches, CURVE, 10_000.0) == pytest.approx(f.optimum(), abs=1e-3)
 
 
 def test_resampled_answers_collapse_without_noise_and_spread_with_it():
     f = Quadratic(WEIGHTS)
-    searches = [
-        search_surface(
-            _runner(f, luck),
-            CURVE,
-            10_000.0,
-            np.full(N, 0.2),
-            32,
-            list(range(16 * k, 16 * k + 16)),
-            2,
-            k,
-        )
-        for k, luck in enumerate([None, None])
-    ]
+    searches = _searches(_runner(f), 2, 32)
     answer = pooled_best(searches, CURVE, 10_000.0)
     exact = resampled_best(searches, CURVE, 10_000.0, answer, draws=10)
     assert exact.shape == (10, N) and np.allclose(exact, f.optimum(), atol=1e-3)
@@ -238,12 +224,7 @@ def test_resampled_answers_collapse_without_noise_and_spread_with_it():
     noisy = Quadratic(WEIGHTS)
     rng = np.random.default_rng(3)
     run = lambda jobs: [noisy(CURVE.spend(x), s) + rng.normal(0, 200.0) for x, s in jobs]  # noqa: E731
-    searches = [
-        search_surface(
-            run, CURVE, 10_000.0, np.full(N, 0.2), 64, list(range(32 * k, 32 * k + 32)), 2, k
-        )
-        for k in range(3)
-    ]
+    searches = _searches(run, 3, 64)
     answer = pooled_best(searches, CURVE, 10_000.0)
     draws = resampled_best(searches, CURVE, 10_000.0, answer, draws=40, seed=1)
     low, high = np.percentile(draws, [2.5, 97.5], axis=0)
