@@ -90,6 +90,14 @@ def test_optimize_by_surface_writes_its_method_and_level_intervals(tmp_path, cap
     assert "onverged" in capsys.readouterr().out
 
 
+def test_the_commands_fewest_points_are_the_searchs():
+    from ckm_sim.commands.optimize import SURFACE_FEWEST
+    from ckm_sim.model.scenario import DIMENSIONS
+    from ckm_sim.whatif.surface_search import fewest_points
+
+    assert fewest_points(len(DIMENSIONS)) == SURFACE_FEWEST
+
+
 def test_calibrate_writes_a_report(tmp_path, capsys):
     sc = tiny_scenario(tmp_path)
     csv = tmp_path / "cohort.csv"

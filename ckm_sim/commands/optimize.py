@@ -131,14 +131,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="best responses: a firm's split holds when no dimension's spend moved by more than "
         "this share of its budget (default 0.10)",
     )
-    add_common(parser, replications=SEARCH_REPLICATIONS[METHOD])
-    # per method (SEARCH_REPLICATIONS); PLAN_REPLICATIONS for plans
-    parser.set_defaults(replications=None)
-    for action in parser._actions:
-        if action.dest == "replications":
-            action.help = (
-                f"runs per design point (default: surface 1, tpe 2; --plans {PLAN_REPLICATIONS})"
-            )
+    add_common(
+        parser,
+        replications=None,  # per method (SEARCH_REPLICATIONS); PLAN_REPLICATIONS for plans
+        replications_help="runs per design point (default: surface 1, tpe 2; --plans "
+        f"{PLAN_REPLICATIONS})",
+    )
     parser.add_argument(
         "--eval-replications",
         type=argtypes.replications,

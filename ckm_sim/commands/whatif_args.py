@@ -20,7 +20,12 @@ if TYPE_CHECKING:  # imported when a command runs, not to build the parser (fast
     from ckm_sim.model.scenario import Scenario
 
 
-def add_common(parser: argparse.ArgumentParser, replications: int, periods: bool = True) -> None:
+def add_common(
+    parser: argparse.ArgumentParser,
+    replications: int | None,
+    periods: bool = True,
+    replications_help: str | None = None,
+) -> None:
     """``--replications``, ``--periods``, ``--seed``, ``--workers``, ``--scheduler``, ``--out``,
     ``--name``, ``--quiet``, ``--max-memory``."""
     parser.add_argument(
@@ -28,7 +33,8 @@ def add_common(parser: argparse.ArgumentParser, replications: int, periods: bool
         "-r",
         type=argtypes.replications,
         default=replications,
-        help=f"replications (common random numbers) per evaluation (default {replications})",
+        help=replications_help
+        or f"replications (common random numbers) per evaluation (default {replications})",
     )
     if periods:
         parser.add_argument(

@@ -1,19 +1,24 @@
 """``ckm-sim optimize``: the split of a per-period budget across the dimensions that maximises
 expected net value.
 
-The objective (mean net value over replications) is noisy. The search handles the noise with
-common random numbers: every trial is evaluated on the same replication seeds, so trials differ
-by their allocation, not by their luck. Optuna's TPE sampler (multivariate, seeded) proposes the
-allocations, a few at a time (a fixed batch, so results do not depend on the number of workers);
-the even split is always its first trial. The best trial is then re-evaluated on fresh seeds
-(the search's own estimate of its winner is biased upward), paired with the even split, and the
-marginal value of each dimension at the optimum is estimated by paired forward differences:
-``(NV(best + step on d) - NV(best)) / step``, i.e. where the next unit of budget goes.
+The objective (mean net value over replications) is noisy. Two search methods handle it:
 
-Several independent searches (restarts: the same trial seeds, different sampler seeds) guard
-against a search that stopped early in a poor region: the best split of each is re-evaluated on
-the fresh seeds, the winner is the best there, and :mod:`~ckm_sim.whatif.convergence` says
-whether the answer holds (the restarts agree; the marginal values agree with the split).
+- ``surface`` (the command's default, :mod:`~ckm_sim.whatif.surface_search`): each search runs
+  a design of levels, with the budget as a ceiling, and fits a quadratic to its runs; the answer
+  is the best point, within the budget, of one fit on all the searches' runs, with its levels'
+  intervals over resampled seeds.
+- ``tpe``: Optuna's TPE sampler (multivariate, seeded) proposes shares of the budget, a few at a
+  time (a fixed batch, so results do not depend on the number of workers), each trial on the
+  same replication seeds (common random numbers), the even split first; each search ends with
+  transfer moves (:mod:`~ckm_sim.whatif.polish`).
+
+Either way, each search's answer and the pooled one (surface: the fit on all runs; tpe: the
+mean split) are re-evaluated on fresh seeds (the search's own estimate of its winner is biased
+upward), paired with the even split, and the marginal value of each dimension at the answer is
+estimated by paired forward differences, ``(NV(best + step on d) - NV(best)) / step``: where
+the next unit of budget goes. :mod:`~ckm_sim.whatif.convergence` says whether the answer holds
+(the searches agree; the marginal values agree with the split; no paying dimension is left
+short of an unspent budget).
 
 The optimiser works on any ``evaluate(spend, seed) -> float``; :class:`NetValueObjective` is the
 model's (in :mod:`~ckm_sim.whatif.objective`, light to import for worker processes). The search
@@ -195,9 +200,8 @@ def optimise_budget(
     ``method``: ``"surface"`` searches levels with the budget as a ceiling, ``trials`` design
     points per search fitted by a quadratic (:mod:`~ckm_sim.whatif.surface_search`), and
     ``step`` defaults to a tenth of what the answer spends (not of a budget it may not spend);
-    ``"tpe"``
-    searches shares of the budget (all of it spent) with Optuna's TPE, ``trials`` per search,
-    each ending with ``polish_steps`` transfer moves of at most ``step``. An ``incumbent``
+    ``"tpe"`` searches shares of the budget (all of it spent) with Optuna's TPE, ``trials`` per
+    search, each ending with ``polish_steps`` transfer moves of at most ``step``. An ``incumbent``
     split (what the firm spends now, in a best response) is re-evaluated with the candidates,
     and the winner's gain over it is ``versus_incumbent``; ``firm`` only labels the result.
 
@@ -230,7 +234,6 @@ def optimise_budget(
     searched = []
     with plan.evaluator() as evaluator:
         for k in range(restarts):
-            seeds = plan.seeds(offset=k * plan.replications if distinct_seeds else 0)
             desc = f"search {k + 1}/{restarts}"
             if method == "surface":
                 one = _surface_once(
@@ -258,7 +261,7 @@ def optimise_budget(
                 evaluate,
                 budget,
                 n,
-                seeds,
+                plan.seeds(offset=k * plan.replications if distinct_seeds else 0),
                 plan.seed + k,
                 trials,
                 batch,

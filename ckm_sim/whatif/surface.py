@@ -8,12 +8,11 @@ wherever the trial seeds' luck puts it. A fitted surface averages that luck over
 its best point moves with the noise divided by the square root of the number of runs. The model
 makes a quadratic natural: the cost of competence is exactly ``cost_d * level_d ** 2`` on the
 shipped scenarios, and what it earns is smooth and saturating. On 300 runs of the baseline over
-the whole level cube a full quadratic explains 96% of the variance of the mean net value; a
-second, local fit around the first fit's best point removes most of what is left.
+the whole level cube a full quadratic explains 96% of the variance of the mean net value.
 
 - :func:`features`: ``1, x_i, x_i x_j (i <= j)``, the full quadratic.
-- :func:`fit`: ordinary least squares, with one intercept per group (searches on their own
-  seeds differ by their seeds' luck in level, not in shape).
+- :func:`fit`: ordinary least squares, with one intercept per group (a seed's luck shifts
+  every value it gives).
 - :func:`latin_design`: a seeded Latin hypercube in a box (scipy's ``qmc``).
 - :func:`best_point`: the surface's maximum within a box and the budget (scipy's SLSQP from
   several starts).
