@@ -312,7 +312,8 @@ def test_each_firms_flows_add_up_to_the_markets() -> None:
     for _ in range(8):
         model.step()
         for name in names:
-            per_firm = model.firm_flows.get(name, np.zeros(2))
-            assert per_firm.sum() == model.flow_counts[name], name
-            seen[name] += model.flow_counts[name]
+            counts = model.period.counts()
+            per_firm = model.period.firm_counts().get(name, np.zeros(2))
+            assert per_firm.sum() == counts[name], name
+            seen[name] += counts[name]
     assert all(seen[n] > 0 for n in names)

@@ -18,6 +18,7 @@ from ckm_sim import CKMModel
 from ckm_sim.model import learning, market
 from ckm_sim.model.market import ACTIVE, PROSPECT
 from ckm_sim.model.scenario import DIMENSIONS, Firm
+from ckm_sim.model.stages.targeting import contact_probability
 from ckm_sim.model.streams import bernoulli_positions, geometric_gaps
 
 Z = 5.0
@@ -373,13 +374,13 @@ def test_targeting_steers_contacts_to_those_at_risk_keeping_the_budget():
     s = model.state
     active = s.status == ACTIVE
     s.reported_satisfaction[:] = np.where(np.arange(len(active)) % 2 == 0, 0.3, 0.9)
-    p = model._contact_probability(active)
+    p = contact_probability(model, active)
     assert p[active].mean() == pytest.approx(0.2)
     even = np.arange(len(p)) % 2 == 0
     # risk 0.7 vs 0.1: contact probabilities in the ratio 7:1
     np.testing.assert_allclose(p[even & active].max() / p[~even & active].max(), 7.0)
     untargeted = CKMModel(rng=2, collect=False, **same, targeting=0.0, contact_rate=0.2)
-    assert untargeted._contact_probability(active) == 0.2
+    assert contact_probability(untargeted, active) == 0.2
 
 
 # ------------------------------------------------------------------ flow outcomes
@@ -446,6 +447,6 @@ def test_targeting_keeps_the_contact_budget_when_margins_differ():
     )
     active = model.state.status == ACTIVE
     model.state.reported_satisfaction[:] = 0.5
-    p = model._contact_probability(active)
+    p = contact_probability(model, active)
     assert p.max() == 1.0  # some customers are capped
     assert p[active].mean() == pytest.approx(0.3, rel=1e-9)

@@ -141,32 +141,21 @@ class DashboardModel(CKMModel):
         self.preset = preset
         self.seed = seed
         self.flows = FlowTrace(len(self.state.status))
-        self._tracing_from = False
 
-    # the flow stages run as in CKMModel; the trace only notes who took part
-    def _knowledge_about_customers(self, active: np.ndarray) -> np.ndarray:
-        contacted = super()._knowledge_about_customers(active)
-        self.flows.note("about", contacted, self.steps)
-        return contacted
-
-    def _knowledge_from_customers(self, active: np.ndarray) -> int:
-        self._tracing_from = True
-        try:
-            return super()._knowledge_from_customers(active)
-        finally:
-            self._tracing_from = False
-
-    def _reveal(self, who: np.ndarray, dims_each: int, rng: np.random.Generator):
-        if self._tracing_from:
-            self.flows.note("from", who, self.steps)
-        return super()._reveal(who, dims_each, rng)
-
-    def _knowledge_for_customers(self, active: np.ndarray, contacted: np.ndarray) -> None:
-        super()._knowledge_for_customers(active, contacted)
-        if self.levers.tailored_messaging * self.scenario_config.market.tailoring > 0:
+    def step(self) -> None:
+        """One period of the model, then the trace notes who took part in each flow, from the
+        stages' records (:mod:`ckm_sim.model.stages`)."""
+        super().step()
+        period = self.period
+        if period is None:
+            return
+        self.flows.note("about", period.record("about").contacted, self.steps)
+        self.flows.note("from", period.record("from").sharers, self.steps)
+        tailored = period.record("for").tailored_to
+        if len(tailored):
             s = self.state
-            known = (s.profile[contacted] == s.needs[contacted]).any(axis=1)
-            self.flows.note("for", contacted[known], self.steps)
+            known = (s.profile[tailored] == s.needs[tailored]).any(axis=1)
+            self.flows.note("for", tailored[known], self.steps)
 
 
 def preset_settings(preset: str) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Outcomes per firm of a multi-firm market: ``<firm>.<outcome>`` series and summary columns.
 
-Called by ``CKMModel`` only when the market has several firms (docs/ODD.md 7.6): the
-single-firm tables keep exactly their columns. Names and meanings are registered in
+Used by the books stage and ``CKMModel`` only when the market has several firms (docs/ODD.md
+7.6): the single-firm tables keep exactly their columns. Names and meanings are registered in
 :data:`ckm_sim.model.outcomes.FIRM_SERIES` and :data:`~ckm_sim.model.outcomes.FIRM_SUMMARY`;
 keys are built by :func:`~ckm_sim.model.outcomes.firm_outcome`.
 """
@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ckm_sim.model import economics
+from ckm_sim.model import economics, valuation
 from ckm_sim.model.market import ACTIVE
 from ckm_sim.model.outcomes import FLOW_COUNTS, firm_outcome
 
 if TYPE_CHECKING:
-    from ckm_sim.model.model import CKMModel
+    from ckm_sim.model.stages.base import Period
+    from ckm_sim.model.world import World
 
-#: flows counted per firm (``model.firm_flows``) that are added to its running counters
+#: flows counted per firm (the stages' per-firm tallies) that are added to its running counters
 _FLOWS = FLOW_COUNTS
 
 
@@ -28,48 +29,51 @@ def _ratio(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
         return np.where(whole > 0, part / np.maximum(whole, 1e-300), np.nan)
 
 
-def count_period(model: CKMModel, discount: float) -> None:
+def count_period(model: World, period: Period, discount: float) -> None:
     """Add this period's per-firm work and costs to the firms' running counters, and record
     each firm's retention and market share."""
-    fc, flows, n = model.firm_counters, model.firm_flows, model.n_firms
+    fc, flows, n = model.firm_counters, period.firm_counts(), model.n_firms
+    settled = period.record("settle")
     zero = np.zeros(n)
     contacts = flows.get("about_contacts", zero)
-    fc["customer_periods"] += model._firm_active_before
+    fc["customer_periods"] += settled.firm_active_before
     fc["contacts"] += contacts
     fc["knowledge_items"] += flows.get("from_items", zero)
     fc["cost_pv0"] += model.firm_costs * discount
     fc["contact_pv0"] += model.scenario_config.economics.contact_cost * contacts * discount
     for name in _FLOWS:
         fc[name] += flows.get(name, zero)
-    switched = fc["from_rivals"] - model._firm_before["from_rivals"]
+    switched = fc["from_rivals"] - settled.firm_before["from_rivals"]
     cost = model.scenario_config.economics.acquisition_cost
     model.state.counters["acquisition_pv0"] += cost * float(switched.sum()) * discount
-    lost = _delta(model, "to_rivals") + _delta(model, "out_of_market")
-    before = model._firm_active_before
+    lost = _delta(model, period, "to_rivals") + _delta(model, period, "out_of_market")
+    before = settled.firm_active_before
     model.firm_history["retention"].append(1.0 - _ratio(lost, before.astype(np.float64)))
     model.firm_history["share"].append(_shares(model))
 
 
-def _delta(model: CKMModel, name: str) -> np.ndarray:
-    before = getattr(model, "_firm_before", None)
+def _delta(model: World, period: Period | None, name: str) -> np.ndarray:
+    """The change of firm counter ``name`` in ``period`` (none before the first period)."""
     now = model.firm_counters[name]
-    return now - before[name] if before is not None else np.zeros_like(now)
+    if period is None:
+        return np.zeros_like(now)
+    return now - period.record("settle").firm_before[name]
 
 
-def _shares(model: CKMModel) -> np.ndarray:
+def _shares(model: World) -> np.ndarray:
     active = model.state.status == ACTIVE
     count = np.bincount(model.state.firm_of[active], minlength=model.n_firms)
     return _ratio(count.astype(np.float64), np.full(model.n_firms, float(count.sum())))
 
 
-def _means(model: CKMModel, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _means(model: World, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
     """(F,) mean of ``values`` over each firm's active customers (``rows``)."""
     firm = model.state.firm_of[rows]
     count = np.bincount(firm, minlength=model.n_firms).astype(np.float64)
     return _ratio(np.bincount(firm, values[rows], minlength=model.n_firms), count)
 
 
-def firm_clv(model: CKMModel) -> np.ndarray:
+def firm_clv(model: World) -> np.ndarray:
     """(F,) mean lifetime value to each firm of every customer it has won: the margins the
     customer paid the firm, discounted to the date the firm first won it (later spells with the
     same firm count too, as a won-back customer's do with one firm); with ``horizon_value =
@@ -86,7 +90,7 @@ def firm_clv(model: CKMModel) -> np.ndarray:
     return _ratio(total, fc["won"])
 
 
-def valuations(model: CKMModel) -> list[dict[str, float]]:
+def valuations(model: World) -> list[dict[str, float]]:
     """Each firm's customer equity, costs and net value (``CKMModel.valuation`` per firm)."""
     s, fc = model.state, model.firm_counters
     active = s.status == ACTIVE
@@ -95,38 +99,42 @@ def valuations(model: CKMModel) -> list[dict[str, float]]:
         counters = {k: float(v[f]) for k, v in fc.items()}
         mine = active & (s.firm_of == f)
         out.append(
-            model.value_of(counters["equity_pv0"], mine, counters, float(model.firm_costs[f]))
+            valuation.value_of(
+                model, counters["equity_pv0"], mine, counters, float(model.firm_costs[f])
+            )
         )
     return out
 
 
-def period_outcomes(model: CKMModel) -> dict[str, float]:
-    """This period's ``<firm>.<outcome>`` values (FIRM_SERIES)."""
+def period_outcomes(model: World, period: Period | None) -> dict[str, float]:
+    """This period's ``<firm>.<outcome>`` values (FIRM_SERIES); ``period`` None: before the
+    first period."""
     s, n = model.state, model.n_firms
     m = max(s.needs.shape[1], 1)
     rows = np.flatnonzero(s.status == ACTIVE)
     firm = s.firm_of[rows]
     count = np.bincount(firm, minlength=n)
-    before = getattr(model, "_firm_active_before", count).astype(np.float64)
-    flows = getattr(model, "firm_flows", {})
+    settled = period.record("settle") if period is not None else None
+    before = (count if settled is None else settled.firm_active_before).astype(np.float64)
+    flows = period.firm_counts() if period is not None else {}
     zero = np.zeros(n)
 
     def per_customer(name: str) -> np.ndarray:
         return np.where(before > 0, flows.get(name, zero) / np.maximum(before, 1), 0.0)
 
-    lost = _delta(model, "to_rivals") + _delta(model, "out_of_market")
+    lost = _delta(model, period, "to_rivals") + _delta(model, period, "out_of_market")
     series: dict[str, np.ndarray] = {
         "market_share": _shares(model),
         "active_customers": count.astype(np.float64),
-        "acquisitions_from_prospects": _delta(model, "from_prospects"),
-        "acquisitions_from_rivals": _delta(model, "from_rivals"),
-        "losses_to_rivals": _delta(model, "to_rivals"),
-        "losses_out_of_market": _delta(model, "out_of_market"),
+        "acquisitions_from_prospects": _delta(model, period, "from_prospects"),
+        "acquisitions_from_rivals": _delta(model, period, "from_rivals"),
+        "losses_to_rivals": _delta(model, period, "to_rivals"),
+        "losses_out_of_market": _delta(model, period, "out_of_market"),
         "retention_rate": 1.0 - _ratio(lost, before),
         "mean_satisfaction": _means(model, rows, s.satisfaction),
         "mean_perceived_value": _means(model, rows, s.value),
         "offer_fit": (s.offers == s.truth).mean(axis=(1, 2)),
-        "repository_accuracy": _means(model, rows, model._profile_right_count) / m,
+        "repository_accuracy": _means(model, rows, model.profile_right_count) / m,
         "code_accuracy": (s.codes == s.truth).mean(axis=(1, 2)),
         "employee_accuracy": np.array(
             [(s.beliefs[b] == s.truth).mean() for b in model.firm_blocks]
@@ -140,8 +148,8 @@ def period_outcomes(model: CKMModel) -> dict[str, float]:
             flows.get("for_tailored_right", zero), flows.get("for_tailored_lessons", zero)
         ),
         "for_understood_fitting": _ratio(
-            np.bincount(firm, model._used[rows], minlength=n),
-            np.bincount(firm, model._fit[rows], minlength=n),
+            np.bincount(firm, model.used[rows], minlength=n),
+            np.bincount(firm, model.fit[rows], minlength=n),
         ),
         "from_absorbed": per_customer("from_absorbed"),
         "from_relayed": per_customer("from_relayed"),
@@ -170,9 +178,10 @@ def period_outcomes(model: CKMModel) -> dict[str, float]:
     }
 
 
-def summary(model: CKMModel) -> dict[str, Any]:
-    """The ``<firm>.<column>`` summary columns (FIRM_SUMMARY) of a multi-firm run."""
-    fc, out = model.firm_counters, model.outcomes
+def summary(model: World, out: dict[str, float]) -> dict[str, Any]:
+    """The ``<firm>.<column>`` summary columns (FIRM_SUMMARY) of a multi-firm run whose last
+    period's outcomes are ``out``."""
+    fc = model.firm_counters
     history = model.firm_history
     retention = np.array(history["retention"]) if history["retention"] else None
     shares = np.array(history["share"]) if history["share"] else None

@@ -462,7 +462,7 @@ def cohort_table(model: RunState) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: per-period flow counts (``model.flow_counts``) that the summary adds up over the run
+#: per-period flow counts (the stages' tallies, ``period.counts()``) the summary adds up
 FLOW_COUNTS: tuple[str, ...] = (
     "for_broadcast_lessons",
     "for_tailored_lessons",
@@ -470,6 +470,25 @@ FLOW_COUNTS: tuple[str, ...] = (
     "from_to_product",
     "about_captures",
     "about_wrong_captures",
+)
+
+
+#: Per-firm running totals (``model.firm_counters[name][f]``), each over the run so far.
+FIRM_COUNTERS: tuple[str, ...] = (
+    "from_prospects",  # prospects the firm won
+    "from_rivals",  # rivals' customers the firm won
+    "to_rivals",  # its customers who switched to a rival
+    "out_of_market",  # its customers who left the market
+    "equity_pv0",  # margins its customers paid it, in period-0 money
+    "won",  # customers it has won (initial customers included), each counted once
+    "clv_sum",  # margins each paid it, discounted to when it first won them, summed
+    "customer_periods",  # its active customers at the start of each period, summed
+    "contacts",
+    "cost_pv0",
+    "contact_pv0",
+    "acquisition_pv0",
+    "knowledge_items",
+    *FLOW_COUNTS,
 )
 
 

@@ -5,7 +5,8 @@ after the churn draw, each customer who ends its relationship either switches to
 leaves the market, and each prospect who adopts chooses a firm; customers who change firm lose
 what belonged to the old one (their CRM profile, what they understood of its offer, what it
 heard of their satisfaction). Every step is vectorised over customers, with the firms as a
-short second axis; :func:`settle` is called by ``CKMModel`` only when there are several firms.
+short second axis; :func:`settle` is the settle stage (:mod:`~ckm_sim.model.stages.settle`)
+of a market with several firms.
 """
 
 from __future__ import annotations
@@ -16,48 +17,30 @@ import numpy as np
 
 from ckm_sim.model import choice, economics, market
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
-from ckm_sim.model.outcomes import FLOW_COUNTS
 
 if TYPE_CHECKING:
-    from ckm_sim.model.model import CKMModel
+    from ckm_sim.model.world import World
 
-#: Per-firm running totals (``model.firm_counters[name][f]``), each over the run so far.
-FIRM_COUNTERS: tuple[str, ...] = (
-    "from_prospects",  # prospects the firm won
-    "from_rivals",  # rivals' customers the firm won
-    "to_rivals",  # its customers who switched to a rival
-    "out_of_market",  # its customers who left the market
-    "equity_pv0",  # margins its customers paid it, in period-0 money
-    "won",  # customers it has won (initial customers included), each counted once
-    "clv_sum",  # margins each paid it, discounted to when it first won them, summed
-    "customer_periods",  # its active customers at the start of each period, summed
-    "contacts",
-    "cost_pv0",
-    "contact_pv0",
-    "acquisition_pv0",
-    "knowledge_items",
-    *FLOW_COUNTS,
-)
 
 #: Reach of a firm's broadcast at which its reputation is fully known: the broadcast lever of
 #: a firm at full learning culture and IT (``offer_communication = 0.15 (LC + IT)``, ODD 7.1).
 FULL_REACH = 0.3
 
 
-def values_of(model: CKMModel, rows: np.ndarray) -> np.ndarray:
+def values_of(model: World, rows: np.ndarray) -> np.ndarray:
     """Perceived value of customers ``rows`` with their current firm (ODD 7.3)."""
     s = model.state
     firm = s.firm_of[rows].astype(np.int64)
     needs, profile = s.needs[rows], s.profile[rows]
     standard_right = needs == s.offers[firm, s.segment[rows]]
     known, right = profile != 0, profile == needs
-    p = model._rates["personalisation"][firm]
+    p = model.rates["personalisation"][firm]
     fit = market.delivered_share(standard_right, known, right, p)
     used = market.understood_fit(standard_right, known, right, s.understood[rows], p)
     return market.perceived_value(fit, used, model.scenario_config.market.usability_floor)
 
 
-def reputations(model: CKMModel, active: np.ndarray) -> np.ndarray:
+def reputations(model: World, active: np.ndarray) -> np.ndarray:
     """(F,) each firm's reputation: the mean perceived value of its active customers (the
     market's reference value for a firm without customers)."""
     s, n = model.state, model.n_firms
@@ -68,7 +51,7 @@ def reputations(model: CKMModel, active: np.ndarray) -> np.ndarray:
     return np.where(count > 0, total / np.maximum(count, 1), reference)
 
 
-def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[int, int]:
+def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, int]:
     """Leavers switch or leave, stayers pay, prospects adopt and choose a firm. Returns the
     market's (acquisitions from prospects, customers out of the market)."""
     s, mk, ec, t = (
@@ -97,7 +80,7 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
     net, value_sum, count = choice.community_by_firm(
         model.community, asking, s.firm_of, staying, promoters, detractors, s.value, n_firms
     )
-    reach = np.minimum(model._rates["offer_communication"] / FULL_REACH, 1.0)
+    reach = np.minimum(model.rates["offer_communication"] / FULL_REACH, 1.0)
     reputation = reputations(model, staying)
     rng = model.streams.at("choice", t)
 
@@ -148,12 +131,12 @@ def settle(model: CKMModel, active: np.ndarray, leaving: np.ndarray) -> tuple[in
         if acquired:
             firm = choice.choose(mk.choice_sensitivity * expected(new), rng)
             _join(model, new, firm, discount)
-            model._welcome(new)
+            model.welcome(new)
             fc["from_prospects"] += np.bincount(firm, minlength=n_firms)
     return acquired, len(out)
 
 
-def _join(model: CKMModel, cust: np.ndarray, firm: np.ndarray, discount: float) -> None:
+def _join(model: World, cust: np.ndarray, firm: np.ndarray, discount: float) -> None:
     """Customers ``cust`` become customers of ``firm`` (one per element).
 
     A customer joining a firm other than the one holding its profile starts afresh there: an
@@ -180,12 +163,12 @@ def _join(model: CKMModel, cust: np.ndarray, firm: np.ndarray, discount: float) 
         s.offer_knowledge[fresh] = market.row_count(s.understood[fresh]) / m
     s.firm_of[cust] = firm
     s.profile_firm[cust] = firm
-    model._serve(cust, firm)
+    model.serve(cust, firm)
     first = s.firm_discount[cust, firm] == 0  # a customer this firm never had before
     s.firm_discount[cust[first], firm[first]] = discount
     model.firm_counters["won"] += np.bincount(firm[first], minlength=model.n_firms)
     s.status[cust] = ACTIVE
     s.value[cust] = values_of(model, cust)
-    model._start_satisfaction(cust)
+    model.start_satisfaction(cust)
     cost = model.scenario_config.economics.acquisition_cost * discount
     model.firm_counters["acquisition_pv0"] += cost * np.bincount(firm, minlength=model.n_firms)

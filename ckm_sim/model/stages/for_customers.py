@@ -1,0 +1,139 @@
+"""Stage 7, flow 1: knowledge FOR customers (the firm explains its offer; docs/ODD.md 7.2).
+
+Per need dimension, what each active customer understands of the offer: customers forget, learn
+from the broadcast (random dimensions: breadth), from tailored messages when contacted in flow
+ABOUT (the dimensions the firm believes they need: precision) and from a community neighbour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ckm_sim.model import kernels
+from ckm_sim.model.stages.base import Period, Record, Tally
+from ckm_sim.model.streams import bernoulli_positions
+
+if TYPE_CHECKING:
+    from ckm_sim.model.world import World
+
+
+@dataclass
+class ForRecord(Record):
+    """The contacted customers who were sent tailored messages this period (none without
+    tailoring), each on its service tie."""
+
+    tailored_to: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+
+
+def knowledge_for_customers(world: World, period: Period) -> ForRecord:
+    """Active customers forget, learn from the broadcast, tailored messages and neighbours."""
+    s, mk, active = world.state, world.scenario_config.market, period.active
+    contacted = period.record("about").contacted
+    rng = world.streams.at("for", period.t)
+    tally = Tally(world.n_firms)
+    record = ForRecord(tally=tally)
+    understood = s.understood
+    m = understood.shape[1]
+    flat = understood.reshape(-1)
+    forget = bernoulli_positions(flat.size, mk.offer_knowledge_decay, rng)
+    flat[kernels.cells_of(forget, active, max(m, 1))] = False
+    broadcast = world.rates["offer_communication"] * (1.0 - mk.tailoring)
+    broadcast = broadcast * mk.broadcast_efficiency
+    lessons = bernoulli_positions(flat.size, float(broadcast.max()), rng)
+    lessons = kernels.cells_of(lessons, active, max(m, 1))  # the active customers' cells
+    learner = lessons // max(m, 1)
+    kept = _thin(world, learner, broadcast, rng) if world.n_firms > 1 else None
+    if kept is not None:
+        lessons, learner = lessons[kept], learner[kept]
+    flat[lessons] = True
+    tally.counts.update(
+        for_broadcast_lessons=len(lessons),
+        # positions are sorted, so are their customers: count where the customer changes
+        for_broadcast_reached=int(len(lessons) and 1 + np.count_nonzero(np.diff(learner))),
+        for_tailored_lessons=0,
+        for_tailored_right=0,
+    )
+    tally.by_customers("for_broadcast_lessons", s.firm_of, learner)
+    if world.n_firms > 1 and len(learner):  # each customer the broadcast taught, once
+        taught = learner[np.diff(learner, prepend=-1) != 0]
+        tally.by_customers("for_broadcast_reached", s.firm_of, taught)
+    tailored = world.rates["tailored_messaging"] * mk.tailoring
+    if tailored.max() > 0:
+        record.tailored_to = contacted
+    if len(contacted) and tailored.max() > 0:
+        sent, cust, dims = _tailored_lessons(world, contacted, tailored, rng)
+        flat[cust * m + dims] = True
+        tally.counts.update(for_tailored_lessons=len(sent), for_tailored_right=len(cust))
+        tally.by_customers("for_tailored_lessons", s.firm_of, sent)
+        tally.by_customers("for_tailored_right", s.firm_of, cust)
+    if world.rates["community_learning"].max() > 0 and world.community.nnz:
+        _community_lessons(world, active, world.rate("community_learning"), rng)
+    world.match_profiles()  # for this period's perceived value
+    understood_count = world.counts[kernels.UNDERSTOOD]
+    s.offer_knowledge[:] = understood_count.astype(np.float64) / max(m, 1)
+    return record
+
+
+def _thin(
+    world: World, cust: np.ndarray, rates: np.ndarray, rng: np.random.Generator
+) -> np.ndarray | None:
+    """Which of the cells drawn at the largest firm rate to keep, at each customer's firm's
+    own rate: a cell of customer ``cust[j]`` with probability ``rates[firm] / max(rates)``.
+    None (keep them all) when the firms' rates are equal, and with one firm."""
+    top = float(rates.max())
+    if world.n_firms == 1 or top <= 0 or np.all(rates == top):
+        return None
+    return rng.random(len(cust)) * top < rates[np.maximum(world.state.firm_of[cust], 0)]
+
+
+def _tailored_lessons(
+    world: World, contacted: np.ndarray, rate: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tailored messages to the contacted (each firm's ``rate`` to its customers): (the
+    customers of the lessons sent, customers and dimensions of the lessons on a true need).
+
+    The firm believes customer ``i`` needs ``profile[i, d]`` where its CRM profile records
+    ``d``, else what the serving employee believes of the segment. Each believed need is
+    explained with probability ``rate``; the lesson is of use only when the belief is right
+    (a wrong belief explains the part of the offer for a need the customer does not have).
+    """
+    s = world.state
+    m = s.needs.shape[1]
+    # the explained (customer, dimension) cells, drawn sparsely; then what the firm believes
+    explained = bernoulli_positions(len(contacted) * m, float(rate.max()), rng)
+    if world.n_firms > 1:  # each firm's own rate
+        kept = _thin(world, contacted[explained // m], rate, rng)
+        if kept is not None:
+            explained = explained[kept]
+    return kernels.tailored(
+        explained, contacted, s.profile, s.beliefs, s.needs, s.serving_employee, s.segment
+    )
+
+
+def _community_lessons(
+    world: World, active: np.ndarray, rate: float | np.ndarray, rng: np.random.Generator
+) -> None:
+    """Each active customer talks, with probability ``rate`` (its firm's), to one random
+    neighbour about one random part of the offer; if the neighbour is active, a customer of
+    the same firm, and understands it, so does the customer afterwards."""
+    s, c = world.state, world.community.matrix  # ties over every slot, arrivals' included
+    rates = np.asarray(rate, dtype=np.float64).reshape(-1)
+    draw = rng.random(len(active))
+    talkers, degree = kernels.talkers(draw, rates, active, world.present_degree(len(active)))
+    slot_draw = rng.random(len(talkers))
+    topic = rng.integers(s.understood.shape[1], size=len(talkers))
+    kernels.community_lessons(
+        talkers,
+        degree,
+        slot_draw,
+        topic,
+        c.indptr,
+        c.indices,
+        active,
+        s.understood,
+        s.firm_of,
+        world.n_firms > 1,
+    )

@@ -1,0 +1,80 @@
+"""Stage 4, flow 2: knowledge FROM customers (feedback, ideas, co-creation; docs/ODD.md 7.2).
+
+Willing customers (``feedback_willingness`` x satisfaction) share needs. Items go through the
+direct (co-creation) channel, run by the ``channel_department``, with probability
+``direct_channel``, otherwise to the serving frontline employee. Either way they cross to the
+product department with probability ``relay_to_product`` (inter-functional cooperation),
+unless the channel is the product department's own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ckm_sim.model import kernels
+from ckm_sim.model.stages.base import Period, Record, Tally
+from ckm_sim.model.stages.knowledge import absorb, reveal
+
+if TYPE_CHECKING:
+    from ckm_sim.model.world import World
+
+
+@dataclass
+class FromRecord(Record):
+    """The customers who shared needs this period, and how many need items they shared."""
+
+    sharers: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    items: int = 0
+
+
+def knowledge_from_customers(world: World, period: Period) -> FromRecord:
+    """Willing customers share needs; the front line or the channel relays them."""
+    s, mk, active = world.state, world.scenario_config.market, period.active
+    rng = world.streams.at("from", period.t)
+    tally = Tally(world.n_firms)
+    willing = world.rate("feedback_willingness") * s.satisfaction
+    sharers = kernels.active_below(active, rng.random(len(active)), willing)
+    s.reported_satisfaction[sharers] = s.satisfaction[sharers]
+    cust, dims, value = reveal(world, sharers, mk.dims_per_feedback, rng)
+    tally.counts.update(
+        from_items=len(cust), from_direct=0, from_to_product=0, from_relayed=0, from_absorbed=0
+    )
+    record = FromRecord(tally=tally, sharers=sharers, items=len(cust))
+    if len(cust) == 0:
+        return record
+    if world.n_firms > 1:
+        firm = np.maximum(s.firm_of[cust], 0).astype(np.int64)
+    else:  # only its length is used (the rates are one number)
+        firm = np.zeros(len(cust), dtype=np.int64)
+    direct = rng.random(len(cust)) < world.rate("direct_channel", firm)
+    crosses = rng.random(len(cust)) < world.rate("relay_to_product", firm)
+    frontline = ~direct
+    serving = s.serving_employee[cust]
+    heard = (rng, tally, "from_absorbed")
+    absorbed = absorb(world, serving, cust, dims, value, *heard, np.flatnonzero(frontline))
+    own_channel = world.own_channel[firm] if world.n_firms > 1 else world.own_channel[0]
+    channel = direct & ~own_channel
+    if channel.any() and len(world.channel_team):
+        hearer = world.pick("channel", firm, rng)
+        absorbed += absorb(world, hearer, cust, dims, value, *heard, np.flatnonzero(channel))
+    relayed = crosses & frontline
+    to_product = relayed | (direct & (crosses | own_channel))
+    if to_product.any() and len(world.product_team):
+        receiver = world.pick("product", firm, rng)
+        absorbed += absorb(world, receiver, cust, dims, value, *heard, np.flatnonzero(to_product))
+    else:
+        to_product[:] = False
+    tally.counts.update(
+        from_direct=int(direct.sum()),
+        from_to_product=int(to_product.sum()),
+        from_relayed=int(relayed.sum()),
+        from_absorbed=absorbed,
+    )
+    tally.by_customers("from_items", s.firm_of, cust)
+    tally.by_customers("from_direct", s.firm_of, cust, direct)
+    tally.by_customers("from_to_product", s.firm_of, cust, to_product)
+    tally.by_customers("from_relayed", s.firm_of, cust, relayed)
+    return record

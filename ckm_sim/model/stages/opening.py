@@ -1,0 +1,70 @@
+"""Stages 1 and 2, the market moves: prospects arrive and lapsed customers return (the open
+market, docs/ODD.md 7.3); segment needs drift (turbulence, 7.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ckm_sim.model import kernels, learning
+from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
+from ckm_sim.model.stages.base import Period, Record
+
+if TYPE_CHECKING:
+    from ckm_sim.model.world import World
+
+
+@dataclass
+class MarketRecord(Record):
+    """Prospects who arrived, former customers who returned to the prospect pool."""
+
+    arrivals: int = 0
+    returns: int = 0
+
+
+@dataclass
+class TurbulenceRecord(Record):
+    """The (segment, need dimension) cells whose truth flipped."""
+
+    flips: np.ndarray | None = None
+
+
+def open_market(world: World, period: Period) -> MarketRecord:
+    """This period's new prospects arrive; lapsed customers past their cool-off may return to
+    the pool. Sets ``period.active``: the customers active as the flows begin."""
+    s, mk, t = world.state, world.scenario_config.market, period.t
+    arriving = world.arrivals_by(t) - world.arrivals_by(t - 1)
+    record = MarketRecord()
+    if arriving:
+        n = len(s.status)
+        free = len(s.slots["status"]) - n
+        if arriving > free:  # a run beyond the scenario's horizon
+            world.add_slots(max(arriving - free, world.arrivals_by(t) // 2, 16))
+        s.resize(n + arriving)
+        s.status[n:] = PROSPECT
+        s.counters["arrivals"] += arriving
+        record.arrivals = arriving
+    if mk.winback_rate > 0:
+        cutoff = t - mk.winback_cooloff
+        if kernels.any_lapsed(s.status, s.lapsed_at, CHURNED, cutoff):
+            draw = world.streams.at("winback", t).random(len(s.status))
+            back = kernels.win_back(
+                s.status, s.lapsed_at, CHURNED, cutoff, draw, mk.winback_rate, PROSPECT
+            )
+            s.counters["returns"] += back
+            record.returns = back
+    period.active = s.status == ACTIVE
+    return record
+
+
+def turbulence(world: World, period: Period) -> TurbulenceRecord:
+    """Each segment need flips with probability ``turbulence``; its customers' needs follow."""
+    s = world.state
+    rng = world.streams.at("turbulence", period.t)
+    flips = learning.drift(s.truth, world.scenario_config.market.turbulence, rng)
+    needs = s.slots["needs"]  # customers yet to arrive follow their segment too
+    for k, d in zip(*np.nonzero(flips), strict=True):
+        needs[world.segment_members[k], d] *= -1
+    return TurbulenceRecord(flips=flips)

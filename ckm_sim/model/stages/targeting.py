@@ -1,0 +1,101 @@
+"""Targeting: where a firm's service contacts go, steered by what it observes (docs/ODD.md 7.2).
+
+A share ``targeting`` of the contact budget follows the firm's priority, estimated value times
+estimated risk of leaving, both from what it observes (margins booked, satisfaction reported);
+the rest is spread evenly. Used by flow ABOUT (:mod:`ckm_sim.model.stages.about`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ckm_sim.model import kernels, market
+
+if TYPE_CHECKING:
+    from ckm_sim.model.world import World
+
+
+def contact_probability(world: World, active: np.ndarray) -> np.ndarray | float:
+    """Each active customer's chance of a service contact, steered by targeting (ODD 7.2).
+
+    A share ``targeting`` of the contact budget follows the firm's priority (estimated value
+    times estimated risk of leaving, both from what it observes); the rest is spread evenly.
+    A probability cannot pass 1, so what the most valued customers cannot take goes to the
+    others in proportion (``market.keep_budget``): the mean stays ``contact_rate``.
+    """
+    rate = world.scenario_config.market.contact_rate
+    if world.n_firms == 1:
+        if world.levers.targeting <= 0 or rate <= 0 or not active.any():
+            return rate
+        members = np.flatnonzero(active)  # the others' probability is 0: never contacted
+        wanted = _targeted(world, rate, world.levers.targeting, members, None)
+        if wanted is None:
+            return rate
+        p = np.zeros(len(active))
+        p[members] = wanted
+        return p
+    out = np.full(len(active), rate)
+    rows = np.flatnonzero(active)
+    firm = world.state.firm_of[rows]
+    priors = heard_priors(world)
+    for f in range(world.n_firms):  # each firm steers its own contact budget
+        tau = float(world.rates["targeting"][f])
+        members = rows[firm == f]
+        if tau > 0 and rate > 0 and len(members):
+            wanted = _targeted(world, rate, tau, members, priors)
+            if wanted is not None:
+                out[members] = wanted
+    return out
+
+
+def heard_priors(world: World) -> np.ndarray:
+    """(F,) each firm's prior risk basis: the mean satisfaction reported by the customers
+    whose records it holds (a firm hears only its own customers; 0.5 when none)."""
+    s = world.state
+    held = ~np.isnan(s.reported_satisfaction) & (s.profile_firm >= 0)
+    firm = s.profile_firm[held]
+    count = np.bincount(firm, minlength=world.n_firms)
+    total = np.bincount(firm, s.reported_satisfaction[held], minlength=world.n_firms)
+    return np.where(count > 0, total / np.maximum(count, 1), 0.5)
+
+
+def _targeted(
+    world: World, rate: float, tau: float, members: np.ndarray, priors: np.ndarray | None
+) -> np.ndarray | None:
+    """Contact probabilities of one firm's active customers ``members`` (ODD 7.2); None:
+    every one at ``rate`` (no customer has any priority)."""
+    wanted = priority(world, members, priors)
+    mean = float(wanted.mean())
+    if mean <= 0:
+        return None
+    return market.water_fill(rate * ((1.0 - tau) + tau * wanted / mean))
+
+
+def priority(
+    world: World, who: np.ndarray | None = None, priors: np.ndarray | None = None
+) -> np.ndarray:
+    """The firm's contact priority per customer (of ``who``, indices; all by default):
+    estimated value x estimated risk.
+
+    Estimated value: the revenue the firm books per period from the customer (its margin,
+    ``state.margin``). Estimated risk: dissatisfaction,
+    ``1 - satisfaction`` as last reported in feedback or a contact; a customer never heard
+    counts at the mean of those heard (0.5 when none has been). ``priors``: with several
+    firms, each firm's own mean (:func:`heard_priors`), for its customers.
+    """
+    s = world.state
+    reported = s.reported_satisfaction
+    if priors is None:
+        told = kernels.heard(reported)
+        prior: Any = float(told.mean()) if len(told) else 0.5
+        if who is not None:  # in one pass: the same products
+            return kernels.priority(reported, who, prior, s.margin)
+    else:  # several firms: each customer's firm's prior
+        prior = priors[np.maximum(s.firm_of if who is None else s.firm_of[who], 0)]
+    heard = ~np.isnan(reported)
+    booked = s.margin
+    if who is not None:
+        reported, heard, booked = reported[who], heard[who], booked[who]
+    return booked * (1.0 - np.where(heard, reported, prior))
