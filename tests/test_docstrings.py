@@ -21,7 +21,9 @@ def _public(name: str) -> bool:
 def _modules() -> Iterator[tuple[str, ast.Module]]:
     for path in sorted(PACKAGE.rglob("*.py")):
         parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        if all(_public(p) for p in parts if p != "__init__"):
+        if parts[-1] == "__init__":  # a package's own module is named as the package
+            parts = parts[:-1]
+        if all(_public(p) for p in parts):
             yield ".".join(parts), ast.parse(path.read_text(encoding="utf-8"))
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ckm_sim.experiments.store import run_row, series_frame
+from ckm_sim.model.extensions import load_extensions
 from ckm_sim.model.runs import run_scenario
 from ckm_sim.model.scenario import Scenario
 
@@ -42,6 +43,7 @@ class Task:
     runs: tuple[RunSpec, ...]
     series: tuple[str, ...] | None = None
     interval: int = 1
+    extensions: tuple[str, ...] = ()
 
 
 @dataclass
@@ -80,7 +82,8 @@ def run_one(
 
 
 def run_batch(task: Task) -> BatchResult:
-    """Run every run of ``task`` in order."""
+    """Run every run of ``task`` in order (after loading its extensions, once per process)."""
+    load_extensions(task.extensions)
     rows, frames = [], []
     for run in task.runs:
         row, frame = run_one(task.base, run, task.series, task.interval)

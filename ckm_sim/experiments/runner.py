@@ -408,7 +408,13 @@ class SweepLoop:
                 self.unsubmitted = 0
                 break
             self.unsubmitted -= len(runs)
-            task = Task(self.base, runs, self.series, self.exp.outcomes.interval)
+            task = Task(
+                self.base,
+                runs,
+                self.series,
+                self.exp.outcomes.interval,
+                self.exp.extension_paths,
+            )
             self.in_flight[evaluator.executor.submit(run_batch, task)] = task
         return bool(self.in_flight)
 

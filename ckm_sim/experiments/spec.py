@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from ckm_sim.errors import CKMError
 from ckm_sim.firmkeys import check_outcome, parameter_kind
+from ckm_sim.model.extensions import load_extensions, resolve_extensions
 from ckm_sim.model.outcomes import (
     OUTCOMES,
     SUMMARY,
@@ -195,6 +196,8 @@ class Experiment(_Strict):
     factors: dict[str, Factor] = Field(default_factory=dict)
     design: Design
     outcomes: Outcomes = Field(default_factory=Outcomes)
+    #: Python files that register outcomes (docs/extending.md), relative to the file.
+    extensions: list[str] = Field(default_factory=list)
 
     _path: Path | None = PrivateAttr(default=None)
     _text: str = PrivateAttr(default="")
@@ -213,6 +216,11 @@ class Experiment(_Strict):
     def root(self) -> Path:
         """Folder against which relative paths (scenario, CSV points) are resolved."""
         return self._path.parent if self._path is not None else Path.cwd()
+
+    @property
+    def extension_paths(self) -> tuple[str, ...]:
+        """The extension files, as absolute paths (every worker loads them)."""
+        return resolve_extensions(self.extensions, self.root)
 
     @property
     def design_seed(self) -> int:
@@ -343,6 +351,13 @@ def parse_experiment_text(text: str, path: Path | None = None) -> Experiment:
     data = parse_toml(text, source, ExperimentError)
     if path is not None:
         data.setdefault("name", path.stem)
+    names = data.get("extensions", [])
+    if isinstance(names, list) and all(isinstance(n, str) for n in names):
+        root = path.parent if path is not None else Path.cwd()
+        try:  # before validation: the outcomes they register may be named in the report
+            load_extensions(resolve_extensions(names, root))
+        except CKMError as exc:
+            raise ExperimentError(f"{source}: 'extensions': {exc}") from None
     exp = parse_experiment(data, source)
     exp._path = path
     exp._text = text

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import economics, firm_outcomes, valuation
+from ckm_sim.model import economics, firm_outcomes, outcomes, valuation
 from ckm_sim.model.market import ACTIVE, PROSPECT
 from ckm_sim.model.stages.base import Period
 from ckm_sim.model.stages.books import BooksRecord
@@ -92,7 +92,7 @@ def period_outcomes(world: World, period: Period | None) -> dict[str, float]:
         "investment_cost": world.cost_per_period if world.steps else 0.0,
         "net_value": money["net_value"],
     }
-    out |= inside_the_firm(world)
+    out |= inside_the_firm(world) | outcomes.measured(outcomes.OUTCOMES, world)
     if world.n_firms > 1:
         out |= firm_outcomes.period_outcomes(world, period)
     return out

@@ -468,9 +468,6 @@ class World:
         n_seg = self.scenario_config.market.segments
         self.segment_members = [np.flatnonzero(segment == k) for k in range(n_seg)]
 
-    def n_active(self) -> int:
-        return int((self.state.status == ACTIVE).sum())
-
     def match_profiles(self) -> None:
         """Count each customer's needs the offer meets, the profile records (right) and the
         customer understands (:func:`kernels.value_counts`); reused all period."""
@@ -502,6 +499,8 @@ class World:
         return value
 
     def churn_hazard(self) -> np.ndarray:
+        """Every customer's churn hazard from its satisfaction now (docs/ODD.md 7.3): what the
+        default churn stage computes, for a rule that builds on it (docs/extending.md)."""
         mk = self.scenario_config.market
         propensity = self.state.churn_propensity if mk.loyalty_spread > 0 else None
         return market.churn_hazard(
