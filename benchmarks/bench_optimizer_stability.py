@@ -13,7 +13,7 @@ level between two seeds' answers, with its dimension; the net value spread betwe
 answers (the best answer minus the worst on the check seeds, paired, with its 95% CI); what the
 answer spends (the cost of the levels bought; the rest of the budget buys nothing); the mean
 shares of the budget; how many runs the verdict called converged; the warnings; and the
-stability in words (:func:`~ckm_sim.whatif.convergence.agreement` on the seeds' answers):
+stability in words (:func:`~ckm_sim.whatif.optimize.convergence.agreement` on the seeds' answers):
 *stable* when every level is within the tolerance, *flat* when the levels differ by more but no
 seed's answer is worse than the best one outside its CI, *not stable* when one is. Each run's
 detail (levels, shares, gain over the even split, the verdict and why, marginal values per 1,000)
@@ -47,13 +47,13 @@ from ckm_sim.commands.optimize import (
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import paired_difference
 from ckm_sim.model.scenario import DIMENSIONS, Scenario, load_scenario
-from ckm_sim.whatif.allocation import CostCurve, levels_for_spend, spend_for_levels
-from ckm_sim.whatif.best_response_report import SHORT
-from ckm_sim.whatif.convergence import agreement, level_spread
-from ckm_sim.whatif.defaults import LEVEL_TOLERANCE
-from ckm_sim.whatif.objective import NetValueObjective
-from ckm_sim.whatif.optimize import Optimum, optimise_budget
-from ckm_sim.whatif.search import replicate
+from ckm_sim.whatif.optimize.budget import Optimum, optimise_budget
+from ckm_sim.whatif.optimize.convergence import agreement, level_spread
+from ckm_sim.whatif.rivals.report import SHORT
+from ckm_sim.whatif.shared.allocation import CostCurve, levels_for_spend, spend_for_levels
+from ckm_sim.whatif.shared.defaults import LEVEL_TOLERANCE
+from ckm_sim.whatif.shared.objective import NetValueObjective
+from ckm_sim.whatif.shared.search import replicate
 
 #: Replication indices of the check seeds start here (disjoint from search and evaluation seeds).
 CHECK_OFFSET = 5_000_000

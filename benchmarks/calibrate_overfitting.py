@@ -28,9 +28,9 @@ import pandas as pd
 
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.model.scenario import load_scenario
-from ckm_sim.whatif.calibrate import calibrate
-from ckm_sim.whatif.search import evaluation_seeds, replicate
-from ckm_sim.whatif.survival import SurvivalCurve, read_retention
+from ckm_sim.whatif.calibrate.fit import calibrate
+from ckm_sim.whatif.calibrate.survival import SurvivalCurve, read_retention
+from ckm_sim.whatif.shared.search import evaluation_seeds, replicate
 
 
 def rmse(curve: np.ndarray, periods: np.ndarray, survival: np.ndarray) -> float:

@@ -18,7 +18,7 @@ import numpy as np
 
 from ckm_sim.model.runs import replication_seed
 from ckm_sim.model.scenario import load_scenario
-from ckm_sim.whatif.survival import simulate_with
+from ckm_sim.whatif.calibrate.survival import simulate_with
 
 #: The documented generating values (the file's header says them too).
 VALUES = {"churn_floor": 0.004, "competitor_pull": 0.07}

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import Estimate
-from ckm_sim.whatif.best_response import (
+from ckm_sim.whatif.rivals.rounds import (
     Response,
     change_of,
     iterate_best_responses,

@@ -13,8 +13,8 @@ from whatif_helpers import tiny_scenario
 from ckm_sim.cli import main
 from ckm_sim.firmkeys import FirmError, check_firms, check_outcome, firm_value, words
 from ckm_sim.model.scenario import DIMENSIONS, load_scenario
-from ckm_sim.whatif.allocation import allocate, current_spend, levels_for_spend
-from ckm_sim.whatif.firm_response import FirmObjectives, start_splits
+from ckm_sim.whatif.rivals.response import FirmObjectives, start_splits
+from ckm_sim.whatif.shared.allocation import allocate, current_spend, levels_for_spend
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_firm_options_on_a_single_firm_scenario_are_refused(tmp_path, capsys):
 
 
 def _paired(columns: dict[str, tuple[list[float], list[float]]]):
-    from ckm_sim.whatif.paired import PairedRuns
+    from ckm_sim.whatif.shared.paired import PairedRuns
 
     rows = []
     for name, k in (("base", 0), ("push", 1)):
@@ -127,8 +127,8 @@ def _paired(columns: dict[str, tuple[list[float], list[float]]]):
 
 
 def test_compare_says_what_happens_to_each_firm():
-    from ckm_sim.whatif.compare import difference_table
-    from ckm_sim.whatif.firm_compare import firm_sentences
+    from ckm_sim.whatif.compare.differences import difference_table
+    from ckm_sim.whatif.compare.firms import firm_sentences
 
     base = [100.0, 140.0, 90.0, 120.0]
     wobble = [0.5, -0.5, 0.5, -0.5]
@@ -160,7 +160,7 @@ def test_compare_add_on_a_multi_firm_scenario_is_refused(tmp_path, capsys):
 
 
 def test_report_terms_give_each_firms_spend():
-    from ckm_sim.whatif.terms import terms_lines
+    from ckm_sim.whatif.shared.terms import terms_lines
 
     # duopoly: leader at 0.8 and laggard at 0.3 on all five dimensions, 2,000 each at level 1
     line = terms_lines([load_scenario("duopoly")], ["duopoly"], 12)[-1]

@@ -18,7 +18,7 @@ from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.levers import derive_levers
 from ckm_sim.model.model import CKMModel
 from ckm_sim.model.scenario import DIMENSIONS, Scenario, ScenarioError, load_scenario
-from ckm_sim.whatif.scenario_file import scenario_toml
+from ckm_sim.whatif.calibrate.scenario_file import scenario_toml
 
 SMALL = {"customers": 200, "prospects": 100, "employees": 16, "need_dimensions": 12}
 

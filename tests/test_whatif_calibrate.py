@@ -12,9 +12,9 @@ from ckm_sim.errors import CKMError
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.model.model import CKMModel
 from ckm_sim.model.scenario import Scenario
-from ckm_sim.whatif.calibrate import calibrate, fit_window, holdout_errors, parameter_bounds
-from ckm_sim.whatif.sbg import sbg_cohort, sbg_survival
-from ckm_sim.whatif.survival import cohort_survival, read_retention, simulate_survival
+from ckm_sim.whatif.calibrate.fit import calibrate, fit_window, holdout_errors, parameter_bounds
+from ckm_sim.whatif.calibrate.sbg import sbg_cohort, sbg_survival
+from ckm_sim.whatif.calibrate.survival import cohort_survival, read_retention, simulate_survival
 
 SMALL = dict(customers=1000, prospects=200, employees=30, need_dimensions=20, loyalty_spread=0.0)
 

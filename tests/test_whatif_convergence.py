@@ -10,9 +10,9 @@ from whatif_helpers import SquareRootValue, tiny_scenario
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import Estimate
 from ckm_sim.model.scenario import DIMENSIONS, load_scenario
-from ckm_sim.whatif.allocation import levels_for_spend
-from ckm_sim.whatif.convergence import agreement, level_spread, verdict
-from ckm_sim.whatif.optimize import _winner, optimise_budget
+from ckm_sim.whatif.optimize.budget import _winner, optimise_budget
+from ckm_sim.whatif.optimize.convergence import agreement, level_spread, verdict
+from ckm_sim.whatif.shared.allocation import levels_for_spend
 
 SAME = Estimate(0.0, 0.0, 0.0, 0.0, 8)  # a candidate that is the winner itself
 

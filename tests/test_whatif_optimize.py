@@ -11,11 +11,11 @@ from whatif_helpers import SquareRootValue, tiny_scenario
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import paired_difference
 from ckm_sim.model.scenario import load_scenario
-from ckm_sim.whatif.objective import NetValueObjective
-from ckm_sim.whatif.optimize import optimise_budget
-from ckm_sim.whatif.optimize_report import _next_unit
-from ckm_sim.whatif.polish import polish
-from ckm_sim.whatif.search import evaluation_seeds
+from ckm_sim.whatif.optimize.budget import optimise_budget
+from ckm_sim.whatif.optimize.polish import polish
+from ckm_sim.whatif.optimize.report import _next_unit
+from ckm_sim.whatif.shared.objective import NetValueObjective
+from ckm_sim.whatif.shared.search import evaluation_seeds
 
 WEIGHTS = [1.0, 2.0, 3.0, 0.5, 0.5]
 BUDGET = 100.0

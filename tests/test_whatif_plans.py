@@ -13,8 +13,8 @@ from whatif_helpers import tiny_scenario
 from ckm_sim.cli import main
 from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.scenario import ScenarioError, load_scenario
-from ckm_sim.whatif.payback import payback_from_differences, settles_positive
-from ckm_sim.whatif.plans import load_plans
+from ckm_sim.whatif.optimize.plans import load_plans
+from ckm_sim.whatif.shared.payback import payback_from_differences, settles_positive
 
 
 def _differences(curve, offsets) -> pd.DataFrame:

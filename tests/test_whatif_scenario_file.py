@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from ckm_sim.model.scenario import Scenario, list_scenarios, load_scenario
-from ckm_sim.whatif.scenario_file import scenario_toml
+from ckm_sim.whatif.calibrate.scenario_file import scenario_toml
 
 
 @pytest.mark.parametrize("name", list_scenarios())

@@ -15,7 +15,7 @@ from ckm_sim.model.investment import holding_spend as cost_of_level
 from ckm_sim.model.investment import level_for_spend as level_for_cost
 from ckm_sim.model.levers import investment_cost
 from ckm_sim.model.scenario import load_scenario
-from ckm_sim.whatif.spend import (
+from ckm_sim.whatif.shared.spend import (
     Increment,
     SpendError,
     level_after,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from ckm_sim.experiments.stats import mean_ci, paired_difference, pairing_efficiency
 from ckm_sim.model.levers import investment_cost
 from ckm_sim.model.scenario import DIMENSIONS, Scenario
-from ckm_sim.whatif.allocation import (
+from ckm_sim.whatif.shared.allocation import (
     allocate,
     levels_for_spend,
     simplex_from_unit,

@@ -10,15 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ckm_sim.experiments.evaluator import RunPlan
-from ckm_sim.whatif.allocation import CostCurve
-from ckm_sim.whatif.optimize import optimise_budget
-from ckm_sim.whatif.surface import best_point, features, fit, latin_design
-from ckm_sim.whatif.surface_search import (
+from ckm_sim.whatif.optimize.budget import optimise_budget
+from ckm_sim.whatif.optimize.surface import best_point, features, fit, latin_design
+from ckm_sim.whatif.optimize.surface_search import (
     pooled_best,
     resampled_best,
     search_surface,
     seeds_needed,
 )
+from ckm_sim.whatif.shared.allocation import CostCurve
 
 N = 5
 CURVE = CostCurve(np.full(N, 2000.0), 2.0)  # the baseline's: 2,000 x level ** 2 a period
@@ -94,7 +94,7 @@ def _concave(centre: np.ndarray):
         for j in range(i, N):
             coef[k] = -1.0 if i == j else 0.0
             k += 1
-    from ckm_sim.whatif.surface import Surface
+    from ckm_sim.whatif.optimize.surface import Surface
 
     return Surface(coef, 0.0, 0)
 
@@ -284,7 +284,7 @@ def test_an_unspent_budget_is_found_by_the_surface_not_by_shares_of_the_budget()
 
 def test_a_paying_marginal_value_with_budget_left_means_the_search_stopped_short():
     from ckm_sim.experiments.stats import Estimate
-    from ckm_sim.whatif.convergence import verdict
+    from ckm_sim.whatif.optimize.convergence import verdict
 
     names = ("a", "b")
     paying = [Estimate(5.0, 2.0, 8.0, 1.0, 8), Estimate(-1.0, -3.0, 1.0, 1.0, 8)]

@@ -12,7 +12,7 @@ from ckm_sim.commands import argtypes
 from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import load_scenario
-from ckm_sim.whatif.defaults import DEFAULT_PARAMETERS
+from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS
 
 HELP = "fit parameters so the simulated cohort survival curve matches observed retention data"
 EXAMPLES = """examples:
@@ -94,9 +94,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Fit the parameters to the observed survival curve and write the report."""
     from ckm_sim.io import inside
-    from ckm_sim.whatif.calibrate import calibrate
-    from ckm_sim.whatif.calibrate_report import write_report
-    from ckm_sim.whatif.survival import read_retention
+    from ckm_sim.whatif.calibrate.fit import calibrate
+    from ckm_sim.whatif.calibrate.report import write_report
+    from ckm_sim.whatif.calibrate.survival import read_retention
 
     observed = read_retention(args.retention)
     scenario = load_scenario(args.scenario)

@@ -54,9 +54,9 @@ def run(args: argparse.Namespace) -> int:
     """Run the scenarios on common seeds, print the paired differences, write the report."""
     from ckm_sim.io import inside
     from ckm_sim.reports import numbers as num
-    from ckm_sim.whatif.compare import compare, label, write_report
-    from ckm_sim.whatif.spend import answer, with_spend, words
-    from ckm_sim.whatif.terms import period_word
+    from ckm_sim.whatif.compare.differences import compare, label, write_report
+    from ckm_sim.whatif.shared.spend import answer, with_spend, words
+    from ckm_sim.whatif.shared.terms import period_word
 
     scenarios = [load_scenario(s) for s in args.scenarios]
     alternatives = _alternatives(args, scenarios)
@@ -103,7 +103,7 @@ def _alternatives(args: argparse.Namespace, scenarios: list) -> list:
     """The ``--add`` alternatives as tuples of increments (one-line errors for bad ones)."""
     from ckm_sim.errors import CKMError
     from ckm_sim.firmkeys import is_multi_firm
-    from ckm_sim.whatif.spend import level_after, parse_alternative
+    from ckm_sim.whatif.shared.spend import level_after, parse_alternative
 
     if not args.add:
         if len(scenarios) < 2:

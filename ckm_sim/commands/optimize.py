@@ -13,7 +13,7 @@ from ckm_sim.commands.argtypes import non_negative_int
 from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import load_scenario
-from ckm_sim.whatif.defaults import LEVEL_TOLERANCE
+from ckm_sim.whatif.shared.defaults import LEVEL_TOLERANCE
 
 HELP = "find the split of a per-period budget across the five dimensions that maximises net value"
 EXAMPLES = """examples:
@@ -187,10 +187,10 @@ def run(args: argparse.Namespace) -> int:
     """Search the best split of the budget, re-check it on fresh seeds, write the report."""
     from ckm_sim.firmkeys import check_firms, is_multi_firm
     from ckm_sim.io import inside
-    from ckm_sim.whatif.allocation import CostCurve, current_spend
-    from ckm_sim.whatif.objective import NetValueObjective
-    from ckm_sim.whatif.optimize import optimise_budget
-    from ckm_sim.whatif.optimize_report import write_report
+    from ckm_sim.whatif.optimize.budget import optimise_budget
+    from ckm_sim.whatif.optimize.report import write_report
+    from ckm_sim.whatif.shared.allocation import CostCurve, current_spend
+    from ckm_sim.whatif.shared.objective import NetValueObjective
 
     if args.replications is None:
         args.replications = (
@@ -287,9 +287,9 @@ def _rounds(args, scenario, firms, budgets, plan, options) -> int:
     from rich.table import Table
 
     from ckm_sim.io import inside
-    from ckm_sim.whatif.best_response import iterate_best_responses, optimiser_response
-    from ckm_sim.whatif.best_response_report import round_rows, write_report
-    from ckm_sim.whatif.firm_response import FirmObjectives, level_curves, start_splits
+    from ckm_sim.whatif.rivals.report import round_rows, write_report
+    from ckm_sim.whatif.rivals.response import FirmObjectives, level_curves, start_splits
+    from ckm_sim.whatif.rivals.rounds import iterate_best_responses, optimiser_response
 
     respond = optimiser_response(
         FirmObjectives(scenario, plan.periods), budgets, plan, level_curves(scenario), **options
@@ -330,10 +330,10 @@ def _compare_plans(args: argparse.Namespace) -> int:
     """Run the scenario and its candidate plans on common seeds; report which plan is best and
     when each pays back against the scenario."""
     from ckm_sim.io import inside
-    from ckm_sim.whatif.compare import compare, write_report
-    from ckm_sim.whatif.plans import describe, load_plans
-    from ckm_sim.whatif.spend import answer
-    from ckm_sim.whatif.terms import period_word
+    from ckm_sim.whatif.compare.differences import compare, write_report
+    from ckm_sim.whatif.optimize.plans import describe, load_plans
+    from ckm_sim.whatif.shared.spend import answer
+    from ckm_sim.whatif.shared.terms import period_word
 
     if args.replications < 2:
         raise CKMError("--replications must be at least 2 to compare plans")

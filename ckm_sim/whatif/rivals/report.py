@@ -14,9 +14,9 @@ from ckm_sim.model.outcomes import horizon_note
 from ckm_sim.model.scenario import DIMENSIONS, Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
-from ckm_sim.whatif.allocation import levels_for_spend
-from ckm_sim.whatif.best_response import BestResponses, Move
-from ckm_sim.whatif.terms import period_word
+from ckm_sim.whatif.rivals.rounds import BestResponses, Move
+from ckm_sim.whatif.shared.allocation import levels_for_spend
+from ckm_sim.whatif.shared.terms import period_word
 
 #: Short names of the dimensions in the tables.
 SHORT = {

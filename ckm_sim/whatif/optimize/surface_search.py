@@ -1,15 +1,16 @@
 """One search of a budget's best split by response surface, and the fit on several searches.
 
-A search works in level space (what a split buys, :class:`~ckm_sim.whatif.allocation.CostCurve`),
-with the budget as a ceiling on the answer: a Latin hypercube of ``points`` levels from 0 to the
-highest level the budget alone can buy (the even split first). Points that cost more than the
-budget in all are run too: net value counts what their levels cost, and they show the surface's
-shape; only the answer must fit the budget. So a large budget need not be spent, and spend beyond
-a dimension's full cost is never sampled (searching shares of the budget instead, most splits of
-a large budget fill the same dimensions and buy the same levels). The points run on the search's
-seeds, :data:`POINTS_PER_SEED` points to a seed; a quadratic fit
-(:func:`~ckm_sim.whatif.surface.fit`, with an intercept per seed: a seed's luck shifts every value
-it gives) and its best point within the budget are the search's answer.
+A search works in level space (what a split buys,
+:class:`~ckm_sim.whatif.shared.allocation.CostCurve`), with the budget as a ceiling on the answer:
+a Latin hypercube of ``points`` levels from 0 to the highest level the budget alone can buy (the
+even split first). Points that cost more than the budget in all are run too: net value counts what
+their levels cost, and they show the surface's shape; only the answer must fit the budget. So a
+large budget need not be spent, and spend beyond a dimension's full cost is never sampled
+(searching shares of the budget instead, most splits of a large budget fill the same dimensions and
+buy the same levels). The points run on the search's seeds, :data:`POINTS_PER_SEED` points to a
+seed; a quadratic fit (:func:`~ckm_sim.whatif.optimize.surface.fit`, with an intercept per seed: a
+seed's luck shifts every value it gives) and its best point within the budget are the search's
+answer.
 
 :func:`pooled_best` fits one surface on every search's runs: an answer from all of them,
 steadier than any one search's (its scatter shrinks with the square root of the number of runs
@@ -30,8 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ckm_sim.whatif.allocation import CostCurve
-from ckm_sim.whatif.surface import Surface, best_point, features, fit, latin_design
+from ckm_sim.whatif.optimize.surface import Surface, best_point, features, fit, latin_design
+from ckm_sim.whatif.shared.allocation import CostCurve
 
 #: How many design points share each seed (of each replication): enough to tell a seed's luck
 #: (its intercept) from the levels' effect, few enough that the surface sees many seeds.

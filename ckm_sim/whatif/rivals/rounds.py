@@ -23,7 +23,7 @@ The test, per firm and round, compares its new split with its previous one (the 
 Nothing here knows the model: ``respond(firm, splits, incumbent)`` is any best-response oracle
 :func:`optimiser_response` makes one from the budget optimiser and any objective, so the
 iteration and the optimiser's best responses are tested on games with known equilibria; the
-model's objective is :class:`~ckm_sim.whatif.objective.NetValueObjective` with ``firm`` set.
+model's objective is :class:`~ckm_sim.whatif.shared.objective.NetValueObjective` with ``firm`` set.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ import pandas as pd
 
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import Estimate
-from ckm_sim.whatif.allocation import CostCurve
-from ckm_sim.whatif.optimize import Evaluate, optimise_budget
+from ckm_sim.whatif.optimize.budget import Evaluate, optimise_budget
+from ckm_sim.whatif.shared.allocation import CostCurve
 
 #: Default tolerance: a split holds when every dimension moved by at most this share of the budget.
 TOLERANCE = 0.10
@@ -227,7 +227,8 @@ def optimiser_response(
 
     ``objective(firm, splits)`` is the firm's ``evaluate(spend, seed)`` when the others play
     ``splits``; ``curves(firm)`` its cost curve (what its spend buys); ``options`` go to
-    :func:`~ckm_sim.whatif.optimize.optimise_budget` (trials, restarts, eval_replications, ...).
+    :func:`~ckm_sim.whatif.optimize.budget.optimise_budget` (trials, restarts, eval_replications,
+    ...).
     The incumbent split is evaluated with the candidates, so ``gain`` is paired.
     """
 

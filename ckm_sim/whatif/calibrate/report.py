@@ -12,10 +12,10 @@ from ckm_sim.io import write_json, write_text, write_with
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
-from ckm_sim.whatif.calibrate import Calibration
-from ckm_sim.whatif.figures import plot_survival
-from ckm_sim.whatif.scenario_file import scenario_toml
-from ckm_sim.whatif.terms import horizon_words, period_word
+from ckm_sim.whatif.calibrate.fit import Calibration
+from ckm_sim.whatif.calibrate.scenario_file import scenario_toml
+from ckm_sim.whatif.shared.figures import plot_survival
+from ckm_sim.whatif.shared.terms import horizon_words, period_word
 
 #: Warn when the 5th best trial's RMSE exceeds the best's by this factor.
 FIT_RATIO_WARNING = 1.5

@@ -12,7 +12,7 @@ import numpy as np
 from ckm_sim.firmkeys import outcome_key
 from ckm_sim.model.runs import run_scenario
 from ckm_sim.model.scenario import Scenario
-from ckm_sim.whatif.allocation import allocate
+from ckm_sim.whatif.shared.allocation import allocate
 
 
 @dataclass(frozen=True)

@@ -3,26 +3,26 @@ expected net value.
 
 The objective (mean net value over replications) is noisy. Two search methods handle it:
 
-- ``surface`` (the command's default, :mod:`~ckm_sim.whatif.surface_search`): each search runs
-  a design of levels, with the budget as a ceiling, and fits a quadratic to its runs; the answer
-  is the best point, within the budget, of one fit on all the searches' runs, with its levels'
-  intervals over resampled seeds.
+- ``surface`` (the command's default, :mod:`~ckm_sim.whatif.optimize.surface_search`): each
+  search runs a design of levels, with the budget as a ceiling, and fits a quadratic to its
+  runs; the answer is the best point, within the budget, of one fit on all the searches' runs,
+  with its levels' intervals over resampled seeds.
 - ``tpe``: Optuna's TPE sampler (multivariate, seeded) proposes shares of the budget, a few at a
   time (a fixed batch, so results do not depend on the number of workers), each trial on the
   same replication seeds (common random numbers), the even split first; each search ends with
-  transfer moves (:mod:`~ckm_sim.whatif.polish`).
+  transfer moves (:mod:`~ckm_sim.whatif.optimize.polish`).
 
 Either way, each search's answer and the pooled one (surface: the fit on all runs; tpe: the
 mean split) are re-evaluated on fresh seeds (the search's own estimate of its winner is biased
 upward), paired with the even split, and the marginal value of each dimension at the answer is
 estimated by paired forward differences, ``(NV(best + step on d) - NV(best)) / step``: where
-the next unit of budget goes. :mod:`~ckm_sim.whatif.convergence` says whether the answer holds
-(the searches agree; the marginal values agree with the split; no paying dimension is left
-short of an unspent budget).
+the next unit of budget goes. :mod:`~ckm_sim.whatif.optimize.convergence` says whether the
+answer holds (the searches agree; the marginal values agree with the split; no paying
+dimension is left short of an unspent budget).
 
 The optimiser works on any ``evaluate(spend, seed) -> float``; :class:`NetValueObjective` is the
-model's (in :mod:`~ckm_sim.whatif.objective`, light to import for worker processes). The search
-loop is :func:`ckm_sim.whatif.search.search`; the runs go to the plan's evaluator.
+model's (in :mod:`~ckm_sim.whatif.shared.objective`, light to import for worker processes). The
+search loop is :func:`ckm_sim.whatif.shared.search.search`; the runs go to the plan's evaluator.
 """
 
 from __future__ import annotations
@@ -37,16 +37,15 @@ from ckm_sim.experiments.evaluator import Evaluator, RunPlan, map_ordered
 from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference
 from ckm_sim.model.runs import replication_seed
 from ckm_sim.model.scenario import DIMENSIONS
-from ckm_sim.whatif.allocation import (
-    CostCurve,
-    even_split,
-    simplex_from_unit,
-    unit_from_simplex,
+from ckm_sim.whatif.optimize.convergence import (
+    LEVEL_TOLERANCE,
+    Verdict,
+    scaled,
+    transfer_pair,
+    verdict,
 )
-from ckm_sim.whatif.convergence import LEVEL_TOLERANCE, Verdict, scaled, transfer_pair, verdict
-from ckm_sim.whatif.polish import polish
-from ckm_sim.whatif.search import evaluation_seeds, make_study, replicate, search
-from ckm_sim.whatif.surface_search import (
+from ckm_sim.whatif.optimize.polish import polish
+from ckm_sim.whatif.optimize.surface_search import (
     Searched,
     fewest_points,
     pooled_best,
@@ -54,6 +53,13 @@ from ckm_sim.whatif.surface_search import (
     search_surface,
     seeds_needed,
 )
+from ckm_sim.whatif.shared.allocation import (
+    CostCurve,
+    even_split,
+    simplex_from_unit,
+    unit_from_simplex,
+)
+from ckm_sim.whatif.shared.search import evaluation_seeds, make_study, replicate, search
 
 Evaluate = Callable[[np.ndarray, int], float]
 
@@ -119,7 +125,7 @@ def _search_once(
     polish_step: float = 0.0,
 ) -> tuple[np.ndarray, list]:
     """One TPE search from the even split, then ``polish_steps`` transfer moves
-    (:func:`~ckm_sim.whatif.polish.polish`); its best split and its trials."""
+    (:func:`~ckm_sim.whatif.optimize.polish.polish`); its best split and its trials."""
     even = even_split(budget, n)
     study = make_study("maximize", sampler_seed, trials)
     study.enqueue_trial({f"u{i}": float(u) for i, u in enumerate(unit_from_simplex(even / budget))})
@@ -153,9 +159,9 @@ def _surface_once(
     progress: bool = False,
     desc: str = "runs",
 ) -> Searched:
-    """Search ``k`` by response surface (:func:`~ckm_sim.whatif.surface_search.search_surface`)
-    from the even split, on its own replications of the plan (``distinct_seeds``) or on the
-    first ones."""
+    """Search ``k`` by response surface
+    (:func:`~ckm_sim.whatif.optimize.surface_search.search_surface`) from the even split, on
+    its own replications of the plan (``distinct_seeds``) or on the first ones."""
     need = seeds_needed(points, plan.replications)
     seeds = plan.seeds(offset=k * need if distinct_seeds else 0, count=need)
 
@@ -198,7 +204,7 @@ def optimise_budget(
     split buys is its shares of the budget and no dimension is ever full.
 
     ``method``: ``"surface"`` searches levels with the budget as a ceiling, ``trials`` design
-    points per search fitted by a quadratic (:mod:`~ckm_sim.whatif.surface_search`), and
+    points per search fitted by a quadratic (:mod:`~ckm_sim.whatif.optimize.surface_search`), and
     ``step`` defaults to a tenth of what the answer spends (not of a budget it may not spend);
     ``"tpe"`` searches shares of the budget (all of it spent) with Optuna's TPE, ``trials`` per
     search, each ending with ``polish_steps`` transfer moves of at most ``step``. An ``incumbent``

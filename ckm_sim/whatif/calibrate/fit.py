@@ -26,9 +26,9 @@ from ckm_sim.errors import CKMError
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import t_quantile
 from ckm_sim.model.scenario import FIELD_SECTION, Scenario, field_bounds
-from ckm_sim.whatif.defaults import DEFAULT_PARAMETERS
-from ckm_sim.whatif.search import evaluation_seeds, make_study, replicate, search
-from ckm_sim.whatif.survival import SurvivalCurve
+from ckm_sim.whatif.calibrate.survival import SurvivalCurve
+from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS
+from ckm_sim.whatif.shared.search import evaluation_seeds, make_study, replicate, search
 
 #: Default search boxes narrower than the allowed range, for rates whose plausible values are
 #: small (a monthly churn rate of 0.5 is allowed but no firm's); --bounds overrides them.

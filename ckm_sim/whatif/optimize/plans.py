@@ -13,8 +13,8 @@ A plans file is TOML with one table per candidate, named after it; each table is
 
 Each candidate replaces the scenario's own plan (the scenario itself, with its plan or fixed
 competence, is the base); ``ckm-sim optimize SCENARIO --plans FILE`` runs them with the base on
-common seeds through :func:`~ckm_sim.whatif.compare.compare`, compares every pair and reports
-each plan's payback period against the base (:mod:`~ckm_sim.whatif.payback`).
+common seeds through :func:`~ckm_sim.whatif.compare.differences.compare`, compares every pair and
+reports each plan's payback period against the base (:mod:`~ckm_sim.whatif.shared.payback`).
 """
 
 from __future__ import annotations

@@ -15,10 +15,10 @@ from ckm_sim.model.outcomes import horizon_note
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
-from ckm_sim.whatif.allocation import current_spend, levels_for_spend, spend_for_levels
-from ckm_sim.whatif.figures import plot_allocation, plot_history
-from ckm_sim.whatif.optimize import Optimum
-from ckm_sim.whatif.terms import period_word, terms_lines
+from ckm_sim.whatif.optimize.budget import Optimum
+from ckm_sim.whatif.shared.allocation import current_spend, levels_for_spend, spend_for_levels
+from ckm_sim.whatif.shared.figures import plot_allocation, plot_history
+from ckm_sim.whatif.shared.terms import period_word, terms_lines
 
 #: Marginal values are reported per this much extra spend per period.
 PER = 1000.0

@@ -23,17 +23,17 @@ from ckm_sim.model.outcomes import conventions_note
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
-from ckm_sim.whatif.figures import PATHS, plot_bands
-from ckm_sim.whatif.firm_compare import (
+from ckm_sim.whatif.compare.firms import (
     FIRM_METRICS,
     FIRM_PATHS,
     firm_metrics,
     firm_sentences,
     firm_series,
 )
-from ckm_sim.whatif.paired import METRICS, PairedRuns, band, paired_series, run_paired
-from ckm_sim.whatif.payback import Payback, payback_lines, paybacks
-from ckm_sim.whatif.terms import annual_retention, period_word, terms_lines
+from ckm_sim.whatif.shared.figures import PATHS, plot_bands
+from ckm_sim.whatif.shared.paired import METRICS, PairedRuns, band, paired_series, run_paired
+from ckm_sim.whatif.shared.payback import Payback, payback_lines, paybacks
+from ckm_sim.whatif.shared.terms import annual_retention, period_word, terms_lines
 
 
 @dataclass

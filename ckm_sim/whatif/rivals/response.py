@@ -3,7 +3,7 @@
 :class:`FirmObjectives` turns the splits the firms play into the objective of one firm's budget
 search: the scenario with every other firm's competence bought by its split (through its own
 cost curve), valued by the firm's own net value ``<firm>.net_value``. With
-:func:`~ckm_sim.whatif.best_response.optimiser_response` it is the oracle that
+:func:`~ckm_sim.whatif.rivals.rounds.optimiser_response` it is the oracle that
 ``ckm-sim optimize --firm`` and ``--best-response-rounds`` iterate.
 """
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ckm_sim.model.scenario import Scenario
-from ckm_sim.whatif.allocation import CostCurve, allocate, current_spend
-from ckm_sim.whatif.objective import NetValueObjective
+from ckm_sim.whatif.shared.allocation import CostCurve, allocate, current_spend
+from ckm_sim.whatif.shared.objective import NetValueObjective
 
 
 @dataclass(frozen=True)

@@ -135,9 +135,9 @@ def answer(differences, base: str, alternatives: Sequence[tuple[str, str]]) -> l
     """Plain sentences on net value: each alternative against the base, then which alternative
     is better (by how much, with the 95% CI), or that they cannot be told apart.
 
-    ``differences`` is :attr:`~ckm_sim.whatif.compare.Comparison.differences` of a comparison
-    of every pair; ``alternatives`` are (name, description) pairs, the description in words
-    that begin a sentence (``adding 1,500 a month on it_systems``, ``plan early``).
+    ``differences`` is :attr:`~ckm_sim.whatif.compare.differences.Comparison.differences` of a
+    comparison of every pair; ``alternatives`` are (name, description) pairs, the description in
+    words that begin a sentence (``adding 1,500 a month on it_systems``, ``plan early``).
     """
     nv = differences[differences["metric"] == "net_value"]
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ckm_sim.experiments.stats import Estimate
-from ckm_sim.whatif.defaults import LEVEL_TOLERANCE
+from ckm_sim.whatif.shared.defaults import LEVEL_TOLERANCE
 
 
 @dataclass

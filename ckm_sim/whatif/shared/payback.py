@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from ckm_sim.whatif.paired import PairedRuns, band, paired_series
+from ckm_sim.whatif.shared.paired import PairedRuns, band, paired_series
 
 
 @dataclass(frozen=True)

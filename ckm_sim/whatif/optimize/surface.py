@@ -27,7 +27,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import qmc
 
-from ckm_sim.whatif.allocation import CostCurve
+from ckm_sim.whatif.shared.allocation import CostCurve
 
 
 def features(x: np.ndarray) -> np.ndarray:
