@@ -3,7 +3,9 @@
 Every file ckm-sim writes goes through here (JSON, text, Parquet, figures). Files get the mode
 the umask allows (``0o666 & ~umask``, as ``open`` would give), not the private 0600 of a
 temporary file, so others in a research group can read results. :func:`inside` builds every
-output folder from plain names and refuses one that would leave the chosen ``--out`` folder.
+output folder from plain names and refuses one that would leave the chosen ``--out`` folder, by
+its name or through a symbolic link: no link below ``--out`` is followed (``--out`` itself may
+be one), and no file is written into a linked folder (:func:`atomic_path`).
 """
 
 from __future__ import annotations
@@ -19,16 +21,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ckm_sim.errors import CKMError
-from ckm_sim.names import plain_name_problem
+from ckm_sim.errors import CKMError, OutputError
+from ckm_sim.names import nfc, plain_name_problem
+
+#: Longest output folder path (bytes): Linux allows 4096 for a path, and the files written in
+#: the folder add their own names.
+MAX_PATH_BYTES = 3800
 
 
 def inside(root: str | Path, *names: str) -> Path:
-    """``root / name / ...`` where every name is a plain name; refuses a path leaving ``root``.
+    """``root / name / ...`` where every name is a plain name (kept in NFC); refuses a path
+    leaving ``root``, one too long for the file system, and a symbolic link below ``root``.
 
-    The check is on the path as written (no symlink is followed), so a ``--out`` folder that is
-    itself a symlink still works.
+    Call it before the work: it checks the whole path, so a bad name costs nothing. ``root``
+    itself may be a symlink (``--out`` pointing elsewhere is the user's choice); a link in its
+    place of a folder below it is refused (OutputError), since it could send results anywhere.
     """
+    names = tuple(nfc(name) for name in names)
     base = os.path.normpath(os.path.abspath(root))
     target = os.path.normpath(os.path.join(base, *names))
     for name in names:
@@ -37,7 +46,24 @@ def inside(root: str | Path, *names: str) -> Path:
             raise CKMError(f"output name {name!r} {problem}")
     if os.path.commonpath([base, target]) != base or target == base:
         raise CKMError(f"output {os.path.join(*names)!r} would be written outside {root}")
-    return Path(root).joinpath(*names)
+    if len(os.fsencode(target)) > MAX_PATH_BYTES:
+        raise CKMError(
+            f"output folder {target!r} is longer than {MAX_PATH_BYTES} bytes; use a shorter --out"
+        )
+    path = Path(root)
+    for name in names:
+        path = path / name
+        refuse_link(path)
+    return path
+
+
+def refuse_link(path: str | Path) -> None:
+    """OutputError (one line) when ``path`` is a symbolic link: results never follow one."""
+    if os.path.islink(path):
+        raise OutputError(
+            f"{path} is a symbolic link; ckm-sim does not write through links under --out "
+            "(remove it, or point --out at the real folder)"
+        )
 
 
 def current_umask() -> int:
@@ -56,9 +82,13 @@ def current_umask() -> int:
 
 @contextmanager
 def atomic_path(path: str | Path):
-    """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically."""
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
+
+    The rename replaces a symlink at ``path`` (it never writes through it); a ``path`` whose
+    folder is a symlink is refused (OutputError)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    refuse_link(path.parent)  # a linked folder would take the file elsewhere
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

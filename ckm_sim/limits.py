@@ -1,15 +1,17 @@
 """Limits that keep bad or careless input from exhausting the machine: a size cap on the files
-ckm-sim reads, and a memory limit (``--max-memory``) that models and designs are checked against
-*before* anything is allocated (the estimates are in :mod:`ckm_sim.memory`)."""
+ckm-sim reads (regular files only, so a FIFO or a device never blocks or floods a read), and a
+memory limit (``--max-memory``) that models and designs are checked against *before* anything
+is allocated (the estimates are in :mod:`ckm_sim.memory`)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import re
+import stat
 from pathlib import Path
 
-from ckm_sim.errors import TooLargeError
+from ckm_sim.errors import CKMError, TooLargeError
 
 #: Largest input file (scenario, experiment, design or retention CSV) ckm-sim reads.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -17,13 +19,27 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 #: Share of the machine's memory the default ``--max-memory`` allows.
 DEFAULT_MEMORY_SHARE = 0.5
 
+
+class NotRegularFileError(CKMError):
+    """An input path that is not a regular file (a folder, device, FIFO or socket)."""
+
+
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
 
 def read_capped(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of ``path``, read with a bounded read: a larger file (or an endless one such as
-    ``/dev/zero``) raises :class:`TooLargeError` after reading ``limit + 1`` bytes at most."""
-    with open(path, "rb") as handle:
+    """The bytes of ``path``, read with a bounded read: a larger file raises
+    :class:`TooLargeError` after reading ``limit + 1`` bytes at most. Anything but a regular file
+    (a folder, a device such as ``/dev/zero``, a FIFO with or without a writer) is refused at
+    once with :class:`NotRegularFileError`: it is opened without blocking and checked first."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+        raise NotRegularFileError(f"{path}: not a regular file ({kind})")
+    os.set_blocking(fd, True)
+    with open(fd, "rb", closefd=True) as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise TooLargeError(f"{path}: file is larger than the limit of {human_bytes(limit)}")

@@ -42,15 +42,20 @@ def list_shipped(folder: Path, kind: str, error: type[CKMError]) -> list[str]:
 
 
 def find_shipped(name_or_path: str | Path, folder: Path, kind: str, error: type[CKMError]) -> Path:
-    """A file by path, or by bare name (with or without ``.toml``) in the shipped ``folder``."""
+    """A file by path, or by bare name (with or without ``.toml``) in the shipped ``folder``.
+
+    A folder of that name (``results/quickstart`` seen from ``results/``) does not hide a shipped
+    file; without one, the error says it is a folder. Any other existing path is returned as
+    it is (a FIFO or device is refused when it is read)."""
     path = Path(name_or_path)
-    if path.exists():
+    if path.exists() and not path.is_dir():
         return path
     for candidate in (folder / path, folder / f"{path}.toml"):
-        if candidate.exists():
+        if candidate.is_file():
             return candidate
     shipped = ", ".join(list_shipped(folder, kind, error))
-    raise error(f"{name_or_path}: no such {kind} file (shipped {kind}s: {shipped})")
+    what = f"is a folder, not a {kind} file" if path.is_dir() else f"no such {kind} file"
+    raise error(f"{name_or_path}: {what} (shipped {kind}s: {shipped})")
 
 
 def validate_one_line[M: BaseModel](

@@ -94,12 +94,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Fit the parameters to the observed survival curve and write the report."""
     from ckm_sim.io import inside
+    from ckm_sim.names import short_name
     from ckm_sim.whatif.calibrate.fit import calibrate
     from ckm_sim.whatif.calibrate.report import write_report
     from ckm_sim.whatif.calibrate.survival import read_retention
 
     observed = read_retention(args.retention)
     scenario = load_scenario(args.scenario)
+    name = args.name or short_name(f"{scenario.name}_{Path(args.retention).stem}")
+    out = inside(args.out, "calibrate", name)  # checked before the runs
     check_runs_memory(args, [scenario])
     if args.eval_replications < 2:
         raise CKMError("--eval-replications must be at least 2 for a band")
@@ -115,10 +118,7 @@ def run(args: argparse.Namespace) -> int:
         fit_periods=args.fit_periods,
         project=args.project,
     )
-    name = args.name or f"{scenario.name}_{Path(args.retention).stem}"
-    report, lines = write_report(
-        result, scenario, str(args.retention), inside(args.out, "calibrate", name)
-    )
+    report, lines = write_report(result, scenario, str(args.retention), out)
     console = Console()
     for line in lines:
         console.print(f"- {line}", highlight=False)

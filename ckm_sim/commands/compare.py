@@ -53,8 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the scenarios on common seeds, print the paired differences, write the report."""
     from ckm_sim.io import inside
+    from ckm_sim.names import short_name
     from ckm_sim.reports import numbers as num
     from ckm_sim.whatif.compare.differences import compare, label, write_report
+    from ckm_sim.whatif.shared.paired import unique_names
     from ckm_sim.whatif.shared.spend import answer, with_spend, words
     from ckm_sim.whatif.shared.terms import period_word
 
@@ -62,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     alternatives = _alternatives(args, scenarios)
     if alternatives:
         scenarios = [scenarios[0], *(with_spend(scenarios[0], inc) for inc in alternatives)]
+    name = args.name or short_name("_vs_".join(unique_names(scenarios)))
+    out = inside(args.out, "compare", name)  # every output path checked before the runs
     plan = run_plan(args).resolved(scenarios[0])
     periods = plan.periods
     check_runs_memory(args, scenarios, len(scenarios) * args.replications, periods or 0)
@@ -74,8 +78,6 @@ def run(args: argparse.Namespace) -> int:
             for name, inc in zip(result.runs.names[1:], alternatives, strict=True)
         ]
         result.answers = answer(result.differences, result.runs.names[0], named)
-    name = args.name or "_vs_".join(result.runs.names)
-    out = inside(args.out, "compare", name)
     report = write_report(result, out, name)
 
     table = Table(

@@ -13,6 +13,7 @@ from ckm_sim.commands.argtypes import non_negative_int
 from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import load_scenario
+from ckm_sim.names import short_name
 from ckm_sim.whatif.shared.defaults import LEVEL_TOLERANCE
 
 HELP = "find the split of a per-period budget across the five dimensions that maximises net value"
@@ -243,6 +244,15 @@ def run(args: argparse.Namespace) -> int:
             f"{scenario.name} has an investment plan, which sets its competence period by "
             "period: a budget split does not apply; compare plans with --plans FILE"
         )
+    firm = firms[0] if firms else None
+    budget = budgets[firm or "firm"]
+    if len(firms) > 1:
+        name = args.name or short_name(f"{scenario.name}_best_responses")
+    else:
+        name = args.name or short_name(
+            f"{scenario.name}_{firm + '_' if firm else ''}budget{budget:g}"
+        )
+    out = inside(args.out, "optimize", name)  # checked before the runs
     check_runs_memory(args, [scenario])
     plan = run_plan(args).resolved(scenario)
     assert plan.periods is not None
@@ -259,9 +269,7 @@ def run(args: argparse.Namespace) -> int:
         method=args.method,
     )
     if len(firms) > 1:
-        return _rounds(args, scenario, firms, budgets, plan, options)
-    firm = firms[0] if firms else None
-    budget = budgets[firm or "firm"]
+        return _rounds(args, scenario, firms, budgets, plan, options, out)
     optimum = optimise_budget(
         NetValueObjective(scenario, plan.periods, firm=firm),
         budget,
@@ -271,10 +279,7 @@ def run(args: argparse.Namespace) -> int:
         firm=firm,
         **options,  # type: ignore[arg-type]
     )
-    name = args.name or f"{scenario.name}_{firm + '_' if firm else ''}budget{budget:g}"
-    report, lines = write_report(
-        optimum, scenario, inside(args.out, "optimize", name), plan.periods
-    )
+    report, lines = write_report(optimum, scenario, out, plan.periods)
     console = Console()
     for line in lines:
         console.print(f"- {line}", highlight=False)
@@ -282,11 +287,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rounds(args, scenario, firms, budgets, plan, options) -> int:
+def _rounds(args, scenario, firms, budgets, plan, options, out) -> int:
     """``--best-response-rounds``: iterate the firms' best responses, report the rounds."""
     from rich.table import Table
 
-    from ckm_sim.io import inside
     from ckm_sim.whatif.rivals.report import round_rows, write_report
     from ckm_sim.whatif.rivals.response import FirmObjectives, level_curves, start_splits
     from ckm_sim.whatif.rivals.rounds import iterate_best_responses, optimiser_response
@@ -310,8 +314,7 @@ def _rounds(args, scenario, firms, budgets, plan, options) -> int:
         "eval_replications": args.eval_replications,
         "base_seed": plan.seed,
     }
-    name = args.name or f"{scenario.name}_best_responses"
-    report, lines = write_report(result, scenario, inside(args.out, "optimize", name), meta)
+    report, lines = write_report(result, scenario, out, meta)
     rows = round_rows(result)
     table = Table(title="best responses, round by round", title_justify="left")
     for column in rows[0]:
@@ -340,14 +343,15 @@ def _compare_plans(args: argparse.Namespace) -> int:
     base = load_scenario(args.scenario)
     candidates = load_plans(base, args.plans)
     scenarios = [base, *candidates]
+    name = args.name or short_name(f"{base.name}_plans")
+    out = inside(args.out, "optimize", name)  # checked before the runs
     plan = run_plan(args).resolved(base)
     check_runs_memory(args, scenarios, len(scenarios) * args.replications, plan.periods or 0)
     result = compare(scenarios, plan, all_pairs=True, progress=not args.quiet)
     named = [(sc.name, describe(sc)) for sc in candidates]
     word = period_word(base)
     result.answers = answer(result.differences, base.name, named)
-    name = args.name or f"{base.name}_plans"
-    report = write_report(result, inside(args.out, "optimize", name), name)
+    report = write_report(result, out, name)
     console = Console()
     for line in [*result.answers, *(p.sentence(word) for p in result.payback)]:
         console.print(f"- {line}", highlight=False)

@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.reports.tables import print_firms, print_summary
 
     scenario = load_scenario(args.scenario)
+    out = inside(args.out, scenario.name)  # checked before the run
     periods = scenario.periods if args.periods is None else args.periods
     check_memory(
         PROCESS_BYTES + competition_bytes(scenario) + series_bytes(1, periods, len(OUTCOMES)),
@@ -52,7 +53,6 @@ def run(args: argparse.Namespace) -> int:
     model = CKMModel(scenario, rng=scenario.seed if args.seed is None else args.seed)
     model.run(periods, progress=not args.quiet and periods >= 50)
     summary, seed = model.summary(), model.seed  # a file without a seed draws a fresh one
-    out = inside(args.out, scenario.name)
     try:
         write_parquet(out / "timeseries.parquet", model.timeseries())
         cohorts = model.cohort_clv().to_dict("records")

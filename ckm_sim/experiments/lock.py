@@ -4,13 +4,16 @@
 The lock is ``fcntl.flock`` on ``.<folder>.lock``, a hidden file beside the results folder (so
 the folder holds only results, and a fresh folder stays empty until the sweep writes). The
 kernel releases a flock when its holder exits in any way, ``kill -9`` included, so a stale lock
-cannot exist: the next process simply takes it. The file records who holds the lock (pid,
-host, start time), only to name the holder in the error a second process gets. Within one
+cannot exist: the next process simply takes it. The file is opened without following a
+symbolic link (a link planted in its place is refused, its target untouched). It records who
+holds the lock (pid, host, start time), only to name the holder in the error a second process
+gets. Within one
 process the lock is re-entrant: a sweep that analyses its own results does not lock itself out.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -21,7 +24,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ckm_sim.errors import LockedError, output_error
+from ckm_sim.errors import LockedError, OutputError, output_error
 
 _held: dict[str, tuple[int, int]] = {}  # lock file -> (descriptor, depth) in this process
 _guard = threading.Lock()
@@ -83,8 +86,14 @@ def folder_lock(root: str | Path, command: str = "sweep") -> Iterator[Path]:
 def _acquire(path: Path, root: str | Path, command: str) -> int:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        # never through a symlink: a planted link would have the lock overwrite its target
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OutputError(
+                f"the lock of {root}, {path}, is a symbolic link; ckm-sim does not write through "
+                "links under --out (remove it)"
+            ) from None
         raise output_error(exc, f"cannot create the lock of {root}") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -69,8 +69,8 @@ def read_retention(path: str | Path) -> pd.DataFrame:
     ``active`` must already be shares in [0, 1]. Lines starting with ``#`` are comments.
     """
     path = Path(path)
-    if not path.is_file():
-        raise CKMError(f"{path}: no such retention file")
+    if not path.exists():
+        raise CKMError(f"{path}: no such retention file")  # a folder or FIFO: read_capped
     try:
         raw = io.BytesIO(read_capped(path))
         frame = pd.read_csv(raw, comment="#", skipinitialspace=True)
