@@ -317,3 +317,29 @@ def test_each_firms_flows_add_up_to_the_markets() -> None:
             assert per_firm.sum() == counts[name], name
             seen[name] += counts[name]
     assert all(seen[n] > 0 for n in names)
+
+
+MONEY = ("customer_equity", "investment_cost", "sustaining_cost", "acquisition_spend")
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    n_firms=st.integers(2, 3),
+    seed=st.integers(0, 10_000),
+    convention=st.sampled_from(["horizon", "residual"]),
+    growth=st.sampled_from([0.0, 0.02]),
+    winback=st.sampled_from([0.0, 0.3]),
+)
+def test_the_markets_money_is_its_firms_money(n_firms, seed, convention, growth, winback):
+    """Issue 21, defect 7: under either horizon convention the market's equity, each cost and
+    net value are the sums of its firms' (the residual convention allocated the market's costs
+    beyond the horizon at average rates, so they did not add up)."""
+    firms = [
+        {"name": f"f{i}", "learning_culture": 0.2 + 0.3 * i, "it_systems": 0.8 - 0.3 * i}
+        for i in range(n_firms)
+    ]
+    scenario = market(*firms, horizon_value=convention, market_growth=growth, winback_rate=winback)
+    row = CKMModel(scenario, rng=seed, collect=False).run().summary()
+    for key in (*MONEY, "serving_cost", "net_value"):
+        firms_sum = sum(row[f"f{i}.{key}"] for i in range(n_firms))
+        assert row[key] == pytest.approx(firms_sum, rel=1e-9, abs=1e-6), key

@@ -20,7 +20,7 @@ import pytest
 
 from ckm_sim import CKMModel
 from ckm_sim.model.scenario import ScenarioError
-from ckm_sim.model.stages import STAGE_NAMES, churn_rule
+from ckm_sim.model.stages import STAGE_NAMES, churn_rule, default_hazard
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "extension.py"
@@ -52,7 +52,7 @@ def _example():
 def test_a_rule_equal_to_the_default_hazard_reproduces_the_default_run() -> None:
     # the Python path must run on the same numbers as the compiled kernel it replaces
     default = CKMModel(rng=5, **SMALL).run(24).summary()
-    ruled = CKMModel(rng=5, stages={"churn": churn_rule(lambda w: w.churn_hazard())}, **SMALL)
+    ruled = CKMModel(rng=5, stages={"churn": churn_rule(default_hazard)}, **SMALL)
     assert ruled.run(24).summary() == default
 
 
@@ -78,7 +78,7 @@ def test_the_example_churn_rule_adds_its_pull_to_churn() -> None:
 
 def test_an_unknown_stage_is_refused_in_one_line() -> None:
     with pytest.raises(ScenarioError, match="unknown stage 'chrun'; stages: sharing"):
-        CKMModel(stages={"chrun": churn_rule(lambda w: w.churn_hazard())}, **SMALL)
+        CKMModel(stages={"chrun": churn_rule(default_hazard)}, **SMALL)
     with pytest.raises(ScenarioError, match="must be a function"):
         CKMModel(stages={"churn": 3}, **SMALL)  # type: ignore[dict-item]
     assert STAGE_NAMES[0] == "sharing" and STAGE_NAMES[-1] == "books"

@@ -90,22 +90,6 @@ def firm_clv(model: World) -> np.ndarray:
     return _ratio(total, fc["won"])
 
 
-def valuations(model: World) -> list[dict[str, float]]:
-    """Each firm's customer equity, costs and net value (``CKMModel.valuation`` per firm)."""
-    s, fc = model.state, model.firm_counters
-    active = s.status == ACTIVE
-    out = []
-    for f in range(model.n_firms):
-        counters = {k: float(v[f]) for k, v in fc.items()}
-        mine = active & (s.firm_of == f)
-        out.append(
-            valuation.value_of(
-                model, counters["equity_pv0"], mine, counters, float(model.firm_costs[f])
-            )
-        )
-    return out
-
-
 def period_outcomes(model: World, period: Period | None) -> dict[str, float]:
     """This period's ``<firm>.<outcome>`` values (FIRM_SERIES); ``period`` None: before the
     first period."""
@@ -167,7 +151,7 @@ def period_outcomes(model: World, period: Period | None) -> dict[str, float]:
         ),
         "clv": firm_clv(model),
     }
-    money = valuations(model)
+    money = valuation.firm_valuations(model)
     series["customer_equity"] = np.array([v["customer_equity"] for v in money])
     series["investment_cost"] = model.firm_costs * (1.0 if model.steps else 0.0)
     series["net_value"] = np.array([v["net_value"] for v in money])
@@ -186,7 +170,7 @@ def summary(model: World, out: dict[str, float]) -> dict[str, Any]:
     retention = np.array(history["retention"]) if history["retention"] else None
     shares = np.array(history["share"]) if history["share"] else None
     periods = np.maximum(fc["customer_periods"], 1)
-    money = valuations(model)
+    money = valuation.firm_valuations(model)
     rows: dict[str, Any] = {}
     for f, name in enumerate(model.firm_names):
 

@@ -158,7 +158,7 @@ def perceived_value(fit: np.ndarray, used: np.ndarray, floor: float) -> np.ndarr
 def satisfaction_update(
     satisfaction: np.ndarray,
     value: np.ndarray,
-    expectation: float,
+    expectation: float | np.ndarray,
     sensitivity: float,
     memory: float,
 ) -> np.ndarray:

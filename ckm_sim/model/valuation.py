@@ -3,7 +3,8 @@
 Every sum is in period-0 money under the run's horizon convention (docs/ODD.md 7.4, 7.5):
 ``"horizon"`` counts margins and costs of periods 1..T; ``"residual"`` adds, for customers
 active at T, their expected later margins and the costs of serving them and of sustaining the
-competence. :func:`value_of` values the market or one firm (``firm_outcomes``).
+competence. :func:`value_of` values the market or one firm; with several firms the market's
+money is the sum of its firms' (:func:`firm_valuations`), so it adds up under either convention.
 """
 
 from __future__ import annotations
@@ -46,9 +47,27 @@ def valuation(world: World) -> dict[str, float]:
     active customer, each over the customer's expected remaining periods (docs/ODD.md 7.5).
     """
     s = world.state
+    if world.n_firms > 1:  # the market's money is its firms' money, under either convention
+        firms = firm_valuations(world)
+        return {k: float(sum(v[k] for v in firms)) for k in firms[0]}
     return value_of(
         world, float(s.realised_pv0.sum()), s.status == ACTIVE, s.counters, world.cost_per_period
     )
+
+
+def firm_valuations(world: World) -> list[dict[str, float]]:
+    """Each firm's customer equity, costs and net value (:func:`valuation` of one firm: its
+    customers' margins paid to it, its costs, its active customers' residual)."""
+    s, fc = world.state, world.firm_counters
+    active = s.status == ACTIVE
+    out = []
+    for f in range(world.n_firms):
+        counters = {k: float(v[f]) for k, v in fc.items()}
+        mine = active & (s.firm_of == f)
+        out.append(
+            value_of(world, counters["equity_pv0"], mine, counters, float(world.firm_costs[f]))
+        )
+    return out
 
 
 def value_of(

@@ -498,11 +498,12 @@ class World:
         )
         return value
 
-    def churn_hazard(self) -> np.ndarray:
-        """Every customer's churn hazard from its satisfaction now (docs/ODD.md 7.3): what the
-        default churn stage computes, for a rule that builds on it (docs/extending.md)."""
+    def churn_hazard(self, propensity: np.ndarray | None = None) -> np.ndarray:
+        """Every customer's churn hazard from its satisfaction now (docs/ODD.md 7.3), each
+        bracket times ``propensity`` (by default the loyalty trait ``theta``)."""
         mk = self.scenario_config.market
-        propensity = self.state.churn_propensity if mk.loyalty_spread > 0 else None
+        if propensity is None and mk.loyalty_spread > 0:
+            propensity = self.state.churn_propensity
         return market.churn_hazard(
             self.state.satisfaction, mk.churn_floor, mk.competitor_pull, mk.fixed_churn, propensity
         )

@@ -6,7 +6,7 @@ import numpy as np
 
 from ckm_sim.model.market import ACTIVE
 from ckm_sim.model.outcomes import Outcome, register
-from ckm_sim.model.stages import churn_rule
+from ckm_sim.model.stages import churn_rule, default_hazard
 from ckm_sim.model.world import World
 
 MEANING = "share of active customers with a satisfaction of at least 0.8"
@@ -30,7 +30,7 @@ CAMPAIGN = 0.01
 
 def campaign_hazard(world: World) -> np.ndarray:
     """The default churn hazard plus the campaign's pull."""
-    return world.churn_hazard() + CAMPAIGN
+    return default_hazard(world) + CAMPAIGN
 
 
 campaign = churn_rule(campaign_hazard)

@@ -14,7 +14,7 @@ from ckm_sim.model.scenario import ScenarioError
 from ckm_sim.model.stages.about import knowledge_about_customers
 from ckm_sim.model.stages.base import Period, Record, Stage, Tally
 from ckm_sim.model.stages.books import keep_books
-from ckm_sim.model.stages.churn import churn_rule, customers_decide
+from ckm_sim.model.stages.churn import churn_rule, customers_decide, default_hazard
 from ckm_sim.model.stages.for_customers import knowledge_for_customers
 from ckm_sim.model.stages.from_customers import knowledge_from_customers
 from ckm_sim.model.stages.opening import open_market, turbulence
@@ -63,5 +63,6 @@ __all__ = [
     "Stage",
     "Tally",
     "churn_rule",
+    "default_hazard",
     "pipeline",
 ]

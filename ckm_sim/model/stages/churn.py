@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ckm_sim.model import kernels, market
+from ckm_sim.model.stages import competition
 from ckm_sim.model.stages.base import Period, Record
 
 if TYPE_CHECKING:
@@ -32,30 +33,52 @@ class ChurnRecord(Record):
     leaving: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
-def _value_and_satisfaction(world: World) -> np.ndarray:
-    """Every customer's perceived value (written to the state) and updated satisfaction."""
+def _value_and_satisfaction(world: World, active: np.ndarray) -> np.ndarray:
+    """Every customer's perceived value (written to the state) and updated satisfaction: against
+    the market's reference value, or with several firms against the best alternative each
+    customer knows (:func:`~ckm_sim.model.stages.competition.expectations`)."""
     s, mk = world.state, world.scenario_config.market
     s.value[:] = world.perceived_value()
+    expectation: float | np.ndarray = mk.competitor_value
+    if world.n_firms > 1:
+        expectation = competition.expectations(world, active)
     return market.satisfaction_update(
         s.satisfaction,
         s.value,
-        mk.competitor_value,
+        expectation,
         mk.satisfaction_sensitivity,
         mk.satisfaction_memory,
     )
+
+
+def _propensities(world: World) -> np.ndarray:
+    """Each customer's multiplier of the churn bracket: its loyalty trait ``theta`` (empty:
+    every one 1), with several firms times what its switching cost leaves of it."""
+    s, mk = world.state, world.scenario_config.market
+    theta = s.churn_propensity if mk.loyalty_spread > 0 else np.empty(0)
+    if world.n_firms == 1:
+        return theta
+    staying = competition.staying_factors(world)
+    return staying * theta if len(theta) else staying
+
+
+def default_hazard(world: World) -> np.ndarray:
+    """The hazard the default stage computes, from satisfaction now: for a rule that builds on
+    it (docs/extending.md)."""
+    propensity = _propensities(world)
+    return world.churn_hazard(propensity if len(propensity) else None)
 
 
 def customers_decide(world: World, period: Period) -> ChurnRecord:
     """Value, satisfaction and the churn draw: ``hazard = clip(theta (floor + pull (1 - S)))``,
     or ``theta fixed_churn`` (:func:`ckm_sim.model.market.churn_hazard`)."""
     s, mk = world.state, world.scenario_config.market
-    updated = _value_and_satisfaction(world)
-    propensity = s.churn_propensity if mk.loyalty_spread > 0 else np.empty(0)
+    updated = _value_and_satisfaction(world, period.active)
     leaving = kernels.churn(
         s.satisfaction,
         updated,
         period.active,
-        propensity,
+        _propensities(world),
         mk.churn_floor,
         mk.competitor_pull,
         np.nan if mk.fixed_churn is None else mk.fixed_churn,
@@ -74,7 +97,7 @@ def churn_rule(hazard: HazardRule) -> Callable[[World, Period], ChurnRecord]:
 
     def stage(world: World, period: Period) -> ChurnRecord:
         s, active = world.state, period.active
-        updated = _value_and_satisfaction(world)
+        updated = _value_and_satisfaction(world, active)
         s.satisfaction[active] = updated[active]
         s.hazard[:] = np.clip(np.asarray(hazard(world), dtype=np.float64), 0.0, 1.0)
         draw = world.streams.at("churn", period.t).random(len(active))

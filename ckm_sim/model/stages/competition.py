@@ -51,6 +51,46 @@ def reputations(model: World, active: np.ndarray) -> np.ndarray:
     return np.where(count > 0, total / np.maximum(count, 1), reference)
 
 
+def built_up(model: World, rows: np.ndarray) -> np.ndarray:
+    """``b_i`` of customers ``rows``: what each has built up with its firm, in [0, 1] (its
+    known profile entries and understood dimensions, over ``2 m``), lost whichever way it
+    leaves (docs/ODD.md 7.6)."""
+    s = model.state
+    m = s.needs.shape[1]
+    return (s.profile_known[rows] + s.offer_knowledge[rows] * m) / (2.0 * max(m, 1))
+
+
+def staying_factors(model: World) -> np.ndarray:
+    """(N,) ``max(0, 1 - s b_i)``: how much of the churn hazard each customer's switching cost
+    leaves (``s = switching_cost``; docs/ODD.md 7.6)."""
+    built = built_up(model, np.arange(len(model.state.status)))
+    return np.maximum(0.0, 1.0 - model.scenario_config.market.switching_cost * built)
+
+
+def expectations(model: World, active: np.ndarray) -> np.ndarray:
+    """(N,) what each active customer measures its firm's value against: the best of the
+    market's reference value ``c`` and the value it expects from each rival of its firm,
+    ``max(c, max_{g != f} x_ig)`` (word of mouth and reputation, :func:`choice.expected_values`;
+    docs/ODD.md 7.6); ``c`` for everyone else."""
+    s, mk, n = model.state, model.scenario_config.market, model.n_firms
+    reference = mk.competitor_value
+    out = np.full(len(s.status), reference)
+    rows = np.flatnonzero(active)
+    if len(rows) == 0:
+        return out
+    silent = np.zeros(len(s.status), dtype=bool)  # word of mouth's sign plays no part here
+    _, value_sum, count = choice.community_by_firm(
+        model.community, rows, s.firm_of, active, silent, silent, s.value, n
+    )
+    reach = np.minimum(model.rates["offer_communication"] / FULL_REACH, 1.0)
+    x = choice.expected_values(
+        value_sum, count, reputations(model, active), reach, reference, mk.reputation_weight
+    )
+    x[np.arange(len(rows)), s.firm_of[rows]] = -np.inf  # not its own firm
+    out[rows] = np.maximum(reference, x.max(axis=1))
+    return out
+
+
 def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, int]:
     """Leavers switch or leave, stayers pay, prospects adopt and choose a firm. Returns the
     market's (acquisitions from prospects, customers out of the market)."""
@@ -95,15 +135,13 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
             mk.reputation_weight,
         )
 
-    # leavers: a known rival or the outside option (the market's reference value)
+    # leavers: a known rival or the outside option (the market's reference value); what a
+    # leaver built up is lost either way, so its switching cost acted on the hazard only
     old = s.firm_of[leavers].astype(np.int64)
-    built = (s.profile_known[leavers] + s.offer_knowledge[leavers] * s.needs.shape[1]) / (
-        2.0 * max(s.needs.shape[1], 1)
-    )
     utility = mk.choice_sensitivity * np.column_stack(
         [
             np.full(len(leavers), mk.competitor_value),
-            expected(leavers) - (mk.switching_cost * built)[:, None],
+            expected(leavers),
         ]
     )
     utility[np.arange(len(leavers)), old + 1] = -np.inf  # not back to the firm it leaves
