@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from ckm_sim import __version__
 from ckm_sim.errors import EXIT_CODES, CKMError, TooLargeError, output_error
+from ckm_sim.lifeline import stop_signals
 
 #: Sub-commands in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -87,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.handler(args) or 0)
+        with stop_signals():  # SIGTERM and SIGHUP stop every command as Ctrl-C does
+            return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         _say("ckm-sim: interrupted")
         return 130

@@ -12,12 +12,21 @@ worker therefore starts (in the pool's initializer, :func:`worker_init`):
   covers forkserver pools and systems without prctl.
 
 Once the workers are gone, the forkserver and the resource tracker see their pipes close and
-exit by themselves. Workers ignore SIGINT and SIGHUP: Ctrl-C or a closed terminal reaches the
-main process, which lets the runs in progress finish, saves them and stops the pool.
+exit by themselves.
+
+Stopping: Ctrl-C, SIGTERM and SIGHUP (the terminal closed) stop every command the same way. In
+the main process :func:`stop_signals` turns them into KeyboardInterrupt, so the command lets
+the runs in progress finish, saves what it can, stops the pool and exits with 130 and one line.
+The helpers must not die first, or the pool breaks and the resource tracker, restarted, prints
+tracebacks: the forkserver and the resource tracker are started with the three signals ignored
+(:func:`start_helpers`; an ignored signal stays ignored in a child), and each worker moves to a
+process group of its own and ignores SIGINT and SIGHUP, so a signal sent to the command's
+process group (a terminal's Ctrl-C, ``kill -TERM -PGID``) reaches only the main process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -25,10 +34,17 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 #: How often a worker's watchdog checks that the main process is alive.
 WATCH_SECONDS = 1.0
 _PR_SET_PDEATHSIG = 1
+#: The signals that stop a command (Ctrl-C, ``kill``, the terminal closed).
+STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 def start_time(pid: int) -> str | None:
@@ -85,9 +101,51 @@ def watch_parent(pid: int, started: str | None, seconds: float = WATCH_SECONDS) 
 
 
 def worker_init(pid: int, started: str | None) -> None:
-    """Pool initializer: ignore Ctrl-C and SIGHUP, and die with the main process ``pid``."""
+    """Pool initializer: a process group of its own (signals to the command's group reach only
+    the main process), ignore Ctrl-C and SIGHUP, SIGTERM as usual (the pool may terminate a
+    worker), and die with the main process ``pid``."""
+    if hasattr(os, "setpgid"):
+        with contextlib.suppress(OSError):  # a session leader keeps its group
+            os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # inherited ignored from the forkserver
     die_with_parent()
     watch_parent(pid, started)  # also catches a main process that died before prctl
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def stop_signals() -> Iterator[None]:
+    """While inside: SIGTERM and SIGHUP raise KeyboardInterrupt, as Ctrl-C does (main thread
+    only; elsewhere nothing changes). The previous handlers come back on exit."""
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in STOP_SIGNALS:
+            if signum != signal.SIGINT:
+                previous[signum] = signal.signal(signum, _interrupt)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def start_helpers(start: Callable[[], None]) -> None:
+    """Call ``start()`` (which starts the forkserver and the resource tracker) with
+    :data:`STOP_SIGNALS` ignored, so the helpers inherit them ignored (a handler would not
+    survive their ``exec``) and outlive a signal to the process group until the main process
+    has stopped its pool. It takes milliseconds; a stop signal within them is lost."""
+    if threading.current_thread() is not threading.main_thread():
+        start()
+        return
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in STOP_SIGNALS}
+    try:
+        start()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -38,7 +38,7 @@ from typing import Any, Protocol
 from tqdm import tqdm
 
 from ckm_sim.errors import CKMError
-from ckm_sim.lifeline import parent_token, worker_init
+from ckm_sim.lifeline import parent_token, start_helpers, worker_init
 from ckm_sim.model.runs import replication_seed
 
 #: The start method of local worker processes (spawn where forkserver does not exist).
@@ -125,16 +125,29 @@ class Evaluator:
 
 
 def process_pool(workers: int) -> cf.ProcessPoolExecutor:
-    """A local pool of ``workers`` processes started with :data:`START_METHOD`."""
+    """A local pool of ``workers`` processes started with :data:`START_METHOD`; its helpers
+    (forkserver, resource tracker) ignore stop signals (:func:`~ckm_sim.lifeline.start_helpers`)."""
     ctx = multiprocessing.get_context(START_METHOD)
     if START_METHOD == "forkserver":
         ctx.set_forkserver_preload(PRELOAD)
-    return cf.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=ctx,
-        initializer=worker_init,  # ignore Ctrl-C and SIGHUP; die with this process
-        initargs=parent_token(),
-    )
+    pools: list[cf.ProcessPoolExecutor] = []
+
+    def start() -> None:
+        pools.append(
+            cf.ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=ctx,
+                initializer=worker_init,  # own process group, ignore Ctrl-C and SIGHUP; die
+                initargs=parent_token(),  # with this process
+            )
+        )
+        if START_METHOD == "forkserver":
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
+
+    start_helpers(start)
+    return pools[0]
 
 
 @contextmanager

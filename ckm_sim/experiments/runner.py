@@ -19,9 +19,7 @@ import hashlib
 import json
 import math
 import platform
-import signal
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,6 +43,7 @@ from ckm_sim.experiments.sizing import check_design, check_sweep
 from ckm_sim.experiments.spec import Experiment
 from ckm_sim.experiments.store import ResultsStore, runs_schema
 from ckm_sim.io import inside
+from ckm_sim.lifeline import stop_signals
 from ckm_sim.model.runs import replication_seed
 from ckm_sim.model.scenario import Scenario
 
@@ -135,30 +134,6 @@ def plan(exp: Experiment, design: DesignTable, done: Any) -> Iterator[RunSpec]:
                 k: v[p].item() if isinstance(v[p], np.generic) else v[p] for k, v in columns.items()
             }
             yield RunSpec(int(p) * reps + r, int(p), r, seed, params)
-
-
-class _Sigterm:
-    """Turn SIGTERM and SIGHUP (the terminal closed) into KeyboardInterrupt while a sweep runs
-    (main thread only): the runs in progress finish, everything finished is saved."""
-
-    SIGNALS = tuple(
-        getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
-    )
-
-    def __enter__(self) -> _Sigterm:
-        self.previous: dict[int, Any] = {}
-        if threading.current_thread() is threading.main_thread():
-            for signum in self.SIGNALS:
-                self.previous[signum] = signal.signal(signum, self._raise)
-        return self
-
-    @staticmethod
-    def _raise(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    def __exit__(self, *exc: Any) -> None:
-        for signum, previous in self.previous.items():
-            signal.signal(signum, previous)
 
 
 def checked_inputs(
@@ -372,7 +347,7 @@ class SweepLoop:
             postfix={"failed": result.failed},
         )
         try:
-            with _Sigterm(), open_evaluator(workers, scheduler, dask_local) as evaluator:
+            with stop_signals(), open_evaluator(workers, scheduler, dask_local) as evaluator:
                 self.session["evaluator"] = result.label = evaluator.label
                 try:
                     while self.submit(evaluator, pending):
