@@ -1,22 +1,12 @@
-"""The README's table of the shipped scenarios with several firms (``ckm-sim run <name>``, the
-scenario's seed, its horizon): regenerate after a model change with
-
-    .venv/bin/python docs/make_competition_table.py
-
-``tests/test_docs_figures.py`` fails while the README's table differs from :func:`table`.
-"""
+"""Figure ``competition``: the README's table of the shipped scenarios with several firms
+(``ckm-sim run <name>``: the scenario's seed and horizon), one row per firm."""
 
 from __future__ import annotations
 
-import re
-import sys
-from pathlib import Path
-
 from ckm_sim import CKMModel
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+DOC = "README.md"
 SCENARIOS = ("duopoly", "it_arms_race", "market_entry")
-START, END = "<!-- competition-table -->", "<!-- /competition-table -->"
 HEADER = (
     "| scenario | firm | final share | retention / month | won from prospects / rivals "
     "| lost to rivals / out | CLV | net value |\n|---|---|---|---|---|---|---|---|"
@@ -48,26 +38,6 @@ def rows(name: str) -> list[str]:
     return out
 
 
-def table() -> str:
+def block() -> str:
     """The whole table, header included."""
     return "\n".join([HEADER, *(r for name in SCENARIOS for r in rows(name))])
-
-
-def in_readme(text: str) -> str:
-    """The table as the README holds it between its markers."""
-    match = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), text, re.S)
-    if match is None:
-        raise SystemExit(f"README.md has no {START} ... {END} block")
-    return match.group(1)
-
-
-def main() -> None:
-    """Rewrite the README's table."""
-    text = README.read_text(encoding="utf-8")
-    old = in_readme(text)
-    README.write_text(text.replace(old, table()), encoding="utf-8")
-    print("README.md: competition table regenerated", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    main()
