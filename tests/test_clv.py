@@ -154,3 +154,17 @@ def test_net_value_nets_out_every_discounted_cost():
     assert summary["net_value"] == pytest.approx(summary["customer_equity"] - costs)
     # horizon: customer equity is exactly the margins earned, in period-0 money
     assert summary["customer_equity"] == pytest.approx(float(model.state.realised_pv0.sum()))
+
+
+def test_fixed_churn_without_loyalty_spread_is_one_constant_retention() -> None:
+    """The closed cohort of docs/ODD.md 7.3: fixed_churn h and loyalty_spread 0 give every
+    customer the hazard h, so the base shrinks as (1 - h)^t (binomial, 4 standard errors)."""
+    h, n, periods = 0.02, 4000, 24
+    closed = {"prospects": 0, "market_growth": 0.0, "winback_rate": 0.0}
+    model = CKMModel(
+        rng=3, customers=n, fixed_churn=h, loyalty_spread=0.0, collect=False, **closed
+    ).run(periods)
+    assert (model.state.hazard == h).all()
+    p = (1 - h) ** periods
+    survivors = model.summary()["final_active_customers"]
+    assert abs(survivors - n * p) < 4 * (n * p * (1 - p)) ** 0.5, (survivors, n * p)
