@@ -2,16 +2,17 @@
 
 :class:`World` holds what every stage of a period reads and writes (docs/ODD.md sections 2 and
 5): the :class:`~ckm_sim.model.state.ModelState` arrays, each firm's lever rates and teams, the
-ties, the random streams; and it builds them from a scenario (the customer slots, arrivals,
-prior knowledge). Its public methods are the few operations several stages share: a firm's rate
-of a lever, a team member drawn, a customer served, CRM entries recorded, what each customer
-draws from the offer. ``CKMModel`` is a World with Mesa's face (:mod:`ckm_sim.model.model`);
-the stages (:mod:`ckm_sim.model.stages`) take a World, so they never import the model.
+ties, the random streams; and it builds them from a scenario (employees, offers, prior
+knowledge; the customer slots and arrivals are :class:`~ckm_sim.model.population.Population`'s,
+which it extends). Its public methods are the few operations several stages share: a firm's
+rate of a lever, a team member drawn, a customer served, CRM entries recorded, what each
+customer draws from the offer. ``CKMModel`` is a World with Mesa's face
+(:mod:`ckm_sim.model.model`); the stages (:mod:`ckm_sim.model.stages`) take a World, so they
+never import the model.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -20,23 +21,22 @@ import scipy.sparse as sp
 from ckm_sim.model import economics, kernels, learning, market
 from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
-from ckm_sim.model.market import ACTIVE, PROSPECT, VACANT
+from ckm_sim.model.market import ACTIVE, PROSPECT
 from ckm_sim.model.network import (
     SlotGraph,
     Ties,
     adjacency,
-    adjacency_of_runs,
     draw_ties,
     employee_ties,
-    newcomer_ties,
 )
 from ckm_sim.model.outcomes import FIRM_COUNTERS, FLOW_COUNTS
+from ckm_sim.model.population import Population
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.model.state import CUSTOMER_FIELDS, ModelState
-from ckm_sim.model.streams import RandomStreams, uniform_below, uniform_blocks
+from ckm_sim.model.streams import RandomStreams
 
 
-class World:
+class World(Population):
     """The firms and the market of one run, as arrays (built by :meth:`build_world`).
 
     ``steps`` is the period under way (Mesa's counter, from ``CKMModel``).
@@ -279,101 +279,6 @@ class World:
         s.counters.update(dict.fromkeys(FLOW_COUNTS, 0))
         self.retention_history: list[float] = []
 
-    def _empty_slots(self, n: int) -> dict[str, np.ndarray]:
-        """``n`` fresh customer slots, one array per field (``CUSTOMER_FIELDS``), VACANT.
-
-        Fields drawn for each customer (segment, needs, serving employee, what it understands,
-        margin, churn propensity) are left for :meth:`_draw_needs`, :meth:`_draw_understood`,
-        :meth:`_draw_traits` and :meth:`_serve_slots` to fill in place; every other field holds
-        its value before the customer's first period.
-        """
-        m = self.scenario_config.market.need_dimensions
-        return {
-            "segment": np.empty(n, dtype=np.int64),
-            "needs": np.empty((n, m), dtype=np.int8),
-            "profile": np.zeros((n, m), dtype=np.int8),
-            "profile_time": np.zeros((n, m), dtype=self._profile_time_dtype()),
-            "status": np.full(n, VACANT, dtype=np.int8),
-            "serving_employee": np.empty(n, dtype=np.int64),
-            "understood": np.empty((n, m), dtype=bool),
-            "offer_knowledge": np.empty(n),
-            "reported_satisfaction": np.full(n, np.nan),
-            "profile_time_sum": np.zeros(n),
-            "profile_known": np.zeros(n),
-            "satisfaction": np.zeros(n),
-            "value": np.zeros(n),
-            "hazard": np.zeros(n),
-            "acquired_at": np.full(n, -1, dtype=np.int32),
-            "acquisition_discount": np.ones(n),
-            "churned_at": np.full(n, -1, dtype=np.int32),
-            "lapsed_at": np.full(n, -1, dtype=np.int32),
-            "realised_pv0": np.zeros(n),
-            "margin": np.empty(n),
-            "churn_propensity": np.empty(n),
-            "firm_of": np.full(n, -1, dtype=np.int16),
-            "profile_firm": np.full(n, -1, dtype=np.int16),
-            "serving_rank": np.empty(n, dtype=np.int32),
-            "firm_discount": np.zeros((n, self.n_firms)),
-        }
-
-    def _draw_needs(
-        self, slots: dict[str, np.ndarray], rows: slice, truth: np.ndarray, rng: np.random.Generator
-    ) -> None:
-        """Needs of the customers in ``rows`` (segment set): their segment's, each dimension
-        reversed with probability ``need_heterogeneity`` (docs/ODD.md 7.3), a block at a time."""
-        p = self.scenario_config.market.need_heterogeneity
-        segment, needs = slots["segment"][rows], slots["needs"][rows]
-        for block, reversed_ in uniform_blocks(rng, needs.shape, p):
-            own = np.take(truth, segment[block], axis=0, out=needs[block])
-            np.negative(own, out=own, where=reversed_)
-
-    def _draw_understood(
-        self, slots: dict[str, np.ndarray], rows: slice, rng: np.random.Generator
-    ) -> None:
-        """What the customers in ``rows`` understand of the offer on joining, and its share."""
-        understood = slots["understood"][rows]
-        uniform_below(
-            rng,
-            understood.shape,
-            self.scenario_config.market.initial_offer_knowledge,
-            out=understood,
-        )
-        m = max(understood.shape[1], 1)
-        np.divide(
-            market.row_count(understood), m, out=slots["offer_knowledge"][rows], dtype=np.float64
-        )
-
-    def _draw_traits(
-        self, slots: dict[str, np.ndarray], rows: slice, rng: np.random.Generator
-    ) -> None:
-        """Margins (docs/ODD.md 7.4), then churn propensities, of the customers in ``rows``."""
-        segment = slots["segment"][rows]
-        slots["margin"][rows] = self._draw_margins(segment, rng)
-        slots["churn_propensity"][rows] = market.churn_propensities(
-            self.scenario_config.market.loyalty_spread, len(segment), rng
-        )
-
-    def _serve_slots(self, slots: dict[str, np.ndarray], rows: slice, serving: np.ndarray) -> None:
-        """The customers in ``rows`` are served by ``serving`` (their rank in the front line)."""
-        slots["serving_employee"][rows] = serving
-        slots["serving_rank"][rows] = np.searchsorted(self.frontline_team, serving)
-
-    def _profile_time_dtype(self) -> type[np.signedinteger]:
-        """Recording periods fit in int16 up to period 32,767 (every default run): half the
-        memory of int32 on the largest per-customer array; :meth:`_widen_profile_time` moves to
-        int32 if a run goes on beyond."""
-        current = self.state.slots.get("profile_time") if hasattr(self, "state") else None
-        if current is not None:
-            return current.dtype.type
-        return np.int16 if self.scenario_config.periods <= np.iinfo(np.int16).max else np.int32
-
-    def _widen_profile_time(self) -> None:
-        """Recording periods to int32 once the period passes what int16 holds."""
-        s = self.state
-        if self.steps > np.iinfo(s.profile_time.dtype).max:
-            s.slots["profile_time"] = s.slots["profile_time"].astype(np.int32)
-            s.profile_time = s.slots["profile_time"][: len(s.status)]
-
     def _initial_fit(self, name: str) -> float:
         """The fit of a firm's initial offer: its own, else the market's."""
         fit = self.scenario_config.firm_spec(name).get("initial_offer_fit")
@@ -405,68 +310,6 @@ class World:
             self.record_profiles(rows, dims, s.needs[rows, dims])
             known = rng.random(s.truth.shape) < q
             s.codes[f][known] = s.truth[known]
-
-    def _draw_margins(self, segment: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Per-customer margins: lognormal around the segment's mean margin (docs/ODD.md 7.4)."""
-        spread = self.scenario_config.economics.margin_spread
-        return self.segment_margin[segment] * economics.lognormal_margins(
-            1.0, spread, len(segment), rng
-        )
-
-    def arrivals_by(self, period: int) -> int:
-        """Prospects who arrived in periods 1..``period``: ``floor(g N0 t)`` (deterministic)."""
-        growth = self.scenario_config.market.market_growth
-        return int(np.floor(growth * self.initial_customers * max(period, 0) + 1e-9))
-
-    def add_slots(self, extra: int) -> None:
-        """``extra`` more customer slots, for arrivals beyond the scenario's horizon (the build
-        preallocates every slot up to it): the arrays grow once, :meth:`_arrive` fills them."""
-        if extra <= 0:
-            return
-        s = self.state
-        first, n = len(s.slots["status"]), len(s.status)
-        fresh = self._empty_slots(extra)
-        for k in CUSTOMER_FIELDS:  # one field at a time: the old array is freed at once
-            s.slots[k] = np.concatenate([s.slots[k], fresh.pop(k)])
-            setattr(s, k, s.slots[k][:n])
-        self._arrive(first, first + extra)
-
-    def _arrive(self, first: int, last: int) -> None:
-        """Draw the customers of slots ``first..last-1``, who join the market later, and their
-        ties; the community graph grows to every slot.
-
-        Slots are drawn from the ``arrivals`` stream keyed by their first index, so the same
-        seed gives the same newcomers whatever else differs. Called at build time for the
-        arrivals up to the scenario's horizon and again only if a run goes beyond it.
-        """
-        s, mk = self.state, self.scenario_config.market
-        edges = self.ties.community_edges
-        if last > first:
-            rng = self.streams.at("arrivals", first)
-            rows = slice(first, last)
-            s.slots["segment"][rows] = rng.integers(mk.segments, size=last - first)
-            self._draw_needs(s.slots, rows, s.truth, rng)
-            degree = mk.community_degree if mk.community != "none" else 0
-            serving, new_edges = newcomer_ties(first, last, self.frontline_team, degree, rng)
-            self._serve_slots(s.slots, rows, serving)
-            self._draw_understood(s.slots, rows, rng)
-            self._draw_traits(s.slots, rows, rng)
-            edges = np.concatenate([edges, new_edges])
-            self._community_runs.append(len(new_edges))
-        self.ties = replace(
-            self.ties, serving_employee=s.slots["serving_employee"], community_edges=edges
-        )
-        runs = np.split(edges, np.cumsum(self._community_runs)[:-1])
-        self.community = SlotGraph(adjacency_of_runs(runs, last))
-        self._present_degree_cache: tuple[int, np.ndarray] | None = None
-        self._network = None
-        self._index_segments()
-
-    def _index_segments(self) -> None:
-        """Every customer slot of each segment (turbulence flips their needs together)."""
-        segment = self.state.slots["segment"]
-        n_seg = self.scenario_config.market.segments
-        self.segment_members = [np.flatnonzero(segment == k) for k in range(n_seg)]
 
     def match_profiles(self) -> None:
         """Count each customer's needs the offer meets, the profile records (right) and the
@@ -529,31 +372,6 @@ class World:
             recorded,
             self.steps,
         )
-
-    def present_degree(self, n: int) -> np.ndarray:
-        """Each customer's community ties to the first ``n`` slots (those who have arrived).
-
-        A row's neighbours are sorted by slot and later slots arrive later, so the present
-        neighbours are the first ones of the row: a random one of them is a random present
-        neighbour, whatever the horizon for which later slots were drawn. Kept for every slot
-        and brought up to date as the market grows: the arrivals ``n0..n-1`` add one tie to each
-        of their neighbours (the matrix is symmetric), instead of recounting every row.
-        """
-        cached = getattr(self, "_present_degree_cache", None)
-        c = self.community.matrix
-        if cached is not None and cached[0] <= n:
-            have, degree = cached
-            if have < n:
-                arrived = c.indices[c.indptr[have] : c.indptr[n]]
-                degree += np.bincount(arrived, minlength=len(degree))
-                self._present_degree_cache = (n, degree)
-            return degree[:n]
-        if not c.has_sorted_indices:
-            c.sort_indices()
-        present = np.concatenate([[0], np.cumsum(c.indices < n)])
-        degree = present[c.indptr[1:]] - present[c.indptr[:-1]]
-        self._present_degree_cache = (n, degree)
-        return degree[:n]
 
     def welcome(self, new: np.ndarray) -> None:
         """Prospects ``new`` become customers: their first acquisition date, and the momentary
