@@ -1,4 +1,9 @@
-"""Readable terminal tables (rich) for summaries and comparisons."""
+"""Readable terminal tables (rich) for summaries and comparisons.
+
+No table ever cuts a number: values never wrap or shorten (a value that cannot fit folds onto
+the next line whole, never an ellipsis); only the words around them wrap. Many firms print as
+several tables of a few firms each, so each fits the terminal.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +16,21 @@ from rich.table import Table
 from ckm_sim.reports.numbers import number
 
 
-def print_summary(summary: Mapping[str, Any], meanings: Mapping[str, str], title: str = "") -> None:
+def print_summary(
+    summary: Mapping[str, Any],
+    meanings: Mapping[str, str],
+    title: str = "",
+    console: Console | None = None,
+) -> None:
     """One row per outcome: name, value, what it means."""
     table = Table(title=title, title_justify="left")
-    table.add_column("outcome")
-    table.add_column("value", justify="right")
-    table.add_column("meaning", style="dim")
+    table.add_column("outcome", overflow="fold")
+    table.add_column("value", justify="right", no_wrap=True, overflow="fold")
+    table.add_column("meaning", style="dim", ratio=1)
     for key, meaning in meanings.items():
         if key in summary:
             table.add_row(key, number(summary[key]), meaning)
-    Console().print(table)
+    (console or Console()).print(table)
 
 
 #: The per-firm summary columns ``ckm-sim run`` prints for a multi-firm scenario, in order.
@@ -41,16 +51,28 @@ FIRM_TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: Firms side by side in one table; more are printed as several tables.
+FIRMS_PER_TABLE = 4
+
+
 def print_firms(
     summary: Mapping[str, Any],
     firms: tuple[str, ...],
     columns: tuple[str, ...] = FIRM_TABLE_COLUMNS,
+    console: Console | None = None,
 ) -> None:
-    """One row per firm of a multi-firm run: its ``<firm>.<column>`` summary values."""
-    table = Table(title="per firm (columns <firm>.<name> in summary.json)", title_justify="left")
-    table.add_column("firm")
-    for column in columns:
-        table.add_column(column.replace("_", " "), justify="right")
-    for firm in firms:
-        table.add_row(firm, *(number(summary.get(f"{firm}.{c}", float("nan"))) for c in columns))
-    Console(width=max(160, 12 * len(columns))).print(table)
+    """One row per outcome and one column per firm of a multi-firm run: each firm's
+    ``<firm>.<column>`` summary values (a few firms to a table)."""
+    console = console or Console()
+    for start in range(0, len(firms), FIRMS_PER_TABLE):
+        group = firms[start : start + FIRMS_PER_TABLE]
+        table = Table(
+            title="per firm (columns <firm>.<name> in summary.json)", title_justify="left"
+        )
+        table.add_column("outcome", overflow="fold")
+        for firm in group:
+            table.add_column(firm, justify="right", no_wrap=True, overflow="fold")
+        for column in columns:
+            values = (number(summary.get(f"{firm}.{column}", float("nan"))) for firm in group)
+            table.add_row(column.replace("_", " "), *values)
+        console.print(table)
