@@ -17,13 +17,12 @@ from ckm_sim.model.stages.books import keep_books
 from ckm_sim.model.stages.churn import churn_rule, customers_decide, default_hazard
 from ckm_sim.model.stages.for_customers import knowledge_for_customers
 from ckm_sim.model.stages.from_customers import knowledge_from_customers
-from ckm_sim.model.stages.opening import open_market, turbulence
-from ckm_sim.model.stages.organisation import (
-    adapt_offer,
-    organisational_learning,
-    repository_sharing,
-)
+from ckm_sim.model.stages.offer_adaptation import adapt_offer
+from ckm_sim.model.stages.open_market import open_market
+from ckm_sim.model.stages.organisational_learning import organisational_learning
+from ckm_sim.model.stages.repository_sharing import repository_sharing
 from ckm_sim.model.stages.settle import settle
+from ckm_sim.model.stages.turbulence import turbulence
 
 #: The stages of a period in order, by name (the names of docs/ODD.md section 3).
 PIPELINE: tuple[tuple[str, Stage], ...] = (

@@ -1,14 +1,12 @@
-"""Stages 1 and 2, the market moves: prospects arrive and lapsed customers return (the open
-market, docs/ODD.md 7.3); segment needs drift (turbulence, 7.2)."""
+"""Stage 1, the market opens (docs/ODD.md 7.3): this period's new prospects arrive and lapsed
+customers past their cool-off may return to the prospect pool."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from ckm_sim.model import kernels, learning
+from ckm_sim.model import kernels
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 from ckm_sim.model.stages.base import Period, Record
 
@@ -22,13 +20,6 @@ class MarketRecord(Record):
 
     arrivals: int = 0
     returns: int = 0
-
-
-@dataclass
-class TurbulenceRecord(Record):
-    """The (segment, need dimension) cells whose truth flipped."""
-
-    flips: np.ndarray | None = None
 
 
 def open_market(world: World, period: Period) -> MarketRecord:
@@ -57,14 +48,3 @@ def open_market(world: World, period: Period) -> MarketRecord:
             record.returns = back
     period.active = s.status == ACTIVE
     return record
-
-
-def turbulence(world: World, period: Period) -> TurbulenceRecord:
-    """Each segment need flips with probability ``turbulence``; its customers' needs follow."""
-    s = world.state
-    rng = world.streams.at("turbulence", period.t)
-    flips = learning.drift(s.truth, world.scenario_config.market.turbulence, rng)
-    needs = s.slots["needs"]  # customers yet to arrive follow their segment too
-    for k, d in zip(*np.nonzero(flips), strict=True):
-        needs[world.segment_members[k], d] *= -1
-    return TurbulenceRecord(flips=flips)

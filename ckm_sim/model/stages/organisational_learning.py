@@ -1,44 +1,19 @@
-"""Stages 0, 5 and 6 inside the firm: departments agree on the shared repository, the firm
-learns (organisational learning: appraisal, peers, code, analytical CRM, socialisation,
-turnover) and its product department adapts the offer (docs/ODD.md 7.2).
-
-Each firm learns only from its own customers, employees and repository (ODD 7.6).
-"""
+"""Stage 5, organisational learning (docs/ODD.md 7.2): the firm appraises its employees, who
+learn from peers; the code learns from the superior group and from pooled CRM profiles
+(analytical CRM); employees socialise into the code; some leave. Each firm learns only from its
+own customers, employees and repository (ODD 7.6)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import kernels, learning
+from ckm_sim.model import learning
 from ckm_sim.model.stages.base import Period, Record
 
 if TYPE_CHECKING:
     from ckm_sim.model.world import World
-
-
-@dataclass
-class SharingRecord(Record):
-    """Which departments of the first firm take part in the shared repository this period."""
-
-    departments: np.ndarray | None = None
-
-
-def repository_sharing(world: World, period: Period) -> SharingRecord:
-    """Which departments of each firm take part in its shared code and customer database this
-    period (``repository_sharing``); ``world.takes_part`` says it per employee."""
-    parts = []
-    for f, fs in enumerate(world.firm_scenarios):
-        n_dep = len(fs.firm.departments)
-        draw = world.streams.at("sharing", period.t, firm=f).random(n_dep)
-        sharing = draw < world.firm_levers[f].repository_sharing
-        parts.append(sharing[world.state.employee_department[world.firm_blocks[f]]])
-        if f == 0:
-            world.sharing = sharing
-    world.takes_part = parts[0] if world.n_firms == 1 else np.concatenate(parts)
-    return SharingRecord(departments=world.sharing)
 
 
 def organisational_learning(world: World, period: Period) -> Record:
@@ -57,20 +32,6 @@ def organisational_learning(world: World, period: Period) -> Record:
     bounds = np.searchsorted(firm[order], np.arange(world.n_firms + 1))
     for f in range(world.n_firms):
         _firm_learns(world, period.t, f, active, rows[order[bounds[f] : bounds[f + 1]]])
-    return Record()
-
-
-def adapt_offer(world: World, period: Period) -> Record:
-    """Each firm's product department moves its offer toward its own and the code's view."""
-    s = world.state
-    for f, lv in enumerate(world.firm_levers):
-        rate = lv.offer_adaptation
-        if rate <= 0:
-            continue
-        product = np.asarray(world.firm_teams["product"][f], dtype=np.int64)
-        offer = s.offers[f]
-        draw = world.streams.at("offer", period.t, firm=f).random(offer.shape)
-        kernels.adapt_offer(offer, s.beliefs, product, s.codes[f], draw, rate)
     return Record()
 
 
