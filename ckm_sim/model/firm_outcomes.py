@@ -1,6 +1,6 @@
 """Outcomes per firm of a multi-firm market: ``<firm>.<outcome>`` series and summary columns.
 
-Used by the books stage and ``CKMModel`` only when the market has several firms (docs/ODD.md
+Used by ``CKMModel`` only when the market has several firms (docs/ODD.md
 7.6): the single-firm tables keep exactly their columns. Names and meanings are registered in
 :data:`ckm_sim.model.outcomes.FIRM_SERIES` and :data:`~ckm_sim.model.outcomes.FIRM_SUMMARY`;
 keys are built by :func:`~ckm_sim.model.outcomes.firm_outcome`.
@@ -14,63 +14,19 @@ import numpy as np
 
 from ckm_sim.model import economics, valuation
 from ckm_sim.model.market import ACTIVE
-from ckm_sim.model.outcomes import FLOW_COUNTS, firm_outcome
+from ckm_sim.model.outcomes import firm_outcome
+from ckm_sim.model.stages.books import firm_change, market_shares, ratio
 
 if TYPE_CHECKING:
     from ckm_sim.model.stages.base import Period
     from ckm_sim.model.world import World
-
-#: flows counted per firm (the stages' per-firm tallies) that are added to its running counters
-_FLOWS = FLOW_COUNTS
-
-
-def _ratio(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(whole > 0, part / np.maximum(whole, 1e-300), np.nan)
-
-
-def count_period(model: World, period: Period, discount: float) -> None:
-    """Add this period's per-firm work and costs to the firms' running counters, and record
-    each firm's retention and market share."""
-    fc, flows, n = model.firm_counters, period.firm_counts(), model.n_firms
-    settled = period.record("settle")
-    zero = np.zeros(n)
-    contacts = flows.get("about_contacts", zero)
-    fc["customer_periods"] += settled.firm_active_before
-    fc["contacts"] += contacts
-    fc["knowledge_items"] += flows.get("from_items", zero)
-    fc["cost_pv0"] += model.firm_costs * discount
-    fc["contact_pv0"] += model.scenario_config.economics.contact_cost * contacts * discount
-    for name in _FLOWS:
-        fc[name] += flows.get(name, zero)
-    switched = fc["from_rivals"] - settled.firm_before["from_rivals"]
-    cost = model.scenario_config.economics.acquisition_cost
-    model.state.counters["acquisition_pv0"] += cost * float(switched.sum()) * discount
-    lost = _delta(model, period, "to_rivals") + _delta(model, period, "out_of_market")
-    before = settled.firm_active_before
-    model.firm_history["retention"].append(1.0 - _ratio(lost, before.astype(np.float64)))
-    model.firm_history["share"].append(_shares(model))
-
-
-def _delta(model: World, period: Period | None, name: str) -> np.ndarray:
-    """The change of firm counter ``name`` in ``period`` (none before the first period)."""
-    now = model.firm_counters[name]
-    if period is None:
-        return np.zeros_like(now)
-    return now - period.record("settle").firm_before[name]
-
-
-def _shares(model: World) -> np.ndarray:
-    active = model.state.status == ACTIVE
-    count = np.bincount(model.state.firm_of[active], minlength=model.n_firms)
-    return _ratio(count.astype(np.float64), np.full(model.n_firms, float(count.sum())))
 
 
 def _means(model: World, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
     """(F,) mean of ``values`` over each firm's active customers (``rows``)."""
     firm = model.state.firm_of[rows]
     count = np.bincount(firm, minlength=model.n_firms).astype(np.float64)
-    return _ratio(np.bincount(firm, values[rows], minlength=model.n_firms), count)
+    return ratio(np.bincount(firm, values[rows], minlength=model.n_firms), count)
 
 
 def firm_clv(model: World) -> np.ndarray:
@@ -87,7 +43,7 @@ def firm_clv(model: World) -> np.ndarray:
         later = np.asarray(economics.residual_value(s.margin[rows], 1.0 - s.hazard[rows], i))
         at_won = later * economics.discount_factor(model.steps, i) / s.firm_discount[rows, firm]
         total += np.bincount(firm, at_won, minlength=model.n_firms)
-    return _ratio(total, fc["won"])
+    return ratio(total, fc["won"])
 
 
 def period_outcomes(model: World, period: Period | None) -> dict[str, float]:
@@ -106,15 +62,15 @@ def period_outcomes(model: World, period: Period | None) -> dict[str, float]:
     def per_customer(name: str) -> np.ndarray:
         return np.where(before > 0, flows.get(name, zero) / np.maximum(before, 1), 0.0)
 
-    lost = _delta(model, period, "to_rivals") + _delta(model, period, "out_of_market")
+    lost = firm_change(model, period, "to_rivals") + firm_change(model, period, "out_of_market")
     series: dict[str, np.ndarray] = {
-        "market_share": _shares(model),
+        "market_share": market_shares(model),
         "active_customers": count.astype(np.float64),
-        "acquisitions_from_prospects": _delta(model, period, "from_prospects"),
-        "acquisitions_from_rivals": _delta(model, period, "from_rivals"),
-        "losses_to_rivals": _delta(model, period, "to_rivals"),
-        "losses_out_of_market": _delta(model, period, "out_of_market"),
-        "retention_rate": 1.0 - _ratio(lost, before),
+        "acquisitions_from_prospects": firm_change(model, period, "from_prospects"),
+        "acquisitions_from_rivals": firm_change(model, period, "from_rivals"),
+        "losses_to_rivals": firm_change(model, period, "to_rivals"),
+        "losses_out_of_market": firm_change(model, period, "out_of_market"),
+        "retention_rate": 1.0 - ratio(lost, before),
         "mean_satisfaction": _means(model, rows, s.satisfaction),
         "mean_perceived_value": _means(model, rows, s.value),
         "offer_fit": (s.offers == s.truth).mean(axis=(1, 2)),
@@ -128,10 +84,10 @@ def period_outcomes(model: World, period: Period | None) -> dict[str, float]:
         "for_broadcast_reach": per_customer("for_broadcast_reached"),
         "for_broadcast_lessons": per_customer("for_broadcast_lessons"),
         "for_tailored_lessons": per_customer("for_tailored_lessons"),
-        "for_tailored_precision": _ratio(
+        "for_tailored_precision": ratio(
             flows.get("for_tailored_right", zero), flows.get("for_tailored_lessons", zero)
         ),
-        "for_understood_fitting": _ratio(
+        "for_understood_fitting": ratio(
             np.bincount(firm, model.used[rows], minlength=n),
             np.bincount(firm, model.fit[rows], minlength=n),
         ),
@@ -141,11 +97,11 @@ def period_outcomes(model: World, period: Period | None) -> dict[str, float]:
         "from_to_product": per_customer("from_to_product"),
         "about_contacts": per_customer("about_contacts"),
         "about_captures": per_customer("about_captures"),
-        "about_wrong_captures": _ratio(
+        "about_wrong_captures": ratio(
             flows.get("about_wrong_captures", zero), flows.get("about_captures", zero)
         ),
         "about_profile_staleness": model.steps
-        - _ratio(
+        - ratio(
             np.bincount(firm, s.profile_time_sum[rows], minlength=n),
             np.bincount(firm, s.profile_known[rows], minlength=n),
         ),
@@ -209,14 +165,12 @@ def summary(model: World, out: dict[str, float]) -> dict[str, Any]:
             "for_lessons": (fc["for_broadcast_lessons"][f] + fc["for_tailored_lessons"][f])
             / periods[f],
             "for_tailored_precision": float(
-                _ratio(fc["for_tailored_right"][f : f + 1], fc["for_tailored_lessons"][f : f + 1])[
-                    0
-                ]
+                ratio(fc["for_tailored_right"][f : f + 1], fc["for_tailored_lessons"][f : f + 1])[0]
             ),
             "from_to_product": fc["from_to_product"][f] / periods[f],
             "about_captures": fc["about_captures"][f] / periods[f],
             "about_wrong_captures": float(
-                _ratio(fc["about_wrong_captures"][f : f + 1], fc["about_captures"][f : f + 1])[0]
+                ratio(fc["about_wrong_captures"][f : f + 1], fc["about_captures"][f : f + 1])[0]
             ),
             **money[f],
         }

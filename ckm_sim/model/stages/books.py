@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ckm_sim.model import economics, firm_outcomes
+import numpy as np
+
+from ckm_sim.model import economics
+from ckm_sim.model.market import ACTIVE
 from ckm_sim.model.outcomes import FLOW_COUNTS
 from ckm_sim.model.stages.base import Period, Record
 
@@ -49,7 +52,7 @@ def keep_books(world: World, period: Period) -> BooksRecord:
     for name in FLOW_COUNTS:
         c[name] += counts.get(name, 0)
     if world.n_firms > 1:
-        firm_outcomes.count_period(world, period, discount)
+        keep_firm_books(world, period, discount)
     if active_before:
         world.retention_history.append(1.0 - settled.churned / active_before)  # retention_rate
     return BooksRecord(
@@ -58,3 +61,47 @@ def keep_books(world: World, period: Period) -> BooksRecord:
         active_before=active_before,
         knowledge_items=items,
     )
+
+
+def ratio(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """``part / whole`` where ``whole > 0``, else NaN."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(whole > 0, part / np.maximum(whole, 1e-300), np.nan)
+
+
+def keep_firm_books(model: World, period: Period, discount: float) -> None:
+    """Add this period's per-firm work and costs to the firms' running counters, and record
+    each firm's retention and market share."""
+    fc, flows, n = model.firm_counters, period.firm_counts(), model.n_firms
+    settled = period.record("settle")
+    zero = np.zeros(n)
+    contacts = flows.get("about_contacts", zero)
+    fc["customer_periods"] += settled.firm_active_before
+    fc["contacts"] += contacts
+    fc["knowledge_items"] += flows.get("from_items", zero)
+    fc["cost_pv0"] += model.firm_costs * discount
+    fc["contact_pv0"] += model.scenario_config.economics.contact_cost * contacts * discount
+    for name in FLOW_COUNTS:
+        fc[name] += flows.get(name, zero)
+    switched = fc["from_rivals"] - settled.firm_before["from_rivals"]
+    cost = model.scenario_config.economics.acquisition_cost
+    model.state.counters["acquisition_pv0"] += cost * float(switched.sum()) * discount
+    lost = firm_change(model, period, "to_rivals") + firm_change(model, period, "out_of_market")
+    before = settled.firm_active_before
+    model.firm_history["retention"].append(1.0 - ratio(lost, before.astype(np.float64)))
+    model.firm_history["share"].append(market_shares(model))
+
+
+def firm_change(model: World, period: Period | None, name: str) -> np.ndarray:
+    """The change of firm counter ``name`` in ``period`` (none before the first period)."""
+    now = model.firm_counters[name]
+    if period is None:
+        return np.zeros_like(now)
+    return now - period.record("settle").firm_before[name]
+
+
+def market_shares(model: World) -> np.ndarray:
+    """(F,) each firm's share of the active customers now."""
+    active = model.state.status == ACTIVE
+    count = np.bincount(model.state.firm_of[active], minlength=model.n_firms)
+    return ratio(count.astype(np.float64), np.full(model.n_firms, float(count.sum())))
