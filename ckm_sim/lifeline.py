@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from typing import Any
 
 #: How often a worker's watchdog checks that the main process is alive.
-WATCH_SECONDS = 1.0
+WATCH_SECONDS = 0.2
 _PR_SET_PDEATHSIG = 1
 #: The signals that stop a command (Ctrl-C, ``kill``, the terminal closed).
 STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(

@@ -66,9 +66,12 @@ def validate_one_line[M: BaseModel](
     error: type[CKMError],
 ) -> M:
     """``model.model_validate(data)``; a failure becomes ``error`` with one line: the first
-    problem (worded by ``describe``) and how many more there are."""
+    problem (worded by ``describe``) and how many more there are. A TypeError from a validator
+    (a value of a shape it cannot take, e.g. a number where a table belongs) is one line too."""
     try:
         return model.model_validate(data)
+    except TypeError as exc:  # a validator met a value of a shape it does not take
+        raise error(f"{source}: a value has the wrong type ({exc})".replace("\n", " ")) from None
     except ValidationError as exc:
         errors = exc.errors()
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""

@@ -58,6 +58,17 @@ replications = bounded_int(1, MAX_REPLICATIONS)
 trials = bounded_int(1, MAX_TRIALS)
 #: ``--workers``: local worker processes.
 workers = bounded_int(1, MAX_WORKERS)
+#: ``--project`` of calibrate: periods beyond the observed ones, bounded as ``--periods``.
+project = bounded_int(0, MAX_PERIODS)
+
+
+#: What ``--scheduler`` trusts, said in every command's help (docs/sweeps.md, "Trust and TLS").
+SCHEDULER_HELP = (
+    "send the runs to this Dask scheduler (results are identical). Dask pickles tasks and "
+    "results both ways, so whoever controls the scheduler or its workers can run any code in "
+    "this process: use only a scheduler you trust, over tls://HOST:PORT with Dask's TLS "
+    "settings (docs/sweeps.md, 'Trust and TLS')"
+)
 
 
 def positive_seconds(text: str) -> float:

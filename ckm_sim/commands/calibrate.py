@@ -11,7 +11,7 @@ from rich.console import Console
 from ckm_sim.commands import argtypes
 from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.errors import CKMError
-from ckm_sim.model.scenario import load_scenario
+from ckm_sim.model.scenario import MAX_PERIODS, load_scenario
 from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS
 
 HELP = "fit parameters so the simulated cohort survival curve matches observed retention data"
@@ -77,10 +77,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--project",
-        type=argtypes.non_negative_int,
+        type=argtypes.project,
         default=0,
         metavar="N",
-        help="simulate N periods beyond the last observed one (the projection, with bands)",
+        help="simulate N periods beyond the last observed one (the projection, with bands; the "
+        f"last observed period plus N at most {MAX_PERIODS:,}, as --periods)",
     )
     add_common(parser, replications=REPLICATIONS, periods=False)
     parser.add_argument(
@@ -100,6 +101,12 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.whatif.calibrate.survival import read_retention
 
     observed = read_retention(args.retention)
+    last = int(observed["period"].max())
+    if last + args.project > MAX_PERIODS:
+        raise CKMError(
+            f"--project {args.project:,}: the last observed period ({last:,}) plus the projection "
+            f"must be at most {MAX_PERIODS:,} periods (as --periods)"
+        )
     scenario = load_scenario(args.scenario)
     name = args.name or short_name(f"{scenario.name}_{Path(args.retention).stem}")
     out = inside(args.out, "calibrate", name)  # checked before the runs

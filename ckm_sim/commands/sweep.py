@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ckm_sim.commands.argtypes import positive_seconds, workers
+from ckm_sim.commands.argtypes import SCHEDULER_HELP, positive_seconds, workers
 from ckm_sim.errors import output_error
 from ckm_sim.experiments.spec import Experiment, load_experiment
 from ckm_sim.limits import add_max_memory
@@ -39,9 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="local worker processes (default: number of CPUs; 1 = run in this process)",
     )
     where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--scheduler", metavar="tcp://HOST:PORT", help="send runs to this Dask scheduler"
-    )
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help=SCHEDULER_HELP)
     where.add_argument(
         "--dask-local",
         action="store_true",

@@ -53,7 +53,7 @@ def add_common(
     parser.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
-        help="send the runs to this Dask scheduler (results are identical)",
+        help=argtypes.SCHEDULER_HELP,
     )
     parser.add_argument("--out", type=Path, default=Path("results"), help="results folder")
     parser.add_argument(

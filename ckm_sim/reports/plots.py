@@ -6,6 +6,7 @@ every module that draws imports ``plt`` and ``sns`` from here (so the backend is
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -21,6 +22,8 @@ from ckm_sim.model.outcomes import in_view, labels  # noqa: E402
 
 #: The main time series of a run, in the order they are drawn (the registry's "run" view).
 MAIN_SERIES: dict[str, str] = labels(in_view("run"), titles=True)
+#: How matplotlib's warning starts when a tight layout cannot be applied.
+TIGHT_FAILED = "Tight layout not applied"
 
 
 def plot_timeseries(frame: pd.DataFrame, path: str | Path, title: str = "") -> Path:
@@ -39,8 +42,21 @@ def plot_timeseries(frame: pd.DataFrame, path: str | Path, title: str = "") -> P
 
 
 def save_figure(fig: Figure, path: str | Path, dpi: int = 110) -> Path:
-    """Lay out ``fig``, write it as PNG to ``path`` atomically (ckm_sim.io), and close it."""
-    fig.tight_layout()
-    write_with(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
+    """Lay out ``fig``, write it as PNG to ``path`` atomically (ckm_sim.io), and close it.
+
+    When the margins cannot hold everything (a legend of many plans), matplotlib's tight layout
+    gives up with a warning; the figure is then saved with a canvas grown to fit instead, and
+    no warning is printed."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.tight_layout()
+    tight = True
+    for w in caught:
+        if str(w.message).startswith(TIGHT_FAILED):
+            tight = False
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    bbox = None if tight else "tight"
+    write_with(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png", bbox_inches=bbox))
     plt.close(fig)
     return Path(path)

@@ -22,15 +22,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ckm_sim.errors import TooLargeError
 from ckm_sim.model.scenario import Scenario, ScenarioError, validate_scenario
 from ckm_sim.names import plain_name_problem
 from ckm_sim.tomlfiles import read_toml
 
+#: Most candidate plans in one file: every pair is compared (with the base, 31 scenarios make
+#: 465 pairs, each with its confidence intervals, sentences and payback).
+MAX_PLANS = 30
+
 
 def plan_tables(data: dict[str, Any], source: str) -> dict[str, dict[str, Any]]:
-    """The candidate plans of a parsed plans file, by name (one-line errors)."""
+    """The candidate plans of a parsed plans file, by name (one-line errors; more than
+    :data:`MAX_PLANS` is TooLargeError, before any plan is validated)."""
     if not data:
         raise ScenarioError(f"{source}: no plans; give one table per candidate plan")
+    if len(data) > MAX_PLANS:
+        pairs = (len(data) + 1) * len(data) // 2
+        raise TooLargeError(
+            f"{source}: {len(data):,} plans, more than {MAX_PLANS}: with the base they make "
+            f"{pairs:,} pairs to compare; split them into several files"
+        )
     for name, table in data.items():
         problem = plain_name_problem(name)
         if problem is not None:
