@@ -63,7 +63,9 @@ def label(metric: str) -> str:
 def sentence(treatment: str, reference: str, metric: str, est: Estimate, level: float) -> str:
     """One plain sentence for one paired difference."""
     what = label(metric)
-    relative = f" ({level:+.1%})" if level == level else ""  # NaN-safe
+    # a share moves in percentage points, already said; a relative change of it reads "+0.0%"
+    shown = level == level and not num.is_share(metric)  # NaN-safe
+    relative = f" ({level:+.1%})" if shown else ""
     if est.n < 2:
         return (
             f"{treatment} changes {what} by {num.amount(metric, est.mean)} over {reference} "
