@@ -63,7 +63,7 @@ def test_optimize_writes_a_report(tmp_path, capsys):
     assert optimum["verdict"]["tolerance_unit"] == "level"
     assert "levels bought" in report and "each on its own trial seeds" in report
     out_text = capsys.readouterr().out
-    assert "next unit of budget" in out_text
+    assert "next unit of budget" in out_text or "No dimension repays a larger budget" in out_text
     assert "onverged" in out_text
 
 

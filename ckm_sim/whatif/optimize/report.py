@@ -16,6 +16,7 @@ from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.optimize.budget import Optimum
+from ckm_sim.whatif.optimize.convergence import Verdict
 from ckm_sim.whatif.shared.allocation import current_spend, levels_for_spend, spend_for_levels
 from ckm_sim.whatif.shared.figures import plot_allocation, plot_history
 from ckm_sim.whatif.shared.terms import period_word, terms_lines
@@ -90,14 +91,10 @@ def sentences(opt: Optimum, table: pd.DataFrame, word: str = "period") -> list[s
             f"{num.number(float(np.sum(opt.incumbent)))} a {word}) it changes net value by "
             f"{num.ci(g.mean, g.low, g.high)}."
         )
-    out.append(_next_unit(table, word))
+    out.append(next_unit_sentence(table, word))
     v = opt.verdict
     if v is not None:
-        out.append(
-            ("Converged: " if v.converged else "Not converged: ") + "; ".join(v.reasons) + "."
-            if v.reasons
-            else ("Converged." if v.converged else "Not converged.")
-        )
+        out.append(verdict_sentence(v))
         out += [f"Warning: {w}." for w in v.warnings]
     return out
 
@@ -295,23 +292,36 @@ def write_report(
     return report, lines
 
 
-def _next_unit(table: pd.DataFrame, word: str) -> str:
+def next_unit_sentence(table: pd.DataFrame, word: str) -> str:
     """Where the next unit of budget goes: the best marginal value among the dimensions not yet
     at their full level (spend on a full one buys nothing, so it is never the answer)."""
     open_ = table[~table["saturated"]]
     if open_.empty:
         return "Every dimension is at its full level: a larger budget buys no more competence."
     top = open_.sort_values("marginal", ascending=False).iloc[0]
-    where = (
-        f"The next unit of budget goes to {top.dimension}: {PER:,.0f} more a {word} there "
-        f"changes net value by {num.number(top.marginal)} (95% CI {num.number(top.marginal_low)} "
-        f"to {num.number(top.marginal_high)})"
+    change = (
+        f"{PER:,.0f} more a {word} there changes net value by {num.number(top.marginal)} "
+        f"(95% CI {num.number(top.marginal_low)} to {num.number(top.marginal_high)})"
     )
+    if top.marginal_high < 0:
+        return (
+            "No dimension repays a larger budget: spending more lowers net value even on the "
+            f"best one, {top.dimension} ({change})."
+        )
+    where = f"The next unit of budget goes to {top.dimension}: {change}"
     if top.marginal_low > 0:
         return where + ", more than it costs."
-    if top.marginal_high < 0:
-        return where + "; no dimension repays a larger budget: spending more lowers net value."
     return where + "; the gain is not distinguishable from zero at this number of replications."
+
+
+def verdict_sentence(v: Verdict) -> str:
+    """The convergence verdict in one sentence: a flat optimum (the searches differ beyond the
+    tolerance, none is beaten) is said so, not as plain convergence."""
+    if v.converged and v.level_spread > v.tolerance:
+        head = "Converged on a flat optimum (the searches differ, none beats the answer)"
+    else:
+        head = "Converged" if v.converged else "Not converged"
+    return f"{head}: {'; '.join(v.reasons)}." if v.reasons else f"{head}."
 
 
 def _pooled_name(opt: Optimum) -> str:
