@@ -80,7 +80,9 @@ def submit(page, shares: dict[str, int]) -> None:
     """Type the split and press Submit; wait until the page says it is submitted."""
     fill_split(page, shares)
     page.get_by_role("button", name="Submit split").click()
-    page.locator("[data-figure='mine']", has_text="Submitted").wait_for(timeout=TIMEOUT)
+    page.locator("[data-figure='mine']", has_text="Submitted for this round").wait_for(
+        timeout=TIMEOUT
+    )
 
 
 def submit_last(page, shares: dict[str, int], next_round: str) -> None:

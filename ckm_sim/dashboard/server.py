@@ -20,6 +20,12 @@ from pathlib import Path
 from ckm_sim.errors import CKMError
 
 APP = "ckm_sim.dashboard.app"
+GAME_APP = "ckm_sim.game.web.app"
+#: The class game keeps its state on the server, not in a page's kernel: a kernel whose pages
+#: have closed is culled after two minutes (Solara keeps it 24 h), and at most this many
+#: connections are served at once (one thread each), so a script opening hundreds of
+#: websockets cannot leave hundreds of kernels and threads behind.
+GAME_KERNEL_ENV = {"SOLARA_KERNEL_CULL_TIMEOUT": "120s", "SOLARA_KERNEL_MAX_COUNT": "120"}
 #: Solara settings: no telemetry, and no "runs on Solara" banner over the page's corner.
 QUIET_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_THEME_SHOW_BANNER": "False"}
 
@@ -57,10 +63,35 @@ def port_is_free(host: str, port: int) -> bool:
         return True
 
 
+def is_local(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (a loopback address or name)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_note(host: str, port: int) -> str:
+    """What to say when serving beyond this machine: the pages travel unencrypted."""
+    return (
+        f"ckm-sim: note: serving plain HTTP on {host}:{port} (no encryption): anyone on this "
+        "network can read the pages, the codes and the decisions in transit. Use it on a "
+        "network you trust (the classroom's), or put an HTTPS proxy in front."
+    )
+
+
 def serve(host: str, port: int, app: str = APP, prog: str = "ckm-sim dashboard") -> None:
     """Run the Solara ``app`` module (the dashboard by default) in this process until
-    interrupted."""
+    interrupted. Serving beyond this machine prints :func:`plain_http_note`; the class game
+    culls idle kernels and caps connections (:data:`GAME_KERNEL_ENV`)."""
     os.environ.update(QUIET_ENV)
+    if app == GAME_APP:
+        for name, setting in GAME_KERNEL_ENV.items():
+            os.environ.setdefault(name, setting)
+    if not is_local(host):
+        print(plain_http_note(host, port), flush=True)
     from solara.__main__ import cli  # imported late: settings read the environment
 
     args = ["run", app, "--host", host, "--port", str(port), "--production", "--no-open"]

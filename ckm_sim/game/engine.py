@@ -108,6 +108,24 @@ class RoundRecord:
 
 
 MarketFactory = Callable[[Scenario, tuple[str, ...]], Market]
+#: The longest timer a teacher can start (seconds): a lesson is shorter.
+MAX_TIMER_SECONDS = 3600
+
+
+class RoundClosed(GameError):
+    """A split sent for a round that has already run: it is not recorded for the next one."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A team's split as the server recorded it this round: who sent it (a browser's label)
+    and when (seconds since the epoch); ``seq`` counts the game's changes, so a screen can
+    tell one submission from the next even when the split is the same."""
+
+    split: Split
+    by: str
+    at: float
+    seq: int
 
 
 @dataclass
@@ -115,6 +133,7 @@ class _Round:
     """The round being decided: submissions so far and the teacher's timer."""
 
     submitted: dict[str, Split] = field(default_factory=dict)
+    records: dict[str, Submission] = field(default_factory=dict)
     deadline: float | None = None
 
 
@@ -126,6 +145,7 @@ class Game:
         settings: GameSettings,
         market_factory: MarketFactory = open_market,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
         self.scenario = settings.market_scenario()
@@ -140,6 +160,7 @@ class Game:
         if missing:
             raise GameError(f"the market has no firm {missing[0]!r}")
         self._clock = clock
+        self._wall = wall
         self._lock = threading.RLock()
         self._current = _Round()
         #: The split each team works at (its last submission; even before the first round).
@@ -179,6 +200,12 @@ class Game:
         with self._lock:
             return self._current.submitted.get(team)
 
+    def submission(self, team: str) -> Submission | None:
+        """``team``'s submission this round as recorded (split, by whom, when), if any."""
+        self._check_team(team)
+        with self._lock:
+            return self._current.records.get(team)
+
     def seconds_left(self) -> float | None:
         """Seconds until the teacher's timer ends the round (None: no timer)."""
         with self._lock:
@@ -215,14 +242,27 @@ class Game:
         return budget.levels(split, self.budget, self.scenario.costs)
 
     # ---------------------------------------------------------------- what players do
-    def submit(self, team: str, split: Split) -> bool:
+    def submit(
+        self, team: str, split: Split, round_number: int | None = None, by: str = ""
+    ) -> bool:
         """Record ``team``'s split for this round (a new submission replaces the last); when
-        every team has submitted, run the round. Whether the round ran."""
+        every team has submitted, run the round. Whether the round ran.
+
+        ``round_number`` is the round the sender's screen showed: a split for a round that
+        has already run is refused (:class:`RoundClosed`), never filed for the next one.
+        ``by`` names the sender (the screens show who changed the split, and when)."""
         self._check_team(team)
         with self._lock:
             self._check_open()
+            if round_number is not None and round_number != self.round_number:
+                raise RoundClosed(
+                    f"Round {round_number} had already run when this split arrived: it was not "
+                    f"recorded. Round {self.round_number} is open: check the split and submit "
+                    "again."
+                )
             self._current.submitted[team] = split
             self.version += 1
+            self._current.records[team] = Submission(split, by, self._wall(), self.version)
             if len(self._current.submitted) == len(self.teams):
                 self._run_round()
                 return True
@@ -236,8 +276,14 @@ class Game:
 
     def start_timer(self, seconds: float) -> None:
         """End the round ``seconds`` from now (:meth:`tick` checks the clock)."""
-        if not (math.isfinite(seconds) and seconds > 0):
-            raise GameError(f"a timer runs a positive number of seconds, got {seconds}")
+        try:
+            ok = math.isfinite(seconds) and 0 < seconds <= MAX_TIMER_SECONDS
+        except OverflowError:  # a whole number too large for a float
+            ok = False
+        if not ok:
+            raise GameError(
+                f"a timer runs from 1 to {MAX_TIMER_SECONDS} seconds, got {str(seconds)[:12]}"
+            )
         with self._lock:
             self._check_open()
             self._current.deadline = self._clock() + seconds

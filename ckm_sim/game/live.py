@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ckm_sim.game import log
+from ckm_sim.game import guard, log
 from ckm_sim.game.budget import GameError
 from ckm_sim.game.engine import Game, GameSettings
 from ckm_sim.game.market import open_market
@@ -51,6 +51,34 @@ class LiveGame:
     codes: dict[str, str]
     #: Saved rounds whose replayed outcomes differ from the log (the model changed since).
     notes: list[str] = field(default_factory=list)
+    #: Failed code attempts per connection and per address (:mod:`~ckm_sim.game.guard`).
+    attempts: guard.Attempts = field(default_factory=guard.Attempts)
+    #: Browser sessions that have shown the teacher's code (their pages need no code).
+    teachers: set[str] = field(default_factory=set)
+    #: Per team, its browsers (session ids) in the order they first submitted: "browser 1"...
+    browsers: dict[str, list[str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def admit(self, code: str, keys: list[tuple[str, str]]) -> str:
+        """The team (or :data:`TEACHER`) whose code ``code`` is; a GameError saying why not
+        (a wrong code, or too many wrong codes from these ``(kind, key)`` pairs lately)."""
+        wait = self.attempts.wait(keys)
+        if wait > 0:
+            raise GameError(guard.refusal(wait))
+        who = self.team_of(code)
+        if who is None:
+            self.attempts.fail(keys)
+            shown = code.strip().upper()[:16]
+            raise GameError(f"No team has the code {shown!r}: check your slip.")
+        return who
+
+    def browser_label(self, team: str, session: str) -> str:
+        """A short name for one of ``team``'s browsers ("browser 2"), the same all game."""
+        with self._lock:
+            seen = self.browsers.setdefault(team, [])
+            if session not in seen:
+                seen.append(session)
+            return f"browser {seen.index(session) + 1}"
 
     @property
     def path(self) -> Path:

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from ckm_sim.game.budget import GameError, Split
 from ckm_sim.game.engine import Game, GameSettings, MarketFactory, RoundRecord
 from ckm_sim.game.market import open_market
-from ckm_sim.io import write_json
+from ckm_sim.io import refuse_link
 
 FORMAT = "ckm-sim class game 1"
 LOG_NAME = "game.json"
@@ -48,8 +50,29 @@ def _round(record: RoundRecord) -> dict[str, Any]:
 
 
 def save(game: Game, path: str | Path, codes: dict[str, str] | None = None) -> Path:
-    """Write the game to ``path`` atomically (JSON); return the path."""
-    return write_json(path, to_dict(game, codes))
+    """Write the game to ``path`` atomically (JSON), readable by its owner only (mode 0600:
+    it holds every join code, the teacher's included); return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    refuse_link(path.parent)
+    text = json.dumps(to_dict(game, codes), indent=2, allow_nan=True, default=_plain) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:  # mkstemp makes the file 0600, and the rename keeps it so: never readable by others
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _plain(value: Any) -> Any:
+    """A numpy number as a plain one (for ``json.dumps``)."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def load(path: str | Path) -> dict[str, Any]:

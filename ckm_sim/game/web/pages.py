@@ -1,25 +1,29 @@
-"""The game's Solara pages: the join page, a team's page, the teacher's page.
+"""The game's Solara pages for students: the join page and a team's page.
 
 Every page reads the one server-side :class:`~ckm_sim.game.engine.Game` and redraws when its
 ``version`` moves (a poll every :data:`POLL_SECONDS` in the session's event loop), so when a
 round runs every screen updates, and a page that is reloaded shows the game as it is: the
-team's submission lives in the game, not in the browser. A team's inputs start from its
-submission this round, or else from the split it works at.
+team's submission lives in the game, not in the browser. A team's boxes show the split as the
+server recorded it (its submission this round, from any of the team's browsers, or else the
+split it works at) and start again from it whenever it changes; a line says who changed it
+when. A Submit sends the round its page showed (:mod:`~ckm_sim.game.web.submit`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import time
+from html import escape
 
 import solara
 import solara.lab
 
-from ckm_sim.dashboard.echarts import LiveEcharts
 from ckm_sim.game import budget
 from ckm_sim.game.budget import GameError, Split
-from ckm_sim.game.live import TEACHER, LiveGame
+from ckm_sim.game.live import LiveGame
 from ckm_sim.game.web import views
+from ckm_sim.game.web.submit import SubmitButton
 from ckm_sim.model.scenario import DIMENSIONS
 
 POLL_SECONDS = 0.3
@@ -51,78 +55,154 @@ def html(markup: str, classes: list[str] | None = None) -> None:
     solara.HTML(tag="div", unsafe_innerHTML=markup, classes=classes or [])
 
 
+def message_box(message: str) -> None:
+    """A page's message, as text (never markup: it may echo what a student typed)."""
+    if message:
+        solara.HTML(tag="div", unsafe_innerHTML=escape(message), classes=["ckm-message"])
+
+
+def session_id() -> str:
+    """This browser's session (its cookie), or the connection's id without one."""
+    try:
+        return solara.get_session_id()
+    except Exception:  # noqa: BLE001 - outside a server (tests): one session
+        return "local"
+
+
+def client_keys() -> list[tuple[str, str]]:
+    """Keys for the code-attempt limits: this connection (kernel) and its network address."""
+    keys = []
+    try:
+        from solara.server import kernel_context
+
+        context = kernel_context.get_current_context()
+        keys.append(("connection", context.id))
+        for socket in list(context.kernel.session.websockets):
+            client = getattr(getattr(socket, "ws", None), "client", None)
+            if client is not None and getattr(client, "host", None):
+                keys.append(("address", str(client.host)))
+                break
+    except Exception:  # noqa: BLE001 - outside a server: no keys, no limit to apply
+        pass
+    return keys
+
+
 @solara.component
-def JoinPage(live: LiveGame):
-    """Type the team's code (on the teacher's screen) to open the team's page."""
+def JoinPage(live: LiveGame, message: str = ""):
+    """Type the team's code (from its slip), or the teacher's, to open its page."""
     code, set_code = solara.use_state("")
-    message, set_message = solara.use_state("")
+    said, set_said = solara.use_state(message)
     router = solara.use_router()
 
     def join() -> None:
-        who = live.team_of(code)
-        if who is None:
-            set_message(f"No team has the code {code.strip().upper()!r}: check the board.")
+        try:
+            who = live.admit(code, client_keys())
+        except GameError as exc:
+            set_said(str(exc))
             return
-        kind = "teacher" if who == TEACHER else "team"
-        router.push(f"/{kind}/{code.strip().upper()}")
+        if who == "teacher":
+            live.teachers.add(session_id())
+            router.push("/teacher")  # the teacher's code never shows in the address bar
+        else:
+            router.push(f"/team/{code.strip().upper()}")
 
     with solara.Div(classes=["ckm-page", "ckm-join"]):
         solara.HTML(tag="h2", unsafe_innerHTML="ckm-sim class game: join your team")
-        solara.InputText("Team code", value=code, on_value=set_code, continuous_update=True)
+        solara.InputText(
+            "Team code", value=code, on_value=set_code, continuous_update=True, password=True
+        )
         solara.Button("Join", on_click=join, color="primary")
-        if message:
-            solara.HTML(tag="div", unsafe_innerHTML=message, classes=["ckm-message"])
+        message_box(said)
 
 
 @solara.component
-def SplitForm(live: LiveGame, team: str, version: int):
+def SplitForm(live: LiveGame, team: str, version: int, message: str, set_message):
     """Five whole percentages of the budget, what they buy, and Submit."""
     game = live.game
     round_number = game.round_number
-    chosen = game.pending(team) or game.splits[team]
-    draft, set_draft = solara.use_state(chosen.as_dict(), key=f"draft-{round_number}")
-    message, set_message = solara.use_state("", key=f"message-{round_number}")
+    record = game.submission(team)
+    chosen = record.split if record is not None else game.splits[team]
+    # the boxes start again from the recorded split whenever it changes (any browser)
+    key = f"draft-{round_number}-{record.seq if record else 0}"
+    draft, set_draft = solara.use_state({d: str(s) for d, s in chosen.as_dict().items()}, key=key)
+    stamp, set_stamp = solara.use_state(0)
+    shares, problems = views.read_draft(draft)
+    total = None if shares is None else sum(shares.values())
 
-    def submit() -> None:
+    def submit(shown_round: int) -> None:
         try:
-            game.submit(team, Split.of(draft))
+            if shares is None:
+                raise GameError("Check the boxes: " + "; ".join(problems))
+            game.submit(team, Split.of(shares), shown_round, live.browser_label(team, me))
+            set_message("")
         except GameError as exc:
             set_message(str(exc))
-            return
-        set_message("")
+        set_stamp(stamp + 1)
 
-    total = sum(draft.values())
+    def typed(dim: str, text: str) -> None:
+        set_draft({**draft, dim: text})
+        set_message("")  # a message about the last press no longer applies
+
+    me = session_id()
     try:
-        levels = game.levels_of(Split.of(draft))
+        levels = None if shares is None else game.levels_of(Split.of(shares))
     except GameError:
         levels = None
     with solara.Div(classes=["ckm-split"]):
         for dim in DIMENSIONS:
-            with solara.Div(classes=["ckm-share"], attributes={"data-dimension": dim}):
-                solara.InputInt(
-                    f"{views.SHORT[dim]} (% of budget)",
+            wrong = views.read_share(draft[dim]) is None
+            with solara.Div(
+                classes=["ckm-share", "ckm-wrong" if wrong else ""],
+                attributes={"data-dimension": dim},
+            ):
+                solara.InputText(
+                    f"{views.SHORT[dim]} (%)",
                     value=draft[dim],
-                    on_value=lambda v, d=dim: set_draft({**draft, d: int(v or 0)}),
+                    on_value=lambda t, d=dim: typed(d, t),
                     continuous_update=True,
+                    error=wrong,
                 )
                 level = "–" if levels is None else f"level {levels[dim]:.2f}"
                 solara.HTML(tag="span", unsafe_innerHTML=level, classes=["ckm-level"])
-        spend = (
-            ""
-            if levels is None
-            else f" · buys levels costing {budget.spend(levels, game.scenario.costs):,.0f} of "
-            f"{game.budget:,.0f} per month"
+        if total is None:
+            text = "– % of the budget: " + escape("; ".join(problems))
+        else:
+            spend = (
+                ""
+                if levels is None
+                else f" · buys levels costing {budget.spend(levels, game.scenario.costs):,.0f}"
+                f" of {game.budget:,.0f} per month"
+            )
+            text = f"{total} % of the budget{spend}"
+        bad = " ckm-over" if total is None or total > 100 else ""
+        html(f"<span class='ckm-total{bad}' data-figure='total'>{text}</span>")
+        SubmitButton(
+            round_number=round_number,
+            stamp=stamp,
+            disabled=game.over or total is None or total > 100,
+            on_submit=submit,
         )
-        over = " ckm-over" if total > 100 else ""
-        html(
-            f"<span class='ckm-total{over}' data-figure='total'>{total} % of the budget"
-            f"{spend}</span>"
-        )
-        solara.Button(
-            "Submit split", on_click=submit, color="primary", disabled=game.over or total > 100
-        )
-        if message:
-            solara.HTML(tag="div", unsafe_innerHTML=message, classes=["ckm-message"])
+        message_box(message)
+        html(recorded_html(live, team, me))
+
+
+def recorded_html(live: LiveGame, team: str, me: str) -> str:
+    """The team's split as the server has it this round, who sent it and when."""
+    game = live.game
+    if game.over:
+        return ""
+    record = game.submission(team)
+    if record is None:
+        works = views.split_text(game.splits[team].as_dict())
+        return f"<p class='ckm-recorded' data-figure='recorded'>Your firm works at: {works}.</p>"
+    mine = live.browser_label(team, me)
+    who = "this browser" if record.by == mine else f"another browser of your team ({record.by})"
+    when = time.strftime("%H:%M:%S", time.localtime(record.at))
+    return (
+        f"<p class='ckm-recorded' data-figure='recorded' data-by='{escape(record.by)}'>"
+        f"Recorded for round {game.round_number}: {views.split_text(record.split.as_dict())}"
+        f" — by {escape(who)} at {when}.</p>"
+    )
 
 
 @solara.component
@@ -130,6 +210,7 @@ def TeamPage(live: LiveGame, team: str):
     """A team's page: the round, its firm's figures, the market shares, its split."""
     version = use_game_version(live)
     game = live.game
+    message, set_message = solara.use_state("")  # survives a change of round
     solara.Title(f"ckm-sim game · {team}")
     mine = game.pending(team)
     with solara.Div(classes=["ckm-page", "ckm-game"], attributes={"data-page": f"team-{team}"}):
@@ -153,93 +234,4 @@ def TeamPage(live: LiveGame, team: str):
             with solara.Card("Market shares", margin=0):
                 html(views.shares_html(game))
             with solara.Card(f"Your budget: {game.budget:,.0f} per month", margin=0):
-                SplitForm(live, team, version)
-
-
-@solara.component
-def SharesChart(live: LiveGame, version: int, upto: int):
-    """Every team's market share per month, up to the end of round ``upto``."""
-    game = live.game
-
-    def option() -> dict:
-        months = upto * game.settings.periods_per_round
-        series = views.share_series(game)
-        return {
-            "animation": False,
-            "title": {"text": "Market share per month", "textStyle": {"fontSize": 16}},
-            "tooltip": {"trigger": "axis"},
-            "legend": {"top": 28, "textStyle": {"fontSize": 14}},
-            "grid": {"top": 70, "left": 60, "right": 70, "bottom": 40},
-            "xAxis": {"type": "category", "data": list(range(months + 1)), "name": "month"},
-            "yAxis": {"type": "value", "name": "share", "min": 0},
-            "series": [
-                {
-                    "name": t.capitalize(),
-                    "type": "line",
-                    "showSymbol": False,
-                    "data": [None if v != v else round(v, 4) for v in series[t][: months + 1]],
-                    "lineStyle": {"color": views.TEAM_COLOURS[t], "width": 3},
-                    "itemStyle": {"color": views.TEAM_COLOURS[t]},
-                }
-                for t in game.teams
-            ],
-        }
-
-    LiveEcharts(option, [version, upto], height=360)
-
-
-@solara.component
-def TeacherPage(live: LiveGame):
-    """The teacher's page: codes, the round and its controls, the leaderboard, the debrief."""
-    version = use_game_version(live)
-    game = live.game
-    seconds, set_seconds = solara.use_state(120)
-    message, set_message = solara.use_state("")
-    upto, set_upto = solara.use_state(None)  # the round replayed up to; None: the latest
-    solara.Title("ckm-sim game · teacher")
-
-    def act(action) -> None:
-        try:
-            action()
-            set_message("")
-        except GameError as exc:
-            set_message(str(exc))
-
-    codes = " ".join(
-        f"<span class='ckm-code' data-code='{t}'>{views.team_label(t)} "
-        f"<code>{live.code_of(t)}</code></span>"
-        for t in game.teams
-    )
-    with solara.Div(classes=["ckm-page", "ckm-game"], attributes={"data-page": "teacher"}):
-        html("<h2>ckm-sim class game · teacher</h2>")
-        html(
-            f"<div class='ckm-codes'>Team codes (open this address's /team/CODE, or type "
-            f"the code on its front page): {codes}</div>"
-        )
-        html(views.status_html(game))
-        with solara.Div(classes=["ckm-bar"]):
-            solara.Button("End round now", on_click=lambda: act(game.end_round), disabled=game.over)
-            solara.InputInt("Timer (seconds)", value=seconds, on_value=set_seconds)
-            solara.Button(
-                "Start timer",
-                on_click=lambda: act(lambda: game.start_timer(seconds or 0)),
-                disabled=game.over,
-            )
-        if message:
-            solara.HTML(tag="div", unsafe_innerHTML=message, classes=["ckm-message"])
-        with solara.Card("Leaderboard", margin=0):
-            html(views.leaderboard_html(game))
-        with solara.Card("Debrief: what each team spent, what it got", margin=0):
-            played = len(game.rounds)
-            shown = played if upto is None or upto > played else upto
-            if played:  # at the last round the replay follows the game as rounds are played
-                solara.SliderInt(
-                    f"Replay up to round {shown}",
-                    value=shown,
-                    min=1,
-                    max=max(played, 1),
-                    on_value=lambda v: set_upto(None if v >= len(game.rounds) else v),
-                )
-                SharesChart(live, version, shown)
-            rounds = tuple(r.number for r in game.rounds[:shown])
-            html(views.debrief_html(game, rounds=rounds))
+                SplitForm(live, team, version, message, set_message)

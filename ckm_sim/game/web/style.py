@@ -25,5 +25,14 @@ CSS = (
 .ckm-code {margin-right: 16px;}
 .ckm-code code {font-size: 22px; letter-spacing: 2px;}
 .ckm-join {max-width: 420px;}
+.ckm-wrong input {color: #b71c1c;}
+.ckm-recorded {font-size: 16px; margin: 6px 0;}
+.ckm-board .ckm-status {font-size: 32px;}
+.ckm-board .ckm-table td, .ckm-board .ckm-table th {font-size: 26px;}
+.ckm-countdown {font-size: 96px; font-weight: 700; font-variant-numeric: tabular-nums;}
+.ckm-slips {display: flex; flex-wrap: wrap; gap: 12px;}
+.ckm-slip {border: 2px dashed #546e7a; padding: 16px; font-size: 20px; width: 300px;
+  break-inside: avoid;}
+.ckm-slip code {font-size: 32px; letter-spacing: 3px;}
 """
 )

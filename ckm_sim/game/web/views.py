@@ -186,3 +186,34 @@ def share_series(game: Game) -> dict[str, list[float]]:
             series += [p.get("market_share", math.nan) for p in r.outcomes[t]]
         out[t] = series
     return out
+
+
+def read_share(text: str) -> int | None:
+    """A box's whole percent from 0 to 100, or None if the text is not one ("NaN", "-50",
+    "150", "2.5"; an empty box is 0)."""
+    text = str(text).strip()
+    if not text:
+        return 0
+    if not text.isdigit() or len(text) > 3:
+        return None
+    share = int(text)
+    return share if share <= 100 else None
+
+
+def read_draft(draft: dict[str, str]) -> tuple[dict[str, int] | None, list[str]]:
+    """The five boxes as a split (``dimension -> percent``), or None with what is wrong."""
+    shares: dict[str, int] = {}
+    problems = []
+    for dim in DIMENSIONS:
+        share = read_share(draft.get(dim, ""))
+        if share is None:
+            problems.append(f"{SHORT[dim]}: {str(draft.get(dim))[:12]!r} is not 0 to 100")
+        else:
+            shares[dim] = share
+    return (None if problems else shares), problems
+
+
+def split_text(shares: dict[str, int]) -> str:
+    """A split in one line: ``Cooperation between departments 40 % · IT systems 60 %``."""
+    parts = [f"{SHORT[d]} {shares[d]} %" for d in DIMENSIONS if shares.get(d)]
+    return " · ".join(parts) if parts else "nothing on any dimension"

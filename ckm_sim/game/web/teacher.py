@@ -1,0 +1,166 @@
+"""The game's pages for the front of the room: the teacher's page, the projector's board and
+the printable code slips.
+
+The teacher's page is ``/teacher``: a browser that has shown the teacher's code (typed on the
+join page, or the printed ``/teacher/<code>`` link, which then leaves the address bar) keeps
+it for its session, so the projected address never holds a code. Team codes are hidden on it
+until the teacher shows them; ``/slips`` prints one slip per team (teacher's browser only) and
+``/board`` is the projector's view: the round in large type, the countdown, who has submitted,
+the leaderboard and the market shares, and no code at all.
+"""
+
+from __future__ import annotations
+
+import solara
+
+from ckm_sim.dashboard.echarts import LiveEcharts
+from ckm_sim.game.budget import GameError
+from ckm_sim.game.engine import MAX_TIMER_SECONDS
+from ckm_sim.game.live import LiveGame
+from ckm_sim.game.web import views
+from ckm_sim.game.web.pages import html, message_box, use_game_version
+
+
+def read_seconds(text: str) -> float:
+    """The timer's seconds from its box (1 to :data:`MAX_TIMER_SECONDS`), else a GameError."""
+    text = str(text or "").strip()
+    if not text.isdigit() or len(text) > 5 or not 1 <= int(text) <= MAX_TIMER_SECONDS:
+        raise GameError(f"a timer runs from 1 to {MAX_TIMER_SECONDS} seconds: type a number")
+    return float(int(text))
+
+
+@solara.component
+def SharesChart(live: LiveGame, version: int, upto: int, height: int = 360):
+    """Every team's market share per month, up to the end of round ``upto``."""
+    game = live.game
+
+    def option() -> dict:
+        months = upto * game.settings.periods_per_round
+        series = views.share_series(game)
+        return {
+            "animation": False,
+            "title": {"text": "Market share per month", "textStyle": {"fontSize": 16}},
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 28, "textStyle": {"fontSize": 14}},
+            "grid": {"top": 70, "left": 60, "right": 70, "bottom": 40},
+            "xAxis": {"type": "category", "data": list(range(months + 1)), "name": "month"},
+            "yAxis": {"type": "value", "name": "share", "min": 0},
+            "series": [
+                {
+                    "name": t.capitalize(),
+                    "type": "line",
+                    "showSymbol": False,
+                    "data": [None if v != v else round(v, 4) for v in series[t][: months + 1]],
+                    "lineStyle": {"color": views.TEAM_COLOURS[t], "width": 3},
+                    "itemStyle": {"color": views.TEAM_COLOURS[t]},
+                }
+                for t in game.teams
+            ],
+        }
+
+    LiveEcharts(option, [version, upto], height=height)
+
+
+def codes_html(live: LiveGame) -> str:
+    """Every team's code (shown on the teacher's page only when asked)."""
+    return " ".join(
+        f"<span class='ckm-code' data-code='{t}'>{views.team_label(t)} "
+        f"<code>{live.code_of(t)}</code></span>"
+        for t in live.game.teams
+    )
+
+
+def slips_html(live: LiveGame) -> str:
+    """One slip per team to print and cut: the team, its code, where to type it."""
+    slips = "".join(
+        f"<div class='ckm-slip' data-slip='{t}'>Team {views.team_label(t)}<br>"
+        f"Your code: <code>{live.code_of(t)}</code><br>"
+        "<small>Open the game's address and type it. Keep it to your team.</small></div>"
+        for t in live.game.teams
+    )
+    return f"<div class='ckm-slips'>{slips}</div>"
+
+
+@solara.component
+def SlipsPage(live: LiveGame):
+    """The printable code slips (the teacher's browser only)."""
+    solara.Title("ckm-sim game · code slips")
+    with solara.Div(classes=["ckm-page"], attributes={"data-page": "slips"}):
+        html(slips_html(live))
+
+
+@solara.component
+def BoardPage(live: LiveGame):
+    """The projector's view: large type, the countdown, who has submitted, no codes."""
+    version = use_game_version(live)
+    game = live.game
+    solara.Title("ckm-sim game")
+    left = game.seconds_left()
+    with solara.Div(
+        classes=["ckm-page", "ckm-game", "ckm-board"], attributes={"data-page": "board"}
+    ):
+        html(views.status_html(game))
+        if left is not None:
+            html(f"<div class='ckm-countdown' data-figure='countdown'>{int(left + 0.999)} s</div>")
+        html(views.leaderboard_html(game))
+        if game.rounds:
+            SharesChart(live, version, len(game.rounds), height=420)
+
+
+@solara.component
+def TeacherPage(live: LiveGame):
+    """The teacher's page: the round and its controls, the leaderboard, the debrief; the team
+    codes behind a switch."""
+    version = use_game_version(live)
+    game = live.game
+    seconds, set_seconds = solara.use_state("120")
+    message, set_message = solara.use_state("")
+    show_codes, set_show_codes = solara.use_state(False)
+    upto, set_upto = solara.use_state(None)  # the round replayed up to; None: the latest
+    solara.Title("ckm-sim game · teacher")
+
+    def act(action) -> None:
+        try:
+            action()
+            set_message("")
+        except GameError as exc:
+            set_message(str(exc))
+
+    with solara.Div(classes=["ckm-page", "ckm-game"], attributes={"data-page": "teacher"}):
+        html("<h2>ckm-sim class game · teacher</h2>")
+        with solara.Div(classes=["ckm-codes"]):
+            solara.Switch(label="Show team codes", value=show_codes, on_value=set_show_codes)
+            if show_codes:
+                html(codes_html(live))
+            html(
+                "<a href='/slips' target='_blank'>Code slips to print</a> · "
+                "<a href='/board' target='_blank'>Projector view (no codes)</a>"
+            )
+        html(views.status_html(game))
+        with solara.Div(classes=["ckm-bar"]):
+            solara.Button("End round now", on_click=lambda: act(game.end_round), disabled=game.over)
+            solara.InputText(
+                "Timer (seconds)", value=seconds, on_value=set_seconds, continuous_update=True
+            )
+            solara.Button(
+                "Start timer",
+                on_click=lambda: act(lambda: game.start_timer(read_seconds(seconds))),
+                disabled=game.over,
+            )
+        message_box(message)
+        with solara.Card("Leaderboard", margin=0):
+            html(views.leaderboard_html(game))
+        with solara.Card("Debrief: what each team spent, what it got", margin=0):
+            played = len(game.rounds)
+            shown = played if upto is None or upto > played else upto
+            if played:  # at the last round the replay follows the game as rounds are played
+                solara.SliderInt(
+                    f"Replay up to round {shown}",
+                    value=shown,
+                    min=1,
+                    max=max(played, 1),
+                    on_value=lambda v: set_upto(None if v >= len(game.rounds) else v),
+                )
+                SharesChart(live, version, shown)
+            rounds = tuple(r.number for r in game.rounds[:shown])
+            html(views.debrief_html(game, rounds=rounds))

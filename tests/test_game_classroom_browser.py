@@ -1,0 +1,235 @@
+"""Issue 24 in real browsers (Debian's Chromium under Playwright, one context per machine):
+every click counted once and for the round its page showed, a team's browsers agree on the
+recorded split, the boxes say what is wrong, the teacher's page survives a silly timer, codes
+stay off the projector and out of the address bar, the join page echoes as text, and guessing
+codes is limited. One server for the module; the attempt-limit test runs last (it locks out
+its address for a minute)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_dashboard_browser import system_chromium
+from test_game_browser import TIMEOUT, expect, fill_split, open_page, submit, wait_round
+
+from ckm_sim.dashboard.browser import launch_browser
+from ckm_sim.dashboard.server import dashboard_server
+from ckm_sim.game import guard, live, log
+from ckm_sim.game.budget import Split
+from ckm_sim.game.engine import GameSettings
+from ckm_sim.model.scenario import DIMENSIONS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+SETTINGS = GameSettings(teams=3, rounds=8, periods_per_round=2, customers_per_team=60, seed=9)
+IT = {"it_systems": 60, "learning_culture": 40}
+CULTURE = {"learning_culture": 70, "customer_cooperation": 30}
+
+
+@pytest.fixture(scope="module")
+def game(tmp_path_factory):
+    system_chromium()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    tmp = tmp_path_factory.mktemp("classroom")
+    folder = tmp / "game"
+    path = live.create(SETTINGS, folder)
+    codes = {team: code for code, team in json.loads(path.read_text())["codes"].items()}
+    command = ("ckm_sim.commands.classroom", "--resume", str(folder))
+    with (
+        dashboard_server(tmp / "server.log", command=command) as url,
+        sync_api.sync_playwright() as pw,
+    ):
+        browser = launch_browser(pw)
+        base = url.rstrip("/")
+        pages = {
+            "teacher": open_page(
+                browser, f"{base}/teacher/{codes['teacher']}", "[data-page='teacher']"
+            )
+        }
+        for team in SETTINGS.team_names:
+            pages[team] = open_page(
+                browser, f"{base}/team/{codes[team]}", f"[data-page='team-{team}']"
+            )
+        try:
+            yield base, codes, path, browser, pages
+        finally:
+            browser.close()
+
+
+def round_of(page) -> int:
+    return int(page.locator("[data-figure='round']").inner_text().split()[1])
+
+
+def settle(page, dim: str = "inter_functional_cooperation") -> None:
+    """Type into a box and wait for the total to follow: the server has handled every event
+    this page sent before (one websocket, in order)."""
+    box = page.locator(f"[data-dimension='{dim}'] input")
+    before = box.input_value()
+    box.fill("1" if before != "1" else "2")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-figure=\"total\"]').innerText.startsWith('…')",
+        timeout=TIMEOUT,
+    )
+    box.fill(before)
+
+
+def saved(path) -> dict:
+    return json.loads(path.read_text())
+
+
+def test_a_double_click_by_the_last_team_submits_once_for_its_round(game):
+    _, _, path, _, pages = game
+    teacher, red, blue, green = (pages[k] for k in ("teacher", "red", "blue", "green"))
+    now = round_of(teacher)
+    submit(red, IT)
+    submit(blue, CULTURE)
+    fill_split(green, IT)
+    green.get_by_role("button", name="Submit split").dblclick()
+    for page in (teacher, green):
+        wait_round(page, f"Round {now + 1} of")
+    settle(green)
+    teacher.wait_for_timeout(1000)  # the teacher's page polls the game: let it show a misfiling
+    assert teacher.locator(".ckm-status [data-submitted='yes']").count() == 0
+    # two presses 300 ms apart, as a hand does (the mouse, not a wait for the button)
+    for page, shares in ((red, IT), (blue, CULTURE)):
+        submit(page, shares)
+    fill_split(green, IT)
+    button = green.get_by_role("button", name="Submit split").bounding_box()
+    assert button is not None
+    x, y = button["x"] + button["width"] / 2, button["y"] + button["height"] / 2
+    green.mouse.click(x, y)
+    green.wait_for_timeout(300)
+    green.mouse.click(x, y)
+    for page in (teacher, green):
+        wait_round(page, f"Round {now + 2} of")
+    settle(green)
+    teacher.wait_for_timeout(300)  # let the teacher's poll show any misfiled submission
+    assert teacher.locator(".ckm-status [data-submitted='yes']").count() == 0
+    rounds = saved(path)["rounds"]
+    assert rounds[now - 1]["submitted"] == ["red", "blue", "green"]
+    assert rounds[now]["submitted"] == ["red", "blue", "green"]
+    assert len(rounds) == now + 1  # no round ran on a second press
+
+
+def test_a_split_sent_as_the_teacher_ends_the_round_is_recorded_or_refused_as_shown(game):
+    _, _, path, _, pages = game
+    teacher, green = pages["teacher"], pages["green"]
+    now = round_of(teacher)
+    fill_split(green, CULTURE)
+    teacher.get_by_role("button", name="End round now").click()
+    green.get_by_role("button", name="Submit split").click(no_wait_after=True, force=True)
+    wait_round(green, f"Round {now + 1} of")
+    settle(green)
+    rounds = saved(path)["rounds"]
+    filed_in_old_round = rounds[now - 1]["splits"]["green"] == Split.of(CULTURE).as_dict()
+    recorded = green.locator("[data-figure='recorded']").inner_text()
+    if filed_in_old_round:  # the press arrived first: round `now` ran with it
+        assert "green" in rounds[now - 1]["submitted"]
+    else:  # never filed for the next round without notice
+        expect(green.locator(".ckm-message")).to_contain_text("had already run")
+        assert "Recorded for round" not in recorded
+    assert (
+        teacher.locator(".ckm-status [data-team='green']").get_attribute("data-submitted") == "no"
+        or "Recorded for round" in recorded
+    )
+
+
+def test_a_second_browser_of_a_team_shows_the_recorded_split_and_who_changed_it(game):
+    base, codes, _, browser, pages = game
+    red = pages["red"]
+    other = open_page(browser, f"{base}/team/{codes['red']}", "[data-page='team-red']")
+    submit(red, IT)
+    submit(other, CULTURE)
+    for dim in DIMENSIONS:  # the first browser's boxes follow the recorded split
+        expect(red.locator(f"[data-dimension='{dim}'] input")).to_have_value(
+            str(CULTURE.get(dim, 0)), timeout=TIMEOUT
+        )
+    expect(red.locator("[data-figure='recorded']")).to_contain_text("another browser")
+    expect(other.locator("[data-figure='recorded']")).to_contain_text("this browser")
+    other.context.close()
+
+
+def test_invalid_entries_show_in_the_total_and_disable_submit(game):
+    red = game[4]["red"]
+    button = red.get_by_role("button", name="Submit split")
+    for dim in DIMENSIONS:
+        red.locator(f"[data-dimension='{dim}'] input").fill("0")
+    red.locator("[data-dimension='it_systems'] input").fill("-50")
+    red.locator("[data-dimension='learning_culture'] input").fill("150")
+    expect(red.locator("[data-figure='total']")).to_contain_text("not 0 to 100", timeout=TIMEOUT)
+    expect(button).to_be_disabled()
+    red.locator("[data-dimension='it_systems'] input").fill("NaN")
+    red.locator("[data-dimension='learning_culture'] input").fill("30")
+    expect(red.locator("[data-figure='total']")).to_contain_text("'NaN'", timeout=TIMEOUT)
+    expect(button).to_be_disabled()
+    red.locator("[data-dimension='it_systems'] input").fill("20")
+    expect(red.locator("[data-figure='total']")).to_contain_text("50 % of the budget")
+    expect(button).to_be_enabled()
+
+
+def test_a_huge_timer_value_is_a_message_not_a_traceback(game):
+    teacher = game[4]["teacher"]
+    teacher.locator(".ckm-bar input").fill("9" * 400)
+    teacher.get_by_role("button", name="Start timer").click()
+    expect(teacher.locator(".ckm-message")).to_contain_text("from 1 to 3600 seconds")
+    assert "most recent call last" not in teacher.content()
+    assert "ckm_sim/" not in teacher.locator("body").inner_text()
+    expect(teacher.locator("[data-page='teacher']")).to_be_visible()
+
+
+def test_codes_stay_off_the_projector_and_out_of_the_address_bar(game):
+    base, codes, _, browser, pages = game
+    teacher = pages["teacher"]
+    assert codes["teacher"] not in teacher.url and teacher.url.endswith("/teacher")
+    text = teacher.locator("[data-page='teacher']").inner_text()
+    assert not any(codes[t] in text for t in SETTINGS.team_names)  # hidden until asked
+    teacher.get_by_label("Show team codes").check(force=True)
+    expect(teacher.locator("[data-code='red']")).to_contain_text(codes["red"], timeout=TIMEOUT)
+    teacher.get_by_label("Show team codes").uncheck(force=True)
+    board = open_page(browser, f"{base}/board", "[data-page='board']")
+    assert not any(code in board.content() for code in codes.values())
+    expect(board.locator("[data-table='leaderboard'] tr[data-team]")).to_have_count(3)
+    stranger = open_page(browser, f"{base}/teacher", ".ckm-join")  # no code, no teacher
+    assert stranger.locator("[data-page='teacher']").count() == 0
+    teacher.reload()  # the session keeps the teacher's access
+    teacher.locator("[data-page='teacher']").wait_for(timeout=TIMEOUT)
+    slips = teacher.context.new_page()
+    slips.goto(f"{base}/slips")
+    slips.locator("[data-slip='blue']").wait_for(timeout=TIMEOUT)
+    assert codes["blue"] in slips.locator("[data-slip='blue']").inner_text()
+    for page in (board, stranger, slips):
+        page.close()
+
+
+def test_the_join_page_shows_a_typed_code_as_text(game):
+    base, _, _, browser, _ = game
+    page = open_page(browser, base, ".ckm-join")
+    attack = "<IMG SRC=x ONERROR=window.pwned=1>"
+    page.get_by_label("Team code").fill(attack)
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator(".ckm-message")).to_contain_text("No team has the code")
+    assert page.locator(".ckm-message img").count() == 0
+    assert page.evaluate("() => window.pwned === undefined")
+    page.context.close()
+
+
+def test_guessing_codes_is_limited_per_connection_and_per_address(game):
+    base, codes, path, browser, _ = game
+    page = open_page(browser, base, ".ckm-join")
+    for n in range(guard.PER_CONNECTION):
+        page.get_by_label("Team code").fill(f"ZZZ{n + 2}")
+        page.get_by_role("button", name="Join").click()
+        expect(page.locator(".ckm-message")).to_contain_text(f"ZZZ{n + 2}")
+    page.get_by_label("Team code").fill(codes["red"])  # right, but too late
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator(".ckm-message")).to_contain_text("Too many wrong codes")
+    assert page.locator("[data-page='team-red']").count() == 0
+    # other tabs of this machine: the per-address limit stops them too
+    tried = guard.PER_CONNECTION
+    while tried < guard.PER_ADDRESS + 1:
+        tab = open_page(browser, f"{base}/team/YYY{tried % 7 + 2}", ".ckm-join")
+        tried += 1
+        tab.context.close()
+    tab = open_page(browser, f"{base}/team/{codes['blue']}", ".ckm-join")
+    expect(tab.locator(".ckm-message")).to_contain_text("Too many wrong codes")
+    assert log.load(path)["codes"]  # nothing else changed
