@@ -278,3 +278,13 @@ def test_duopoly_shows_each_firm_and_the_sliders_set_the_chosen_firm(page):
     assert "laggard: Inter-functional 0.30 · Organisational 0.30 · Cooperation 0.30 · IT 0.40" in (
         settings
     )
+
+
+def test_run_to_stops_at_the_runs_horizon(page):
+    """Issue 24, dashboard defect 5: runs stop at 120 (the scenario's periods), so "Run to"
+    offers no later period."""
+    box = page.locator(".ckm-target input")
+    box.fill("240")
+    box.press("Enter")
+    page.get_by_role("button", name="Run to 120").wait_for(timeout=15_000)
+    assert page.get_by_role("button", name="Run to 240").count() == 0

@@ -27,7 +27,7 @@ from ckm_sim.dashboard.model import (
     slider_label,
     slider_spec,
 )
-from ckm_sim.dashboard.runner import MAX_PERIOD, SPEEDS, Runner
+from ckm_sim.dashboard.runner import SPEEDS, Runner
 from ckm_sim.model.scenario import firm_key, list_scenarios, load_scenario
 
 #: The redraw counter: one per browser session (solara scopes a reactive variable to its
@@ -119,7 +119,7 @@ def ControlBar(
                 solara.InputInt(
                     "Run to period",
                     value=target,
-                    on_value=lambda v: set_target(min(max(int(v or 0), 0), MAX_PERIOD)),
+                    on_value=lambda v: set_target(min(max(int(v or 0), 0), runner.horizon)),
                     dense=True,
                     hide_details=True,
                     classes=["ckm-target"],

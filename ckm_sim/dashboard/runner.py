@@ -86,6 +86,11 @@ class Runner:
         """False once the live model has reached its scenario's horizon (``periods``)."""
         return bool(self.model.running)
 
+    @property
+    def horizon(self) -> int:
+        """The last period the live model runs to (its scenario's ``periods``)."""
+        return int(min(self.model.scenario_config.periods, MAX_PERIOD))
+
     def step(self) -> None:
         """One period of the live model and the pair (none at the horizon)."""
         with self.lock:
