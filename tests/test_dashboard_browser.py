@@ -114,6 +114,26 @@ def test_reset_runs_the_preset_and_sliders_the_controls_show(page):
     assert "IT 0.85" in text_of(page, "settings")
 
 
+def test_choosing_the_running_preset_again_loads_it_afresh(page):
+    """Issue 24, dashboard defect 1: after moving a slider and Reset, choosing the preset that
+    is already running loads its values again and starts a fresh run."""
+    choose(page, "Preset", "it_only")
+    wait_text(page, "settings", "IT 0.90")
+    it = slider(page, "it_systems")
+    it.focus()
+    for _ in range(4):
+        it.press("ArrowLeft")
+    page.locator(".ckm-pending").wait_for(timeout=10_000)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.wait_for_function(
+        "() => !document.querySelector('[data-figure=\"settings\"]').innerText.includes('IT 0.90')",
+        timeout=15_000,
+    )
+    choose(page, "Preset", "it_only")
+    wait_text(page, "settings", "IT 0.90")
+    assert "Period 0 " in text_of(page, "period")
+
+
 def play_then_pause(page, at_least: int) -> tuple[int, int, float]:
     """Play until the clock shows ``at_least``, press Pause: (period seen, period stopped at,
     seconds until the Play button came back)."""

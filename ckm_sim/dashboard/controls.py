@@ -71,11 +71,15 @@ def ControlBar(
     they change, not every period)."""
     target, set_target = solara.use_state(DEFAULT_TARGET)
     message, set_message = solara.use_state("")
+    loads, set_loads = solara.use_state(0)
 
-    def load(preset: str) -> None:
+    def load(preset: str | None) -> None:
+        if not preset:
+            return
         set_playing(False)
         runner.load_preset(preset)
         set_message("")
+        set_loads(loads + 1)  # a fresh selector: choosing the same preset again reloads it
         refresh()
 
     def reset() -> None:
@@ -105,7 +109,9 @@ def ControlBar(
 
     with solara.Div():
         with solara.Div(classes=["ckm-bar"]):
-            solara.Select("Preset", value=preset, values=list_scenarios(), on_value=load)
+            solara.Select(
+                f"Preset: {preset}", value=None, values=list_scenarios(), on_value=load
+            ).key(f"preset-{loads}")
             solara.Button("Reset", color="primary", on_click=reset, classes=["ckm-reset"])
             solara.Button(
                 "❚❚ Pause" if playing else "▶ Play",
