@@ -109,9 +109,9 @@ def ControlBar(
 
     with solara.Div():
         with solara.Div(classes=["ckm-bar"]):
-            solara.Select(
-                f"Preset: {preset}", value=None, values=list_scenarios(), on_value=load
-            ).key(f"preset-{loads}")
+            solara.Select("Preset", value=None, values=list_scenarios(), on_value=load).key(
+                f"preset-{loads}"
+            )
             solara.Button("Reset", color="primary", on_click=reset, classes=["ckm-reset"])
             solara.Button(
                 "❚❚ Pause" if playing else "▶ Play",
