@@ -16,9 +16,17 @@ the cost of a few index writes per period:
 Broadcast messages reach every customer and travel no tie; peer learning inside the firm is not
 traced per tie, so employee ties stay faint. A tie keeps its flow's colour for the period it
 carried it and fades over the next :data:`FADE` periods.
+
+Community ties: the model does not record who taught whom, so :class:`PeerTrace` keeps, for
+each of the last :data:`FADE` periods, the parts of the offer each customer came to understand
+that period other than by a tailored message; a community tie shows FOR in that period when one
+end learned a part that the other end understands (a fellow customer could have taught it). At
+period 0 nothing has run, so no tie is coloured.
 """
 
 from __future__ import annotations
+
+from collections import deque
 
 import numpy as np
 
@@ -35,8 +43,6 @@ FLOW_MEANINGS: dict[str, str] = {
 FLOW_CURVENESS: dict[str, float] = {"about": 0.0, "from": 0.12, "for": -0.12}
 #: Opacity of a tie that carried a flow this period, one period ago, two periods ago.
 FADE: tuple[float, ...] = (0.95, 0.45, 0.2)
-#: A community tie carries FOR when the two customers' knowledge of the offer differs this much.
-COMMUNITY_GAP = 0.05
 
 
 class FlowTrace:
@@ -73,13 +79,42 @@ class FlowTrace:
         return np.where(shown, fade[np.clip(age, 0, len(FADE))], 0.0)
 
 
-def community_opacity(
-    offer_knowledge: np.ndarray, active: np.ndarray, edges: np.ndarray, rate: float
-) -> np.ndarray:
-    """Opacity of each community tie (customer index pairs) as a FOR tie, 0 where none flows."""
-    if rate <= 0 or len(edges) == 0:
-        return np.zeros(len(edges))
-    a, b = edges[:, 0], edges[:, 1]
-    gap = np.abs(offer_knowledge[a] - offer_knowledge[b])
-    carried = active[a] & active[b] & (gap >= COMMUNITY_GAP)
-    return np.where(carried, np.clip(0.3 + 2.0 * gap, 0.0, FADE[0]), 0.0)
+class PeerTrace:
+    """Per period (the last ``len(FADE)``): which parts of the offer each customer came to
+    understand that period, other than by a tailored message."""
+
+    def __init__(self) -> None:
+        self.learned: deque[tuple[int, np.ndarray]] = deque(maxlen=len(FADE))
+
+    def note(
+        self, before: np.ndarray, after: np.ndarray, tailored: np.ndarray, period: int
+    ) -> None:
+        """The understanding matrices (customers x parts) before and after ``period``; the
+        customers sent tailored messages that period (their gains are the firm's doing)."""
+        n = min(len(before), len(after))
+        gained = after[:n] & ~before[:n]
+        gained[tailored[tailored < n]] = False
+        self.learned.append((period, gained))
+
+    def opacity(
+        self, understood: np.ndarray, active: np.ndarray, edges: np.ndarray, period: int
+    ) -> np.ndarray:
+        """Opacity of each community tie (customer index pairs) as a FOR tie: how lately one
+        end learned a part of the offer the other end understands (0: not in the last
+        ``len(FADE)`` periods)."""
+        out = np.zeros(len(edges))
+        if len(edges) == 0:
+            return out
+        a, b = edges[:, 0], edges[:, 1]
+        both = active[a] & active[b]
+        for when, gained in self.learned:
+            age = period - when
+            if not 0 <= age < len(FADE):
+                continue
+            ok = both & (a < len(gained)) & (b < len(gained))
+            ia, ib = np.where(ok, a, 0), np.where(ok, b, 0)
+            taught = (gained[ia] & understood[ib]).any(axis=1) | (gained[ib] & understood[ia]).any(
+                axis=1
+            )
+            out = np.where(ok & taught, np.maximum(out, FADE[age]), out)
+        return out

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ckm_sim.dashboard.flows import FlowTrace
+from ckm_sim.dashboard.flows import FlowTrace, PeerTrace
 from ckm_sim.model.model import CKMModel
 from ckm_sim.model.scenario import DIMENSIONS, Scenario, firm_key, load_scenario, split_firm_key
 
@@ -141,14 +141,19 @@ class DashboardModel(CKMModel):
         self.preset = preset
         self.seed = seed
         self.flows = FlowTrace(len(self.state.status))
+        self.peers = PeerTrace()
 
     def step(self) -> None:
         """One period of the model, then the trace notes who took part in each flow, from the
-        stages' records (:mod:`ckm_sim.model.stages`)."""
+        stages' records (:mod:`ckm_sim.model.stages`), and what customers learned of the offer
+        other than from the firm (:class:`~ckm_sim.dashboard.flows.PeerTrace`)."""
+        before = self.state.understood.copy()
         super().step()
         period = self.period
         if period is None:
             return
+        tailored_to = period.record("for").tailored_to
+        self.peers.note(before, self.state.understood, tailored_to, self.steps)
         self.flows.note("about", period.record("about").contacted, self.steps)
         self.flows.note("from", period.record("from").sharers, self.steps)
         tailored = period.record("for").tailored_to

@@ -32,7 +32,6 @@ from ckm_sim.dashboard.flows import (
     FLOW_CURVENESS,
     FLOW_MEANINGS,
     FLOWS,
-    community_opacity,
 )
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 
@@ -256,7 +255,7 @@ def _nodes(model, layout: NetworkLayout, xy: np.ndarray) -> list[dict[str, Any]]
 
 def flow_links(model, layout: NetworkLayout) -> list[dict[str, Any]]:
     """The coloured ties: each service tie once per flow it carried lately, community ties
-    where customers taught each other the offer this period."""
+    where a customer lately learned a part of the offer its neighbour knows (fading)."""
     period, links = model.steps, []
     service = np.flatnonzero(layout.kinds == SERVICE_TIE)
     customers = layout.customer_of(layout.edges[service, 1])
@@ -267,9 +266,8 @@ def flow_links(model, layout: NetworkLayout) -> list[dict[str, Any]]:
     community = np.flatnonzero(layout.kinds == COMMUNITY_TIE)
     if len(community):
         pairs = layout.customer_of(layout.edges[community])
-        rate = model.levers.community_learning
         active = model.state.status == ACTIVE
-        opacity = community_opacity(model.state.offer_knowledge, active, pairs, rate)
+        opacity = model.peers.opacity(model.state.understood, active, pairs, period)
         for e, alpha in zip(community[opacity > 0], opacity[opacity > 0], strict=True):
             links.append(_link(layout.edges[e], "for", float(alpha), curveness=0.0))
     return links
