@@ -104,11 +104,6 @@ def test_malformed_firms_are_one_line(tmp_path: Path, case: str, command: str) -
     assert not _files(tmp_path / "o")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 27 point 3: the fix belongs in FirmSpec (ckm_sim/model/scenario.py), which "
-    "this change does not touch (the model is being reworked in parallel)",
-)
 def test_firm_overrides_as_pairs_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "f.toml"
     body = '[[firms]]\nname = "a"\noverrides = [["it_systems", 0.9]]\n[[firms]]\nname = "b"\n'

@@ -419,7 +419,10 @@ class FirmSpec(BaseModel):
                 f"firm name {name!r} must be a plain name (letters, digits, '_', '-'; "
                 "no dots or spaces, at most 40 characters)"
             )
-        flat = dict(data.pop("overrides", None) or {})
+        overrides = data.pop("overrides", None)
+        if overrides is not None and not isinstance(overrides, dict):
+            raise ValueError(f"'overrides' of firm '{name}' must be a table of fields")
+        flat = dict(overrides or {})
         for key, value in data.items():
             if key in FIRM_SECTIONS and isinstance(value, dict):
                 flat.update(value)
