@@ -125,9 +125,16 @@ def test_a_split_sent_as_the_teacher_ends_the_round_is_recorded_or_refused_as_sh
     recorded = green.locator("[data-figure='recorded']").inner_text()
     if filed_in_old_round:  # the press arrived first: round `now` ran with it
         assert "green" in rounds[now - 1]["submitted"]
-    else:  # never filed for the next round without notice
-        expect(green.locator(".ckm-message")).to_contain_text("had already run")
+    else:  # never filed for the next round: refused with a message, or (a press on the
+        # button while it changed rounds) not sent, the typed split kept and marked unsent
         assert "Recorded for round" not in recorded
+        refused = green.locator(".ckm-message", has_text="had already run")
+        unsent = green.locator("[data-figure='unsent']")
+        expect(refused.or_(unsent)).to_be_visible(timeout=TIMEOUT)
+        if unsent.count():
+            for dim in DIMENSIONS:
+                box = green.locator(f"[data-dimension='{dim}'] input")
+                assert box.input_value() == str(CULTURE.get(dim, 0))
     assert (
         teacher.locator(".ckm-status [data-team='green']").get_attribute("data-submitted") == "no"
         or "Recorded for round" in recorded

@@ -122,9 +122,21 @@ def SplitForm(live: LiveGame, team: str, version: int, message: str, set_message
     round_number = game.round_number
     record = game.submission(team)
     chosen = record.split if record is not None else game.splits[team]
-    # the boxes start again from the recorded split whenever it changes (any browser)
-    key = f"draft-{round_number}-{record.seq if record else 0}"
-    draft, set_draft = solara.use_state({d: str(s) for d, s in chosen.as_dict().items()}, key=key)
+    recorded = {d: str(v) for d, v in chosen.as_dict().items()}
+    draft, set_draft = solara.use_state(recorded)
+    # the boxes start again from the recorded split whenever it changes (from any browser);
+    # when only the round changes, a split typed and not yet submitted is kept (and says so)
+    identity = (round_number, record.seq if record is not None else 0)
+    base = solara.use_ref(identity)
+    touched = solara.use_ref(False)
+    if base.current != identity:
+        keep = record is None and touched.current and base.current[0] != round_number
+        base.current = identity
+        if not keep:
+            touched.current = False
+            if draft != recorded:
+                draft = recorded
+                set_draft(recorded)
     stamp, set_stamp = solara.use_state(0)
     shares, problems = views.read_draft(draft)
     total = None if shares is None else sum(shares.values())
@@ -140,6 +152,7 @@ def SplitForm(live: LiveGame, team: str, version: int, message: str, set_message
         set_stamp(stamp + 1)
 
     def typed(dim: str, text: str) -> None:
+        touched.current = True
         set_draft({**draft, dim: text})
         set_message("")  # a message about the last press no longer applies
 
@@ -183,25 +196,33 @@ def SplitForm(live: LiveGame, team: str, version: int, message: str, set_message
             on_submit=submit,
         )
         message_box(message)
-        html(recorded_html(live, team, me))
+        html(recorded_html(live, team, me, differs=shares != chosen.as_dict()))
 
 
-def recorded_html(live: LiveGame, team: str, me: str) -> str:
-    """The team's split as the server has it this round, who sent it and when."""
+def recorded_html(live: LiveGame, team: str, me: str, differs: bool = False) -> str:
+    """The team's split as the server has it this round, who sent it and when (and whether
+    the boxes differ from it)."""
     game = live.game
     if game.over:
         return ""
+    note = (
+        " <b data-figure='unsent'>The boxes differ from it: press Submit to record them.</b>"
+        if differs
+        else ""
+    )
     record = game.submission(team)
     if record is None:
         works = views.split_text(game.splits[team].as_dict())
-        return f"<p class='ckm-recorded' data-figure='recorded'>Your firm works at: {works}.</p>"
+        return (
+            f"<p class='ckm-recorded' data-figure='recorded'>Your firm works at: {works}.{note}</p>"
+        )
     mine = live.browser_label(team, me)
     who = "this browser" if record.by == mine else f"another browser of your team ({record.by})"
     when = time.strftime("%H:%M:%S", time.localtime(record.at))
     return (
         f"<p class='ckm-recorded' data-figure='recorded' data-by='{escape(record.by)}'>"
         f"Recorded for round {game.round_number}: {views.split_text(record.split.as_dict())}"
-        f" — by {escape(who)} at {when}.</p>"
+        f" — by {escape(who)} at {when}.{note}</p>"
     )
 
 
