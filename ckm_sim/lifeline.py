@@ -49,12 +49,8 @@ STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
 
 def start_time(pid: int) -> str | None:
     """The start time of process ``pid`` (clock ticks since boot, from /proc), or None."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return fields[19] if len(fields) > 19 else None
+    fields = _stat(pid)
+    return fields[19] if fields is not None and len(fields) > 19 else None
 
 
 def parent_token() -> tuple[int, str | None]:
@@ -62,10 +58,23 @@ def parent_token() -> tuple[int, str | None]:
     return os.getpid(), start_time(os.getpid())
 
 
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state first), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
 def is_alive(pid: int, started: str | None) -> bool:
-    """Whether process ``pid`` (started at ``started``, if known) still runs."""
+    """Whether process ``pid`` (started at ``started``, if known) still runs: a zombie (killed,
+    not yet reaped by its parent) does not."""
     if started is not None and os.path.isdir("/proc"):
-        return start_time(pid) == started  # gone, or the pid now names another process
+        fields = _stat(pid)
+        if fields is None or len(fields) <= 19 or fields[0] in ("Z", "X", "x"):
+            return False
+        return fields[19] == started  # or the pid now names another process
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

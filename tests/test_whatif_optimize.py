@@ -13,7 +13,7 @@ from ckm_sim.experiments.stats import paired_difference
 from ckm_sim.model.scenario import load_scenario
 from ckm_sim.whatif.optimize.budget import optimise_budget
 from ckm_sim.whatif.optimize.polish import polish
-from ckm_sim.whatif.optimize.report import _next_unit
+from ckm_sim.whatif.optimize.report import next_unit_sentence
 from ckm_sim.whatif.shared.objective import NetValueObjective
 from ckm_sim.whatif.shared.search import evaluation_seeds
 
@@ -157,11 +157,11 @@ def test_next_unit_never_goes_to_a_dimension_at_its_full_level():
     # culture is full (its marginal value is reported as exactly 0); the open dimensions lose
     # money: the sentence must name the best open one, not culture's 0
     table = _marginal_table([False, True, False], [-50.0, 0.0, -20.0])
-    line = _next_unit(table, "month")
+    line = next_unit_sentence(table, "month")
     assert "customer_cooperation" in line and "learning_culture" not in line
     assert "spending more lowers net value" in line
 
 
 def test_next_unit_when_every_dimension_is_full():
-    line = _next_unit(_marginal_table([True, True, True], [0.0, 0.0, 0.0]), "month")
+    line = next_unit_sentence(_marginal_table([True, True, True], [0.0, 0.0, 0.0]), "month")
     assert "Every dimension is at its full level" in line

@@ -43,8 +43,9 @@ from ckm_sim.model.runs import replication_seed
 
 #: The start method of local worker processes (spawn where forkserver does not exist).
 START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-#: Modules the forkserver imports once, before forking workers (the model and the run batches).
-PRELOAD = ["ckm_sim.experiments.execute"]
+#: Modules the forkserver imports once, before forking workers: the model and the run batches,
+#: and the hook that makes it exit at once with its command (:mod:`.forkserver_exit`).
+PRELOAD = ["ckm_sim.experiments.execute", "ckm_sim.experiments.forkserver_exit"]
 
 
 class _HasDefaults(Protocol):
