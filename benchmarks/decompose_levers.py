@@ -50,7 +50,82 @@ def moved_levers(base: Scenario, dimension: str, low: float, high: float) -> dic
     return {k: v for k, v in at_low.items() if not np.isclose(v, at_high[k])}
 
 
+def decompose(
+    scenario: str = "baseline",
+    replications: int = 10,
+    workers: int = 2,
+    periods: int = 120,
+    low: float = 0.2,
+    high: float = 0.8,
+    progress: bool = True,
+) -> tuple[dict[tuple[str, str], np.ndarray], int, float]:
+    """Every configuration's outcomes on the paired seeds: (results by (dimension, "low" /
+    "high" / lever), runs, seconds)."""
+    base = load_scenario(scenario)
+    plan = RunPlan(replications, BASE_SEED, periods, workers=workers)
+    seeds = plan.seeds()
+    configs: dict[tuple[str, str], Scenario] = {}
+    for dim in DIMENSIONS:
+        configs[dim, "low"] = base.with_overrides(**{dim: low})
+        configs[dim, "high"] = base.with_overrides(**{dim: high})
+        for lever, value in moved_levers(base, dim, low, high).items():
+            configs[dim, lever] = base.with_overrides(**{dim: high, lever: value})
+    keys = list(configs)
+    jobs = [(configs[k], s, periods) for k in keys for s in seeds]
+    start = time.perf_counter()
+    with plan.evaluator() as evaluator:
+        flat = map_ordered(evaluator, _outcomes, jobs, progress=progress)
+    elapsed = time.perf_counter() - start
+    n = len(seeds)
+    results = {
+        k: np.asarray(flat[i * n : (i + 1) * n], dtype=np.float64) for i, k in enumerate(keys)
+    }
+    return results, len(jobs), elapsed
+
+
+def table(results: dict[tuple[str, str], np.ndarray], outcome: str) -> tuple[str, dict[str, str]]:
+    """The markdown table of one reported outcome, and each dimension's largest lever."""
+    j = REPORTED.index(outcome)
+    cost_column = OUTCOMES.index("investment_cost")
+    lines = [
+        "| dimension | total effect (95% CI) | lever | contribution (95% CI) | share |",
+        "|---|---|---|---|---|",
+    ]
+    top: dict[str, str] = {}
+    keys = list(results)
+    for dim in DIMENSIONS:
+        high, low = results[dim, "high"][:, j], results[dim, "low"][:, j]
+        total = paired_difference(high, low)
+        # net value: the dimension's own cost is no lever's; shares are of the gross effect
+        own_cost = 0.0
+        if outcome == "net_value":
+            cost = results[dim, "high"][:, cost_column] - results[dim, "low"][:, cost_column]
+            own_cost = float(cost.mean())
+        gross = total.mean + own_cost
+        levers = [k[1] for k in keys if k[0] == dim and k[1] not in ("low", "high")]
+        shares: dict[str, float] = {}
+        rows = []
+        for lever in levers:
+            contribution = paired_difference(high, results[dim, lever][:, j])
+            shares[lever] = contribution.mean / gross if gross else float("nan")
+            rows.append((lever, contribution))
+        summed = sum(c.mean for _, c in rows)
+        rows.sort(key=lambda r: -abs(r[1].mean))
+        for i, (lever, c) in enumerate(rows):
+            label = f"{dim} | {_ci(total)}" if i == 0 else " | "
+            lines.append(f"| {label} | {lever} | {_ci(c)} | {shares[lever]:.0%} |")
+        if own_cost:
+            lines.append(f"|  |  | the competence's own cost | {-own_cost:,.1f} | |")
+        rest = gross - summed
+        share = rest / gross if gross else float("nan")
+        lines.append(f"|  |  | not carried by one lever | {rest:,.1f} | {share:.0%} |")
+        if rows:
+            top[dim] = f"{rows[0][0]} ({shares[rows[0][0]]:.0%})"
+    return "\n".join(lines), top
+
+
 def main() -> None:
+    """Run the decomposition and print its tables (markdown) and the coarseness check."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="baseline")
     parser.add_argument("--replications", type=int, default=10)
@@ -59,75 +134,22 @@ def main() -> None:
     parser.add_argument("--low", type=float, default=0.2)
     parser.add_argument("--high", type=float, default=0.8)
     args = parser.parse_args()
-    base = load_scenario(args.scenario)
-    plan = RunPlan(args.replications, BASE_SEED, args.periods, workers=args.workers)
-    seeds = plan.seeds()
-
-    configs: dict[tuple[str, str], Scenario] = {}
-    for dim in DIMENSIONS:
-        configs[dim, "low"] = base.with_overrides(**{dim: args.low})
-        configs[dim, "high"] = base.with_overrides(**{dim: args.high})
-        for lever, value in moved_levers(base, dim, args.low, args.high).items():
-            configs[dim, lever] = base.with_overrides(**{dim: args.high, lever: value})
-    keys = list(configs)
-    jobs = [(configs[k], s, args.periods) for k in keys for s in seeds]
-    start = time.perf_counter()
-    with plan.evaluator() as evaluator:
-        flat = map_ordered(evaluator, _outcomes, jobs, progress=True)
-    elapsed = time.perf_counter() - start
-    n = len(seeds)
-    results = {
-        k: np.asarray(flat[i * n : (i + 1) * n], dtype=np.float64) for i, k in enumerate(keys)
-    }
-    print(
-        f"{args.scenario}: each dimension {args.low} -> {args.high}, {n} paired replications, "
-        f"{args.periods} periods; {len(jobs)} runs in {elapsed:.0f} s\n"
+    results, runs, elapsed = decompose(
+        args.scenario, args.replications, args.workers, args.periods, args.low, args.high
     )
-
-    top_levers: dict[str, list[str]] = {o: [] for o in REPORTED}
-    cost_column = OUTCOMES.index("investment_cost")
-    for j, outcome in enumerate(REPORTED):
-        print(f"### {outcome}\n")
-        print("| dimension | total effect (95% CI) | lever | contribution (95% CI) | share |")
-        print("|---|---|---|---|---|")
-        for dim in DIMENSIONS:
-            high, low = results[dim, "high"][:, j], results[dim, "low"][:, j]
-            total = paired_difference(high, low)
-            # net value: the dimension's own cost is no lever's; shares are of the gross effect
-            own_cost = 0.0
-            if outcome == "net_value":
-                cost = results[dim, "high"][:, cost_column] - results[dim, "low"][:, cost_column]
-                own_cost = float(cost.mean())
-            gross = total.mean + own_cost
-            levers = [k[1] for k in keys if k[0] == dim and k[1] not in ("low", "high")]
-            shares: dict[str, float] = {}
-            rows = []
-            for lever in levers:
-                contribution = paired_difference(high, results[dim, lever][:, j])
-                shares[lever] = contribution.mean / gross if gross else float("nan")
-                rows.append((lever, contribution))
-            summed = sum(c.mean for _, c in rows)
-            rows.sort(key=lambda r: -abs(r[1].mean))
-            first = True
-            for lever, c in rows:
-                label = f"{dim} | {_ci(total)}" if first else " | "
-                print(f"| {label} | {lever} | {_ci(c)} | {shares[lever]:.0%} |")
-                first = False
-            if own_cost:
-                print(f"|  |  | the competence's own cost | {-own_cost:,.1f} | |")
-            rest = gross - summed
-            share = rest / gross if gross else float("nan")
-            print(f"|  |  | not carried by one lever | {rest:,.1f} | {share:.0%} |")
-            if rows:
-                top_levers[outcome].append(rows[0][0])
-        print()
-    for outcome, tops in top_levers.items():
-        counts = {lever: tops.count(lever) for lever in set(tops)}
-        lever, most = max(counts.items(), key=lambda kv: kv[1])
-        verdict = "TOO COARSE" if most == len(DIMENSIONS) else "ok"
+    print(
+        f"{args.scenario}: each dimension {args.low} -> {args.high}, {args.replications} paired "
+        f"replications, {args.periods} periods; {runs} runs in {elapsed:.0f} s\n"
+    )
+    for outcome in REPORTED:
+        text, top = table(results, outcome)
+        print(f"### {outcome}\n\n{text}\n")
+        leads = [lever.split(" ")[0] for lever in top.values()]
+        lever = max(set(leads), key=leads.count)
+        verdict = "TOO COARSE" if leads.count(lever) == len(DIMENSIONS) else "ok"
         print(
-            f"{outcome}: largest lever per dimension = {tops}; "
-            f"'{lever}' leads {most} of {len(DIMENSIONS)} dimensions ({verdict})"
+            f"{outcome}: largest lever per dimension = {top}; "
+            f"'{lever}' leads {leads.count(lever)} of {len(DIMENSIONS)} dimensions ({verdict})"
         )
 
 
