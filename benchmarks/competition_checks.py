@@ -46,21 +46,23 @@ def se(values: np.ndarray) -> float:
     return float(values.std(ddof=1) / np.sqrt(len(values)))
 
 
-def main() -> None:
-    """Print the three checks' figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20)
-    seeds = range(parser.parse_args().seeds)
-    print(f"small market {SMALL}, seeds 0..{len(seeds) - 1}")
+SHIFTED = ("a.final_market_share", "b.final_active_customers", "a.clv", "b.clv")
+
+
+def checks(seeds: range) -> dict[str, dict[str, tuple[float, float]]]:
+    """The three checks' figures, each ``(mean, SE)``: ``symmetry`` (the first firm's final
+    share, two like firms), ``shift`` (paired differences when firm ``a`` raises learning culture
+    and IT to 0.9), ``alone`` and ``against`` (one firm alone, and the same firm against a rival
+    that never learns)."""
     even = summaries(market({"name": "a"}, {"name": "b"}), seeds)
     share = column(even, "a.final_market_share")
-    print(f"symmetry: a.final_market_share {share.mean():.4f} +- {se(share):.4f} (SE)")
     raised = summaries(
         market({"name": "a", "learning_culture": 0.9, "it_systems": 0.9}, {"name": "b"}), seeds
     )
-    for key in ("a.final_market_share", "b.final_active_customers", "a.clv", "b.clv"):
+    shift = {}
+    for key in SHIFTED:
         d = column(raised, key) - column(even, key)
-        print(f"share shift: {key} paired difference {d.mean():.4f} +- {se(d):.4f}")
+        shift[key] = (float(d.mean()), se(d))
     alone = summaries(Scenario().with_overrides(**SMALL), seeds)
     duopoly = market(
         {"name": "a", "initial_share": 0.5},
@@ -69,13 +71,34 @@ def main() -> None:
         prospects=2 * SMALL["prospects"],
     )
     against = summaries(duopoly, seeds)
+    return {
+        "symmetry": {"a.final_market_share": (float(share.mean()), se(share))},
+        "shift": shift,
+        "alone": {k: (float(column(alone, k).mean()), se(column(alone, k))) for k in RECOVERED},
+        "against": {
+            k: (float(column(against, f"a.{k}").mean()), se(column(against, f"a.{k}")))
+            for k in RECOVERED
+        },
+    }
+
+
+def main() -> None:
+    """Print the three checks' figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=20)
+    seeds = range(parser.parse_args().seeds)
+    print(f"small market {SMALL}, seeds 0..{len(seeds) - 1}")
+    got = checks(seeds)
+    mean, err = got["symmetry"]["a.final_market_share"]
+    print(f"symmetry: a.final_market_share {mean:.4f} +- {err:.4f} (SE)")
+    for key, (mean, err) in got["shift"].items():
+        print(f"share shift: {key} paired difference {mean:.4f} +- {err:.4f}")
     for key in RECOVERED:
-        one, two = column(alone, key), column(against, f"a.{key}")
-        diff = two.mean() - one.mean()
-        z = diff / float(np.hypot(se(one), se(two)))
+        (one, e1), (two, e2) = got["alone"][key], got["against"][key]
+        z = (two - one) / float(np.hypot(e1, e2))
         print(
-            f"recovery: {key}: alone {one.mean():.4f} +- {se(one):.4f}, against a rival that "
-            f"never learns {two.mean():.4f} +- {se(two):.4f}, difference {diff:+.4f} ({z:+.1f} SE)"
+            f"recovery: {key}: alone {one:.4f} +- {e1:.4f}, against a rival that never learns "
+            f"{two:.4f} +- {e2:.4f}, difference {two - one:+.4f} ({z:+.1f} SE)"
         )
 
 
