@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from ckm_sim import __version__
-from ckm_sim.errors import EXIT_CODES, CKMError, TooLargeError, output_error
+from ckm_sim.errors import EXIT_CODES, CKMError, TooLargeError, missing_extra_for, output_error
 from ckm_sim.lifeline import stop_signals
 
 #: Sub-commands in the order ``--help`` lists them.
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say("ckm-sim: interrupted")
         return 130
     except Exception as exc:
-        error = one_line_error(exc)
+        error = one_line_error(exc, f"ckm-sim {args.command}")
         if error is None:
             raise
         _say(f"ckm-sim: error: {error}")
@@ -107,11 +107,15 @@ def _say(line: str) -> None:
         print(line, file=sys.stderr)
 
 
-def one_line_error(exc: BaseException) -> CKMError | None:
+def one_line_error(exc: BaseException, what: str = "this command") -> CKMError | None:
     """The user's error for ``exc``: itself if a CKMError; I/O and memory failures (a
-    read-only folder, a full disk, an allocation numpy could not make) become one too."""
+    read-only folder, a full disk, an allocation numpy could not make) and an optional
+    dependency ``what`` needs but is not installed become one too."""
     if isinstance(exc, CKMError):
         return exc
+    missing = missing_extra_for(exc, what)
+    if missing is not None:
+        return missing
     if isinstance(exc, OSError):
         return output_error(exc, "file system error")
     if isinstance(exc, MemoryError):

@@ -29,6 +29,63 @@ class TooLargeError(CKMError):
     exit_code = 5
 
 
+class MissingExtraError(CKMError):
+    """An optional dependency is not installed; the message names the extra that installs it."""
+
+    exit_code = 6
+
+
+#: The optional extra of pyproject.toml that installs each optional module (a top-level name
+#: covers its submodules).
+EXTRAS: dict[str, str] = {
+    "optuna": "optimize",
+    "distributed": "dask",
+    "dask": "dask",
+    "solara": "viz",
+    "mesa.visualization": "viz",
+    "solara_assets": "viz",
+    "ipyvue": "viz",
+    "ipyvuetify": "viz",
+    "ema_workbench": "discovery",
+    "sklearn": "discovery",
+}
+
+
+def install_hint(extra: str) -> str:
+    """How to install ``extra``: ``pip install "ckm-sim[extra]"`` (and from a clone)."""
+    return f'pip install "ckm-sim[{extra}]" (in a clone: pip install -e ".[{extra}]")'
+
+
+def missing_extra(module: str, what: str = "this command") -> MissingExtraError:
+    """The one-line error for ``module`` (an optional dependency) missing when ``what`` needs it."""
+    name = module if module in EXTRAS else module.split(".")[0]
+    extra = EXTRAS.get(name, "all")
+    return MissingExtraError(f"{what} needs {name}, which is not installed: {install_hint(extra)}")
+
+
+def require(module: str, what: str = "this command") -> None:
+    """Raise :func:`missing_extra` unless ``module`` (an optional dependency) can be imported;
+    checked before anything runs or is written."""
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a blocked or broken parent package
+        found = False
+    if not found:
+        raise missing_extra(module, what)
+
+
+def missing_extra_for(exc: BaseException, what: str = "this command") -> MissingExtraError | None:
+    """The one-line error when ``exc`` is an optional dependency that failed to import (the
+    modules of :data:`EXTRAS`); None for any other error, which stays a bug to report."""
+    if not isinstance(exc, ModuleNotFoundError) or not exc.name:
+        return None
+    if exc.name.split(".")[0] not in EXTRAS:
+        return None
+    return missing_extra(exc.name, what)
+
+
 #: Exit codes of ``ckm-sim`` (shown by ``ckm-sim --help`` and documented in docs/sweeps.md).
 EXIT_CODES: dict[int, str] = {
     0: "success",
@@ -37,6 +94,8 @@ EXIT_CODES: dict[int, str] = {
     OutputError.exit_code: "cannot write or read results (read-only folder, full disk, ...)",
     LockedError.exit_code: "the results folder is in use by another ckm-sim process",
     TooLargeError.exit_code: "too large: memory estimate or file size over the limit",
+    MissingExtraError.exit_code: "an optional dependency is missing; the line names the extra "
+    'to install (pip install "ckm-sim[optimize]")',
     130: "interrupted (Ctrl-C, SIGTERM or SIGHUP); finished runs are saved",
 }
 

@@ -6,7 +6,7 @@ import argparse
 import importlib.util
 import sys
 
-from ckm_sim.errors import CKMError
+from ckm_sim.errors import CKMError, require
 
 HELP = "start the classroom dashboard in the browser (127.0.0.1:8765 by default)"
 EXAMPLES = """examples:
@@ -37,11 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def check_server(host: str, port: int, what: str = "the dashboard") -> None:
     """Refuse (one line) a missing viz extra or an address that cannot be served on; note
     when the page's scripts would come from the internet."""
-    missing = [m for m in ("solara", "mesa.visualization") if importlib.util.find_spec(m) is None]
-    if missing:
-        raise CKMError(
-            f"{what} needs {', '.join(missing)}: install the viz extra (pip install -e '.[viz]')"
-        )
+    for module in ("solara", "mesa.visualization"):
+        require(module, what)
     from ckm_sim.dashboard.server import port_is_free
 
     try:

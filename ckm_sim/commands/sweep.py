@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ckm_sim.commands.argtypes import SCHEDULER_HELP, positive_seconds, workers
-from ckm_sim.errors import output_error
+from ckm_sim.errors import output_error, require
 from ckm_sim.experiments.spec import Experiment, load_experiment
 from ckm_sim.limits import add_max_memory
 
@@ -25,7 +25,8 @@ writes <out>/<experiment>/: manifest.json, design.parquet, runs/*.parquet (one r
 timeseries/*.parquet (if asked), points.csv, report.md and figures/. Exit code 0 when every
 run succeeded, 1 when some failed (they are recorded; the first error is printed), 2 on bad
 input, 3 when results cannot be written, 4 when another process uses the results folder, 5 when
-the memory estimate is over --max-memory, 130 when interrupted (Ctrl-C, SIGTERM, SIGHUP).
+the memory estimate is over --max-memory, 6 when an optional extra is missing (Dask), 130 when
+interrupted (Ctrl-C, SIGTERM, SIGHUP).
 """
 
 
@@ -65,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.experiments.runner import checked_inputs
     from ckm_sim.io import inside
 
+    if args.scheduler is not None or args.dask_local:
+        require("distributed", "--scheduler" if args.scheduler else "--dask-local")
     exp = load_experiment(args.experiment)
     root = inside(args.out, exp.name)
     slots = 0 if args.scheduler is not None else args.workers

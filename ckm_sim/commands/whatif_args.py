@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ckm_sim.commands import argtypes
 from ckm_sim.commands.argtypes import non_negative_int, plain_name
+from ckm_sim.errors import require
 from ckm_sim.limits import add_max_memory
 
 if TYPE_CHECKING:  # imported when a command runs, not to build the parser (fast --help)
@@ -64,8 +65,12 @@ def add_common(
 
 
 def run_plan(args: argparse.Namespace) -> RunPlan:
-    """The replications, seed, periods and workers the options ask for."""
+    """The replications, seed, periods and workers the options ask for (a ``--scheduler``
+    without Dask installed is refused here, before any run)."""
     from ckm_sim.experiments.evaluator import RunPlan
+
+    if args.scheduler is not None:
+        require("distributed", "--scheduler")
 
     return RunPlan(
         replications=args.replications,

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ckm_sim.errors import CKMError
+from ckm_sim.errors import CKMError, install_hint
 
 #: The points of interest: the top (or bottom) 20% of point means.
 QUANTILE = 0.8
@@ -80,8 +80,7 @@ def _libraries() -> tuple[Any, Any]:
         from sklearn import tree
     except ImportError:
         raise DiscoveryUnavailable(
-            "scenario discovery needs EMA Workbench and scikit-learn: "
-            "pip install 'ckm-sim[discovery]'"
+            "scenario discovery needs EMA Workbench and scikit-learn: " + install_hint("discovery")
         ) from None
     return prim, tree
 

@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 from tqdm import tqdm
 
-from ckm_sim.errors import CKMError
+from ckm_sim.errors import CKMError, missing_extra
 from ckm_sim.lifeline import parent_token, start_helpers, worker_init
 from ckm_sim.model.runs import replication_seed
 
@@ -156,7 +156,7 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[Evaluator]:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise CKMError("Dask is not installed: pip install 'ckm-sim[dask]'") from None
+        raise missing_extra("distributed", "running on Dask") from None
     cluster = None
     try:
         if scheduler is None:
