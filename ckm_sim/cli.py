@@ -34,7 +34,8 @@ COMMANDS: tuple[str, ...] = (
 EPILOG = """examples:
   ckm-sim run baseline                         run the baseline scenario, write results/baseline/
   ckm-sim run scenarios/it_only.toml --seed 7 --periods 60
-  ckm-sim validate scenarios/my_firm.toml      check a scenario file, one line per problem
+  ckm-sim validate my_firm.toml                check your own scenario file (start from a copy
+                                               of scenarios/baseline.toml)
   ckm-sim scenarios                            list the shipped scenarios
   ckm-sim sweep experiments/quickstart.toml    run a parameter sweep (see README)
   ckm-sim compare it_only customer_centric     paired comparison with 95% CIs

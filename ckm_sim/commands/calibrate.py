@@ -18,7 +18,7 @@ HELP = "fit parameters so the simulated cohort survival curve matches observed r
 EXAMPLES = """examples:
   ckm-sim calibrate baseline --retention data/retention_sample.csv
   ckm-sim calibrate baseline --retention data/retention_sample.csv --fit competitor_pull
-  ckm-sim calibrate baseline --retention data/retention_sbg.csv --fit competitor_pull \
+  ckm-sim calibrate baseline --retention data/retention_sbg.csv --fit competitor_pull \\
       loyalty_spread --fit-periods 7
   ckm-sim calibrate it_only --retention my_cohort.csv --fit competitor_value satisfaction_memory \\
       --bounds competitor_value=0.3:0.6 --trials 60 -j 2
@@ -26,7 +26,8 @@ EXAMPLES = """examples:
 The CSV has columns period,active: the customers of one cohort still active at the end of each
 period, with period 0 holding the cohort's size (or 'active' as shares in [0, 1]); see
 docs/whatif.md. Writes <out>/calibrate/<name>/report.md with survival.png, survival.csv,
-trials.csv and calibration.json.
+trials.csv, calibration.json and fitted_scenario.toml: the scenario with the fitted values, ready
+for run, compare or optimize (ckm-sim run <out>/calibrate/<name>/fitted_scenario.toml).
 """
 
 

@@ -23,8 +23,8 @@ EXAMPLES = """examples:
   ckm-sim optimize baseline --budget 2500 --periods 60 --eval-replications 12
   ckm-sim optimize duopoly --firm laggard --budget 4000        best response, leader fixed
   ckm-sim optimize duopoly --firm leader --firm laggard --budget 4000 --best-response-rounds 4
-  ckm-sim optimize duopoly --firm leader --firm laggard --budget leader=5000 --budget laggard=3000 \
-      --best-response-rounds 4
+  ckm-sim optimize duopoly --firm leader --firm laggard --budget leader=5000 \\
+      --budget laggard=3000 --best-response-rounds 4
   ckm-sim optimize baseline --plans data/plans_early_vs_spread.toml -r 20 -j 2
 
 The budget is money per period (same units as the [costs] section). Writes
@@ -34,7 +34,7 @@ With --firm NAME (a multi-firm scenario) the budget is that firm's, spent throug
 curve on its own net value while the rivals keep their levels: a best response. With two or more
 --firm and --best-response-rounds N the firms answer each other in turn for up to N rounds; the
 report says whether the splits settle (every split moves by at most --tolerance of its budget,
-or the move does not pay outside its 95%% CI) or cycle.
+or the move does not pay outside its 95% CI) or cycle.
 With --plans, each candidate plan replaces the scenario's own and runs with it on common seeds;
 every pair is compared and each plan's payback period against the scenario is reported (a
 comparison's report and files, under <out>/optimize/<name>/).
@@ -148,7 +148,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--step",
         type=float,
-        help="extra spend per period for marginal values (default 10%% of the budget)",
+        help="extra spend per period for marginal values (default a tenth of what the answer "
+        "spends; --method tpe: a tenth of the budget)",
     )
 
 
