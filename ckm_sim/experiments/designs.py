@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ckm_sim.experiments.inert import changes_nothing, why
 from ckm_sim.experiments.spec import SAMPLED_METHODS, Experiment, ExperimentError, reason
 from ckm_sim.firmkeys import parameter_kind, parameter_value
 from ckm_sim.limits import read_capped
@@ -216,7 +217,8 @@ def build_design(exp: Experiment, base: Scenario) -> DesignTable:
 
 
 def check_points(exp: Experiment, base: Scenario, design: DesignTable) -> None:
-    """Every design point must give a valid scenario, checked before the first run.
+    """Every design point must give a valid scenario, and every factor must change the model
+    (:mod:`ckm_sim.experiments.inert`), checked before the first run.
 
     Scenario fields that can be factors are scalars whose constraints are each on one field
     (bounds, type, allowed words), so checking every factor's extreme values (and NaN) for
@@ -240,6 +242,11 @@ def check_points(exp: Experiment, base: Scenario, design: DesignTable) -> None:
                     f"{exp.source()}: design point {point} of {design.size}: "
                     f"'{name}' = {plain!r}: {msg}"
                 ) from None
+        plains = [v.item() if isinstance(v, np.generic) else v for v in probes]
+        if changes_nothing(base, name, [v for v in plains if not _is_nan(v)]):
+            raise ExperimentError(
+                f"{exp.source()}: 'factors.{name}' changes nothing: {why(base, name)}"
+            )
 
 
 def _is_nan(value: Any) -> bool:
