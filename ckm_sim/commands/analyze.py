@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     """Analyse a sweep's folder and (re)write its report."""
     from ckm_sim.experiments.analysis import analyse
     from ckm_sim.experiments.lock import folder_lock
-    from ckm_sim.experiments.report import print_summary, write_report
+    from ckm_sim.experiments.report import write_report
+    from ckm_sim.experiments.terminal import print_summary
 
     try:
         with folder_lock(args.results, "analyze"):  # not while a sweep writes into it

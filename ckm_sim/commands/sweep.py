@@ -119,7 +119,8 @@ def _sweep(args: argparse.Namespace, exp: Experiment, inputs: Any) -> int:
         )
     if not args.no_report:
         from ckm_sim.experiments.analysis import analyse
-        from ckm_sim.experiments.report import print_summary, write_report
+        from ckm_sim.experiments.report import write_report
+        from ckm_sim.experiments.terminal import print_summary
 
         analysis = analyse(result.root)
         print_summary(analysis, write_report(analysis))

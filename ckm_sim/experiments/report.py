@@ -11,15 +11,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from rich.console import Console
-from rich.table import Table
 
 from ckm_sim.experiments.analysis import Analysis
 from ckm_sim.experiments.discovery import MIN_COVERAGE, discovery_table
+from ckm_sim.experiments.terminal import point_labels
 from ckm_sim.io import write_text
 from ckm_sim.model.outcomes import conventions_note, summary_meaning
 from ckm_sim.reports.markdown import frame_table
-from ckm_sim.reports.numbers import half_width, number
+from ckm_sim.reports.numbers import number
 from ckm_sim.reports.plots import plt, save_figure, sns
 
 FIGURES = "figures"
@@ -147,7 +146,8 @@ def differences_figure(a: Analysis, path: Path) -> Path | None:
     d = a.differences
     if d is None or d["point"].nunique() > 60:
         return None
-    labels = _point_labels(a)
+    full = {f: f for f in a.design.factors}
+    labels = {p: text.replace("\n", ", ") for p, text in point_labels(a, full).items()}
     height = max(2.5, 0.28 * d["point"].nunique() + 1)
     fig, axes = _grid(
         1, len(a.outcomes), w=4.2 if len(a.outcomes) > 1 else 6, h=height, sharey=True
@@ -198,20 +198,6 @@ def discovery_figure(a: Analysis, path: Path) -> Path | None:
         right.set_title(f"{d.outcome} high: classification tree", fontsize=9)
     fig.suptitle(f"{a.exp.name}: where are the outcomes in their top 20%?")
     return _save(fig, path)
-
-
-def _point_labels(a: Analysis) -> dict[int, str]:
-    design = a.design.points
-    labels = {}
-    for _, row in design.iterrows():
-        if a.exp.design.method == "one_at_a_time":
-            varied = row["varied"]
-            labels[int(row["point"])] = (
-                f"{varied} = {number(row[varied])}" if varied else "reference (base levels)"
-            )
-        else:
-            labels[int(row["point"])] = ", ".join(f"{f}={number(row[f])}" for f in a.design.factors)
-    return labels
 
 
 def write_tables(a: Analysis) -> list[Path]:
@@ -361,50 +347,3 @@ def _adequacy_sentence(a: Analysis) -> str:
         f"Not for every outcome at a {target} target: " + "; ".join(parts) + ". Paired "
         "differences may still be precise enough: see their half-widths."
     )
-
-
-def print_summary(a: Analysis, report: Path | None = None, max_rows: int = 25) -> None:
-    """The terminal summary: per-point means with 95% CIs, failures, and where the report is."""
-    console = Console()
-    wide = a.wide_points()
-    table = Table(
-        title=f"{a.exp.name}: mean ± 95% CI half-width over {a.exp.replications} replications",
-        title_justify="left",
-    )
-    compact = a.exp.design.method == "one_at_a_time" or len(a.design.factors) > 3
-    labels = _point_labels(a) if compact else {}
-    for col in ["point", *(["design point"] if compact else a.design.factors), *a.outcomes]:
-        table.add_column(col, justify="left" if col == "design point" else "right")
-    for _, row in wide.head(max_rows).iterrows():
-        point = int(row["point"])
-        cells = [number(point)]
-        cells += [labels[point]] if compact else [number(row[f]) for f in a.design.factors]
-        for o in a.outcomes:
-            half = (row[f"{o}_high"] - row[f"{o}_low"]) / 2
-            cells.append(f"{number(row[f'{o}_mean'])} ± {half_width(half)}")
-        table.add_row(*cells)
-    console.print(table)
-    if len(wide) > max_rows:
-        console.print(f"({len(wide) - max_rows} more points in {a.root / 'points.csv'})")
-    if a.sensitivity is not None:
-        console.print(_sensitivity_table(a))
-    status = f"runs: {a.runs_done} of {a.runs_total} finished, {a.runs_failed} failed"
-    console.print(status, style="bold red" if a.runs_failed else None)
-    for error in a.errors:
-        console.print(f"  {error}", style="red", markup=False)
-    for note in a.notes:
-        console.print(f"note: {note}", markup=False)
-    if report is not None:
-        console.print(f"report: {report}", markup=False)
-
-
-def _sensitivity_table(a: Analysis) -> Table:
-    s = a.sensitivity
-    assert s is not None
-    cols = ["S1", "S1_conf", "ST", "ST_conf"] if "S1" in s.columns else ["mu_star", "sigma"]
-    table = Table(title="sensitivity", title_justify="left")
-    for col in ["outcome", "factor", *cols]:
-        table.add_column(col, justify="right")
-    for _, row in s.iterrows():
-        table.add_row(row["outcome"], row["factor"], *(number(row[c]) for c in cols))
-    return table
