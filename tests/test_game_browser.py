@@ -102,6 +102,12 @@ def submit_last(page, shares: dict[str, int], next_round: str) -> None:
                 return  # submitted: the round is running; the caller waits for it
 
 
+def end_round(teacher) -> None:
+    """The teacher ends the round: End round now, then the confirmation naming the round."""
+    teacher.get_by_role("button", name="End round now").click()
+    teacher.get_by_role("button", name="Yes, end round").click()
+
+
 def expect(locator):
     """Playwright's retrying assertions (imported late: playwright is a dev extra)."""
     from playwright.sync_api import expect as playwright_expect
@@ -157,7 +163,7 @@ def test_four_teams_play_a_game_in_separate_browsers(game):
     expect(orange.get_by_role("button", name="Submit split")).to_be_disabled(timeout=TIMEOUT)
     assert "ckm-over" in orange.locator("[data-figure='total']").get_attribute("class")
 
-    teacher.get_by_role("button", name="End round now").click()
+    end_round(teacher)
     for page in (teacher, red, blue, green, orange):  # every screen follows, no reload
         wait_round(page, "Round 2 of 3")
     saved = json.loads(path.read_text())["rounds"][0]

@@ -11,7 +11,15 @@ import json
 
 import pytest
 from test_dashboard_browser import system_chromium
-from test_game_browser import TIMEOUT, expect, fill_split, open_page, submit, wait_round
+from test_game_browser import (
+    TIMEOUT,
+    end_round,
+    expect,
+    fill_split,
+    open_page,
+    submit,
+    wait_round,
+)
 
 from ckm_sim.dashboard.browser import launch_browser
 from ckm_sim.dashboard.server import dashboard_server
@@ -116,7 +124,7 @@ def test_a_split_sent_as_the_teacher_ends_the_round_is_recorded_or_refused_as_sh
     teacher, green = pages["teacher"], pages["green"]
     now = round_of(teacher)
     fill_split(green, CULTURE)
-    teacher.get_by_role("button", name="End round now").click()
+    end_round(teacher)
     green.get_by_role("button", name="Submit split").click(no_wait_after=True, force=True)
     wait_round(green, f"Round {now + 1} of")
     settle(green)
@@ -218,6 +226,45 @@ def test_the_join_page_shows_a_typed_code_as_text(game):
     assert page.locator(".ckm-message img").count() == 0
     assert page.evaluate("() => window.pwned === undefined")
     page.context.close()
+
+
+def test_the_teacher_confirms_end_round_pauses_and_reopens_a_round(game):
+    _, _, path, _, pages = game
+    teacher, red, blue = pages["teacher"], pages["red"], pages["blue"]
+    now = round_of(teacher)
+    teacher.get_by_role("button", name="End round now").click()
+    confirm = teacher.locator("[data-confirm='end']")
+    expect(confirm).to_contain_text(f"End round {now} now?", timeout=TIMEOUT)
+    confirm.get_by_role("button", name="Cancel").click()
+    expect(confirm).to_have_count(0, timeout=TIMEOUT)
+    assert round_of(teacher) == now and len(saved(path)["rounds"]) == now - 1
+    # pause: the teams' Submit is off and their pages say so; resume turns it back on
+    submit(red, IT)
+    teacher.get_by_role("button", name="Pause").click()
+    for page in (teacher, red, blue):
+        expect(page.locator("[data-figure='paused']")).to_be_visible(timeout=TIMEOUT)
+    expect(blue.get_by_role("button", name="Submit split")).to_be_disabled(timeout=TIMEOUT)
+    teacher.get_by_role("button", name="Resume").click()
+    expect(blue.locator("[data-figure='paused']")).to_have_count(0, timeout=TIMEOUT)
+    expect(blue.get_by_role("button", name="Submit split")).to_be_enabled(timeout=TIMEOUT)
+    end_round(teacher)
+    for page in (teacher, red):
+        wait_round(page, f"Round {now + 1} of")
+    assert saved(path)["rounds"][now - 1]["submitted"] == ["red"]
+    # reopen: the round is taken back, red's submission stands and can be changed
+    teacher.get_by_role("button", name=f"Reopen round {now}").click()
+    teacher.get_by_role("button", name=f"Yes, reopen round {now}").click()
+    for page in (teacher, red, blue):
+        wait_round(page, f"Round {now} of")
+    expect(red.locator("[data-figure='recorded']")).to_contain_text(f"Recorded for round {now}")
+    assert len(saved(path)["rounds"]) == now - 1
+    submit(blue, CULTURE)
+    end_round(teacher)
+    wait_round(teacher, f"Round {now + 1} of")
+    again = saved(path)["rounds"][now - 1]
+    assert again["submitted"] == ["red", "blue"]
+    assert again["splits"]["blue"] == Split.of(CULTURE).as_dict()
+    assert log.differences(saved(path), log.replay(saved(path))) == []
 
 
 def test_guessing_codes_is_limited_per_connection_and_per_address(game):

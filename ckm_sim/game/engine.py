@@ -9,6 +9,12 @@ market (``set_competence``), steps the market ``periods_per_round`` periods and 
 team's outcomes per period (:class:`RoundRecord`). The same settings and the same splits give
 the same market (the seed is the game's). Every method takes the game's lock: pages of many
 sessions call it from their own threads.
+
+The teacher controls the rounds: :meth:`Game.end_round` names the round it ends (a second
+press never ends the next one), :meth:`Game.pause` freezes the round (its timer stops, no
+split is accepted) until :meth:`Game.resume`, and :meth:`Game.reopen` takes back the last round
+played (the market is rebuilt and the earlier rounds replayed, so the reopened round runs again
+on the same market; its submissions are open again, changeable until it runs).
 """
 
 from __future__ import annotations
@@ -135,6 +141,9 @@ class _Round:
     submitted: dict[str, Split] = field(default_factory=dict)
     records: dict[str, Submission] = field(default_factory=dict)
     deadline: float | None = None
+    #: Seconds the timer had left when the teacher paused (None: not paused).
+    frozen: float | None = None
+    paused: bool = False
 
 
 class Game:
@@ -155,6 +164,7 @@ class Game:
             settings.budget if settings.budget is not None else investment_cost(self.scenario)
         )
         self.teams: tuple[str, ...] = settings.team_names
+        self._factory = market_factory
         self._market = market_factory(self.scenario, self.teams)
         missing = [t for t in self.teams if t not in self._market.firm_names]
         if missing:
@@ -206,9 +216,16 @@ class Game:
         with self._lock:
             return self._current.records.get(team)
 
+    @property
+    def paused(self) -> bool:
+        """Whether the teacher has paused the round (no split accepted, the timer stopped)."""
+        return self._current.paused
+
     def seconds_left(self) -> float | None:
         """Seconds until the teacher's timer ends the round (None: no timer)."""
         with self._lock:
+            if self._current.paused:
+                return self._current.frozen
             deadline = self._current.deadline
         return None if deadline is None else max(0.0, deadline - self._clock())
 
@@ -218,14 +235,16 @@ class Game:
         with self._lock:
             return self.rounds[-1].last(team) if self.rounds else self.start[team]
 
-    def leaderboard(self) -> list[dict[str, Any]]:
-        """One row per team, best net value first: net value, market share (latest), mean
-        retention rate of the last round, what the team spends per period."""
+    def leaderboard(self, upto: int | None = None) -> list[dict[str, Any]]:
+        """One row per team, best net value first: net value, market share, mean retention
+        rate of the round, what the team spends per period; at the end of round ``upto``
+        (None: the last round played; 0: before the first)."""
         with self._lock:
+            shown = self.rounds[: len(self.rounds) if upto is None else max(upto, 0)]
+            last = shown[-1] if shown else None
             rows = []
             for team in self.teams:
-                now = self.latest(team)
-                last = self.rounds[-1] if self.rounds else None
+                now = last.last(team) if last else self.start[team]
                 rows.append(
                     {
                         "team": team,
@@ -254,6 +273,11 @@ class Game:
         self._check_team(team)
         with self._lock:
             self._check_open()
+            if self._current.paused:
+                raise GameError(
+                    "The teacher has paused the game: your split was not recorded. Submit it "
+                    "again when the round resumes."
+                )
             if round_number is not None and round_number != self.round_number:
                 raise RoundClosed(
                     f"Round {round_number} had already run when this split arrived: it was not "
@@ -268,11 +292,62 @@ class Game:
                 return True
             return False
 
-    def end_round(self) -> None:
-        """The teacher ends the round: teams that have not submitted keep their split."""
+    def end_round(self, round_number: int | None = None) -> None:
+        """The teacher ends the round (``round_number``, if given, must be the open one: a
+        second press never ends the next round): teams that have not submitted keep their
+        split."""
         with self._lock:
             self._check_open()
+            if round_number is not None and round_number != self.round_number:
+                raise GameError(f"Round {round_number} has already run.")
             self._run_round()
+
+    def pause(self) -> None:
+        """Freeze the round: its timer stops and no split is accepted until :meth:`resume`."""
+        with self._lock:
+            self._check_open()
+            if not self._current.paused:
+                self._current.frozen = self.seconds_left()
+                self._current.paused = True
+                self.version += 1
+
+    def resume(self) -> None:
+        """Let the paused round go on; its timer runs again from where it stopped."""
+        with self._lock:
+            if self._current.paused:
+                frozen = self._current.frozen
+                self._current.paused = False
+                self._current.frozen = None
+                self._current.deadline = None if frozen is None else self._clock() + frozen
+                self.version += 1
+
+    def reopen(self) -> int:
+        """Take back the last round played: the market is rebuilt and the earlier rounds are
+        played again, the teams' submissions of that round are open again (a team that kept
+        its split has not submitted). The round's number; a GameError before any round."""
+        with self._lock:
+            if not self.rounds:
+                raise GameError("no round has been played yet: there is none to reopen")
+            taken = self.rounds.pop()
+            self._market = self._factory(self.scenario, self.teams)
+            for record in self.rounds:
+                for team in self.teams:
+                    self._market.set_competence(team, **record.levels[team])
+                for _ in range(self.settings.periods_per_round):
+                    self._market.step()
+            before = self.rounds[-1].splits if self.rounds else None
+            self.splits = {t: before[t] if before else Split.even() for t in self.teams}
+            self._current = _Round()
+            now = self._wall()
+            for team in taken.submitted:
+                self.version += 1
+                split = taken.splits[team]
+                self._current.submitted[team] = split
+                self._current.records[team] = Submission(split, "reopened", now, self.version)
+            self.version += 1
+            for listener in self.on_round:
+                listener(self)
+            return taken.number
 
     def start_timer(self, seconds: float) -> None:
         """End the round ``seconds`` from now (:meth:`tick` checks the clock)."""
@@ -286,14 +361,17 @@ class Game:
             )
         with self._lock:
             self._check_open()
-            self._current.deadline = self._clock() + seconds
+            if self._current.paused:
+                self._current.frozen = float(seconds)
+            else:
+                self._current.deadline = self._clock() + seconds
             self.version += 1
 
     def tick(self) -> bool:
         """End the round if its timer has run out; whether it did."""
         with self._lock:
             deadline = self._current.deadline
-            if self.over or deadline is None or self._clock() < deadline:
+            if self.over or self._current.paused or deadline is None or self._clock() < deadline:
                 return False
             self._run_round()
             return True

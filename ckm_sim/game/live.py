@@ -127,8 +127,9 @@ def open_folder(folder: str | Path) -> LiveGame:
 
 
 def _tick(game: Game) -> None:
-    """End the round when the timer runs out, until the game is over."""
-    while not game.over:
+    """End the round when the timer runs out (for as long as the server runs: a finished game
+    may be reopened)."""
+    while True:
         time.sleep(TICK_SECONDS)
         with contextlib.suppress(GameError, OSError):  # over meanwhile; the next save retries
             game.tick()

