@@ -299,7 +299,12 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
             "",
         ]
     if a.differences is not None:
-        ref = a.design.params(a.design.reference or 0)
+        point = a.design.reference or 0
+        ref = (
+            f"point {point} ("
+            + ", ".join(f"{k} = {number(v)}" for k, v in a.design.params(point).items())
+            + ")"
+        )
         out += [
             "## Paired differences from the reference point",
             "",
@@ -333,16 +338,21 @@ def _discovery_text(a: Analysis) -> str:
 
 def _adequacy_sentence(a: Analysis) -> str:
     target = f"{a.exp.outcomes.precision:.0%}"
+    if a.exp.replications < 2:
+        return (
+            "Not known: with one replication per point there is no confidence interval; run at "
+            "least 2 replications (set `replications` in the experiment file) to judge them."
+        )
     bad = a.adequacy[~a.adequacy["adequate"]]
     if bad.empty:
         return f"Yes: every point's 95% CI half-width is within {target} of its mean."
     parts = []
     for _, row in bad.iterrows():
-        need = row["replications_needed"]
-        more = f"about {int(need)} replications would reach it" if np.isfinite(need) else ""
-        parts.append(
-            f"{row['outcome']} (worst {number(row['max_rel_half_width'])} of the mean; {more})"
-        )
+        worst, need = row["max_rel_half_width"], row["replications_needed"]
+        said = [f"worst {number(worst)} of the mean"] if np.isfinite(worst) else ["no CI"]
+        if np.isfinite(need):
+            said.append(f"about {int(need)} replications would reach it")
+        parts.append(f"{row['outcome']} ({'; '.join(said)})")
     return (
         f"Not for every outcome at a {target} target: " + "; ".join(parts) + ". Paired "
         "differences may still be precise enough: see their half-widths."
