@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from game_helpers import FakeMarket
 
-from ckm_sim.game import log
+from ckm_sim.game import debrief, log
 from ckm_sim.game.budget import GameError, Split
 from ckm_sim.game.engine import Game, GameSettings
 
@@ -87,3 +87,26 @@ def test_the_leaderboard_follows_the_round_replayed():
     assert at_one == {t: game.rounds[0].last(t)["net_value"] for t in game.teams}
     assert game.leaderboard(upto=0)[0]["spend"] == 0.0
     assert game.leaderboard() == game.leaderboard(upto=2)
+
+
+def test_the_debrief_names_the_winner_and_where_it_differed():
+    game = new_game(rounds=2)
+    for _ in range(2):
+        game.submit("red", IT)
+        game.submit("blue", CULTURE)
+        game.end_round()
+    said = debrief.explain(game)
+    board = game.leaderboard()
+    assert said[0].startswith(f"{board[0]['team'].capitalize()} wins the game after round 2")
+    assert said[1].startswith("Dimensions:") and said[2].startswith("Knowledge flows:")
+    leader = debrief.explain(game, upto=1)[0]
+    assert f"{game.leaderboard(1)[0]['team'].capitalize()} leads after round 1" in leader
+    if board[0]["team"] == "red":
+        assert "more of its budget to IT systems (100 % against" in said[1]
+    figures = debrief.series(game, "red")
+    assert [len(v) for v in figures.values()] == [3, 3, 3, 3]  # the start and two rounds
+    assert figures["net_value"][2] == game.rounds[1].last("red")["net_value"]
+    rows = debrief.history(game, "green")
+    assert [r["submitted"] for r in rows] == [False, False]
+    assert rows[1]["rank"] == [r["team"] for r in board].index("green") + 1
+    assert debrief.explain(new_game()) == []

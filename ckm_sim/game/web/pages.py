@@ -23,6 +23,7 @@ from ckm_sim.game import budget
 from ckm_sim.game.budget import GameError, Split
 from ckm_sim.game.live import LiveGame
 from ckm_sim.game.web import views
+from ckm_sim.game.web.debrief_view import Debrief
 from ckm_sim.game.web.submit import SubmitButton
 from ckm_sim.model.scenario import DIMENSIONS
 
@@ -261,3 +262,7 @@ def TeamPage(live: LiveGame, team: str):
                 html(views.shares_html(game))
             with solara.Card(f"Your budget: {game.budget:,.0f} per month", margin=0):
                 SplitForm(live, team, version, message, set_message)
+        if game.rounds:
+            title = "Debrief: the game" if game.over else f"Debrief: round {len(game.rounds)}"
+            with solara.Card(title, margin=0):
+                Debrief(live, version, team=team)

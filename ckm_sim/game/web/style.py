@@ -33,6 +33,10 @@ CSS = (
 .ckm-confirm {font-size: 18px; margin: 6px 0; padding: 8px; border: 2px solid #b71c1c;}
 .ckm-confirm .v-btn {margin: 6px 8px 0 0;}
 .ckm-paused {color: #b71c1c;}
+.ckm-charts {display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr));
+  gap: 8px;}
+.ckm-winner {font-size: 20px; font-weight: 700; margin: 6px 0;}
+.ckm-why {font-size: 16px;}
 .ckm-slips {display: flex; flex-wrap: wrap; gap: 12px;}
 .ckm-slip {border: 2px dashed #546e7a; padding: 16px; font-size: 20px; width: 300px;
   break-inside: avoid;}

@@ -20,6 +20,7 @@ from ckm_sim.game.budget import GameError
 from ckm_sim.game.engine import MAX_TIMER_SECONDS
 from ckm_sim.game.live import LiveGame
 from ckm_sim.game.web import views
+from ckm_sim.game.web.debrief_view import Debrief
 from ckm_sim.game.web.pages import html, message_box, use_game_version
 
 
@@ -202,11 +203,9 @@ def TeacherPage(live: LiveGame):
         html(views.status_html(game))
         RoundControls(live, version, act)
         message_box(message)
-        with solara.Card("Leaderboard", margin=0):
-            html(views.leaderboard_html(game))
-        with solara.Card("Debrief: what each team spent, what it got", margin=0):
-            played = len(game.rounds)
-            shown = played if upto is None or upto > played else upto
+        played = len(game.rounds)
+        shown = played if upto is None or upto > played else upto
+        with solara.Card("Debrief: ranking, winner and why", margin=0):
             if played:  # at the last round the replay follows the game as rounds are played
                 solara.SliderInt(
                     f"Replay up to round {shown}",
@@ -215,6 +214,9 @@ def TeacherPage(live: LiveGame):
                     max=max(played, 1),
                     on_value=lambda v: set_upto(None if v >= len(game.rounds) else v),
                 )
+            Debrief(live, version, shown)
+        with solara.Card("What each team spent, what it got", margin=0):
+            if played:
                 SharesChart(live, version, shown)
             rounds = tuple(r.number for r in game.rounds[:shown])
             html(views.debrief_html(game, rounds=rounds))

@@ -9,6 +9,7 @@ import math
 from html import escape
 
 from ckm_sim.dashboard.notes import format_value, measure
+from ckm_sim.game.debrief import SHORT
 from ckm_sim.game.engine import Game
 from ckm_sim.model.outcomes import BY_NAME, FIRM_SERIES
 from ckm_sim.model.scenario import DIMENSIONS
@@ -23,14 +24,6 @@ TEAM_COLOURS: dict[str, str] = {
     "teal": "#00838f",
     "brown": "#5d4037",
     "pink": "#ad1457",
-}
-#: Short names of the five dimensions (table headers).
-SHORT: dict[str, str] = {
-    "inter_functional_cooperation": "Cooperation between departments",
-    "organisational_systems": "Organisational systems",
-    "customer_cooperation": "Cooperation with customers",
-    "it_systems": "IT systems",
-    "learning_culture": "Learning culture",
 }
 #: A team's own figures, in this order.
 TEAM_FIGURES: tuple[str, ...] = (
@@ -125,8 +118,9 @@ def shares_html(game: Game) -> str:
     return f"<table class='ckm-table' data-table='shares'>{rows}</table>"
 
 
-def leaderboard_html(game: Game) -> str:
-    """The leaderboard: rank, team, net value, market share, retention, spend per month."""
+def leaderboard_html(game: Game, upto: int | None = None) -> str:
+    """The leaderboard: rank, team, net value, market share, retention, spend per month (at
+    the end of round ``upto``; None: the last round played)."""
     head = (
         "<tr><th>#</th><th>Team</th><th>Net value</th><th>Market share</th>"
         "<th>Retention (last round)</th><th>CKM spend per month</th></tr>"
@@ -137,9 +131,13 @@ def leaderboard_html(game: Game) -> str:
         f"<td class='v'>{value('market_share', r['market_share'])}</td>"
         f"<td class='v'>{value('retention_rate', r['retention_rate'])}</td>"
         f"<td class='v'>{value('investment_cost', r['spend'])}</td></tr>"
-        for i, r in enumerate(game.leaderboard(), start=1)
+        for i, r in enumerate(game.leaderboard(upto), start=1)
     )
-    return f"<table class='ckm-table' data-table='leaderboard'>{head}{rows}</table>"
+    shown = len(game.rounds) if upto is None else upto
+    return (
+        f"<table class='ckm-table' data-table='leaderboard' data-upto='{shown}'>{head}{rows}"
+        "</table>"
+    )
 
 
 def debrief_html(game: Game, rounds: tuple[int, ...] | None = None) -> str:
