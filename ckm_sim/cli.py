@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``ckm-sim`` with ``argv``; the exit code (2 and one error line for bad input)."""
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        print(f"ckm-sim {__version__}")  # before the parser: no command module is imported
+        return 0
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "handler", None) is None:

@@ -165,3 +165,7 @@ def test_help_lists_every_file_the_docs_list(command) -> None:
 def test_step_help_says_what_the_step_is_a_tenth_of() -> None:
     text = " ".join(_help("optimize").split())
     assert "a tenth of what the answer spends" in text
+
+
+def test_compare_uses_as_many_workers_as_sweep() -> None:
+    assert effective_default("compare", "--workers") == effective_default("sweep", "--workers")

@@ -7,6 +7,7 @@ The command line owns its flags: library code (ckm_sim.whatif) takes a
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,9 +27,11 @@ def add_common(
     replications: int | None,
     periods: bool = True,
     replications_help: str | None = None,
+    workers: int | None = 1,
 ) -> None:
-    """``--replications``, ``--periods``, ``--seed``, ``--workers``, ``--scheduler``, ``--out``,
-    ``--name``, ``--quiet``, ``--max-memory``."""
+    """``--replications``, ``--periods``, ``--seed``, ``--workers`` (default ``workers``; None:
+    every CPU, as ``sweep``), ``--scheduler``, ``--out``, ``--name``, ``--quiet``,
+    ``--max-memory``."""
     parser.add_argument(
         "--replications",
         "-r",
@@ -48,8 +51,9 @@ def add_common(
         "--workers",
         "-j",
         type=argtypes.workers,
-        default=1,
-        help="worker processes (results are identical for any number; default 1)",
+        default=workers or os.cpu_count() or 1,
+        help="worker processes (results are identical for any number; default "
+        + (f"{workers})" if workers else "the number of CPUs, as sweep)"),
     )
     parser.add_argument(
         "--scheduler",
