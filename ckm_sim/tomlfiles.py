@@ -33,6 +33,16 @@ def shipped_folder(folder: str) -> Path:
     return Path(str(resources.files("ckm_sim").joinpath("data", folder)))
 
 
+def example_file(path: str | Path) -> Path:
+    """``path`` itself if it exists; else, for ``data/<name>`` (the README's example files), the
+    copy shipped in ``ckm_sim/data/examples`` (an installed wheel has no ``data/`` folder)."""
+    path = Path(path)
+    if path.exists() or path.parent != Path("data"):
+        return path
+    shipped = shipped_folder("examples") / path.name
+    return shipped if shipped.is_file() else path
+
+
 def list_shipped(folder: Path, kind: str, error: type[CKMError]) -> list[str]:
     """Names of the shipped ``kind`` files in ``folder``; none at all is an incomplete install."""
     names = sorted(p.stem for p in folder.glob("*.toml"))

@@ -77,6 +77,8 @@ def test_the_wheel_ships_the_data_and_the_type_marker(installed):
     for stem in SHIPPED_EXPERIMENTS:
         assert f"ckm_sim/data/experiments/{stem}.toml" in names
     assert SHIPPED_SCENARIOS and SHIPPED_EXPERIMENTS
+    for example in ("retention_sample.csv", "retention_sbg.csv", "plans_early_vs_spread.toml"):
+        assert f"ckm_sim/data/examples/{example}" in names  # the README's data/ files
 
 
 def test_the_installed_package_is_the_wheel_not_the_source_tree(installed):

@@ -19,6 +19,7 @@ from ckm_sim.errors import CKMError
 from ckm_sim.limits import read_capped
 from ckm_sim.model.model import CKMModel
 from ckm_sim.model.scenario import MAX_PERIODS, Scenario, ScenarioError
+from ckm_sim.tomlfiles import example_file
 
 
 def cohort_survival(model: CKMModel, periods: int | None = None) -> np.ndarray:
@@ -68,7 +69,7 @@ def read_retention(path: str | Path) -> pd.DataFrame:
     period-0 row (the cohort's size) the shares are ``active / active[period 0]``; without one,
     ``active`` must already be shares in [0, 1]. Lines starting with ``#`` are comments.
     """
-    path = Path(path)
+    path = example_file(path)
     if not path.exists():
         raise CKMError(f"{path}: no such retention file")  # a folder or FIFO: read_capped
     try:

@@ -25,7 +25,7 @@ from typing import Any
 from ckm_sim.errors import TooLargeError
 from ckm_sim.model.scenario import Scenario, ScenarioError, validate_scenario
 from ckm_sim.names import plain_name_problem
-from ckm_sim.tomlfiles import read_toml
+from ckm_sim.tomlfiles import example_file, read_toml
 
 #: Most candidate plans in one file: every pair is compared (with the base, 31 scenarios make
 #: 465 pairs, each with its confidence intervals, sentences and payback).
@@ -66,7 +66,8 @@ def with_plans(scenario: Scenario, plans: dict[str, dict[str, Any]], source: str
 def load_plans(scenario: Scenario, path: str | Path) -> list[Scenario]:
     """The scenario under each plan of a plans file (one-line ScenarioError for bad files)."""
     source = str(path)
-    return with_plans(scenario, plan_tables(read_toml(Path(path), ScenarioError), source), source)
+    tables = plan_tables(read_toml(example_file(path), ScenarioError), source)
+    return with_plans(scenario, tables, source)
 
 
 def describe(scenario: Scenario) -> str:
