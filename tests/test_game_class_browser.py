@@ -8,7 +8,10 @@ another split. One server for the module; the tests run in order on one game."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from pathlib import Path
 
 import pytest
 from test_dashboard_browser import system_chromium
@@ -174,3 +177,29 @@ def test_every_team_page_shows_the_debrief_and_the_replay_moves_the_leaderboard(
     )
     teacher.keyboard.press("End")
     expect(board).to_have_attribute("data-upto", "4", timeout=TIMEOUT)
+
+
+def test_the_teacher_downloads_the_results_and_a_one_page_printable_debrief(game):
+    _, codes, path, browser, pages, tmp = game
+    teacher = pages["teacher"]
+    rounds = log.load(path)["rounds"]
+    with teacher.expect_download(timeout=TIMEOUT) as got:
+        teacher.locator("[data-export='csv']").click()
+    table = list(csv.DictReader(io.StringIO(Path(got.value.path()).read_text())))
+    assert len(table) == 4 * 4
+    for row in table:
+        saved = rounds[int(row["round"]) - 1]
+        assert float(row["net_value"]) == saved["outcomes"][row["team"]][-1]["net_value"]
+        assert int(row["share_it_systems"]) == saved["splits"][row["team"]]["it_systems"]
+        assert (row["submitted"] == "yes") == (row["team"] in saved["submitted"])
+    with teacher.expect_download(timeout=TIMEOUT) as got:
+        teacher.locator("[data-export='print']").click()
+    printable = Path(got.value.path()).read_text()
+    assert not any(code in printable for code in codes.values())
+    page = browser.new_page()
+    page.set_content(printable)
+    winner = teacher.locator("[data-debrief='4'] [data-figure='winner']").inner_text()
+    assert page.locator("[data-figure='winner']").inner_text() == winner
+    pdf = page.pdf(format="A4")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1  # one page
+    page.close()

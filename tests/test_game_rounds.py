@@ -5,10 +5,13 @@ the export, and a team's firm replayed with another split."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from game_helpers import FakeMarket
 
-from ckm_sim.game import debrief, log
+from ckm_sim.game import debrief, export, live, log
 from ckm_sim.game.budget import GameError, Split
 from ckm_sim.game.engine import Game, GameSettings
 
@@ -110,3 +113,32 @@ def test_the_debrief_names_the_winner_and_where_it_differed():
     assert [r["submitted"] for r in rows] == [False, False]
     assert rows[1]["rank"] == [r["team"] for r in board].index("green") + 1
     assert debrief.explain(new_game()) == []
+
+
+def test_the_csv_has_a_row_per_round_and_team_and_the_print_names_the_winner():
+    game = new_game(rounds=2)
+    game.submit("red", IT)
+    game.end_round()
+    game.end_round()
+    table = list(csv.DictReader(io.StringIO(export.results_csv(game))))
+    assert [(r["round"], r["team"]) for r in table] == [
+        (str(n), t) for n in (1, 2) for t in game.teams
+    ]
+    red = table[0]
+    assert red["submitted"] == "yes" and red["share_it_systems"] == "100"
+    assert float(red["net_value"]) == game.rounds[0].last("red")["net_value"]
+    assert table[1]["submitted"] == "kept"
+    assert {r["rank"] for r in table if r["round"] == "2"} == {"1", "2", "3"}
+    page = export.debrief_page(game)
+    assert debrief.explain(game)[0] in page and "<svg" in page
+
+
+def test_the_server_writes_the_exports_after_every_round_without_codes(tmp_path):
+    settings = GameSettings(teams=2, rounds=2, periods_per_round=1, customers_per_team=20)
+    live.create(settings, tmp_path / "g")
+    served = live.open_folder(tmp_path / "g")
+    served.game.end_round()
+    text = (tmp_path / "g" / export.CSV_NAME).read_text()
+    assert len(text.splitlines()) == 1 + 2
+    page = (tmp_path / "g" / export.PRINT_NAME).read_text()
+    assert not any(code in text or code in page for code in served.codes)

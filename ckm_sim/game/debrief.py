@@ -16,6 +16,17 @@ from typing import Any
 from ckm_sim.game.engine import Game, RoundRecord
 from ckm_sim.model.scenario import DIMENSIONS
 
+#: Each team's colour on every screen and print.
+TEAM_COLOURS: dict[str, str] = {
+    "red": "#c62828",
+    "blue": "#1565c0",
+    "green": "#2e7d32",
+    "orange": "#ef6c00",
+    "purple": "#6a1b9a",
+    "teal": "#00838f",
+    "brown": "#5d4037",
+    "pink": "#ad1457",
+}
 #: Short names of the five dimensions (the same as the team's form).
 SHORT: dict[str, str] = {
     "inter_functional_cooperation": "Cooperation between departments",

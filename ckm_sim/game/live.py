@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ckm_sim.game import guard, log
+from ckm_sim.game import export, guard, log
 from ckm_sim.game.budget import GameError
 from ckm_sim.game.engine import Game, GameSettings
 from ckm_sim.game.market import open_market
@@ -94,8 +94,11 @@ class LiveGame:
         return next(code for code, who in self.codes.items() if who == team)
 
     def save(self, game: Game | None = None) -> None:
-        """Write the game log (called after every round)."""
-        log.save(self.game if game is None else game, self.path, self.codes)
+        """Write the game log, the results CSV and the printable debrief (called after every
+        round)."""
+        game = self.game if game is None else game
+        log.save(game, self.path, self.codes)
+        export.write(game, self.folder)
 
 
 def create(settings: GameSettings, folder: str | Path) -> Path:

@@ -11,11 +11,14 @@ the leaderboard and the market shares, and no code at all.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
+from html import escape
 
 import solara
 
 from ckm_sim.dashboard.echarts import LiveEcharts
+from ckm_sim.game import export
 from ckm_sim.game.budget import GameError
 from ckm_sim.game.engine import MAX_TIMER_SECONDS
 from ckm_sim.game.live import LiveGame
@@ -62,6 +65,24 @@ def SharesChart(live: LiveGame, version: int, upto: int, height: int = 360):
         }
 
     LiveEcharts(option, [version, upto], height=height)
+
+
+def exports_html(live: LiveGame) -> str:
+    """Download links for the results (CSV) and the printable one-page debrief (HTML), and
+    where the server keeps them."""
+    game = live.game
+    if not game.rounds:
+        return ""
+    table = base64.b64encode(export.results_csv(game).encode()).decode()
+    page = base64.b64encode(export.debrief_page(game).encode()).decode()
+    return (
+        "<div class='ckm-exports'>Take away: "
+        f"<a download='{export.CSV_NAME}' data-export='csv' "
+        f"href='data:text/csv;charset=utf-8;base64,{table}'>Results (CSV)</a> · "
+        f"<a download='{export.PRINT_NAME}' data-export='print' "
+        f"href='data:text/html;charset=utf-8;base64,{page}'>Printable debrief (one page)</a>"
+        f" <span class='ckm-note'>(also in {escape(str(live.folder))})</span></div>"
+    )
 
 
 def codes_html(live: LiveGame) -> str:
@@ -220,3 +241,4 @@ def TeacherPage(live: LiveGame):
                 SharesChart(live, version, shown)
             rounds = tuple(r.number for r in game.rounds[:shown])
             html(views.debrief_html(game, rounds=rounds))
+            html(exports_html(live))

@@ -9,22 +9,11 @@ import math
 from html import escape
 
 from ckm_sim.dashboard.notes import format_value, measure
-from ckm_sim.game.debrief import SHORT
+from ckm_sim.game.debrief import SHORT, TEAM_COLOURS
 from ckm_sim.game.engine import Game
 from ckm_sim.model.outcomes import BY_NAME, FIRM_SERIES
 from ckm_sim.model.scenario import DIMENSIONS
 
-#: Each team's colour on every screen.
-TEAM_COLOURS: dict[str, str] = {
-    "red": "#c62828",
-    "blue": "#1565c0",
-    "green": "#2e7d32",
-    "orange": "#ef6c00",
-    "purple": "#6a1b9a",
-    "teal": "#00838f",
-    "brown": "#5d4037",
-    "pink": "#ad1457",
-}
 #: A team's own figures, in this order.
 TEAM_FIGURES: tuple[str, ...] = (
     "net_value",
