@@ -308,3 +308,80 @@ def test_run_to_stops_at_the_runs_horizon(page):
     box.press("Enter")
     page.get_by_role("button", name="Run to 120").wait_for(timeout=15_000)
     assert page.get_by_role("button", name="Run to 240").count() == 0
+
+
+ROWS_IN_VIEW_JS = """() => {
+  const rows = [...document.querySelectorAll('.ckm-compare tr[data-row]')];
+  const bar = document.querySelector('.ckm-top').getBoundingClientRect().bottom;
+  return rows.length > 0 && rows.every(r => {
+    const b = r.getBoundingClientRect();
+    return b.top >= bar - 1 && b.bottom <= window.innerHeight + 1;
+  });
+}"""
+
+
+def test_side_by_side_at_1024x768_shows_every_row_of_the_table(served):
+    """Issue 24, dashboard defect 2: choosing the tab brings the table's 11 rows on screen."""
+    url, _, pw, tmp = served
+    context = screen_context(pw, tmp / "side-1024", 1024, 768, 1.0)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wait_until_ready(page)
+        page.get_by_role("tab", name="Side by side").click()
+        page.locator(".ckm-compare tr[data-row]").first.wait_for(timeout=30_000)
+        assert page.locator(".ckm-compare tr[data-row]").count() == 11
+        page.wait_for_function(ROWS_IN_VIEW_JS, timeout=15_000)
+    finally:
+        context.close()
+
+
+#: Per panel of the per-firm charts: its title's top and bottom and its plot's (pixels).
+FIRM_GEOMETRY_JS = """() => {
+  const chart = document.querySelector('.ckm-firm-charts .solara-echarts').__vue__.chart;
+  const titles = chart._componentsViews.filter(v => v && v.type === 'title').map(v => {
+    const r = v.group.getBoundingRect();
+    return [v.group.y + r.y, v.group.y + r.y + r.height];
+  });
+  const model = chart.getModel();
+  const plots = [];
+  for (let i = 0; model.getComponent('grid', i); i++) {
+    const r = model.getComponent('grid', i).coordinateSystem.getRect();
+    plots.push([r.y, r.y + r.height]);
+  }
+  return {titles, plots};
+}"""
+
+
+def test_per_firm_titles_sit_by_their_charts_and_the_table_is_wide_at_150_percent(served):
+    """Issue 24, dashboard defect 4 (1920 x 1080 at 150 % zoom): each per-firm chart's title is
+    nearer its own chart than the chart above (below whose plot sit its axis labels), and the
+    firms' table is wide enough that no label takes more than three lines."""
+    url, _, pw, tmp = served
+    context = screen_context(pw, tmp / "firms-150", 1920, 1080, 1.5)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wait_until_ready(page)
+        choose(page, "Preset", "duopoly")
+        page.locator("[data-figure='firms'] th[data-firm]").nth(1).wait_for(timeout=30_000)
+        drawn_option(page, ".ckm-firm-charts", "laggard")
+        geometry = page.evaluate(FIRM_GEOMETRY_JS)
+        titles, plots = geometry["titles"], geometry["plots"]
+        columns = sum(1 for t in titles if t == titles[0])
+        labels = 8 + 1.3 * 14  # the x axis' labels below a plot: margin and one line
+        for i in range(columns, len(titles)):
+            top, bottom = titles[i]
+            above = top - (plots[i - columns][1] + labels)
+            below = plots[i][0] - bottom
+            assert below < above, f"panel {i}: {below:.0f} px to its chart, {above:.0f} above"
+        table = page.locator("[data-figure='firms']").bounding_box()
+        assert table["width"] >= 500
+        lines = page.evaluate(
+            """() => [...document.querySelectorAll("[data-figure='firms'] tr td:first-child")]
+              .map(td => td.getBoundingClientRect().height
+                         / parseFloat(getComputedStyle(td).lineHeight))"""
+        )
+        assert lines and max(lines) <= 3.2
+    finally:
+        context.close()

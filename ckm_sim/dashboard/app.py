@@ -29,8 +29,10 @@ TITLE = "CKM competence, retention and customer lifetime value"
 
 @solara.component
 def LiveViews(model, tick: int):
-    """Network and figures side by side, the charts below."""
-    with solara.Div(classes=["ckm-live"]):  # side by side, stacked when narrow
+    """Network and figures side by side, the charts below (with several firms the figures,
+    which start with the firms' table, take the whole width under the network)."""
+    several = ["ckm-several"] if model.n_firms > 1 else []  # the firms' table: full width
+    with solara.Div(classes=["ckm-live", *several]):  # side by side, stacked when narrow
         with solara.Div(classes=["ckm-live-network"]):
             NetworkView(model, tick)
         with solara.Div(classes=["ckm-live-figures"]):

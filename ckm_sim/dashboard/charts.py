@@ -63,6 +63,11 @@ def firm_colour(index: int) -> str:
 
 #: Chart text sizes (px): at least 14 for anything a class reads off the projector.
 LABEL_PX, TITLE_PX = 14, 16
+#: Where a panel's title and chart sit in its slot (fractions of the slot's height): a title of
+#: one line sits nearer its own chart than the chart above (issue 24, dashboard defect 4); a
+#: title with a key (a second line) keeps the room the key needs.
+ONE_LINE: tuple[float, float, float] = (0.12, 0.31, 0.97)
+WITH_KEY: tuple[float, float, float] = (0.0, 0.30, 0.88)
 
 
 def _points(index: Sequence[int], values: Sequence[float]) -> list[list[float | None]]:
@@ -116,12 +121,13 @@ def timeseries_option(
         row, col = divmod(p, columns)
         left, top = col * width, top0 + row * height
         text, key = panel_title(title, measures)
+        title_at, grid_from, grid_to = WITH_KEY if key else ONE_LINE
         option["title"].append(
             {
                 "text": text,
                 "subtext": key,
                 "left": f"{left + width / 2:.1f}%",
-                "top": f"{top:.1f}%",
+                "top": f"{top + height * title_at:.1f}%",
                 "textAlign": "center",
                 "itemGap": 2,
                 "textStyle": {"fontSize": TITLE_PX, "fontWeight": "normal"},
@@ -132,8 +138,8 @@ def timeseries_option(
             {
                 "left": f"{left + 1.5:.1f}%",
                 "width": f"{width - 4:.1f}%",
-                "top": f"{top + height * 0.3:.1f}%",
-                "height": f"{height * 0.58:.1f}%",
+                "top": f"{top + height * grid_from:.1f}%",
+                "height": f"{height * (grid_to - grid_from):.1f}%",
                 "containLabel": True,
             }
         )

@@ -19,6 +19,7 @@ from ckm_sim.dashboard.echarts import LiveEcharts
 from ckm_sim.dashboard.model import DashboardModel, model_seed
 from ckm_sim.dashboard.network_view import NetworkView
 from ckm_sim.dashboard.notes import format_difference, format_value, measure
+from ckm_sim.dashboard.scroll import ScrollHere
 from ckm_sim.model.model import CKMModel
 from ckm_sim.model.outcomes import in_view
 from ckm_sim.model.scenario import list_scenarios
@@ -121,6 +122,7 @@ def SideBySide(runner, tick: int = 0, refresh=None):
                 "Live model tab shows each of its firms.",
                 classes=["ckm-note"],
             )
+        ScrollHere()  # the table in view when the tab is chosen (a 1024 x 768 projector)
         solara.HTML(tag="div", unsafe_innerHTML=comparison_table(pair))
         with solara.Columns([1, 1]):
             NetworkView(pair.left, tick, height=380, title=left)

@@ -47,6 +47,8 @@ CSS = """
 .ckm-panel td.v {text-align: right; font-variant-numeric: tabular-nums; font-weight: 700;
   white-space: nowrap;}
 .ckm-panel td.u {color: #455a64; white-space: nowrap;}
+.ckm-compare .ckm-panel td {line-height: 1.2; padding-bottom: 1px;}
+.ckm-compare .ckm-panel h4 {margin-top: 0;}
 .ckm-panel h4 {margin: 10px 0 2px 0; font-size: 17px;}
 .ckm-flows {display: flex; flex-wrap: wrap; gap: 2px 16px; margin: 4px 0;}
 .ckm-flow i {display: inline-block; width: 26px; height: 4px; margin: 0 6px 4px 0;
@@ -56,4 +58,5 @@ CSS = """
   margin-bottom: 12px;}
 .ckm-live-network {flex: 3 1 440px; min-width: 0;}
 .ckm-live-figures {flex: 2 1 300px; min-width: 0;}
+.ckm-several .ckm-live-figures {flex: 1 1 100%;}
 """
