@@ -203,3 +203,31 @@ def test_the_teacher_downloads_the_results_and_a_one_page_printable_debrief(game
     pdf = page.pdf(format="A4")
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1  # one page
     page.close()
+
+
+def test_the_teacher_page_fits_1024_and_the_team_form_shows_whole_labels(game):
+    base, codes, _, browser, _, _ = game
+    screen = {"width": 1024, "height": 768}
+    context = browser.new_context(viewport=screen)
+    try:
+        teacher = context.new_page()
+        teacher.goto(f"{base}/teacher/{codes['teacher']}")
+        teacher.locator("[data-table='debrief'] tr[data-round]").nth(15).wait_for(timeout=TIMEOUT)
+        wide = teacher.evaluate(
+            """() => [...document.querySelectorAll('.ckm-page *')]
+              .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length"""
+        )
+        assert wide == 0
+        assert teacher.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        team = context.new_page()
+        team.goto(f"{base}/team/{codes['green']}")
+        team.locator("[data-page='team-green']").wait_for(timeout=TIMEOUT)
+        labels = team.evaluate(
+            """() => [...document.querySelectorAll('.ckm-share label')]
+              .map(l => [l.innerText, l.scrollWidth - l.clientWidth])"""
+        )
+        assert len(labels) == 5
+        assert all(cut <= 0 for _, cut in labels), labels
+        assert "Cooperation between departments (%)" in [text for text, _ in labels]
+    finally:
+        context.close()

@@ -54,8 +54,8 @@ def history_html(game: Game, team: str, upto: int | None = None) -> str:
         for r in rows
     )
     return (
-        f"<table class='ckm-table' data-table='history'><tr><th>Round</th>{dims}<th></th>"
-        f"<th>Net value</th><th>Rank</th></tr>{body}</table>"
+        f"<div class='ckm-wide'><table class='ckm-table' data-table='history'><tr><th>Round</th>"
+        f"{dims}<th></th><th>Net value</th><th>Rank</th></tr>{body}</table></div>"
     )
 
 
@@ -78,11 +78,17 @@ def TeamChart(live: LiveGame, team: str, version: int, upto: int):
             "title": {"text": team.capitalize(), "textStyle": {"fontSize": 16}},
             "tooltip": {"trigger": "axis"},
             "legend": {"top": 24, "textStyle": {"fontSize": 12}},
-            "grid": {"top": 64, "left": 70, "right": 50, "bottom": 30},
-            "xAxis": {"type": "category", "data": list(range(upto + 1)), "name": "round"},
+            "grid": {"top": 76, "left": 64, "right": 48, "bottom": 44},
+            "xAxis": {
+                "type": "category",
+                "data": list(range(upto + 1)),
+                "name": "round (net value: left axis; percentages: right axis)",
+                "nameLocation": "middle",
+                "nameGap": 26,
+            },
             "yAxis": [
-                {"type": "value", "name": "net value"},
-                {"type": "value", "name": "%", "min": 0, "max": 100},
+                {"type": "value"},
+                {"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value} %"}},
             ],
             "series": [
                 {

@@ -260,7 +260,9 @@ def TeamPage(live: LiveGame, team: str):
                 html(views.firm_html(game, team))
             with solara.Card("Market shares", margin=0):
                 html(views.shares_html(game))
-            with solara.Card(f"Your budget: {game.budget:,.0f} per month", margin=0):
+            with solara.Card(
+                f"Your budget: {game.budget:,.0f} per month", margin=0, classes=["ckm-form-card"]
+            ):
                 SplitForm(live, team, version, message, set_message)
         if game.rounds:
             title = "Debrief: the game" if game.over else f"Debrief: round {len(game.rounds)}"

@@ -1,5 +1,6 @@
 """The game pages' CSS: projector sizes (text at least 16 px), tables of figures, the team
-colours, the budget inputs side by side with the levels they buy."""
+colours, the budget inputs side by side with the levels they buy (wide enough for whole
+labels), wide tables that never widen the page past a 1024-pixel projector."""
 
 from ckm_sim.dashboard.style import CSS as DASHBOARD_CSS
 
@@ -12,12 +13,15 @@ CSS = (
 .ckm-columns {display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start;}
 .ckm-columns > .v-card {flex: 1 1 300px; padding: 4px 8px;}
 .ckm-table {border-collapse: collapse; margin: 4px 0 10px 0;}
+.ckm-wide {max-width: 100%; overflow-x: auto;}
+.ckm-wide .ckm-table th, .ckm-wide .ckm-table td {padding-right: 7px;}
 .ckm-table td, .ckm-table th {padding: 3px 12px 3px 0; vertical-align: top; font-size: 16px;
   text-align: left;}
 .ckm-table td.v {text-align: right; font-variant-numeric: tabular-nums; font-weight: 700;
   white-space: nowrap;}
 .ckm-split .ckm-share {display: flex; align-items: center; gap: 12px;}
-.ckm-split .v-input {max-width: 320px;}
+.ckm-columns > .v-card.ckm-form-card {flex: 2 1 520px;}
+.ckm-split .v-input {max-width: 420px; min-width: 320px;}
 .ckm-level {min-width: 6em; font-variant-numeric: tabular-nums;}
 .ckm-total {display: block; margin: 6px 0; font-weight: 600;}
 .ckm-over {color: #b71c1c;}

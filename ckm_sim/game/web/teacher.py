@@ -240,5 +240,5 @@ def TeacherPage(live: LiveGame):
             if played:
                 SharesChart(live, version, shown)
             rounds = tuple(r.number for r in game.rounds[:shown])
-            html(views.debrief_html(game, rounds=rounds))
+            html(views.debrief_html(game, rounds=rounds), classes=["ckm-wide"])
             html(exports_html(live))

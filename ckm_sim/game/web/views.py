@@ -137,11 +137,7 @@ def debrief_html(game: Game, rounds: tuple[int, ...] | None = None) -> str:
     if not played:
         return "<p>No round played yet.</p>"
     teams = game.teams
-    flows = "".join(
-        f"<th title='{escape(label(n))}'>{f} flow<div class='ckm-meaning'>"
-        f"{escape(label(n))}</div></th>"
-        for f, n in FLOW_MEASURES
-    )
+    flows = "".join(f"<th title='{escape(label(n))}'>{f} flow</th>" for f, n in FLOW_MEASURES)
     dims = "".join(f"<th>{escape(SHORT[d])} %</th>" for d in DIMENSIONS)
     head = (
         f"<tr><th>Round</th><th>Team</th>{dims}<th>Spend per month</th><th>Net value</th>"
@@ -163,7 +159,11 @@ def debrief_html(game: Game, rounds: tuple[int, ...] | None = None) -> str:
                 f"<td class='v'>{value('retention_rate', r.mean(t, 'retention_rate'))}</td>"
                 f"{fed}</tr>"
             )
-    return f"<table class='ckm-table' data-table='debrief'>{head}{''.join(rows)}</table>"
+    key = " · ".join(f"{f} flow: {escape(label(n))}" for f, n in FLOW_MEASURES)
+    return (
+        f"<table class='ckm-table' data-table='debrief'>{head}{''.join(rows)}</table>"
+        f"<p class='ckm-note'>Flows are round means per month: {key}.</p>"
+    )
 
 
 def share_series(game: Game) -> dict[str, list[float]]:
