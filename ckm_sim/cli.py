@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from ckm_sim import __version__
 from ckm_sim.errors import EXIT_CODES, CKMError, TooLargeError, missing_extra_for, output_error
 from ckm_sim.lifeline import stop_signals
+from ckm_sim.model.warmup import announce_compile
 
 #: Sub-commands in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -30,6 +31,8 @@ COMMANDS: tuple[str, ...] = (
     "dashboard",
     "classroom",
 )
+#: The sub-commands that run the model (the first run of an installation compiles its kernels).
+MODEL_COMMANDS: frozenset[str] = frozenset(COMMANDS) - {"validate", "scenarios", "analyze"}
 
 EPILOG = """examples:
   ckm-sim run baseline                         run the baseline scenario, write results/baseline/
@@ -91,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "handler", None) is None:
         parser.print_help()
         return 0
+    if args.command in MODEL_COMMANDS:
+        announce_compile()  # the first run of a wheel compiles the kernels: say so
     try:
         with stop_signals():  # SIGTERM and SIGHUP stop every command as Ctrl-C does
             return int(args.handler(args) or 0)

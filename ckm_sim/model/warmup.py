@@ -4,12 +4,50 @@ The kernels (:mod:`ckm_sim.model.kernels`) are compiled by numba on first use an
 disk; the first model run after an install would otherwise spend 10-15 s compiling. The
 Makefile's install step runs this module: two tiny models (one firm against the outside option,
 and the shipped three-firm scenario) go through every stage, so the array types a run meets are
-compiled and every later process loads them from the cache.
+compiled and every later process loads them from the cache. An installation that skipped it
+(a wheel) compiles on its first run: :func:`announce_compile` says so before the command starts.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import time
+from pathlib import Path
+from typing import TextIO
+
+#: What ckm-sim says before a run that will compile the kernels.
+COMPILING = (
+    "ckm-sim: compiling the model's kernels for this installation (once, about 20 s; "
+    "`python -m ckm_sim.model.warmup` does it ahead)"
+)
+
+
+def cache_places() -> list[Path]:
+    """Where numba may keep the kernels' cache: beside ``kernels.py``, ``NUMBA_CACHE_DIR``, and
+    the user's cache folder (for an installation numba cannot write to)."""
+    places = [Path(__file__).with_name("__pycache__"), Path.home() / ".cache" / "numba"]
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        places.append(Path(os.environ["NUMBA_CACHE_DIR"]))
+    return places
+
+
+def kernels_cached() -> bool:
+    """Whether numba's cache holds the model's compiled kernels (their index files)."""
+    return any(
+        next(place.rglob("kernels.*.nbi"), None) is not None
+        for place in cache_places()
+        if place.is_dir()
+    )
+
+
+def announce_compile(stream: TextIO | None = None) -> bool:
+    """Say :data:`COMPILING` when the kernels are not cached (before a command that runs the
+    model); True if it was said."""
+    if kernels_cached():
+        return False
+    print(COMPILING, file=stream or sys.stderr, flush=True)
+    return True
 
 
 def warm_up() -> float:
