@@ -289,7 +289,10 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
         if runs.timeseries is not None:
             write_parquet(out / "timeseries.parquet", runs.timeseries)
             paths = band(runs.timeseries, ["scenario", "period"], list(PATHS))
-            plot_bands(paths, out / "paths.png", title=f"{name}: mean with 95% band")
+            order = list(dict.fromkeys(runs.timeseries["scenario"]))  # one colour each, everywhere
+            plot_bands(
+                paths, out / "paths.png", title=f"{name}: mean with 95% band", colour_order=order
+            )
             firms = firm_series(runs.timeseries, common_firms(c.scenarios))
             if len(firms):
                 paths = band(firms, ["group", "period"], [m for m in FIRM_PATHS if m in firms])
@@ -302,6 +305,7 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
                 out / "differences.png",
                 title=f"difference from {reference} (paired, 95% band)",
                 zero_line=True,
+                colour_order=order,
             )
         return write_text(out / "report.md", _report_text(c, name))
     except OSError as exc:

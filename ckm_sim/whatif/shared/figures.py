@@ -22,10 +22,13 @@ def plot_bands(
     hue: str = "scenario",
     title: str = "",
     zero_line: bool = False,
+    colour_order: Sequence[str] | None = None,
 ) -> Path:
     """One panel per metric: the mean path of each ``hue`` group with its 95% band.
 
     ``bands`` is long: columns ``hue``, ``period``, ``metric``, ``mean``, ``low``, ``high``.
+    ``colour_order``: every group of the report in order, so that a group has the same colour
+    in each of its figures (default: the groups of this one).
     """
     sns.set_theme(style="whitegrid", context="notebook")
     metrics = [m for m in titles if m in set(bands["metric"])]
@@ -33,7 +36,7 @@ def plot_bands(
     rows = int(np.ceil(len(metrics) / cols)) or 1
     fig, axes = plt.subplots(rows, cols, figsize=(4.4 * cols, 3.3 * rows), squeeze=False)
     groups = list(dict.fromkeys(bands[hue]))
-    palette = dict(zip(groups, sns.color_palette(n_colors=len(groups)), strict=True))
+    palette = group_colours([*(colour_order or []), *groups])
     for ax, metric in zip(axes.flat, metrics, strict=False):
         data = bands[bands["metric"] == metric]
         if metric == "retention_rate":
@@ -51,6 +54,13 @@ def plot_bands(
     axes.flat[0].legend(fontsize="small")
     fig.suptitle(title)
     return save_figure(fig, path)
+
+
+def group_colours(groups: Sequence[str]) -> dict[str, tuple[float, float, float]]:
+    """One colour per group, by its first place in ``groups`` (the same group, the same colour
+    in every figure that passes the same order)."""
+    unique = list(dict.fromkeys(groups))
+    return dict(zip(unique, sns.color_palette(n_colors=len(unique)), strict=True))
 
 
 def plot_allocation(
