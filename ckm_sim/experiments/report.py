@@ -112,31 +112,43 @@ def scatter(a: Analysis, path: Path) -> Path | None:
     return _save(fig, path)
 
 
+#: Panels side by side in a sensitivity figure; more outcomes start a new row (slide-sized).
+SENSITIVITY_COLUMNS = 2
+
+
 def sensitivity_figure(a: Analysis, path: Path) -> Path | None:
-    """Sobol S1/ST bars with 95% CIs, or Morris mu* against sigma."""
+    """Sobol S1/ST bars, or Morris mu* and sigma bars, with 95% CIs: one panel per outcome, at
+    most :data:`SENSITIVITY_COLUMNS` to a row, factors named on the axis (never on the points,
+    where names overlap)."""
     if a.sensitivity is None:
         return None
     outcomes = list(a.sensitivity["outcome"].unique())
-    fig, axes = _grid(1, len(outcomes), w=4.8, h=3.6)
-    for ax, outcome in zip(axes[0], outcomes, strict=True):
+    cols = min(len(outcomes), SENSITIVITY_COLUMNS)
+    rows = -(-len(outcomes) // cols)
+    n_factors = int(a.sensitivity["factor"].nunique())
+    fig, axes = _grid(rows, cols, w=6.4, h=max(3.2, 0.45 * n_factors + 1.6))
+    sobol = "S1" in a.sensitivity.columns
+    first, second = (
+        (("S1", "first order S1"), ("ST", "total ST"))
+        if sobol
+        else (
+            ("mu_star", "mu* (mean absolute effect)"),
+            ("sigma", "sigma (interactions, nonlinearity)"),
+        )
+    )
+    for ax, outcome in zip(axes.flat, outcomes, strict=False):
         s = a.sensitivity[a.sensitivity["outcome"] == outcome]
-        if "S1" in s.columns:
-            y = np.arange(len(s))
-            ax.barh(y - 0.2, s["S1"], 0.4, xerr=s["S1_conf"], label="first order S1")
-            ax.barh(y + 0.2, s["ST"], 0.4, xerr=s["ST_conf"], label="total ST")
-            ax.set_yticks(y, s["factor"], fontsize=8)
-            ax.invert_yaxis()
-            ax.axvline(0, color="grey", lw=0.8)
-        else:
-            ax.errorbar(s["mu_star"], s["sigma"], xerr=s["mu_star_conf"], fmt="o")
-            for _, row in s.iterrows():
-                ax.annotate(row["factor"], (row["mu_star"], row["sigma"]), fontsize=7)
-            ax.set_xlabel("mu*")
-            ax.set_ylabel("sigma")
+        y = np.arange(len(s))
+        ax.barh(y - 0.2, s[first[0]], 0.4, xerr=s[f"{first[0]}_conf"], label=first[1])
+        ax.barh(y + 0.2, s[second[0]], 0.4, xerr=s.get(f"{second[0]}_conf"), label=second[1])
+        ax.set_yticks(y, s["factor"], fontsize=9)
+        ax.invert_yaxis()
+        ax.axvline(0, color="grey", lw=0.8)
         ax.set_title(outcome)
-    if "S1" in a.sensitivity.columns:
-        axes[0, 0].legend(fontsize=7)
-    kind = "Sobol indices (95% CI)" if "S1" in a.sensitivity.columns else "Morris screening"
+    for ax in axes.flat[len(outcomes) :]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=8)
+    kind = "Sobol indices (95% CI)" if sobol else "Morris screening (95% CI of mu*)"
     fig.suptitle(f"{a.exp.name}: {kind}")
     return _save(fig, path)
 
