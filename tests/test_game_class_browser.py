@@ -231,3 +231,25 @@ def test_the_teacher_page_fits_1024_and_the_team_form_shows_whole_labels(game):
         assert "Cooperation between departments (%)" in [text for text, _ in labels]
     finally:
         context.close()
+
+
+def test_the_teacher_replays_a_team_with_the_even_split_on_the_same_market(game):
+    _, _, path, _, pages, _ = game
+    teacher = pages["teacher"]
+    teacher.locator(".ckm-whatif .v-select").click()
+    teacher.get_by_role("option", name="orange", exact=True).click()
+    box = teacher.locator("[data-whatif='it_systems'] input")
+    box.fill("100")
+    teacher.get_by_role("button", name="Even split").click()
+    expect(box).to_have_value("20", timeout=TIMEOUT)
+    teacher.get_by_role("button", name="Replay with this split").click()
+    shown = teacher.locator("[data-figure='whatif'][data-team='orange']")
+    expect(shown).to_be_visible(timeout=TIMEOUT)
+    data = log.load(path)
+    for saved in data["rounds"]:
+        saved["splits"]["orange"] = Split.even().as_dict()
+    expected = log.replay(data).rounds[-1].last("orange")["net_value"]
+    assert float(shown.get_attribute("data-net")) == expected
+    played = log.load(path)["rounds"][-1]["outcomes"]["orange"][-1]["net_value"]
+    assert expected != played  # orange chose otherwise: the replay differs
+    assert teacher.locator("[data-table='whatif'] tr[data-round]").count() == 4

@@ -11,7 +11,7 @@ import io
 import pytest
 from game_helpers import FakeMarket
 
-from ckm_sim.game import debrief, export, live, log
+from ckm_sim.game import debrief, export, live, log, whatif
 from ckm_sim.game.budget import GameError, Split
 from ckm_sim.game.engine import Game, GameSettings
 
@@ -142,3 +142,22 @@ def test_the_server_writes_the_exports_after_every_round_without_codes(tmp_path)
     assert len(text.splitlines()) == 1 + 2
     page = (tmp_path / "g" / export.PRINT_NAME).read_text()
     assert not any(code in text or code in page for code in served.codes)
+
+
+def test_a_team_replayed_with_its_own_splits_earns_what_it_did_and_another_split_differs():
+    game = new_game(rounds=2)
+    game.submit("red", IT)
+    game.submit("blue", CULTURE)
+    game.end_round()
+    game.end_round()
+    same = whatif.compare(game, "red", IT)
+    assert same.replayed == same.played and same.rank_replayed == same.rank_played
+    even = whatif.compare(game, "red", Split.even())
+    assert even.played == same.played and even.replayed != even.played
+    other = whatif.replay_with(game, "red", Split.even())
+    assert [r.splits["blue"] for r in other.rounds] == [CULTURE, CULTURE]
+    assert [r.splits["red"] for r in other.rounds] == [Split.even()] * 2
+    later = whatif.replay_with(game, "red", Split.even(), from_round=2)
+    assert later.rounds[0].outcomes == game.rounds[0].outcomes
+    with pytest.raises(GameError, match="nothing to replay"):
+        whatif.compare(new_game(), "red", IT)

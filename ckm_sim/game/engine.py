@@ -164,7 +164,8 @@ class Game:
             settings.budget if settings.budget is not None else investment_cost(self.scenario)
         )
         self.teams: tuple[str, ...] = settings.team_names
-        self._factory = market_factory
+        #: Builds the game's market (a replay builds a fresh one).
+        self.market_factory = market_factory
         self._market = market_factory(self.scenario, self.teams)
         missing = [t for t in self.teams if t not in self._market.firm_names]
         if missing:
@@ -329,7 +330,7 @@ class Game:
             if not self.rounds:
                 raise GameError("no round has been played yet: there is none to reopen")
             taken = self.rounds.pop()
-            self._market = self._factory(self.scenario, self.teams)
+            self._market = self.market_factory(self.scenario, self.teams)
             for record in self.rounds:
                 for team in self.teams:
                     self._market.set_competence(team, **record.levels[team])

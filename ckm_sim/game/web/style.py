@@ -41,6 +41,9 @@ CSS = (
   gap: 8px;}
 .ckm-winner {font-size: 20px; font-weight: 700; margin: 6px 0;}
 .ckm-why {font-size: 16px;}
+.ckm-whatif .v-select {max-width: 240px;}
+.ckm-whatif-split {display: flex; flex-wrap: wrap; gap: 0 16px;}
+.ckm-whatif-split .v-input {width: 300px;}
 .ckm-slips {display: flex; flex-wrap: wrap; gap: 12px;}
 .ckm-slip {border: 2px dashed #546e7a; padding: 16px; font-size: 20px; width: 300px;
   break-inside: avoid;}

@@ -25,6 +25,7 @@ from ckm_sim.game.live import LiveGame
 from ckm_sim.game.web import views
 from ckm_sim.game.web.debrief_view import Debrief
 from ckm_sim.game.web.pages import html, message_box, use_game_version
+from ckm_sim.game.web.whatif_view import WhatIf
 
 
 def read_seconds(text: str) -> float:
@@ -242,3 +243,6 @@ def TeacherPage(live: LiveGame):
             rounds = tuple(r.number for r in game.rounds[:shown])
             html(views.debrief_html(game, rounds=rounds), classes=["ckm-wide"])
             html(exports_html(live))
+        if played:
+            with solara.Card("What if: replay a team's firm with another split", margin=0):
+                WhatIf(live)
