@@ -18,7 +18,12 @@ import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from ckm_sim.io import write_with  # noqa: E402
-from ckm_sim.model.outcomes import in_view, labels  # noqa: E402
+from ckm_sim.model.outcomes import (  # noqa: E402
+    firm_outcome,
+    in_view,
+    labels,
+    split_firm_outcome,
+)
 
 #: The main time series of a run, in the order they are drawn (the registry's "run" view).
 MAIN_SERIES: dict[str, str] = labels(in_view("run"), titles=True)
@@ -27,14 +32,31 @@ TIGHT_FAILED = "Tight layout not applied"
 
 
 def plot_timeseries(frame: pd.DataFrame, path: str | Path, title: str = "") -> Path:
-    """A grid of the main outcome series of one run (or of several, by a ``label`` column)."""
+    """A grid of the main outcome series of one run (or of several, by a ``label`` column).
+
+    A run of several firms draws, in each panel that has a ``<firm>.<outcome>`` series, each
+    firm's line beside the market's."""
     sns.set_theme(style="whitegrid", context="notebook")
     data = frame.reset_index()
-    hue = "label" if "label" in data.columns else None
+    firms = list(dict.fromkeys(f for f, _ in map(split_firm_outcome, data.columns) if f))
     fig, axes = plt.subplots(3, 3, figsize=(13, 9), sharex=True)
+    legend_drawn = False
     for ax, (column, label) in zip(axes.flat, MAIN_SERIES.items(), strict=True):
         plot_data = data if column != "retention_rate" else data[data["period"] > 0]
-        sns.lineplot(data=plot_data, x="period", y=column, hue=hue, ax=ax, legend=ax is axes[0, 0])
+        hue = "label" if "label" in data.columns else None
+        own = [f for f in firms if firm_outcome(f, column) in plot_data.columns]
+        if own and hue is None:
+            parts = [plot_data[["period", column]].assign(firm="market")]
+            parts += [
+                plot_data[["period", firm_outcome(f, column)]]
+                .rename(columns={firm_outcome(f, column): column})
+                .assign(firm=f)
+                for f in own
+            ]
+            plot_data, hue = pd.concat(parts, ignore_index=True), "firm"
+        legend = hue is not None and not legend_drawn  # one legend, in the first panel with lines
+        legend_drawn = legend_drawn or legend
+        sns.lineplot(data=plot_data, x="period", y=column, hue=hue, ax=ax, legend=legend)
         ax.set_title(label)
         ax.set_ylabel("")
     fig.suptitle(title)
