@@ -385,3 +385,20 @@ def test_per_firm_titles_sit_by_their_charts_and_the_table_is_wide_at_150_percen
         assert lines and max(lines) <= 3.2
     finally:
         context.close()
+
+
+def test_the_networks_legends_are_on_screen_at_1024x768(served):
+    """Issue 24, dashboard defect 3 (its last point): on load at 1024 x 768, without
+    scrolling, the flows' legend and the network's own legend (the chart's top) show."""
+    url, _, pw, tmp = served
+    context = screen_context(pw, tmp / "legend-1024", 1024, 768, 1.0)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wait_until_ready(page)
+        flows = page.locator("[data-figure='flow-legend']").first.bounding_box()
+        assert flows["y"] >= 0 and flows["y"] + flows["height"] <= 768
+        network = page.locator(".ckm-network").first.bounding_box()
+        assert network["y"] >= 0 and network["y"] + 40 <= 768  # the legend's row
+    finally:
+        context.close()

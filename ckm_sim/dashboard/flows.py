@@ -33,7 +33,7 @@ import numpy as np
 FLOWS: tuple[str, ...] = ("about", "from", "for")
 #: Line colour of each flow (none of them is a node colour).
 FLOW_COLOURS: dict[str, str] = {"about": "#1565c0", "from": "#8e24aa", "for": "#00897b"}
-#: What a coloured tie means, per flow (the legend under the network).
+#: What a coloured tie means, per flow (the legend above the network).
 FLOW_MEANINGS: dict[str, str] = {
     "about": "ABOUT: a service contact revealed the customer's needs to the firm",
     "from": "FROM: the customer told the firm what it needs (feedback)",

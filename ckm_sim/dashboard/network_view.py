@@ -332,7 +332,7 @@ def sample_note(model, layout: NetworkLayout) -> str:
 
 
 def legend_html() -> str:
-    """The flows' colours and meanings, under the network."""
+    """The flows' colours and meanings, above the network."""
     items = "".join(
         f"<span class='ckm-flow'><i style='background:{FLOW_COLOURS[f]}'></i>"
         f"{escape(FLOW_MEANINGS[f])}</span>"
@@ -348,9 +348,10 @@ def NetworkView(
     """The network of one model, recoloured whenever ``tick`` moves."""
     layout = network_layout(model, max_customers)
     with solara.Card(title or "Who talks to whom; what knowledge flowed", margin=0):
+        # the flows' legend above the drawing: on a 1024 x 768 screen it shows on load
+        solara.HTML(tag="div", unsafe_innerHTML=legend_html())
         with solara.Div(classes=["ckm-network"]):
             LiveEcharts(lambda: network_option(model, layout), [model, layout, tick], height)
-        solara.HTML(tag="div", unsafe_innerHTML=legend_html())
         solara.Text(
             "Coloured ties carried knowledge this period and fade over the next two; ties "
             f"inside the firm stay faint (not traced). {sample_note(model, layout)}",
