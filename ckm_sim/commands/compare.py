@@ -7,6 +7,7 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
+from ckm_sim.commands.settings import add_set, settings_of
 from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.model.scenario import load_scenario
 
@@ -45,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "one scenario given (repeat for several alternatives)",
     )
     add_common(parser, replications=10, workers=None)  # every CPU, as sweep
+    add_set(parser)
     parser.add_argument(
         "--all-pairs", action="store_true", help="compare every pair, not only with the first"
     )
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.whatif.shared.spend import answer, with_spend, words
     from ckm_sim.whatif.shared.terms import period_word
 
-    scenarios = [load_scenario(s) for s in args.scenarios]
+    scenarios = [load_scenario(s).with_overrides(**settings_of(args)) for s in args.scenarios]
     alternatives = _alternatives(args, scenarios)
     if alternatives:
         scenarios = [scenarios[0], *(with_spend(scenarios[0], inc) for inc in alternatives)]

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ckm_sim.commands.argtypes import non_negative_int, periods
+from ckm_sim.commands.settings import add_set, settings_of
 from ckm_sim.errors import output_error
 from ckm_sim.limits import add_max_memory, check_memory
 from ckm_sim.model.scenario import load_scenario
@@ -15,6 +16,7 @@ EXAMPLES = """examples:
   ckm-sim run baseline
   ckm-sim run scenarios/customer_centric.toml --periods 240 --seed 3
   ckm-sim run it_only --out /tmp/ckm
+  ckm-sim run duopoly --set firms.laggard.it_systems=0.9 --set switching_cost=0.5
 
 writes <out>/<scenario>/timeseries.parquet, summary.json and timeseries.png
 """
@@ -29,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", type=Path, default=Path("results"), help="output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_set(parser)
     add_max_memory(parser)
 
 
@@ -41,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.reports.plots import plot_timeseries
     from ckm_sim.reports.tables import print_firms, print_summary
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario).with_overrides(**settings_of(args))
     out = inside(args.out, scenario.name)  # checked before the run
     periods = scenario.periods if args.periods is None else args.periods
     check_memory(

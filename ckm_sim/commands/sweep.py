@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ckm_sim.commands.argtypes import SCHEDULER_HELP, positive_seconds, workers
+from ckm_sim.commands.settings import add_set, experiment_with, settings_of
 from ckm_sim.errors import output_error, require
 from ckm_sim.experiments.spec import Experiment, load_experiment
 from ckm_sim.limits import add_max_memory
@@ -57,6 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="write finished runs to disk at least this often (default 10)",
     )
+    add_set(parser)
     add_max_memory(parser)
 
 
@@ -68,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.scheduler is not None or args.dask_local:
         require("distributed", "--scheduler" if args.scheduler else "--dask-local")
-    exp = load_experiment(args.experiment)
+    exp = experiment_with(load_experiment(args.experiment), settings_of(args))
     root = inside(args.out, exp.name)
     slots = 0 if args.scheduler is not None else args.workers
     inputs = checked_inputs(exp, slots, args.max_memory)  # bad input: nothing written
