@@ -144,6 +144,30 @@ def stop_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+@contextmanager
+def deferred_stop() -> Iterator[None]:
+    """While inside (main thread only): a stop signal is held, not raised, and raised as
+    KeyboardInterrupt on leaving, at a safe point. For code that must not be cut in the middle,
+    such as handing tasks to a process pool (a KeyboardInterrupt inside ``submit`` can leave the
+    pool's locks taken, and its shutdown then hangs)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        held.append(signum)
+
+    previous = {signum: signal.signal(signum, hold) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if held:
+        raise KeyboardInterrupt
+
+
 def start_helpers(start: Callable[[], None]) -> None:
     """Call ``start()`` (which starts the forkserver and the resource tracker) with
     :data:`STOP_SIGNALS` ignored, so the helpers inherit them ignored (a handler would not

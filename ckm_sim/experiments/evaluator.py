@@ -38,7 +38,7 @@ from typing import Any, Protocol
 from tqdm import tqdm
 
 from ckm_sim.errors import CKMError, missing_extra
-from ckm_sim.lifeline import parent_token, start_helpers, worker_init
+from ckm_sim.lifeline import deferred_stop, parent_token, start_helpers, worker_init
 from ckm_sim.model.runs import replication_seed
 
 #: The start method of local worker processes (spawn where forkserver does not exist).
@@ -223,7 +223,8 @@ def map_ordered[T](
                 out.append(fn(*job))
                 bar.update()
             return out
-        futures = [evaluator.executor.submit(fn, *job) for job in jobs]
+        with deferred_stop():  # a stop signal waits until every task is handed over
+            futures = [evaluator.executor.submit(fn, *job) for job in jobs]
         for future in futures:
             out.append(future.result())
             bar.update()

@@ -43,7 +43,7 @@ from ckm_sim.experiments.sizing import check_design, check_sweep
 from ckm_sim.experiments.spec import Experiment
 from ckm_sim.experiments.store import ResultsStore, runs_schema
 from ckm_sim.io import inside
-from ckm_sim.lifeline import stop_signals
+from ckm_sim.lifeline import deferred_stop, stop_signals
 from ckm_sim.model.runs import replication_seed
 from ckm_sim.model.scenario import Scenario
 
@@ -390,7 +390,8 @@ class SweepLoop:
                 self.exp.outcomes.interval,
                 self.exp.extension_paths,
             )
-            self.in_flight[evaluator.executor.submit(run_batch, task)] = task
+            with deferred_stop():  # a stop signal waits until the task is handed over and kept
+                self.in_flight[evaluator.executor.submit(run_batch, task)] = task
         return bool(self.in_flight)
 
     def wait(self) -> None:
