@@ -14,10 +14,9 @@ from ckm_sim.lifeline import deferred_stop
 
 def test_a_signal_inside_is_raised_on_leaving_not_before() -> None:
     reached = []
-    with pytest.raises(KeyboardInterrupt):
-        with deferred_stop():
-            os.kill(os.getpid(), signal.SIGTERM)
-            reached.append("after the signal")  # the block is not cut short
+    with pytest.raises(KeyboardInterrupt), deferred_stop():
+        os.kill(os.getpid(), signal.SIGTERM)
+        reached.append("after the signal")  # the block is not cut short
     assert reached == ["after the signal"]
 
 
