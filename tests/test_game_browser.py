@@ -10,6 +10,8 @@ the real model. Skips without Chromium (fails in CI), like tests/test_dashboard_
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from test_dashboard_browser import system_chromium
@@ -22,17 +24,19 @@ from ckm_sim.game.engine import GameSettings
 from ckm_sim.model.scenario import DIMENSIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-TIMEOUT = 30_000
+TIMEOUT = 60_000  # a loaded machine: a wait that fails says so only after a minute
 SETTINGS = GameSettings(teams=4, rounds=3, periods_per_round=6, customers_per_team=80, seed=5)
 
 
-@pytest.fixture(scope="module")
-def game(tmp_path_factory):
+@contextmanager
+def served_game(tmp_path_factory, settings: GameSettings, name: str) -> Iterator[tuple]:
+    """A game of ``settings`` served by ``ckm-sim classroom`` and a headless browser:
+    (address, codes by team, the game log's path, the browser, the folder)."""
     system_chromium()
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
-    tmp = tmp_path_factory.mktemp("game")
+    tmp = tmp_path_factory.mktemp(name)
     folder = tmp / "game"
-    path = live.create(SETTINGS, folder)
+    path = live.create(settings, folder)
     codes = {team: code for code, team in json.loads(path.read_text())["codes"].items()}
     command = ("ckm_sim.commands.classroom", "--resume", str(folder))
     with (
@@ -41,9 +45,25 @@ def game(tmp_path_factory):
     ):
         browser = launch_browser(pw)
         try:
-            yield url.rstrip("/"), codes, path, browser
+            yield url.rstrip("/"), codes, path, browser, tmp
         finally:
             browser.close()
+
+
+def open_every_page(browser, base: str, codes: dict[str, str], teams) -> dict:
+    """The teacher's page and each team's, each in a context of its own."""
+    teacher = f"{base}/teacher/{codes['teacher']}"
+    pages = {"teacher": open_page(browser, teacher, "[data-page='teacher']")}
+    for team in teams:
+        address = f"{base}/team/{codes[team]}"
+        pages[team] = open_page(browser, address, f"[data-page='team-{team}']")
+    return pages
+
+
+@pytest.fixture(scope="module")
+def game(tmp_path_factory):
+    with served_game(tmp_path_factory, SETTINGS, "game") as (base, codes, path, browser, _):
+        yield base, codes, path, browser
 
 
 def open_page(browser, address: str, ready: str):

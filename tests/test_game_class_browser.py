@@ -10,25 +10,22 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 import pytest
-from test_dashboard_browser import system_chromium
 from test_game_browser import (
     TIMEOUT,
     end_round,
     expect,
     fill_split,
-    open_page,
+    open_every_page,
+    served_game,
     submit,
     submit_last,
     wait_round,
 )
 
-from ckm_sim.dashboard.browser import launch_browser
-from ckm_sim.dashboard.server import dashboard_server
-from ckm_sim.game import live, log
+from ckm_sim.game import log
 from ckm_sim.game.budget import Split
 from ckm_sim.game.engine import GameSettings
 from ckm_sim.model.scenario import DIMENSIONS
@@ -44,32 +41,9 @@ ALL_IN = {"customer_cooperation": 100}
 
 @pytest.fixture(scope="module")
 def game(tmp_path_factory):
-    system_chromium()
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
-    tmp = tmp_path_factory.mktemp("class")
-    folder = tmp / "game"
-    path = live.create(SETTINGS, folder)
-    codes = {team: code for code, team in json.loads(path.read_text())["codes"].items()}
-    command = ("ckm_sim.commands.classroom", "--resume", str(folder))
-    with (
-        dashboard_server(tmp / "server.log", command=command) as url,
-        sync_api.sync_playwright() as pw,
-    ):
-        browser = launch_browser(pw)
-        base = url.rstrip("/")
-        pages = {
-            "teacher": open_page(
-                browser, f"{base}/teacher/{codes['teacher']}", "[data-page='teacher']"
-            )
-        }
-        for team in TEAMS:
-            pages[team] = open_page(
-                browser, f"{base}/team/{codes[team]}", f"[data-page='team-{team}']"
-            )
-        try:
-            yield base, codes, path, browser, pages, tmp
-        finally:
-            browser.close()
+    with served_game(tmp_path_factory, SETTINGS, "class") as (base, codes, path, browser, tmp):
+        pages = open_every_page(browser, base, codes, TEAMS)
+        yield base, codes, path, browser, pages, tmp
 
 
 def every_round(pages, text: str) -> None:

@@ -10,20 +10,19 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_dashboard_browser import system_chromium
 from test_game_browser import (
     TIMEOUT,
     end_round,
     expect,
     fill_split,
+    open_every_page,
     open_page,
+    served_game,
     submit,
     wait_round,
 )
 
-from ckm_sim.dashboard.browser import launch_browser
-from ckm_sim.dashboard.server import dashboard_server
-from ckm_sim.game import guard, live, log
+from ckm_sim.game import guard, log
 from ckm_sim.game.budget import Split
 from ckm_sim.game.engine import GameSettings
 from ckm_sim.model.scenario import DIMENSIONS
@@ -36,32 +35,9 @@ CULTURE = {"learning_culture": 70, "customer_cooperation": 30}
 
 @pytest.fixture(scope="module")
 def game(tmp_path_factory):
-    system_chromium()
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
-    tmp = tmp_path_factory.mktemp("classroom")
-    folder = tmp / "game"
-    path = live.create(SETTINGS, folder)
-    codes = {team: code for code, team in json.loads(path.read_text())["codes"].items()}
-    command = ("ckm_sim.commands.classroom", "--resume", str(folder))
-    with (
-        dashboard_server(tmp / "server.log", command=command) as url,
-        sync_api.sync_playwright() as pw,
-    ):
-        browser = launch_browser(pw)
-        base = url.rstrip("/")
-        pages = {
-            "teacher": open_page(
-                browser, f"{base}/teacher/{codes['teacher']}", "[data-page='teacher']"
-            )
-        }
-        for team in SETTINGS.team_names:
-            pages[team] = open_page(
-                browser, f"{base}/team/{codes[team]}", f"[data-page='team-{team}']"
-            )
-        try:
-            yield base, codes, path, browser, pages
-        finally:
-            browser.close()
+    with served_game(tmp_path_factory, SETTINGS, "classroom") as (base, codes, path, browser, tmp):
+        pages = open_every_page(browser, base, codes, SETTINGS.team_names)
+        yield base, codes, path, browser, pages
 
 
 def round_of(page) -> int:
