@@ -21,6 +21,14 @@ from ckm_sim.experiments.store import ResultsStore
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc"), reason="walks /proc")
 
 
+def _as_from_a_terminal() -> None:
+    """In the child before it starts: the stop signals at their defaults, as a shell leaves
+    them. An ignored signal stays ignored across ``exec`` (Python then installs no
+    KeyboardInterrupt for SIGINT), and the test process may have inherited one ignored."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def _stop_group(command: list[str], signum: int, ready=lambda: True) -> tuple[int, str]:
     """Start ``command`` in a session of its own, wait until its pool (forkserver, resource
     tracker, two workers) is up, send ``signum`` to the whole group; its exit code and stderr."""
@@ -31,6 +39,7 @@ def _stop_group(command: list[str], signum: int, ready=lambda: True) -> tuple[in
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_from_a_terminal,
     )
     try:
         _wait_for(lambda: ready() and len(descendants(proc.pid)) >= 4)
