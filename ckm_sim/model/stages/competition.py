@@ -67,6 +67,19 @@ def staying_factors(model: World) -> np.ndarray:
     return np.maximum(0.0, 1.0 - model.scenario_config.market.switching_cost * built)
 
 
+def expected_values(
+    model: World, value_sum: np.ndarray, count: np.ndarray, reputation: np.ndarray
+) -> np.ndarray:
+    """(n, F) the value customers expect from each firm, from what they hear of it
+    (``value_sum``, ``count``: :func:`choice.community_by_firm`), its ``reputation`` and how far
+    its broadcast reaches (:func:`choice.expected_values`; docs/ODD.md 7.6)."""
+    mk = model.scenario_config.market
+    reach = np.minimum(model.rates["offer_communication"] / FULL_REACH, 1.0)
+    return choice.expected_values(
+        value_sum, count, reputation, reach, mk.competitor_value, mk.reputation_weight
+    )
+
+
 def expectations(model: World, active: np.ndarray) -> np.ndarray:
     """(N,) what each active customer measures its firm's value against: the best of the
     market's reference value ``c`` and the value it expects from each rival of its firm,
@@ -82,10 +95,7 @@ def expectations(model: World, active: np.ndarray) -> np.ndarray:
     _, value_sum, count = choice.community_by_firm(
         model.community, rows, s.firm_of, active, silent, silent, s.value, n
     )
-    reach = np.minimum(model.rates["offer_communication"] / FULL_REACH, 1.0)
-    x = choice.expected_values(
-        value_sum, count, reputations(model, active), reach, reference, mk.reputation_weight
-    )
+    x = expected_values(model, value_sum, count, reputations(model, active))
     x[np.arange(len(rows)), s.firm_of[rows]] = -np.inf  # not its own firm
     out[rows] = np.maximum(reference, x.max(axis=1))
     return out
@@ -120,20 +130,12 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
     net, value_sum, count = choice.community_by_firm(
         model.community, asking, s.firm_of, staying, promoters, detractors, s.value, n_firms
     )
-    reach = np.minimum(model.rates["offer_communication"] / FULL_REACH, 1.0)
     reputation = reputations(model, staying)
     rng = model.streams.at("choice", t)
 
     def expected(customers: np.ndarray) -> np.ndarray:
         rows = where[customers]
-        return choice.expected_values(
-            value_sum[rows],
-            count[rows],
-            reputation,
-            reach,
-            mk.competitor_value,
-            mk.reputation_weight,
-        )
+        return expected_values(model, value_sum[rows], count[rows], reputation)
 
     # leavers: a known rival or the outside option (the market's reference value); what a
     # leaver built up is lost either way, so its switching cost acted on the hazard only
