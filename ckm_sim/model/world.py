@@ -91,12 +91,6 @@ class World(Population):
         index = np.maximum(self.state.firm_of, 0) if firm is None else firm
         return self.rates[name][index]
 
-    def employee_rate(self, name: str, employee: np.ndarray) -> Any:
-        """Lever ``name`` of the firm of each of ``employee`` (a number for a single firm)."""
-        if self.n_firms == 1:
-            return getattr(self.levers, name)
-        return self.rates[name][self.state.employee_firm[employee]]
-
     def pick(self, team: str, firm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """A uniformly drawn member of ``team`` of each firm in ``firm`` (one per element)."""
         teams = self.firm_teams[team]

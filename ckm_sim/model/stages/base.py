@@ -30,10 +30,6 @@ class Tally:
     counts: dict[str, int] = field(default_factory=dict)
     by_firm: dict[str, np.ndarray] = field(default_factory=dict)
 
-    def count(self, name: str, value: int) -> None:
-        """Set the market-wide count ``name``."""
-        self.counts[name] = value
-
     def by_customers(
         self, name: str, firm_of: np.ndarray, cust: np.ndarray, where: np.ndarray | None = None
     ) -> None:
