@@ -262,16 +262,15 @@ class TestObservedPerformance:
             learning.above_norm(observed), [[False, False], [True, True], [False, False]] + [[0, 0]]
         )
 
-    @pytest.mark.parametrize("discernment", [0.0, 0.5])
-    def test_discernment_reduces_the_survey_error(self, discernment):
+    @pytest.mark.parametrize("sd", [0.1, 0.05])
+    def test_the_survey_error_sets_how_often_the_better_is_seen(self, sd):
         # two employees whose customers' mean satisfaction is .6 and .4; survey error s.d.
-        # .1 (1 - d): the better one is judged above the norm iff obs0 > obs1, with probability
+        # sd: the better one is judged above the norm iff obs0 > obs1, with probability
         # Phi(.2 / (sqrt 2 sd))
         n = 4000
         sat = np.tile([0.6, 0.4], n)
         serving = np.tile([0, 1], n)
         segment = np.repeat(np.arange(n), 2)
-        sd = 0.1 * (1 - discernment)
         obs = learning.observed_performance(
             sat, np.ones(2 * n, bool), serving, segment, 2, n, sd, np.random.default_rng(4)
         )

@@ -85,20 +85,20 @@ def learn_code(
 ) -> None:
     """The code learns from the employees it judges superior (March 1991's code learning).
 
-    ``appraisal`` says what the firm judges. ``"outcomes"`` (the model's default): the firm sees
-    no truth, only ``observed[e, k]``, the measured outcome of employee ``e``'s customers in
-    segment ``k`` (:func:`observed_performance`; NaN where it has none); the superior group is
-    the employees observed above the segment's mean of the observed employees, and their beliefs
-    vote (``truth`` and ``discernment`` are not used: discernment acts through the noise of
-    ``observed``). ``"knowledge"`` (March's text): the superior group
-    of a segment is the employees whose beliefs match reality on more dimensions than the code
-    does, and the group's beliefs vote. ``"performance"`` (March's program, Christensen 2015):
-    each employee acts (:func:`act`: a coin flip where it has no view); the group is the employees
-    whose action :func:`score` beats the code's score, and the group's actions vote, so a lucky
-    employee can be judged superior and teach the code a guess. With these two the firm judges
-    each employee's membership correctly with probability ``discernment`` and otherwise by a
-    coin toss. Only employees with ``takes_part[e]`` (their department shares the code this
-    period; all by default) can be in the group.
+    ``appraisal`` says what the firm judges. ``"outcomes"`` (the model's default): the firm sees no
+    truth, only ``observed[e, k]``, the measured outcome of employee ``e``'s customers in segment
+    ``k`` (:func:`observed_performance`; NaN where it has none); the superior group is the employees
+    observed above the segment's mean of the observed employees, and their beliefs vote (``truth``
+    and ``discernment`` are not used: docs/ODD.md 7.2 says why a sharper appraisal cannot change
+    what the code learns there). ``"knowledge"`` (March's text): the superior group of a segment is
+    the employees whose beliefs match reality on more dimensions than the code does, and the group's
+    beliefs vote. ``"performance"`` (March's program, Christensen 2015): each employee acts
+    (:func:`act`: a coin flip where it has no view); the group is the employees whose action
+    :func:`score` beats the code's score, and the group's actions vote, so a lucky employee can be
+    judged superior and teach the code a guess. With these two the firm judges each employee's
+    membership correctly with probability ``discernment`` and otherwise by a coin toss. Only
+    employees with ``takes_part[e]`` (their department shares the code this period; all by default)
+    can be in the group.
 
     On each dimension where the group's majority view (more +1 than -1 votes; a tie is none)
     differs from the code, the code adopts it with probability ``1 - (1 - rate) ** k``. With

@@ -22,7 +22,7 @@ class LeverRates:
 
     socialisation_rate: float  # p1: employees adopt the CRM code (March 1991)
     code_learning_rate: float  # p2: the code adopts the superior employees' majority view
-    discernment: float  # how reliably the firm tells whose knowledge is better
+    discernment: float  # March's appraisals: how reliably the firm tells whose knowledge is better
     peer_learning_rate: float  # employees learn from a better-informed colleague
     cross_tie_use: float  # chance that knowledge crosses a cross-department tie
     absorption: float  # an employee learns what a customer contact reveals
@@ -64,16 +64,16 @@ def derive_levers(scenario: Scenario) -> LeverRates:
         cross_tie_use=ifc,
         absorption=0.2 + 0.8 * lc,
         capture=it * motivation,
-        capture_fidelity=0.6 + 0.4 * it,
+        capture_fidelity=1.0 - 0.1 * (1.0 - it),
         personalisation=it * (0.2 + 0.8 * lc),
         analytic_reach=0.2 * it * lc,
-        offer_adaptation=0.3 * lc * (0.5 + 0.5 * os_),
+        offer_adaptation=0.2 * (0.5 + 0.5 * lc) * (0.5 + 0.5 * os_),
         feedback_willingness=0.3 * cc,
         direct_channel=cc,
         relay_to_product=ifc,
         community_learning=0.3 * cc,
         offer_communication=0.15 * (lc + it),
-        tailored_messaging=0.15 * (lc + it),
+        tailored_messaging=0.2 * (lc + it) * (0.5 + 0.5 * os_),
         # departments agree on what goes into the shared customer database and use it
         repository_sharing=ifc,
         # IT scores customers and routes contacts; organisational systems make staff act on it

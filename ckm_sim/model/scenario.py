@@ -170,8 +170,7 @@ class Firm(_Section):
     # observed satisfaction of the customers they serve ("outcomes", default), or, reading the
     # ground truth as March's (1991) text ("knowledge") and program ("performance") do
     appraisal: Literal["outcomes", "knowledge", "performance"] = "outcomes"
-    # s.d. of the satisfaction survey's error behind "outcomes" appraisal at discernment 0;
-    # discernment d scales it by (1 - d)
+    # s.d. of the satisfaction survey's error behind "outcomes" appraisal (docs/ODD.md 7.2)
     appraisal_noise: Annotated[float, Field(ge=0.0, le=10.0)] = 0.1
     # conventions of organisational learning (docs/ODD.md 7.2; docs/validation.md): March's
     # (1991) text by default, or what his program did

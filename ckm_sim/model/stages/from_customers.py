@@ -1,10 +1,11 @@
 """Stage 4, flow 2: knowledge FROM customers (feedback, ideas, co-creation; docs/ODD.md 7.2).
 
-Willing customers (``feedback_willingness`` x satisfaction) share needs. Items go through the
-direct (co-creation) channel, run by the ``channel_department``, with probability
-``direct_channel``, otherwise to the serving frontline employee. Either way they cross to the
-product department with probability ``relay_to_product`` (inter-functional cooperation),
-unless the channel is the product department's own.
+Willing customers (``feedback_willingness`` x satisfaction) share needs with their serving
+frontline employee; with probability ``direct_channel`` an item also goes through the direct
+(co-creation) channel, run by the ``channel_department``: a second route, not a substitute.
+From either department it crosses to the product department with probability
+``relay_to_product`` (inter-functional cooperation), unless the channel is the product
+department's own.
 """
 
 from __future__ import annotations
@@ -50,18 +51,19 @@ def knowledge_from_customers(world: World, period: Period) -> FromRecord:
     else:  # only its length is used (the rates are one number)
         firm = np.zeros(len(cust), dtype=np.int64)
     direct = rng.random(len(cust)) < world.rate("direct_channel", firm)
-    crosses = rng.random(len(cust)) < world.rate("relay_to_product", firm)
-    frontline = ~direct
+    relay = world.rate("relay_to_product", firm)
+    crosses = rng.random(len(cust)) < relay  # from the front line
+    channel_crosses = rng.random(len(cust)) < relay  # from the channel's department
     serving = s.serving_employee[cust]
     heard = (rng, tally, "from_absorbed")
-    absorbed = absorb(world, serving, cust, dims, value, *heard, np.flatnonzero(frontline))
+    absorbed = absorb(world, serving, cust, dims, value, *heard)
     own_channel = world.own_channel[firm] if world.n_firms > 1 else world.own_channel[0]
     channel = direct & ~own_channel
     if channel.any() and len(world.channel_team):
         hearer = world.pick("channel", firm, rng)
         absorbed += absorb(world, hearer, cust, dims, value, *heard, np.flatnonzero(channel))
-    relayed = crosses & frontline
-    to_product = relayed | (direct & (crosses | own_channel))
+    relayed = crosses
+    to_product = relayed | (direct & (channel_crosses | own_channel))
     if to_product.any() and len(world.product_team):
         receiver = world.pick("product", firm, rng)
         absorbed += absorb(world, receiver, cust, dims, value, *heard, np.flatnonzero(to_product))

@@ -59,7 +59,7 @@ def _firm_learns(world: World, t: int, f: int, active: np.ndarray, rows: np.ndar
             *seen,
             beliefs.shape[0],
             beliefs.shape[1],
-            firm.appraisal_noise * (1.0 - lv.discernment),
+            firm.appraisal_noise,
             stream("appraisal", t),
         )
         standing = observed
