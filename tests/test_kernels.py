@@ -33,10 +33,14 @@ def test_value_counts_are_the_masks_row_sums(m, rows, offers, p, seed) -> None:
     understood = rng.random((rows, m)) < rng.random()
     offer = _signs(rng, (offers, m), zeros=False)
     offered = rng.integers(offers, size=rows)
-    counts = kernels.value_counts(needs, profile, understood, offer, offered)
+    # records of periods -5..5; the firm acts on those from period ``oldest`` on
+    profile_time = rng.integers(-5, 6, size=(rows, m))
+    oldest = int(rng.integers(-6, 7))
+    counts = kernels.value_counts(needs, profile, profile_time, oldest, understood, offer, offered)
     standard = needs == offer[offered]
-    known = profile != 0
-    right = profile == needs
+    in_date = profile_time >= oldest
+    known = (profile != 0) & in_date
+    right = (profile == needs) & in_date
     masks = {
         kernels.STANDARD: standard,
         kernels.STANDARD_KNOWN: standard & known,
@@ -45,6 +49,7 @@ def test_value_counts_are_the_masks_row_sums(m, rows, offers, p, seed) -> None:
         kernels.USED: standard & understood,
         kernels.USED_KNOWN: standard & understood & known,
         kernels.RIGHT_USED: right & understood,
+        kernels.RECORDED_RIGHT: profile == needs,
     }
     for row, mask in masks.items():
         np.testing.assert_array_equal(counts[row], mask.sum(axis=1))
@@ -370,12 +375,16 @@ def test_tailored_lessons_are_the_numpy_beliefs(contacted, seed) -> None:
     who = np.sort(rng.choice(n, size=contacted, replace=False))
     explained = np.flatnonzero(rng.random(contacted * m) < 0.5)
     cust, dims = who[explained // m], explained % m
-    believed = profile[cust, dims]
+    profile_time = rng.integers(-3, 4, size=(n, m))
+    oldest = int(rng.integers(-4, 5))
+    believed = np.where(profile_time[cust, dims] >= oldest, profile[cust, dims], 0)
     silent = believed == 0
     believed[silent] = beliefs[serving[cust[silent]], segment[cust[silent]], dims[silent]]
     sent = believed != 0
     right = sent & (believed == needs[cust, dims])
-    got = kernels.tailored(explained, who, profile, beliefs, needs, serving, segment)
+    got = kernels.tailored(
+        explained, who, profile, profile_time, oldest, beliefs, needs, serving, segment
+    )
     for g, w in zip(got, (cust[sent], cust[right], dims[right]), strict=True):
         np.testing.assert_array_equal(g, w)
 

@@ -18,6 +18,7 @@ import pytest
 from scipy import stats
 
 from ckm_sim.model.levers import derive_levers
+from ckm_sim.model.model import CKMModel
 from ckm_sim.model.runs import run_scenario
 from ckm_sim.model.scenario import DIMENSIONS, load_scenario
 
@@ -59,7 +60,9 @@ def test_discernment_does_not_act_under_outcome_appraisal():
 def test_discernment_still_acts_under_marchs_appraisal():
     a, b = (
         run_scenario(
-            load_scenario("baseline").with_overrides(discernment=d, appraisal="knowledge", **SMALL),
+            load_scenario("baseline").with_overrides(
+                discernment=d, appraisal="knowledge", burn_in=0, **SMALL
+            ),
             seed=3,
             periods=24,
         ).summary["code_accuracy"]
@@ -102,3 +105,35 @@ def test_every_dimension_moves_several_levers(dimension):
     high = derive_levers(base.with_overrides(**{dimension: 0.8})).as_dict()
     moved = [k for k in low if not np.isclose(low[k], high[k])]
     assert len(moved) >= 3, moved
+
+
+@pytest.mark.slow
+def test_a_run_starts_in_its_steady_state():
+    # issue 21, defect 6: before the burn-in satisfaction climbed from 0.68 (months 1-24) to
+    # 0.88 (months 97-120) and monthly retention from 0.987 to 0.994 with nothing changed
+    scenario = load_scenario("baseline")
+    early, late = [], []
+    for seed in range(1, 7):
+        series = run_scenario(scenario, seed=seed, periods=120, timeseries=True).timeseries
+        assert series is not None
+        early.append(series[["mean_satisfaction", "retention_rate"]].iloc[1:25].mean())
+        late.append(series[["mean_satisfaction", "retention_rate"]].iloc[97:121].mean())
+    for outcome, margin in (("mean_satisfaction", 0.06), ("retention_rate", 0.003)):
+        d = np.array([e[outcome] - q[outcome] for e, q in zip(early, late, strict=True)])
+        half = critical(len(d)) * d.std(ddof=1) / np.sqrt(len(d))
+        # the 99% interval of the difference lies within the margin on both sides
+        assert abs(d.mean()) + half < margin, (outcome, d)
+
+
+def test_the_burn_in_is_the_start_and_counts_nothing():
+    def start(burn_in: int) -> CKMModel:
+        return CKMModel(load_scenario("baseline").with_overrides(burn_in=burn_in, **SMALL), rng=2)
+
+    cold, warm = start(0), start(24)
+    assert not cold.state.profile.any()  # nothing recorded before period 1
+    assert warm.state.profile.any() and warm.steps == 0  # recorded, and still period 0
+    # the population is frozen and nothing is counted
+    np.testing.assert_array_equal(cold.state.status, warm.state.status)
+    assert cold.state.counters == warm.state.counters
+    assert (warm.state.profile_time <= 0).all()  # records are dated before period 1
+    assert cold.summary()["clv"] == pytest.approx(warm.summary()["clv"])

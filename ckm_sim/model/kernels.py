@@ -28,23 +28,30 @@ import numpy as np
 from numba import njit
 
 #: Rows of :func:`value_counts`'s result: what each count counts over a customer's needs.
-STANDARD, STANDARD_KNOWN, RIGHT, UNDERSTOOD, USED, USED_KNOWN, RIGHT_USED = range(7)
+STANDARD, STANDARD_KNOWN, RIGHT, UNDERSTOOD, USED, USED_KNOWN, RIGHT_USED, RECORDED_RIGHT = range(8)
 
 
 @njit(cache=True, nogil=True)
 def value_counts(
-    needs: Any, profile: Any, understood: Any, offers: Any, offered: Any
+    needs: Any,
+    profile: Any,
+    profile_time: Any,
+    oldest: int,
+    understood: Any,
+    offers: Any,
+    offered: Any,
 ) -> Any:  # pragma: no cover - compiled
-    """(7, N) uint16 counts per customer, one pass over the (N, m) needs, profile and
+    """(8, N) uint16 counts per customer, one pass over the (N, m) needs, profile and
     understanding (rows named by :data:`STANDARD` ...): the standard offer ``offers[offered[i]]``
-    meets the need (same sign); and the profile records it (``profile != 0``); the profile
-    records it right (its sign); the customer understands it; standard and understood; standard,
-    understood and recorded; recorded right and understood.
+    meets the need (same sign); and the profile records it in date (``profile != 0``, recorded
+    in period ``oldest`` or later: what the firm acts on); the profile records it right in date
+    (its sign); the customer understands it; standard and understood; standard, understood and
+    recorded in date; recorded right in date and understood; recorded right, at any date.
 
     Replaces packing four masks into bits and a dozen popcount passes (ckm_sim.model.bits).
     """
     n, m = needs.shape
-    out = np.zeros((7, n), dtype=np.uint16)
+    out = np.zeros((8, n), dtype=np.uint16)
     grasp = understood.view(np.uint8)
     one = np.uint8(1)
     for i in range(n):
@@ -56,12 +63,16 @@ def value_counts(
         su: Any = 0
         suk: Any = 0
         ru: Any = 0
+        rr: Any = 0
         for d in range(m):
             negative = np.uint8(needs[i, d] < 0)
             standard = one ^ negative ^ np.uint8(offers[o, d] < 0)
             entry = profile[i, d]
-            known = np.uint8(entry != 0)
-            right = known & (one ^ negative ^ np.uint8(entry < 0))
+            recorded_right = np.uint8(entry != 0) & (one ^ negative ^ np.uint8(entry < 0))
+            rr += recorded_right
+            in_date = np.uint8(profile_time[i, d] >= oldest)
+            known = np.uint8(entry != 0) & in_date
+            right = recorded_right & in_date
             used = grasp[i, d]
             standard_known = standard & known
             s += standard
@@ -78,6 +89,7 @@ def value_counts(
         out[4, i] = su
         out[5, i] = suk
         out[6, i] = ru
+        out[7, i] = rr
     return out
 
 
@@ -446,14 +458,16 @@ def tailored(
     explained: Any,
     contacted: Any,
     profile: Any,
+    profile_time: Any,
+    oldest: int,
     beliefs: Any,
     needs: Any,
     serving_employee: Any,
     segment: Any,
 ) -> Any:  # pragma: no cover
     """Tailored lessons from the explained cells ``explained`` (flat over contacted customer x
-    dimension, sorted): what the firm believes (the profile's entry, else the serving
-    employee's belief about the segment), and (customers of the lessons sent, customers and
+    dimension, sorted): what the firm believes (the profile's entry if recorded in period
+    ``oldest`` or later, else the serving employee's belief about the segment), and (customers of the lessons sent, customers and
     dimensions of those on a true need)."""
     m = profile.shape[1]
     k = len(explained)
@@ -468,7 +482,7 @@ def tailored(
             row += 1
         i = contacted[row]
         d = explained[j] - start
-        believed = profile[i, d]
+        believed = profile[i, d] if profile_time[i, d] >= oldest else 0
         if believed == 0:
             believed = beliefs[serving_employee[i], segment[i], d]
         if believed == 0:

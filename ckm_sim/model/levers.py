@@ -67,7 +67,7 @@ def derive_levers(scenario: Scenario) -> LeverRates:
         capture_fidelity=1.0 - 0.1 * (1.0 - it),
         personalisation=it * (0.2 + 0.8 * lc),
         analytic_reach=0.2 * it * lc,
-        offer_adaptation=0.2 * (0.5 + 0.5 * lc) * (0.5 + 0.5 * os_),
+        offer_adaptation=0.075 * (ifc + os_ + lc),
         feedback_willingness=0.3 * cc,
         direct_channel=cc,
         relay_to_product=ifc,

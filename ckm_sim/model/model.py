@@ -29,6 +29,7 @@ from ckm_sim.model.network import to_networkx
 from ckm_sim.model.outcomes import OUTCOMES
 from ckm_sim.model.scenario import IntLike, Scenario, ScenarioError, load_scenario, whole_number
 from ckm_sim.model.seeds import FROM_SCENARIO, FromScenario, resolve_seed
+from ckm_sim.model.burn_in import burn_in
 from ckm_sim.model.stages import Period, Stage, pipeline
 from ckm_sim.model.summary import cohort_table, summarise
 from ckm_sim.model.world import World
@@ -79,6 +80,7 @@ class CKMModel(World, mesa.Model):
         #: The stages of a period, in order: (name, stage) pairs.
         self.stages: list[tuple[str, Stage]] = pipeline(stages)
         self.build_world(scenario)
+        burn_in(self, self.stages, scenario.market.burn_in)
         departments = self.firm_scenarios[0].firm.departments
         self.departments = [Department(self, i, name) for i, name in enumerate(departments)]
         n_all = len(self.state.employee_firm)

@@ -166,6 +166,9 @@ class Firm(_Section):
     # share of a capture that still reaches the shared repository when the capturing department
     # has not agreed on the shared customer database this period (docs/ODD.md 7.2)
     unshared_capture: Probability = 0.5
+    # how long the firm acts on a CRM record: personalisation and tailored messages use entries
+    # recorded within this many periods, older ones count as unknown (docs/ODD.md 7.2)
+    record_shelf_life: Annotated[WholeNumber, Field(ge=1, le=100_000)] = 12
     # how the firm appraises employees for code and peer learning (docs/ODD.md 7.2): by the
     # observed satisfaction of the customers they serve ("outcomes", default), or, reading the
     # ground truth as March's (1991) text ("knowledge") and program ("performance") do
@@ -214,6 +217,9 @@ class Market(_Section):
     rewiring: Probability = 0.1
     initial_offer_fit: Probability = 0.7
     initial_offer_knowledge: Probability = 0.3
+    # periods of knowledge flows before period 1, with no one joining or leaving and nothing
+    # counted, so a run starts from the scenario's own steady state (docs/ODD.md 5)
+    burn_in: Annotated[WholeNumber, Field(ge=0, le=1000)] = 60
     contact_rate: Probability = 0.3
     dims_per_contact: Annotated[WholeNumber, Field(ge=0, le=1000)] = 3
     dims_per_feedback: Annotated[WholeNumber, Field(ge=0, le=1000)] = 3

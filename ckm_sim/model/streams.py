@@ -71,6 +71,9 @@ class RandomStreams:
         state = self._states[stage]
         counter = state["state"]["counter"]
         counter[:] = 0
+        if period < 0:  # a period of the burn-in before period 1 (docs/ODD.md 5): own numbers
+            counter[1] = 1
+            period = -period
         counter[2] = period
         counter[3] = firm
         state["buffer_pos"] = 4

@@ -39,10 +39,13 @@ from ckm_sim.model.streams import RandomStreams
 class World(Population):
     """The firms and the market of one run, as arrays (built by :meth:`build_world`).
 
-    ``steps`` is the period under way (Mesa's counter, from ``CKMModel``).
+    ``steps`` is the period under way (Mesa's counter, from ``CKMModel``); :attr:`now` is the
+    period whose records the stages write (a negative one during the burn-in).
     """
 
     steps: int
+    #: the burn-in period under way (docs/ODD.md 5), negative; None once the run has started
+    burn_in_period: int | None = None
     rng: np.random.Generator
     scenario_config: Scenario
     streams: RandomStreams
@@ -315,8 +318,15 @@ class World(Population):
             offered = np.maximum(s.firm_of, 0).astype(np.int64) * n_seg + s.segment
         else:
             offers, offered = s.offer, s.segment
-        self.counts = kernels.value_counts(s.needs, s.profile, s.understood, offers, offered)
-        self.profile_right_count = self.counts[kernels.RIGHT].astype(np.float32)
+        self.counts = kernels.value_counts(
+            s.needs, s.profile, s.profile_time, self.oldest_record(), s.understood, offers, offered
+        )
+        self.profile_right_count = self.counts[kernels.RECORDED_RIGHT].astype(np.float32)
+
+    def oldest_record(self) -> int:
+        """The first period whose CRM records the firm still acts on (personalisation,
+        tailored messages): ``[firm] record_shelf_life`` periods up to now (docs/ODD.md 7.2)."""
+        return self.now - self.scenario_config.firm.record_shelf_life + 1
 
     def perceived_value(self) -> np.ndarray:
         """Value of the delivered offer, counting what each customer understands (ODD 7.3).
@@ -345,6 +355,11 @@ class World(Population):
             self.state.satisfaction, mk.churn_floor, mk.competitor_pull, mk.fixed_churn, propensity
         )
 
+    @property
+    def now(self) -> int:
+        """The period under way: Mesa's step count, or a burn-in period (negative)."""
+        return self.steps if self.burn_in_period is None else self.burn_in_period
+
     def record_profiles(self, cust: np.ndarray, dims: np.ndarray, recorded: np.ndarray) -> None:
         """Write entries into CRM profiles and keep the per-segment pooled totals in step.
 
@@ -364,7 +379,7 @@ class World(Population):
             cust,
             dims,
             recorded,
-            self.steps,
+            self.now,
         )
 
     def welcome(self, new: np.ndarray) -> None:

@@ -88,6 +88,15 @@ def customers_decide(world: World, period: Period) -> ChurnRecord:
     return ChurnRecord(leaving=leaving)
 
 
+def settle_satisfaction(world: World, period: Period) -> Record:
+    """Value and satisfaction as :func:`customers_decide` updates them, and no one leaves: the
+    burn-in's last stage (docs/ODD.md 5)."""
+    active = period.active
+    updated = _value_and_satisfaction(world, active)
+    world.state.satisfaction[active] = updated[active]
+    return Record()
+
+
 def churn_rule(hazard: HazardRule) -> Callable[[World, Period], ChurnRecord]:
     """A churn stage with ``hazard`` in place of the default hazard (clipped to [0, 1]).
 

@@ -109,7 +109,15 @@ def _tailored_lessons(
         if kept is not None:
             explained = explained[kept]
     return kernels.tailored(
-        explained, contacted, s.profile, s.beliefs, s.needs, s.serving_employee, s.segment
+        explained,
+        contacted,
+        s.profile,
+        s.profile_time,
+        world.oldest_record(),
+        s.beliefs,
+        s.needs,
+        s.serving_employee,
+        s.segment,
     )
 
 
