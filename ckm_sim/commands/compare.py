@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="an alternative: this much more spend per period on the dimension(s), against the "
         "one scenario given (repeat for several alternatives)",
     )
-    add_common(parser, replications=10, workers=None)  # every CPU, as sweep
+    add_common(parser, replications=10)  # every CPU by default, as sweep
     add_set(parser)
     parser.add_argument(
         "--all-pairs", action="store_true", help="compare every pair, not only with the first"

@@ -27,10 +27,10 @@ def add_common(
     replications: int | None,
     periods: bool = True,
     replications_help: str | None = None,
-    workers: int | None = 1,
+    workers: int | None = None,
 ) -> None:
-    """``--replications``, ``--periods``, ``--seed``, ``--workers`` (default ``workers``; None:
-    every CPU, as ``sweep``), ``--scheduler``, ``--out``, ``--name``, ``--quiet``,
+    """``--replications``, ``--periods``, ``--seed``, ``--workers`` (default ``workers``; None,
+    the default: every CPU, as ``sweep``), ``--scheduler``, ``--out``, ``--name``, ``--quiet``,
     ``--max-memory``."""
     parser.add_argument(
         "--replications",
