@@ -92,7 +92,9 @@ class CKMModel(World, mesa.Model):
         self._outcomes: dict[str, float] = measures.period_outcomes(self, None)
         self._outcomes_due = False
         columns = list(OUTCOMES) + [k for k in self.outcomes if k not in OUTCOMES]
-        reporters = {name: _reporter(name) for name in columns}
+        reporters: dict[str, Callable[[CKMModel], float | None]] = {
+            name: _reporter(name) for name in columns
+        }
         reporters["seed"] = _seed  # in Mesa's batch_run rows: the seed that repeats each run
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self._collect = collect
