@@ -261,6 +261,7 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
         f"replications = {a.runs_total} runs; base seed {exp.base_seed} (replication r of every "
         "point runs on the same seed: differences are paired)",
         f"- runs: {a.runs_done} of {a.runs_total} finished, {a.runs_failed} failed",
+        *[_growth_line(g) for g in m.get("growth") or []],
         f"- ckm-sim {m.get('ckm_sim_version')}, git {commit}, Python {m.get('python')}",
         f"- started {m.get('started')}, ended {m.get('ended') or '(not finished)'}",
         "- "
@@ -335,6 +336,15 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
         out += [f"- `timeseries/` (Parquet, every {a.exp.outcomes.interval} period(s) per run)"]
     out += [""]
     return "\n".join(out)
+
+
+def _growth_line(event: dict) -> str:
+    """One growth of the sweep (``sweep --resume --replications/--samples``), in a bullet."""
+    reps, points = event.get("replications", ["?", "?"]), event.get("points", ["?", "?"])
+    return (
+        f"- grown {event.get('at', '')}: {points[0]} -> {points[1]} points, "
+        f"{reps[0]} -> {reps[1]} replications (the stored runs kept)"
+    )
 
 
 def _discovery_text(a: Analysis) -> str:
