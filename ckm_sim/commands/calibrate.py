@@ -10,7 +10,6 @@ from rich.console import Console
 
 from ckm_sim.commands import argtypes
 from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
-from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import MAX_PERIODS, load_scenario
 from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS
 
@@ -99,26 +98,20 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.names import short_name
     from ckm_sim.whatif.calibrate.fit import calibrate
     from ckm_sim.whatif.calibrate.report import write_report
+    from ckm_sim.whatif.calibrate.request import check_request, fit_parameters
     from ckm_sim.whatif.calibrate.survival import read_retention
 
     observed = read_retention(args.retention)
-    last = int(observed["period"].max())
-    if last + args.project > MAX_PERIODS:
-        raise CKMError(
-            f"--project {args.project:,}: the last observed period ({last:,}) plus the projection "
-            f"must be at most {MAX_PERIODS:,} periods (as --periods)"
-        )
+    check_request(observed, args.project, args.eval_replications)
     scenario = load_scenario(args.scenario)
     name = args.name or short_name(f"{scenario.name}_{Path(args.retention).stem}")
     out = inside(args.out, "calibrate", name)  # checked before the runs
     check_runs_memory(args, [scenario])
-    if args.eval_replications < 2:
-        raise CKMError("--eval-replications must be at least 2 for a band")
     result = calibrate(
         scenario,
         observed,
         run_plan(args).resolved(scenario),
-        parameters=[p.strip() for p in args.fit for p in p.split(",") if p.strip()],
+        parameters=fit_parameters(args.fit),
         bounds=dict(args.bounds),
         trials=args.trials,
         eval_replications=args.eval_replications,
