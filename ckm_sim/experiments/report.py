@@ -14,6 +14,12 @@ import pandas as pd
 
 from ckm_sim.experiments.analysis import Analysis
 from ckm_sim.experiments.discovery import MIN_COVERAGE, discovery_table
+from ckm_sim.experiments.sensitivity_words import (
+    SOBOL_MEANING,
+    SRC_MEANING,
+    sobol_warnings,
+    src_sentences,
+)
 from ckm_sim.experiments.terminal import point_labels
 from ckm_sim.io import write_text
 from ckm_sim.model.outcomes import conventions_note, summary_meaning
@@ -216,7 +222,7 @@ def write_tables(a: Analysis) -> list[Path]:
     """CSV files of every table, beside the report."""
     paths = [write_text(a.root / "points.csv", a.wide_points().to_csv(index=False))]
     paths.append(write_text(a.root / "adequacy.csv", a.adequacy.to_csv(index=False)))
-    for name in ("differences", "simple_effects", "sensitivity", "second_order"):
+    for name in ("differences", "simple_effects", "sensitivity", "second_order", "regression"):
         table = getattr(a, name)
         if table is not None:
             paths.append(write_text(a.root / f"{name}.csv", table.to_csv(index=False)))
@@ -297,9 +303,17 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
             if title == "Scenario discovery" and a.discovery:
                 out += [_discovery_text(a), "", frame_table(discovery_table(a.discovery)), ""]
             if title == "Sensitivity" and a.sensitivity is not None:
+                if "S1" in a.sensitivity.columns:
+                    out += [SOBOL_MEANING, ""]
+                    warned = sobol_warnings(a.sensitivity)
+                    out += [f"> caution: {line}" for line in warned] + ([""] if warned else [])
                 out += [frame_table(a.sensitivity, 100), ""]
                 if a.second_order is not None:
                     out += ["Second-order Sobol indices:", "", frame_table(a.second_order), ""]
+    if a.regression is not None:
+        out += ["## Standardized regression coefficients", "", SRC_MEANING, ""]
+        out += [f"- {line}" for line in src_sentences(a.regression)] + [""]
+        out += [frame_table(a.regression, 200), ""]
     if a.simple_effects is not None and len(a.simple_effects):
         f2 = a.design.factors[1]
         out += [
