@@ -42,7 +42,8 @@ EXAMPLES = """examples:
   ckm-sim optimize baseline --plans data/plans_early_vs_spread.toml -r 20 -j 2
 
 The budget is money per period (same units as the [costs] section). Writes
-<out>/optimize/<name>/report.md with allocation.png, history.png, trials.csv, optimum.json
+<out>/optimize/<name>/report.md with allocation.png, history.png, trials.csv, optimum.json,
+summary.html (one self-contained page for a meeting)
 (with --best-response-rounds: report.md, rounds.csv, best_responses.json).
 With --firm NAME (a multi-firm scenario) the budget is that firm's, spent through its own cost
 curve on its own net value while the rivals keep their levels: a best response. With two or more
@@ -173,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
     """Search the best split of the budget, re-check it on fresh seeds, write the report."""
     from ckm_sim.io import inside
     from ckm_sim.whatif.optimize.report import write_report
-    from ckm_sim.whatif.optimize.settings import best_split
+    from ckm_sim.whatif.optimize.settings import best_split, split_name
 
     if args.replications is None:
         args.replications = (
@@ -218,9 +219,7 @@ def run(args: argparse.Namespace) -> int:
     if len(firms) > 1:
         name = args.name or short_name(f"{scenario.name}_best_responses")
     else:
-        name = args.name or short_name(
-            f"{scenario.name}_{firm + '_' if firm else ''}budget{budget:g}"
-        )
+        name = args.name or split_name(scenario, budget, firm)
     out = inside(args.out, "optimize", name)  # checked before the runs
     check_runs_memory(args, [scenario])
     plan = run_plan(args).resolved(scenario)

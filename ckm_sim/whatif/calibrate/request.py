@@ -5,11 +5,13 @@ before any run."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
 from ckm_sim.errors import CKMError
-from ckm_sim.model.scenario import MAX_PERIODS
+from ckm_sim.model.scenario import MAX_PERIODS, Scenario
+from ckm_sim.names import short_name
 
 
 def fit_parameters(given: Iterable[str]) -> list[str]:
@@ -28,3 +30,8 @@ def check_request(observed: pd.DataFrame, project: int, eval_replications: int) 
         )
     if eval_replications < 2:
         raise CKMError("--eval-replications must be at least 2 for a band")
+
+
+def calibration_name(scenario: Scenario, retention: str | Path) -> str:
+    """The default report name: the scenario's and the retention file's (``baseline_sample``)."""
+    return short_name(f"{scenario.name}_{Path(retention).stem}")

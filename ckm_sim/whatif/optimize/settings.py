@@ -103,6 +103,14 @@ def budgets_for(given: list[tuple[str | None, float]], firms: list[str]) -> dict
     return {f: own.get(f, default[0] if default else 0.0) for f in firms}
 
 
+def split_name(scenario: Scenario, budget: float, firm: str | None = None) -> str:
+    """The default report name of a budget split: ``baseline_budget4000``,
+    ``duopoly_laggard_budget4000`` (a plain name)."""
+    from ckm_sim.names import short_name
+
+    return short_name(f"{scenario.name}_{firm + '_' if firm else ''}budget{budget:g}")
+
+
 def check_split_scenario(scenario: Scenario, firms: Sequence[str]) -> None:
     """Refuse a scenario whose budget cannot be split: a multi-firm one without the ``firms``
     whose budget to spend (or with a firm it does not have), or one with an investment plan."""
