@@ -26,7 +26,8 @@ one scenario is the base and each --add is an alternative that
 spends that much more per period on the named dimensions (converted to levels through the
 scenario's cost curve); every pair is compared and the report answers which spend is better.
 Writes <out>/compare/<name>/report.md with paths.png, differences.png,
-differences.csv, summaries.parquet, timeseries.parquet and comparison.json.
+differences.csv, summaries.parquet, timeseries.parquet, comparison.json and summary.html (one
+self-contained page for a meeting: question, answer, figure, CIs and caveats).
 """
 
 

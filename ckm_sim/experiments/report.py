@@ -20,9 +20,11 @@ from ckm_sim.experiments.sensitivity_words import (
     sobol_warnings,
     src_sentences,
 )
+from ckm_sim.experiments.summary_page import sweep_summary
 from ckm_sim.experiments.terminal import point_labels
 from ckm_sim.io import write_text
 from ckm_sim.model.outcomes import conventions_note, summary_meaning
+from ckm_sim.reports.html_summary import write_summary
 from ckm_sim.reports.markdown import frame_table
 from ckm_sim.reports.numbers import number
 from ckm_sim.reports.plots import plt, save_figure, sns
@@ -248,7 +250,9 @@ def write_report(a: Analysis) -> Path:
         "Scenario discovery": discovery_figure(a, figdir / "discovery.png"),
     }
     tables = write_tables(a)
-    return write_text(a.root / "report.md", _markdown(a, figures, tables))
+    report = write_text(a.root / "report.md", _markdown(a, figures, tables))
+    write_summary(sweep_summary(a, figures, _adequacy_sentence(a)), a.root)
+    return report
 
 
 def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) -> str:
