@@ -24,8 +24,9 @@ EXAMPLES = """examples:
 The CSV has columns period,active: the customers of one cohort still active at the end of each
 period, with period 0 holding the cohort's size (or 'active' as shares in [0, 1]); see
 docs/whatif.md. Writes <out>/calibrate/<name>/report.md with survival.png, survival.csv,
-trials.csv, calibration.json and fitted_scenario.toml: the scenario with the fitted values, ready
-for run, compare or optimize (ckm-sim run <out>/calibrate/<name>/fitted_scenario.toml).
+trials.csv, calibration.json, summary.html (one page for a meeting) and fitted_scenario.toml:
+the scenario with the fitted values, ready for run, compare or optimize
+(ckm-sim run <out>/calibrate/<name>/fitted_scenario.toml).
 """
 
 

@@ -42,7 +42,8 @@ EXAMPLES = """examples:
   ckm-sim optimize baseline --plans data/plans_early_vs_spread.toml -r 20 -j 2
 
 The budget is money per period (same units as the [costs] section). Writes
-<out>/optimize/<name>/report.md with allocation.png, history.png, trials.csv, optimum.json
+<out>/optimize/<name>/report.md with allocation.png, history.png, trials.csv, optimum.json,
+summary.html (one self-contained page for a meeting)
 (with --best-response-rounds: report.md, rounds.csv, best_responses.json).
 With --firm NAME (a multi-firm scenario) the budget is that firm's, spent through its own cost
 curve on its own net value while the rivals keep their levels: a best response. With two or more
