@@ -1,7 +1,9 @@
 """ckm-sim: an agent-based test bed for customer knowledge management (CKM) competence.
 
 The public API: :class:`CKMModel` (one run), :class:`Scenario` and :func:`load_scenario`
-(validated inputs), :func:`run_scenario` (one run to a summary row and a time series).
+(validated inputs), :func:`run_scenario` (one run to a summary row and a time series), and the
+workflow of :mod:`ckm_sim.api`: :func:`sweep`, :func:`compare`, :func:`optimize` and
+:func:`calibrate` (docs/api.md).
 Names are imported on first use, so the command line starts fast; type checkers see them
 through the ``TYPE_CHECKING`` imports below.
 """
@@ -12,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ckm_sim.api import Outcome, SweepOutcome, calibrate, compare, optimize, sweep
     from ckm_sim.model.model import CKMModel
     from ckm_sim.model.runs import RunResult, run_scenario
     from ckm_sim.model.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
@@ -19,6 +22,12 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "Outcome": "ckm_sim.api",
+    "SweepOutcome": "ckm_sim.api",
+    "calibrate": "ckm_sim.api",
+    "compare": "ckm_sim.api",
+    "optimize": "ckm_sim.api",
+    "sweep": "ckm_sim.api",
     "CKMModel": "ckm_sim.model.model",
     "RunResult": "ckm_sim.model.runs",
     "run_scenario": "ckm_sim.model.runs",
@@ -30,13 +39,19 @@ _EXPORTS = {
 
 __all__ = [
     "CKMModel",
+    "Outcome",
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "SweepOutcome",
     "__version__",
+    "calibrate",
+    "compare",
     "list_scenarios",
     "load_scenario",
+    "optimize",
     "run_scenario",
+    "sweep",
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -37,7 +38,13 @@ def model(blocks) -> str:
 
 def test_every_docs_figure_is_current(blocks, model) -> None:
     records = sorted(FIGURES.glob("*.json"))
-    assert {p.stem for p in records} >= {"competition", "odd_costs"}
+    assert {p.stem for p in records} >= {
+        "competition",
+        "odd_costs",
+        "game_settings",
+        "game_budget",
+        "game_lesson",
+    }
     stale = [p for r in records for p in blocks.problems(r.stem, model)]
     assert not stale, f"{stale}: run .venv/bin/python docs/figures/make.py"
 
@@ -62,3 +69,137 @@ def test_a_hand_edit_or_a_changed_model_makes_a_figure_stale(blocks, model, tmp_
         assert record["doc"] == "docs/ODD.md"
     finally:
         blocks.ROOT, blocks.FIGURES = ROOT, FIGURES
+
+
+# ---------------------------------------------------------------- the class game's lesson
+#: docs/classroom.md's figures of the game lesson, each written by docs/figures/<name>.py.
+GAME_FIGURES = ("game_settings", "game_budget", "game_lesson")
+CLASSROOM = ROOT / "docs" / "classroom.md"
+
+
+def _script(name: str):
+    sys.path.insert(0, str(FIGURES))
+    spec = importlib.util.spec_from_file_location(f"figure_{name}", FIGURES / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", GAME_FIGURES)
+def test_the_game_lessons_figures_are_what_the_game_makes_now(blocks, name) -> None:
+    """The game's figures are cheap (seconds): made again and compared with the doc, so a
+    change to the game's code (its debrief, budget or engine), which the model's fingerprint
+    does not see, makes them stale too. Regenerate: .venv/bin/python docs/figures/make.py"""
+    script = _script(name)
+    assert script.DOC == "docs/classroom.md"
+    assert blocks.read(CLASSROOM, name) == script.block(), (
+        f"docs/classroom.md's figure {name} is stale: run .venv/bin/python docs/figures/make.py "
+        f"{name}"
+    )
+
+
+def test_a_hand_edit_of_the_game_lesson_makes_it_stale(blocks, model, tmp_path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    blocks.ROOT, blocks.FIGURES = tmp_path, docs / "figures"
+    try:
+        assert blocks.problems("game_lesson", model) == []
+        doc = docs / "classroom.md"
+        text = doc.read_text()
+        winner = blocks.read(doc, "game_lesson").split("> **", 1)[1].split(" ", 1)[0]
+        assert winner in {"Red", "Blue", "Green"}
+        edited = text.replace(f"> **{winner} wins the game", "> **Someone wins the game", 1)
+        assert edited != text
+        doc.write_text(edited)
+        assert blocks.problems("game_lesson", model) == [
+            "game_lesson: the block in docs/classroom.md was edited by hand"
+        ]
+    finally:
+        blocks.ROOT, blocks.FIGURES = ROOT, FIGURES
+
+
+def test_the_example_game_is_played_as_the_lesson_says() -> None:
+    """The example shows a reopened round, teams that kept their split, the winner, a what-if
+    for every team and an export of every round and team: the game's own figures."""
+    from ckm_sim.game import debrief, export
+    from ckm_sim.game.web import views
+
+    script = _script("game_lesson")
+    game, early = script.play()
+    text = script.block()
+    late_round, late = script.EARLY
+    assert game.over and len(game.rounds) == game.settings.rounds == 4
+    assert game.rounds[late_round - 1].splits[late] == script.PLAN[late][late_round - 1]
+    assert late in game.rounds[late_round - 1].submitted  # the rerun counted its split
+    assert f"net value of {views.value('net_value', early['net_value'])}" in text
+    kept = [(r.number, t) for r in game.rounds for t in game.teams if t not in r.submitted]
+    assert kept and all(script.PLAN[t][n - 1] is None for n, t in kept)
+    assert text.count("(kept)") == len(kept)
+    assert debrief.explain(game)[0] in text
+    board = game.leaderboard()
+    assert f"| 1 | {board[0]['team'].capitalize()} | " in text
+    assert f"holds {len(export.rows(game))} rows" in text
+    assert len(export.results_csv(game).splitlines()) == 1 + len(game.rounds) * len(game.teams)
+
+
+def _game_lesson_prose() -> str:
+    """docs/classroom.md's game lesson without its figure blocks."""
+    text = CLASSROOM.read_text(encoding="utf-8").split("## A second lesson: the class game", 1)[1]
+    for name in GAME_FIGURES:
+        text = re.sub(rf"<!-- figure:{name} -->.*?<!-- /figure:{name} -->", "", text, flags=re.S)
+    return text
+
+
+#: Numbers the game lesson's prose may quote outside the figure blocks, and why: none is a
+#: figure of a game (those are in the blocks); the code's settings among them are checked by
+#: test_the_game_lessons_settings_are_the_codes.
+PROSE_NUMBERS: dict[str, str] = {
+    "0.0.0.0": "--host 0.0.0.0",
+    "0": "month-0 money; net value starts at 0",
+    "1": "rule 1; level 1 (the cap)",
+    "2": "rule 2; 2 minutes for a later round",
+    "3": "rule 3; 3-4 minutes for the first round",
+    "4": "rule 4; --teams 4; 3-4 minutes",
+    "5": "rule 5; 5 wrong codes a minute (checked); 5 points (checked)",
+    "6": "rule 6",
+    "7.5": "docs/ODD.md section 7.5",
+    "10": "the debrief's question on the last 10 % of budget",
+    "12": "12 months a round (checked)",
+    "15": "15 minutes of debrief",
+    "20": "20 wrong codes per computer (checked); 20 % each in the even split (checked)",
+    "45": "45-60 minutes for the lesson",
+    "55": "the paper's 55 % of CRM projects that fail",
+    "60": "45-60 minutes for the lesson",
+    "100": "at most 100 %; shares add up to 100 %",
+}
+
+
+def test_the_game_lessons_prose_quotes_no_figure_of_a_game() -> None:
+    """A figure of a game (a net value, a share, a rank) belongs in a block a script writes:
+    the prose may quote only the lesson's times, the rules' whole numbers and the settings
+    checked against the code."""
+    numbers = set(re.findall(r"\d+(?:[.,]\d+)*", _game_lesson_prose()))
+    assert numbers <= set(PROSE_NUMBERS), sorted(numbers - set(PROSE_NUMBERS))
+
+
+def test_the_game_lessons_settings_are_the_codes() -> None:
+    """The limits and thresholds the game lesson's prose quotes are the code's."""
+    from ckm_sim.dashboard.server import GAME_KERNEL_ENV
+    from ckm_sim.game import debrief, guard
+    from ckm_sim.game.budget import Split
+    from ckm_sim.game.engine import GameSettings
+
+    prose = " ".join(_game_lesson_prose().split())
+    assert (
+        f"Wrong codes are limited ({guard.PER_CONNECTION} a minute per tab, "
+        f"{guard.PER_ADDRESS} per computer)" in prose
+    )
+    assert guard.WINDOW_SECONDS == 60
+    assert GAME_KERNEL_ENV["SOLARA_KERNEL_CULL_TIMEOUT"] == "120s"
+    assert "idle connections are closed after two minutes" in prose
+    assert f"funded {debrief.SHARE_POINTS} points or more above or below" in prose
+    assert f"an even split of the budget ({Split.even().shares[0]} % on each dimension)" in prose
+    settings = GameSettings()
+    assert f"Every round is one year ({settings.periods_per_round} months)" in prose
+    assert settings.rounds == 5 and "for five rounds" in prose

@@ -167,5 +167,14 @@ def test_step_help_says_what_the_step_is_a_tenth_of() -> None:
     assert "a tenth of what the answer spends" in text
 
 
-def test_compare_uses_as_many_workers_as_sweep() -> None:
-    assert effective_default("compare", "--workers") == effective_default("sweep", "--workers")
+@pytest.mark.parametrize("command", WHATIF)
+def test_what_if_commands_use_as_many_workers_as_sweep(command) -> None:
+    # issue 25: optimize and calibrate ran on one worker unless told otherwise
+    assert effective_default(command, "--workers") == effective_default("sweep", "--workers")
+    assert "default the number of CPUs" in " ".join(_help(command).split())
+
+
+def test_docs_say_every_what_if_command_uses_every_cpu() -> None:
+    text = " ".join((ROOT / "docs/whatif.md").read_text().split())
+    assert "1 by default" not in text
+    assert "default: every CPU, as `sweep`, for `compare`, `optimize` and `calibrate`" in text

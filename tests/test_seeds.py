@@ -20,15 +20,10 @@ PERIODS = 5
 
 
 def _batch(**kwargs) -> list[dict]:
+    kwargs.setdefault("data_collection_period", -1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # Mesa deprecates iterations=
-        return mesa.batch_run(
-            CKMModel,
-            number_processes=1,
-            data_collection_period=-1,
-            display_progress=False,
-            **kwargs,
-        )
+        return mesa.batch_run(CKMModel, number_processes=1, display_progress=False, **kwargs)
 
 
 def _equity(rows: list[dict]) -> list[float]:
@@ -46,6 +41,32 @@ def test_unseeded_models_draw_and_record_distinct_seeds():
 def test_batch_run_iterations_give_distinct_runs():
     rows = _batch(parameters={**SMALL, "periods": PERIODS}, iterations=3)
     assert len(rows) == 3 and len(set(_equity(rows))) == 3
+
+
+def test_batch_run_rows_with_rng_none_record_the_seed_each_run_drew():
+    # issue 25: rng=None leaves None in batch_run's own "rng" column; the model's reporter gives
+    # the seed it drew, and that seed replays the row exactly
+    rows = _batch(parameters={**SMALL, "periods": PERIODS}, rng=[None] * 3)
+    assert [row["rng"] for row in rows] == [None] * 3
+    seeds = [row["seed"] for row in rows]
+    assert len(set(seeds)) == 3 and all(isinstance(s, int) and s >= 0 for s in seeds)
+    for row in rows:
+        again = _batch(parameters={**SMALL, "periods": PERIODS}, rng=[row["seed"]])
+        assert len(again) == 1
+        replayed = {k: v for k, v in again[0].items() if k not in ("RunId", "iteration", "rng")}
+        original = {k: v for k, v in row.items() if k not in ("RunId", "iteration", "rng")}
+        assert replayed.keys() == original.keys()
+        for key, value in original.items():  # NaN (an outcome without customers) equals NaN
+            assert value == replayed[key] or (value != value and replayed[key] != replayed[key])
+
+
+def test_every_collected_period_carries_the_seed_but_the_timeseries_keeps_outcomes_only():
+    rows = _batch(parameters={**SMALL, "periods": PERIODS}, rng=[None], data_collection_period=1)
+    assert len(rows) == PERIODS + 1 and len({row["seed"] for row in rows}) == 1
+    model = CKMModel(rng=rows[0]["seed"], **SMALL).run(PERIODS)
+    assert "seed" not in model.timeseries().columns
+    by_period = pd.DataFrame(rows).set_index("Step")["customer_equity"]
+    np.testing.assert_array_equal(by_period.to_numpy(), model.timeseries()["customer_equity"])
 
 
 def test_rng_none_is_fresh_entropy_even_for_a_seeded_scenario():

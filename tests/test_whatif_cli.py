@@ -91,8 +91,8 @@ def test_optimize_by_surface_writes_its_method_and_level_intervals(tmp_path, cap
 
 
 def test_the_commands_fewest_points_are_the_searchs():
-    from ckm_sim.commands.optimize import SURFACE_FEWEST
     from ckm_sim.model.scenario import DIMENSIONS
+    from ckm_sim.whatif.optimize.settings import SURFACE_FEWEST
     from ckm_sim.whatif.optimize.surface_search import fewest_points
 
     assert fewest_points(len(DIMENSIONS)) == SURFACE_FEWEST

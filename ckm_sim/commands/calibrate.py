@@ -4,13 +4,11 @@ observed one (a CSV of period and customers still active)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from rich.console import Console
 
 from ckm_sim.commands import argtypes
 from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
-from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import MAX_PERIODS, load_scenario
 from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS
 
@@ -26,8 +24,9 @@ EXAMPLES = """examples:
 The CSV has columns period,active: the customers of one cohort still active at the end of each
 period, with period 0 holding the cohort's size (or 'active' as shares in [0, 1]); see
 docs/whatif.md. Writes <out>/calibrate/<name>/report.md with survival.png, survival.csv,
-trials.csv, calibration.json and fitted_scenario.toml: the scenario with the fitted values, ready
-for run, compare or optimize (ckm-sim run <out>/calibrate/<name>/fitted_scenario.toml).
+trials.csv, calibration.json, summary.html (one page for a meeting) and fitted_scenario.toml:
+the scenario with the fitted values, ready for run, compare or optimize
+(ckm-sim run <out>/calibrate/<name>/fitted_scenario.toml).
 """
 
 
@@ -96,29 +95,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Fit the parameters to the observed survival curve and write the report."""
     from ckm_sim.io import inside
-    from ckm_sim.names import short_name
     from ckm_sim.whatif.calibrate.fit import calibrate
     from ckm_sim.whatif.calibrate.report import write_report
+    from ckm_sim.whatif.calibrate.request import (
+        calibration_name,
+        check_request,
+        fit_parameters,
+    )
     from ckm_sim.whatif.calibrate.survival import read_retention
 
     observed = read_retention(args.retention)
-    last = int(observed["period"].max())
-    if last + args.project > MAX_PERIODS:
-        raise CKMError(
-            f"--project {args.project:,}: the last observed period ({last:,}) plus the projection "
-            f"must be at most {MAX_PERIODS:,} periods (as --periods)"
-        )
+    check_request(observed, args.project, args.eval_replications)
     scenario = load_scenario(args.scenario)
-    name = args.name or short_name(f"{scenario.name}_{Path(args.retention).stem}")
+    name = args.name or calibration_name(scenario, args.retention)
     out = inside(args.out, "calibrate", name)  # checked before the runs
     check_runs_memory(args, [scenario])
-    if args.eval_replications < 2:
-        raise CKMError("--eval-replications must be at least 2 for a band")
     result = calibrate(
         scenario,
         observed,
         run_plan(args).resolved(scenario),
-        parameters=[p.strip() for p in args.fit for p in p.split(",") if p.strip()],
+        parameters=fit_parameters(args.fit),
         bounds=dict(args.bounds),
         trials=args.trials,
         eval_replications=args.eval_replications,

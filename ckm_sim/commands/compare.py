@@ -26,7 +26,8 @@ one scenario is the base and each --add is an alternative that
 spends that much more per period on the named dimensions (converted to levels through the
 scenario's cost curve); every pair is compared and the report answers which spend is better.
 Writes <out>/compare/<name>/report.md with paths.png, differences.png,
-differences.csv, summaries.parquet, timeseries.parquet and comparison.json.
+differences.csv, summaries.parquet, timeseries.parquet, comparison.json and summary.html (one
+self-contained page for a meeting: question, answer, figure, CIs and caveats).
 """
 
 
@@ -45,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="an alternative: this much more spend per period on the dimension(s), against the "
         "one scenario given (repeat for several alternatives)",
     )
-    add_common(parser, replications=10, workers=None)  # every CPU, as sweep
+    add_common(parser, replications=10)  # every CPU by default, as sweep
     add_set(parser)
     parser.add_argument(
         "--all-pairs", action="store_true", help="compare every pair, not only with the first"
@@ -55,31 +56,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the scenarios on common seeds, print the paired differences, write the report."""
     from ckm_sim.io import inside
-    from ckm_sim.names import short_name
     from ckm_sim.reports import numbers as num
-    from ckm_sim.whatif.compare.differences import compare, label, write_report
-    from ckm_sim.whatif.shared.paired import unique_names
-    from ckm_sim.whatif.shared.spend import answer, with_spend, words
-    from ckm_sim.whatif.shared.terms import period_word
+    from ckm_sim.whatif.compare.differences import label, write_report
+    from ckm_sim.whatif.compare.question import (
+        comparison_name,
+        run_comparison,
+        spend_alternatives,
+        with_alternatives,
+    )
 
-    scenarios = [load_scenario(s).with_overrides(**settings_of(args)) for s in args.scenarios]
-    alternatives = _alternatives(args, scenarios)
-    if alternatives:
-        scenarios = [scenarios[0], *(with_spend(scenarios[0], inc) for inc in alternatives)]
-    name = args.name or short_name("_vs_".join(unique_names(scenarios)))
+    given = [load_scenario(s).with_overrides(**settings_of(args)) for s in args.scenarios]
+    alternatives = spend_alternatives(given, args.add or [])
+    scenarios = with_alternatives(given, alternatives)
+    name = args.name or comparison_name(scenarios)
     out = inside(args.out, "compare", name)  # every output path checked before the runs
     plan = run_plan(args).resolved(scenarios[0])
     periods = plan.periods
     check_runs_memory(args, scenarios, len(scenarios) * args.replications, periods or 0)
-    all_pairs = args.all_pairs or bool(alternatives)
-    result = compare(scenarios, plan, all_pairs=all_pairs, progress=not args.quiet)
-    if alternatives:
-        word = period_word(scenarios[0])
-        named = [
-            (name, words(inc, word))
-            for name, inc in zip(result.runs.names[1:], alternatives, strict=True)
-        ]
-        result.answers = answer(result.differences, result.runs.names[0], named)
+    result = run_comparison(
+        scenarios, plan, alternatives, all_pairs=args.all_pairs, progress=not args.quiet
+    )
     report = write_report(result, out, name)
 
     table = Table(
@@ -101,29 +97,3 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"- {line}", highlight=False)
     print(f"report written to {report}")
     return 0
-
-
-def _alternatives(args: argparse.Namespace, scenarios: list) -> list:
-    """The ``--add`` alternatives as tuples of increments (one-line errors for bad ones)."""
-    from ckm_sim.errors import CKMError
-    from ckm_sim.firmkeys import is_multi_firm
-    from ckm_sim.whatif.shared.spend import level_after, parse_alternative
-
-    if not args.add:
-        if len(scenarios) < 2:
-            raise CKMError("compare needs at least two scenarios (or one and --add DIM=AMOUNT)")
-        return []
-    if len(scenarios) != 1:
-        raise CKMError("with --add, give exactly one scenario: the base the spend is added to")
-    if is_multi_firm(scenarios[0]):
-        raise CKMError(
-            f"--add: {scenarios[0].name} has several firms; compare scenario files that set "
-            "firms.<firm>.<dimension>, or find a firm's best split with optimize --firm"
-        )
-    alternatives = [parse_alternative(text) for text in args.add]
-    for increments in alternatives:
-        for inc in increments:
-            level_after(scenarios[0], inc)  # refuses a level above 1, naming the maximum
-    if len(set(alternatives)) != len(alternatives):
-        raise CKMError("--add: the same alternative is given twice")
-    return alternatives

@@ -14,7 +14,21 @@ from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.errors import CKMError
 from ckm_sim.model.scenario import load_scenario
 from ckm_sim.names import short_name
+from ckm_sim.whatif.optimize.settings import (
+    EVAL_REPLICATIONS,
+    METHOD,
+    PLAN_REPLICATIONS,
+    POLISH,
+    RESTARTS,
+    SEARCH_REPLICATIONS,
+    TRIALS,
+    SearchSettings,
+    budgets_for,
+    check_split_scenario,
+)
 from ckm_sim.whatif.shared.defaults import LEVEL_TOLERANCE
+
+__all__ = ["METHOD", "SEARCH_REPLICATIONS", "TRIALS", "add_arguments", "budget_arg", "run"]
 
 HELP = "find the split of a per-period budget across the five dimensions that maximises net value"
 EXAMPLES = """examples:
@@ -28,7 +42,8 @@ EXAMPLES = """examples:
   ckm-sim optimize baseline --plans data/plans_early_vs_spread.toml -r 20 -j 2
 
 The budget is money per period (same units as the [costs] section). Writes
-<out>/optimize/<name>/report.md with allocation.png, history.png, trials.csv, optimum.json
+<out>/optimize/<name>/report.md with allocation.png, history.png, trials.csv, optimum.json,
+summary.html (one self-contained page for a meeting)
 (with --best-response-rounds: report.md, rounds.csv, best_responses.json).
 With --firm NAME (a multi-firm scenario) the budget is that firm's, spent through its own cost
 curve on its own net value while the rivals keep their levels: a best response. With two or more
@@ -39,18 +54,6 @@ With --plans, each candidate plan replaces the scenario's own and runs with it o
 every pair is compared and each plan's payback period against the scenario is reported (a
 comparison's report and files, under <out>/optimize/<name>/).
 """
-
-
-#: Design points per search (``--trials``) and runs per point (``--replications``) for each
-#: method: a surface needs no replications (every run informs the fit), and more points (and
-#: seeds) for the same runs average more of the design's and the seeds' luck; TPE compares its
-#: trials, so each is a mean over replications (docs/whatif.md).
-TRIALS = {"surface": 256, "tpe": 20}
-SEARCH_REPLICATIONS = {"surface": 1, "tpe": 2}
-RESTARTS, EVAL_REPLICATIONS, POLISH = 3, 8, 4
-PLAN_REPLICATIONS = 10
-METHOD = "surface"
-SURFACE_FEWEST = 26  # surface_search.fewest_points(5): kept here so --help imports no solver
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -167,44 +170,27 @@ def budget_arg(text: str) -> tuple[str | None, float]:
     return (firm.strip() if sep else None), amount
 
 
-def budgets_for(given: list[tuple[str | None, float]], firms: list[str]) -> dict[str, float]:
-    """Each named firm's budget from the ``--budget`` options (one-line errors)."""
-    for _, amount in given:
-        if not (math.isfinite(amount) and amount > 0):
-            raise CKMError(f"--budget must be a positive amount per period, got {amount:g}")
-    default = [b for f, b in given if f is None]
-    own = {f: b for f, b in given if f is not None}
-    if len(default) > 1:
-        raise CKMError("--budget without a firm is given twice")
-    for firm in own:
-        if firm not in firms:
-            raise CKMError(f"--budget {firm}=...: {firm} is not a --firm ({', '.join(firms)})")
-    missing = [f for f in firms if f not in own and not default]
-    if missing:
-        raise CKMError(f"--budget: no budget for {', '.join(missing)} (give B or FIRM=B)")
-    return {f: own.get(f, default[0] if default else 0.0) for f in firms}
-
-
 def run(args: argparse.Namespace) -> int:
     """Search the best split of the budget, re-check it on fresh seeds, write the report."""
-    from ckm_sim.firmkeys import check_firms, is_multi_firm
     from ckm_sim.io import inside
-    from ckm_sim.whatif.optimize.budget import optimise_budget
     from ckm_sim.whatif.optimize.report import write_report
-    from ckm_sim.whatif.shared.allocation import CostCurve, current_spend
-    from ckm_sim.whatif.shared.objective import NetValueObjective
+    from ckm_sim.whatif.optimize.settings import best_split, split_name
 
     if args.replications is None:
         args.replications = (
             PLAN_REPLICATIONS if args.plans is not None else SEARCH_REPLICATIONS[args.method]
         )
-    if args.trials is None:
-        args.trials = TRIALS[args.method]
-    if args.method == "surface" and args.trials < SURFACE_FEWEST:
-        raise CKMError(
-            f"--trials {args.trials}: --method surface needs at least {SURFACE_FEWEST} points a "
-            "search (a full quadratic in five levels has 21 terms); or use --method tpe"
-        )
+    settings = SearchSettings(
+        method=args.method,
+        trials=args.trials,
+        restarts=args.restarts,
+        eval_replications=args.eval_replications,
+        step=args.step,
+        level_tolerance=args.level_tolerance,
+        polish=args.polish,
+        centroid=args.centroid,
+    ).checked()
+    args.trials = settings.trials
     if args.plans is not None:
         if args.budget is not None:
             raise CKMError("give --budget (split a budget) or --plans (compare plans), not both")
@@ -223,63 +209,23 @@ def run(args: argparse.Namespace) -> int:
         )
     if not firms and (len(args.budget) > 1 or args.budget[0][0] is not None):
         raise CKMError("--budget FIRM=B and repeated --budget need --firm")
-    if args.step is not None and not (math.isfinite(args.step) and args.step > 0):
-        raise CKMError(f"--step must be a positive amount per period, got {args.step:g}")
     if not (math.isfinite(args.tolerance) and 0 < args.tolerance <= 1):
         raise CKMError(f"--tolerance must be a share in (0, 1], got {args.tolerance:g}")
-    if not (math.isfinite(args.level_tolerance) and 0 < args.level_tolerance <= 1):
-        raise CKMError(f"--level-tolerance must be a level in (0, 1], got {args.level_tolerance:g}")
-    if args.eval_replications < 2:
-        raise CKMError("--eval-replications must be at least 2 for confidence intervals")
     scenario = load_scenario(args.scenario)
-    if firms:
-        check_firms(scenario, firms, "--firm")
-    elif is_multi_firm(scenario):
-        raise CKMError(
-            f"{scenario.name} has firms {', '.join(scenario.firm_names())}: name whose budget "
-            "to spend with --firm NAME"
-        )
+    check_split_scenario(scenario, firms)
     budgets = budgets_for(args.budget, firms or ["firm"])
-    if scenario.plan is not None and scenario.plan.planned():
-        raise CKMError(
-            f"{scenario.name} has an investment plan, which sets its competence period by "
-            "period: a budget split does not apply; compare plans with --plans FILE"
-        )
     firm = firms[0] if firms else None
     budget = budgets[firm or "firm"]
     if len(firms) > 1:
         name = args.name or short_name(f"{scenario.name}_best_responses")
     else:
-        name = args.name or short_name(
-            f"{scenario.name}_{firm + '_' if firm else ''}budget{budget:g}"
-        )
+        name = args.name or split_name(scenario, budget, firm)
     out = inside(args.out, "optimize", name)  # checked before the runs
     check_runs_memory(args, [scenario])
     plan = run_plan(args).resolved(scenario)
-    assert plan.periods is not None
-    options = dict(
-        trials=args.trials,
-        eval_replications=args.eval_replications,
-        step=args.step,
-        progress=not args.quiet,
-        restarts=args.restarts,
-        tolerance=args.level_tolerance,
-        polish_steps=args.polish if args.method == "tpe" else 0,
-        distinct_seeds=args.centroid,
-        centroid=args.centroid,
-        method=args.method,
-    )
     if len(firms) > 1:
-        return _rounds(args, scenario, firms, budgets, plan, options, out)
-    optimum = optimise_budget(
-        NetValueObjective(scenario, plan.periods, firm=firm),
-        budget,
-        plan,
-        curve=CostCurve.of(scenario, firm),
-        incumbent=None if firm is None else current_spend(scenario, firm),
-        firm=firm,
-        **options,  # type: ignore[arg-type]
-    )
+        return _rounds(args, scenario, firms, budgets, plan, settings.options(not args.quiet), out)
+    optimum = best_split(scenario, budget, plan, settings, firm=firm, progress=not args.quiet)
     report, lines = write_report(optimum, scenario, out, plan.periods)
     console = Console()
     for line in lines:

@@ -27,10 +27,10 @@ def add_common(
     replications: int | None,
     periods: bool = True,
     replications_help: str | None = None,
-    workers: int | None = 1,
+    workers: int | None = None,
 ) -> None:
-    """``--replications``, ``--periods``, ``--seed``, ``--workers`` (default ``workers``; None:
-    every CPU, as ``sweep``), ``--scheduler``, ``--out``, ``--name``, ``--quiet``,
+    """``--replications``, ``--periods``, ``--seed``, ``--workers`` (default ``workers``; None,
+    the default: every CPU, as ``sweep``), ``--scheduler``, ``--out``, ``--name``, ``--quiet``,
     ``--max-memory``."""
     parser.add_argument(
         "--replications",
@@ -91,20 +91,10 @@ def check_runs_memory(
     kept_runs: int = 0,
     periods: int = 0,
 ) -> None:
-    """Refuse (TooLargeError) when the largest model on every local worker (one model with a
-    Dask scheduler: the cluster's memory is its own), plus the time series of ``kept_runs``
-    runs of ``periods`` periods that the report keeps, exceeds ``--max-memory``."""
-    from ckm_sim.limits import check_memory
-    from ckm_sim.memory import processes_bytes, scenario_bytes, series_bytes
-    from ckm_sim.model.outcomes import OUTCOMES
+    """Refuse (TooLargeError) runs that would not fit in ``--max-memory``
+    (:func:`ckm_sim.whatif.shared.memory_check.check_runs_memory` for the options' workers)."""
+    from ckm_sim.whatif.shared import memory_check
 
-    workers = 0 if args.scheduler is not None else args.workers
-    largest = max(scenarios, key=lambda sc: scenario_bytes(sc.flat()))
-    # the report keeps the series and works on about three copies of them (bands, differences)
-    series = 3 * series_bytes(kept_runs, periods, len(OUTCOMES))
-    check_memory(
-        processes_bytes(scenario_bytes(largest.flat()), workers) + series,
-        args.max_memory,
-        f"{largest.name} on {max(workers, 1)} worker(s)"
-        + (f" with {kept_runs:,} runs of {periods:,} periods kept" if kept_runs else ""),
+    memory_check.check_runs_memory(
+        scenarios, args.workers, args.scheduler, args.max_memory, kept_runs, periods
     )

@@ -12,6 +12,8 @@ All estimates are over replications of a design point (failed runs left out):
   mu*, mu and sigma, through SALib, on the replication means of the sampled points;
 - replication adequacy: each point's CI half-width relative to its mean, against the target
   ``outcomes.precision``, and how many replications would reach it;
+- standardized regression coefficients with bootstrap CIs and R^2 for designs that spread
+  points (Latin hypercube, Sobol, Morris, CSV points; :mod:`~ckm_sim.experiments.regression`);
 - scenario discovery for sampled designs (Latin hypercube, Sobol, Morris, CSV points): the
   region of the factor space where each outcome's point mean is in its top 20%, as a PRIM box
   and a classification tree (:mod:`~ckm_sim.experiments.discovery`).
@@ -38,6 +40,7 @@ from ckm_sim.experiments.discovery import (
     DiscoveryUnavailable,
     discover,
 )
+from ckm_sim.experiments.regression import src_table
 from ckm_sim.experiments.spec import Experiment, parse_experiment
 from ckm_sim.experiments.stats import LEVEL, ci_columns
 from ckm_sim.experiments.store import ResultsStore
@@ -240,6 +243,7 @@ class Analysis:
     sensitivity: pd.DataFrame | None = None
     second_order: pd.DataFrame | None = None
     discovery: list[Discovery] | None = None
+    regression: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
 
     def wide_points(self) -> pd.DataFrame:
@@ -311,6 +315,7 @@ def analyse(root: str | Path, outcomes: Sequence[str] | None = None) -> Analysis
     if exp.design.method in ("sobol", "morris"):
         _sensitivity(result, runs)
     if exp.design.method in DISCOVERY_METHODS:
+        _regression(result)
         _discovery(result)
     return result
 
@@ -356,6 +361,26 @@ def _sensitivity(result: Analysis, runs: pd.DataFrame) -> None:
 
 #: Designs whose points spread over the factor space, so that regions can be found in it.
 DISCOVERY_METHODS = ("latin_hypercube", "sobol", "morris", "csv")
+
+
+def _regression(result: Analysis) -> None:
+    """Standardized regression coefficients of each reported outcome's point means on the
+    numeric factors that vary (at least three more points than factors)."""
+    points = result.design.points
+    factors = [f for f in result.design.factors if pd.api.types.is_numeric_dtype(points[f])]
+    factors = [f for f in factors if points[f].nunique() > 1]
+    parts = []
+    for outcome in result.outcomes:
+        means = result.points[result.points["outcome"] == outcome].set_index("point")["mean"]
+        y = means.reindex(points["point"]).to_numpy(dtype=np.float64)
+        keep = np.isfinite(y)
+        if not factors or keep.sum() < len(factors) + 3 or np.std(y[keep]) == 0:
+            continue
+        x = points.loc[keep, factors].astype(np.float64)
+        table = src_table(x, y[keep], seed=result.exp.design_seed)
+        parts.append(table.assign(outcome=outcome))
+    if parts:
+        result.regression = pd.concat(parts, ignore_index=True)
 
 
 def _discovery(result: Analysis) -> None:

@@ -6,6 +6,12 @@ the factor that point moves) and, for sampled designs, ``unit_<factor>``: the po
 in the unit hypercube, which the Sobol and Morris analyses need. Sampled designs (Latin
 hypercube, Sobol/Saltelli, Morris) draw in the unit cube (SALib, scipy.stats.qmc) and map each
 coordinate through the factor's distribution; all are deterministic given the design seed.
+
+A sampled design may be drawn in *blocks* (a sweep grown with more samples,
+:mod:`~ckm_sim.experiments.growth`): block 0 is the design of ``samples`` points drawn with the
+design seed, each later block a design of its own size drawn with :func:`block_seed`, appended
+after the points already there (a Latin hypercube, Saltelli blocks, Morris trajectories), so the
+points of a grown design are those of its first blocks plus new ones, never moved.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ class DesignTable:
     method: str
     factors: list[str]
     points: pd.DataFrame
+    #: Samples drawn per block (sampled designs; None: one block, ``design.samples``).
+    blocks: list[int] | None = None
 
     @property
     def size(self) -> int:
@@ -74,12 +82,30 @@ def _salib_problem(names: list[str]) -> dict[str, Any]:
     return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
 
 
-def unit_sample(exp: Experiment) -> np.ndarray:
-    """Points in the unit hypercube for a sampled design (rows: points, columns: factors)."""
+def block_seed(design_seed: int, block: int) -> int:
+    """The sampler seed of block ``block`` of a sampled design: the design seed itself for block
+    0 (so a design never grown is drawn as before blocks existed), else an independent stream
+    derived from it (numpy's SeedSequence, as replication seeds are)."""
+    if block == 0:
+        return design_seed
+    sequence = np.random.SeedSequence(entropy=design_seed, spawn_key=(block,))
+    return int(sequence.generate_state(1, dtype=np.uint32)[0])
+
+
+def unit_sample(exp: Experiment, blocks: list[int] | None = None) -> np.ndarray:
+    """Points in the unit hypercube for a sampled design (rows: points, columns: factors):
+    ``blocks`` (default: one block of ``design.samples``) drawn one after the other, block ``k``
+    with :func:`block_seed`."""
+    if blocks is None:
+        assert exp.design.samples is not None
+        blocks = [exp.design.samples]
+    parts = [_unit_block(exp, n, block_seed(exp.design_seed, k)) for k, n in enumerate(blocks)]
+    return np.concatenate(parts, axis=0)
+
+
+def _unit_block(exp: Experiment, n: int, seed: int) -> np.ndarray:
+    """One block of ``n`` samples of the experiment's sampler, drawn with ``seed``."""
     names = list(exp.factors)
-    n = exp.design.samples
-    seed = exp.design_seed
-    assert n is not None
     if exp.design.method == "latin_hypercube":
         from scipy.stats import qmc
 
@@ -180,18 +206,29 @@ def _reference_values(exp: Experiment, base: Scenario, names: list[str]) -> dict
     return {n: _cast(n, [given[n] if n in given else parameter_value(base, n)])[0] for n in names}
 
 
-def build_design(exp: Experiment, base: Scenario) -> DesignTable:
-    """The design points of ``exp`` around the base scenario ``base``."""
+def _sampled_frame(exp: Experiment, unit: np.ndarray) -> pd.DataFrame:
+    """Factor values (through each factor's distribution) and unit coordinates of ``unit``."""
+    names = list(exp.factors)
+    frame = pd.DataFrame(
+        {n: _cast(n, exp.factors[n].from_unit(unit[:, j])) for j, n in enumerate(names)}
+    )
+    for j, n in enumerate(names):
+        frame[f"unit_{n}"] = unit[:, j]
+    frame["varied"] = ""
+    return frame
+
+
+def build_design(exp: Experiment, base: Scenario, blocks: list[int] | None = None) -> DesignTable:
+    """The design points of ``exp`` around the base scenario ``base``; a sampled design drawn in
+    ``blocks`` (module docstring) has block 0 (and the reference point appended to it) first,
+    then each later block's points."""
     method = exp.design.method
+    if blocks is not None and (method not in SAMPLED_METHODS or not blocks):
+        raise ExperimentError(f"{exp.source()}: only a sampled design is drawn in blocks")
     if method in SAMPLED_METHODS:
         names = list(exp.factors)
-        unit = unit_sample(exp)
-        frame = pd.DataFrame(
-            {n: _cast(n, exp.factors[n].from_unit(unit[:, j])) for j, n in enumerate(names)}
-        )
-        for j, n in enumerate(names):
-            frame[f"unit_{n}"] = unit[:, j]
-        frame["varied"] = ""
+        first = blocks[:1] if blocks is not None else None
+        frame = _sampled_frame(exp, unit_sample(exp, first))
     elif method == "csv":
         frame = _csv(exp)
         names = [c for c in frame.columns if c != "varied"]
@@ -211,9 +248,19 @@ def build_design(exp: Experiment, base: Scenario) -> DesignTable:
             else:  # appended, outside the sampler's order (not used by Sobol/Morris)
                 extra = ref | {"varied": "", "sampled": False, "reference": True}
                 frame = pd.concat([frame, pd.DataFrame([extra])], ignore_index=True)
+    if blocks is not None and len(blocks) > 1:
+        later = [unit_block(exp, k, n) for k, n in enumerate(blocks) if k > 0]
+        grown = _sampled_frame(exp, np.concatenate(later, axis=0))
+        grown["sampled"], grown["reference"] = True, False
+        frame = pd.concat([frame, grown], ignore_index=True)
     frame.insert(0, "point", np.arange(len(frame), dtype=np.int64))
     frame.index = pd.RangeIndex(len(frame))
-    return DesignTable(method, names, frame)
+    return DesignTable(method, names, frame, list(blocks) if blocks is not None else None)
+
+
+def unit_block(exp: Experiment, block: int, n: int) -> np.ndarray:
+    """Block ``block`` (``n`` samples) of a sampled design, in the unit hypercube."""
+    return _unit_block(exp, n, block_seed(exp.design_seed, block))
 
 
 def check_points(exp: Experiment, base: Scenario, design: DesignTable) -> None:

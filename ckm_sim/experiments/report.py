@@ -14,9 +14,17 @@ import pandas as pd
 
 from ckm_sim.experiments.analysis import Analysis
 from ckm_sim.experiments.discovery import MIN_COVERAGE, discovery_table
+from ckm_sim.experiments.sensitivity_words import (
+    SOBOL_MEANING,
+    SRC_MEANING,
+    sobol_warnings,
+    src_sentences,
+)
+from ckm_sim.experiments.summary_page import sweep_summary
 from ckm_sim.experiments.terminal import point_labels
 from ckm_sim.io import write_text
 from ckm_sim.model.outcomes import conventions_note, summary_meaning
+from ckm_sim.reports.html_summary import write_summary
 from ckm_sim.reports.markdown import frame_table
 from ckm_sim.reports.numbers import number
 from ckm_sim.reports.plots import plt, save_figure, sns
@@ -216,7 +224,7 @@ def write_tables(a: Analysis) -> list[Path]:
     """CSV files of every table, beside the report."""
     paths = [write_text(a.root / "points.csv", a.wide_points().to_csv(index=False))]
     paths.append(write_text(a.root / "adequacy.csv", a.adequacy.to_csv(index=False)))
-    for name in ("differences", "simple_effects", "sensitivity", "second_order"):
+    for name in ("differences", "simple_effects", "sensitivity", "second_order", "regression"):
         table = getattr(a, name)
         if table is not None:
             paths.append(write_text(a.root / f"{name}.csv", table.to_csv(index=False)))
@@ -242,7 +250,9 @@ def write_report(a: Analysis) -> Path:
         "Scenario discovery": discovery_figure(a, figdir / "discovery.png"),
     }
     tables = write_tables(a)
-    return write_text(a.root / "report.md", _markdown(a, figures, tables))
+    report = write_text(a.root / "report.md", _markdown(a, figures, tables))
+    write_summary(sweep_summary(a, figures, _adequacy_sentence(a)), a.root)
+    return report
 
 
 def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) -> str:
@@ -261,6 +271,7 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
         f"replications = {a.runs_total} runs; base seed {exp.base_seed} (replication r of every "
         "point runs on the same seed: differences are paired)",
         f"- runs: {a.runs_done} of {a.runs_total} finished, {a.runs_failed} failed",
+        *[_growth_line(g) for g in m.get("growth") or []],
         f"- ckm-sim {m.get('ckm_sim_version')}, git {commit}, Python {m.get('python')}",
         f"- started {m.get('started')}, ended {m.get('ended') or '(not finished)'}",
         "- "
@@ -296,9 +307,17 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
             if title == "Scenario discovery" and a.discovery:
                 out += [_discovery_text(a), "", frame_table(discovery_table(a.discovery)), ""]
             if title == "Sensitivity" and a.sensitivity is not None:
+                if "S1" in a.sensitivity.columns:
+                    out += [SOBOL_MEANING, ""]
+                    warned = sobol_warnings(a.sensitivity)
+                    out += [f"> caution: {line}" for line in warned] + ([""] if warned else [])
                 out += [frame_table(a.sensitivity, 100), ""]
                 if a.second_order is not None:
                     out += ["Second-order Sobol indices:", "", frame_table(a.second_order), ""]
+    if a.regression is not None:
+        out += ["## Standardized regression coefficients", "", SRC_MEANING, ""]
+        out += [f"- {line}" for line in src_sentences(a.regression)] + [""]
+        out += [frame_table(a.regression, 200), ""]
     if a.simple_effects is not None and len(a.simple_effects):
         f2 = a.design.factors[1]
         out += [
@@ -335,6 +354,15 @@ def _markdown(a: Analysis, figures: dict[str, Path | None], tables: list[Path]) 
         out += [f"- `timeseries/` (Parquet, every {a.exp.outcomes.interval} period(s) per run)"]
     out += [""]
     return "\n".join(out)
+
+
+def _growth_line(event: dict) -> str:
+    """One growth of the sweep (``sweep --resume --replications/--samples``), in a bullet."""
+    reps, points = event.get("replications", ["?", "?"]), event.get("points", ["?", "?"])
+    return (
+        f"- grown {event.get('at', '')}: {points[0]} -> {points[1]} points, "
+        f"{reps[0]} -> {reps[1]} replications (the stored runs kept)"
+    )
 
 
 def _discovery_text(a: Analysis) -> str:

@@ -38,6 +38,7 @@ from ckm_sim.errors import CKMError
 from ckm_sim.experiments.designs import DesignTable, build_design, check_points
 from ckm_sim.experiments.evaluator import Evaluator, open_evaluator
 from ckm_sim.experiments.execute import BatchResult, RunSpec, Task, failed_batch, run_batch
+from ckm_sim.experiments.growth import grown, size_free, stored_size
 from ckm_sim.experiments.lock import folder_lock
 from ckm_sim.experiments.sizing import check_design, check_sweep
 from ckm_sim.experiments.spec import Experiment
@@ -137,15 +138,19 @@ def plan(exp: Experiment, design: DesignTable, done: Any) -> Iterator[RunSpec]:
 
 
 def checked_inputs(
-    exp: Experiment, workers: int = 1, max_memory: int | None = None
+    exp: Experiment,
+    workers: int = 1,
+    max_memory: int | None = None,
+    blocks: list[int] | None = None,
 ) -> tuple[Scenario, DesignTable]:
     """The base scenario and the design of ``exp``, every point checked, before any folder is
     touched: the design's memory is checked before it is built, and the sweep's (largest model
-    on each of ``workers`` workers) after; ``max_memory`` None: the default limit."""
+    on each of ``workers`` workers) after; ``max_memory`` None: the default limit. ``blocks``:
+    a grown sampled design's blocks (:mod:`~ckm_sim.experiments.growth`)."""
     base = exp.base_scenario()
     exp.check_against(base)
     check_design(exp, base, max_memory)
-    design = build_design(exp, base)
+    design = build_design(exp, base, blocks)
     check_points(exp, base, design)
     check_sweep(exp, base, design, workers, max_memory)
     return base, design
@@ -160,6 +165,14 @@ def prepare(
     total = design.size * exp.replications
     if store.exists():
         manifest = store.read_manifest()
+        if manifest.get("inputs_hash") != key and _grows(store, manifest, exp, base, design):
+            if not resume:
+                raise CKMError(
+                    f"{root} holds this sweep with {manifest.get('points')} points x "
+                    f"{manifest.get('replications')} replications; add --resume to grow it to "
+                    f"{design.size} x {exp.replications}, or use --out for a new folder"
+                )
+            _record_growth(manifest, exp, design, key)
         if manifest.get("inputs_hash") != key:
             raise CKMError(
                 f"{root} holds a sweep of different inputs (experiment, scenario or design "
@@ -186,6 +199,7 @@ def prepare(
             "points": design.size,
             "replications": exp.replications,
             "base_seed": exp.base_seed,
+            "design_blocks": design.blocks,
             "seeds": "replication_seed(base_seed, replication) from ckm_sim.model.runs",
             "total_runs": total,
             "ckm_sim_version": __version__,
@@ -201,7 +215,53 @@ def prepare(
     store.clean()
     store.write_manifest(manifest)
     store.write_design(design.points)
+    if manifest.get("growth"):
+        store.renumber(exp.replications)  # ids follow the grown replications (idempotent)
     return store, manifest
+
+
+def _grows(
+    store: ResultsStore, manifest: dict[str, Any], exp: Experiment, base: Scenario, design: Any
+) -> bool:
+    """Whether ``exp`` is the stored sweep with more replications or samples: the same spec
+    apart from them, the same scenario, and the stored points first in the new design."""
+    old = stored_size(manifest)
+    if size_free(manifest.get("spec") or {}) != size_free(exp.model_dump(mode="json")):
+        return False
+    if manifest.get("base_scenario") != base.model_dump(mode="json"):
+        return False
+    if exp.replications < old.replications or design.size < int(manifest.get("points", 0)):
+        return False
+    stored = store.read_design()
+    head = design.points.iloc[: len(stored)].reset_index(drop=True)
+    try:
+        pd.testing.assert_frame_equal(stored, head, check_dtype=False, check_exact=True)
+    except AssertionError:
+        return False
+    return True
+
+
+def _record_growth(manifest: dict[str, Any], exp: Experiment, design: Any, key: str) -> None:
+    """The manifest of the grown sweep: its size, spec and inputs, and a line of history."""
+    old = stored_size(manifest)
+    event = {
+        "at": now(),
+        "replications": [old.replications, exp.replications],
+        "points": [manifest.get("points"), design.size],
+    }
+    if old.samples is not None:
+        event["samples"] = [old.samples, exp.design.samples]
+    manifest["growth"] = [*manifest.get("growth", []), event]
+    manifest |= {
+        "inputs_hash": key,
+        "spec": exp.model_dump(mode="json"),
+        "points": design.size,
+        "replications": exp.replications,
+        "total_runs": design.size * exp.replications,
+        "design_blocks": design.blocks if design.blocks is not None else old.blocks,
+        "status": "running",
+        "ended": None,
+    }
 
 
 def run_sweep(
@@ -223,10 +283,15 @@ def run_sweep(
     ``max_memory``: refuse (TooLargeError) a sweep whose memory estimate exceeds it (bytes;
     None: half of this machine's memory, see ckm_sim/limits.py). ``inputs``: the result of
     :func:`checked_inputs` if already made. Inputs are checked before the folder is locked, so
-    bad input leaves nothing on disk."""
+    bad input leaves nothing on disk. With ``resume``, an ``exp`` with more replications or
+    samples than the stored sweep grows it (:mod:`~ckm_sim.experiments.growth`; when ``inputs``
+    is given, ``exp`` must already be :func:`~ckm_sim.experiments.growth.grown`)."""
     root = inside(out, exp.name)
     slots = 0 if scheduler is not None else workers  # a remote cluster's memory is its own
-    base, design = inputs if inputs is not None else checked_inputs(exp, slots, max_memory)
+    if inputs is None:
+        exp, blocks = grown(exp, root, resume)  # more replications or samples: grow the sweep
+        inputs = checked_inputs(exp, slots, max_memory, blocks)
+    base, design = inputs
     with folder_lock(root, "sweep"):  # one process per results folder, for the whole sweep
         return _run_locked(
             exp,

@@ -216,6 +216,29 @@ class ResultsStore:
             failed += int(np.sum(table["status"].to_numpy(zero_copy_only=False) == "failed"))
         return mask, failed, duplicates
 
+    def renumber(self, replications: int) -> int:
+        """Give every stored run (and time-series row) the id ``point * replications +
+        replication`` (after replications grew); returns the parts rewritten. Each part is
+        rewritten then renamed and the ids depend on nothing else, so doing it again (after a
+        kill mid-way) finishes the job and changes nothing more."""
+        rewritten = 0
+        for part in [*self.parts(), *self.parts(self.series_dir)]:
+            try:
+                keys = pq.read_table(part, columns=["run_id", "point", "replication"])
+                point = keys["point"].to_numpy().astype(np.int64)
+                ids = point * replications + keys["replication"].to_numpy()
+                if np.array_equal(keys["run_id"].to_numpy(), ids):
+                    continue
+                table = pq.read_table(part)
+            except (OSError, pa.ArrowException) as exc:
+                raise CKMError(f"{part}: unreadable part file ({exc})") from None
+            index = table.schema.get_field_index("run_id")
+            column = pa.array(ids, type=table.schema.field("run_id").type)
+            renumbered = table.set_column(index, table.schema.field("run_id"), column)
+            write_with(part, lambda tmp, t=renumbered: pq.write_table(t, tmp))
+            rewritten += 1
+        return rewritten
+
     def read_runs(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """The runs table (optionally only ``columns``), one row per run id, sorted by it."""
         cols = None if columns is None else list(dict.fromkeys(["run_id", *columns]))

@@ -49,7 +49,8 @@ class CKMModel(World, mesa.Model):
     ``Generator``; ``rng=None`` draws a fresh seed from the operating system's entropy (what
     ``batch_run(..., rng=[None] * 5)`` and ``iterations=5`` pass). Without ``rng`` the model
     takes the scenario's ``seed`` (a ``seed=`` keyword, or the file's), else a fresh one. The
-    seed actually used is :attr:`seed` and the ``seed`` column of :meth:`summary`, so
+    seed actually used is :attr:`seed`, the ``seed`` column of :meth:`summary` and a model
+    reporter of the DataCollector (so each row of ``batch_run`` has it), so
     ``CKMModel(..., rng=model.seed)`` repeats a run exactly (``None`` for a Generator).
 
     ``stages`` replaces stages of the period by name (docs/extending.md): ``{"churn":
@@ -93,7 +94,10 @@ class CKMModel(World, mesa.Model):
         self._outcomes: dict[str, float] = measures.period_outcomes(self, None)
         self._outcomes_due = False
         columns = list(OUTCOMES) + [k for k in self.outcomes if k not in OUTCOMES]
-        reporters = {name: _reporter(name) for name in columns}
+        reporters: dict[str, Callable[[CKMModel], float | None]] = {
+            name: _reporter(name) for name in columns
+        }
+        reporters["seed"] = _seed  # in Mesa's batch_run rows: the seed that repeats each run
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self._collect = collect
         if collect:
@@ -218,11 +222,16 @@ class CKMModel(World, mesa.Model):
         return row | {"seed": self.seed}
 
     def timeseries(self) -> pd.DataFrame:
-        """The outcomes of every period collected so far, indexed by period."""
-        df = self.datacollector.get_model_vars_dataframe()
+        """The outcomes of every period collected so far, indexed by period (the run's seed is
+        :attr:`seed`, not a column)."""
+        df = self.datacollector.get_model_vars_dataframe().drop(columns="seed")
         df.index.name = "period"
         return df
 
 
 def _reporter(name: str) -> Callable[[CKMModel], float]:
     return lambda model: model.outcomes[name]
+
+
+def _seed(model: CKMModel) -> int | None:
+    return model.seed

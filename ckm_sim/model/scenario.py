@@ -261,6 +261,8 @@ class Economics(_Section):
     # "horizon": value and cost over periods 1..T; "residual": both beyond T (docs/ODD.md 7.5)
     horizon_value: Literal["horizon", "residual"] = "horizon"
     periods_per_year: Annotated[int, Field(ge=1, le=1000)] = 12
+    # the unit every amount of money is in (reports, tables, dashboard, game; issue 22)
+    currency: Annotated[str, Field(min_length=1, max_length=8, pattern=r"^\S+$")] = "EUR"
 
 
 class Levers(_Section):

@@ -12,9 +12,11 @@ from ckm_sim.io import write_json, write_text, write_with
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
+from ckm_sim.reports.html_summary import write_summary
 from ckm_sim.whatif.calibrate.fit import Calibration
 from ckm_sim.whatif.calibrate.scenario_file import scenario_toml
 from ckm_sim.whatif.shared.figures import plot_survival
+from ckm_sim.whatif.shared.summary import calibrate_summary
 from ckm_sim.whatif.shared.terms import horizon_words, period_word
 
 #: Warn when the 5th best trial's RMSE exceeds the best's by this factor.
@@ -144,12 +146,18 @@ def _text(c: Calibration, scenario: Scenario, source: str, lines: list[str]) -> 
     )
 
 
+def survival_table(c: Calibration) -> pd.DataFrame:
+    """The simulated curve (mean, 95% band) beside the observed one, one row per period
+    (``survival.csv``)."""
+    return c.simulated.merge(c.observed, on="period", how="left")
+
+
 def write_report(
     c: Calibration, scenario: Scenario, source: str, out: Path
 ) -> tuple[Path, list[str]]:
     """Write the report and its files under ``out``; return the report path and the findings."""
     lines = findings(c, scenario)
-    curve = c.simulated.merge(c.observed, on="period", how="left")
+    curve = survival_table(c)
     trials = pd.DataFrame(c.history)
     try:
         write_with(out / "survival.csv", lambda tmp: curve.to_csv(tmp, index=False))
@@ -193,6 +201,7 @@ def write_report(
             title=f"{scenario.name}: " + ", ".join(f"{p}={v:.4g}" for p, v in c.fitted.items()),
         )
         report = write_text(out / "report.md", _text(c, scenario, source, lines))
+        write_summary(calibrate_summary(c, scenario, source, lines, out), out)
     except OSError as exc:
         raise output_error(exc, f"cannot write results to {out}") from None
     return report, lines

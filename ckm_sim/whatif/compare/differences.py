@@ -23,6 +23,7 @@ from ckm_sim.model.outcomes import conventions_note
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
+from ckm_sim.reports.html_summary import write_summary
 from ckm_sim.whatif.compare.firms import (
     FIRM_METRICS,
     FIRM_PATHS,
@@ -33,6 +34,7 @@ from ckm_sim.whatif.compare.firms import (
 from ckm_sim.whatif.shared.figures import PATHS, plot_bands
 from ckm_sim.whatif.shared.paired import METRICS, PairedRuns, band, paired_series, run_paired
 from ckm_sim.whatif.shared.payback import Payback, payback_lines, paybacks
+from ckm_sim.whatif.shared.summary import compare_summary
 from ckm_sim.whatif.shared.terms import annual_retention, period_word, terms_lines
 
 
@@ -307,6 +309,11 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
                 zero_line=True,
                 colour_order=order,
             )
-        return write_text(out / "report.md", _report_text(c, name))
+        report = write_text(out / "report.md", _report_text(c, name))
+        page = compare_summary(
+            runs.names, c.sentences, c.answers, runs.replications, runs.periods, name, out
+        )
+        write_summary(page, out)
+        return report
     except OSError as exc:
         raise output_error(exc, f"cannot write results to {out}") from None

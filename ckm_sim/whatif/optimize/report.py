@@ -15,10 +15,12 @@ from ckm_sim.model.outcomes import horizon_note
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.reports import markdown as md
 from ckm_sim.reports import numbers as num
+from ckm_sim.reports.html_summary import write_summary
 from ckm_sim.whatif.optimize.budget import Optimum
 from ckm_sim.whatif.optimize.convergence import Verdict
 from ckm_sim.whatif.shared.allocation import current_spend, levels_for_spend, spend_for_levels
 from ckm_sim.whatif.shared.figures import plot_allocation, plot_history
+from ckm_sim.whatif.shared.summary import optimize_summary
 from ckm_sim.whatif.shared.terms import period_word, terms_lines
 
 #: Marginal values are reported per this much extra spend per period.
@@ -287,6 +289,8 @@ def write_report(
             + " (mean net value on the search seeds)",
         )
         report = write_text(out / "report.md", _text(opt, scenario, table, lines, periods))
+        word = period_word(scenario)
+        write_summary(optimize_summary(opt, scenario, lines, word, out), out)
     except OSError as exc:
         raise output_error(exc, f"cannot write results to {out}") from None
     return report, lines
