@@ -130,8 +130,9 @@ def test_a_one_firm_list_runs_as_the_single_firm() -> None:
 
 def test_set_competence_is_building_at_that_level() -> None:
     """Changing a firm's competence before the first period gives the run built at that level
-    (IT does not change the ties drawn at build time)."""
-    scenario = market({"name": "a"}, {"name": "b"}, periods=15)
+    (IT does not change the ties drawn at build time), when the run has no burn-in (with one,
+    the burn-in ran at the level the model was built with)."""
+    scenario = market({"name": "a"}, {"name": "b"}, periods=15, burn_in=0)
     changed = CKMModel(scenario, rng=2)
     changed.set_competence("a", it_systems=0.9)
     built = CKMModel(scenario.with_overrides(**{"firms.a.it_systems": 0.9}), rng=2)
@@ -229,13 +230,16 @@ RECOVERED = ("mean_retention_rate", "mean_satisfaction", "offer_fit", "code_accu
 def test_a_rival_that_never_learns_recovers_the_one_firm_result() -> None:
     """One-firm recovery (docs/ODD.md 7.6): a firm against a rival that never learns, each with
     the one-firm market's customers and prospects, keeps the one-firm run's retention,
-    satisfaction, offer fit and code accuracy within 3 SE of the difference."""
-    alone = _summaries(Scenario().with_overrides(**SMALL))
+    satisfaction, offer fit and code accuracy within 3 SE of the difference. Both start from
+    the initial draws: a burn-in freezes the market's shares (docs/ODD.md 5), so the rival that
+    never learns would still hold half the market at period 1 and lose it afterwards."""
+    alone = _summaries(Scenario().with_overrides(burn_in=0, **SMALL))
     duopoly = market(
         {"name": "a", "initial_share": 0.5},
         {"name": "rival", "initial_share": 0.5, **NO_LEARNING},
         customers=2 * SMALL["customers"],
         prospects=2 * SMALL["prospects"],
+        burn_in=0,
     )
     against = _summaries(duopoly)
     for key in RECOVERED:

@@ -94,9 +94,11 @@ class TestBernoulliPositions:
 # ------------------------------------------------------------------ flow FOR
 def model_for(**params) -> CKMModel:
     """A model whose customers all stay and no prospect joins or arrives (churn, acquisition and
-    market growth off), with contacts not steered by targeting."""
+    market growth off), with contacts not steered by targeting, from the initial draws (no
+    burn-in: the mechanisms are checked against a known start)."""
     base = dict(
         SMALL,
+        burn_in=0,
         fixed_churn=0.0,
         base_acquisition=0.0,
         word_of_mouth=0.0,
@@ -211,7 +213,7 @@ def test_community_talk_teaches_a_neighbours_understanding():
 PAIRS = 10
 GOOD = dict(turbulence=0.0, capture=1.0, capture_fidelity=1.0)
 BAD = dict(turbulence=0.1, capture_fidelity=0.5)
-RUN = dict(customers=800, prospects=400, employees=20)
+RUN = dict(customers=800, prospects=400, employees=20, burn_in=0)  # fresh profiles: none before
 
 
 def personalisation_gain(profiles: dict) -> np.ndarray:

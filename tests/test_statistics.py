@@ -99,9 +99,13 @@ def test_customer_centric_beats_baseline():
 
 @pytest.mark.slow
 def test_it_only_does_not_beat_customer_centric_in_net_value():
-    # stronger than "does not beat": customer_centric is significantly better
+    # it_only is not significantly better in net value, and customer_centric keeps customers
+    # longer and worth more. (Until issue 21 customer_centric was also significantly better in
+    # net value; with the levers argued from the paper it leads by about 6k, t about 1.2, at
+    # these costs: which of the two pays more turns on the cost of competence, docs/ODD.md 7.5.)
     centric, it_only = scenario_runs("customer_centric", 12), scenario_runs("it_only", 12)
-    assert_better(centric, it_only, "net_value", "customer_centric vs it_only")
+    mean, se, t = paired_t(it_only, centric, "net_value")
+    assert t < stats.t.ppf(0.99, len(centric) - 1), f"it_only ahead by {mean:.4g} (SE {se:.3g})"
     for outcome in OUTCOMES:
         assert_better(centric, it_only, outcome, "customer_centric vs it_only")
 
