@@ -164,4 +164,4 @@ def test_report_terms_give_each_firms_spend():
 
     # duopoly: leader at 0.8 and laggard at 0.3 on all five dimensions, 2,000 each at level 1
     line = terms_lines([load_scenario("duopoly")], ["duopoly"], 12)[-1]
-    assert line == "Competence spend per month: duopoly leader 6,400, laggard 900.0."
+    assert line == "Competence spend per month, in EUR: duopoly leader 6,400, laggard 900."
