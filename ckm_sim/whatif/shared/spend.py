@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ckm_sim.errors import CKMError
+from ckm_sim.model.costs import cost_source, unit_cost
 from ckm_sim.model.investment import bought_level
 from ckm_sim.model.investment import holding_spend as cost_of_level
 from ckm_sim.model.scenario import DIMENSIONS, Scenario, firm_key
@@ -119,7 +120,7 @@ def max_extra_spend(scenario: Scenario, dimension: str) -> float:
     """The most ``dimension`` can take on top of its current level (the cost of level 1 minus
     the cost of the current level)."""
     k = scenario.costs.cost_exponent
-    unit = getattr(scenario.costs, f"cost_{dimension}")
+    unit = unit_cost(scenario, dimension)
     return unit - cost_of_level(getattr(scenario.competence, dimension), unit, k)
 
 
@@ -128,7 +129,7 @@ def spend_after(scenario: Scenario, increment: Increment) -> float:
     plus the increment (on the spending firm's cost curve)."""
     own = own_scenario(scenario, increment)
     d, k = increment.dimension, own.costs.cost_exponent
-    unit = getattr(own.costs, f"cost_{d}")
+    unit = unit_cost(own, d)
     return cost_of_level(getattr(own.competence, d), unit, k) + increment.amount
 
 
@@ -138,9 +139,11 @@ def level_after(scenario: Scenario, increment: Increment) -> float:
     check_firm(scenario, increment)
     own = own_scenario(scenario, increment)
     d, k, what = increment.dimension, own.costs.cost_exponent, increment.key()
-    unit = getattr(own.costs, f"cost_{d}")
+    unit = unit_cost(own, d)
     if unit <= 0:
-        raise SpendError(f"--add {what}: cost_{d} is 0 in {scenario.name}, so spend buys nothing")
+        raise SpendError(
+            f"--add {what}: {cost_source(own, d)} is 0 in {scenario.name}, so spend buys nothing"
+        )
     if scenario.plan is not None and d in scenario.plan.planned():
         raise SpendError(
             f"--add {d}: {scenario.name}'s investment plan sets the spend on {d}; "
