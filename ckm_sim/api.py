@@ -111,6 +111,7 @@ def compare(
     scenarios: Sequence[Scenario | str | Path],
     *,
     add: Sequence[str] = (),
+    instant: bool = False,
     replications: int = 10,
     periods: int | None = None,
     seed: int | None = None,
@@ -124,7 +125,8 @@ def compare(
     max_memory: int | None = None,
 ) -> Outcome[Comparison]:
     """``ckm-sim compare``: the scenarios on common seeds, the first the reference (or, with
-    ``add=["it_systems=1500", ...]``, one scenario and its spend alternatives). ``table``: the
+    ``add=["it_systems=1500", ...]``, one scenario and its spend alternatives, built over time
+    as the equivalent investment plan, or bought at once with ``instant=True``). ``table``: the
     paired differences with their 95% CIs; ``lines``: the answers or sentences the command
     prints; ``result.runs.summaries``: one row per scenario and replication."""
     from ckm_sim.io import inside
@@ -138,14 +140,16 @@ def compare(
     from ckm_sim.whatif.shared.memory_check import check_runs_memory
 
     given = [_scenario(s).with_overrides(**dict(overrides or {})) for s in scenarios]
-    alternatives = spend_alternatives(given, add)
-    chosen = with_alternatives(given, alternatives)
+    alternatives = spend_alternatives(given, add, instant=instant)
+    chosen = with_alternatives(given, alternatives, instant=instant)
     name = name or comparison_name(chosen)
     folder = inside(out, "compare", name)
     plan = _plan(replications, seed, periods, workers, scheduler, chosen[0])
     kept = len(chosen) * replications
     check_runs_memory(chosen, plan.workers, scheduler, max_memory, kept, plan.periods or 0)
-    result = run_comparison(chosen, plan, alternatives, all_pairs=all_pairs, progress=progress)
+    result = run_comparison(
+        chosen, plan, alternatives, all_pairs=all_pairs, progress=progress, instant=instant
+    )
     report = write_report(result, folder, name)
     return Outcome(result, result.differences, result.answers or result.sentences, report)
 

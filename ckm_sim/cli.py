@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "compare",
     "optimize",
     "calibrate",
+    "firm-scenario",
     "dashboard",
     "classroom",
 )
@@ -43,6 +44,8 @@ EPILOG = """examples:
   ckm-sim sweep experiments/quickstart.toml    run a parameter sweep (see README)
   ckm-sim compare it_only customer_centric     paired comparison with 95% CIs
   ckm-sim optimize baseline --budget 2500      best use of a per-period budget
+  ckm-sim firm-scenario FIGURES.toml --out my_firm.toml
+                                               a scenario from your firm's own figures
   ckm-sim dashboard                            the classroom dashboard in the browser
   ckm-sim classroom --teams 4                  a class game of competing firms
   ckm-sim <command> --help                     help and examples for one command
@@ -67,9 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f"ckm_sim.commands.{name}")
+            module = importlib.import_module(f"ckm_sim.commands.{name.replace('-', '_')}")
         except ModuleNotFoundError as exc:
-            if exc.name == f"ckm_sim.commands.{name}":
+            if exc.name == f"ckm_sim.commands.{name.replace('-', '_')}":
                 continue  # command not built yet
             raise
         command = sub.add_parser(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ckm_sim.game.market import team_scenario
+from ckm_sim.model.costs import unit_costs
 from ckm_sim.model.scenario import DIMENSIONS, Scenario
 
 
@@ -20,6 +22,7 @@ class FakeMarket:
     def __init__(self, scenario: Scenario, firms: tuple[str, ...]) -> None:
         self.firm_names = tuple(firms)
         self.scenario = scenario
+        self.unit = unit_costs(team_scenario(scenario, self.firm_names))  # a team's cost curve
         self.rng = np.random.default_rng(scenario.seed)
         self.customers = scenario.market.customers
         self.levels = {f: dict.fromkeys(DIMENSIONS, 0.5) for f in firms}
@@ -48,10 +51,7 @@ class FakeMarket:
         shares = np.exp(appeal) / np.exp(appeal).sum()
         k = self.scenario.costs.cost_exponent
         for f, share in zip(self.firm_names, shares, strict=True):
-            cost = sum(
-                getattr(self.scenario.costs, f"cost_{d}") * lv**k
-                for d, lv in self.levels[f].items()
-            )
+            cost = sum(self.unit[d] * lv**k for d, lv in self.levels[f].items())
             self.value[f] += share * self.customers * self.scenario.economics.margin - cost
             retention = 0.9 + 0.02 * self.levels[f]["learning_culture"]
             self._publish(f, float(share), cost, retention)

@@ -138,7 +138,10 @@ def test_net_value_nets_out_every_discounted_cost():
         targeting=0.0,  # unsteered, so contact_rate 1 reaches everyone
         base_acquisition=0.05,
     ).run(12)
-    per_period = 5 * 2000.0 * 0.5**2  # five dimensions at 0.5, cost 2000, exponent 2
+    # five dimensions at 0.5, exponent 2; each costs at level 1 fixed + per employee * 10 +
+    # per customer * 200, with ODD 7.5's default parts (fixed, per employee, per customer)
+    parts = [(300, 24, 0.25), (200, 32, 0.1), (400, 8, 0.6), (600, 16, 0.3), (200, 36, 0.0)]
+    per_period = sum(f + 10 * e + 200 * c for f, e, c in parts) * 0.5**2
     assert model.cost_per_period == pytest.approx(per_period)
     d = 1.01 ** -np.arange(1, 13)
     ts = model.timeseries()

@@ -38,7 +38,9 @@ def test_a_competence_with_no_effect_changes_net_value_by_exactly_minus_its_cost
     for key in ("customer_equity", "acquisition_spend", "serving_cost", "total_acquisitions"):
         assert a[key] == b[key], key
     np.testing.assert_array_equal(low.state.status, high.state.status)
-    extra = 2000.0 * (0.9**2 - 0.5**2)  # cost_customer_cooperation * level ** 2
+    # customer cooperation's cost of level 1 for this firm of 15 staff and 400 customers, from
+    # the default parts of ODD 7.5: fixed 400, 8 per employee, 0.6 per customer
+    extra = (400.0 + 8.0 * 15 + 0.6 * 400) * (0.9**2 - 0.5**2)  # unit * level ** 2
     cost = extra * sum((1 + i) ** -t for t in range(1, periods + 1))
     if convention == "residual":
         # sustained beyond T at the horizon cost per active customer, for each customer's

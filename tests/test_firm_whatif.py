@@ -162,6 +162,8 @@ def test_compare_add_on_a_multi_firm_scenario_is_refused(tmp_path, capsys):
 def test_report_terms_give_each_firms_spend():
     from ckm_sim.whatif.shared.terms import terms_lines
 
-    # duopoly: leader at 0.8 and laggard at 0.3 on all five dimensions, 2,000 each at level 1
+    # duopoly: leader at 0.8 and laggard at 0.3 on all five dimensions; each firm has 50 staff
+    # and half of the 2,000 customers, so at ODD 7.5's default parts its five dimensions cost
+    # 1,750 + 1,900 + 1,400 + 1,700 + 2,000 = 8,750 at level 1: 8,750 * 0.64 and 8,750 * 0.09
     line = terms_lines([load_scenario("duopoly")], ["duopoly"], 12)[-1]
-    assert line == "Competence spend per month: duopoly leader 6,400, laggard 900.0."
+    assert line == "Competence spend per month, in EUR: duopoly leader 5,600, laggard 788."

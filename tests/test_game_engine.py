@@ -14,13 +14,17 @@ from hypothesis import strategies as st
 from ckm_sim.game import budget, log
 from ckm_sim.game.budget import GameError, Split
 from ckm_sim.game.engine import Game, GameSettings
-from ckm_sim.model.scenario import DIMENSIONS, Costs
+from ckm_sim.model.scenario import DIMENSIONS, Scenario
 
-COSTS = Costs()  # 2000 per dimension at level 1, exponent 2
+# the default firm (50 staff, 2,000 customers): 2000 per dimension at level 1 (ODD 7.5), exponent 2
+COSTS = Scenario()
 
 
 def new_game(clock=None, **settings_) -> Game:
-    s = GameSettings(**{"teams": 4, "rounds": 3, "periods_per_round": 4, **settings_})
+    """A game whose teams' firms are the default firm (50 staff, 2,000 customers each): every
+    dimension costs 2,000 at level 1 (ODD 7.5), so the budget is 5 * 2000 * 0.5 ** 2 = 2,500."""
+    base = {"teams": 4, "rounds": 3, "periods_per_round": 4, "customers_per_team": 2000}
+    s = GameSettings(**(base | settings_))
     return Game(s, FakeMarket) if clock is None else Game(s, FakeMarket, clock=clock)
 
 
@@ -47,7 +51,7 @@ def test_money_beyond_level_one_is_not_spent():
     exponent=st.floats(1.0, 3.0),
 )
 def test_a_split_never_spends_more_than_the_budget(shares, amount, exponent):
-    costs = Costs(cost_exponent=exponent)
+    costs = COSTS.with_overrides(cost_exponent=exponent)
     lv = budget.levels(Split(tuple(shares)), amount, costs)
     assert all(0.0 <= v <= 1.0 for v in lv.values())
     spent = budget.spend(lv, costs)
@@ -99,7 +103,11 @@ def test_the_market_is_sized_for_the_class_and_long_enough_for_every_round():
     assert (sc.market.customers, sc.market.prospects) == (300, 150)  # baseline: 1 prospect / 2
     assert (sc.periods, sc.seed) == (60, 9)
     assert game.teams == ("red", "blue", "green")
-    assert game.budget == 2500.0  # the baseline firm's own spend: 5 * 2000 * 0.5 ** 2
+    # the baseline's levels (0.5) on a team's firm: 50 staff and its own 100 customers, at the
+    # default parts of ODD 7.5 (fixed, per employee, per customer) of each dimension
+    parts = [(300, 24, 0.25), (200, 32, 0.1), (400, 8, 0.6), (600, 16, 0.3), (200, 36, 0.0)]
+    at_level_one = sum(fixed + 50 * staff + 100 * customer for fixed, staff, customer in parts)
+    assert game.budget == pytest.approx(0.5**2 * at_level_one)  # 1,906.25, not the market's
 
 
 # ----------------------------------------------------------------------------- rounds

@@ -104,7 +104,8 @@ def test_the_debrief_shows_each_rounds_split_spend_and_flows():
     assert "(kept)" in blue
     red = html.split("data-team='red'>")[1].split("</tr>")[0]
     assert "(kept)" not in red
-    assert "<td class='v'>100</td>" in red and "2,000" in red  # level 1 of IT costs 2,000
+    # level 1 of IT for a team's firm of 50 staff and 1,000 customers (ODD 7.5's default parts)
+    assert "<td class='v'>100</td>" in red and f"{600 + 16 * 50 + 0.3 * 1000:,.0f}" in red
     assert f"<td class='v'>{1.0:.2f}</td>" in red  # ABOUT: the fake's about_captures = IT level
     assert views.debrief_html(fake_game()) == "<p>No round played yet.</p>"
 
@@ -167,7 +168,8 @@ def test_the_real_market_plays_a_round_and_replays_identically():
     game.end_round()
     record = game.rounds[0]
     assert record.levels["blue"]["it_systems"] == 1.0
-    assert record.spend["blue"] == pytest.approx(2000.0)
+    # level 1 of IT for a team's firm of 50 staff and 40 customers (ODD 7.5's default parts)
+    assert record.spend["blue"] == pytest.approx(600 + 16 * 50 + 0.3 * 40)
     shares = [record.last(t)["market_share"] for t in game.teams]
     assert sum(shares) == pytest.approx(1.0) and all(0 < s < 1 for s in shares)
     for team in game.teams:  # the firm worked at its levels: its cost per period is theirs

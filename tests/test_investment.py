@@ -20,7 +20,10 @@ from ckm_sim.model.model import CKMModel
 from ckm_sim.model.scenario import DIMENSIONS, Scenario, ScenarioError, load_scenario
 from ckm_sim.whatif.calibrate.scenario_file import scenario_toml
 
-SMALL = {"customers": 200, "prospects": 100, "employees": 16, "need_dimensions": 12}
+# a small firm whose dimensions cost 2,000 each at level 1 in the old flat form (cost_<dim>),
+# whatever its size, so that the plans' arithmetic below reads in round numbers
+FLAT_COSTS = {f"cost_{d}": 2000.0 for d in DIMENSIONS}
+SMALL = {"customers": 200, "prospects": 100, "employees": 16, "need_dimensions": 12} | FLAT_COSTS
 
 
 def planned(phases: list[dict], lag: dict | None = None, dep: dict | None = None, **kw) -> Scenario:

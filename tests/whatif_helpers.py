@@ -18,6 +18,13 @@ customer_cooperation = {level}
 it_systems = {level}
 learning_culture = {level}
 
+[costs]  # the old flat form: 2,000 per dimension at level 1 whatever the size (round numbers)
+cost_inter_functional_cooperation = 2000.0
+cost_organisational_systems = 2000.0
+cost_customer_cooperation = 2000.0
+cost_it_systems = 2000.0
+cost_learning_culture = 2000.0
+
 [firm]
 employees = 20
 

@@ -297,10 +297,11 @@ def _compare_plans(args: argparse.Namespace) -> int:
     result = compare(scenarios, plan, all_pairs=True, progress=not args.quiet)
     named = [(sc.name, describe(sc)) for sc in candidates]
     word = period_word(base)
-    result.answers = answer(result.differences, base.name, named)
+    result.answers = answer(result.differences, base.name, named, result.currency)
     report = write_report(result, out, name)
     console = Console()
-    for line in [*result.answers, *(p.sentence(word) for p in result.payback)]:
+    paid = [p.sentence(word, result.currency) for p in result.payback]
+    for line in [*result.answers, *result.verdicts(), *paid]:
         console.print(f"- {line}", highlight=False)
     print(f"report written to {report}")
     return 0

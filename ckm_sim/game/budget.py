@@ -2,8 +2,10 @@
 levels it buys through the scenario's cost curve.
 
 A level ``l_d`` costs ``cost_d * l_d ** k`` per period (docs/ODD.md 7.5;
-:func:`ckm_sim.model.levers.investment_cost`). A team with budget ``B`` per period that gives
-dimension ``d`` the share ``s_d`` (whole percent, summing to at most 100) works at
+:func:`ckm_sim.model.levers.investment_cost`), ``cost_d`` the cost of level 1 of a team's firm
+(:func:`ckm_sim.model.costs.unit_cost` of the scenario the team works under: the costs that scale
+with customers are budgeted on the team's own initial customers). A team with budget ``B`` per
+period that gives dimension ``d`` the share ``s_d`` (whole percent, summing to at most 100) works at
 
     l_d = min(1, ((s_d / 100) * B / cost_d) ** (1 / k))
 
@@ -18,9 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ckm_sim.errors import CKMError
+from ckm_sim.model.costs import cost_source, unit_costs
 from ckm_sim.model.investment import holding_spend as cost_of_level
 from ckm_sim.model.investment import level_for_spend as level_for_cost
-from ckm_sim.model.scenario import DIMENSIONS, Costs
+from ckm_sim.model.scenario import DIMENSIONS, Scenario
 
 #: Percent: the whole budget.
 WHOLE = 100
@@ -70,23 +73,26 @@ class Split:
         return WHOLE - sum(self.shares)
 
 
-def check_costs(costs: Costs) -> None:
+def check_costs(scenario: Scenario) -> None:
     """Refuse a cost curve on which a budget cannot buy levels (a dimension that costs 0)."""
-    for dim in DIMENSIONS:
-        if getattr(costs, f"cost_{dim}") <= 0:
-            raise GameError(f"cost_{dim} is 0 in the game's scenario: spend would buy nothing")
+    for dim, unit in unit_costs(scenario).items():
+        if unit <= 0:
+            raise GameError(
+                f"{cost_source(scenario, dim)} is 0 in the game's scenario: spend would buy nothing"
+            )
 
 
-def levels(split: Split, budget: float, costs: Costs) -> dict[str, float]:
-    """The competence level per dimension that ``split`` of ``budget`` per period buys."""
-    k = costs.cost_exponent
+def levels(split: Split, budget: float, scenario: Scenario) -> dict[str, float]:
+    """The competence level per dimension that ``split`` of ``budget`` per period buys, on the
+    cost curve of ``scenario`` (the scenario a team works under)."""
+    k, unit = scenario.costs.cost_exponent, unit_costs(scenario)
     return {
-        dim: min(1.0, level_for_cost(budget * share / WHOLE, getattr(costs, f"cost_{dim}"), k))
+        dim: min(1.0, level_for_cost(budget * share / WHOLE, unit[dim], k))
         for dim, share in zip(DIMENSIONS, split.shares, strict=True)
     }
 
 
-def spend(levels_: Mapping[str, float], costs: Costs) -> float:
-    """What ``levels_`` cost per period (the cost curve of ``costs``)."""
-    k = costs.cost_exponent
-    return sum(cost_of_level(lv, getattr(costs, f"cost_{d}"), k) for d, lv in levels_.items())
+def spend(levels_: Mapping[str, float], scenario: Scenario) -> float:
+    """What ``levels_`` cost per period (the cost curve of ``scenario``)."""
+    k, unit = scenario.costs.cost_exponent, unit_costs(scenario)
+    return sum(cost_of_level(lv, unit[d], k) for d, lv in levels_.items())

@@ -28,7 +28,7 @@ from typing import Any
 
 from ckm_sim.game import budget
 from ckm_sim.game.budget import GameError, Split
-from ckm_sim.game.market import Market, firm_outcomes, open_market
+from ckm_sim.game.market import Market, firm_outcomes, open_market, team_scenario
 from ckm_sim.model.levers import investment_cost
 from ckm_sim.model.scenario import Scenario, ScenarioError, load_scenario
 
@@ -158,12 +158,15 @@ class Game:
     ) -> None:
         self.settings = settings
         self.scenario = settings.market_scenario()
-        budget.check_costs(self.scenario.costs)
-        #: Each team's budget per period (the scenario's own spend if the settings give none).
-        self.budget: float = (
-            settings.budget if settings.budget is not None else investment_cost(self.scenario)
-        )
         self.teams: tuple[str, ...] = settings.team_names
+        #: The scenario a team's firm works under: its cost curve (docs/ODD.md 7.5).
+        self.team_scenario = team_scenario(self.scenario, self.teams)
+        budget.check_costs(self.team_scenario)
+        #: Each team's budget per period (what the scenario's own levels cost a team's firm if
+        #: the settings give none).
+        self.budget: float = (
+            settings.budget if settings.budget is not None else investment_cost(self.team_scenario)
+        )
         #: Builds the game's market (a replay builds a fresh one).
         self.market_factory = market_factory
         self._market = market_factory(self.scenario, self.teams)
@@ -259,7 +262,7 @@ class Game:
 
     def levels_of(self, split: Split) -> dict[str, float]:
         """The competence levels ``split`` of this game's budget buys."""
-        return budget.levels(split, self.budget, self.scenario.costs)
+        return budget.levels(split, self.budget, self.team_scenario)
 
     # ---------------------------------------------------------------- what players do
     def submit(
@@ -405,7 +408,7 @@ class Game:
             splits=dict(self.splits),
             submitted=submitted,
             levels=levels,
-            spend={t: budget.spend(levels[t], self.scenario.costs) for t in self.teams},
+            spend={t: budget.spend(levels[t], self.team_scenario) for t in self.teams},
             outcomes=periods,
         )
         self.rounds.append(record)

@@ -39,12 +39,24 @@ def firm_outcomes(outcomes: dict[str, float], firm: str) -> dict[str, float]:
     return out
 
 
-def open_market(scenario: Scenario, teams: Sequence[str]) -> Market:
-    """The multi-firm model of ``scenario`` with one firm per team, on the scenario's seed."""
-    from ckm_sim.model.model import CKMModel
+def teams_scenario(scenario: Scenario, teams: Sequence[str]) -> Scenario:
+    """``scenario`` with one ``[[firms]]`` table per team (each firm's fields its defaults)."""
     from ckm_sim.model.scenario import validate_scenario
 
     data = scenario.model_dump()
     data["firms"] = [{"name": team} for team in teams]
-    market: Market = CKMModel(validate_scenario(data, source="the game"), collect=False)
+    return validate_scenario(data, source="the game")
+
+
+def team_scenario(scenario: Scenario, teams: Sequence[str]) -> Scenario:
+    """The scenario one team's firm works under (the teams start alike): its costs are budgeted
+    on its own share of the initial customers (docs/ODD.md 7.5)."""
+    return teams_scenario(scenario, teams).for_firm(teams[0])
+
+
+def open_market(scenario: Scenario, teams: Sequence[str]) -> Market:
+    """The multi-firm model of ``scenario`` with one firm per team, on the scenario's seed."""
+    from ckm_sim.model.model import CKMModel
+
+    market: Market = CKMModel(teams_scenario(scenario, teams), collect=False)
     return market

@@ -1,7 +1,8 @@
 """Competence that builds with investment and erodes without it (docs/ODD.md 7.7).
 
 Without a plan a scenario's five competence levels are fixed for the run and cost
-``cost_d * level_d ** k`` per period (7.5). A scenario's ``[plan]`` spends money per period on
+``cost_d * level_d ** k`` per period (7.5; ``cost_d``, the cost of level 1, from
+:func:`ckm_sim.model.costs.unit_cost`). A scenario's ``[plan]`` spends money per period on
 each dimension, phase by phase, and each level ``x_d`` follows it as a stock:
 
     x_d(t) = x_d(t-1) + delta_d (b_d(s_d(t - L_d)) - x_d(t-1))
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ckm_sim.model.costs import unit_cost
 from ckm_sim.model.scenario import DIMENSIONS, Plan, Scenario
 
 
@@ -109,7 +111,7 @@ class Trajectory:
         plan, costs = scenario.plan, scenario.costs
         self.exponent = costs.cost_exponent
         self.initial = np.array([getattr(scenario.competence, d) for d in DIMENSIONS])
-        self.unit_cost = np.array([getattr(costs, f"cost_{d}") for d in DIMENSIONS])
+        self.unit_cost = np.array([unit_cost(scenario, d) for d in DIMENSIONS])
         self.depreciation = np.array([getattr(plan.depreciation, d) for d in DIMENSIONS])
         self.lag = [int(getattr(plan.lag, d)) for d in DIMENSIONS]
         self.schedules = schedules(plan)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from ckm_sim.model import costs
 from ckm_sim.model.scenario import Scenario
 
 
@@ -95,9 +96,7 @@ def cross_department_ties(scenario: Scenario) -> int:
 
 
 def investment_cost(scenario: Scenario) -> float:
-    """Investment cost per period: the sum over dimensions of ``cost_d * level_d ** exponent``."""
-    c, k = scenario.competence, scenario.costs
-    return sum(
-        getattr(k, f"cost_{dim}") * getattr(c, dim) ** k.cost_exponent
-        for dim in type(c).model_fields
-    )
+    """Investment cost per period: the sum over dimensions of ``unit_d * level_d ** exponent``,
+    ``unit_d`` the cost of level 1 built from the firm's staff, customers and fixed parts
+    (:mod:`ckm_sim.model.costs`, docs/ODD.md 7.5)."""
+    return costs.investment_cost(scenario)

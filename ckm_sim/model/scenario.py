@@ -33,6 +33,7 @@ from pydantic import (
 )
 
 from ckm_sim.errors import CKMError
+from ckm_sim.model.costs import CostFields, cost_source, initial_share, unit_cost
 from ckm_sim.names import PlainName
 from ckm_sim.tomlfiles import (
     describe_error,
@@ -137,15 +138,9 @@ class Competence(_Section):
     learning_culture: Unit = 0.5
 
 
-class Costs(_Section):
-    """Investment cost per period of each dimension: ``cost_<dim> * level ** cost_exponent``."""
-
-    cost_inter_functional_cooperation: NonNegative = 2000.0
-    cost_organisational_systems: NonNegative = 2000.0
-    cost_customer_cooperation: NonNegative = 2000.0
-    cost_it_systems: NonNegative = 2000.0
-    cost_learning_culture: NonNegative = 2000.0
-    cost_exponent: Annotated[float, Field(ge=1.0, le=5.0)] = 2.0
+class Costs(_Section, CostFields):
+    """What each dimension costs per period: its cost of level 1, from fixed, per-employee and
+    per-customer parts (or the old flat ``cost_<dim>``), times ``level ** cost_exponent``."""
 
 
 class Firm(_Section):
@@ -523,6 +518,8 @@ class Scenario(BaseModel):
         data["firms"] = []
         for key, value in own.items():
             data[FIELD_SECTION[key]][key] = value
+        if self.firms and data["costs"]["budget_customers"] is None:  # its share (ODD 7.5)
+            data["costs"]["budget_customers"] = self.market.customers * initial_share(self, name)
         return validate_scenario(data, source=f"firms.{name}")
 
     def flat_firms(self) -> dict[str, Any]:
@@ -540,10 +537,10 @@ class Scenario(BaseModel):
                 "an investment plan works with a single-firm scenario (no [[firms]]) for now"
             )
         for dim in self.plan.planned() if self.plan is not None else ():
-            if getattr(self.costs, f"cost_{dim}") <= 0:
+            if unit_cost(self, dim) <= 0:
                 raise ValueError(
-                    f"the plan spends on {dim}, but cost_{dim} is 0: spend buys nothing there "
-                    "(leave it out of the plan or give it a cost)"
+                    f"the plan spends on {dim}, but {cost_source(self, dim)} is 0: spend buys "
+                    "nothing there (leave it out of the plan or give it a cost)"
                 )
         return self
 

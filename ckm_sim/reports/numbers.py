@@ -60,6 +60,20 @@ def ci(mean: float, low: float, high: float) -> str:
     return f"{number(mean)} (95% CI {number(low)} to {number(high)})"
 
 
+def outcome_ci(name: str, mean: float, low: float, high: float) -> str:
+    """:func:`ci` for outcome ``name``: money in whole units (its currency goes in the header)."""
+    if is_money(name):
+        return f"{whole(mean)} (95% CI {whole(low)} to {whole(high)})"
+    return ci(mean, low, high)
+
+
+def whole(x: float) -> str:
+    """An amount of money in whole units, without its currency (``1,500``, ``-104,212``)."""
+    if math.isnan(x):
+        return MISSING
+    return f"{round(x) + 0:,.0f}"
+
+
 def is_share(name: str) -> bool:
     """Whether outcome ``name`` (or a firm's, ``leader.retention_rate``) is a share in [0, 1]
     (a per-firm outcome outside the registry is one when it ends in ``_share`` or ``_rate``)."""
@@ -70,15 +84,42 @@ def is_share(name: str) -> bool:
     return outcome.unit == "share"
 
 
-def amount(name: str, x: float) -> str:
-    """A change of outcome ``name``: shares in percentage points, everything else as a number."""
-    return points(x) if is_share(name) else number(x)
+def is_money(name: str) -> bool:
+    """Whether outcome ``name`` (or a firm's, ``leader.net_value``) is an amount of money."""
+    outcome = BY_NAME.get(split_firm_outcome(name)[1])
+    return outcome is not None and outcome.unit == "money"
 
 
-def interval(name: str, low: float, high: float) -> str:
-    """``95% CI low to high`` for a change of outcome ``name`` (shares in percentage points)."""
+def money(x: float, currency: str) -> str:
+    """An amount of money in whole units with its currency (``1,500 EUR``, ``-104,212 EUR``)."""
+    return MISSING if math.isnan(x) else f"{whole(x)} {currency}"
+
+
+def amount(name: str, x: float, currency: str | None = None) -> str:
+    """A change of outcome ``name``: shares in percentage points, money (given its
+    ``currency``) in whole units with the currency, everything else as a number."""
+    if is_share(name):
+        return points(x)
+    if currency is not None and is_money(name):
+        return money(x, currency)
+    return number(x)
+
+
+def interval(name: str, low: float, high: float, currency: str | None = None) -> str:
+    """``95% CI low to high`` for a change of outcome ``name`` (shares in percentage points,
+    money in whole units of ``currency`` when given: ``95% CI 1,200 to 3,400 EUR``)."""
+    if currency is not None and is_money(name) and not is_share(name):
+        return f"95% CI {whole(low)} to {money(high, currency)}"
     scale = 100.0 if is_share(name) else 1.0
     return f"95% CI {number(scale * low)} to {number(scale * high)}"
+
+
+def value(name: str, x: Any, currency: str | None = None) -> str:
+    """A value of outcome ``name`` as a table shows it: money (given its ``currency``) in whole
+    units with the currency, anything else as :func:`number`."""
+    if currency is not None and is_money(name) and isinstance(x, float | int | np.number):
+        return money(float(x), currency)
+    return number(x)
 
 
 def figure(name: str, value: float | None) -> str:

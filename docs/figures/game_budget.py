@@ -12,6 +12,8 @@ from ckm_sim.game import budget
 from ckm_sim.game.budget import Split
 from ckm_sim.game.debrief import SHORT
 from ckm_sim.game.engine import Game, GameSettings
+from ckm_sim.game.market import team_scenario
+from ckm_sim.model.costs import unit_costs
 from ckm_sim.model.levers import investment_cost
 from ckm_sim.model.scenario import DIMENSIONS
 
@@ -42,11 +44,11 @@ def block() -> str:
     settings = GameSettings()
     check_charges(settings)
     scenario = settings.market_scenario()
-    costs = scenario.costs
-    money = investment_cost(scenario)
-    k = costs.cost_exponent
+    costs = team_scenario(scenario, settings.team_names)  # a team's firm's cost curve
+    money = investment_cost(costs)
+    k = costs.costs.cost_exponent
     power = "²" if k == 2 else f"^{k:g}"
-    each = {d: getattr(costs, f"cost_{d}") for d in DIMENSIONS}
+    each = unit_costs(costs)
     same = len(set(each.values())) == 1
     if same:
         curve = f"`{_money(each[DIMENSIONS[0]])} · l{power}` per month on every dimension"

@@ -184,7 +184,7 @@ def SplitForm(live: LiveGame, team: str, version: int, message: str, set_message
             spend = (
                 ""
                 if levels is None
-                else f" · buys levels costing {budget.spend(levels, game.scenario.costs):,.0f}"
+                else f" · buys levels costing {budget.spend(levels, game.team_scenario):,.0f}"
                 f" of {game.budget:,.0f} per month"
             )
             text = f"{total} % of the budget{spend}"

@@ -3,7 +3,11 @@
 Every scenario runs the same replications (common random numbers). The first scenario is the
 reference; each other one is compared with it (or every pair, on request). For each pair and
 metric the report gives the mean paired difference with its 95% confidence interval and one
-plain sentence: "customer_centric raises net value by X (95% CI a to b) over it_only".
+plain sentence: "customer_centric raises net value by X EUR (95% CI a to b EUR) over it_only".
+Beside each difference in net value it says what would flip it: the cost multiplier at which
+the alternative stops paying and, against the first scenario, the month it starts to pay
+(:mod:`~ckm_sim.whatif.shared.breakeven`, :mod:`~ckm_sim.whatif.shared.payback`), for the
+market and, in a market of firms, for each firm on its own net value.
 """
 
 from __future__ import annotations
@@ -31,11 +35,19 @@ from ckm_sim.whatif.compare.firms import (
     firm_sentences,
     firm_series,
 )
+from ckm_sim.whatif.shared.breakeven import BreakEven, break_evens, verdicts
 from ckm_sim.whatif.shared.figures import PATHS, plot_bands
 from ckm_sim.whatif.shared.paired import METRICS, PairedRuns, band, paired_series, run_paired
 from ckm_sim.whatif.shared.payback import Payback, payback_lines, paybacks
 from ckm_sim.whatif.shared.summary import compare_summary
-from ckm_sim.whatif.shared.terms import annual_retention, period_word, terms_lines
+from ckm_sim.whatif.shared.terms import (
+    annual_retention,
+    currency_of,
+    extra_spend,
+    money_words,
+    period_word,
+    terms_lines,
+)
 
 
 @dataclass
@@ -48,6 +60,18 @@ class Comparison:
     scenarios: list[Scenario] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)  # the question's answer (spend questions)
     payback: list[Payback] = field(default_factory=list)  # each scenario against the first
+    breakeven: list[BreakEven] = field(default_factory=list)  # every pair, market and firms
+    assumption: str = ""  # how added spend becomes competence (compare --add), in a sentence
+
+    @property
+    def currency(self) -> str:
+        """The currency every amount of money is in (the first scenario's)."""
+        return currency_of(self.scenarios)
+
+    def verdicts(self) -> list[str]:
+        """What would flip each difference in net value, and when it pays, in sentences."""
+        word = period_word(self.scenarios[0]) if self.scenarios else "period"
+        return verdicts(self.breakeven, self.payback, word, self.currency)
 
 
 def pairs_of(names: Sequence[str], all_pairs: bool = False) -> list[tuple[str, str]]:
@@ -62,40 +86,51 @@ def label(metric: str) -> str:
     return METRICS.get(metric) or words(metric)
 
 
-def sentence(treatment: str, reference: str, metric: str, est: Estimate, level: float) -> str:
-    """One plain sentence for one paired difference."""
+def sentence(
+    treatment: str,
+    reference: str,
+    metric: str,
+    est: Estimate,
+    level: float,
+    currency: str | None = None,
+) -> str:
+    """One plain sentence for one paired difference (money in whole units of ``currency``)."""
     what = label(metric)
     # a share moves in percentage points, already said; a relative change of it reads "+0.0%"
     shown = level == level and not num.is_share(metric)  # NaN-safe
     relative = f" ({level:+.1%})" if shown else ""
     if est.n < 2:
         return (
-            f"{treatment} changes {what} by {num.amount(metric, est.mean)} over {reference} "
-            "(one replication: no confidence interval)."
+            f"{treatment} changes {what} by {num.amount(metric, est.mean, currency)} over "
+            f"{reference} (one replication: no confidence interval)."
         )
     if not est.excludes_zero:
         return (
-            f"{treatment} changes {what} by {num.amount(metric, est.mean)} "
-            f"({num.interval(metric, est.low, est.high)}) relative to "
+            f"{treatment} changes {what} by {num.amount(metric, est.mean, currency)} "
+            f"({num.interval(metric, est.low, est.high, currency)}) relative to "
             f"{reference}: not distinguishable from no change with {est.n} replications."
         )
     if est.mean > 0:
         return (
-            f"{treatment} raises {what} by {num.amount(metric, est.mean)} "
-            f"({num.interval(metric, est.low, est.high)}) over "
+            f"{treatment} raises {what} by {num.amount(metric, est.mean, currency)} "
+            f"({num.interval(metric, est.low, est.high, currency)}) over "
             f"{reference}{relative}."
         )
     return (
-        f"{treatment} lowers {what} by {num.amount(metric, -est.mean)} "
-        f"({num.interval(metric, -est.high, -est.low)}) relative to "
+        f"{treatment} lowers {what} by {num.amount(metric, -est.mean, currency)} "
+        f"({num.interval(metric, -est.high, -est.low, currency)}) relative to "
         f"{reference}{relative}."
     )
 
 
 def difference_table(
-    runs: PairedRuns, pairs: Sequence[tuple[str, str]], metrics: Sequence[str] = tuple(METRICS)
+    runs: PairedRuns,
+    pairs: Sequence[tuple[str, str]],
+    metrics: Sequence[str] = tuple(METRICS),
+    currency: str | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Paired differences of every pair and metric, and their sentences."""
+    """Paired differences of every pair and metric, and their sentences (money in whole units
+    of ``currency``)."""
     rows, sentences = [], []
     for treatment, reference in pairs:
         for metric in metrics:
@@ -112,7 +147,7 @@ def difference_table(
                     "pairing_efficiency": pairing_efficiency(a, b),
                 }
             )
-            sentences.append(sentence(treatment, reference, metric, est, relative))
+            sentences.append(sentence(treatment, reference, metric, est, relative, currency))
     return pd.DataFrame(rows), sentences
 
 
@@ -132,14 +167,31 @@ def compare(
         raise CKMError("compare needs at least 2 replications for a confidence interval")
     runs = run_paired(scenarios, plan, progress=progress)
     pairs = pairs_of(runs.names, all_pairs)
-    differences, sentences = difference_table(runs, pairs)
+    currency = currency_of(scenarios)
+    differences, sentences = difference_table(runs, pairs, currency=currency)
     per_firm = firm_metrics(scenarios)
+    firms = list(common_firms(scenarios)) if per_firm else []
     if per_firm:  # every scenario has the same firms: each firm's differences too
-        firms, _ = difference_table(runs, pairs, per_firm)
-        differences = pd.concat([differences, firms], ignore_index=True)
-        sentences += firm_sentences(firms, common_firms(scenarios))
-    found = paybacks(runs) if runs.timeseries is not None else []
-    return Comparison(runs, differences, sentences, list(scenarios), payback=found)
+        of_firms, _ = difference_table(runs, pairs, per_firm, currency)
+        differences = pd.concat([differences, of_firms], ignore_index=True)
+        sentences += firm_sentences(of_firms, firms, currency)
+    found = []
+    if runs.timeseries is not None:  # each firm's own payback too (docs/whatif.md)
+        found = [p for firm in [None, *firms] for p in paybacks(runs, firm=firm)]
+    by_name = dict(zip(runs.names, scenarios, strict=True))
+    extra = {
+        (t, r, firm): extra_spend(by_name[t], by_name[r], runs.periods, firm)
+        for t, r in pairs
+        for firm in [None, *firms]
+    }
+    return Comparison(
+        runs,
+        differences,
+        sentences,
+        list(scenarios),
+        payback=found,
+        breakeven=break_evens(runs, pairs, firms, extra),
+    )
 
 
 def firm_rows(c: Comparison) -> list[dict]:
@@ -150,7 +202,7 @@ def firm_rows(c: Comparison) -> list[dict]:
             row: dict = {"scenario": scenario, "firm": firm}
             for metric in FIRM_METRICS:
                 est = mean_ci(c.runs.values(scenario, f"{firm}.{metric}"))
-                row[metric] = num.ci(est.mean, est.low, est.high)
+                row[metric] = num.outcome_ci(metric, est.mean, est.low, est.high)
             rows.append(row)
     return rows
 
@@ -161,15 +213,44 @@ def _report_text(c: Comparison, name: str) -> str:
     terms = terms_lines(c.scenarios, runs.names, runs.periods) if c.scenarios else []
     answers = ["## The answer", "", *[f"- {s}" for s in c.answers], ""] if c.answers else []
     word = period_word(c.scenarios[0]) if c.scenarios else "period"
+    cur = c.currency
+    money = money_words(c.scenarios[0]) if c.scenarios else cur
+
+    def unit(metric: str, header: str) -> str:
+        return f"{header} ({money})" if num.is_money(metric) else header
+
+    assumed = [f"**Added spend.** {c.assumption}", ""] if c.assumption else []
+    flip = (
+        [
+            "## What would flip it: break-even cost and payback",
+            "",
+            "Beside each difference in net value: the multiplier on what the extra competence "
+            "costs at which the difference changes sign (gross benefit difference / "
+            "competence cost difference, both discounted; delta-method 95% CI over the paired "
+            "replications), and, against the first scenario, the payback month at today's "
+            'cost (docs/whatif.md, "Break-even").'
+            + (
+                " In a market of firms, each firm on its own net value and costs."
+                if any(b.firm for b in c.breakeven)
+                else ""
+            ),
+            "",
+            *[f"- {s}" for s in c.verdicts()],
+            "",
+        ]
+        if c.breakeven
+        else []
+    )
     payback = (
         [
             "## When it pays back",
             "",
             "The first period from which the cumulative paired difference in net value (each "
-            f"scenario minus {c.payback[0].reference}) stays positive to the horizon; the 95% CI "
-            "inverts the pointwise 95% band of that difference (docs/whatif.md).",
+            f"scenario minus {c.payback[0].reference}; in a market of firms also each firm's own) "
+            "stays positive to the horizon; the 95% CI inverts the pointwise 95% band of that "
+            "difference (docs/whatif.md).",
             "",
-            *[f"- {s}" for s in payback_lines(c.payback, word)],
+            *[f"- {s}" for s in payback_lines(c.payback, word, cur)],
             "",
         ]
         if c.payback
@@ -180,7 +261,7 @@ def _report_text(c: Comparison, name: str) -> str:
         row: dict = {"scenario": scenario}
         for metric in METRICS:
             est = mean_ci(runs.values(scenario, metric))
-            row[metric] = num.ci(est.mean, est.low, est.high)
+            row[metric] = num.outcome_ci(metric, est.mean, est.low, est.high)
         retention = runs.values(scenario, "mean_retention_rate").mean()
         row["retention per year"] = f"{annual_retention(retention, per_year):.1%}"
         summary_rows.append(row)
@@ -191,7 +272,8 @@ def _report_text(c: Comparison, name: str) -> str:
             "",
             md.table(
                 firms,
-                {"scenario": "scenario", "firm": "firm"} | {m: words(m) for m in FIRM_METRICS},
+                {"scenario": "scenario", "firm": "firm"}
+                | {m: unit(m, words(m)) for m in FIRM_METRICS},
             ),
             "Mean over replications with 95% bands, per scenario and firm:",
             "",
@@ -204,9 +286,13 @@ def _report_text(c: Comparison, name: str) -> str:
     diff_rows = [
         {
             "pair": f"{r.treatment} - {r.reference}",
-            "metric": label(r.metric),
-            "difference": r.mean,
-            "95% CI": f"{num.number(r.low)} to {num.number(r.high)}",
+            "metric": unit(r.metric, label(r.metric)).replace(f" ({money})", f" ({cur})"),
+            "difference": num.whole(r.mean) if num.is_money(r.metric) else r.mean,
+            "95% CI": (
+                f"{num.whole(r.low)} to {num.whole(r.high)}"
+                if num.is_money(r.metric)
+                else f"{num.number(r.low)} to {num.number(r.high)}"
+            ),
             "relative": f"{r.relative:+.1%}",
             "pairing gain": r.pairing_efficiency,
         }
@@ -227,6 +313,8 @@ def _report_text(c: Comparison, name: str) -> str:
             *terms,
             "",
             *answers,
+            *assumed,
+            *flip,
             *payback,
             "## In plain words",
             "",
@@ -247,7 +335,7 @@ def _report_text(c: Comparison, name: str) -> str:
             md.table(
                 summary_rows,
                 {"scenario": "scenario"}
-                | {m: METRICS[m] for m in METRICS}
+                | {m: unit(m, METRICS[m]) for m in METRICS}
                 | {"retention per year": f"retention per year (mean rate ^ {per_year})"},
             ),
             *each_firm,
@@ -285,6 +373,10 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
                 "sentences": c.sentences,
                 "answers": c.answers,
                 "payback": [p.as_dict() for p in c.payback],
+                "breakeven": [b.as_dict() for b in c.breakeven],
+                "verdicts": c.verdicts(),
+                "added_spend": c.assumption,
+                "currency": c.currency,
                 "differences": c.differences.to_dict(orient="records"),
             },
         )
@@ -311,7 +403,15 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
             )
         report = write_text(out / "report.md", _report_text(c, name))
         page = compare_summary(
-            runs.names, c.sentences, c.answers, runs.replications, runs.periods, name, out
+            runs.names,
+            c.sentences,
+            c.answers,
+            runs.replications,
+            runs.periods,
+            name,
+            out,
+            verdicts=c.verdicts(),
+            assumption=c.assumption,
         )
         write_summary(page, out)
         return report

@@ -5,8 +5,8 @@ When every compared scenario has the same two or more firms, the comparison adds
 firm, the outcomes of :data:`FIRM_METRICS` (``leader.net_value``, ...) to the market's, on the
 same common seeds, and sums each up firm by firm:
 
-> it_leader against duopoly: leader's net value rises by 12,000 (95% CI 8,000 to 16,000);
-> laggard's net value falls by 5,000 (95% CI 2,000 to 8,000).
+> it_leader against duopoly: leader's net value rises by 12,000 EUR (95% CI 8,000 to 16,000
+> EUR); laggard's net value falls by 5,000 EUR (95% CI 2,000 to 8,000 EUR).
 """
 
 from __future__ import annotations
@@ -43,26 +43,29 @@ def firm_metrics(scenarios: Sequence[Scenario]) -> list[str]:
     return [outcome_key(f, m) for f in common_firms(scenarios) for m in FIRM_METRICS]
 
 
-def firm_clause(firm: str, metric: str, est: Estimate) -> str:
-    """``leader's net value rises by X (95% CI a to b)`` (or falls, or cannot be told)."""
+def firm_clause(firm: str, metric: str, est: Estimate, currency: str | None = None) -> str:
+    """``leader's net value rises by X EUR (95% CI a to b EUR)`` (or falls, or cannot be
+    told; money in whole units of ``currency``)."""
     key = outcome_key(firm, metric)
     what = words(key)
     if est.n < 2 or not est.excludes_zero:
+        change = num.amount(key, est.mean, currency)
         return (
             f"{what} does not change distinguishably "
-            f"({num.amount(key, est.mean)}, {num.interval(key, est.low, est.high)})"
+            f"({change}, {num.interval(key, est.low, est.high, currency)})"
         )
     if est.mean > 0:
-        return (
-            f"{what} rises by {num.amount(key, est.mean)} ({num.interval(key, est.low, est.high)})"
-        )
-    return (
-        f"{what} falls by {num.amount(key, -est.mean)} ({num.interval(key, -est.high, -est.low)})"
-    )
+        change = num.amount(key, est.mean, currency)
+        return f"{what} rises by {change} ({num.interval(key, est.low, est.high, currency)})"
+    change = num.amount(key, -est.mean, currency)
+    return f"{what} falls by {change} ({num.interval(key, -est.high, -est.low, currency)})"
 
 
-def firm_sentences(differences: pd.DataFrame, firms: Sequence[str]) -> list[str]:
-    """One sentence per pair and metric of :data:`FIRM_METRICS`, a clause per firm."""
+def firm_sentences(
+    differences: pd.DataFrame, firms: Sequence[str], currency: str | None = None
+) -> list[str]:
+    """One sentence per pair and metric of :data:`FIRM_METRICS`, a clause per firm (money in
+    whole units of ``currency``)."""
     out = []
     pairs = differences[["treatment", "reference"]].drop_duplicates().itertuples(index=False)
     for treatment, reference in pairs:
@@ -77,7 +80,7 @@ def firm_sentences(differences: pd.DataFrame, firms: Sequence[str]) -> list[str]
                     continue
                 r = of_pair.loc[key]
                 est = Estimate(r["mean"], r["low"], r["high"], r["sd"], int(r["n"]))
-                clauses.append(firm_clause(firm, metric, est))
+                clauses.append(firm_clause(firm, metric, est, currency))
             if clauses:
                 out.append(f"{treatment} against {reference}: " + "; ".join(clauses) + ".")
     return out

@@ -23,12 +23,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from ckm_sim.firmkeys import firm_value
+from ckm_sim.model.costs import unit_cost
 from ckm_sim.model.scenario import DIMENSIONS, Scenario, firm_key
 
 
 def unit_costs(scenario: Scenario, firm: str | None = None) -> np.ndarray:
-    """``cost_d`` of each dimension, in :data:`DIMENSIONS` order."""
-    return np.array([firm_value(scenario, firm, f"cost_{d}") for d in DIMENSIONS], dtype=np.float64)
+    """``cost_d``, the cost of level 1 of each dimension (:func:`ckm_sim.model.costs.unit_cost`),
+    in :data:`DIMENSIONS` order."""
+    chosen = scenario if firm is None else scenario.for_firm(firm)
+    return np.array([unit_cost(chosen, d) for d in DIMENSIONS], dtype=np.float64)
 
 
 def cost_exponent(scenario: Scenario, firm: str | None = None) -> float:

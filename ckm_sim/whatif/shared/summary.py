@@ -5,6 +5,7 @@ rendered by :mod:`ckm_sim.reports.html_summary`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,10 +32,13 @@ def compare_summary(
     periods: int,
     name: str,
     out: Path,
+    verdicts: Sequence[str] = (),
+    assumption: str = "",
 ) -> Summary:
     """The page of a comparison of ``names`` (the first the reference): its answer (a spend
-    question's ``answers``, else the first pair's net value sentence) and the paired
-    differences figure."""
+    question's ``answers``, else the first pair's net value sentence), what would flip each
+    difference (``verdicts``: break-even cost and payback) first among the details, the paired
+    differences figure, and how added spend was assumed to become competence."""
     reference, others = names[0], names[1:]
     if answers:
         question = f"Which of the added spends on {reference} pays best?"
@@ -50,8 +54,9 @@ def compare_summary(
         question=question,
         answer=answer,
         figure=figure if figure.exists() else out / "paths.png",
-        details=[s for s in every if s != answer],
+        details=[*verdicts, *(s for s in every if s != answer)],
         caveats=[
+            *([assumption] if assumption else []),
             f"{replications} replications of {periods} periods per scenario; replication r "
             "runs on the same seed in every scenario, so differences are paired.",
             "A 95% CI that includes 0 means no difference can be told at this number of "

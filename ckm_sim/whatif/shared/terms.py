@@ -2,7 +2,8 @@
 net value and customer equity count, what each alternative spends, retention per year.
 
 Every what-if report opens with :func:`terms_lines`; the figures follow the scenario's
-``[economics] periods_per_year`` (12 by default: a period is a month) and ``horizon_value``.
+``[economics] periods_per_year`` (12 by default: a period is a month), ``horizon_value`` and
+``currency`` (every amount of money is in whole units of it).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Sequence
 from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.levers import investment_cost
 from ckm_sim.model.scenario import Scenario
-from ckm_sim.reports import numbers as num
 
 
 def period_word(scenario: Scenario) -> str:
@@ -35,20 +35,31 @@ def horizon_words(scenario: Scenario, periods: int) -> str:
     return f"{periods} {word}{plural} ({years:g} year{'' if years == 1 else 's'})"
 
 
-def counting_words(horizon_value: str) -> str:
-    """What net value and customer equity count under the horizon convention."""
+def currency_of(scenarios: Sequence[Scenario]) -> str:
+    """The currency of a set of scenarios' money: the first's ``[economics] currency``."""
+    return scenarios[0].economics.currency if scenarios else "EUR"
+
+
+def money_words(scenario: Scenario) -> str:
+    """``EUR, discounted to month 0``: the unit of every net value and customer equity."""
+    return f"{scenario.economics.currency}, discounted to {period_word(scenario)} 0"
+
+
+def counting_words(horizon_value: str, money: str = "period-0 money") -> str:
+    """What net value and customer equity count under the horizon convention, in ``money``
+    (``EUR, discounted to month 0``)."""
     if horizon_value == "residual":
         return (
             "Customer equity is the discounted margins of periods 1..T plus, for every customer "
             "active at the horizon, its expected later margins; net value subtracts the "
             "investment, acquisition and serving costs of periods 1..T and the cost of "
             "serving those customers and sustaining the competence afterwards (residual "
-            "convention, docs/ODD.md 7.5). All in period-0 money."
+            f"convention, docs/ODD.md 7.5). All in {money}."
         )
     return (
         "Customer equity is the discounted margins earned in periods 1..T; net value subtracts "
         "the investment, acquisition and serving costs of the same periods; nothing after the "
-        "horizon counts (horizon convention, docs/ODD.md 7.5). All in period-0 money."
+        f"horizon counts (horizon convention, docs/ODD.md 7.5). All in {money}."
     )
 
 
@@ -60,11 +71,9 @@ def terms_lines(scenarios: Sequence[Scenario], names: Sequence[str], periods: in
         f"**Terms.** A period is a {word} ({first.economics.periods_per_year} a year); the "
         f"horizon is {horizon_words(first, periods)}, discounted at "
         f"{first.economics.discount_rate:g} per {word}. "
-        f"{counting_words(first.economics.horizon_value)}",
+        f"{counting_words(first.economics.horizon_value, money_words(first))}",
         "",
-        "Competence spend per "
-        + word
-        + ": "
+        f"Competence spend per {word}, in {first.economics.currency}: "
         + "; ".join(
             f"{name} {spend_words(sc, periods, word)}"
             for name, sc in zip(names, scenarios, strict=True)
@@ -75,13 +84,34 @@ def terms_lines(scenarios: Sequence[Scenario], names: Sequence[str], periods: in
 
 
 def _spend(scenario: Scenario) -> str:
-    """The competence spend per period: the firm's, or each firm's (``leader 6,400, ...``)."""
+    """The competence spend per period in whole units: the firm's, or each firm's
+    (``leader 6,400, laggard 900``)."""
     firms = scenario.firm_names()
     if len(firms) < 2:
-        return num.number(float(investment_cost(scenario)))
+        return f"{float(investment_cost(scenario)):,.0f}"
     return ", ".join(
-        f"{firm} {num.number(float(investment_cost(scenario.for_firm(firm))))}" for firm in firms
+        f"{firm} {float(investment_cost(scenario.for_firm(firm))):,.0f}" for firm in firms
     )
+
+
+def mean_spend(scenario: Scenario, periods: int, firm: str | None = None) -> float:
+    """What the firm (``firm``, in a market of firms) spends on competence per period on
+    average over ``periods``, undiscounted: its fixed cost, or its plan's mean."""
+    if firm is not None and len(scenario.firm_names()) > 1:
+        return float(investment_cost(scenario.for_firm(firm)))
+    if scenario.plan is None:
+        return float(investment_cost(scenario))
+    return Trajectory(scenario).total_spend(periods) / periods if periods else 0.0
+
+
+def extra_spend(
+    treatment: Scenario, reference: Scenario, periods: int, firm: str | None = None
+) -> float:
+    """How much more ``treatment`` spends on competence per period than ``reference``, on
+    average and undiscounted (the market's in a market of firms, or ``firm``'s)."""
+    if firm is None and len(treatment.firm_names()) > 1:
+        return sum(extra_spend(treatment, reference, periods, f) for f in treatment.firm_names())
+    return mean_spend(treatment, periods, firm) - mean_spend(reference, periods, firm)
 
 
 def spend_words(scenario: Scenario, periods: int, word: str) -> str:
@@ -92,6 +122,4 @@ def spend_words(scenario: Scenario, periods: int, word: str) -> str:
         return _spend(scenario)
     total = Trajectory(scenario).total_spend(periods)
     mean = total / periods if periods else 0.0
-    return (
-        f"{num.number(mean)} on average under its plan, {num.number(total)} over {periods} {word}s"
-    )
+    return f"{mean:,.0f} on average under its plan, {total:,.0f} over {periods} {word}s"
