@@ -94,7 +94,7 @@ def test_compare_table_is_the_paired_difference_of_its_runs(example):
 def test_a_spend_question_compares_every_pair_and_answers(example):
     spend = example["spend"]
     names = spend.result.runs.names
-    assert names == ["baseline", "it_systems+1500", "learning_culture+1500"]
+    assert names == ["baseline", "it_systems+300", "learning_culture+300"]
     assert len(set(zip(spend.table["treatment"], spend.table["reference"], strict=True))) == 3
     assert len(spend.lines) == 3 and spend.lines == spend.result.answers
     base = spend.result.runs.summaries.query("scenario == 'baseline'")
