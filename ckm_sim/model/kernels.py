@@ -467,8 +467,8 @@ def tailored(
 ) -> Any:  # pragma: no cover
     """Tailored lessons from the explained cells ``explained`` (flat over contacted customer x
     dimension, sorted): what the firm believes (the profile's entry if recorded in period
-    ``oldest`` or later, else the serving employee's belief about the segment), and (customers of the lessons sent, customers and
-    dimensions of those on a true need)."""
+    ``oldest`` or later, else the serving employee's belief about the segment), and (customers
+    of the lessons sent, customers and dimensions of those on a true need)."""
     m = profile.shape[1]
     k = len(explained)
     sent = np.empty(k, dtype=np.int64)

@@ -25,11 +25,11 @@ import numpy as np
 
 from ckm_sim.model import firm_outcomes, measures, valuation
 from ckm_sim.model.agents import Customer, Department, Employee
+from ckm_sim.model.burn_in import burn_in
 from ckm_sim.model.network import to_networkx
 from ckm_sim.model.outcomes import OUTCOMES
 from ckm_sim.model.scenario import IntLike, Scenario, ScenarioError, load_scenario, whole_number
 from ckm_sim.model.seeds import FROM_SCENARIO, FromScenario, resolve_seed
-from ckm_sim.model.burn_in import burn_in
 from ckm_sim.model.stages import Period, Stage, pipeline
 from ckm_sim.model.summary import cohort_table, summarise
 from ckm_sim.model.world import World
