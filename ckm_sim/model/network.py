@@ -186,14 +186,39 @@ def newcomer_ties(
     fill in order, so every partner is in the market before the newcomer). Returns
     ``(serving_employee, community_edges)``.
     """
+    serving, partner, slot = newcomer_pairs(first, last, serving_pool, degree, rng)
+    return serving, newcomer_edges([partner], [slot], last)
+
+
+def newcomer_pairs(
+    first: int,
+    last: int,
+    serving_pool: np.ndarray,
+    degree: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`newcomer_ties` as drawn: ``(serving_employee, partner, slot)``, one
+    ``(partner, slot)`` pair per tie drawn (a newcomer may draw a partner twice):
+    :func:`newcomer_edges` makes the edge list of one or several blocks of slots."""
     size = max(last - first, 0)
     serving = serving_pool[rng.integers(len(serving_pool), size=size)]
     ties_each = max(1, degree // 2) if degree > 0 else 0
     if size == 0 or ties_each == 0 or first == 0:
-        return serving, np.empty((0, 2), dtype=index_dtype(last))
+        none = np.empty(0, dtype=np.int64)
+        return serving, none, none
     slot = np.repeat(np.arange(first, last, dtype=np.int64), ties_each)
     partner = (rng.random(len(slot)) * slot).astype(np.int64)
-    return serving, _dedupe_pairs(partner, slot, np.dtype(index_dtype(last)))
+    return serving, partner, slot
+
+
+def newcomer_edges(partners: list[np.ndarray], slots: list[np.ndarray], n: int) -> np.ndarray:
+    """The distinct ties of :func:`newcomer_pairs`' pairs (of one or several blocks of slots,
+    over ``n`` slots), sorted as :func:`_dedupe` returns them: the same edge list however the
+    slots were split into blocks."""
+    dtype = np.dtype(index_dtype(n))
+    if sum(len(p) for p in partners) == 0:
+        return np.empty((0, 2), dtype=dtype)
+    return _dedupe_pairs(np.concatenate(partners), np.concatenate(slots), dtype)
 
 
 def adjacency(edges: np.ndarray, n: int, weights: np.ndarray | None = None) -> sp.csr_array:

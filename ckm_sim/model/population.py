@@ -4,8 +4,8 @@
 (docs/ODD.md sections 2 and 5): every slot up to the scenario's horizon is preallocated at build
 time and filled in place (needs, what the customer understands of the offer, margin, loyalty,
 serving employee), arrivals widen the views without copying, and a run beyond the horizon adds
-slots. Arrivals draw from a stream keyed by their first slot, so the same seed meets the same
-newcomers whatever else differs.
+slots. Each period's arrivals draw from a stream keyed by their first slot, so the same seed
+meets the same newcomers whatever else differs, the scenario's horizon included.
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ import numpy as np
 
 from ckm_sim.model import economics, market
 from ckm_sim.model.market import VACANT
-from ckm_sim.model.network import SlotGraph, Ties, adjacency_of_runs, newcomer_ties
+from ckm_sim.model.network import (
+    SlotGraph,
+    Ties,
+    adjacency_of_runs,
+    newcomer_edges,
+    newcomer_pairs,
+)
 from ckm_sim.model.scenario import Scenario
 from ckm_sim.model.state import CUSTOMER_FIELDS, ModelState
 from ckm_sim.model.streams import RandomStreams, uniform_below, uniform_blocks
@@ -148,38 +154,71 @@ class Population:
         return int(np.floor(growth * self.initial_customers * max(period, 0) + 1e-9))
 
     def add_slots(self, extra: int) -> None:
-        """``extra`` more customer slots, for arrivals beyond the scenario's horizon (the build
-        preallocates every slot up to it): the arrays grow once, :meth:`_arrive` fills them."""
+        """At least ``extra`` more customer slots, for arrivals beyond the scenario's horizon
+        (the build preallocates every slot up to it): the arrays grow once, up to the end of a
+        period's arrivals (:meth:`_arrival_blocks`), and :meth:`_arrive` fills them."""
         if extra <= 0:
             return
         s = self.state
         first, n = len(s.slots["status"]), len(s.status)
+        extra = self._arrival_blocks(first, first + extra)[-1][1] - first
         fresh = self._empty_slots(extra)
         for k in CUSTOMER_FIELDS:  # one field at a time: the old array is freed at once
             s.slots[k] = np.concatenate([s.slots[k], fresh.pop(k)])
             setattr(s, k, s.slots[k][:n])
         self._arrive(first, first + extra)
 
+    def _arrival_blocks(self, first: int, last: int) -> list[tuple[int, int]]:
+        """``(begin, end)``: the slots ``begin..end-1`` of each period's arrivals (periods with
+        any), from slot ``first`` (where a period's arrivals begin) to the period whose arrivals
+        take slot ``last - 1``. Period ``t``'s arrivals are slots
+        ``N0 + floor(g N0 (t-1)) .. N0 + floor(g N0 t) - 1`` (:meth:`arrivals_by`)."""
+        n0 = self.initial_customers
+        blocks: list[tuple[int, int]] = []
+        if self.scenario_config.market.market_growth <= 0 or n0 <= 0:
+            return blocks
+        begin, t = n0, 1
+        while begin < last:
+            end = n0 + self.arrivals_by(t)
+            if end > begin:
+                if end > first:
+                    blocks.append((begin, end))
+                begin = end
+            t += 1
+        if blocks and blocks[0][0] != first:
+            raise ValueError(f"slot {first} is not where a period's arrivals begin")
+        return blocks
+
     def _arrive(self, first: int, last: int) -> None:
         """Draw the customers of slots ``first..last-1``, who join the market later, and their
         ties; the community graph grows to every slot.
 
-        Slots are drawn from the ``arrivals`` stream keyed by their first index, so the same
-        seed gives the same newcomers whatever else differs. Called at build time for the
-        arrivals up to the scenario's horizon and again only if a run goes beyond it.
+        Each period's arrivals (:meth:`_arrival_blocks`) are drawn from the ``arrivals`` stream
+        keyed by their first slot, so a newcomer is the same whatever else differs: the
+        scenario's horizon (how many slots are drawn at once), the run's length, the levers.
+        Called at build time for the arrivals up to the scenario's horizon and again only if a
+        run goes beyond it (``first`` and ``last`` are where periods' arrivals begin).
         """
         s, mk = self.state, self.scenario_config.market
         edges = self.ties.community_edges
         if last > first:
-            rng = self.streams.at("arrivals", first)
-            rows = slice(first, last)
-            s.slots["segment"][rows] = rng.integers(mk.segments, size=last - first)
-            self._draw_needs(s.slots, rows, s.truth, rng)
             degree = mk.community_degree if mk.community != "none" else 0
-            serving, new_edges = newcomer_ties(first, last, self.frontline_team, degree, rng)
-            self._serve_slots(s.slots, rows, serving)
-            self._draw_understood(s.slots, rows, rng)
-            self._draw_traits(s.slots, rows, rng)
+            partners, slots = [], []
+            for begin, end in self._arrival_blocks(first, last):
+                rng = self.streams.at("arrivals", begin)
+                rows = slice(begin, end)
+                s.slots["segment"][rows] = rng.integers(mk.segments, size=end - begin)
+                self._draw_needs(s.slots, rows, s.truth, rng)
+                serving, partner, slot = newcomer_pairs(
+                    begin, end, self.frontline_team, degree, rng
+                )
+                self._serve_slots(s.slots, rows, serving)
+                self._draw_understood(s.slots, rows, rng)
+                self._draw_traits(s.slots, rows, rng)
+                partners.append(partner)
+                slots.append(slot)
+            new_edges = newcomer_edges(partners, slots, last)  # one sorted run: every period's
+            del partners, slots
             edges = np.concatenate([edges, new_edges])
             self._community_runs.append(len(new_edges))
         self.ties = replace(
