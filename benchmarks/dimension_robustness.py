@@ -14,6 +14,7 @@ cells keep that ranking (Kendall's tau against it, and whether the top and botto
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
@@ -46,6 +47,62 @@ def ranking(effects: np.ndarray) -> list[str]:
     return [SHORT[DIMENSIONS[j]] for j in np.argsort(-effects)]
 
 
+@dataclass
+class Ordering:
+    """One outcome's main effects per market cell and how well the cells keep their ranking."""
+
+    outcome: str
+    cells: dict[tuple, np.ndarray]  # market cell -> mean main effect of each dimension
+    overall: np.ndarray  # the effects averaged over all cells
+    taus: list[float]  # per cell, Kendall's tau of its ranking against the overall one
+
+    @property
+    def order(self) -> list[str]:
+        """The ranking of the averaged effects."""
+        return ranking(self.overall)
+
+    def rankings(self) -> list[list[str]]:
+        """Each cell's ranking."""
+        return [ranking(mean) for mean in self.cells.values()]
+
+    def table(self) -> str:
+        """The Markdown table of each cell's effects, ranking and tau."""
+        lines = [
+            "| " + " | ".join(MARKET) + " | " + " | ".join(SHORT.values()) + " | ranking | tau |",
+            "|" + "---|" * (len(MARKET) + len(DIMENSIONS) + 2),
+        ]
+        for (cell, mean), tau in zip(self.cells.items(), self.taus, strict=True):
+            values = " | ".join(f"{v:,.1f}" for v in mean)
+            lines.append(
+                f"| {' | '.join(f'{c:g}' for c in cell)} | {values} | "
+                f"{' > '.join(ranking(mean))} | {tau:.2f} |"
+            )
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        """The averaged ranking and how many cells keep its ends, with tau's median and min."""
+        n, order = len(self.cells), self.order
+        same_top = sum(r[0] == order[0] for r in self.rankings())
+        same_bottom = sum(r[-1] == order[-1] for r in self.rankings())
+        means = ", ".join(
+            f"{SHORT[d]} {v:,.1f}" for d, v in zip(DIMENSIONS, self.overall, strict=True)
+        )
+        return (
+            f"Averaged over the {n} cells: {' > '.join(order)} ({means}).\n"
+            f"Same largest dimension in {same_top}/{n} cells, same smallest in "
+            f"{same_bottom}/{n}; Kendall's tau against the average ranking: median "
+            f"{np.median(self.taus):.2f}, min {np.min(self.taus):.2f}."
+        )
+
+
+def ordering(runs, outcome: str) -> Ordering:
+    """The main effects on ``outcome`` of the finished runs, cell by cell, and their ranking."""
+    cells = {cell: e.mean(axis=0) for cell, e in main_effects(runs, outcome).items()}
+    overall = np.mean(list(cells.values()), axis=0)
+    taus = [float(stats.kendalltau(-mean, -overall).statistic) for mean in cells.values()]
+    return Ordering(outcome, cells, overall, taus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", nargs="?", default="results/robustness")
@@ -55,31 +112,10 @@ def main() -> None:
     runs = runs[runs["status"] == "ok"]
     print(f"{len(runs)} runs, {runs['replication'].nunique()} replications per point\n")
     for outcome in OUTCOMES:
-        cells = main_effects(runs, outcome)
-        overall = np.mean([e.mean(axis=0) for e in cells.values()], axis=0)
-        order = ranking(overall)
+        result = ordering(runs, outcome)
         print(f"### {outcome}: main effect of each dimension (0.3 -> 0.8) per market cell\n")
-        print("| " + " | ".join(MARKET) + " | " + " | ".join(SHORT.values()) + " | ranking | tau |")
-        print("|" + "---|" * (len(MARKET) + len(DIMENSIONS) + 2))
-        same_top = same_bottom = 0
-        taus = []
-        for cell, effects in cells.items():
-            mean = effects.mean(axis=0)
-            tau = stats.kendalltau(-mean, -overall).statistic
-            taus.append(tau)
-            rank = ranking(mean)
-            same_top += rank[0] == order[0]
-            same_bottom += rank[-1] == order[-1]
-            values = " | ".join(f"{v:,.1f}" for v in mean)
-            print(f"| {' | '.join(f'{c:g}' for c in cell)} | {values} | {' > '.join(rank)} | "
-                  f"{tau:.2f} |")  # fmt: skip
-        means = ", ".join(f"{SHORT[d]} {v:,.1f}" for d, v in zip(DIMENSIONS, overall, strict=True))
-        print(
-            f"\nAveraged over the {len(cells)} cells: {' > '.join(order)} ({means})."
-            f"\nSame largest dimension in {same_top}/{len(cells)} cells, same smallest in "
-            f"{same_bottom}/{len(cells)}; Kendall's tau against the average ranking: median "
-            f"{np.median(taus):.2f}, min {np.min(taus):.2f}.\n"
-        )
+        print(result.table())
+        print(f"\n{result.summary()}\n")
 
 
 if __name__ == "__main__":

@@ -44,9 +44,63 @@ def test_every_docs_figure_is_current(blocks, model) -> None:
         "game_settings",
         "game_budget",
         "game_lesson",
+        *VALIDATION_FIGURES,
     }
     stale = [p for r in records for p in blocks.problems(r.stem, model)]
     assert not stale, f"{stale}: run .venv/bin/python docs/figures/make.py"
+
+
+#: docs/validation.md's figures made from model runs (issue 21, defect 8): March's Figure 1 and
+#: open system (sections 4-5), the calibration check (8), the lever decomposition (9), the
+#: robustness of the dimensions' ordering (10) and the competition checks (11).
+VALIDATION_FIGURES = (
+    "march_figure1",
+    "march_open_system",
+    "calibration_check",
+    "decomposition",
+    "robustness",
+    "competition_checks",
+)
+
+
+def test_every_figure_script_has_a_current_record_and_a_block(blocks, model) -> None:
+    """A figure script added to docs/figures/ counts only once it has been made: its record
+    exists, names the doc its ``DOC`` says, and the doc holds its block, current."""
+    scripts = sorted(p.stem for p in FIGURES.glob("*.py") if p.stem not in {"blocks", "make"})
+    assert set(VALIDATION_FIGURES) <= set(scripts)
+    missing = [n for n in scripts if not (FIGURES / f"{n}.json").exists()]
+    assert not missing, f"{missing}: run .venv/bin/python docs/figures/make.py {' '.join(missing)}"
+    for name in scripts:
+        record = json.loads((FIGURES / f"{name}.json").read_text(encoding="utf-8"))
+        doc = _script_doc(name)
+        assert record["doc"] == doc, (name, record["doc"], doc)
+        assert blocks.read(ROOT / doc, name).strip(), name
+        assert blocks.problems(name, model) == [], name
+
+
+def _script_doc(name: str) -> str:
+    """The ``DOC`` a figure script names, read from its source (importing it costs nothing,
+    but the source is enough)."""
+    match = re.search(r'^DOC = "([^"]+)"', (FIGURES / f"{name}.py").read_text(), re.M)
+    assert match, f"docs/figures/{name}.py has no DOC"
+    return match.group(1)
+
+
+def test_validation_prose_quotes_no_figure_of_the_generated_sections() -> None:
+    """Sections 4, 5, 8 and 10 of docs/validation.md: outside their blocks, no sentence quotes
+    a result with three decimals or a "± s.e.", which would go stale with the model."""
+    text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    for name in VALIDATION_FIGURES:
+        text = re.sub(rf"<!-- figure:{name} -->.*?<!-- /figure:{name} -->", "", text, flags=re.S)
+    sections = re.split(r"^## ", text, flags=re.M)
+    for section in sections:
+        number = section.split(".", 1)[0]
+        if number not in {"4", "5", "8", "10"}:
+            continue
+        assert not re.search(r"\d\.\d{3}|±", section), (
+            number,
+            re.findall(r".*(?:\d\.\d{3}|±).*", section),
+        )
 
 
 def test_a_hand_edit_or_a_changed_model_makes_a_figure_stale(blocks, model, tmp_path) -> None:

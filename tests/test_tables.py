@@ -48,3 +48,20 @@ def test_many_firms_print_as_several_tables_that_fit() -> None:
     assert text.count("per firm") == 3 and "…" not in text
     assert all(f"1,234,5{67 + i}" in text for i in range(9))
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_money_reads_in_the_scenarios_currency_in_whole_units(entry) -> None:
+    """Issue 22: given the currency, money cells read ``1,234 CHF``, with no decimals, in the
+    summary and (the row named with the currency) per firm; other outcomes are unchanged."""
+    row = dict(entry.summary()) | {"clv": 292.46, "net_value": -104_211.6}
+    console, out = _console(200)
+    print_summary(row, SUMMARY, console=console, currency="CHF")
+    print_firms(row, entry.firm_names, console=console, currency="CHF")
+    text = out.getvalue()
+    assert "292 CHF" in text and "292.5" not in text
+    assert "-104,212 CHF" in text
+    assert number(row["mean_retention_rate"]) in text
+    assert "net value (CHF)" in text and "customer equity (CHF)" in text
+    firm_value = row[f"{entry.firm_names[0]}.clv"]
+    assert f"{round(firm_value):,}" in text
+    assert "CHF" not in " ".join(line for line in text.splitlines() if "retention" in line)

@@ -57,7 +57,7 @@ def test_optimize_writes_a_report(tmp_path, capsys):
     report = (folder / "report.md").read_text()
     assert "Net value convention: horizon" in report
     assert "A period is a month" in report and "6 months" in report
-    assert "net value per 1,000 more a month" in report and "Does the answer hold?" in report
+    assert "net value per 1,000 EUR more a month" in report and "Does the answer hold?" in report
     assert optimum["restarts"] == 2 and len(optimum["candidates"]) == 2
     assert optimum["verdict"]["converged"] in (True, False)
     assert optimum["verdict"]["tolerance_unit"] == "level"

@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from ckm_sim.model.outcomes import OUTCOMES, PLAN_COLUMNS, SUMMARY, horizon_note
     from ckm_sim.reports.plots import plot_timeseries
     from ckm_sim.reports.tables import print_firms, print_summary
+    from ckm_sim.whatif.shared.terms import period_word
 
     scenario = load_scenario(args.scenario).with_overrides(**settings_of(args))
     out = inside(args.out, scenario.name)  # checked before the run
@@ -69,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
     title = f"{scenario.name}: {periods} periods, seed {seed}"
     if model.n_firms > 1:
         title += f" (the market of {model.n_firms} firms)"
-    print_summary(summary, SUMMARY | PLAN_COLUMNS, title=title)
+    currency = scenario.economics.currency
+    title += f"; money in {currency}, discounted to {period_word(scenario)} 0"
+    print_summary(summary, SUMMARY | PLAN_COLUMNS, title=title, currency=currency)
     if model.n_firms > 1:
-        print_firms(summary, model.firm_names)
+        print_firms(summary, model.firm_names, currency=currency)
     print(horizon_note(scenario.economics.horizon_value))
     print(f"results written to {out}/ (timeseries.parquet, summary.json, timeseries.png)")
     return 0

@@ -20,7 +20,7 @@ import pandas as pd
 import solara
 
 from ckm_sim.dashboard.echarts import LiveEcharts
-from ckm_sim.dashboard.notes import measure
+from ckm_sim.dashboard.notes import currency_of, measure
 from ckm_sim.model.outcomes import BY_NAME, FIRM_SERIES, firm_outcome, panels
 
 #: The panels: title and the outcomes drawn in it, from the outcome registry (a second outcome
@@ -78,9 +78,12 @@ def _points(index: Sequence[int], values: Sequence[float]) -> list[list[float | 
     ]
 
 
-def panel_title(title: str, measures: Sequence[str]) -> tuple[str, str]:
-    """A panel's title with its unit, and a key to its line styles when it draws several."""
-    first = measure(measures[0])
+def panel_title(
+    title: str, measures: Sequence[str], currency: str | None = None
+) -> tuple[str, str]:
+    """A panel's title with its unit (money's in ``currency``), and a key to its line styles
+    when it draws several."""
+    first = measure(measures[0], currency)
     unit = f"% {first.unit}" if first.kind == "share" else first.unit
     text = f"{title} ({unit})" if unit else title
     key = ""
@@ -96,11 +99,13 @@ def timeseries_option(
     runs: Mapping[str, pd.DataFrame],
     panels: Sequence[tuple[str, Sequence[str]]] = PANELS,
     columns: int = COLUMNS,
+    currency: str | None = None,
 ) -> dict[str, Any]:
     """An ECharts option with one small chart per panel and one line per (run, measure).
 
     Each run has a colour (named in the legend when there are several); the measures of a panel
-    are solid, dashed and dotted, as its subtitle says. Shares are drawn in %, like the figures.
+    are solid, dashed and dotted, as its subtitle says. Shares are drawn in %, like the figures;
+    money panels name ``currency`` in their title.
     """
     rows = math.ceil(len(panels) / columns)
     several = len(runs) > 1
@@ -120,7 +125,7 @@ def timeseries_option(
     for p, (title, measures) in enumerate(panels):
         row, col = divmod(p, columns)
         left, top = col * width, top0 + row * height
-        text, key = panel_title(title, measures)
+        text, key = panel_title(title, measures, currency)
         title_at, grid_from, grid_to = WITH_KEY if key else ONE_LINE
         option["title"].append(
             {
@@ -205,7 +210,7 @@ def firm_timeseries(model) -> dict[str, pd.DataFrame]:
 
 def firm_option(model) -> dict[str, Any]:
     """The per-firm panels of a market with several firms: one line per firm."""
-    return timeseries_option(firm_timeseries(model), FIRM_PANELS)
+    return timeseries_option(firm_timeseries(model), FIRM_PANELS, currency=currency_of(model))
 
 
 @solara.component
@@ -220,4 +225,8 @@ def TimeSeriesCharts(model, tick: int = 0, height: int = 760):
             LiveEcharts(lambda: firm_option(model), [model, tick], 60 + rows * 190)
         title = "The whole market over time (x axis: period = month)"
     with solara.Card(title, margin=0), solara.Div(classes=["ckm-charts"]):
-        LiveEcharts(lambda: timeseries_option({"": model_timeseries(model)}), [model, tick], height)
+        LiveEcharts(
+            lambda: timeseries_option({"": model_timeseries(model)}, currency=currency_of(model)),
+            [model, tick],
+            height,
+        )

@@ -18,7 +18,7 @@ from ckm_sim.dashboard.charts import PANELS, model_timeseries, timeseries_option
 from ckm_sim.dashboard.echarts import LiveEcharts
 from ckm_sim.dashboard.model import DashboardModel, model_seed
 from ckm_sim.dashboard.network_view import NetworkView
-from ckm_sim.dashboard.notes import format_difference, format_value, measure
+from ckm_sim.dashboard.notes import currency_of, format_difference, format_value, measure
 from ckm_sim.dashboard.scroll import ScrollHere
 from ckm_sim.model.model import CKMModel
 from ckm_sim.model.outcomes import in_view
@@ -76,7 +76,7 @@ def comparison_table(pair: Pair) -> str:
     )
     rows = []
     for f in COMPARED:
-        m = measure(f)
+        m = measure(f, currency_of(a))
         rows.append(
             f"<tr data-row='{f}'><td>{escape(m.label)}"
             f"<div class='ckm-meaning'>{escape(m.meaning)}</div></td>"
@@ -131,6 +131,7 @@ def SideBySide(runner, tick: int = 0, refresh=None):
 
         def option():
             runs = map(model_timeseries, (pair.left, pair.right))
-            return timeseries_option(dict(zip(names, runs, strict=True)), PANELS)
+            runs_by_name = dict(zip(names, runs, strict=True))
+            return timeseries_option(runs_by_name, PANELS, currency=currency_of(pair.left))
 
         LiveEcharts(option, [pair, pair.left.steps, tick], 760)

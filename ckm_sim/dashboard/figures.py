@@ -20,6 +20,7 @@ from ckm_sim.dashboard.notes import (
     DIMENSION_NOTES,
     FLOWS,
     MARKET_NOTES,
+    currency_of,
     format_value,
     measure,
 )
@@ -86,9 +87,9 @@ def period_html(model) -> str:
     )
 
 
-def figure_row(name: str, value: float) -> str:
-    """One figure: label and meaning, value and unit."""
-    m = measure(name)
+def figure_row(name: str, value: float, currency: str | None = None) -> str:
+    """One figure: label and meaning, value and unit (money's in ``currency``)."""
+    m = measure(name, currency)
     return (
         f"<tr><td>{escape(m.label)}<div class='ckm-meaning'>{escape(m.meaning)}</div></td>"
         f'<td class="v" data-figure="{name}">{format_value(name, value)}</td>'
@@ -103,7 +104,7 @@ def headline_html(model) -> str:
     whose = " (all firms)" if model.n_firms > 1 else ""
     tiles = []
     for name in HEADLINE:
-        m = measure(name)
+        m = measure(name, currency_of(model))
         tiles.append(
             f"<div class='ckm-tile'><div class='ckm-tile-label'>{escape(m.label + whose)}</div>"
             f"<div class='ckm-big' data-headline='{name}'>{format_value(name, out[name])}</div>"
@@ -125,7 +126,7 @@ def firms_html(model) -> str:
     )
     rows = []
     for name in FIRM_TABLE:
-        m = measure(name)
+        m = measure(name, currency_of(model))
         cells = "".join(
             f'<td class="v" data-figure="{escape(firm_outcome(firm, name))}">'
             f"{format_value(name, out[firm_outcome(firm, name)])}</td>"
@@ -155,7 +156,7 @@ def figures_html(model) -> str:
     ]
     for flow in FLOWS:
         parts += [f"<h4>{escape(flow.title)}</h4>", f"<p>{escape(flow.note)}</p>", "<table>"]
-        parts += [figure_row(f, out[f]) for f in flow.figures]
+        parts += [figure_row(f, out[f], currency_of(model)) for f in flow.figures]
         parts.append("</table>")
     parts.append("</div>")
     return "".join(parts)

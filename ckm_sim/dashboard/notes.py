@@ -6,7 +6,8 @@ slider moves, so a teacher can follow a note down to the equation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from ckm_sim.model.outcomes import BY_NAME, OUTCOMES, in_area, labels
 
@@ -117,8 +118,8 @@ class Measure:
 
 
 #: The dashboard's unit, one-line meaning and display kind of each outcome it shows. A period
-#: is a month; money is in the model's money units (an active customer earns the firm the
-#: margin, 10 by default, per month). Labels come from the outcome registry.
+#: is a month; "money" is the scenario's currency (:func:`measure` names it; an active customer
+#: earns the firm the margin, 10 by default, per month). Labels come from the outcome registry.
 _DISPLAY: dict[str, tuple[str, str, str]] = {
     "retention_rate": ("per month", "of last month's customers stayed", "share"),
     "active_customers": ("", "buying from the firm now", "count"),
@@ -156,17 +157,34 @@ MEASURES: dict[str, Measure] = {
 }
 
 
-def measure(name: str) -> Measure:
+def measure(name: str, currency: str | None = None) -> Measure:
     """The outcome's measure; an outcome new to the dashboard takes the registry's label,
-    meaning and unit."""
+    meaning and unit. Given the scenario's ``currency``, money's unit names it (``EUR``,
+    ``EUR / month``) instead of the generic "money"."""
     if name in MEASURES:
-        return MEASURES[name]
-    if name in FIRM_MEASURES:
-        return FIRM_MEASURES[name]
-    outcome = BY_NAME.get(name)
-    if outcome is None:
-        return Measure(name.replace("_", " ").capitalize(), "", "", "rate")
-    return Measure(outcome.label, "", outcome.series or "", _KINDS.get(outcome.unit, "rate"))
+        found = MEASURES[name]
+    elif name in FIRM_MEASURES:
+        found = FIRM_MEASURES[name]
+    else:
+        outcome = BY_NAME.get(name)
+        if outcome is None:
+            return Measure(name.replace("_", " ").capitalize(), "", "", "rate")
+        kind = _KINDS.get(outcome.unit, "rate")
+        unit = "money" if kind == "money" else ""
+        found = Measure(outcome.label, unit, outcome.series or "", kind)
+    return with_currency(found, currency)
+
+
+def with_currency(m: Measure, currency: str | None) -> Measure:
+    """``m`` with its unit in ``currency`` when it is money (unchanged otherwise or without)."""
+    if currency is None or m.kind != "money":
+        return m
+    return replace(m, unit=m.unit.replace("money", currency))
+
+
+def currency_of(model: Any) -> str:
+    """The currency of a dashboard model's scenario (``[economics] currency``)."""
+    return str(model.scenario_config.economics.currency)
 
 
 #: Short labels of the per-period outcomes (from the outcome registry).

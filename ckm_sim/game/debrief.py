@@ -15,6 +15,7 @@ from typing import Any
 
 from ckm_sim.game.engine import Game, RoundRecord
 from ckm_sim.model.scenario import DIMENSIONS
+from ckm_sim.reports.numbers import money
 
 #: Each team's colour on every screen and print.
 TEAM_COLOURS: dict[str, str] = {
@@ -47,6 +48,11 @@ CHARTED: tuple[str, ...] = ("net_value", "retention_rate", "mean_satisfaction", 
 SHARE_POINTS = 5
 
 
+def currency(game: Game) -> str:
+    """The currency the game's money is in (its scenario's ``[economics] currency``)."""
+    return str(game.scenario.economics.currency)
+
+
 def played(game: Game, upto: int | None = None) -> list[RoundRecord]:
     """The rounds up to ``upto`` (None: every round played)."""
     return list(game.rounds if upto is None else game.rounds[: max(upto, 0)])
@@ -76,7 +82,8 @@ def explain(game: Game, upto: int | None = None) -> list[str]:
     gap = board[0]["net_value"] - board[1]["net_value"]
     out = [
         f"{winner.capitalize()} {over} after round {rounds[-1].number} with a net value of "
-        f"{board[0]['net_value']:,.0f}, {gap:,.0f} ahead of {second.capitalize()}."
+        f"{money(board[0]['net_value'], currency(game))}, {money(gap, currency(game))} ahead of "
+        f"{second.capitalize()}."
     ]
     shares = {
         t: {d: _mean([r.splits[t].as_dict()[d] for r in rounds]) for d in DIMENSIONS}

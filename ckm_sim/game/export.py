@@ -17,11 +17,14 @@ from ckm_sim.game import debrief
 from ckm_sim.game.engine import Game
 from ckm_sim.io import atomic_path
 from ckm_sim.model.scenario import DIMENSIONS
+from ckm_sim.reports.numbers import money, whole
 
 CSV_NAME = "results.csv"
 PRINT_NAME = "debrief.html"
-#: The CSV's columns after round, team, rank, submitted and the five shares.
+#: The CSV's columns after round, team, rank, submitted and the five shares (money in the
+#: scenario's currency, the ``currency`` column).
 FIGURES: tuple[str, ...] = (
+    "currency",
     "spend_per_month",
     "net_value",
     "market_share",
@@ -46,6 +49,7 @@ def rows(game: Game) -> list[dict[str, object]]:
                 "rank": ranks.index(t) + 1,
                 "submitted": "yes" if t in r.submitted else "kept",
                 **{f"share_{d}": s for d, s in r.splits[t].as_dict().items()},
+                "currency": debrief.currency(game),
                 "spend_per_month": r.spend[t],
                 "net_value": last.get("net_value", math.nan),
                 "market_share": last.get("market_share", math.nan),
@@ -93,8 +97,8 @@ def _chart_svg(game: Game, width: int = 640, height: int = 200) -> str:
         )
     axis = (
         f"<line x1='{left}' y1='{y(0):.1f}' x2='{width - right}' y2='{y(0):.1f}' stroke='#999'/>"
-        f"<text x='4' y='{top + 10}' font-size='11'>{high:,.0f}</text>"
-        f"<text x='4' y='{height - bottom}' font-size='11'>{low:,.0f}</text>"
+        f"<text x='4' y='{top + 10}' font-size='11'>{whole(high)}</text>"
+        f"<text x='4' y='{height - bottom}' font-size='11'>{whole(low)}</text>"
         + "".join(
             f"<text x='{x(i) - 3:.1f}' y='{height - 6}' font-size='11'>{i}</text>"
             for i in range(n + 1)
@@ -109,11 +113,12 @@ def _chart_svg(game: Game, width: int = 640, height: int = 200) -> str:
 def debrief_page(game: Game) -> str:
     """A one-page printable debrief as a standalone HTML document."""
     s = game.settings
+    cur = escape(debrief.currency(game))
     said = debrief.explain(game)
     head, why = (said[0], said[1:]) if said else ("No round played yet.", [])
     ranking = "".join(
         f"<tr><td>{i}</td><td>{escape(r['team'].capitalize())}</td>"
-        f"<td class='v'>{r['net_value']:,.0f}</td>"
+        f"<td class='v'>{whole(r['net_value'])}</td>"
         f"<td class='v'>{100 * r['market_share']:.1f} %</td></tr>"
         for i, r in enumerate(debrief.ranking(game), start=1)
     )
@@ -148,13 +153,14 @@ td {{white-space: nowrap;}}
 <body data-page="debrief">
 <h1>ckm-sim class game: debrief</h1>
 <div>{s.teams} teams · {len(game.rounds)} of {s.rounds} rounds of {s.periods_per_round} months ·
-budget {game.budget:,.0f} per team and month · scenario {escape(s.scenario)} · seed {s.seed}</div>
+budget {escape(money(game.budget, debrief.currency(game)))} per team and month · scenario \
+{escape(s.scenario)} · seed {s.seed} · money in {cur}, discounted to month 0</div>
 <p class="winner" data-figure="winner">{escape(head)}</p>
 <ul data-figure="why">{items}</ul>
 <h2>Ranking</h2>
-<table data-table="ranking"><tr><th>#</th><th>Team</th><th>Net value</th><th>Market share</th>
-</tr>{ranking}</table>
-<h2>Net value per round</h2>
+<table data-table="ranking"><tr><th>#</th><th>Team</th><th>Net value ({cur})</th>
+<th>Market share</th></tr>{ranking}</table>
+<h2>Net value per round ({cur})</h2>
 {_chart_svg(game)}
 <h2>Splits per round (percent of the budget)</h2>
 <div class="note">In the order {order}; * kept the previous split (not submitted).</div>

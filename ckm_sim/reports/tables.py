@@ -2,7 +2,8 @@
 
 No table ever cuts a number: values never wrap or shorten (a value that cannot fit folds onto
 the next line whole, never an ellipsis); only the words around them wrap. Many firms print as
-several tables of a few firms each, so each fits the terminal.
+several tables of a few firms each, so each fits the terminal. Given the scenario's currency,
+money reads in whole units of it (``1,290,194 EUR``; per firm, the row says ``net value (EUR)``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ckm_sim.reports.numbers import number
+from ckm_sim.reports.numbers import is_money, number, value, whole
 
 
 def print_summary(
@@ -21,15 +22,17 @@ def print_summary(
     meanings: Mapping[str, str],
     title: str = "",
     console: Console | None = None,
+    currency: str | None = None,
 ) -> None:
-    """One row per outcome: name, value, what it means."""
+    """One row per outcome: name, value, what it means (money in whole units of ``currency``
+    when given)."""
     table = Table(title=title, title_justify="left")
     table.add_column("outcome", overflow="fold")
     table.add_column("value", justify="right", no_wrap=True, overflow="fold")
     table.add_column("meaning", style="dim", ratio=1)
     for key, meaning in meanings.items():
         if key in summary:
-            table.add_row(key, number(summary[key]), meaning)
+            table.add_row(key, value(key, summary[key], currency), meaning)
     (console or Console()).print(table)
 
 
@@ -60,9 +63,11 @@ def print_firms(
     firms: tuple[str, ...],
     columns: tuple[str, ...] = FIRM_TABLE_COLUMNS,
     console: Console | None = None,
+    currency: str | None = None,
 ) -> None:
     """One row per outcome and one column per firm of a multi-firm run: each firm's
-    ``<firm>.<column>`` summary values (a few firms to a table)."""
+    ``<firm>.<column>`` summary values (a few firms to a table); money rows in whole units of
+    ``currency`` when given, named in the row's label."""
     console = console or Console()
     for start in range(0, len(firms), FIRMS_PER_TABLE):
         group = firms[start : start + FIRMS_PER_TABLE]
@@ -73,6 +78,10 @@ def print_firms(
         for firm in group:
             table.add_column(firm, justify="right", no_wrap=True, overflow="fold")
         for column in columns:
-            values = (number(summary.get(f"{firm}.{column}", float("nan"))) for firm in group)
-            table.add_row(column.replace("_", " "), *values)
+            label = column.replace("_", " ")
+            show = number
+            if currency is not None and is_money(column):
+                label, show = f"{label} ({currency})", whole
+            values = (show(summary.get(f"{firm}.{column}", float("nan"))) for firm in group)
+            table.add_row(label, *values)
         console.print(table)

@@ -19,7 +19,6 @@ from html import escape
 import solara
 import solara.lab
 
-from ckm_sim.game import budget
 from ckm_sim.game.budget import GameError, Split
 from ckm_sim.game.live import LiveGame
 from ckm_sim.game.web import views
@@ -181,13 +180,7 @@ def SplitForm(live: LiveGame, team: str, version: int, message: str, set_message
         if total is None:
             text = "– % of the budget: " + escape("; ".join(problems))
         else:
-            spend = (
-                ""
-                if levels is None
-                else f" · buys levels costing {budget.spend(levels, game.team_scenario):,.0f}"
-                f" of {game.budget:,.0f} per month"
-            )
-            text = f"{total} % of the budget{spend}"
+            text = f"{total} % of the budget{views.spend_text(game, levels)}"
         bad = " ckm-over" if total is None or total > 100 else ""
         html(f"<span class='ckm-total{bad}' data-figure='total'>{text}</span>")
         SubmitButton(
@@ -260,9 +253,7 @@ def TeamPage(live: LiveGame, team: str):
                 html(views.firm_html(game, team))
             with solara.Card("Market shares", margin=0):
                 html(views.shares_html(game))
-            with solara.Card(
-                f"Your budget: {game.budget:,.0f} per month", margin=0, classes=["ckm-form-card"]
-            ):
+            with solara.Card(views.budget_title(game), margin=0, classes=["ckm-form-card"]):
                 SplitForm(live, team, version, message, set_message)
         if game.rounds:
             title = "Debrief: the game" if game.over else f"Debrief: round {len(game.rounds)}"

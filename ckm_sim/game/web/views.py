@@ -9,10 +9,12 @@ import math
 from html import escape
 
 from ckm_sim.dashboard.notes import format_value, measure
-from ckm_sim.game.debrief import SHORT, TEAM_COLOURS
+from ckm_sim.game import budget
+from ckm_sim.game.debrief import SHORT, TEAM_COLOURS, currency
 from ckm_sim.game.engine import Game
 from ckm_sim.model.outcomes import BY_NAME, FIRM_SERIES
 from ckm_sim.model.scenario import DIMENSIONS
+from ckm_sim.reports.numbers import is_money, money
 
 #: A team's own figures, in this order.
 TEAM_FIGURES: tuple[str, ...] = (
@@ -87,14 +89,34 @@ def status_html(game: Game) -> str:
 
 
 def firm_html(game: Game, team: str) -> str:
-    """``team``'s own figures now, each with its meaning."""
+    """``team``'s own figures now, each with its meaning (money's label names the currency)."""
     now = game.latest(team)
+    cur = currency(game)
+
+    def named(n: str) -> str:
+        return f"{label(n)} ({cur})" if is_money(n) else label(n)
+
     rows = "".join(
-        f"<tr><td>{escape(label(n))}<div class='ckm-meaning'>{escape(meaning(n))}</div></td>"
+        f"<tr><td>{escape(named(n))}<div class='ckm-meaning'>{escape(meaning(n))}</div></td>"
         f"<td class='v' data-figure='{n}'>{value(n, now.get(n))}</td></tr>"
         for n in TEAM_FIGURES
     )
     return f"<table class='ckm-table' data-table='firm'>{rows}</table>"
+
+
+def budget_title(game: Game) -> str:
+    """``Your budget: 2,188 EUR per month`` (the team's form's title)."""
+    return f"Your budget: {money(game.budget, currency(game))} per month"
+
+
+def spend_text(game: Game, levels: dict[str, float] | None) -> str:
+    """`` · buys levels costing 1,200 EUR of 2,188 EUR per month`` under the team's form (empty
+    while its shares cannot be read)."""
+    if levels is None:
+        return ""
+    cur = currency(game)
+    spent = budget.spend(levels, game.team_scenario)
+    return f" · buys levels costing {money(spent, cur)} of {money(game.budget, cur)} per month"
 
 
 def shares_html(game: Game) -> str:
@@ -110,9 +132,10 @@ def shares_html(game: Game) -> str:
 def leaderboard_html(game: Game, upto: int | None = None) -> str:
     """The leaderboard: rank, team, net value, market share, retention, spend per month (at
     the end of round ``upto``; None: the last round played)."""
+    cur = escape(currency(game))
     head = (
-        "<tr><th>#</th><th>Team</th><th>Net value</th><th>Market share</th>"
-        "<th>Retention (last round)</th><th>CKM spend per month</th></tr>"
+        f"<tr><th>#</th><th>Team</th><th>Net value ({cur})</th><th>Market share</th>"
+        f"<th>Retention (last round)</th><th>CKM spend per month ({cur})</th></tr>"
     )
     rows = "".join(
         f"<tr data-team='{r['team']}'><td>{i}</td><td>{team_label(r['team'])}</td>"
@@ -139,8 +162,10 @@ def debrief_html(game: Game, rounds: tuple[int, ...] | None = None) -> str:
     teams = game.teams
     flows = "".join(f"<th title='{escape(label(n))}'>{f} flow</th>" for f, n in FLOW_MEASURES)
     dims = "".join(f"<th>{escape(SHORT[d])} %</th>" for d in DIMENSIONS)
+    cur = escape(currency(game))
     head = (
-        f"<tr><th>Round</th><th>Team</th>{dims}<th>Spend per month</th><th>Net value</th>"
+        f"<tr><th>Round</th><th>Team</th>{dims}<th>Spend per month ({cur})</th>"
+        f"<th>Net value ({cur})</th>"
         f"<th>Market share</th><th>Retention</th>{flows}</tr>"
     )
     rows = []

@@ -73,9 +73,22 @@ def findings(c: Calibration, scenario: Scenario) -> list[str]:
         )
     out.append(
         "The fitted scenario is in `fitted_scenario.toml` (use it with any command: "
-        "`ckm-sim run <out>/fitted_scenario.toml`)."
+        "`ckm-sim run <out>/fitted_scenario.toml`; its money is in "
+        f"{scenario.economics.currency})."
     )
     return out
+
+
+def money_terms(scenario: Scenario) -> str:
+    """What the fitted scenario's money is in: its currency and margin, in whole units (the fit
+    changes neither)."""
+    e = scenario.economics
+    word = period_word(scenario)
+    return (
+        f"Money in the fitted scenario is in {e.currency}: a customer's mean margin is "
+        f"{num.money(e.margin, e.currency)} a {word} and an acquisition costs "
+        f"{num.money(e.acquisition_cost, e.currency)}, as in {scenario.name}."
+    )
 
 
 def fitted_rows(c: Calibration) -> int:
@@ -115,7 +128,7 @@ def _text(c: Calibration, scenario: Scenario, source: str, lines: list[str]) -> 
             f"period is a {period_word(scenario)} ({scenario.economics.periods_per_year} a year), "
             f"so the runs cover {horizon_words(scenario, int(c.observed['period'].max()))}. "
             "Survival is the share of the period-0 customers still active; net value plays no "
-            "part in the fit.",
+            f"part in the fit. {money_terms(scenario)}",
             "",
             "## Findings",
             "",

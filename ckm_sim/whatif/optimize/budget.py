@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -60,6 +61,9 @@ from ckm_sim.whatif.shared.allocation import (
     unit_from_simplex,
 )
 from ckm_sim.whatif.shared.search import evaluation_seeds, make_study, replicate, search
+
+if TYPE_CHECKING:
+    from ckm_sim.whatif.optimize.flip import AnswerFlip
 
 Evaluate = Callable[[np.ndarray, int], float]
 
@@ -108,6 +112,8 @@ class Optimum:
     spent: float = 0.0  # what the answer's levels cost per period (at most the budget)
     level_interval: np.ndarray | None = None  # surface: 2 x n, the pooled answer's levels,
     # 2.5% and 97.5% over resamples of the seeds (resampled_best)
+    flip: AnswerFlip | None = None  # what would flip the answer (a scenario's budget only:
+    # ckm_sim.whatif.optimize.flip, set by settings.best_split)
 
 
 def _search_once(
@@ -193,6 +199,7 @@ def optimise_budget(
     distinct_seeds: bool = False,
     centroid: bool = False,
     method: str = "tpe",
+    currency: str = "",
 ) -> Optimum:
     """Search the allocations of ``budget`` across ``dimensions`` for the highest mean value.
 
@@ -218,6 +225,9 @@ def optimise_budget(
     and is the answer unless one of them beats it outside the paired CI on the evaluation seeds
     (then the best of those): pooling answers scattered by noise around a flat optimum varies
     less than any one of them.
+
+    ``currency``: the unit the verdict's amounts are read in (the scenario's; empty for an
+    objective with no scenario).
     """
     if not (budget > 0 and math.isfinite(budget)):
         raise ValueError(f"budget must be a positive number, got {budget}")
@@ -363,6 +373,7 @@ def optimise_budget(
             budget=budget,
             spent=spent,
             interval=interval if middle is not None and w == len(unique) - 1 else None,
+            currency=currency,
         ),
         history=history,
         firm=firm,

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ckm_sim.experiments.stats import Estimate
+from ckm_sim.reports import numbers as num
 from ckm_sim.whatif.shared.defaults import LEVEL_TOLERANCE
 
 
@@ -105,6 +106,7 @@ def agreement(
     who: str = "searches",
     winner_is_mean: bool = False,
     pooled: str = "their mean",
+    currency: str = "",
 ) -> tuple[str, str]:
     """Do several answers (the ``who``: searches, search seeds; the winner among them) agree?
 
@@ -129,21 +131,23 @@ def agreement(
             f"the {len(levels)} {who}' answers differ by up to {spread:.2f} of a level (on "
             f"{where}; tolerance {tolerance:.2f}) and {len(worse)} of them "
             f"{'is' if len(worse) == 1 else 'are'} worse than {pooled} outside the CI "
-            f"({_shortfall(versus_winner)}): one search does not settle the split; {pooled}, "
+            f"({_shortfall(versus_winner, currency)}): one search does not settle the split; "
+            f"{pooled}, "
             "the answer, is not beaten by any of them"
         )
     if not worse:
         return "flat", (
             f"the {who}' answers differ by up to {spread:.2f} of a level (on {where}; "
             f"tolerance {tolerance:.2f}), but none is worse than the winner outside its 95% CI "
-            f"({_shortfall(versus_winner)}): the optimum is flat there, or flatter than these "
+            f"({_shortfall(versus_winner, currency)}): the optimum is flat there, or flatter "
+            "than these "
             "evaluation replications resolve"
         )
     return "disagree", (
         f"the {who} disagree: the levels they buy differ by up to {spread:.2f} (on {where}; "
         f"tolerance {tolerance:.2f}) and {len(worse)} of their answers "
         f"{'is' if len(worse) == 1 else 'are'} worse than the winner outside the CI "
-        f"({_shortfall(versus_winner)})"
+        f"({_shortfall(versus_winner, currency)})"
     )
 
 
@@ -163,6 +167,7 @@ def verdict(
     budget: float | None = None,
     spent: float | None = None,
     interval: np.ndarray | None = None,
+    currency: str = "",
 ) -> Verdict:
     """Put the checks together. ``levels[k]`` is what candidate k (the winner among them) buys
     (levels; capped at 1 here); ``versus_winner[k]`` is candidate k minus the winner
@@ -176,7 +181,12 @@ def verdict(
     and the warning of all-negative marginal values says the rest is better not spent.
     ``interval`` (2 x n levels: 2.5% and 97.5% over resamples of the seeds, for a pooled
     answer) says how settled the answer is, with a warning when a level's interval reaches
-    further than ``tolerance`` from the answer's level."""
+    further than ``tolerance`` from the answer's level. Money reads in whole units of
+    ``currency`` (none named when empty: an objective with no scenario)."""
+
+    def cash(x: float) -> str:
+        return num.money(x, currency) if currency else num.whole(x)
+
     spread, d = level_spread(levels)
     reasons, warnings = [], []
     converged = True
@@ -188,6 +198,7 @@ def verdict(
             tolerance,
             winner_is_mean=winner_is_mean,
             pooled=pooled,
+            currency=currency,
         )
         converged = kind != "disagree"
         reasons.append(
@@ -200,13 +211,14 @@ def verdict(
         g = scaled(est, per / step)
         converged = False
         reasons.append(
-            f"moving {step:,.6g} a period from {frm} to {to} raises net value, by "
-            f"{g.mean:,.0f} per {per:,.0f} moved (95% CI {g.low:,.0f} to {g.high:,.0f}): the "
+            f"moving {cash(step)} a period from {frm} to {to} raises net value, by "
+            f"{cash(g.mean)} per {cash(per)} moved (95% CI {num.whole(g.low)} to "
+            f"{cash(g.high)}): the "
             "marginal values contradict the split"
         )
     elif move is not None:
         reasons.append(
-            f"moving {step:,.6g} a period from {move[1]} (lowest marginal value) to {move[0]} "
+            f"moving {cash(step)} a period from {move[1]} (lowest marginal value) to {move[0]} "
             "(highest) does not raise net value outside its CI"
         )
     if interval is not None:
@@ -227,7 +239,7 @@ def verdict(
     if room:
         assert budget is not None and spent is not None
         reasons.append(
-            f"the answer spends {spent:,.0f} a period of the budget of {budget:,.0f}: the budget "
+            f"the answer spends {cash(spent)} a period of the budget of {cash(budget)}: the budget "
             "does not bind"
         )
         paying = [
@@ -238,7 +250,7 @@ def verdict(
         if paying:
             converged = False
             reasons.append(
-                f"spending {step:,.6g} a period more on {', '.join(paying)} raises net value "
+                f"spending {cash(step)} a period more on {', '.join(paying)} raises net value "
                 "outside its CI and the budget has room: the search stopped short"
             )
     if free and all(m.low > 0 for m in free):
@@ -250,7 +262,7 @@ def verdict(
         warnings.append(
             "every marginal value is negative: no dimension repays more spend"
             + (
-                f"; the answer leaves {budget - spent:,.0f} a period of the budget unspent"
+                f"; the answer leaves {cash(budget - spent)} a period of the budget unspent"
                 if room
                 else ": the budget is too large; a smaller budget pays"
             )
@@ -269,13 +281,16 @@ def _settled(interval: np.ndarray, dimensions: Sequence[str]) -> str:
     )
 
 
-def _shortfall(versus_winner: Sequence[Estimate]) -> str:
-    """The worst candidate's shortfall against the winner, with its CI and replications."""
+def _shortfall(versus_winner: Sequence[Estimate], currency: str = "") -> str:
+    """The worst candidate's shortfall against the winner, with its CI and replications (money
+    in whole units of ``currency``)."""
     rivals = [e for e in versus_winner if e.n >= 2 and not (e.mean == 0 and e.sd == 0)]
     if not rivals:
         return "every search found the winner's split"
     e = min(rivals, key=lambda x: x.mean)
+    unit = f" {currency}" if currency else ""
     return (
-        f"the worst by {-e.mean:,.0f} of net value, 95% CI {-e.high:,.0f} to {-e.low:,.0f}, "
+        f"the worst by {num.whole(-e.mean)}{unit} of net value, 95% CI {num.whole(-e.high)} to "
+        f"{num.whole(-e.low)}{unit}, "
         f"{e.n} paired replications"
     )

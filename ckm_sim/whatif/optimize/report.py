@@ -58,47 +58,61 @@ def _intervals(opt: Optimum) -> dict[str, np.ndarray]:
     return {"level_low": opt.level_interval[0], "level_high": opt.level_interval[1]}
 
 
-def sentences(opt: Optimum, table: pd.DataFrame, word: str = "period") -> list[str]:
-    """The plain-language findings (``word``: what a period is)."""
+def sentences(
+    opt: Optimum, table: pd.DataFrame, word: str = "period", currency: str = "EUR"
+) -> list[str]:
+    """The plain-language findings (``word``: what a period is; money in whole units of
+    ``currency``)."""
+
+    def cash(x: float) -> str:
+        return num.money(x, currency)
+
     parts = ", ".join(
-        f"{r.dimension} {num.number(r.best)} ({r.share:.0%}, level {r.best_level:.2f})"
+        f"{r.dimension} {cash(r.best)} ({r.share:.0%}, level {r.best_level:.2f})"
         for r in table.sort_values("best", ascending=False).itertuples()
     )
     g = opt.gain
     if g.excludes_zero:
         verdict = "raises" if g.mean > 0 else "lowers"
         versus = (
-            f"The best allocation {verdict} net value by {num.number(abs(g.mean))} "
-            f"(95% CI {num.number(min(abs(g.low), abs(g.high)))} to "
-            f"{num.number(max(abs(g.low), abs(g.high)))}) over an even split."
+            f"The best allocation {verdict} net value by {cash(abs(g.mean))} "
+            f"(95% CI {num.whole(min(abs(g.low), abs(g.high)))} to "
+            f"{cash(max(abs(g.low), abs(g.high)))}) over an even split."
         )
     else:
         versus = (
-            f"Against an even split it changes net value by {num.number(g.mean)} "
-            f"(95% CI {num.number(g.low)} to {num.number(g.high)}): not distinguishable from "
+            f"Against an even split it changes net value by {cash(g.mean)} "
+            f"(95% CI {num.whole(g.low)} to {cash(g.high)}): not distinguishable from "
             f"the even split with {g.n} replications."
         )
     b, e = opt.best_value, opt.even_value
     whose = "" if opt.firm is None else f" for {opt.firm} (its best response; rivals fixed)"
     out = [
-        f"Best split of a budget of {num.number(opt.budget)} a {word}{whose}: {parts}.",
-        f"Its expected net value is {num.ci(b.mean, b.low, b.high)} on {b.n} fresh "
-        f"replications; the even split's is {num.ci(e.mean, e.low, e.high)}.",
+        f"Best split of a budget of {cash(opt.budget)} a {word}{whose}: {parts}.",
+        f"Its expected net value is {_ci(b, currency)} on {b.n} fresh "
+        f"replications; the even split's is {_ci(e, currency)} (discounted to {word} 0).",
         versus,
     ]
+    if opt.flip is not None:
+        out += opt.flip.lines()
     if opt.versus_incumbent is not None:
         g = opt.versus_incumbent
         out.append(
             f"Against {opt.firm or 'the firm'}'s current levels (which cost "
-            f"{num.number(float(np.sum(opt.incumbent)))} a {word}) it changes net value by "
-            f"{num.ci(g.mean, g.low, g.high)}."
+            f"{cash(float(np.sum(opt.incumbent)))} a {word}) it changes net value by "
+            f"{_ci(g, currency)}."
         )
-    out.append(next_unit_sentence(table, word))
+    out.append(next_unit_sentence(table, word, currency))
     v = opt.verdict
     if v is not None:
         out.append(verdict_sentence(v))
         out += [f"Warning: {w}." for w in v.warnings]
     return out
+
+
+def _ci(e: Estimate, currency: str) -> str:
+    """``1,234 EUR (95% CI 1,000 to 1,468 EUR)``: an estimate of money, in whole units."""
+    return f"{num.money(e.mean, currency)} ({num.interval('net_value', e.low, e.high, currency)})"
 
 
 def _restarts_rows(opt: Optimum, scenario: Scenario) -> list[dict]:
@@ -111,6 +125,7 @@ def _restarts_rows(opt: Optimum, scenario: Scenario) -> list[dict]:
     if opt.centroid is not None and opt.centroid_versus_winner is not None:
         points.append((_pooled_name(opt), opt.centroid, opt.centroid_versus_winner))
     rows = []
+    currency = scenario.economics.currency
     for label, c, est in points:
         bought = levels_for_spend(scenario, c, opt.firm)
         levels = ", ".join(f"{d} {x:.2f}" for d, x in zip(opt.dimensions, bought, strict=True))
@@ -120,10 +135,10 @@ def _restarts_rows(opt: Optimum, scenario: Scenario) -> list[dict]:
             {
                 "search": label,
                 "levels bought": levels,
-                "spent": num.number(spent),
-                "net value minus the winner's": "winner"
+                f"spent ({currency})": num.whole(spent),
+                f"net value minus the winner's ({currency})": "winner"
                 if same
-                else num.ci(est.mean, est.low, est.high),
+                else num.outcome_ci("net_value", est.mean, est.low, est.high),
             }
         )
     return rows
@@ -133,18 +148,23 @@ def _text(
     opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str], periods: int
 ) -> str:
     word = period_word(scenario)
+    cur = scenario.economics.currency
+
+    def cash(x: float) -> str:
+        return num.money(x, cur)
+
     rows = [
         {
             "dimension": r.dimension,
-            "best spend": r.best,
+            f"best spend ({cur})": num.whole(r.best),
             "share": f"{r.share:.0%}",
             "level": f"{r.best_level:.3f}"
             + (f" ({r.level_low:.2f} to {r.level_high:.2f})" if "level_low" in table else "")
             + (" (full)" if r.saturated else ""),
-            "even spend": r.even,
+            f"even spend ({cur})": num.whole(r.even),
             "even level": f"{r.even_level:.3f}",
-            f"net value per {PER:,.0f} more a {word}": num.ci(
-                r.marginal, r.marginal_low, r.marginal_high
+            f"net value per {cash(PER)} more a {word} ({cur})": num.outcome_ci(
+                "net_value", r.marginal, r.marginal_low, r.marginal_high
             ),
         }
         for r in table.itertuples()
@@ -157,9 +177,10 @@ def _text(
         [
             f"# Budget allocation: {scenario.name}{whose}",
             "",
-            f"Budget {num.number(opt.budget)} per period across the {len(opt.dimensions)} "
-            f"dimensions (the scenario's own levels cost {num.number(float(now.sum()))} per "
-            "period). Spending s on a dimension buys the level whose cost is s under the "
+            f"Budget {cash(opt.budget)} per {word} across the {len(opt.dimensions)} "
+            f"dimensions (the scenario's own levels cost {cash(float(now.sum()))} per "
+            f"{word}). Money is in {cur}, in whole units. Spending s on a dimension buys the "
+            "level whose cost is s under the "
             f"scenario's costs (cost_d * level ** {scenario.costs.cost_exponent}), capped at "
             "level 1; spend beyond that is not spent.",
             "",
@@ -167,8 +188,8 @@ def _text(
             "",
             *terms_lines([scenario], [scenario.name], periods)[:1],
             "",
-            f"Spend per {word}: the best split's levels cost {num.number(spent)} of the budget "
-            f"of {num.number(opt.budget)}"
+            f"Spend per {word}: the best split's levels cost {cash(spent)} of the budget "
+            f"of {cash(opt.budget)}"
             + (
                 ""
                 if spent >= opt.budget - 0.5
@@ -177,8 +198,8 @@ def _text(
                 if opt.method == "surface"
                 else " (the rest buys nothing and is not spent)"
             )
-            + f", the even split's {num.number(even_spent)} (the scenario's own levels cost "
-            f"{num.number(float(now.sum()))}).",
+            + f", the even split's {cash(even_spent)} (the scenario's own levels cost "
+            f"{cash(float(now.sum()))}).",
             "",
             "## Findings",
             "",
@@ -187,8 +208,8 @@ def _text(
             "## Allocation and marginal values",
             "",
             md.table(rows),
-            f"Marginal value: paired forward difference (NV(best + {num.number(opt.step)} on the "
-            f"dimension) - NV(best)) / {num.number(opt.step)} x {PER:,.0f}, on the "
+            f"Marginal value: paired forward difference (NV(best + {cash(opt.step)} on the "
+            f"dimension) - NV(best)) / {num.whole(opt.step)} x {PER:,.0f}, on the "
             f"{opt.eval_replications} evaluation replications: the change of net value per "
             f"{PER:,.0f} more a {word}. A positive value means more budget there pays for itself "
             "(net value already subtracts the investment).",
@@ -244,7 +265,7 @@ def write_report(
     """Write the report and its files under ``out``; return the report path and the findings."""
     periods = scenario.periods if periods is None else periods
     table = allocation_table(opt, scenario)
-    lines = sentences(opt, table, period_word(scenario))
+    lines = sentences(opt, table, period_word(scenario), scenario.economics.currency)
     history = pd.DataFrame(opt.history)
     try:
         write_with(out / "trials.csv", lambda tmp: history.to_csv(tmp, index=False))
@@ -278,6 +299,8 @@ def write_report(
                 if opt.versus_incumbent is None
                 else opt.versus_incumbent.as_dict(),
                 "marginal_per": PER,
+                "currency": scenario.economics.currency,
+                "breakeven": None if opt.flip is None else opt.flip.as_dict(),
                 "findings": lines,
             },
         )
@@ -296,16 +319,18 @@ def write_report(
     return report, lines
 
 
-def next_unit_sentence(table: pd.DataFrame, word: str) -> str:
+def next_unit_sentence(table: pd.DataFrame, word: str, currency: str = "EUR") -> str:
     """Where the next unit of budget goes: the best marginal value among the dimensions not yet
-    at their full level (spend on a full one buys nothing, so it is never the answer)."""
+    at their full level (spend on a full one buys nothing, so it is never the answer); money in
+    whole units of ``currency``."""
     open_ = table[~table["saturated"]]
     if open_.empty:
         return "Every dimension is at its full level: a larger budget buys no more competence."
     top = open_.sort_values("marginal", ascending=False).iloc[0]
     change = (
-        f"{PER:,.0f} more a {word} there changes net value by {num.number(top.marginal)} "
-        f"(95% CI {num.number(top.marginal_low)} to {num.number(top.marginal_high)})"
+        f"{num.money(PER, currency)} more a {word} there changes net value by "
+        f"{num.money(top.marginal, currency)} "
+        f"({num.interval('net_value', top.marginal_low, top.marginal_high, currency)})"
     )
     if top.marginal_high < 0:
         return (

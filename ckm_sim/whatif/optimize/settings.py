@@ -137,20 +137,28 @@ def best_split(
     settings: SearchSettings,
     firm: str | None = None,
     progress: bool = False,
+    flip: bool = True,
 ) -> Optimum:
     """The best split of ``budget`` per period across the five dimensions (of ``firm``'s, the
-    rivals' levels fixed, in a multi-firm scenario), for a ``plan`` resolved on the scenario."""
+    rivals' levels fixed, in a multi-firm scenario), for a ``plan`` resolved on the scenario;
+    with ``flip``, also what would flip the answer (its break-even cost multipliers and payback,
+    :mod:`~ckm_sim.whatif.optimize.flip`: three more runs per evaluation seed)."""
     from ckm_sim.whatif.optimize.budget import optimise_budget
+    from ckm_sim.whatif.optimize.flip import answer_flip
     from ckm_sim.whatif.shared.allocation import CostCurve, current_spend
     from ckm_sim.whatif.shared.objective import NetValueObjective
 
     assert plan.periods is not None, "resolve the plan on the scenario first"
-    return optimise_budget(
+    optimum = optimise_budget(
         NetValueObjective(scenario, plan.periods, firm=firm),
         budget,
         plan,
         curve=CostCurve.of(scenario, firm),
         incumbent=None if firm is None else current_spend(scenario, firm),
         firm=firm,
+        currency=scenario.economics.currency,
         **settings.checked().options(progress),
     )
+    if flip:
+        optimum.flip = answer_flip(scenario, optimum, plan, progress)
+    return optimum

@@ -33,7 +33,9 @@ def _shares(split: np.ndarray, budget: float) -> str:
 
 
 def _gain(m: Move) -> str:
-    return "-" if m.gain is None else num.ci(m.gain.mean, m.gain.low, m.gain.high)
+    return (
+        "-" if m.gain is None else num.outcome_ci("net_value", m.gain.mean, m.gain.low, m.gain.high)
+    )
 
 
 def _holds_text(m: Move, tolerance: float) -> str:
@@ -42,18 +44,19 @@ def _holds_text(m: Move, tolerance: float) -> str:
     return "yes (within tolerance)" if m.change <= tolerance else "yes (the move does not pay)"
 
 
-def round_rows(br: BestResponses) -> list[dict]:
-    """One row per firm and round, as the report's table shows it."""
+def round_rows(br: BestResponses, currency: str = "EUR") -> list[dict]:
+    """One row per firm and round, as the report's table shows it (money in whole units of
+    ``currency``, named in the columns)."""
     return [
         {
             "round": m.round,
             "firm": m.firm,
             "shares": _shares(m.after, br.budgets[m.firm]),
             "largest change": f"{m.change:.0%}",
-            "net value": "-"
+            f"net value ({currency})": "-"
             if m.value is None
-            else num.ci(m.value.mean, m.value.low, m.value.high),
-            "gain over its previous split": _gain(m),
+            else num.outcome_ci("net_value", m.value.mean, m.value.low, m.value.high),
+            f"gain over its previous split ({currency})": _gain(m),
             "holds": _holds_text(m, br.tolerance),
         }
         for m in br.moves
@@ -61,23 +64,27 @@ def round_rows(br: BestResponses) -> list[dict]:
 
 
 def findings(br: BestResponses, scenario: Scenario) -> list[str]:
-    """The verdict and each firm's last split, in plain words."""
+    """The verdict and each firm's last split, in plain words (money in the scenario's
+    currency, whole units)."""
     word = period_word(scenario)
+    currency = scenario.economics.currency
     out = [br.sentence()]
     for firm, split in br.final.items():
         levels = levels_for_spend(scenario, split, firm)
         parts = ", ".join(
-            f"{d} {num.number(float(s))} (level {lv:.2f})"
+            f"{d} {num.money(float(s), currency)} (level {lv:.2f})"
             for d, s, lv in zip(DIMENSIONS, split, levels, strict=True)
         )
         out.append(
-            f"{firm} ends with {parts}, of a budget of {num.number(br.budgets[firm])} a {word}."
+            f"{firm} ends with {parts}, of a budget of "
+            f"{num.money(br.budgets[firm], currency)} a {word}."
         )
     return out
 
 
 def _text(br: BestResponses, scenario: Scenario, lines: list[str], meta: dict) -> str:
-    budgets = ", ".join(f"{f} {num.number(b)}" for f, b in br.budgets.items())
+    currency = scenario.economics.currency
+    budgets = ", ".join(f"{f} {num.money(b, currency)}" for f, b in br.budgets.items())
     order = " / ".join(SHORT[d] for d in DIMENSIONS)
     return "\n".join(
         [
@@ -92,6 +99,8 @@ def _text(br: BestResponses, scenario: Scenario, lines: list[str], meta: dict) -
             "numbers).",
             "",
             horizon_note(scenario.economics.horizon_value),
+            f"Money is in {currency}, in whole units; net value is discounted to "
+            f"{period_word(scenario)} 0.",
             "",
             "## Findings",
             "",
@@ -108,7 +117,7 @@ def _text(br: BestResponses, scenario: Scenario, lines: list[str], meta: dict) -
             "every split holds; it cycles when the splits return within the tolerance to "
             "those of an earlier round.",
             "",
-            md.table(round_rows(br)),
+            md.table(round_rows(br, currency)),
             "Files: `rounds.csv` (spend per dimension, change, gain and its CI per firm and "
             "round), `best_responses.json`.",
             "",

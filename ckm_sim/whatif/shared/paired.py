@@ -63,15 +63,19 @@ def run_paired(
     plan: RunPlan,
     timeseries: bool = True,
     progress: bool = False,
+    seeds: Sequence[int] | None = None,
 ) -> PairedRuns:
     """Run every scenario ``plan.replications`` times, replication ``r`` on the same seed for all.
 
-    The plan's missing base seed and periods are the first scenario's.
+    The plan's missing base seed and periods are the first scenario's. ``seeds``: run on these
+    seeds instead of the plan's (replication ``r`` on ``seeds[r]``; e.g. an optimiser's
+    evaluation seeds).
     """
     plan = plan.resolved(scenarios[0])
     assert plan.periods is not None
     names = unique_names(scenarios)
-    jobs = [(sc, seed, plan.periods, timeseries) for seed in plan.seeds() for sc in scenarios]
+    chosen = plan.seeds() if seeds is None else list(seeds)
+    jobs = [(sc, seed, plan.periods, timeseries) for seed in chosen for sc in scenarios]
     with plan.evaluator() as evaluator:
         results = map_ordered(evaluator, _run, jobs, progress=progress, desc="paired runs")
     rows, series = [], []

@@ -75,7 +75,8 @@ def optimize_summary(
     findings, warned = _warnings(lines)
     return Summary(
         title=f"optimize: {scenario.name}",
-        question=f"How should a budget of {num.number(opt.budget)} a {word} be split across "
+        question=f"How should a budget of {num.money(opt.budget, scenario.economics.currency)} "
+        f"a {word} be split across "
         f"the competence dimensions{whose} to raise net value most?",
         answer=findings[0],
         figure=out / "allocation.png",
