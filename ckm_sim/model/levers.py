@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 from ckm_sim.model import costs
 from ckm_sim.model.scenario import Scenario
+from ckm_sim.model.structure import strengthened
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,8 @@ class LeverRates:
 
 
 def derive_levers(scenario: Scenario) -> LeverRates:
-    """Compute every lever from the competence levels, then apply the scenario's pins."""
+    """Compute every lever from the competence levels, scale each by its ``[structure]``
+    strength (1 by default), then apply the scenario's pins."""
     c = scenario.competence
     ifc = c.inter_functional_cooperation
     os_ = c.organisational_systems
@@ -80,6 +82,9 @@ def derive_levers(scenario: Scenario) -> LeverRates:
         # IT scores customers and routes contacts; organisational systems make staff act on it
         targeting=it * os_,
     )
+    strengths = scenario.structure.model_dump()
+    if any(s != 1.0 for s in strengths.values()):  # [structure]: unmeasured coefficients scaled
+        derived = LeverRates(**strengthened(derived.as_dict(), strengths))
     pins = {k: v for k, v in scenario.levers.model_dump().items() if v is not None}
     if not pins:
         return derived

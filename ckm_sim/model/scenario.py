@@ -34,6 +34,7 @@ from pydantic import (
 
 from ckm_sim.errors import CKMError
 from ckm_sim.model.costs import CostFields, cost_source, initial_share, unit_cost
+from ckm_sim.model.structure import strength_fields
 from ckm_sim.names import PlainName
 from ckm_sim.tomlfiles import (
     describe_error,
@@ -370,6 +371,11 @@ class Plan(_Section):
         return tuple(d for d in DIMENSIONS if d in named)
 
 
+class Structure(_Section, strength_fields(Levers.model_fields)):  # type: ignore[misc]
+    """How strongly each lever responds: ``strength_<lever>`` scales its derived rate
+    (ckm_sim/model/structure.py; docs/ODD.md 7.1)."""
+
+
 SECTIONS: dict[str, type[_Section]] = {
     "competence": Competence,
     "costs": Costs,
@@ -377,6 +383,7 @@ SECTIONS: dict[str, type[_Section]] = {
     "market": Market,
     "economics": Economics,
     "levers": Levers,
+    "structure": Structure,
 }
 
 
@@ -466,6 +473,7 @@ class Scenario(BaseModel):
     market: Market = Field(default_factory=Market)
     economics: Economics = Field(default_factory=Economics)
     levers: Levers = Field(default_factory=Levers)
+    structure: Structure = Field(default_factory=Structure)
     # the firms of a competitive market (docs/ODD.md 7.6); empty: one firm, "firm", against the
     # outside option (competitor_value, competitor_pull)
     firms: list[FirmSpec] = Field(default_factory=list)
