@@ -63,7 +63,7 @@ from ckm_sim.whatif.shared.allocation import (
 from ckm_sim.whatif.shared.search import evaluation_seeds, make_study, replicate, search
 
 if TYPE_CHECKING:
-    from ckm_sim.whatif.optimize.flip import AnswerFlip
+    from ckm_sim.whatif.optimize.answer_flip import AnswerFlip
 
 Evaluate = Callable[[np.ndarray, int], float]
 

@@ -17,12 +17,11 @@ split here is the report's gain over the even split.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.model.scenario import Scenario
+from ckm_sim.whatif.optimize.answer_flip import AnswerFlip
 from ckm_sim.whatif.optimize.budget import Optimum
 from ckm_sim.whatif.shared.allocation import (
     allocate,
@@ -30,39 +29,14 @@ from ckm_sim.whatif.shared.allocation import (
     levels_for_spend,
     spend_for_levels,
 )
-from ckm_sim.whatif.shared.breakeven import BreakEven, break_evens, verdicts
+from ckm_sim.whatif.shared.breakeven import break_evens
 from ckm_sim.whatif.shared.paired import PairedRuns, run_paired
-from ckm_sim.whatif.shared.payback import Payback, paybacks
+from ckm_sim.whatif.shared.payback import paybacks
 from ckm_sim.whatif.shared.search import evaluation_seeds
 from ckm_sim.whatif.shared.terms import period_word
 
 #: What the answer and the even split are called in the sentences and in ``optimum.json``.
 BEST, EVEN = "best_split", "even_split"
-
-
-@dataclass(frozen=True)
-class AnswerFlip:
-    """The answer's break-evens (against the even split, then against the scenario as it is)
-    and its paybacks at today's cost, with the words they are read in."""
-
-    breakeven: list[BreakEven]
-    payback: list[Payback]
-    as_is: str  # the scenario as it is: its name
-    currency: str
-    word: str
-
-    def lines(self) -> list[str]:
-        """One sentence per break-even, with the payback of the same pair where measured."""
-        return verdicts(self.breakeven, self.payback, self.word, self.currency)
-
-    def as_dict(self) -> dict[str, object]:
-        """For ``optimum.json``: the break-evens, the paybacks and their sentences."""
-        return {
-            "as_is": self.as_is,
-            "breakeven": [b.as_dict() for b in self.breakeven],
-            "payback": [p.as_dict() for p in self.payback],
-            "verdicts": self.lines(),
-        }
 
 
 def flip_scenarios(scenario: Scenario, opt: Optimum) -> list[Scenario]:
