@@ -1,7 +1,8 @@
 """When the answer flips: scenario discovery (PRIM) on the worlds' parameters.
 
 The *answer* is the alternative best in most worlds. For every other alternative that is best
-in at least :data:`MIN_WINS` worlds, EMA Workbench's PRIM (:class:`ema_workbench.analysis.prim.Prim`,
+in at least :data:`MIN_WINS` worlds, EMA Workbench's PRIM
+(:class:`ema_workbench.analysis.prim.Prim`,
 Friedman & Fisher 1999) peels the box of the worlds' parameters down to where that alternative
 wins; the box reported is the densest with coverage of at least :data:`MIN_COVERAGE` of the
 worlds it wins (:func:`ckm_sim.experiments.discovery.choose_box`). Its limits on the parameters
@@ -22,8 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ckm_sim.experiments.discovery import DiscoveryUnavailable, choose_box
 from ckm_sim.errors import install_hint
+from ckm_sim.experiments.discovery import DiscoveryUnavailable, choose_box
 
 #: The reported box covers at least this share of the worlds where the alternative wins.
 MIN_COVERAGE = 0.7

@@ -128,21 +128,24 @@ def world_params(worlds: pd.DataFrame) -> list[dict[str, Any]]:
 
 def check_alternatives(
     bases: Sequence[Scenario], makers: Sequence[InWorld], worlds: pd.DataFrame, labels: list[str]
-) -> None:
+) -> list[Scenario]:
     """Every alternative must make a valid scenario in the worlds at the ends of every range
     (where each parameter is lowest and highest): one line naming the first world and
     alternative that does not (e.g. a spend that would buy more than level 1 where competence is
-    cheap), before any run. A run that fails elsewhere is recorded as failed, as in a sweep."""
+    cheap), before any run. A run that fails elsewhere is recorded as failed, as in a sweep.
+    Returns the scenarios made (for the memory check: the largest model is among them)."""
     columns = [c for c in worlds.columns if c != WORLD]
     ends = {int(worlds[c].idxmin()) for c in columns} | {int(worlds[c].idxmax()) for c in columns}
     worlds = worlds.loc[sorted(ends)]
+    made = []
     for params, number in zip(world_params(worlds), worlds[WORLD], strict=True):
         for base, make, name in zip(bases, makers, labels, strict=True):
             try:
-                make(base, params)
+                made.append(make(base, params))
             except CKMError as exc:
                 shown = ", ".join(f"{k} {v:.3g}" for k, v in params.items())
                 raise CKMError(
                     f"{name} cannot run in world {number} ({shown}): {exc}; narrow the "
                     "assumptions' ranges or change the alternative"
                 ) from None
+    return made
