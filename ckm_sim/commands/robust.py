@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ckm_sim.commands.argtypes import non_negative_int, positive_int
+from ckm_sim.commands.argtypes import non_negative_int
 from ckm_sim.commands.settings import add_set, settings_of
 from ckm_sim.commands.whatif_args import add_common, run_plan
 
@@ -65,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--worlds",
         "-n",
-        type=positive_int,
+        type=non_negative_int,  # 0 is refused in words by check_worlds
         default=WORLDS,
         help=f"plausible worlds to sample (default {WORLDS})",
     )
