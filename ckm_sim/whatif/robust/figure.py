@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Rectangle
 
 from ckm_sim.reports.plots import plt, save_figure
 from ckm_sim.whatif.robust.flips import Flip
@@ -74,7 +75,7 @@ def plot_robustness(
             x0, x1 = _box_edges(flip, px, xv)
             y0, y1 = _box_edges(flip, py, yv) if py else (float(yv.min()), float(yv.max()))
             ax.add_patch(
-                plt.Rectangle(
+                Rectangle(
                     (x0, y0),
                     x1 - x0,
                     y1 - y0,

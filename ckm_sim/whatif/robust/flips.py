@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,7 +101,9 @@ def _box(limits: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["parameter", "low", "high", "lower", "upper"])
 
 
-def find_box(x: pd.DataFrame, hit: np.ndarray, min_coverage: float = MIN_COVERAGE) -> dict:
+def find_box(
+    x: pd.DataFrame, hit: np.ndarray, min_coverage: float = MIN_COVERAGE
+) -> dict[str, Any]:
     """PRIM's box for the worlds ``hit`` among ``x``: its table, coverage, density, mass."""
     prim = _prim()
     with warnings.catch_warnings():

@@ -49,8 +49,8 @@ class Robustness:
         return str(self.table.sort_values("share_best", ascending=False, kind="stable").iloc[0, 0])
 
 
-def _share(x: float, low: float, high: float) -> str:
-    return f"{x:.0%} (95% CI {low:.0%} to {high:.0%})"
+def _share(x: object, low: object, high: object) -> str:
+    return f"{float(x):.0%} (95% CI {float(low):.0%} to {float(high):.0%})"  # type: ignore[arg-type]
 
 
 def sentences(r: Robustness) -> list[str]:
@@ -68,8 +68,8 @@ def sentences(r: Robustness) -> list[str]:
         text = (
             f"{name}: best in {_share(s.share_best, s.best_low, s.best_high)} of worlds; "
             f"regret (net value short of the best alternative in a world) "
-            f"{num.money(s.expected_regret, r.currency)} on average, "
-            f"{num.money(s.worst_regret, r.currency)} at worst"
+            f"{num.money(float(s.expected_regret), r.currency)} on average, "
+            f"{num.money(float(s.worst_regret), r.currency)} at worst"
         )
         if name != first:
             text += (
@@ -83,7 +83,7 @@ def sentences(r: Robustness) -> list[str]:
             f"least {MIN_WORLDS} (add --worlds)."
         )
     elif not r.flips:
-        others = n - int(row.worlds_best)
+        others = n - int(row["worlds_best"])
         lines.append(
             f"The answer does not flip in these worlds: {best} is best in every one of them."
             if others == 0
@@ -139,9 +139,9 @@ def _markdown(r: Robustness, name: str) -> str:
         beats = "" if s.Index == 0 else _share(s.beats_first, s.beats_low, s.beats_high)
         rows.append(
             f"| {s.alternative} | {_share(s.share_best, s.best_low, s.best_high)} | "
-            f"{num.money(s.expected_regret, r.currency)} | "
-            f"{num.money(s.worst_regret, r.currency)} | {beats} | "
-            f"{num.money(s.mean_value, r.currency)} |"
+            f"{num.money(float(s.expected_regret), r.currency)} | "
+            f"{num.money(float(s.worst_regret), r.currency)} | {beats} | "
+            f"{num.money(float(s.mean_value), r.currency)} |"
         )
     ranges = ["| parameter | low | high | scale |", "|---|---|---|---|"]
     for key, rng in r.assumptions.parameters.items():
