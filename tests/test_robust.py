@@ -27,7 +27,7 @@ from ckm_sim.whatif.robust.flips import flips
 from ckm_sim.whatif.robust.question import alternatives_of
 from ckm_sim.whatif.robust.runs import run_study
 from ckm_sim.whatif.robust.scores import regret, scores, wilson, winners, world_means
-from ckm_sim.whatif.robust.worlds import InWorld, check_worlds, sample_worlds
+from ckm_sim.whatif.robust.worlds import InWorld, check_alternatives, check_worlds, sample_worlds
 
 RANGES = """
 seed = 3
@@ -352,3 +352,17 @@ def test_the_python_api_runs_a_spend_question(tmp_path):
     assert outcome.report.name == "report.md" and outcome.report.exists()
     assert len(outcome.result.runs.runs) == 3 * 2
     assert outcome.lines[0].endswith(".")
+
+
+def test_where_competence_is_cheap_a_plan_spends_the_money_and_instant_is_refused(tmp_path):
+    base = load_scenario(tiny_scenario(tmp_path))  # IT costs 2,000 at level 1, 500 at 0.5
+    built, instant = (
+        alternatives_of([base], ["it_systems=1500"], instant=flag)[1] for flag in (False, True)
+    )
+    cheap = {"cost_multiplier": 0.25}  # level 1 costs 500: 125 + 1,500 buys more than level 1
+    planned = built.make(base, cheap)
+    assert planned.plan.phases[0].it_systems == pytest.approx(125 + 1500)
+    worlds = pd.DataFrame({"world": [0, 1], "cost_multiplier": [1.0, 0.25]})
+    with pytest.raises(CKMError, match=r"cannot run in world 1 \(cost_multiplier 0.25\)"):
+        check_alternatives([base], [instant.make], worlds, [instant.name])
+    assert len(check_alternatives([base], [built.make], worlds, [built.name])) == 2

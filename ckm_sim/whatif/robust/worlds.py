@@ -28,8 +28,8 @@ from ckm_sim.errors import CKMError
 from ckm_sim.model.costs import scaled
 from ckm_sim.model.scenario import DIMENSIONS, Scenario
 from ckm_sim.whatif.robust.assumptions import MULTIPLIERS, Assumptions
-from ckm_sim.whatif.shared.buildup import with_buildup
-from ckm_sim.whatif.shared.spend import Increment, with_spend
+from ckm_sim.whatif.shared.buildup import plan_table
+from ckm_sim.whatif.shared.spend import Increment, alternative_name, with_spend
 
 #: The most worlds a study may have (each world is run for every alternative and replication).
 MAX_WORLDS = 100_000
@@ -103,7 +103,14 @@ def in_world(scenario: Scenario, params: Mapping[str, Any]) -> Scenario:
 class InWorld:
     """How an alternative runs in a world: the base in that world, then (``increments``) the
     added spend, bought at once (``instant``) or built as the equivalent plan, and finally the
-    plan's build-up scaled. Called as a sweep task's ``scenario_of(base, params)``."""
+    plan's build-up scaled. Called as a sweep task's ``scenario_of(base, params)``.
+
+    Built over time, the plan spends the cost of the world's current level plus the increment
+    (:func:`~ckm_sim.whatif.shared.buildup.plan_table`); in a world where competence is so
+    cheap that this buys more than level 1 the money is still spent and the level stops at 1
+    (docs/ODD.md 7.7). Bought at once, such a world is refused (there is no level to buy).
+    The checks of ``compare --add`` (single firm, no planned dimension) are made on the
+    alternative's own scenario by :func:`~ckm_sim.whatif.robust.question.alternatives_of`."""
 
     increments: tuple[Increment, ...] = ()
     instant: bool = False
@@ -111,9 +118,11 @@ class InWorld:
     def __call__(self, base: Scenario, params: dict[str, Any]) -> Scenario:
         """The alternative's scenario in the world ``params``."""
         scenario = in_world(base, params)
-        if self.increments:
-            make = with_spend if self.instant else with_buildup
-            scenario = make(scenario, self.increments)
+        if self.increments and self.instant:
+            scenario = with_spend(scenario, self.increments)
+        elif self.increments:
+            plan = plan_table(scenario, self.increments)
+            scenario = scenario.with_overrides(name=alternative_name(self.increments), plan=plan)
         return _scaled_plan(scenario, params)
 
 
