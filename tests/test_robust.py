@@ -366,3 +366,19 @@ def test_where_competence_is_cheap_a_plan_spends_the_money_and_instant_is_refuse
     with pytest.raises(CKMError, match=r"cannot run in world 1 \(cost_multiplier 0.25\)"):
         check_alternatives([base], [instant.make], worlds, [instant.name])
     assert len(check_alternatives([base], [built.make], worlds, [built.name])) == 2
+
+
+def test_pruning_drops_a_condition_that_adds_no_density():
+    from ckm_sim.whatif.robust.flips import pruned
+
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame({"p": rng.uniform(0, 1, 500), "q": rng.uniform(0, 1, 500)})
+    hit = (x["p"] > 0.6).to_numpy()
+    box = pd.DataFrame(
+        {"parameter": ["p", "q"], "low": [0.6, 0.0], "high": [1.0, 0.9],
+         "lower": [True, False], "upper": [False, True]}
+    )  # fmt: skip
+    assert pruned(x, hit, box)["parameter"].tolist() == ["p"]  # q < 0.9 adds nothing
+    needed = box.assign(high=[1.0, 0.9])
+    hit_both = ((x["p"] > 0.6) & (x["q"] < 0.9)).to_numpy()
+    assert pruned(x, hit_both, needed)["parameter"].tolist() == ["p", "q"]

@@ -5,7 +5,8 @@ in at least :data:`MIN_WINS` worlds, EMA Workbench's PRIM
 (:class:`ema_workbench.analysis.prim.Prim`,
 Friedman & Fisher 1999) peels the box of the worlds' parameters down to where that alternative
 wins; the box reported is the densest with coverage of at least :data:`MIN_COVERAGE` of the
-worlds it wins (:func:`ckm_sim.experiments.discovery.choose_box`). Its limits on the parameters
+worlds it wins (:func:`ckm_sim.experiments.discovery.choose_box`), less the restrictions that
+add at most :data:`PRUNE_DENSITY` to its density (:func:`pruned`). Its limits on the parameters
 it restricts are the conditions, said in words by :meth:`Flip.sentence`: "baseline wins when
 cost_multiplier is above 1.3 and strength_offer_adaptation is below 0.6: there it is best in 91%
 of worlds, and those hold 83% of the worlds it wins".
@@ -33,6 +34,9 @@ MIN_COVERAGE = 0.7
 MIN_WINS = 5
 #: Fewer worlds than this and scenario discovery is not attempted.
 MIN_WORLDS = 20
+#: A restriction is dropped from the box when the box loses at most this much density without
+#: it: conditions a manager can read, not every parameter PRIM happened to peel.
+PRUNE_DENSITY = 0.05
 
 
 @dataclass
@@ -101,23 +105,52 @@ def _box(limits: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["parameter", "low", "high", "lower", "upper"])
 
 
+def _inside(x: pd.DataFrame, box: pd.DataFrame) -> np.ndarray:
+    mask = np.ones(len(x), dtype=bool)
+    for r in box.itertuples():
+        values = x[r.parameter].to_numpy(dtype=np.float64)
+        mask &= (values >= r.low) & (values <= r.high)
+    return mask
+
+
+def _quality(x: pd.DataFrame, hit: np.ndarray, box: pd.DataFrame) -> dict[str, float]:
+    inside = _inside(x, box)
+    n_in, wins = int(inside.sum()), int(hit.sum())
+    return {
+        "coverage": float(hit[inside].sum() / wins) if wins else 0.0,
+        "density": float(hit[inside].mean()) if n_in else 0.0,
+        "mass": n_in / len(x),
+    }
+
+
+def pruned(x: pd.DataFrame, hit: np.ndarray, box: pd.DataFrame) -> pd.DataFrame:
+    """``box`` without the restrictions that add little: one at a time, the restriction whose
+    removal costs the least density is dropped while that loss is at most
+    :data:`PRUNE_DENSITY` (a box that loses nothing by a condition should not state it)."""
+    while len(box) > 1:
+        density = _quality(x, hit, box)["density"]
+        losses = [density - _quality(x, hit, box.drop(i))["density"] for i in box.index]
+        cheapest = int(np.argmin(losses))
+        if losses[cheapest] > PRUNE_DENSITY:
+            break
+        box = box.drop(box.index[cheapest])
+    return box.reset_index(drop=True)
+
+
 def find_box(
     x: pd.DataFrame, hit: np.ndarray, min_coverage: float = MIN_COVERAGE
 ) -> dict[str, Any]:
-    """PRIM's box for the worlds ``hit`` among ``x``: its table, coverage, density, mass."""
+    """PRIM's box for the worlds ``hit`` among ``x`` (pruned, :func:`pruned`): its table,
+    coverage, density and mass."""
     prim = _prim()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         found = prim.Prim(x.astype(np.float64), np.asarray(hit, dtype=bool)).find_box()  # type: ignore[attr-defined]
     trajectory = found.peeling_trajectory[["coverage", "density", "mass"]]
     chosen = choose_box(trajectory, min_coverage)
-    step = trajectory.loc[chosen]
-    return {
-        "box": _box(found.box_lims[chosen], found.box_lims[0]),
-        "coverage": float(step["coverage"]),
-        "density": float(step["density"]),
-        "mass": float(step["mass"]),
-    }
+    hit = np.asarray(hit, dtype=bool)
+    box = pruned(x, hit, _box(found.box_lims[chosen], found.box_lims[0]))
+    return {"box": box, **_quality(x, hit, box)}
 
 
 def flips(x: pd.DataFrame, best: pd.Series) -> list[Flip]:
