@@ -2,8 +2,8 @@
 
 The public API: :class:`CKMModel` (one run), :class:`Scenario` and :func:`load_scenario`
 (validated inputs), :func:`run_scenario` (one run to a summary row and a time series), and the
-workflow of :mod:`ckm_sim.api`: :func:`sweep`, :func:`compare`, :func:`optimize` and
-:func:`calibrate` (docs/api.md).
+workflow of :mod:`ckm_sim.api`: :func:`sweep`, :func:`compare`, :func:`optimize`,
+:func:`calibrate` and :func:`robust` (docs/api.md).
 Names are imported on first use, so the command line starts fast; type checkers see them
 through the ``TYPE_CHECKING`` imports below.
 """
@@ -14,7 +14,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ckm_sim.api import Outcome, SweepOutcome, calibrate, compare, optimize, sweep
+    from ckm_sim.api import (
+        Outcome,
+        SweepOutcome,
+        calibrate,
+        compare,
+        optimize,
+        robust,
+        sweep,
+    )
     from ckm_sim.model.model import CKMModel
     from ckm_sim.model.runs import RunResult, run_scenario
     from ckm_sim.model.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
@@ -27,6 +35,7 @@ _EXPORTS = {
     "calibrate": "ckm_sim.api",
     "compare": "ckm_sim.api",
     "optimize": "ckm_sim.api",
+    "robust": "ckm_sim.api",
     "sweep": "ckm_sim.api",
     "CKMModel": "ckm_sim.model.model",
     "RunResult": "ckm_sim.model.runs",
@@ -50,6 +59,7 @@ __all__ = [
     "list_scenarios",
     "load_scenario",
     "optimize",
+    "robust",
     "run_scenario",
     "sweep",
 ]

@@ -1,5 +1,5 @@
-"""The workflow from Python (a notebook): :func:`sweep`, :func:`compare`, :func:`optimize` and
-:func:`calibrate`, with the command line's options as typed keyword arguments.
+"""The workflow from Python (a notebook): :func:`sweep`, :func:`compare`, :func:`optimize`,
+:func:`calibrate` and :func:`robust`, with the command line's options as typed keyword arguments.
 
 Each runs what its ``ckm-sim`` command runs (the same library functions, checks and defaults),
 writes the same report under ``out`` and returns its results as pandas DataFrames beside the
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ckm_sim.whatif.calibrate.fit import Calibration
     from ckm_sim.whatif.compare.differences import Comparison
     from ckm_sim.whatif.optimize.budget import Optimum
+    from ckm_sim.whatif.robust.report import Robustness
 
 
 @dataclass
@@ -265,6 +266,58 @@ def calibrate(
     )
     report, lines = write_report(result, base, str(retention), folder)
     return Outcome(result, survival_table(result), lines, report)
+
+
+def robust(
+    scenarios: Sequence[Scenario | str | Path],
+    *,
+    assumptions: str | Path | None = None,
+    worlds: int = 200,
+    world_seed: int | None = None,
+    add: Sequence[str] = (),
+    instant: bool = False,
+    replications: int = 2,
+    periods: int | None = None,
+    seed: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path = "results",
+    name: str | None = None,
+    progress: bool = False,
+    max_memory: int | None = None,
+) -> Outcome[Robustness]:
+    """``ckm-sim robust``: every alternative (the scenarios, or one scenario and its ``add``
+    spend alternatives) in ``worlds`` plausible worlds drawn from the uncertainty file
+    ``assumptions`` (None: the shipped default), ``replications`` on common seeds each.
+    ``table``: one row per alternative (share of worlds best with its 95% CI, expected and
+    worst regret, share of worlds beating the first); ``lines``: the findings, with when the
+    answer flips; ``result.runs.runs``: one row per world, alternative and replication. A
+    stopped study continues when called again with the same arguments."""
+    from ckm_sim.io import inside
+    from ckm_sim.whatif.robust.assumptions import load_assumptions
+    from ckm_sim.whatif.robust.question import alternatives_of, robustness, study_name
+    from ckm_sim.whatif.robust.worlds import check_worlds
+
+    uncertain = load_assumptions(assumptions)
+    check_worlds(worlds)
+    given = [_scenario(s).with_overrides(**dict(overrides or {})) for s in scenarios]
+    alternatives = alternatives_of(given, add, instant=instant)
+    name = name or study_name(alternatives)
+    folder = inside(out, "robust", name)
+    plan = _plan(replications, seed, periods, workers, scheduler, given[0])
+    result, report = robustness(
+        alternatives,
+        uncertain,
+        worlds,
+        plan,
+        folder,
+        name,
+        progress=progress,
+        max_memory=max_memory,
+        world_seed=world_seed,
+    )
+    return Outcome(result, result.table, result.lines, report)
 
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:

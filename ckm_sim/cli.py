@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "compare",
     "optimize",
     "calibrate",
+    "robust",
     "firm-scenario",
     "dashboard",
     "classroom",
@@ -44,6 +45,7 @@ EPILOG = """examples:
   ckm-sim sweep experiments/quickstart.toml    run a parameter sweep (see README)
   ckm-sim compare it_only customer_centric     paired comparison with 95% CIs
   ckm-sim optimize baseline --budget 2500      best use of a per-period budget
+  ckm-sim robust baseline customer_centric     the answer across plausible worlds
   ckm-sim firm-scenario FIGURES.toml --out my_firm.toml
                                                a scenario from your firm's own figures
   ckm-sim dashboard                            the classroom dashboard in the browser

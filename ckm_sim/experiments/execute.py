@@ -6,6 +6,11 @@ batch goes on). Each run's result depends only on its parameters and seed, so it
 whichever process runs it: in this process, in a local process pool, or on a Dask cluster
 (:mod:`~ckm_sim.experiments.evaluator`). The shape of a row is the store's
 (:func:`~ckm_sim.experiments.store.run_row`).
+
+A run's scenario is its task's base with the run's parameters as flat overrides, unless the
+task carries ``scenario_of``: a picklable callable ``(base, params) -> Scenario`` that makes it
+(the robustness command's worlds: a cost multiplier, scaled build-up, an added spend rebuilt in
+each world, :mod:`ckm_sim.whatif.robust.worlds`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import os
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,15 +41,21 @@ class RunSpec:
     params: dict[str, Any]
 
 
+#: Makes a run's scenario from the base and the run's parameters (default: flat overrides).
+ScenarioOf = Callable[[Scenario, dict[str, Any]], Scenario]
+
+
 @dataclass(frozen=True)
 class Task:
-    """A batch of runs of one base scenario (``series`` None: no time series)."""
+    """A batch of runs of one base scenario (``series`` None: no time series;
+    ``scenario_of`` None: the parameters are flat overrides of the base)."""
 
     base: Scenario
     runs: tuple[RunSpec, ...]
     series: tuple[str, ...] | None = None
     interval: int = 1
     extensions: tuple[str, ...] = ()
+    scenario_of: ScenarioOf | None = None
 
 
 @dataclass
@@ -61,13 +73,20 @@ def error_text(exc: BaseException) -> str:
 
 
 def run_one(
-    base: Scenario, run: RunSpec, series: tuple[str, ...] | None = None, interval: int = 1
+    base: Scenario,
+    run: RunSpec,
+    series: tuple[str, ...] | None = None,
+    interval: int = 1,
+    scenario_of: ScenarioOf | None = None,
 ) -> tuple[dict[str, Any], pd.DataFrame | None]:
     """Run one design point on one seed; never raises for a failing model."""
     start = time.perf_counter()
     summary = error = frame = None
     try:
-        scenario = base.with_overrides(**run.params)
+        if scenario_of is None:
+            scenario = base.with_overrides(**run.params)
+        else:
+            scenario = scenario_of(base, run.params)
         result = run_scenario(scenario, seed=run.seed, timeseries=series is not None)
         summary = result.summary
         if result.timeseries is not None and series is not None:
@@ -86,7 +105,7 @@ def run_batch(task: Task) -> BatchResult:
     load_extensions(task.extensions)
     rows, frames = [], []
     for run in task.runs:
-        row, frame = run_one(task.base, run, task.series, task.interval)
+        row, frame = run_one(task.base, run, task.series, task.interval, task.scenario_of)
         rows.append(row)
         if frame is not None:
             frames.append(frame)

@@ -37,7 +37,14 @@ from ckm_sim import __version__
 from ckm_sim.errors import CKMError
 from ckm_sim.experiments.designs import DesignTable, build_design, check_points
 from ckm_sim.experiments.evaluator import Evaluator, open_evaluator
-from ckm_sim.experiments.execute import BatchResult, RunSpec, Task, failed_batch, run_batch
+from ckm_sim.experiments.execute import (
+    BatchResult,
+    RunSpec,
+    ScenarioOf,
+    Task,
+    failed_batch,
+    run_batch,
+)
 from ckm_sim.experiments.growth import grown, size_free, stored_size
 from ckm_sim.experiments.lock import folder_lock
 from ckm_sim.experiments.sizing import check_design, check_sweep
@@ -277,6 +284,7 @@ def run_sweep(
     target_task_seconds: float = 1.0,
     max_memory: int | None = None,
     inputs: tuple[Scenario, DesignTable] | None = None,
+    scenario_of: ScenarioOf | None = None,
 ) -> SweepResult:
     """Run (or continue) the sweep of ``exp`` into ``out/<name>/``; see the module docstring.
 
@@ -285,7 +293,9 @@ def run_sweep(
     :func:`checked_inputs` if already made. Inputs are checked before the folder is locked, so
     bad input leaves nothing on disk. With ``resume``, an ``exp`` with more replications or
     samples than the stored sweep grows it (:mod:`~ckm_sim.experiments.growth`; when ``inputs``
-    is given, ``exp`` must already be :func:`~ckm_sim.experiments.growth.grown`)."""
+    is given, ``exp`` must already be :func:`~ckm_sim.experiments.growth.grown`).
+    ``scenario_of``: how a run's scenario is made from the base and its parameters (default:
+    flat overrides; :class:`~ckm_sim.experiments.execute.Task`)."""
     root = inside(out, exp.name)
     slots = 0 if scheduler is not None else workers  # a remote cluster's memory is its own
     if inputs is None:
@@ -306,6 +316,7 @@ def run_sweep(
             flush_seconds=flush_seconds,
             flush_rows=flush_rows,
             target_task_seconds=target_task_seconds,
+            scenario_of=scenario_of,
         )
 
 
@@ -323,6 +334,7 @@ def _run_locked(
     flush_seconds: float,
     flush_rows: int,
     target_task_seconds: float,
+    scenario_of: ScenarioOf | None = None,
 ) -> SweepResult:
     store, manifest = prepare(exp, root, resume, base, design)
     reps = exp.replications
@@ -340,6 +352,7 @@ def _run_locked(
     if done < total:
         loop = SweepLoop(exp, store, base, design, result, manifest, session, schema, series)
         loop.configure(flush_seconds, flush_rows, target_task_seconds)
+        loop.scenario_of = scenario_of
         loop.run(mask, workers, scheduler, dask_local, progress)
     result.elapsed = time.perf_counter() - start
     session |= {"ended": now(), "runs_after": result.done, "seconds": round(result.elapsed, 3)}
@@ -365,6 +378,7 @@ class SweepLoop:
     flush_seconds: float = 10.0
     flush_rows: int = 1000
     target_task_seconds: float = 1.0
+    scenario_of: ScenarioOf | None = None
 
     def __init__(
         self,
@@ -454,6 +468,7 @@ class SweepLoop:
                 self.series,
                 self.exp.outcomes.interval,
                 self.exp.extension_paths,
+                self.scenario_of,
             )
             with deferred_stop():  # a stop signal waits until the task is handed over and kept
                 self.in_flight[evaluator.executor.submit(run_batch, task)] = task
