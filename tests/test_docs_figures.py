@@ -40,10 +40,10 @@ def test_every_docs_figure_is_current(blocks, model) -> None:
     records = sorted(FIGURES.glob("*.json"))
     assert {p.stem for p in records} >= {
         "competition",
-        "odd_costs",
         "game_settings",
         "game_budget",
         "game_lesson",
+        *ODD_FIGURES,
         *VALIDATION_FIGURES,
     }
     stale = [p for r in records for p in blocks.problems(r.stem, model)]
@@ -51,23 +51,30 @@ def test_every_docs_figure_is_current(blocks, model) -> None:
 
 
 #: docs/validation.md's figures made from model runs (issue 21, defect 8): March's Figure 1 and
-#: open system (sections 4-5), the calibration check (8), the lever decomposition (9), the
-#: robustness of the dimensions' ordering (10) and the competition checks (11).
+#: open system (sections 4-5), March's conventions inside the CKM model (6), issue 9's lever
+#: effects (7), the calibration check (8), the lever decomposition (9), the robustness of the
+#: dimensions' ordering (10), the competition checks (11) and issue 21's wiring (12).
 VALIDATION_FIGURES = (
     "march_figure1",
     "march_open_system",
+    "appraisal_conventions",
+    "knowledge_for",
     "calibration_check",
     "decomposition",
     "robustness",
     "competition_checks",
+    "wiring",
 )
+#: docs/ODD.md's figures made from model runs: the shipped scenarios' money (7.5) and rivals'
+#: and switching costs' effect on churn (7.6).
+ODD_FIGURES = ("odd_costs", "rival_churn")
 
 
 def test_every_figure_script_has_a_current_record_and_a_block(blocks, model) -> None:
     """A figure script added to docs/figures/ counts only once it has been made: its record
     exists, names the doc its ``DOC`` says, and the doc holds its block, current."""
     scripts = sorted(p.stem for p in FIGURES.glob("*.py") if p.stem not in {"blocks", "make"})
-    assert set(VALIDATION_FIGURES) <= set(scripts)
+    assert set(VALIDATION_FIGURES) | set(ODD_FIGURES) <= set(scripts)
     missing = [n for n in scripts if not (FIGURES / f"{n}.json").exists()]
     assert not missing, f"{missing}: run .venv/bin/python docs/figures/make.py {' '.join(missing)}"
     for name in scripts:
@@ -86,21 +93,77 @@ def _script_doc(name: str) -> str:
     return match.group(1)
 
 
+def _without_blocks_and_history(text: str) -> str:
+    """``text`` without its figure blocks, its parenthesised history ("(history: ...)", "(History,
+    ...)", nested parentheses included) and its "**History**" parts (up to the next heading):
+    what is left is prose that speaks of today's model."""
+    text = re.sub(r"<!-- figure:(\w+) -->.*?<!-- /figure:\1 -->", "", text, flags=re.S)
+    text = re.sub(r"\*\*History\*\*.*?(?=^#)", "", text, flags=re.S | re.M)
+    out, depth, i = [], 0, 0
+    while i < len(text):
+        if depth == 0 and re.match(r"\(history\b", text[i:], re.I):
+            depth = 1
+            i += 1
+            continue
+        if depth:
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+        else:
+            out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+#: A measured result: a mean ± its error, or an interval "(low to high)" / "CI low to high".
+RESULT = re.compile(r"\d ± \d|\([−+-]?\d[\d.,]*k? to\s+[−+-]?\d[\d.,]*k?\)|CI [−+-]?\d")
+
+
+@pytest.mark.parametrize("doc", ["docs/ODD.md", "docs/validation.md"])
+def test_no_measured_result_is_typed_outside_a_figure(doc: str) -> None:
+    """Outside the blocks a script writes, neither document quotes a result with its error or
+    interval, unless it is marked as history (with the commit it was measured on)."""
+    text = _without_blocks_and_history((ROOT / doc).read_text(encoding="utf-8"))
+    found = [
+        " ".join(m.split()) for m in re.findall(rf".{{0,60}}(?:{RESULT.pattern}).{{0,20}}", text)
+    ]
+    assert not found, found
+
+
+def test_history_names_its_commit() -> None:
+    """Every history passage of the two documents says which commit it was measured on."""
+    for doc in ("docs/ODD.md", "docs/validation.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        passages = re.findall(r"\(history\b.{0,200}|\*\*History\*\*.{0,400}", text, re.I | re.S)
+        assert passages, doc
+        for passage in passages:
+            assert re.search(r"commit [0-9a-f]{7}", passage), (doc, passage[:80])
+
+
 def test_validation_prose_quotes_no_figure_of_the_generated_sections() -> None:
-    """Sections 4, 5, 8 and 10 of docs/validation.md: outside their blocks, no sentence quotes
-    a result with three decimals or a "± s.e.", which would go stale with the model."""
-    text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
-    for name in VALIDATION_FIGURES:
-        text = re.sub(rf"<!-- figure:{name} -->.*?<!-- /figure:{name} -->", "", text, flags=re.S)
+    """Sections 4 to 12 of docs/validation.md: outside their blocks and history, no sentence
+    quotes a result with three decimals, which would go stale with the model."""
+    text = _without_blocks_and_history((ROOT / "docs" / "validation.md").read_text("utf-8"))
     sections = re.split(r"^## ", text, flags=re.M)
+    checked = 0
     for section in sections:
         number = section.split(".", 1)[0]
-        if number not in {"4", "5", "8", "10"}:
+        if number not in {str(n) for n in range(4, 13)}:
             continue
+        checked += 1
         assert not re.search(r"\d\.\d{3}|±", section), (
             number,
             re.findall(r".*(?:\d\.\d{3}|±).*", section),
         )
+    assert checked == 9
+
+
+def test_the_history_filter_keeps_todays_prose() -> None:
+    text = (
+        "Today 1.0 (0.5 to 1.5). Once (history, commit abcdef0: 2.0 (1.0 to 3.0)) it was."
+        "\n**History** 3.0 ± 1.0\n## Next\nkept"
+    )
+    left = _without_blocks_and_history(text)
+    assert "(0.5 to 1.5)" in left and "it was" in left and "kept" in left
+    assert "2.0" not in left and "3.0 ± 1.0" not in left
 
 
 def test_a_hand_edit_or_a_changed_model_makes_a_figure_stale(blocks, model, tmp_path) -> None:
