@@ -90,6 +90,9 @@ def test_the_worked_rates_follow_from_the_defaults() -> None:
 
 
 def test_a_records_chance_to_be_right_and_the_top_margin_share() -> None:
+    # the standard offer is right with probability f (1 − h) + (1 − f) h (ODD 7.3, f = 0.9)
+    h = _default("need_heterogeneity")
+    assert f"with `f` near 0.9 that is about {0.9 * (1 - h) + 0.1 * h:.2f}" in PROSE
     # a profile entry a dozen periods old, at the defaults (ODD 7.3)
     phi, rho = derive_levers(DEFAULT).capture_fidelity, _default("turbulence")
     keep = (1 - 2 * rho) ** 12
