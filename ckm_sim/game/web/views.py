@@ -105,7 +105,7 @@ def firm_html(game: Game, team: str) -> str:
 
 
 def budget_title(game: Game) -> str:
-    """``Your budget: 2,188 EUR per month`` (the team's form's title)."""
+    """``Your budget: 1,462 EUR per month`` (the team's form's title)."""
     return f"Your budget: {money(game.budget, currency(game))} per month"
 
 
@@ -124,7 +124,7 @@ def budget_rules_html(game: Game) -> str:
 
 
 def spend_text(game: Game, levels: dict[str, float] | None) -> str:
-    """`` · buys levels costing 1,200 EUR of 2,188 EUR per month`` under the team's form (empty
+    """`` · buys levels costing 1,200 EUR of 1,462 EUR per month`` under the team's form (empty
     while its shares cannot be read)."""
     if levels is None:
         return ""
