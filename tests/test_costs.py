@@ -43,8 +43,15 @@ def test_the_default_firm_pays_2000_per_dimension_at_level_1_and_2500_at_the_bas
 
 
 def test_doubling_a_firm_doubles_what_scales_with_it_and_keeps_the_fixed_part():
+    """Part by part: twice the staff and customers, twice the per-employee and per-customer
+    parts of every dimension, the same fixed part (economies of scale, ODD 7.5)."""
     small = Scenario().with_overrides(employees=40, customers=900, prospects=400)
     big = small.with_overrides(employees=80, customers=1800, prospects=800)
+    for dim in DIMENSIONS:
+        a, b = costs.cost_parts(small, dim), costs.cost_parts(big, dim)
+        assert b["fixed"] == a["fixed"] == DEFAULT_PARTS[dim][0]
+        assert b["per_employee"] == pytest.approx(2 * a["per_employee"])
+        assert b["per_customer"] == pytest.approx(2 * a["per_customer"])
     level = 0.5**2
     fixed = sum(DEFAULT_PARTS[d][0] for d in DIMENSIONS) * level
     assert investment_cost(big) == pytest.approx(2 * investment_cost(small) - fixed)
@@ -53,22 +60,35 @@ def test_doubling_a_firm_doubles_what_scales_with_it_and_keeps_the_fixed_part():
     assert investment_cost(big.with_overrides(**twice)) == pytest.approx(2 * investment_cost(small))
 
 
-def test_doubling_a_firm_doubles_its_benefits_at_the_same_competence():
-    """Customers, prospects and staff doubled, the same competence, 16 seeds: the 95% CI of the
-    per-seed ratio of customer equity (what the customers are worth, before any cost) lies
-    within 10% of 2, and so does the ratio of the parts of its costs that scale with it."""
+def _ci(values: list[float]) -> tuple[float, float]:
+    mean, sem = float(np.mean(values)), float(stats.sem(values))
+    half = float(stats.t.ppf(0.975, len(values) - 1) * sem)
+    return mean - half, mean + half
+
+
+def test_doubling_a_firm_doubles_its_benefits_and_charges_the_fixed_part_once():
+    """Customers, prospects and staff doubled, the same competence, 16 paired seeds, 36
+    months. Per seed, the doubled firm's margins earned (customer equity), its serving and its
+    acquisition spend over the small firm's: the 95% t interval of each ratio lies within 5% of
+    2. What the model charges for the competence is exactly twice the small firm's less one
+    fixed part a month (discounted): the fixed parts are all that does not double."""
     small = {"customers": 300, "prospects": 150, "employees": 16, "need_dimensions": 10}
     big = {k: 2 * v for k, v in small.items() if k != "need_dimensions"} | {"need_dimensions": 10}
-    ratios, serving = [], []
+    periods, names = 36, ("customer_equity", "serving_cost", "acquisition_spend")
+    ratios: dict[str, list[float]] = {n: [] for n in names}
+    fixed = sum(DEFAULT_PARTS[d][0] for d in DIMENSIONS) * 0.5**2  # a month, at level 0.5
+    rate = Scenario().economics.discount_rate
+    annuity = sum((1 + rate) ** -t for t in range(1, periods + 1))
     for seed in range(16):
-        a = CKMModel(rng=seed, collect=False, **small).run(36).summary()
-        b = CKMModel(rng=seed, collect=False, **big).run(36).summary()
-        ratios.append(b["customer_equity"] / a["customer_equity"])
-        serving.append(b["serving_cost"] / a["serving_cost"])
-    for values in (ratios, serving):
-        mean, sem = np.mean(values), stats.sem(values)
-        half = stats.t.ppf(0.975, len(values) - 1) * sem
-        assert mean - half > 1.8 and mean + half < 2.2, (mean, half)
+        a = CKMModel(rng=seed, collect=False, **small).run(periods).summary()
+        b = CKMModel(rng=seed, collect=False, **big).run(periods).summary()
+        for n in names:
+            ratios[n].append(b[n] / a[n])
+        charged = 2 * a["investment_cost"] - fixed * annuity
+        assert b["investment_cost"] == pytest.approx(charged, rel=1e-9)
+    for n, values in ratios.items():
+        low, high = _ci(values)
+        assert low > 1.9 and high < 2.1, (n, low, high)
 
 
 def test_the_old_flat_cost_replaces_the_parts_whatever_the_size():

@@ -103,11 +103,13 @@ def test_the_market_is_sized_for_the_class_and_long_enough_for_every_round():
     assert (sc.market.customers, sc.market.prospects) == (300, 150)  # baseline: 1 prospect / 2
     assert (sc.periods, sc.seed) == (60, 9)
     assert game.teams == ("red", "blue", "green")
-    # the baseline's levels (0.5) on a team's firm: 50 staff and its own 100 customers, at the
-    # default parts of ODD 7.5 (fixed, per employee, per customer) of each dimension
+    # the baseline's levels (0.5) on a team's firm: its own 100 customers and the staff that go
+    # with them (baseline: 50 per 2,000 customers, 2.5, but at least one per department: 5), at
+    # the default parts of ODD 7.5 (fixed, per employee, per customer) of each dimension
+    assert game.scenario.firm.employees == 5
     parts = [(300, 24, 0.25), (200, 32, 0.1), (400, 8, 0.6), (600, 16, 0.3), (200, 36, 0.0)]
-    at_level_one = sum(fixed + 50 * staff + 100 * customer for fixed, staff, customer in parts)
-    assert game.budget == pytest.approx(0.5**2 * at_level_one)  # 1,906.25, not the market's
+    at_level_one = sum(fixed + 5 * staff + 100 * customer for fixed, staff, customer in parts)
+    assert game.budget == pytest.approx(0.5**2 * at_level_one)  # 601.25, not the market's
 
 
 # ----------------------------------------------------------------------------- rounds

@@ -104,8 +104,9 @@ def test_the_debrief_shows_each_rounds_split_spend_and_flows():
     assert "(kept)" in blue
     red = html.split("data-team='red'>")[1].split("</tr>")[0]
     assert "(kept)" not in red
-    # level 1 of IT for a team's firm of 50 staff and 1,000 customers (ODD 7.5's default parts)
-    assert "<td class='v'>100</td>" in red and f"{600 + 16 * 50 + 0.3 * 1000:,.0f}" in red
+    # level 1 of IT for a team's firm of 1,000 customers and the 25 staff that go with them
+    # (baseline: 50 per 2,000 customers; ODD 7.5's default parts)
+    assert "<td class='v'>100</td>" in red and f"{600 + 16 * 25 + 0.3 * 1000:,.0f}" in red
     assert f"<td class='v'>{1.0:.2f}</td>" in red  # ABOUT: the fake's about_captures = IT level
     assert views.debrief_html(fake_game()) == "<p>No round played yet.</p>"
 
@@ -167,9 +168,13 @@ def test_the_real_market_plays_a_round_and_replays_identically():
     game.submit("blue", Split.of({"it_systems": 100}))
     game.end_round()
     record = game.rounds[0]
-    assert record.levels["blue"]["it_systems"] == 1.0
-    # level 1 of IT for a team's firm of 50 staff and 40 customers (ODD 7.5's default parts)
-    assert record.spend["blue"] == pytest.approx(600 + 16 * 50 + 0.3 * 40)
+    # IT for a team's firm of 40 customers and 5 staff (one per department; ODD 7.5's default
+    # parts) costs 692 at level 1: the whole budget (the baseline's levels, 0.5 everywhere, on
+    # that firm: 582.5) buys the level whose cost it is
+    unit = 600 + 16 * 5 + 0.3 * 40
+    assert game.budget == pytest.approx(0.5**2 * (1700 + 116 * 5 + 1.25 * 40))
+    assert record.levels["blue"]["it_systems"] == pytest.approx((game.budget / unit) ** 0.5)
+    assert record.spend["blue"] == pytest.approx(game.budget)
     shares = [record.last(t)["market_share"] for t in game.teams]
     assert sum(shares) == pytest.approx(1.0) and all(0 < s < 1 for s in shares)
     for team in game.teams:  # the firm worked at its levels: its cost per period is theirs

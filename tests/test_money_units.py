@@ -141,6 +141,40 @@ def test_the_dashboards_panels_and_comparison_show_francs() -> None:
     assert "<td class='u'>CHF</td>" in table and "<td class='u'>money</td>" not in table
 
 
+def test_the_dashboards_margin_slider_and_market_notes_are_in_francs(monkeypatch) -> None:
+    """The margin slider's readout read "10 per month", without its currency."""
+    import ipywidgets
+    import solara
+
+    from ckm_sim.dashboard.controls import SettingsPanel
+    from ckm_sim.dashboard.figures import dimensions_html
+    from ckm_sim.dashboard.runner import Runner
+
+    monkeypatch.setattr("ckm_sim.dashboard.model.CLASSROOM_CUSTOMERS", 100)
+    runner = Runner()
+    runner.model.scenario_config = runner.model.scenario_config.with_overrides(**CHF)
+    panel = SettingsPanel(runner, lambda: None, runner.settings, runner.model)
+    _, rc = solara.render(panel, handle_error=False)
+
+    def walk(w):  # the widget tree under the panel
+        yield w
+        for child in getattr(w, "children", None) or ():
+            if isinstance(child, ipywidgets.Widget):
+                yield from walk(child)
+
+    readouts = [
+        str(w.children[0])
+        for top in rc.find(ipywidgets.Widget).widgets
+        for w in walk(top)
+        if getattr(w, "class_", None) == "ckm-slider-value"
+    ]
+    assert len(readouts) == 10
+    margin = runner.settings["margin"]
+    assert f"{margin:,.0f} CHF per month" in readouts, readouts
+    assert sum("CHF" in r for r in readouts) == 1  # the margin is the only money slider
+    assert "Margin per customer (CHF per month)" in dimensions_html(runner.model)
+
+
 # ------------------------------------------------------------------ the game
 @pytest.fixture(scope="module")
 def chf_game(tmp_path_factory):
@@ -187,3 +221,19 @@ def test_the_games_screens_are_in_francs(chf_game) -> None:
     assert "Net value (CHF)" in board and "CKM spend per month (CHF)" in board
     assert "Net value (CHF)" in views.firm_html(chf_game, "red")
     assert "Spend per month (CHF)" in views.debrief_html(chf_game)
+
+
+def test_the_games_history_chart_and_whatif_are_in_francs(chf_game) -> None:
+    """A team's history of splits read "Net value" and the what-if's net values had no
+    currency."""
+    from ckm_sim.game import whatif
+    from ckm_sim.game.budget import Split
+    from ckm_sim.game.web import debrief_view, whatif_view
+
+    assert "<th>Net value (CHF)</th>" in debrief_view.history_html(chf_game, "red")
+    assert debrief_view.series_name("net_value", "CHF") == "Net value (CHF)"
+    assert debrief_view.series_name("retention_rate", "CHF") == "Retention %"
+    replayed = whatif_view.replayed_html(whatif.compare(chf_game, "red", Split.even()), "CHF")
+    assert re.search(r"net value of <b>-?[\d,]+ CHF</b> instead of -?[\d,]+ CHF", replayed)
+    assert "as played: net value (CHF)" in replayed and "Replayed: net value (CHF)" in replayed
+    _no_decimal_money(replayed)

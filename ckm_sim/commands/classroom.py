@@ -66,7 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--budget",
         type=_positive,
-        help="each firm's CKM budget per month (default: the scenario's own spend)",
+        help="each firm's CKM budget per month; money not spent stays with the firm (default: "
+        "what the firm's competence costs at the scenario's levels)",
     )
     parser.add_argument("--seed", type=non_negative_int, default=42, help="seed (default: 42)")
     parser.add_argument(
@@ -76,7 +77,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--customers",
         type=_whole(1),
         default=CUSTOMERS_PER_TEAM,
-        help=f"customers at the start per team (default: {CUSTOMERS_PER_TEAM})",
+        help=f"customers at the start per team; the staff scale with them at the scenario's "
+        f"customers per employee (default: {CUSTOMERS_PER_TEAM})",
     )
     parser.add_argument(
         "--out", type=Path, default=Path("results/classroom"), help="folder for saved games"

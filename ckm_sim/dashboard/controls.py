@@ -27,6 +27,7 @@ from ckm_sim.dashboard.model import (
     slider_label,
     slider_spec,
 )
+from ckm_sim.dashboard.notes import currency_of
 from ckm_sim.dashboard.runner import SPEEDS, Runner
 from ckm_sim.model.scenario import firm_key, list_scenarios, load_scenario
 
@@ -156,13 +157,16 @@ def levels_line(firm: str, levels: dict[str, float]) -> str:
     return f"{firm}: {shown}"
 
 
-def _slider(name: str, value, change: Callable[[str, object], None]) -> None:
-    """One slider with its label and value readout (``data-slider`` names its setting)."""
+def _slider(
+    name: str, value, change: Callable[[str, object], None], currency: str | None = None
+) -> None:
+    """One slider with its label and value readout, money in ``currency`` (``data-slider``
+    names its setting)."""
     spec = slider_spec(name)
     with solara.Div(classes=["ckm-slider"], attributes={"data-slider": name}):
         with solara.Div(classes=["ckm-slider-head"]):
             solara.Text(spec.label)
-            solara.Text(spec.format(value), classes=["ckm-slider-value"])
+            solara.Text(spec.format(value, currency), classes=["ckm-slider-value"])
         solara.v.Slider(
             v_model=value,
             min=spec.low,
@@ -210,7 +214,7 @@ def SettingsPanel(runner: Runner, refresh: Callable[[], None], settings: dict, m
                 for f in others:
                     solara.Text(levels_line(f, firm_levels(values, f)), classes=["ckm-note"])
         for name in MARKET_SLIDERS:
-            _slider(name, values[name], change)
+            _slider(name, values[name], change, currency_of(model))
         solara.InputInt(
             "Seed (same seed, same random world)",
             value=int(values["seed"]),

@@ -162,6 +162,13 @@ def figures_html(model) -> str:
     return "".join(parts)
 
 
+def market_label(name: str, currency: str) -> str:
+    """A market slider's label, with its unit when it is money (``Margin per customer (EUR per
+    month)``)."""
+    spec = MARKET_SLIDERS[name]
+    return f"{spec.label} ({spec.unit_in(currency)})" if spec.money else spec.label
+
+
 def dimensions_html(model) -> str:
     """The five dimensions at the model's levels (each firm's, with several), what each slider
     changes, and the market."""
@@ -175,8 +182,9 @@ def dimensions_html(model) -> str:
         items.append(
             f"<li><b>{escape(label)}: {escape(levels)}.</b> {escape(DIMENSION_NOTES[dim])}</li>"
         )
+    cur = currency_of(model)
     market = [
-        f"<li><b>{escape(MARKET_SLIDERS[k].label)}</b>: {escape(note)}</li>"
+        f"<li><b>{escape(market_label(k, cur))}</b>: {escape(note)}</li>"
         for k, note in MARKET_NOTES.items()
     ]
     return (

@@ -37,24 +37,32 @@ DIMENSION_LABELS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class SliderSpec:
-    """One slider of the settings panel: label, range, step and the unit shown after the value."""
+    """One slider of the settings panel: label, range, step and the unit shown after the value
+    (``money``: an amount, whose unit is preceded by the scenario's currency)."""
 
     label: str
     low: float
     high: float
     step: float
     unit: str = ""
+    money: bool = False
 
     @property
     def is_int(self) -> bool:
         """Whether the slider moves in whole numbers."""
         return all(float(v).is_integer() for v in (self.low, self.high, self.step))
 
-    def format(self, value: float) -> str:
-        """The value as the slider's readout shows it."""
+    def unit_in(self, currency: str | None) -> str:
+        """The unit after the value; a money slider's names ``currency`` (``EUR per month``)."""
+        if self.money and currency:
+            return f"{currency} {self.unit}".strip()
+        return self.unit
+
+    def format(self, value: float, currency: str | None = None) -> str:
+        """The value as the slider's readout shows it (money in ``currency``)."""
         decimals = len(f"{self.step:g}".partition(".")[2])
         text = f"{int(value):,}" if self.is_int else f"{value:.{max(decimals, 2)}f}"
-        return f"{text} {self.unit}".strip()
+        return f"{text} {self.unit_in(currency)}".strip()
 
 
 #: The market parameters with a slider.
@@ -63,7 +71,7 @@ MARKET_SLIDERS: dict[str, SliderSpec] = {
     "employees": SliderSpec("Employees", 10, 300, 5),
     "segments": SliderSpec("Segments", 1, 20, 1),
     "turbulence": SliderSpec("Turbulence", 0.0, 0.1, 0.005, "per month"),
-    "margin": SliderSpec("Margin per customer", 0.0, 50.0, 1.0, "per month"),
+    "margin": SliderSpec("Margin per customer", 0.0, 50.0, 1.0, "per month", money=True),
 }
 #: Every slider: the five dimensions (0 to 1), then the market.
 SLIDERS: dict[str, SliderSpec] = {

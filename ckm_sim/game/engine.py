@@ -36,14 +36,15 @@ from ckm_sim.model.scenario import Scenario, ScenarioError, load_scenario
 TEAM_NAMES: tuple[str, ...] = ("red", "blue", "green", "orange", "purple", "teal", "brown", "pink")
 MIN_TEAMS, MAX_TEAMS = 2, len(TEAM_NAMES)
 #: Customers at the start per team when the settings do not say (the dashboard's classroom
-#: size per firm: its margins are four times the default budget).
+#: size per firm; the staff scale with it, :func:`team_employees`).
 CUSTOMERS_PER_TEAM = 1000
 
 
 @dataclass(frozen=True)
 class GameSettings:
     """What the teacher chose: the market (scenario, seed, size) and the rules (rounds,
-    periods per round, budget per period; ``budget`` None: the scenario's own spend)."""
+    periods per round, budget per period; ``budget`` None: what a team's firm's competence
+    costs at the scenario's levels)."""
 
     teams: int = 4
     rounds: int = 5
@@ -71,7 +72,9 @@ class GameSettings:
 
     def market_scenario(self) -> Scenario:
         """The base scenario sized for the class, on the game's seed, long enough for every
-        round (each firm's own parameters are the scenario's defaults)."""
+        round (each firm's own parameters are the scenario's defaults). Each team's firm is the
+        scenario's firm at the class's size: its staff scale with its customers, at the
+        scenario's customers per employee (:func:`team_employees`), as do the prospects."""
         try:
             base = load_scenario(self.scenario)
         except (ScenarioError, OSError) as exc:
@@ -83,11 +86,21 @@ class GameSettings:
             periods=self.rounds * self.periods_per_round,
             customers=customers,
             prospects=round(customers * ratio),
+            employees=team_employees(base, self.customers_per_team),
         )
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as plain values (for the log)."""
         return asdict(self)
+
+
+def team_employees(base: Scenario, customers: int) -> int:
+    """The staff of a team's firm of ``customers`` customers at the start: the scenario's firm
+    scaled to that size (its employees per customer), and at least one per department. A team's
+    firm is then the scenario's firm made smaller, whose costs shrink but for their fixed parts
+    (docs/ODD.md 7.5), not a firm with the scenario's staff and fewer customers."""
+    per_customer = base.firm.employees / max(base.market.customers, 1)
+    return max(len(base.firm.departments), round(per_customer * customers))
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ NAMES = {
 }
 
 
+def series_name(name: str, currency: str) -> str:
+    """A charted figure's name on a team's chart: net value's names the ``currency``."""
+    return f"{NAMES[name]} ({currency})" if name == "net_value" else NAMES[name]
+
+
 def summary_html(game: Game, upto: int | None = None) -> str:
     """The ranking at the end of round ``upto`` and the sentences saying who won and why."""
     said = debrief.explain(game, upto)
@@ -55,7 +60,8 @@ def history_html(game: Game, team: str, upto: int | None = None) -> str:
     )
     return (
         f"<div class='ckm-wide'><table class='ckm-table' data-table='history'><tr><th>Round</th>"
-        f"{dims}<th></th><th>Net value</th><th>Rank</th></tr>{body}</table></div>"
+        f"{dims}<th></th><th>Net value ({escape(debrief.currency(game))})</th><th>Rank</th></tr>"
+        f"{body}</table></div>"
     )
 
 
@@ -92,7 +98,7 @@ def TeamChart(live: LiveGame, team: str, version: int, upto: int):
             ],
             "series": [
                 {
-                    "name": NAMES[name],
+                    "name": series_name(name, debrief.currency(game)),
                     "type": "line",
                     "yAxisIndex": 0 if name == "net_value" else 1,
                     "data": [

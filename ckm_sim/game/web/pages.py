@@ -254,6 +254,7 @@ def TeamPage(live: LiveGame, team: str):
             with solara.Card("Market shares", margin=0):
                 html(views.shares_html(game))
             with solara.Card(views.budget_title(game), margin=0, classes=["ckm-form-card"]):
+                html(views.budget_rules_html(game))
                 SplitForm(live, team, version, message, set_message)
         if game.rounds:
             title = "Debrief: the game" if game.over else f"Debrief: round {len(game.rounds)}"

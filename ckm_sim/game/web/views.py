@@ -105,12 +105,26 @@ def firm_html(game: Game, team: str) -> str:
 
 
 def budget_title(game: Game) -> str:
-    """``Your budget: 2,188 EUR per month`` (the team's form's title)."""
+    """``Your budget: 1,462 EUR per month`` (the team's form's title)."""
     return f"Your budget: {money(game.budget, currency(game))} per month"
 
 
+def budget_rules_html(game: Game) -> str:
+    """The rules of the budget, under the team's form's title: what the budget is, what a level
+    costs and what happens to money not spent (docs/classroom.md, rule 3)."""
+    cur = currency(game)
+    today = " (what its competence costs it today)" if game.settings.budget is None else ""
+    return (
+        "<p class='ckm-rules' data-figure='budget-rules'>Each month your firm may spend up to "
+        f"{escape(money(game.budget, cur))} on its CKM competence{today}. Each step of a "
+        "level costs more than the last, and a level cannot exceed 1. Money you leave "
+        "unassigned, or put beyond the cost of level 1, is not spent: your firm keeps it (it is "
+        "not subtracted from net value), but it does not carry over to next year's budget.</p>"
+    )
+
+
 def spend_text(game: Game, levels: dict[str, float] | None) -> str:
-    """`` · buys levels costing 1,200 EUR of 2,188 EUR per month`` under the team's form (empty
+    """`` · buys levels costing 1,200 EUR of 1,462 EUR per month`` under the team's form (empty
     while its shares cannot be read)."""
     if levels is None:
         return ""

@@ -13,23 +13,27 @@ import solara.lab
 
 from ckm_sim.game import whatif
 from ckm_sim.game.budget import GameError, Split
+from ckm_sim.game.debrief import currency
 from ckm_sim.game.live import LiveGame
 from ckm_sim.game.web import views
 from ckm_sim.model.scenario import DIMENSIONS
+from ckm_sim.reports.numbers import money
 
 
-def replayed_html(result: whatif.Replayed) -> str:
-    """The replay against the game as played: the final figures, then net value per round."""
+def replayed_html(result: whatif.Replayed, currency: str) -> str:
+    """The replay against the game as played: the final figures, then net value per round
+    (money in ``currency``)."""
     t = result.team.capitalize()
     split = views.split_text(result.split.as_dict())
     last, then = result.replayed[-1], result.played[-1]
+    cur = currency
     gap = views.value("net_value", abs(last - then))
-    word = "the same" if gap == "0" else f"{gap} {'more' if last > then else 'less'}"
+    word = "the same" if gap == "0" else f"{gap} {escape(cur)} {'more' if last > then else 'less'}"
     head = (
         f"<p data-figure='whatif' data-team='{result.team}' data-net='{last!r}'>"
         f"With {escape(split)} in every round, {views.team_label(result.team)} would have ended "
-        f"with a net value of <b>{views.value('net_value', last)}</b> instead of "
-        f"{views.value('net_value', then)} ({word}), a market share of "
+        f"with a net value of <b>{escape(money(last, cur))}</b> instead of "
+        f"{escape(money(then, cur))} ({word}), a market share of "
         f"{views.value('market_share', result.share_replayed)} "
         f"instead of {views.value('market_share', result.share_played)}, and rank "
         f"{result.rank_replayed} instead of {result.rank_played}. The other teams' decisions "
@@ -43,7 +47,8 @@ def replayed_html(result: whatif.Replayed) -> str:
     )
     return (
         f"{head}<table class='ckm-table' data-table='whatif'><tr><th>Round</th>"
-        f"<th>{escape(t)} as played</th><th>Replayed</th></tr>{rows}</table>"
+        f"<th>{escape(t)} as played: net value ({escape(cur)})</th>"
+        f"<th>Replayed: net value ({escape(cur)})</th></tr>{rows}</table>"
     )
 
 
@@ -101,4 +106,4 @@ def WhatIf(live: LiveGame):
                 tag="div", unsafe_innerHTML=escape(str(result.exception)), classes=["ckm-message"]
             )
         elif result.finished and result.value is not None:
-            solara.HTML(tag="div", unsafe_innerHTML=replayed_html(result.value))
+            solara.HTML(tag="div", unsafe_innerHTML=replayed_html(result.value, currency(game)))
