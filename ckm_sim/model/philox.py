@@ -133,8 +133,8 @@ def _reserve(rng: np.random.Generator, n: int) -> np.ndarray:
 def random(rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
     """``rng.random(size)``: the same numbers, and ``rng`` left where numpy leaves it; computed
     in numba for a Philox generator."""
-    shape = (size,) if isinstance(size, int) else tuple(size)
-    n = math.prod(shape)
-    if n < SMALL or not isinstance(rng.bit_generator, np.random.Philox):
+    n = size if isinstance(size, int) else math.prod(size)
+    if n < SMALL or type(rng.bit_generator) is not np.random.Philox:
         return rng.random(size)
-    return _fill(_reserve(rng, n), n).reshape(shape)
+    out = _fill(_reserve(rng, n), n)
+    return out if isinstance(size, int) else out.reshape(size)
