@@ -56,11 +56,13 @@ class Variant:
 
 @dataclass(frozen=True)
 class Timing:
-    """A variant's median over the rounds of its best run, and its ratio to the commit's."""
+    """A variant's median over the rounds of its best run, and its ratio to the commit's: the
+    median over the rounds and their range."""
 
     variant: Variant
     seconds: float
     ratio: float
+    ratio_range: tuple[float, float]
 
     @property
     def per_customer_step(self) -> float:
@@ -91,15 +93,12 @@ def interleave(variants: list[Variant], rounds: int, repeats: int) -> list[Timin
     for _ in range(rounds):
         for i, variant in enumerate(variants):
             seconds[i].append(best_seconds(variant, repeats))
-    base = seconds[0]
-    return [
-        Timing(
-            variant,
-            statistics.median(times),
-            statistics.median(t / b for t, b in zip(times, base, strict=True)),
-        )
-        for variant, times in zip(variants, seconds, strict=True)
-    ]
+    timings = []
+    for variant, times in zip(variants, seconds, strict=True):
+        ratios = [t / b for t, b in zip(times, seconds[0], strict=True)]
+        spread = (min(ratios), max(ratios))
+        timings.append(Timing(variant, statistics.median(times), statistics.median(ratios), spread))
+    return timings
 
 
 def against(commit: str, rounds: int, repeats: int) -> list[Timing]:
@@ -123,13 +122,14 @@ def against(commit: str, rounds: int, repeats: int) -> list[Timing]:
 def table(timings: list[Timing]) -> str:
     """A Markdown table of the timings."""
     lines = [
-        "| run | CPU time (median of the rounds' best) | per customer-step | against the first |",
+        "| run | CPU time (median of the rounds' best) | per customer-step | against the first "
+        "(median of the rounds; range) |",
         "|---|---|---|---|",
     ]
     for t in timings:
         lines.append(
             f"| {t.variant.label} | {t.seconds:.3f} s | {t.per_customer_step:.3f} us | "
-            f"{t.ratio:.2f}x |"
+            f"{t.ratio:.2f}x ({t.ratio_range[0]:.2f}-{t.ratio_range[1]:.2f}) |"
         )
     return "\n".join(lines)
 

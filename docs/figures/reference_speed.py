@@ -1,6 +1,6 @@
 """Figure ``reference_speed``: docs/performance.md's reference run against commit b8e51f5 (the
 model before issue 21's burn-in), interleaved, with and without the burn-in
-(``benchmarks/bench_against.py``, its defaults: 5 rounds of fresh processes, best of 3 runs
+(``benchmarks/bench_against.py``: 7 rounds of fresh processes, best of 3 runs
 each); what the burn-in's periods cost; and the share of the run spent drawing random numbers
 (``benchmarks/draw_share.py``). About 3 minutes, plus a compile of the commit's kernels."""
 
@@ -19,7 +19,7 @@ DOC = "docs/performance.md"
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_against.py"
 #: The model before issue 21's changes (the burn-in among them): the speed to keep.
 COMMIT = "b8e51f5"
-ROUNDS, REPEATS = 5, 3
+ROUNDS, REPEATS = 7, 3
 
 
 def _benchmark(name: str) -> ModuleType:
