@@ -6,7 +6,8 @@ a scenario with more cross-department ties, or more contacts, draws more numbers
 later draw shifts. So each mechanism ("stage") has its own counter-based Philox generator whose
 key comes from the model's seed, and its counter is reset to the period at the start of each use:
 the numbers a stage draws in period t depend only on (seed, stage, t), never on what other stages
-or earlier periods drew.
+or earlier periods drew. Stages draw large arrays of uniforms through
+:func:`ckm_sim.model.philox.random`: the same numbers, computed in numba.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Compile the model's kernels once, at install time: ``python -m ckm_sim.model.warmup``.
 
-The kernels (:mod:`ckm_sim.model.kernels`) are compiled by numba on first use and cached on
-disk; the first model run after an install would otherwise spend 10-15 s compiling. The
-Makefile's install step runs this module: two tiny models (one firm against the outside option,
-and the shipped three-firm scenario) go through every stage, so the array types a run meets are
-compiled and every later process loads them from the cache. An installation that skipped it
-(a wheel) compiles on its first run: :func:`announce_compile` says so before the command starts.
+The kernels (:mod:`ckm_sim.model.kernels`, :mod:`ckm_sim.model.philox`) are compiled by numba
+on first use and cached on disk; the first model run after an install would otherwise spend
+10-15 s compiling. The Makefile's install step runs this module: two tiny models (one firm
+against the outside option, and the shipped three-firm scenario) go through every stage, so the
+array types a run meets are compiled and every later process loads them from the cache. An
+installation that skipped it (a wheel) compiles on its first run: :func:`announce_compile` says
+so before the command starts.
 """
 
 from __future__ import annotations
@@ -32,12 +33,17 @@ def cache_places() -> list[Path]:
     return places
 
 
+#: The modules whose compiled functions numba caches (their index files: ``<module>.*.nbi``).
+COMPILED_MODULES: tuple[str, ...] = ("kernels", "philox")
+
+
 def kernels_cached() -> bool:
-    """Whether numba's cache holds the model's compiled kernels (their index files)."""
-    return any(
-        next(place.rglob("kernels.*.nbi"), None) is not None
-        for place in cache_places()
-        if place.is_dir()
+    """Whether numba's cache holds the model's compiled kernels (every compiled module's index
+    files)."""
+    places = [place for place in cache_places() if place.is_dir()]
+    return all(
+        any(next(place.rglob(f"{module}.*.nbi"), None) is not None for place in places)
+        for module in COMPILED_MODULES
     )
 
 
@@ -51,12 +57,17 @@ def announce_compile(stream: TextIO | None = None) -> bool:
 
 
 def warm_up() -> float:
-    """Run the tiny models that compile every kernel; returns the seconds it took."""
+    """Run the tiny models that compile every kernel, and draw the compiled uniforms (the tiny
+    models' draws are too small for them); returns the seconds it took."""
+    import numpy as np
+
+    from ckm_sim.model import philox
     from ckm_sim.model.model import CKMModel
 
     start = time.perf_counter()
     CKMModel(customers=40, prospects=20, employees=10, rng=0, collect=True).run(4)
     CKMModel("it_arms_race", customers=60, prospects=30, rng=0, collect=True).run(4)
+    philox.random(np.random.Generator(np.random.Philox(0)), philox.SMALL)
     return time.perf_counter() - start
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import kernels
+from ckm_sim.model import kernels, philox
 from ckm_sim.model.stages.base import Period, Record, Tally
 from ckm_sim.model.stages.knowledge import absorb, reveal
 from ckm_sim.model.stages.targeting import contact_probability
@@ -33,7 +33,7 @@ def knowledge_about_customers(world: World, period: Period) -> AboutRecord:
     s, mk, active = world.state, world.scenario_config.market, period.active
     rng = world.streams.at("about", period.t)
     tally = Tally(world.n_firms)
-    draw = rng.random(len(active))
+    draw = philox.random(rng, len(active))
     p = np.asarray(contact_probability(world, active), dtype=np.float64).reshape(-1)
     contacted = kernels.active_below(active, draw, p)
     # a contact is a touch point: the employee notes how satisfied the customer is
@@ -45,7 +45,7 @@ def knowledge_about_customers(world: World, period: Period) -> AboutRecord:
         absorb(world, serving, cust, dims, value, rng)
         captured = kernels.captures(
             serving,
-            rng.random(len(cust)),
+            philox.random(rng, len(cust)),
             world.rates["capture"],
             world.unshared,
             world.takes_part,

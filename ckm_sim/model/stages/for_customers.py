@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import kernels
+from ckm_sim.model import kernels, philox
 from ckm_sim.model.stages.base import Period, Record, Tally
 from ckm_sim.model.streams import bernoulli_positions
 
@@ -129,7 +129,7 @@ def _community_lessons(
     the same firm, and understands it, so does the customer afterwards."""
     s, c = world.state, world.community.matrix  # ties over every slot, arrivals' included
     rates = np.asarray(rate, dtype=np.float64).reshape(-1)
-    draw = rng.random(len(active))
+    draw = philox.random(rng, len(active))
     talkers, degree = kernels.talkers(draw, rates, active, world.present_degree(len(active)))
     slot_draw = rng.random(len(talkers))
     topic = rng.integers(s.understood.shape[1], size=len(talkers))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import kernels
+from ckm_sim.model import kernels, philox
 from ckm_sim.model.stages.base import Period, Record, Tally
 from ckm_sim.model.stages.knowledge import absorb, reveal
 
@@ -37,7 +37,7 @@ def knowledge_from_customers(world: World, period: Period) -> FromRecord:
     rng = world.streams.at("from", period.t)
     tally = Tally(world.n_firms)
     willing = world.rate("feedback_willingness") * s.satisfaction
-    sharers = kernels.active_below(active, rng.random(len(active)), willing)
+    sharers = kernels.active_below(active, philox.random(rng, len(active)), willing)
     s.reported_satisfaction[sharers] = s.satisfaction[sharers]
     cust, dims, value = reveal(world, sharers, mk.dims_per_feedback, rng)
     tally.counts.update(
@@ -50,10 +50,10 @@ def knowledge_from_customers(world: World, period: Period) -> FromRecord:
         firm = np.maximum(s.firm_of[cust], 0).astype(np.int64)
     else:  # only its length is used (the rates are one number)
         firm = np.zeros(len(cust), dtype=np.int64)
-    direct = rng.random(len(cust)) < world.rate("direct_channel", firm)
+    direct = philox.random(rng, len(cust)) < world.rate("direct_channel", firm)
     relay = world.rate("relay_to_product", firm)
-    crosses = rng.random(len(cust)) < relay  # from the front line
-    channel_crosses = rng.random(len(cust)) < relay  # from the channel's department
+    crosses = philox.random(rng, len(cust)) < relay  # from the front line
+    channel_crosses = philox.random(rng, len(cust)) < relay  # from the channel's department
     serving = s.serving_employee[cust]
     heard = (rng, tally, "from_absorbed")
     absorbed = absorb(world, serving, cust, dims, value, *heard)

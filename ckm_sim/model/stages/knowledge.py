@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import kernels
+from ckm_sim.model import kernels, philox
 from ckm_sim.model.stages.base import Tally
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def absorb(
     s = world.state
     if items is None:
         items = np.arange(len(cust))
-    draw = rng.random(len(items))
+    draw = philox.random(rng, len(items))
     rates = world.rates["absorption"]
     learnt = kernels.absorb(
         s.beliefs, employee, s.segment, cust, dims, value, items, draw, rates, s.employee_firm
