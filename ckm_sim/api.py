@@ -139,6 +139,7 @@ def compare(
         with_alternatives,
     )
     from ckm_sim.whatif.shared.memory_check import check_runs_memory
+    from ckm_sim.whatif.shared.seed_noise import compare_argv, note
 
     given = [_scenario(s).with_overrides(**dict(overrides or {})) for s in scenarios]
     alternatives = spend_alternatives(given, add, instant=instant)
@@ -151,6 +152,7 @@ def compare(
     result = run_comparison(
         chosen, plan, alternatives, all_pairs=all_pairs, progress=progress, instant=instant
     )
+    result.robust = note(compare_argv(scenarios, add, instant, overrides, periods, seed))
     report = write_report(result, folder, name)
     return Outcome(result, result.differences, result.answers or result.sentences, report)
 
@@ -184,7 +186,7 @@ def optimize(
     ``table``: one row per dimension (best and even spend and level, marginal value with its
     CI); ``lines``: the findings, ending with the verdict."""
     from ckm_sim.io import inside
-    from ckm_sim.whatif.optimize.report import allocation_table, write_report
+    from ckm_sim.whatif.optimize.report import allocation_table, robust_note, write_report
     from ckm_sim.whatif.optimize.settings import (
         SEARCH_REPLICATIONS,
         SearchSettings,
@@ -208,7 +210,8 @@ def optimize(
     plan = _plan(reps, seed, periods, workers, scheduler, base)
     check_runs_memory([base], plan.workers, scheduler, max_memory)
     optimum = best_split(base, budget, plan, settings, firm=firm, progress=progress)
-    report, lines = write_report(optimum, base, folder, plan.periods)
+    robust = robust_note(optimum, base, scenario, periods, seed)
+    report, lines = write_report(optimum, base, folder, plan.periods, robust)
     return Outcome(optimum, allocation_table(optimum, base), lines, report)
 
 

@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         spend_alternatives,
         with_alternatives,
     )
+    from ckm_sim.whatif.shared.seed_noise import compare_argv, note
 
     given = [load_scenario(s).with_overrides(**settings_of(args)) for s in args.scenarios]
     if args.instant and not args.add:
@@ -97,6 +98,11 @@ def run(args: argparse.Namespace) -> int:
         all_pairs=args.all_pairs,
         progress=not args.quiet,
         instant=args.instant,
+    )
+    result.robust = note(
+        compare_argv(
+            args.scenarios, args.add or [], args.instant, settings_of(args), args.periods, args.seed
+        )
     )
     report = write_report(result, out, name)
 
@@ -122,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
     lines = [*(result.answers or result.sentences), *result.verdicts()]
     if result.assumption:
         lines.append(result.assumption)
+    lines.append(result.robust)
     for line in lines:
         console.print(f"- {line}", highlight=False, markup=False)
     print(f"report written to {report}")

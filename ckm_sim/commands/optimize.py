@@ -173,7 +173,7 @@ def budget_arg(text: str) -> tuple[str | None, float]:
 def run(args: argparse.Namespace) -> int:
     """Search the best split of the budget, re-check it on fresh seeds, write the report."""
     from ckm_sim.io import inside
-    from ckm_sim.whatif.optimize.report import write_report
+    from ckm_sim.whatif.optimize.report import robust_note, write_report
     from ckm_sim.whatif.optimize.settings import best_split, split_name
 
     if args.replications is None:
@@ -226,7 +226,8 @@ def run(args: argparse.Namespace) -> int:
     if len(firms) > 1:
         return _rounds(args, scenario, firms, budgets, plan, settings.options(not args.quiet), out)
     optimum = best_split(scenario, budget, plan, settings, firm=firm, progress=not args.quiet)
-    report, lines = write_report(optimum, scenario, out, plan.periods)
+    robust = robust_note(optimum, scenario, args.scenario, args.periods, args.seed)
+    report, lines = write_report(optimum, scenario, out, plan.periods, robust)
     console = Console()
     for line in lines:
         console.print(f"- {line}", highlight=False)
@@ -241,6 +242,7 @@ def _rounds(args, scenario, firms, budgets, plan, options, out) -> int:
     from ckm_sim.whatif.rivals.report import round_rows, write_report
     from ckm_sim.whatif.rivals.response import FirmObjectives, level_curves, start_splits
     from ckm_sim.whatif.rivals.rounds import iterate_best_responses, optimiser_response
+    from ckm_sim.whatif.shared.seed_noise import note
 
     respond = optimiser_response(
         FirmObjectives(scenario, plan.periods), budgets, plan, level_curves(scenario), **options
@@ -262,6 +264,7 @@ def _rounds(args, scenario, firms, budgets, plan, options, out) -> int:
         "base_seed": plan.seed,
     }
     report, lines = write_report(result, scenario, out, meta)
+    lines = [*lines, note(None)]  # robust does not test best responses yet
     rows = round_rows(result)
     table = Table(title="best responses, round by round", title_justify="left")
     for column in rows[0]:
@@ -282,6 +285,7 @@ def _compare_plans(args: argparse.Namespace) -> int:
     from ckm_sim.io import inside
     from ckm_sim.whatif.compare.differences import compare, write_report
     from ckm_sim.whatif.optimize.plans import describe, load_plans
+    from ckm_sim.whatif.shared.seed_noise import note
     from ckm_sim.whatif.shared.spend import answer
     from ckm_sim.whatif.shared.terms import period_word
 
@@ -298,10 +302,11 @@ def _compare_plans(args: argparse.Namespace) -> int:
     named = [(sc.name, describe(sc)) for sc in candidates]
     word = period_word(base)
     result.answers = answer(result.differences, base.name, named, result.currency)
+    result.robust = note(None)  # robust does not take a plans file yet
     report = write_report(result, out, name)
     console = Console()
     paid = [p.sentence(word, result.currency) for p in result.payback]
-    for line in [*result.answers, *result.verdicts(), *paid]:
+    for line in [*result.answers, *result.verdicts(), *paid, result.robust]:
         console.print(f"- {line}", highlight=False)
     print(f"report written to {report}")
     return 0

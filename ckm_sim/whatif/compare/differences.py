@@ -62,6 +62,7 @@ class Comparison:
     payback: list[Payback] = field(default_factory=list)  # each scenario against the first
     breakeven: list[BreakEven] = field(default_factory=list)  # every pair, market and firms
     assumption: str = ""  # how added spend becomes competence (compare --add), in a sentence
+    robust: str = ""  # what the CIs cover and the robust command for the same question
 
     @property
     def currency(self) -> str:
@@ -220,6 +221,7 @@ def _report_text(c: Comparison, name: str) -> str:
         return f"{header} ({money})" if num.is_money(metric) else header
 
     assumed = [f"**Added spend.** {c.assumption}", ""] if c.assumption else []
+    covered = ["## What the CIs cover", "", c.robust, ""] if c.robust else []
     flip = (
         [
             "## What would flip it: break-even cost and payback",
@@ -314,6 +316,7 @@ def _report_text(c: Comparison, name: str) -> str:
             "",
             *answers,
             *assumed,
+            *covered,
             *flip,
             *payback,
             "## In plain words",
@@ -376,6 +379,7 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
                 "breakeven": [b.as_dict() for b in c.breakeven],
                 "verdicts": c.verdicts(),
                 "added_spend": c.assumption,
+                "seed_noise_only": c.robust,
                 "currency": c.currency,
                 "differences": c.differences.to_dict(orient="records"),
             },
@@ -412,6 +416,7 @@ def write_report(c: Comparison, out: Path, name: str) -> Path:
             out,
             verdicts=c.verdicts(),
             assumption=c.assumption,
+            robust=c.robust,
         )
         write_summary(page, out)
         return report

@@ -20,6 +20,7 @@ from ckm_sim.whatif.optimize.budget import Optimum
 from ckm_sim.whatif.optimize.convergence import Verdict
 from ckm_sim.whatif.shared.allocation import current_spend, levels_for_spend, spend_for_levels
 from ckm_sim.whatif.shared.figures import plot_allocation, plot_history
+from ckm_sim.whatif.shared.seed_noise import note, optimize_argv
 from ckm_sim.whatif.shared.summary import optimize_summary
 from ckm_sim.whatif.shared.terms import period_word, terms_lines
 
@@ -145,7 +146,12 @@ def _restarts_rows(opt: Optimum, scenario: Scenario) -> list[dict]:
 
 
 def _text(
-    opt: Optimum, scenario: Scenario, table: pd.DataFrame, lines: list[str], periods: int
+    opt: Optimum,
+    scenario: Scenario,
+    table: pd.DataFrame,
+    lines: list[str],
+    periods: int,
+    robust: str = "",
 ) -> str:
     word = period_word(scenario)
     cur = scenario.economics.currency
@@ -226,6 +232,7 @@ def _text(
             "",
             "## Does the answer hold?",
             "",
+            *([robust, ""] if robust else []),
             f"{opt.restarts} independent searches (sampler seeds {opt.base_seed} to "
             f"{opt.base_seed + opt.restarts - 1}, "
             + ("each on its own trial seeds" if opt.distinct_seeds else "the same trial seeds")
@@ -259,10 +266,54 @@ def _text(
     )
 
 
+def robust_argv(
+    opt: Optimum,
+    scenario: Scenario,
+    given: Scenario | str | Path | None = None,
+    periods: int | None = None,
+    seed: int | None = None,
+) -> list[str]:
+    """The ``ckm-sim robust`` arguments that test this answer across plausible worlds: the
+    even and the best split, each as the spend that buys its levels (capped at 1) at once on
+    the scenario (``given``: as the user named it) with every level 0
+    (:func:`~ckm_sim.whatif.shared.seed_noise.optimize_argv`)."""
+    table = allocation_table(opt, scenario)
+    splits = [
+        spend_for_levels(scenario, table[column].to_numpy(dtype=np.float64), opt.firm)
+        for column in ("even_level", "best_level")
+    ]
+    return optimize_argv(scenario if given is None else given, splits, opt.firm, periods, seed)
+
+
+def robust_note(
+    opt: Optimum,
+    scenario: Scenario,
+    given: Scenario | str | Path | None = None,
+    periods: int | None = None,
+    seed: int | None = None,
+) -> str:
+    """What the CIs cover and the robust command line (:func:`robust_argv`), in a sentence;
+    where a split buys a full level, that robust refuses worlds where competence is cheaper."""
+    text = note(robust_argv(opt, scenario, given, periods, seed))
+    table = allocation_table(opt, scenario)
+    if bool((table[["best_level", "even_level"]] >= 1.0 - 1e-9).to_numpy().any()):
+        text += (
+            " A split buys a full level here, which the same money overshoots where competence "
+            "is cheaper: robust refuses such worlds, so give it an assumptions file with "
+            "cost_multiplier from 1 up (--assumptions)."
+        )
+    return text
+
+
 def write_report(
-    opt: Optimum, scenario: Scenario, out: Path, periods: int | None = None
+    opt: Optimum,
+    scenario: Scenario,
+    out: Path,
+    periods: int | None = None,
+    robust: str = "",
 ) -> tuple[Path, list[str]]:
-    """Write the report and its files under ``out``; return the report path and the findings."""
+    """Write the report and its files under ``out``; return the report path and the findings
+    (then ``robust``, what the CIs cover: :func:`robust_note`)."""
     periods = scenario.periods if periods is None else periods
     table = allocation_table(opt, scenario)
     lines = sentences(opt, table, period_word(scenario), scenario.economics.currency)
@@ -302,6 +353,7 @@ def write_report(
                 "currency": scenario.economics.currency,
                 "breakeven": None if opt.flip is None else opt.flip.as_dict(),
                 "findings": lines,
+                "seed_noise_only": robust,
             },
         )
         plot_allocation(table, out / "allocation.png", title=f"{scenario.name}: budget allocation")
@@ -311,12 +363,12 @@ def write_report(
             title=("design points" if opt.method == "surface" else "Optuna trials")
             + " (mean net value on the search seeds)",
         )
-        report = write_text(out / "report.md", _text(opt, scenario, table, lines, periods))
+        report = write_text(out / "report.md", _text(opt, scenario, table, lines, periods, robust))
         word = period_word(scenario)
-        write_summary(optimize_summary(opt, scenario, lines, word, out), out)
+        write_summary(optimize_summary(opt, scenario, lines, word, out, robust), out)
     except OSError as exc:
         raise output_error(exc, f"cannot write results to {out}") from None
-    return report, lines
+    return report, [*lines, *([robust] if robust else [])]
 
 
 def next_unit_sentence(table: pd.DataFrame, word: str, currency: str = "EUR") -> str:

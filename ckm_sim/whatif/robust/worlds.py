@@ -3,7 +3,9 @@
 :func:`sample_worlds` draws ``n`` worlds from an uncertainty file's ranges with scipy's Latin
 hypercube (:class:`scipy.stats.qmc.LatinHypercube`, seeded: the same file, number and seed
 give the same worlds): each range is cut into ``n`` equal slices (in log(value) for a log range)
-and every slice holds exactly one world. Whole-number parameters are rounded.
+and every slice holds exactly one world. Whole-number parameters are rounded. :func:`worlds_at`
+maps any points of the unit hypercube onto the ranges the same way (Morris trajectories,
+:mod:`ckm_sim.whatif.robust.hinges`).
 
 :class:`InWorld` makes the scenario an alternative runs in one world: the world's flat keys
 applied, every dimension's cost of level 1 times ``cost_multiplier``
@@ -57,8 +59,18 @@ def unit_worlds(d: int, n: int, seed: int) -> np.ndarray:
 def sample_worlds(assumptions: Assumptions, n: int, seed: int | None = None) -> pd.DataFrame:
     """``n`` worlds, one row each (``world`` 0..n-1, then one column per uncertain parameter),
     a Latin hypercube over the ranges drawn with ``seed`` (None: the file's)."""
+    seed = assumptions.seed if seed is None else seed
+    frame = worlds_at(assumptions, unit_worlds(len(assumptions.names), n, seed))
+    frame.attrs["seed"] = seed
+    return frame
+
+
+def worlds_at(assumptions: Assumptions, unit: np.ndarray) -> pd.DataFrame:
+    """The worlds at points ``unit`` of the unit hypercube (rows: worlds, columns: the
+    parameters in the file's order; any design, e.g. Morris trajectories): each coordinate
+    mapped onto its range (in log(value) for a log range), whole-number parameters rounded."""
     names = assumptions.names
-    unit = unit_worlds(len(names), n, assumptions.seed if seed is None else seed)
+    n = len(unit)
     columns: dict[str, Any] = {WORLD: np.arange(n, dtype=np.int64)}
     for j, name in enumerate(names):
         r = assumptions.parameters[name]
@@ -70,9 +82,7 @@ def sample_worlds(assumptions: Assumptions, n: int, seed: int | None = None) -> 
             columns[name] = np.rint(values).astype(np.int64)
         else:
             columns[name] = np.clip(values, r.low, r.high)
-    frame = pd.DataFrame(columns)
-    frame.attrs["seed"] = assumptions.seed if seed is None else seed
-    return frame
+    return pd.DataFrame(columns)
 
 
 def _scaled_plan(scenario: Scenario, params: Mapping[str, Any]) -> Scenario:

@@ -29,6 +29,7 @@ from ckm_sim.model.costs import cost_source, unit_cost
 from ckm_sim.model.investment import bought_level
 from ckm_sim.model.investment import holding_spend as cost_of_level
 from ckm_sim.model.scenario import DIMENSIONS, Scenario, firm_key
+from ckm_sim.names import short_name
 from ckm_sim.reports import numbers as num
 
 
@@ -169,8 +170,9 @@ def with_spend(scenario: Scenario, increments: Sequence[Increment]) -> Scenario:
 
 
 def alternative_name(increments: Sequence[Increment]) -> str:
-    """``it_systems+1500_learning_culture+500``: an alternative's scenario name."""
-    return "_".join(i.label() for i in increments)
+    """``it_systems+1500_learning_culture+500``: an alternative's scenario name (shortened with
+    a digest when it is longer than a name may be, e.g. spend on all five dimensions)."""
+    return short_name("_".join(i.label() for i in increments))
 
 
 def describe(scenario: Scenario, increments: Sequence[Increment]) -> str:

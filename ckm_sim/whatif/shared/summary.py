@@ -34,11 +34,13 @@ def compare_summary(
     out: Path,
     verdicts: Sequence[str] = (),
     assumption: str = "",
+    robust: str = "",
 ) -> Summary:
     """The page of a comparison of ``names`` (the first the reference): its answer (a spend
     question's ``answers``, else the first pair's net value sentence), what would flip each
     difference (``verdicts``: break-even cost and payback) first among the details, the paired
-    differences figure, and how added spend was assumed to become competence."""
+    differences figure, how added spend was assumed to become competence, and what the CIs
+    cover (``robust``: seed noise only, and the command that tests the answer across worlds)."""
     reference, others = names[0], names[1:]
     if answers:
         question = f"Which of the added spends on {reference} pays best?"
@@ -61,16 +63,17 @@ def compare_summary(
             "runs on the same seed in every scenario, so differences are paired.",
             "A 95% CI that includes 0 means no difference can be told at this number of "
             "replications (add --replications).",
+            *([robust] if robust else []),
             MODEL_CAVEAT,
         ],
     )
 
 
 def optimize_summary(
-    opt: Optimum, scenario: Scenario, lines: list[str], word: str, out: Path
+    opt: Optimum, scenario: Scenario, lines: list[str], word: str, out: Path, robust: str = ""
 ) -> Summary:
     """The page of a budget optimisation: the best split, its gain over the even split, the
-    allocation figure; the verdict's warnings as caveats."""
+    allocation figure; the verdict's warnings and what the CIs cover (``robust``) as caveats."""
     whose = "" if opt.firm is None else f" by {opt.firm}"
     findings, warned = _warnings(lines)
     return Summary(
@@ -85,6 +88,7 @@ def optimize_summary(
             *warned,
             f"Searched on {opt.replications} replication(s) per trial; the best and the even "
             f"split are re-evaluated on {opt.eval_replications} fresh replications.",
+            *([robust] if robust else []),
             MODEL_CAVEAT,
         ],
     )
