@@ -51,15 +51,10 @@ def test_every_docs_figure_is_current(blocks, model) -> None:
 
 
 #: docs/validation.md's figures made from model runs (issue 21, defect 8): March's Figure 1 and
-<<<<<<< HEAD
 #: open system (sections 4-5), March's conventions inside the CKM model (6), issue 9's lever
 #: effects (7), the calibration check (8), the lever decomposition (9), the robustness of the
-#: dimensions' ordering (10), the competition checks (11) and issue 21's wiring (12).
-=======
-#: open system (sections 4-5), the calibration check (8), the lever decomposition (9), the
-#: robustness of the dimensions' ordering (10), the competition checks (11) and which claims
-#: hold across plausible worlds and what they hinge on (13, issue 23).
->>>>>>> robust23b
+#: dimensions' ordering (10), the competition checks (11), issue 21's wiring (12) and which
+#: claims hold across plausible worlds and what they hinge on (13, issue 23).
 VALIDATION_FIGURES = (
     "march_figure1",
     "march_open_system",
@@ -69,11 +64,8 @@ VALIDATION_FIGURES = (
     "decomposition",
     "robustness",
     "competition_checks",
-<<<<<<< HEAD
     "wiring",
-=======
     "claims",
->>>>>>> robust23b
 )
 #: docs/ODD.md's figures made from model runs: the shipped scenarios' money (7.5) and rivals'
 #: and switching costs' effect on churn (7.6).
@@ -149,33 +141,21 @@ def test_history_names_its_commit() -> None:
 
 
 def test_validation_prose_quotes_no_figure_of_the_generated_sections() -> None:
-<<<<<<< HEAD
-    """Sections 4 to 12 of docs/validation.md: outside their blocks and history, no sentence
+    """Sections 4 to 13 of docs/validation.md: outside their blocks and history, no sentence
     quotes a result with three decimals, which would go stale with the model."""
     text = _without_blocks_and_history((ROOT / "docs" / "validation.md").read_text("utf-8"))
-=======
-    """Sections 4, 5, 8, 10 and 13 of docs/validation.md: outside their blocks, no sentence
-    quotes a result with three decimals or a "± s.e.", which would go stale with the model."""
-    text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
-    for name in VALIDATION_FIGURES:
-        text = re.sub(rf"<!-- figure:{name} -->.*?<!-- /figure:{name} -->", "", text, flags=re.S)
->>>>>>> robust23b
     sections = re.split(r"^## ", text, flags=re.M)
     checked = 0
     for section in sections:
         number = section.split(".", 1)[0]
-<<<<<<< HEAD
-        if number not in {str(n) for n in range(4, 13)}:
-=======
-        if number not in {"4", "5", "8", "10", "13"}:
->>>>>>> robust23b
+        if number not in {str(n) for n in range(4, 14)}:
             continue
         checked += 1
         assert not re.search(r"\d\.\d{3}|±", section), (
             number,
             re.findall(r".*(?:\d\.\d{3}|±).*", section),
         )
-    assert checked == 9
+    assert checked == 10
 
 
 def test_the_history_filter_keeps_todays_prose() -> None:
