@@ -45,6 +45,10 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
     "loyalty_spread": (0.0, 3.0),
 }
 
+#: Replication indices of the refining rounds' seeds start here (disjoint from the search's and
+#: the evaluation's, :data:`ckm_sim.whatif.shared.search.EVALUATION_OFFSET`).
+REFINE_OFFSET = 2_000_000
+
 #: Sections whose parameters never change who churns (money only).
 NO_EFFECT_SECTIONS: tuple[str, ...] = ("costs", "economics")
 
@@ -218,9 +222,11 @@ def calibrate(
 
     with plan.evaluator() as evaluator:
 
-        def simulate(points: list[dict[str, float]]) -> list[np.ndarray]:
+        def simulate(points: list[dict[str, float]], round_: int = -1) -> list[np.ndarray]:
+            """Mean curves at the fitted periods: the search's seeds, or a refining round's."""
+            offset = 0 if round_ < 0 else REFINE_OFFSET + round_ * plan.replications
             jobs = [(scenario, values) for values in points]
-            curves = replicate(evaluator, curve, jobs, plan.seeds(), desc="trials")
+            curves = replicate(evaluator, curve, jobs, plan.seeds(offset=offset), desc="trials")
             return [np.mean(c, axis=0)[at] for c in curves]
 
         def score(points: list[dict[str, float]]) -> list[float]:
