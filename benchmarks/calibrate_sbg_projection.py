@@ -7,7 +7,7 @@ end of each year, ``S(y) = B(alpha, beta + y) / B(alpha, beta)``, in monthly per
 ``--fit`` says otherwise, its default trials and replications), projects years 8-12 and prints
 the largest gap in survivors per 1,000. The issue's bound is 10.
 
-    .venv/bin/python benchmarks/calibrate_sbg_projection.py [--fit churn_floor competitor_pull]
+    .venv/bin/python benchmarks/calibrate_sbg_projection.py [--fit churn_floor loyalty_spread]
         [--workers 2] [--trials 30] [--replications 4]
 """
 

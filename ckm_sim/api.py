@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS, LEVEL_TOLERANCE
+from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS, LEVEL_TOLERANCE, REFINE_ROUNDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -222,6 +222,7 @@ def calibrate(
     fit: Sequence[str] = DEFAULT_PARAMETERS,
     bounds: Mapping[str, tuple[float, float]] | None = None,
     trials: int = 30,
+    refine: int = REFINE_ROUNDS,
     fit_periods: int | None = None,
     project: int = 0,
     replications: int = 4,
@@ -262,6 +263,7 @@ def calibrate(
         parameters=fit_parameters(fit),
         bounds=dict(bounds or {}),
         trials=trials,
+        refine=refine,
         eval_replications=eval_replications,
         progress=progress,
         fit_periods=fit_periods,

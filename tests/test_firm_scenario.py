@@ -45,10 +45,12 @@ def test_the_shipped_example_writes_a_scenario_that_validates_and_runs(tmp_path)
     assert sc.competence.it_systems == pytest.approx(math.sqrt(1500 / 2460))
     assert sc.competence.learning_culture == pytest.approx(math.sqrt(400 / 2360))
     assert sc.competence.customer_cooperation == 0.5  # no spend given: the base's level
-    # the fitted churn rates differ from the base's (a monthly retention of 0.985 was given)
+    # a single monthly retention (0.985) fits the churn floor alone: one number says how many
+    # leave, not how leaving slows with tenure, so the loyalty spread and the pull stay the base's
     base = load_scenario("baseline").market
-    assert (sc.market.churn_floor, sc.market.competitor_pull) != (
-        base.churn_floor,
+    assert sc.market.churn_floor != base.churn_floor
+    assert (sc.market.loyalty_spread, sc.market.competitor_pull) == (
+        base.loyalty_spread,
         base.competitor_pull,
     )
     code, _, stderr = run_cli(

@@ -41,12 +41,17 @@ def _observed(curve: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"period": np.arange(len(curve)), "active": curve, "survival": curve})
 
 
+# the searches below are TPE trials then calibrate's default refinement (6 rounds of 2 d + 1
+# points, ckm_sim/whatif/calibrate/refine.py): fewer trials than before the refinement, about as
+# many runs
+
+
 def test_calibration_recovers_a_fixed_churn_rate():
     p, periods = 0.04, 24
     sc = Scenario().with_overrides(**SMALL)
     observed = _observed((1 - p) ** np.arange(periods + 1))
     fit = calibrate(
-        sc, observed, RunPlan(2, base_seed=0), ["fixed_churn"], trials=24, eval_replications=3
+        sc, observed, RunPlan(2, base_seed=0), ["fixed_churn"], trials=10, eval_replications=3
     )
     # 2 x 1000 customers: the simulated curve's sd is under 0.011; one period of 0.002 in p moves
     # the period-24 share by about 0.018, so the fit is good to well within 0.005
@@ -62,7 +67,7 @@ def test_calibration_recovers_a_parameter_of_the_model_from_its_own_data():
         np.mean([simulate_survival(data, 1000 + r, periods) for r in range(8)], axis=0)
     )
     fit = calibrate(
-        sc, observed, RunPlan(4, base_seed=0), ["competitor_pull"], trials=30, eval_replications=4
+        sc, observed, RunPlan(4, base_seed=0), ["competitor_pull"], trials=12, eval_replications=4
     )
     # between-seed sd of a survival curve is about 0.03 at period 36 and the curve moves by
     # about 3 per unit of competitor_pull: a mean of 8 (data) against 4 (fit) seeds pins it to
@@ -163,7 +168,7 @@ def test_calibration_fitted_on_7_periods_projects_an_sbg_curve():
     # the neighbourhood the first period shows (S(1) = 0.85: churn about 0.15).
     observed = sbg_cohort(*SBG, 12)
     sc = Scenario().with_overrides(**(SMALL | {"customers": 5000}))
-    fit = dict(trials=40, eval_replications=4, fit_periods=7)
+    fit = dict(trials=16, eval_replications=4, fit_periods=7)
     box = {"fixed_churn": (0.1, 0.2), "loyalty_spread": (0.5, 1.5)}
     plan = RunPlan(2, base_seed=0)
     mixed = calibrate(sc, observed, plan, ["fixed_churn", "loyalty_spread"], bounds=box, **fit)

@@ -10,7 +10,7 @@ from rich.console import Console
 from ckm_sim.commands import argtypes
 from ckm_sim.commands.whatif_args import add_common, check_runs_memory, run_plan
 from ckm_sim.model.scenario import MAX_PERIODS, load_scenario
-from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS
+from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS, REFINE_ROUNDS
 
 HELP = "fit parameters so the simulated cohort survival curve matches observed retention data"
 EXAMPLES = """examples:
@@ -70,6 +70,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--trials", type=argtypes.trials, default=30, help="optimiser trials (default 30)"
     )
     parser.add_argument(
+        "--refine",
+        type=argtypes.bounded_int(0, 100),
+        default=REFINE_ROUNDS,
+        metavar="ROUNDS",
+        help="rounds of response-surface search from the best trial, each 2 x parameters + 1 "
+        f"points (default {REFINE_ROUNDS}; 0: the best trial)",
+    )
+    parser.add_argument(
         "--fit-periods",
         type=argtypes.positive_int,
         metavar="N",
@@ -117,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         parameters=fit_parameters(args.fit),
         bounds=dict(args.bounds),
         trials=args.trials,
+        refine=args.refine,
         eval_replications=args.eval_replications,
         progress=not args.quiet,
         fit_periods=args.fit_periods,

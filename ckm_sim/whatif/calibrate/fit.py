@@ -26,14 +26,15 @@ from ckm_sim.errors import CKMError
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import t_quantile
 from ckm_sim.model.scenario import FIELD_SECTION, Scenario, field_bounds
+from ckm_sim.whatif.calibrate.refine import refine as refine_fit
 from ckm_sim.whatif.calibrate.survival import SurvivalCurve
-from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS
+from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS, REFINE_ROUNDS
 from ckm_sim.whatif.shared.search import evaluation_seeds, make_study, replicate, search
 
 #: Default search boxes narrower than the allowed range, for rates whose plausible values are
 #: small (a monthly churn rate of 0.5 is allowed but no firm's); --bounds overrides them.
 PLAUSIBLE: dict[str, tuple[float, float]] = {
-    "churn_floor": (0.0, 0.05),
+    "churn_floor": (0.0, 0.1),
     "competitor_pull": (0.0, 0.3),
     "fixed_churn": (0.0, 0.3),
     "turbulence": (0.0, 0.1),
@@ -43,6 +44,10 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
     "offer_knowledge_decay": (0.0, 0.2),
     "loyalty_spread": (0.0, 3.0),
 }
+
+#: Replication indices of the refining rounds' seeds start here (disjoint from the search's and
+#: the evaluation's, :data:`ckm_sim.whatif.shared.search.EVALUATION_OFFSET`).
+REFINE_OFFSET = 2_000_000
 
 #: Sections whose parameters never change who churns (money only).
 NO_EFFECT_SECTIONS: tuple[str, ...] = ("costs", "economics")
@@ -143,10 +148,9 @@ def _after_zero(observed: pd.DataFrame) -> pd.DataFrame:
     return observed[observed["period"] > 0]
 
 
-def _rmse(curve: np.ndarray, observed: pd.DataFrame) -> float:
-    observed = _after_zero(observed)
-    diff = curve[observed["period"].to_numpy()] - observed["survival"].to_numpy()
-    return float(np.sqrt(np.mean(diff**2)))
+def _rmse_at(simulated: np.ndarray, observed: pd.DataFrame) -> float:
+    """RMSE of ``simulated`` (the curve at the observed periods) against ``observed``."""
+    return float(np.sqrt(np.mean((simulated - observed["survival"].to_numpy()) ** 2)))
 
 
 def fit_window(observed: pd.DataFrame, fit_periods: int | None) -> pd.DataFrame:
@@ -187,16 +191,20 @@ def calibrate(
     progress: bool = False,
     fit_periods: int | None = None,
     project: int = 0,
+    refine: int = REFINE_ROUNDS,
 ) -> Calibration:
     """Fit ``parameters`` of ``scenario`` to the ``observed`` survival curve (to its periods up
     to ``fit_periods`` if given, projecting the rest).
 
     ``plan`` gives the replications (common seeds) per trial, the base seed and the workers;
     the periods are the observed curve's, plus ``project`` periods beyond the last one.
-    RMSEs leave period 0 out (the cohort itself, which always fits).
+    RMSEs leave period 0 out (the cohort itself, which always fits). The best trial is then
+    refined by ``refine`` rounds of a response-surface search on the same seeds (:mod:`refine`).
     """
     if project < 0:
         raise CKMError(f"--project must be 0 or more periods, got {project}")
+    if refine < 0:
+        raise CKMError(f"--refine must be 0 or more rounds, got {refine}")
     box = parameter_bounds(parameters, bounds)
     fitting = fit_window(observed, fit_periods)
     if scenario.market.customers < 1:
@@ -208,21 +216,36 @@ def calibrate(
     def propose(trial) -> dict[str, float]:
         return {p: trial.suggest_float(p, *box[p]) for p in box}
 
+    observed_fit = _after_zero(fitting)
+    at = observed_fit["period"].to_numpy()
+    tried: list[tuple[dict[str, float], np.ndarray]] = []
+
     with plan.evaluator() as evaluator:
 
-        def score(points: list[dict[str, float]]) -> list[float]:
+        def simulate(points: list[dict[str, float]], round_: int = -1) -> list[np.ndarray]:
+            """Mean curves at the fitted periods: the search's seeds, or a refining round's."""
+            offset = 0 if round_ < 0 else REFINE_OFFSET + round_ * plan.replications
             jobs = [(scenario, values) for values in points]
-            curves = replicate(evaluator, curve, jobs, plan.seeds(), desc="trials")
-            return [_rmse(np.mean(c, axis=0), fitting) for c in curves]
+            curves = replicate(evaluator, curve, jobs, plan.seeds(offset=offset), desc="trials")
+            return [np.mean(c, axis=0)[at] for c in curves]
+
+        def score(points: list[dict[str, float]]) -> list[float]:
+            means = simulate(points)
+            tried.extend(zip(points, means, strict=True))
+            return [_rmse_at(m, observed_fit) for m in means]
 
         done = search(study, trials, batch, propose, score, progress, "calibration trials")
-        fitted = dict(study.best_params)
+        refined = refine_fit(simulate, tried, observed_fit["survival"].to_numpy(), box, refine)
+        fitted = refined.point
         fresh = evaluation_seeds(plan, eval_replications)
         (final,) = replicate(
             evaluator, curve, [(scenario, fitted)], fresh, progress, desc="evaluation"
         )
     final = np.array(final)
-    history = [{"trial": t.trial.number, "rmse": t.value} | t.point for t in done]
+    history = [{"trial": t.trial.number, "rmse": t.value} | t.point for t in done] + [
+        {"trial": len(done) + i, "rmse": loss} | point
+        for i, (point, loss) in enumerate(refined.history)
+    ]
     mean = final.mean(axis=0)
     n = len(final)
     half = t_quantile(n) * final.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else 0.0 * mean
@@ -237,9 +260,7 @@ def calibrate(
             "single_high": np.quantile(final, 0.975, axis=0),
         }
     )
-    at = _after_zero(fitting)["period"].to_numpy()
-    fitting = _after_zero(fitting)
-    errors = mean[at] - fitting["survival"].to_numpy()
+    errors = mean[at] - observed_fit["survival"].to_numpy()
     holdout_rmse, holdout_max = holdout_errors(mean, observed, fit_periods)
     noise = float(np.mean([np.sqrt(np.mean((c[at] - mean[at]) ** 2)) for c in final]))
     return Calibration(
@@ -254,7 +275,7 @@ def calibrate(
         replications=plan.replications,
         eval_replications=eval_replications,
         base_seed=plan.seed,
-        search_rmse=float(study.best_value),
+        search_rmse=refined.loss,
         history=history,
         fit_periods=fit_periods,
         holdout_rmse=holdout_rmse,

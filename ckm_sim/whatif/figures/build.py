@@ -115,7 +115,7 @@ def firm_scenario(
     docstring). ``retention_csv`` is the figures' CSV resolved against the figures file."""
     from ckm_sim.whatif.calibrate.fit import calibrate
     from ckm_sim.whatif.calibrate.survival import read_retention
-    from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS
+    from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS, SINGLE_RATE_PARAMETERS
 
     scenario = sized(figures)
     levels, capped = spend_levels(scenario, figures.spend.given())
@@ -123,11 +123,13 @@ def firm_scenario(
     out = FirmScenario(scenario, levels, capped)
     if figures.retention is None and retention_csv is None:
         return out
+    parameters: tuple[str, ...] = DEFAULT_PARAMETERS
     if retention_csv is not None:
         observed = read_retention(retention_csv)
     else:
         assert figures.retention is not None
         observed = constant_retention(figures.retention, figures.fit.months)
+        parameters = SINGLE_RATE_PARAMETERS
     fit = figures.fit
     plan = RunPlan(replications=fit.replications, base_seed=fit.seed, workers=workers)
     try:
@@ -135,7 +137,7 @@ def firm_scenario(
             scenario,
             observed,
             plan.resolved(scenario),
-            parameters=DEFAULT_PARAMETERS,
+            parameters=parameters,
             trials=fit.trials,
             eval_replications=fit.eval_replications,
         )

@@ -3,8 +3,19 @@ no model, no solver)."""
 
 from __future__ import annotations
 
-#: What ``ckm-sim calibrate`` fits unless told otherwise: the churn hazard's two rates.
-DEFAULT_PARAMETERS: tuple[str, ...] = ("churn_floor", "competitor_pull")
+#: What ``ckm-sim calibrate`` fits unless told otherwise: the level of the churn hazard and the
+#: customers' spread in loyalty, the two features of a cohort's survival curve (how many leave,
+#: and how fast leaving slows with tenure), as the shifted-beta-geometric's two parameters are.
+#: ``competitor_pull`` is left out: at a steady satisfaction it moves churn as the floor does.
+DEFAULT_PARAMETERS: tuple[str, ...] = ("churn_floor", "loyalty_spread")
+
+#: What ``ckm-sim firm-scenario`` fits to a single monthly retention rate: one number fixes the
+#: level of churn but says nothing of how it slows with tenure, so the spread stays the base's.
+SINGLE_RATE_PARAMETERS: tuple[str, ...] = ("churn_floor",)
+
+#: Rounds of the response-surface search that refine calibrate's best trial
+#: (:mod:`ckm_sim.whatif.calibrate.refine`), each scoring ``2 d + 1`` points; 0 turns it off.
+REFINE_ROUNDS = 6
 
 #: The optimiser's convergence verdict: the searches agree when every level their best splits buy
 #: (capped at 1) is within this of the winner's. A tenth of the competence scale; on the
