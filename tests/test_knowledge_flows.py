@@ -16,10 +16,10 @@ from scipy import stats
 
 from ckm_sim import CKMModel
 from ckm_sim.model import learning, market
+from ckm_sim.model.draws import bernoulli_positions
 from ckm_sim.model.market import ACTIVE, PROSPECT
 from ckm_sim.model.scenario import DIMENSIONS, Firm
 from ckm_sim.model.stages.targeting import contact_probability
-from ckm_sim.model.streams import bernoulli_positions, geometric_gaps
 
 Z = 5.0
 #: every flow of knowledge FOR customers off, so a test can switch on one at a time
@@ -39,56 +39,41 @@ def assert_frequency(hits: int, n: int, p: float) -> None:
 
 # ------------------------------------------------------------------ sampling
 class TestBernoulliPositions:
-    @given(st.integers(0, 5000), st.floats(0.0, 1.0), st.integers(0, 2**32 - 1))
+    @given(st.integers(0, 5000), st.floats(0.0, 1.0), st.integers(0, 2**64 - 1))
     @settings(max_examples=50, deadline=None)
-    def test_sorted_distinct_in_range(self, n, p, seed):
-        pos = bernoulli_positions(n, p, np.random.default_rng(seed))
+    def test_sorted_distinct_in_range(self, n, p, key):
+        pos = bernoulli_positions(np.uint64(key), n, p)
+        assert pos.dtype == np.int64
         assert (np.diff(pos) > 0).all()
         assert len(pos) == 0 or (pos.min() >= 0 and pos.max() < n)
         if p >= 1:
             assert len(pos) == n
 
-    @given(
-        st.floats(1e-12, 1.0, exclude_max=True),
-        st.integers(1, 3000),
-        st.integers(0, 2**32 - 1),
-    )
-    @settings(max_examples=80, deadline=None)
-    def test_gaps_are_numpys_geometric_draws(self, p, size, seed):
-        # the vectorised inversion takes the same numbers from the generator as numpy's own
-        # geometric and gives the same gaps, and leaves the generator where numpy's leaves it
-        ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
-        got = geometric_gaps(p, size, ours)
-        np.testing.assert_array_equal(got, numpys.geometric(p, size=size).astype(np.float64))
-        assert ours.random() == numpys.random()
-
-    @given(st.integers(1, 20_000), st.floats(1e-6, 0.999), st.integers(0, 2**32 - 1))
-    @settings(max_examples=80, deadline=None)
-    def test_positions_as_from_capped_integer_gaps(self, n, p, seed):
-        # the positions the model drew before the vectorised gaps: capped int64 geometric gaps
-        rng = np.random.default_rng(seed)
-        expected = n * p
-        size = int(expected + 6.0 * np.sqrt(expected) + 16)
-        want = np.cumsum(np.minimum(rng.geometric(p, size=size), n + 1)) - 1
-        while want[-1] < n - 1:
-            more = np.cumsum(np.minimum(rng.geometric(p, size=size), n + 1))
-            want = np.concatenate([want, want[-1] + more])
-        want = want[: np.searchsorted(want, n)]
-        got = bernoulli_positions(n, p, np.random.default_rng(seed))
-        assert got.dtype == np.int64
-        np.testing.assert_array_equal(got, want)
-
     @pytest.mark.parametrize("p", [0.001, 0.02, 0.3, 0.9])
     def test_each_position_with_probability_p(self, p):
         n, reps = 2000, 200
         hits = np.zeros(n)
-        rng = np.random.default_rng(11)
-        for _ in range(reps):
-            hits[bernoulli_positions(n, p, rng)] += 1
+        for key in range(reps):
+            hits[bernoulli_positions(np.uint64(key), n, p)] += 1
         assert_frequency(int(hits.sum()), n * reps, p)
         # the first and the last position are as likely as any (no edge effect)
         for edge in (hits[:100].sum(), hits[-100:].sum()):
             assert_frequency(int(edge), 100 * reps, p)
+
+    def test_gaps_are_geometric(self):
+        # the gaps between successes (the first one's from -1) follow Geometric(p): a
+        # chi-square test of their frequencies, pooled above 8
+        p, n = 0.2, 200_000
+        gaps = np.diff(bernoulli_positions(np.uint64(7), n, p), prepend=-1)
+        k = np.arange(1, 9)
+        expected = np.append((1 - p) ** (k - 1) * p, (1 - p) ** 8) * len(gaps)
+        observed = np.append([np.count_nonzero(gaps == g) for g in k], np.count_nonzero(gaps > 8))
+        assert stats.chisquare(observed, expected).pvalue > 1e-4
+
+    def test_a_key_repeats_its_positions(self):
+        a = bernoulli_positions(np.uint64(3), 10_000, 0.05)
+        np.testing.assert_array_equal(a, bernoulli_positions(np.uint64(3), 10_000, 0.05))
+        assert not np.array_equal(a, bernoulli_positions(np.uint64(4), 10_000, 0.05))
 
 
 # ------------------------------------------------------------------ flow FOR

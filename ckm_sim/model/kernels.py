@@ -224,27 +224,6 @@ def priority(reported: Any, who: Any, prior: float, booked: Any) -> Any:  # prag
 
 
 @njit(cache=True, nogil=True)
-def bernoulli_cut(
-    draws: Any, scale: float, invert: bool, start: float, n: int
-) -> Any:  # pragma: no cover
-    """Success positions from geometric gaps, below ``n``: the gaps are ``ceil(draws /
-    scale)`` (inverted standard exponentials) when ``invert``, else ``draws`` themselves; the
-    positions are the running sum from ``start`` (a float64 sum of whole numbers below 2**53:
-    exact, as ``np.cumsum``). Returns (positions below ``n``, the last running sum): the
-    caller draws more when that sum is still below ``n - 1``."""
-    out = np.empty(len(draws), dtype=np.int64)
-    acc = start
-    k = 0
-    for j in range(len(draws)):
-        acc += np.ceil(draws[j] / scale) if invert else draws[j]
-        if acc >= n:
-            return out[:k], acc
-        out[k] = np.int64(acc)
-        k += 1
-    return out[:k], acc
-
-
-@njit(cache=True, nogil=True)
 def cells_of(positions: Any, active: Any, m: int) -> Any:  # pragma: no cover
     """The flat (customer x dimension) ``positions`` whose customer (``position // m``) is
     active, in order: ``positions[active[positions // m]]`` in one pass."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ckm_sim.model import kernels, philox
+from ckm_sim.model import draws, kernels
 
 
 def accuracy(beliefs: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -44,7 +44,7 @@ def socialise(
     """
     if rate <= 0:
         return
-    draw = philox.random(rng, beliefs.shape)
+    draw = draws.uniform(draws.key_from(rng), beliefs.shape)
     if takes_part is None:
         takes_part = np.ones(beliefs.shape[0], dtype=bool)
     kernels.socialise(beliefs, code, draw, rate, gradual, takes_part)
@@ -206,7 +206,7 @@ def learn_from_peers(
     )
     if len(learners) == 0:
         return
-    draw = philox.random(rng, (len(learners), *beliefs.shape[1:]))
+    draw = draws.uniform(draws.key_from(rng), (len(learners), *beliefs.shape[1:]))
     kernels.adopt_from_peers(beliefs, kernels.rank_of(standing), learners, peers, draw, rate)
 
 

@@ -6,18 +6,23 @@ a scenario with more cross-department ties, or more contacts, draws more numbers
 later draw shifts. So each mechanism ("stage") has its own counter-based Philox generator whose
 key comes from the model's seed, and its counter is reset to the period at the start of each use:
 the numbers a stage draws in period t depend only on (seed, stage, t), never on what other stages
-or earlier periods drew. Stages draw large arrays of uniforms through
-:func:`ckm_sim.model.philox.random`: the same numbers, computed in numba.
+or earlier periods drew.
+
+Uniforms come from keys instead (:meth:`RandomStreams.key`, :mod:`ckm_sim.model.draws`): a
+number per (stage, period, draw site, firm) and customer, so that a customer's number does not
+depend on how many others drew, nor on the order of the draws within a stage. Generators remain
+for the few draws numpy shapes (integers, normals, gammas, permutations, geometric gaps).
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from ckm_sim.model import kernels
+from ckm_sim.model import draws
 
 STAGES: tuple[str, ...] = (
     "ties",
@@ -61,6 +66,20 @@ class RandomStreams:
         # each stage's state, read once: realigning rewrites its counter (reading ``state``
         # builds a new dict of new arrays, which costs more than the rewrite)
         self._states = {stage: bits.state for stage, bits in self._bits.items()}
+        # the uniforms' keys (:meth:`key`) from the same seeded words
+        self._bases = {s: int(k[0]) ^ (int(k[1]) << 1) for s, k in zip(stages, keys, strict=True)}
+        self._prefixes: dict[tuple[str, str, int], int] = {}
+
+    def key(self, stage: str, period: int, site: str = "", firm: int = 0) -> np.uint64:
+        """The key of ``stage``'s uniforms at draw ``site`` in ``period`` for ``firm``
+        (:mod:`ckm_sim.model.draws`): distinct for every combination, and a function of the
+        model's seed and these four only. A burn-in period (negative) has keys of its own."""
+        prefix = self._prefixes.get((stage, site, firm))
+        if prefix is None:
+            code = zlib.crc32(site.encode())  # stable across processes, unlike hash()
+            prefix = draws.mix(draws.mix(self._bases[stage] + draws.GOLDEN * (firm + 1)) ^ code)
+            self._prefixes[(stage, site, firm)] = prefix
+        return np.uint64(draws.mix(prefix + draws.GOLDEN * (period & 0xFFFFFFFF)))
 
     def at(self, stage: str, period: int, firm: int = 0) -> np.random.Generator:
         """The stage's generator, positioned at the start of ``period``'s numbers.
@@ -81,52 +100,6 @@ class RandomStreams:
         state["has_uint32"] = 0
         self._bits[stage].state = state
         return self._generators[stage]
-
-
-#: Below this success probability numpy's ``Generator.geometric`` draws by inversion of a
-#: standard exponential (``ceil(-E / log1p(-p))``); at and above it, by search.
-GEOMETRIC_INVERSION_BELOW = 0.333333333333333333333333
-
-
-def geometric_gaps(p: float, size: int, rng: np.random.Generator) -> np.ndarray:
-    """``rng.geometric(p, size)`` as float64: the same numbers, drawn the same way.
-
-    Below :data:`GEOMETRIC_INVERSION_BELOW` numpy inverts one standard exponential per draw, one
-    call at a time; filling the exponentials in one call and inverting them vectorised takes the
-    same numbers from the generator and gives the same gaps (exact whole numbers below 2**53),
-    in about two thirds of the time.
-    """
-    if p < GEOMETRIC_INVERSION_BELOW:
-        return np.ceil(rng.standard_exponential(size) / -np.log1p(-p))
-    return rng.geometric(p, size=size).astype(np.float64)
-
-
-def bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarray:
-    """Indices of the successes among ``n`` independent Bernoulli(``p``) trials, in order.
-
-    Exact, and in O(n p) work: the gaps between successes are geometric, so the cost follows the
-    number of successes rather than ``n`` (forgetting and broadcast touch a few per cent of the
-    customers x dimensions cells each period). Positions are summed in float64, exact while
-    below 2**53; a gap past the end leaves every later position past it too (sums of positive
-    numbers only grow), so no gap needs capping.
-    """
-    if n <= 0 or p <= 0:
-        return np.empty(0, dtype=np.int64)
-    if p >= 1:
-        return np.arange(n, dtype=np.int64)
-    expected = n * p
-    size = int(expected + 6.0 * np.sqrt(expected) + 16)
-    invert = p < GEOMETRIC_INVERSION_BELOW  # as geometric_gaps: inverted exponentials
-    scale = float(-np.log1p(-p)) if invert else 1.0
-    parts, last = [], -1.0
-    with np.errstate(over="ignore"):  # a sum past the float range is inf: past the end too
-        while last < n - 1:  # more than once only when the draw fell short of the end
-            draws = rng.standard_exponential(size) if invert else rng.geometric(p, size=size)
-            found, last = kernels.bernoulli_cut(
-                draws.astype(np.float64, copy=False), scale, invert, last, n
-            )
-            parts.append(found)
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 #: Bit generators whose ``random()`` is ``(next 64 bits >> 11) * 2**-53``, the bits that

@@ -1,6 +1,6 @@
 """Compile the model's kernels once, at install time: ``python -m ckm_sim.model.warmup``.
 
-The kernels (:mod:`ckm_sim.model.kernels`, :mod:`ckm_sim.model.philox`) are compiled by numba
+The kernels (:mod:`ckm_sim.model.kernels`, :mod:`ckm_sim.model.draws`) are compiled by numba
 on first use and cached on disk; the first model run after an install would otherwise spend
 10-15 s compiling. The Makefile's install step runs this module: two tiny models (one firm
 against the outside option, and the shipped three-firm scenario) go through every stage, so the
@@ -34,7 +34,7 @@ def cache_places() -> list[Path]:
 
 
 #: The modules whose compiled functions numba caches (their index files: ``<module>.*.nbi``).
-COMPILED_MODULES: tuple[str, ...] = ("kernels", "philox")
+COMPILED_MODULES: tuple[str, ...] = ("kernels", "draws")
 
 
 def kernels_cached() -> bool:
@@ -57,17 +57,12 @@ def announce_compile(stream: TextIO | None = None) -> bool:
 
 
 def warm_up() -> float:
-    """Run the tiny models that compile every kernel, and draw the compiled uniforms (the tiny
-    models' draws are too small for them); returns the seconds it took."""
-    import numpy as np
-
-    from ckm_sim.model import philox
+    """Run the tiny models that compile every kernel; returns the seconds it took."""
     from ckm_sim.model.model import CKMModel
 
     start = time.perf_counter()
     CKMModel(customers=40, prospects=20, employees=10, rng=0, collect=True).run(4)
     CKMModel("it_arms_race", customers=60, prospects=30, rng=0, collect=True).run(4)
-    philox.random(np.random.Generator(np.random.Philox(0)), philox.SMALL)
     return time.perf_counter() - start
 
 

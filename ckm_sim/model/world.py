@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ckm_sim.model import economics, kernels, learning, market
+from ckm_sim.model import draws, economics, kernels, learning, market
 from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
 from ckm_sim.model.market import ACTIVE, PROSPECT
@@ -94,15 +94,17 @@ class World(Population):
         index = np.maximum(self.state.firm_of, 0) if firm is None else firm
         return self.rates[name][index]
 
-    def pick(self, team: str, firm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """A uniformly drawn member of ``team`` of each firm in ``firm`` (one per element)."""
+    def pick(self, team: str, firm: np.ndarray, key: np.uint64, index: np.ndarray) -> np.ndarray:
+        """A uniformly drawn member of ``team`` of each firm in ``firm`` (one per element), by
+        the uniform of each element's ``index`` under ``key`` (:mod:`ckm_sim.model.draws`)."""
         teams = self.firm_teams[team]
+        u = draws.uniform_at(key, index)
         if self.n_firms == 1:
-            return teams[0][rng.integers(len(teams[0]), size=len(firm))]
+            return teams[0][(u * len(teams[0])).astype(np.int64)]
         sizes = np.array([len(t) for t in teams])
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         pool = np.concatenate(teams)
-        return pool[starts[firm] + rng.integers(0, sizes[firm])]
+        return pool[starts[firm] + (u * sizes[firm]).astype(np.int64)]
 
     def serve(self, cust: np.ndarray, firm: np.ndarray) -> None:
         """Customers ``cust`` joining ``firm`` get its serving employee of their rank."""

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import kernels, philox
+from ckm_sim.model import draws, kernels
 from ckm_sim.model.stages.base import Period, Record, Tally
-from ckm_sim.model.stages.knowledge import absorb, reveal
+from ckm_sim.model.stages.knowledge import absorb, cells, reveal
 from ckm_sim.model.stages.targeting import contact_probability
 
 if TYPE_CHECKING:
@@ -31,21 +31,22 @@ class AboutRecord(Record):
 def knowledge_about_customers(world: World, period: Period) -> AboutRecord:
     """Contacts reveal needs to the serving employee and to the CRM profile."""
     s, mk, active = world.state, world.scenario_config.market, period.active
-    rng = world.streams.at("about", period.t)
+    t, key = period.t, world.streams.key
     tally = Tally(world.n_firms)
-    draw = philox.random(rng, len(active))
+    draw = draws.uniform(key("about", t, "contact"), len(active))
     p = np.asarray(contact_probability(world, active), dtype=np.float64).reshape(-1)
     contacted = kernels.active_below(active, draw, p)
     # a contact is a touch point: the employee notes how satisfied the customer is
     s.reported_satisfaction[contacted] = s.satisfaction[contacted]
-    cust, dims, value = reveal(world, contacted, mk.dims_per_contact, rng)
+    cust, dims, value = reveal(world, contacted, mk.dims_per_contact, key("about", t, "reveal"))
     tally.counts.update(about_contacts=len(contacted), about_captures=0, about_wrong_captures=0)
     if len(cust):
         serving = s.serving_employee[cust]
-        absorb(world, serving, cust, dims, value, rng)
+        absorb(world, serving, cust, dims, value, key("about", t, "absorb"))
+        cell = cells(world, cust, dims)
         captured = kernels.captures(
             serving,
-            philox.random(rng, len(cust)),
+            draws.uniform_at(key("about", t, "capture"), cell),
             world.rates["capture"],
             world.unshared,
             world.takes_part,
@@ -58,7 +59,7 @@ def knowledge_about_customers(world: World, period: Period) -> AboutRecord:
                 dims,
                 value,
                 serving,
-                rng.random(len(captured)),
+                draws.uniform_at(key("about", t, "fidelity"), cell[captured]),
                 world.rates["capture_fidelity"],
                 s.employee_firm,
             )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import kernels, market, philox
+from ckm_sim.model import draws, kernels, market
 from ckm_sim.model.stages import competition
 from ckm_sim.model.stages.base import Period, Record
 
@@ -82,7 +82,7 @@ def customers_decide(world: World, period: Period) -> ChurnRecord:
         mk.churn_floor,
         mk.competitor_pull,
         np.nan if mk.fixed_churn is None else mk.fixed_churn,
-        philox.random(world.streams.at("churn", period.t), len(period.active)),
+        draws.uniform(world.streams.key("churn", period.t), len(period.active)),
         s.hazard,
     )
     return ChurnRecord(leaving=leaving)
@@ -109,7 +109,7 @@ def churn_rule(hazard: HazardRule) -> Callable[[World, Period], ChurnRecord]:
         updated = _value_and_satisfaction(world, active)
         s.satisfaction[active] = updated[active]
         s.hazard[:] = np.clip(np.asarray(hazard(world), dtype=np.float64), 0.0, 1.0)
-        draw = philox.random(world.streams.at("churn", period.t), len(active))
+        draw = draws.uniform(world.streams.key("churn", period.t), len(active))
         return ChurnRecord(leaving=active & (draw < s.hazard))
 
     stage.__doc__ = f"Churn by the rule {getattr(hazard, '__name__', repr(hazard))}."

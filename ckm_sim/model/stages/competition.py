@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import choice, economics, market, philox
+from ckm_sim.model import choice, draws, economics, market
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
         p = choice.adoption_probability(
             net[where[prospects]], mk.base_acquisition, mk.word_of_mouth
         )
-        draw = philox.random(model.streams.at("acquisition", t), len(s.status))  # one per customer
+        draw = draws.uniform(model.streams.key("acquisition", t), len(s.status))  # per customer
         new = prospects[draw[prospects] < p]
         acquired = len(new)
         if acquired:

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import kernels, philox
+from ckm_sim.model import draws, kernels
 from ckm_sim.model.stages.base import Period, Record, Tally
-from ckm_sim.model.streams import bernoulli_positions
 
 if TYPE_CHECKING:
     from ckm_sim.model.world import World
@@ -32,17 +31,20 @@ def knowledge_for_customers(world: World, period: Period) -> ForRecord:
     """Active customers forget, learn from the broadcast, tailored messages and neighbours."""
     s, mk, active = world.state, world.scenario_config.market, period.active
     contacted = period.record("about").contacted
-    rng = world.streams.at("for", period.t)
+    t, key = period.t, world.streams.key
+    rng = world.streams.at("for", t)
     tally = Tally(world.n_firms)
     record = ForRecord(tally=tally)
     understood = s.understood
     m = understood.shape[1]
     flat = understood.reshape(-1)
-    forget = bernoulli_positions(flat.size, mk.offer_knowledge_decay, rng)
+    forget = draws.bernoulli_positions(key("for", t, "forget"), flat.size, mk.offer_knowledge_decay)
     flat[kernels.cells_of(forget, active, max(m, 1))] = False
     broadcast = world.rates["offer_communication"] * (1.0 - mk.tailoring)
     broadcast = broadcast * mk.broadcast_efficiency
-    lessons = bernoulli_positions(flat.size, float(broadcast.max()), rng)
+    lessons = draws.bernoulli_positions(
+        key("for", t, "broadcast"), flat.size, float(broadcast.max())
+    )
     lessons = kernels.cells_of(lessons, active, max(m, 1))  # the active customers' cells
     learner = lessons // max(m, 1)
     kept = _thin(world, learner, broadcast, rng) if world.n_firms > 1 else None
@@ -64,13 +66,15 @@ def knowledge_for_customers(world: World, period: Period) -> ForRecord:
     if tailored.max() > 0:
         record.tailored_to = contacted
     if len(contacted) and tailored.max() > 0:
-        sent, cust, dims = _tailored_lessons(world, contacted, tailored, rng)
+        sent, cust, dims = _tailored_lessons(
+            world, contacted, tailored, key("for", t, "tailored"), rng
+        )
         flat[cust * m + dims] = True
         tally.counts.update(for_tailored_lessons=len(sent), for_tailored_right=len(cust))
         tally.by_customers("for_tailored_lessons", s.firm_of, sent)
         tally.by_customers("for_tailored_right", s.firm_of, cust)
     if world.rates["community_learning"].max() > 0 and world.community.nnz:
-        _community_lessons(world, active, world.rate("community_learning"), rng)
+        _community_lessons(world, active, world.rate("community_learning"), t)
     world.match_profiles()  # for this period's perceived value
     understood_count = world.counts[kernels.UNDERSTOOD]
     s.offer_knowledge[:] = understood_count.astype(np.float64) / max(m, 1)
@@ -90,7 +94,11 @@ def _thin(
 
 
 def _tailored_lessons(
-    world: World, contacted: np.ndarray, rate: np.ndarray, rng: np.random.Generator
+    world: World,
+    contacted: np.ndarray,
+    rate: np.ndarray,
+    key: np.uint64,
+    rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Tailored messages to the contacted (each firm's ``rate`` to its customers): (the
     customers of the lessons sent, customers and dimensions of the lessons on a true need).
@@ -103,7 +111,7 @@ def _tailored_lessons(
     s = world.state
     m = s.needs.shape[1]
     # the explained (customer, dimension) cells, drawn sparsely; then what the firm believes
-    explained = bernoulli_positions(len(contacted) * m, float(rate.max()), rng)
+    explained = draws.bernoulli_positions(key, len(contacted) * m, float(rate.max()))
     if world.n_firms > 1:  # each firm's own rate
         kept = _thin(world, contacted[explained // m], rate, rng)
         if kept is not None:
@@ -122,17 +130,22 @@ def _tailored_lessons(
 
 
 def _community_lessons(
-    world: World, active: np.ndarray, rate: float | np.ndarray, rng: np.random.Generator
+    world: World,
+    active: np.ndarray,
+    rate: float | np.ndarray,
+    t: int,
 ) -> None:
     """Each active customer talks, with probability ``rate`` (its firm's), to one random
     neighbour about one random part of the offer; if the neighbour is active, a customer of
     the same firm, and understands it, so does the customer afterwards."""
     s, c = world.state, world.community.matrix  # ties over every slot, arrivals' included
     rates = np.asarray(rate, dtype=np.float64).reshape(-1)
-    draw = philox.random(rng, len(active))
+    key = world.streams.key
+    draw = draws.uniform(key("for", t, "community"), len(active))
     talkers, degree = kernels.talkers(draw, rates, active, world.present_degree(len(active)))
-    slot_draw = rng.random(len(talkers))
-    topic = rng.integers(s.understood.shape[1], size=len(talkers))
+    slot_draw = draws.uniform_at(key("for", t, "community_neighbour"), talkers)
+    m = s.understood.shape[1]
+    topic = (draws.uniform_at(key("for", t, "community_topic"), talkers) * m).astype(np.int64)
     kernels.community_lessons(
         talkers,
         degree,

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import kernels, philox
+from ckm_sim.model import draws, kernels
 from ckm_sim.model.stages.base import Period, Record, Tally
-from ckm_sim.model.stages.knowledge import absorb, reveal
+from ckm_sim.model.stages.knowledge import absorb, cells, reveal
 
 if TYPE_CHECKING:
     from ckm_sim.model.world import World
@@ -34,12 +34,13 @@ class FromRecord(Record):
 def knowledge_from_customers(world: World, period: Period) -> FromRecord:
     """Willing customers share needs; the front line or the channel relays them."""
     s, mk, active = world.state, world.scenario_config.market, period.active
-    rng = world.streams.at("from", period.t)
+    t, key = period.t, world.streams.key
     tally = Tally(world.n_firms)
     willing = world.rate("feedback_willingness") * s.satisfaction
-    sharers = kernels.active_below(active, philox.random(rng, len(active)), willing)
+    share = draws.uniform(key("from", t, "share"), len(active))
+    sharers = kernels.active_below(active, share, willing)
     s.reported_satisfaction[sharers] = s.satisfaction[sharers]
-    cust, dims, value = reveal(world, sharers, mk.dims_per_feedback, rng)
+    cust, dims, value = reveal(world, sharers, mk.dims_per_feedback, key("from", t, "reveal"))
     tally.counts.update(
         from_items=len(cust), from_direct=0, from_to_product=0, from_relayed=0, from_absorbed=0
     )
@@ -50,23 +51,30 @@ def knowledge_from_customers(world: World, period: Period) -> FromRecord:
         firm = np.maximum(s.firm_of[cust], 0).astype(np.int64)
     else:  # only its length is used (the rates are one number)
         firm = np.zeros(len(cust), dtype=np.int64)
-    direct = philox.random(rng, len(cust)) < world.rate("direct_channel", firm)
+    cell = cells(world, cust, dims)
+    direct = draws.uniform_at(key("from", t, "direct"), cell) < world.rate("direct_channel", firm)
     relay = world.rate("relay_to_product", firm)
-    crosses = philox.random(rng, len(cust)) < relay  # from the front line
-    channel_crosses = philox.random(rng, len(cust)) < relay  # from the channel's department
+    crosses = draws.uniform_at(key("from", t, "relay"), cell) < relay  # from the front line
+    # from the channel's department
+    channel_crosses = draws.uniform_at(key("from", t, "channel_relay"), cell) < relay
     serving = s.serving_employee[cust]
-    heard = (rng, tally, "from_absorbed")
-    absorbed = absorb(world, serving, cust, dims, value, *heard)
+    heard = (tally, "from_absorbed")
+    absorbed = absorb(world, serving, cust, dims, value, key("from", t, "absorb"), *heard)
     own_channel = world.own_channel[firm] if world.n_firms > 1 else world.own_channel[0]
     channel = direct & ~own_channel
     if channel.any() and len(world.channel_team):
-        hearer = world.pick("channel", firm, rng)
-        absorbed += absorb(world, hearer, cust, dims, value, *heard, np.flatnonzero(channel))
+        hearer = world.pick("channel", firm, key("from", t, "channel_hearer"), cell)
+        at_channel = key("from", t, "absorb_channel")
+        offered = np.flatnonzero(channel)
+        absorbed += absorb(world, hearer, cust, dims, value, at_channel, *heard, offered)
     relayed = crosses
     to_product = relayed | (direct & (channel_crosses | own_channel))
     if to_product.any() and len(world.product_team):
-        receiver = world.pick("product", firm, rng)
-        absorbed += absorb(world, receiver, cust, dims, value, *heard, np.flatnonzero(to_product))
+        receiver = world.pick("product", firm, key("from", t, "product_hearer"), cell)
+        at_product = key("from", t, "absorb_product")
+        absorbed += absorb(
+            world, receiver, cust, dims, value, at_product, *heard, np.flatnonzero(to_product)
+        )
     else:
         to_product[:] = False
     tally.counts.update(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import kernels, philox
+from ckm_sim.model import draws, kernels
 from ckm_sim.model.stages.base import Tally
 
 if TYPE_CHECKING:
@@ -19,19 +19,20 @@ if TYPE_CHECKING:
 
 
 def reveal(
-    world: World, who: np.ndarray, dims_each: int, rng: np.random.Generator
+    world: World, who: np.ndarray, dims_each: int, key: np.uint64
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Needs that customers ``who`` reveal: (customer, dimension, value) per item.
 
     Each customer reveals ``dims_each`` distinct dimensions: a cyclic window from a random
-    start. Need dimensions are exchangeable, so each one is revealed with the same chance.
+    start (the customer's uniform under ``key``). Need dimensions are exchangeable, so each one
+    is revealed with the same chance.
     """
     m = world.state.needs.shape[1]
     dims_each = min(dims_each, m)
     if len(who) == 0 or dims_each == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=np.int8)
-    start = rng.integers(m, size=len(who))
+    start = (draws.uniform_at(key, who) * m).astype(np.int64)
     cust, dims, value = kernels.reveal(who, start, dims_each, world.state.needs)
     return cust, dims, value
 
@@ -42,7 +43,7 @@ def absorb(
     cust: np.ndarray,
     dims: np.ndarray,
     value: np.ndarray,
-    rng: np.random.Generator,
+    key: np.uint64,
     tally: Tally | None = None,
     flow: str = "",
     items: np.ndarray | None = None,
@@ -51,11 +52,12 @@ def absorb(
     (and, with several firms, adds them to each firm's ``flow`` count in ``tally``).
 
     ``items``: the indices of the revealed items offered (all by default); ``employee``
-    holds the hearer of every item (:func:`kernels.absorb`)."""
+    holds the hearer of every item (:func:`kernels.absorb`). Each item's uniform under ``key``
+    is its (customer, dimension) cell's."""
     s = world.state
     if items is None:
         items = np.arange(len(cust))
-    draw = philox.random(rng, len(items))
+    draw = draws.uniform_at(key, cells(world, cust[items], dims[items]))
     rates = world.rates["absorption"]
     learnt = kernels.absorb(
         s.beliefs, employee, s.segment, cust, dims, value, items, draw, rates, s.employee_firm
@@ -63,3 +65,9 @@ def absorb(
     if tally is not None:
         tally.by_customers(flow, s.firm_of, cust, learnt)
     return len(learnt)
+
+
+def cells(world: World, cust: np.ndarray, dims: np.ndarray) -> np.ndarray:
+    """The flat (customer, need dimension) cells of items: the index of their uniforms, so
+    that an item's number is its cell's, whichever other items were revealed."""
+    return cust * world.state.needs.shape[1] + dims

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ckm_sim.model import kernels, philox
+from ckm_sim.model import draws, kernels
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 from ckm_sim.model.stages.base import Period, Record
 
@@ -40,7 +40,7 @@ def open_market(world: World, period: Period) -> MarketRecord:
     if mk.winback_rate > 0:
         cutoff = t - mk.winback_cooloff
         if kernels.any_lapsed(s.status, s.lapsed_at, CHURNED, cutoff):
-            draw = philox.random(world.streams.at("winback", t), len(s.status))
+            draw = draws.uniform(world.streams.key("winback", t), len(s.status))
             back = kernels.win_back(
                 s.status, s.lapsed_at, CHURNED, cutoff, draw, mk.winback_rate, PROSPECT
             )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import economics, kernels, market, philox
+from ckm_sim.model import draws, economics, kernels, market
 from ckm_sim.model.market import CHURNED, PROSPECT
 from ckm_sim.model.stages import competition
 from ckm_sim.model.stages.base import Period, Record
@@ -68,7 +68,7 @@ def settle(world: World, period: Period) -> SettleRecord:
             mk.word_of_mouth,
             prospects,
         )
-        draw = philox.random(world.streams.at("acquisition", t), len(s.status))  # one per customer
+        draw = draws.uniform(world.streams.key("acquisition", t), len(s.status))  # per customer
         new = prospects[draw[prospects] < p]
         acquired = len(new)
         if acquired:
