@@ -2,9 +2,10 @@
 
 Times every draw of a reference run (``bench_model.py``'s: 10,000 customers + 5,000 prospects,
 200 employees, m = 30, 120 periods, the burn-in included): numpy's calls on the stages'
-generators, the compiled uniforms of :func:`ckm_sim.model.philox.random`, and the realignment of
-a stage's generator (:meth:`~ckm_sim.model.streams.RandomStreams.at`). CPU time, the run with
-the smallest total of ``--repeats``; the timers add a little to what they time.
+generators, the counter-based uniforms of :mod:`ckm_sim.model.draws` (and deriving their keys),
+and the realignment of a stage's generator (:meth:`~ckm_sim.model.streams.RandomStreams.at`).
+CPU time, the run with the smallest total of ``--repeats``; the timers add a little to what
+they time.
 
     .venv/bin/python benchmarks/draw_share.py [--repeats 3]
 """
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ckm_sim import CKMModel
-from ckm_sim.model import philox
+from ckm_sim.model import draws
 from ckm_sim.model.streams import RandomStreams
 
 REFERENCE = {"customers": 10_000, "prospects": 5_000, "employees": 200, "need_dimensions": 30}
@@ -62,11 +63,16 @@ class _Timed:
         return timed
 
 
+#: The counter-based draws of :mod:`ckm_sim.model.draws` the stages call.
+COUNTER_BASED = ("uniform", "uniform_at", "bernoulli_positions")
+
+
 def measure() -> Share:
     """One reference run with every draw timed."""
     seconds: dict[str, float] = defaultdict(float)
     numbers: dict[str, int] = defaultdict(int)
-    at, compiled = RandomStreams.at, philox.random
+    at, key = RandomStreams.at, RandomStreams.key
+    originals = {name: getattr(draws, name) for name in COUNTER_BASED}
 
     def timed_at(self: RandomStreams, stage: str, period: int, firm: int = 0) -> Any:
         start = time.process_time()
@@ -74,15 +80,26 @@ def measure() -> Share:
         seconds["realigning a stage's generator"] += time.process_time() - start
         return _Timed(rng, seconds, numbers)
 
-    def timed_random(rng: np.random.Generator, size: Any) -> np.ndarray:
+    def timed_key(self: RandomStreams, *args: Any, **kwargs: Any) -> np.uint64:
         start = time.process_time()
-        out = compiled(rng, size)
-        seconds["philox.random"] += time.process_time() - start
-        numbers["philox.random"] += out.size
+        out = key(self, *args, **kwargs)
+        seconds["deriving a key"] += time.process_time() - start
         return out
 
+    def timed(name: str) -> Callable[..., np.ndarray]:
+        def draw(*args: Any) -> np.ndarray:
+            start = time.process_time()
+            out = originals[name](*args)
+            seconds[f"draws.{name}"] += time.process_time() - start
+            numbers[f"draws.{name}"] += out.size
+            return out
+
+        return draw
+
     RandomStreams.at = timed_at  # type: ignore[method-assign]
-    philox.random = timed_random  # type: ignore[assignment]
+    RandomStreams.key = timed_key  # type: ignore[method-assign]
+    for name in COUNTER_BASED:
+        setattr(draws, name, timed(name))
     try:
         start = time.process_time()
         model = CKMModel(rng=1, collect=False, **REFERENCE)
@@ -90,8 +107,9 @@ def measure() -> Share:
             model.step()
         total = time.process_time() - start
     finally:
-        RandomStreams.at = at  # type: ignore[method-assign]
-        philox.random = compiled
+        RandomStreams.at, RandomStreams.key = at, key  # type: ignore[method-assign]
+        for name, original in originals.items():
+            setattr(draws, name, original)
     return Share(total, dict(seconds), dict(numbers))
 
 

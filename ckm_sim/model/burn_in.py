@@ -5,8 +5,9 @@ run that began from the initial draws would count that build-up as if it happene
 months. So before period 1 the model runs ``[market] burn_in`` periods (-B .. -1) of the
 knowledge flows only, with the population frozen: no one arrives, joins or leaves, and nothing
 is counted (no money, no flow counters). The firm learns, customers learn its offer, profiles
-fill and satisfaction settles. Burn-in periods draw their own random numbers (the streams'
-second counter word), so the numbers of periods 1..T are those a run without burn-in draws.
+fill and satisfaction settles. Burn-in periods draw their own random numbers (keys of their
+own: :meth:`~ckm_sim.model.streams.RandomStreams.key` of a negative period), so the numbers
+of periods 1..T are those a run without burn-in draws.
 """
 
 from __future__ import annotations
