@@ -89,7 +89,8 @@ def test_a_stronger_competitor_pull_only_adds_leavers_in_period_one(seed: int) -
         assert differing_fields(weak.period.records[name], strong.period.records[name]) == []
     # the state as customers decide: all the same but the hazard the burn-in left (and its slots)
     for seen in (weak_seen, strong_seen):
-        del seen["hazard"], seen["slots"]["hazard"]
+        seen.pop("hazard")
+        seen["slots"].pop("hazard", None)
     assert differing_fields(weak_seen, strong_seen) == []
     weak_leaving = weak.period.records["churn"].leaving
     strong_leaving = strong.period.records["churn"].leaving
