@@ -11,9 +11,12 @@ differs): then the figure is stale and must be made again.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import re
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 DOCS = Path(__file__).resolve().parents[1]
@@ -45,6 +48,15 @@ def fingerprint() -> str:
             {k: float(f"{v:.{DIGITS}g}") if isinstance(v, float) else v for k, v in row.items()}
         )
     return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def benchmark(stem: str) -> ModuleType:
+    """The script ``benchmarks/<stem>.py`` as a module, for a figure that reports what it
+    measures (its designs and functions, not its printout)."""
+    folder = str(ROOT / "benchmarks")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module(stem)
 
 
 def pattern(name: str) -> re.Pattern[str]:

@@ -15,10 +15,9 @@ About 1 minute for the yearly check and 4-6 minutes for the monthly one on 2 cor
 
 from __future__ import annotations
 
-import importlib
-import sys
 import textwrap
-from pathlib import Path
+
+import blocks  # docs/figures/blocks.py: on the path when make.py runs a figure
 
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.model.scenario import Scenario, load_scenario
@@ -27,7 +26,6 @@ from ckm_sim.whatif.calibrate.sbg import sbg_cohort
 from ckm_sim.whatif.shared.defaults import DEFAULT_PARAMETERS
 
 DOC = "docs/validation.md"
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "calibrate_sbg_projection.py"
 WORKERS = 2
 #: Fader & Hardie (2007), "high end" customers; 12 yearly periods, the first 7 fitted.
 SBG, PERIODS, FIT_PERIODS = (0.668, 3.806), 12, 7
@@ -39,13 +37,6 @@ YEARLY_REPLICATIONS = 2
 BOX = {"fixed_churn": (0.1, 0.2), "loyalty_spread": (0.5, 1.5)}
 #: The monthly check's trials and replications a trial (the benchmark's defaults).
 MONTHLY_TRIALS, MONTHLY_REPLICATIONS, MONTHLY_SEED = 30, 4, 2026
-
-
-def _benchmark():
-    """The monthly check's script as a module (its cohorts, years and cohort size)."""
-    if str(SCRIPT.parent) not in sys.path:
-        sys.path.insert(0, str(SCRIPT.parent))
-    return importlib.import_module(SCRIPT.stem)
 
 
 def fill(text: str) -> str:
@@ -119,7 +110,7 @@ def share(x: float) -> str:
 
 
 def monthly_lines() -> list[str]:
-    bench = _benchmark()
+    bench = blocks.benchmark("calibrate_sbg_projection")
     scenario = load_scenario("baseline")
     rows = []
     for alpha, beta in bench.COHORTS:

@@ -9,18 +9,15 @@ replications run vectorised as the segments of one model)."""
 
 from __future__ import annotations
 
-import importlib
-import sys
 import textwrap
 from itertools import product
-from pathlib import Path
 
+import blocks  # docs/figures/blocks.py: on the path when make.py runs a figure
 import numpy as np
 
 from ckm_sim.experiments import march
 
 DOC = "docs/validation.md"
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "march_docking.py"
 SEED = 1991
 REPLICATIONS = 80
 #: Replications of the paired reversal test at p1 = 0.9 (as tests/test_march.py).
@@ -32,13 +29,6 @@ OPTIONS = {
     "socialisation": ("direct", "gradual"),
     "code_vote": ("dissent", "margin"),
 }
-
-
-def _benchmark():
-    """The docking script as a module (its design points and the reconstruction's output)."""
-    if str(SCRIPT.parent) not in sys.path:
-        sys.path.insert(0, str(SCRIPT.parent))
-    return importlib.import_module(SCRIPT.stem)
 
 
 def fill(text: str) -> str:
@@ -197,7 +187,7 @@ def conventions() -> list[str]:
 
 def block() -> str:
     """Program and paper tables, the agreement and reversal sentences, the conventions."""
-    bench = _benchmark()
+    bench = blocks.benchmark("march_docking")
     program, paper = grid("program", bench), grid("paper", bench)
     slowest = max(int(eq.periods.max()) for eqs in (program, paper) for eq in eqs.values())
     lines = [
