@@ -62,6 +62,10 @@ CASES: list[tuple[str, str, dict[str, Any], int]] = [
         },
         40,
     ),
+    # several firms (docs/ODD.md 7.6): choice, reputations, switching, each firm's learning
+    ("duopoly", "duopoly", {}, 40),
+    ("market_entry", "market_entry", {}, 40),
+    ("it_arms_race", "it_arms_race", {}, 30),
 ]
 STATE_ARRAYS = (
     "needs",
@@ -74,6 +78,7 @@ STATE_ARRAYS = (
     "hazard",
     "realised_pv0",
     "reported_satisfaction",
+    "firm_of",
 )
 #: Arrays now stored narrower than when the digests were taken: digested in the old dtype (the
 #: cast is lossless, so the digest still compares every value exactly).
