@@ -491,3 +491,57 @@ def test_vote_code_is_the_numpy_change(seed) -> None:
     want[change] = majority[change]
     kernels.vote_code(code, plus, minus, k, p, draw)
     np.testing.assert_array_equal(code, want)
+
+
+def _community_by_firm_numpy(c, rows, firm_of, active, promoters, detractors, value, n_firms):
+    """The numpy code :func:`kernels.community_by_firm` replaced (three bincounts)."""
+    n = len(firm_of)
+    start, stop = c.indptr[rows], c.indptr[rows + 1]
+    degree = stop - start
+    owner = np.repeat(np.arange(len(rows)), degree)
+    offsets = np.arange(len(owner)) - np.repeat(np.cumsum(degree) - degree, degree)
+    neighbour = c.indices[np.repeat(start, degree) + offsets]
+    present = neighbour < n
+    neighbour, owner = neighbour[present], owner[present]
+    keep = active[neighbour] & (firm_of[neighbour] >= 0)
+    neighbour, owner = neighbour[keep], owner[keep]
+    cell = owner * n_firms + firm_of[neighbour]
+    size, shape = len(rows) * n_firms, (len(rows), n_firms)
+    voice = promoters[neighbour].astype(np.float64) - detractors[neighbour]
+    net = np.bincount(cell, voice, minlength=size).reshape(shape)
+    total = np.bincount(cell, value[neighbour], minlength=size).reshape(shape)
+    count = np.bincount(cell, minlength=size).reshape(shape).astype(np.float64)
+    return net, total, count
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 60), slots=st.integers(0, 20), firms=st.integers(1, 4), seed=SEEDS)
+def test_community_by_firm_is_the_three_bincounts(n, slots, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    total_slots = n + slots  # ties reach slots of customers yet to arrive (index >= n)
+    c = sp.random(total_slots, total_slots, density=0.2, format="csr", random_state=rng)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int8)
+    active = rng.random(n) < 0.7
+    promoters, detractors = rng.random(n) < 0.4, rng.random(n) < 0.2
+    value = rng.random(n)
+    rows = rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False)
+    want = _community_by_firm_numpy(c, rows, firm_of, active, promoters, detractors, value, firms)
+    got = kernels.community_by_firm(
+        c.indptr, c.indices, rows, firm_of, active, promoters, detractors, value, firms
+    )
+    for w, g in zip(want, got, strict=True):
+        np.testing.assert_array_equal(g, w)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 80), firms=st.integers(1, 4), seed=SEEDS)
+def test_firm_means_are_the_two_bincounts_divided(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(0, firms, size=n).astype(np.int8)
+    active = rng.random(n) < 0.5
+    value = rng.random(n)
+    firm = firm_of[active].astype(np.int64)
+    count = np.bincount(firm, minlength=firms)
+    total = np.bincount(firm, value[active], minlength=firms)
+    want = np.where(count > 0, total / np.maximum(count, 1), 0.45)
+    np.testing.assert_array_equal(kernels.firm_means(firm_of, active, value, firms, 0.45), want)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ckm_sim.model import kernels
 from ckm_sim.model.network import SlotGraph
 
 
@@ -29,25 +30,9 @@ def community_by_firm(
     each: net word of mouth (promoters minus detractors among the firm's customers), the sum
     of their perceived values, and their number. Gathered from the rows' own ties only."""
     c = community.matrix
-    n = len(firm_of)
-    start, stop = c.indptr[rows], c.indptr[rows + 1]
-    degree = stop - start
-    owner = np.repeat(np.arange(len(rows)), degree)
-    # every tie of the asking rows, as positions into the sparse matrix's neighbour list
-    offsets = np.arange(len(owner)) - np.repeat(np.cumsum(degree) - degree, degree)
-    neighbour = c.indices[np.repeat(start, degree) + offsets]
-    present = neighbour < n  # slots of customers yet to arrive hold no one
-    neighbour, owner = neighbour[present], owner[present]
-    keep = active[neighbour] & (firm_of[neighbour] >= 0)
-    neighbour, owner = neighbour[keep], owner[keep]
-    cell = owner * n_firms + firm_of[neighbour]
-    size = len(rows) * n_firms
-    shape = (len(rows), n_firms)
-    voice = promoters[neighbour].astype(np.float64) - detractors[neighbour]
-    net = np.bincount(cell, voice, minlength=size).reshape(shape)
-    total = np.bincount(cell, value[neighbour], minlength=size).reshape(shape)
-    count = np.bincount(cell, minlength=size).reshape(shape).astype(np.float64)
-    return net, total, count
+    return kernels.community_by_firm(
+        c.indptr, c.indices, rows, firm_of, active, promoters, detractors, value, n_firms
+    )
 
 
 def expected_values(

@@ -679,3 +679,51 @@ def vote_code(
             majority = 1 if margin > 0 else (-1 if margin < 0 else 0)
             if majority != 0 and majority != code[s, d] and k[s, d] > 0 and draw[s, d] < p[s, d]:
                 code[s, d] = majority
+
+
+@njit(cache=True, nogil=True)
+def community_by_firm(
+    indptr: Any,
+    indices: Any,
+    rows: Any,
+    firm_of: Any,
+    active: Any,
+    promoters: Any,
+    detractors: Any,
+    value: Any,
+    n_firms: int,
+) -> Any:  # pragma: no cover
+    """(net word of mouth, sum of perceived values, count) of each row's present, active
+    neighbours who are customers of each firm, (len(rows), F) each: the three bincounts of
+    :func:`ckm_sim.model.choice.community_by_firm`'s numpy code, summed in the same order."""
+    n = len(firm_of)
+    net = np.zeros((len(rows), n_firms))
+    total = np.zeros((len(rows), n_firms))
+    count = np.zeros((len(rows), n_firms))
+    for r in range(len(rows)):
+        i = rows[r]
+        for j in range(indptr[i], indptr[i + 1]):
+            k = indices[j]
+            if k >= n or not active[k] or firm_of[k] < 0:
+                continue
+            f = firm_of[k]
+            net[r, f] += np.float64(promoters[k]) - np.float64(detractors[k])
+            total[r, f] += value[k]
+            count[r, f] += 1.0
+    return net, total, count
+
+
+@njit(cache=True, nogil=True)
+def firm_means(firm_of: Any, active: Any, value: Any, n_firms: int, empty: float) -> Any:
+    """(F,) the mean ``value`` of each firm's active customers (``empty`` for a firm with none),
+    as two bincounts over ``firm_of[active]`` would sum it."""
+    count = np.zeros(n_firms, dtype=np.int64)
+    total = np.zeros(n_firms)
+    for i in range(len(firm_of)):
+        if active[i]:
+            count[firm_of[i]] += 1
+            total[firm_of[i]] += value[i]
+    out = np.empty(n_firms)
+    for f in range(n_firms):
+        out[f] = total[f] / count[f] if count[f] > 0 else empty
+    return out

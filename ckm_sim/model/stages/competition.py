@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import choice, draws, economics, market
+from ckm_sim.model import choice, draws, economics, kernels, market
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 
 if TYPE_CHECKING:
@@ -43,12 +43,8 @@ def values_of(model: World, rows: np.ndarray) -> np.ndarray:
 def reputations(model: World, active: np.ndarray) -> np.ndarray:
     """(F,) each firm's reputation: the mean perceived value of its active customers (the
     market's reference value for a firm without customers)."""
-    s, n = model.state, model.n_firms
-    firm = s.firm_of[active].astype(np.int64)
-    count = np.bincount(firm, minlength=n)
-    total = np.bincount(firm, s.value[active], minlength=n)
-    reference = model.scenario_config.market.competitor_value
-    return np.where(count > 0, total / np.maximum(count, 1), reference)
+    s, reference = model.state, model.scenario_config.market.competitor_value
+    return kernels.firm_means(s.firm_of, active, s.value, model.n_firms, reference)
 
 
 def built_up(model: World, rows: np.ndarray) -> np.ndarray:
