@@ -37,6 +37,31 @@ levels = [0.2, 0.8]
 method = "full_factorial"
 """
 
+#: Two factors over their whole range: the factors of :func:`sampled`.
+RANGES = """
+[factors.it_systems]
+range = [0.0, 1.0]
+[factors.learning_culture]
+range = [0.0, 1.0]
+"""
+
+
+def sampled(
+    samples: int,
+    method: str = "latin_hypercube",
+    report: str | None = None,
+    second_order: bool | None = None,
+) -> str:
+    """An experiment body: :data:`RANGES` sampled at ``samples`` points by ``method`` (Sobol's
+    ``second_order`` if given), the report showing only the outcome ``report`` if given."""
+    lines = [RANGES.rstrip("\n"), "[design]", f'method = "{method}"', f"samples = {samples}"]
+    if second_order is not None:
+        lines.append(f"second_order = {str(second_order).lower()}")
+    if report is not None:
+        lines += ["[outcomes]", f'report = ["{report}"]']
+    return "\n".join(lines) + "\n"
+
+
 #: A small market (the size of the replay, worker and CRN tests): long enough a run (with the
 #: scenario's burn-in) that every stage and every random stream is used, and still quick.
 SMALL_MARKET = {"customers": 300, "prospects": 100, "employees": 20}

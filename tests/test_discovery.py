@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from experiment_helpers import write_experiment
+from experiment_helpers import sampled, write_experiment
 
 pytest.importorskip("ema_workbench")
 pytest.importorskip("sklearn")
@@ -63,17 +63,7 @@ def test_points_of_interest_and_the_chosen_box():
 
 
 def test_a_sampled_sweep_report_shows_discovery(tmp_path):
-    body = """
-[factors.it_systems]
-range = [0.0, 1.0]
-[factors.learning_culture]
-range = [0.0, 1.0]
-[design]
-method = "latin_hypercube"
-samples = 24
-[outcomes]
-report = ["net_value"]
-"""
+    body = sampled(24, report="net_value")
     path = write_experiment(tmp_path, body, replications=1, periods=4)
     result = run_sweep(load_experiment(path), tmp_path / "out", workers=1, progress=False)
     analysis = analyse(result.root)

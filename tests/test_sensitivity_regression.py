@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from experiment_helpers import write_experiment
+from experiment_helpers import sampled, write_experiment
 
 from ckm_sim.cli import main
 from ckm_sim.experiments.regression import src_table
@@ -72,17 +72,7 @@ def test_sobol_warnings_name_negative_indices_and_cis_wider_than_the_index() -> 
     assert not any(", a:" in line for line in lines) and len(lines) == 3
 
 
-LHS = """
-[factors.it_systems]
-range = [0.0, 1.0]
-[factors.learning_culture]
-range = [0.0, 1.0]
-[design]
-method = "latin_hypercube"
-samples = 12
-[outcomes]
-report = ["clv"]
-"""
+LHS = sampled(12, report="clv")
 
 
 def test_a_latin_hypercube_report_has_srcs_with_cis_and_r2(tmp_path: Path) -> None:
@@ -99,8 +89,7 @@ def test_a_latin_hypercube_report_has_srcs_with_cis_and_r2(tmp_path: Path) -> No
 
 
 def test_a_sobol_report_explains_s1_and_st(tmp_path: Path) -> None:
-    body = LHS.replace('"latin_hypercube"', '"sobol"')
-    body = body.replace("samples = 12", "samples = 4\nsecond_order = false")
+    body = sampled(4, "sobol", report="clv", second_order=False)
     path = write_experiment(tmp_path, body, replications=1)
     out = tmp_path / "out"
     assert main(["sweep", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from experiment_helpers import GRID, write_experiment
+from experiment_helpers import GRID, sampled, write_experiment
 from scipy import stats
 
 from ckm_sim.cli import main
@@ -20,15 +20,7 @@ from ckm_sim.experiments.spec import load_experiment
 from ckm_sim.experiments.store import ResultsStore
 
 VOLATILE = ["duration", "worker"]
-LHS = """
-[factors.it_systems]
-range = [0.0, 1.0]
-[factors.learning_culture]
-range = [0.0, 1.0]
-[design]
-method = "latin_hypercube"
-samples = 4
-"""
+LHS = sampled(4)
 
 
 def _runs(store: ResultsStore) -> pd.DataFrame:
@@ -154,7 +146,7 @@ def test_latin_hypercube_grows_by_a_new_block_keeping_its_points(tmp_path: Path)
 
 
 def test_sobol_grows_by_whole_saltelli_blocks_and_still_analyses(tmp_path: Path) -> None:
-    body = LHS.replace('"latin_hypercube"', '"sobol"') + "second_order = false\n"
+    body = sampled(4, "sobol", second_order=False)
     path = write_experiment(tmp_path, body, replications=1)
     out = tmp_path / "out"
     assert _cli(path, out, "--no-report") == 0

@@ -72,16 +72,25 @@ class Discovery:
         )
 
 
-def _libraries() -> tuple[Any, Any]:
+def prim_module(needs: str) -> Any:
+    """EMA Workbench's ``prim`` module; when it is missing, :class:`DiscoveryUnavailable` says
+    what ``needs`` it (``"scenario discovery needs EMA Workbench: "``) and how to install it."""
     try:
         with warnings.catch_warnings():  # EMA Workbench warns about optional parallel backends
             warnings.simplefilter("ignore")
             from ema_workbench.analysis import prim
+    except ImportError:
+        raise DiscoveryUnavailable(needs + install_hint("discovery")) from None
+    return prim
+
+
+def _libraries() -> tuple[Any, Any]:
+    needs = "scenario discovery needs EMA Workbench and scikit-learn: "
+    prim = prim_module(needs)
+    try:
         from sklearn import tree
     except ImportError:
-        raise DiscoveryUnavailable(
-            "scenario discovery needs EMA Workbench and scikit-learn: " + install_hint("discovery")
-        ) from None
+        raise DiscoveryUnavailable(needs + install_hint("discovery")) from None
     return prim, tree
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import textwrap
 
+import blocks  # docs/figures/blocks.py: on the path when make.py runs a figure
+from blocks import show
+
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.march import RULES
 from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference
@@ -36,32 +39,24 @@ ARMS: dict[str, dict[str, object]] = {
     "march-like-d0": {"appraisal": "knowledge", "discernment": 0.0, **MARCH_LIKE},
     "march-like-d1": {"appraisal": "knowledge", "discernment": 1.0, **MARCH_LIKE},
 }
+
+
+def discernment(arm: str, words: str) -> tuple[str, str, str, str]:
+    """The row of ``discernment`` 0 -> 1 in the arms ``<arm>-d0`` and ``<arm>-d1``."""
+    return f"d-{arm}", f"`discernment` 0 → 1, {words}", f"{arm}-d1", f"{arm}-d0"
+
+
 #: (key, label, treatment arm, reference arm): one row each.
 ROWS = (
-    (
-        "d-outcomes",
-        "`discernment` 0 → 1, outcome appraisal (default)",
-        "outcomes-d1",
-        "outcomes-d0",
-    ),
-    ("d-knowledge", "`discernment` 0 → 1, knowledge appraisal", "knowledge-d1", "knowledge-d0"),
-    ("d-program", "`discernment` 0 → 1, program conventions", "program-d1", "program-d0"),
-    (
-        "d-march-like",
-        "`discernment` 0 → 1, knowledge appraisal, learning culture 0.1, turbulence 0.03",
-        "march-like-d1",
-        "march-like-d0",
-    ),
+    discernment("outcomes", "outcome appraisal (default)"),
+    discernment("knowledge", "knowledge appraisal"),
+    discernment("program", "program conventions"),
+    discernment("march-like", "knowledge appraisal, learning culture 0.1, turbulence 0.03"),
     ("knowledge", "knowledge appraisal (the truth) instead of outcomes", "knowledge", "outcomes"),
     ("program", "program conventions instead of outcomes", "program", "outcomes"),
     ("performance", "performance appraisal alone instead of outcomes", "performance", "outcomes"),
 )
 COLUMNS = (("clv", 1), ("mean_retention_rate", 4), ("code_accuracy", 3))
-
-
-def show(e: Estimate, digits: int) -> str:
-    """``+2.4 (1.0 to 3.8)`` with true minus signs."""
-    return f"{e.mean:+.{digits}f} ({e.low:.{digits}f} to {e.high:.{digits}f})".replace("-", "−")
 
 
 def measure() -> PairedRuns:
@@ -77,18 +72,11 @@ def block() -> str:
     runs = measure()
     effects: dict[tuple[str, str], Estimate] = {}
     head = (
-        f"Baseline at {SIZE['customers']:,} customers, {SIZE['prospects']} prospects, "
-        f"{SIZE['employees']} employees, {PLAN.periods} periods, {PLAN.replications} paired seeds "
-        f"(base seed {PLAN.base_seed}), 95% t intervals; program conventions: appraisal "
+        f"{blocks.paired_design(SIZE, PLAN)}; program conventions: appraisal "
         f"`{RULES['program']['appraisal']}`, socialisation `{RULES['program']['socialisation']}`,"
         f" code vote `{RULES['program']['code_vote']}`; code accuracy at the horizon."
     )
-    lines = [
-        textwrap.fill(head, 100, break_on_hyphens=False),
-        "",
-        "| change | CLV | retention per month | code accuracy |",
-        "|---|---|---|---|",
-    ]
+    lines = blocks.table_head(head, ["change", "CLV", "retention per month", "code accuracy"])
     for key, label, treated, reference in ROWS:
         cells = []
         for metric, digits in COLUMNS:

@@ -6,6 +6,9 @@ NAME``). Beside it, ``docs/figures/NAME.json`` records the file, a hash of the b
 model's :func:`fingerprint` when the figure was made. ``tests/test_docs_figures.py`` fails when
 a block was edited by hand (its hash differs) or the model has changed since (the fingerprint
 differs): then the figure is stale and must be made again.
+
+The figure scripts share here how they word a table: :func:`show` (an estimate in a cell),
+:func:`paired_design` and :func:`table_head`.
 """
 
 from __future__ import annotations
@@ -15,9 +18,15 @@ import importlib
 import json
 import re
 import sys
+import textwrap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ckm_sim.experiments.evaluator import RunPlan
+    from ckm_sim.experiments.stats import Estimate
 
 DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent
@@ -57,6 +66,32 @@ def benchmark(stem: str) -> ModuleType:
     if folder not in sys.path:
         sys.path.insert(0, folder)
     return importlib.import_module(stem)
+
+
+def show(e: Estimate, digits: int = 1) -> str:
+    """``+2.4 (1.0 to 3.8)`` with true minus signs: an estimate and its interval in a cell."""
+    return f"{e.mean:+.{digits}f} ({e.low:.{digits}f} to {e.high:.{digits}f})".replace("-", "−")
+
+
+def paired_design(size: Mapping[str, int], plan: RunPlan) -> str:
+    """``Baseline at 1,500 customers, 750 prospects, 30 employees, 120 periods, 8 paired seeds
+    (base seed 1991), 95% t intervals``: the design of a figure's paired runs of the baseline."""
+    return (
+        f"Baseline at {size['customers']:,} customers, {size['prospects']} prospects, "
+        f"{size['employees']} employees, {plan.periods} periods, {plan.replications} paired seeds "
+        f"(base seed {plan.base_seed}), 95% t intervals"
+    )
+
+
+def table_head(head: str, columns: Sequence[str]) -> list[str]:
+    """The lines that open a figure's table: ``head`` wrapped at 100 characters, a blank line,
+    the header row of ``columns`` and its rule."""
+    return [
+        textwrap.fill(head, 100, break_on_hyphens=False),
+        "",
+        f"| {' | '.join(columns)} |",
+        "|" + "---|" * len(columns),
+    ]
 
 
 def pattern(name: str) -> re.Pattern[str]:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import textwrap
 
+import blocks  # docs/figures/blocks.py: on the path when make.py runs a figure
+from blocks import show
+
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference
 from ckm_sim.model.scenario import load_scenario
@@ -44,11 +47,6 @@ ROWS: tuple[tuple[str, str, str, float, float, dict[str, float]], ...] = (
 )
 
 
-def show(e: Estimate, digits: int = 1) -> str:
-    """``+2.4 (1.0 to 3.8)`` with true minus signs."""
-    return f"{e.mean:+.{digits}f} ({e.low:.{digits}f} to {e.high:.{digits}f})".replace("-", "−")
-
-
 def measure() -> PairedRuns:
     """Both arms of every row and the baseline itself, on the same seeds."""
     base = load_scenario("baseline").with_overrides(**SIZE)
@@ -68,16 +66,9 @@ def block() -> str:
         key: paired_difference(runs.values(f"{key}-high", "clv"), runs.values(f"{key}-low", "clv"))
         for key, *_ in ROWS
     }
-    head = (
-        f"Baseline at {SIZE['customers']:,} customers, {SIZE['prospects']} prospects, "
-        f"{SIZE['employees']} employees, {PLAN.periods} periods, {PLAN.replications} paired "
-        f"seeds (base seed {PLAN.base_seed}), 95% t intervals; every other lever as derived."
-    )
+    head = blocks.paired_design(SIZE, PLAN) + "; every other lever as derived."
     lines = [
-        textwrap.fill(head, 100, break_on_hyphens=False),
-        "",
-        "| pinned lever | CLV effect (95% CI) |",
-        "|---|---|",
+        *blocks.table_head(head, ["pinned lever", "CLV effect (95% CI)"]),
         *(f"| {label} | {show(effects[key])} |" for key, label, *_ in ROWS),
         "",
         checked_sentences(effects, mean_ci(runs.values("baseline", "for_tailored_precision"))),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
+from blocks import show  # docs/figures/blocks.py: on the path when make.py runs a figure
 
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import Estimate, mean_ci, paired_difference
@@ -28,11 +29,6 @@ CHANGES = (
     ),
     ("`switching_cost` 0 → 1", {"switching_cost": 0.0}, {"switching_cost": 1.0}),
 )
-
-
-def show(e: Estimate, digits: int) -> str:
-    """``+2.4 (1.0 to 3.8)`` with true minus signs."""
-    return f"{e.mean:+.{digits}f} ({e.low:.{digits}f} to {e.high:.{digits}f})".replace("-", "−")
 
 
 def measure() -> PairedRuns:

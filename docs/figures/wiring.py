@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
+from blocks import show  # docs/figures/blocks.py: on the path when make.py runs a figure
 
 from ckm_sim.experiments.evaluator import RunPlan
 from ckm_sim.experiments.stats import Estimate, paired_difference
@@ -20,12 +21,6 @@ DOC = "docs/validation.md"
 PLAN = RunPlan(replications=8, base_seed=2121, periods=120, workers=2)
 #: A shelf life longer than any run: the firm acts on every record, however old.
 FOREVER = 100_000
-
-
-def show(e: Estimate, digits: int) -> str:
-    """``+2.4 (1.0 to 3.8)`` with true minus signs."""
-    text = f"{e.mean:+.{digits}f} ({e.low:.{digits}f} to {e.high:.{digits}f})"
-    return text.replace("-", "\u2212")
 
 
 #: Personalisation's four recording conditions: key -> (label, overrides).

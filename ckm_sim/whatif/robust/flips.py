@@ -25,8 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ckm_sim.errors import install_hint
-from ckm_sim.experiments.discovery import DiscoveryUnavailable, choose_box
+from ckm_sim.experiments.discovery import choose_box, prim_module
 
 #: The reported box covers at least this share of the worlds where the alternative wins.
 MIN_COVERAGE = 0.7
@@ -81,18 +80,6 @@ class Flip:
         )
 
 
-def _prim() -> object:
-    try:
-        with warnings.catch_warnings():  # EMA Workbench warns about optional parallel backends
-            warnings.simplefilter("ignore")
-            from ema_workbench.analysis import prim
-    except ImportError:
-        raise DiscoveryUnavailable(
-            "finding when the answer flips needs EMA Workbench: " + install_hint("discovery")
-        ) from None
-    return prim
-
-
 def _box(limits: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for name in limits.columns:
@@ -142,10 +129,10 @@ def find_box(
 ) -> dict[str, Any]:
     """PRIM's box for the worlds ``hit`` among ``x`` (pruned, :func:`pruned`): its table,
     coverage, density and mass."""
-    prim = _prim()
+    prim = prim_module("finding when the answer flips needs EMA Workbench: ")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        found = prim.Prim(x.astype(np.float64), np.asarray(hit, dtype=bool)).find_box()  # type: ignore[attr-defined]
+        found = prim.Prim(x.astype(np.float64), np.asarray(hit, dtype=bool)).find_box()
     trajectory = found.peeling_trajectory[["coverage", "density", "mass"]]
     chosen = choose_box(trajectory, min_coverage)
     hit = np.asarray(hit, dtype=bool)
