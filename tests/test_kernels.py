@@ -1,4 +1,5 @@
-"""Compiled kernels (ckm_sim/model/kernels.py) equal the numpy code they replace, bit for bit."""
+"""Compiled kernels (ckm_sim/model/kernels.py, and choice.py's) equal the numpy code they
+replace, bit for bit."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ckm_sim.model import kernels, market
+from ckm_sim.model import choice, kernels, market
 
 SEEDS = st.integers(0, 2**32 - 1)
 
@@ -494,7 +495,7 @@ def test_vote_code_is_the_numpy_change(seed) -> None:
 
 
 def _community_by_firm_numpy(c, rows, firm_of, active, promoters, detractors, value, n_firms):
-    """The numpy code :func:`kernels.community_by_firm` replaced (three bincounts)."""
+    """The numpy code :func:`choice.neighbour_counts` replaced (three bincounts)."""
     n = len(firm_of)
     start, stop = c.indptr[rows], c.indptr[rows + 1]
     degree = stop - start
@@ -526,7 +527,7 @@ def test_community_by_firm_is_the_three_bincounts(n, slots, firms, seed) -> None
     value = rng.random(n)
     rows = rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False)
     want = _community_by_firm_numpy(c, rows, firm_of, active, promoters, detractors, value, firms)
-    got = kernels.community_by_firm(
+    got = choice.neighbour_counts(
         c.indptr, c.indices, rows, firm_of, active, promoters, detractors, value, firms
     )
     for w, g in zip(want, got, strict=True):
@@ -544,4 +545,4 @@ def test_firm_means_are_the_two_bincounts_divided(n, firms, seed) -> None:
     count = np.bincount(firm, minlength=firms)
     total = np.bincount(firm, value[active], minlength=firms)
     want = np.where(count > 0, total / np.maximum(count, 1), 0.45)
-    np.testing.assert_array_equal(kernels.firm_means(firm_of, active, value, firms, 0.45), want)
+    np.testing.assert_array_equal(choice.firm_means(firm_of, active, value, firms, 0.45), want)

@@ -5,14 +5,17 @@ adopts, and an active customer who ends its relationship, choose among the firms
 leaver, the outside option) by multinomial logit over the value it expects from each: what its
 community neighbours who are the firm's customers get from it, shrunk toward the firm's
 reputation as far as the firm's broadcast reaches, else toward the market's reference value.
-Everything here is vectorised over customers; the firms are a short second axis.
+Everything here is vectorised over customers (the loops over ties and customers compiled);
+the firms are a short second axis.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from ckm_sim.model import kernels
+import numpy as np
+from numba import njit
+
 from ckm_sim.model.network import SlotGraph
 
 
@@ -30,7 +33,7 @@ def community_by_firm(
     each: net word of mouth (promoters minus detractors among the firm's customers), the sum
     of their perceived values, and their number. Gathered from the rows' own ties only."""
     c = community.matrix
-    return kernels.community_by_firm(
+    return neighbour_counts(
         c.indptr, c.indices, rows, firm_of, active, promoters, detractors, value, n_firms
     )
 
@@ -79,3 +82,52 @@ def adoption_probability(net: np.ndarray, base: float, word_of_mouth: float) -> 
     if word_of_mouth <= 0:
         return np.full(len(net), base)
     return 1.0 - (1.0 - base) * np.exp(positive * np.log1p(-word_of_mouth))
+
+
+@njit(cache=True, nogil=True)
+def neighbour_counts(
+    indptr: Any,
+    indices: Any,
+    rows: Any,
+    firm_of: Any,
+    active: Any,
+    promoters: Any,
+    detractors: Any,
+    value: Any,
+    n_firms: int,
+) -> Any:  # pragma: no cover
+    """(net word of mouth, sum of perceived values, count) of each row's present, active
+    neighbours who are customers of each firm, (len(rows), F) each: the three bincounts of
+    :func:`community_by_firm`'s numpy code before it was compiled, summed in the same
+    order."""
+    n = len(firm_of)
+    net = np.zeros((len(rows), n_firms))
+    total = np.zeros((len(rows), n_firms))
+    count = np.zeros((len(rows), n_firms))
+    for r in range(len(rows)):
+        i = rows[r]
+        for j in range(indptr[i], indptr[i + 1]):
+            k = indices[j]
+            if k >= n or not active[k] or firm_of[k] < 0:
+                continue
+            f = firm_of[k]
+            net[r, f] += np.float64(promoters[k]) - np.float64(detractors[k])
+            total[r, f] += value[k]
+            count[r, f] += 1.0
+    return net, total, count
+
+
+@njit(cache=True, nogil=True)
+def firm_means(firm_of: Any, active: Any, value: Any, n_firms: int, empty: float) -> Any:
+    """(F,) the mean ``value`` of each firm's active customers (``empty`` for a firm with none),
+    as two bincounts over ``firm_of[active]`` would sum it."""
+    count = np.zeros(n_firms, dtype=np.int64)
+    total = np.zeros(n_firms)
+    for i in range(len(firm_of)):
+        if active[i]:
+            count[firm_of[i]] += 1
+            total[firm_of[i]] += value[i]
+    out = np.empty(n_firms)
+    for f in range(n_firms):
+        out[f] = total[f] / count[f] if count[f] > 0 else empty
+    return out

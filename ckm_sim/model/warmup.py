@@ -1,12 +1,12 @@
 """Compile the model's kernels once, at install time: ``python -m ckm_sim.model.warmup``.
 
-The kernels (:mod:`ckm_sim.model.kernels`, :mod:`ckm_sim.model.draws`) are compiled by numba
-on first use and cached on disk; the first model run after an install would otherwise spend
-10-15 s compiling. The Makefile's install step runs this module: two tiny models (one firm
-against the outside option, and the shipped three-firm scenario) go through every stage, so the
-array types a run meets are compiled and every later process loads them from the cache. An
-installation that skipped it (a wheel) compiles on its first run: :func:`announce_compile` says
-so before the command starts.
+The kernels (:mod:`ckm_sim.model.kernels`, :mod:`~ckm_sim.model.draws`,
+:mod:`~ckm_sim.model.choice`) are compiled by numba on first use and cached on disk; the first
+model run after an install would otherwise spend 10-15 s compiling. The Makefile's install step
+runs this module: two tiny models (one firm against the outside option, and the shipped
+three-firm scenario) go through every stage, so the array types a run meets are compiled and
+every later process loads them from the cache. An installation that skipped it (a wheel)
+compiles on its first run: :func:`announce_compile` says so before the command starts.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def cache_places() -> list[Path]:
 
 
 #: The modules whose compiled functions numba caches (their index files: ``<module>.*.nbi``).
-COMPILED_MODULES: tuple[str, ...] = ("kernels", "draws")
+COMPILED_MODULES: tuple[str, ...] = ("kernels", "draws", "choice")
 
 
 def kernels_cached() -> bool:

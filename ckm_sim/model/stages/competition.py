@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import choice, draws, economics, kernels, market
+from ckm_sim.model import choice, draws, economics, market
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def reputations(model: World, active: np.ndarray) -> np.ndarray:
     """(F,) each firm's reputation: the mean perceived value of its active customers (the
     market's reference value for a firm without customers)."""
     s, reference = model.state, model.scenario_config.market.competitor_value
-    return kernels.firm_means(s.firm_of, active, s.value, model.n_firms, reference)
+    return choice.firm_means(s.firm_of, active, s.value, model.n_firms, reference)
 
 
 def built_up(model: World, rows: np.ndarray) -> np.ndarray:
