@@ -7,33 +7,24 @@ each); what the burn-in's periods cost; and the share of the run spent drawing r
 from __future__ import annotations
 
 import datetime
-import importlib
 import os
-import sys
-from pathlib import Path
-from types import ModuleType
+
+import blocks  # docs/figures/blocks.py: on the path when make.py runs a figure
 
 from ckm_sim.model.scenario import Scenario
 
 DOC = "docs/performance.md"
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_against.py"
 #: The model before issue 21's changes (the burn-in among them): the speed to keep.
 COMMIT = "b8e51f5"
 ROUNDS, REPEATS = 7, 3
 
 
-def _benchmark(name: str) -> ModuleType:
-    if str(SCRIPT.parent) not in sys.path:
-        sys.path.insert(0, str(SCRIPT.parent))
-    return importlib.import_module(name)
-
-
 def block() -> str:
     """The table, when and under what load it was measured, the burn-in's cost, the draws'."""
-    bench = _benchmark(SCRIPT.stem)
+    bench = blocks.benchmark("bench_against")
     load = os.getloadavg()[0]
     timings = bench.against(COMMIT, ROUNDS, REPEATS)
-    draws = _benchmark("draw_share").best(REPEATS)
+    draws = blocks.benchmark("draw_share").best(REPEATS)
     day = datetime.date.today().isoformat()
     agents = bench.REFERENCE["customers"] + bench.REFERENCE["prospects"]
     return (
