@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ckm_sim.model import choice, kernels, market
+from ckm_sim.model import choice, draws, kernels, market
 
 SEEDS = st.integers(0, 2**32 - 1)
 
@@ -79,7 +79,9 @@ def test_churn_and_pay_are_the_numpy_hazard_and_margins() -> None:
     rng = np.random.default_rng(5)
     n = 500
     for fixed, theta in ((None, None), (0.03, None), (None, rng.gamma(2.0, 0.5, n)), (0.5, 3.0)):
-        satisfaction, updated, draw = rng.random((3, n))
+        satisfaction, updated = rng.random((2, n))
+        key = np.uint64(rng.integers(2**63))
+        draw = draws.uniform(key, n)  # the numbers the kernel computes for the active
         active = rng.random(n) < 0.8
         propensity = np.full(n, theta) if isinstance(theta, float) else theta
         want_sat = satisfaction.copy()
@@ -94,7 +96,7 @@ def test_churn_and_pay_are_the_numpy_hazard_and_margins() -> None:
             0.01,
             0.9,
             np.nan if fixed is None else fixed,
-            draw,
+            key,
             got_hazard,
         )
         np.testing.assert_array_equal(satisfaction, want_sat)
@@ -401,10 +403,11 @@ def test_community_lessons_are_the_simultaneous_numpy_update(n, firms, seed) -> 
     understood = rng.random((n, m)) < 0.5
     firm_of = rng.integers(0, 2, size=n).astype(np.int16)
     rate = rng.random(n) if firms else np.array([0.6])
-    draw = rng.random(n)
+    key = np.uint64(rng.integers(2**63))
+    draw = draws.uniform(key, n)
     talkers = np.flatnonzero(active & (draw < (rate if firms else rate[0])))
     talkers = talkers[degree[talkers] > 0]
-    got_talkers, got_degree = kernels.talkers(draw, rate, active, degree)
+    got_talkers, got_degree = kernels.talkers(key, rate, active, degree)
     np.testing.assert_array_equal(got_talkers, talkers)
     np.testing.assert_array_equal(got_degree, degree[talkers])
     slot_draw, topic = rng.random(len(talkers)), rng.integers(m, size=len(talkers))
@@ -433,10 +436,11 @@ def test_community_lessons_are_the_simultaneous_numpy_update(n, firms, seed) -> 
 @given(n=st.integers(0, 60), single=st.booleans(), seed=SEEDS)
 def test_active_below_is_the_masked_flatnonzero(n, single, seed) -> None:
     rng = np.random.default_rng(seed)
-    active, draw = rng.random(n) < 0.6, rng.random(n)
+    active, key = rng.random(n) < 0.6, np.uint64(rng.integers(2**63))
+    draw = draws.uniform(key, n)  # the numbers the kernel computes for the active only
     threshold = np.array([0.4]) if single else rng.random(n)
     want = np.flatnonzero(active & (draw < (threshold[0] if single else threshold)))
-    np.testing.assert_array_equal(kernels.active_below(active, draw, threshold), want)
+    np.testing.assert_array_equal(kernels.active_below(active, key, threshold), want)
 
 
 @settings(max_examples=60, deadline=None)
@@ -445,13 +449,14 @@ def test_win_back_returns_the_lapsed_past_their_cooloff(n, seed) -> None:
     rng = np.random.default_rng(seed)
     status = rng.integers(0, 3, size=n).astype(np.int8)
     lapsed_at = rng.integers(-1, 10, size=n).astype(np.int32)
-    draw = rng.random(n)
+    key = np.uint64(rng.integers(2**63))
+    draw = draws.uniform(key, n)  # the numbers the kernel computes for the lapsed
     lapsed = (status == 2) & (lapsed_at <= 5)
     assert kernels.any_lapsed(status, lapsed_at, 2, 5) == lapsed.any()
     want = status.copy()
     back = lapsed & (draw < 0.3)
     want[back] = 0
-    assert kernels.win_back(status, lapsed_at, 2, 5, draw, 0.3, 0) == back.sum()
+    assert kernels.win_back(status, lapsed_at, 2, 5, key, 0.3, 0) == back.sum()
     np.testing.assert_array_equal(status, want)
 
 

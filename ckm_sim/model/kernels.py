@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from ckm_sim.model.draws import uniform_of
+
 #: Rows of :func:`value_counts`'s result: what each count counts over a customer's needs.
 STANDARD, STANDARD_KNOWN, RIGHT, UNDERSTOOD, USED, USED_KNOWN, RIGHT_USED, RECORDED_RIGHT = range(8)
 
@@ -476,15 +478,16 @@ def tailored(
 
 
 @njit(cache=True, nogil=True)
-def talkers(draw: Any, rates: Any, active: Any, degree: Any) -> Any:  # pragma: no cover
-    """(talkers, their present degree): the active customers with ``draw < rate`` (``rates``
-    one per customer, or a single one for all) and at least one neighbour present."""
-    out = np.empty(len(draw), dtype=np.int64)
-    deg = np.empty(len(draw), dtype=np.int64)
-    single = len(rates) == 1 and len(draw) != 1
+def talkers(key: Any, rates: Any, active: Any, degree: Any) -> Any:  # pragma: no cover
+    """(talkers, their present degree): the active customers with ``u(key, i) < rate``
+    (``rates`` one per customer, or a single one for all) and at least one neighbour present;
+    only the active customers' numbers are computed."""
+    out = np.empty(len(active), dtype=np.int64)
+    deg = np.empty(len(active), dtype=np.int64)
+    single = len(rates) == 1 and len(active) != 1
     n = 0
-    for i in range(len(draw)):
-        if active[i] and draw[i] < (rates[0] if single else rates[i]) and degree[i] > 0:
+    for i in range(len(active)):
+        if active[i] and uniform_of(key, i) < (rates[0] if single else rates[i]) and degree[i] > 0:
             out[n] = i
             deg[n] = degree[i]
             n += 1
@@ -564,14 +567,14 @@ def churn(
     floor: float,
     pull: float,
     fixed: float,
-    draw: Any,
+    key: Any,
     hazard: Any,
 ) -> Any:  # pragma: no cover
     """Active customers take their updated satisfaction; every customer's churn hazard
     ``clip(theta (floor + pull (1 - S)), 0, 1)`` (``fixed`` in place of the bracket when not
     NaN; ``propensity`` empty: theta 1) is written to ``hazard``, as
     :func:`ckm_sim.model.market.churn_hazard` computes it; returns who leaves: the active with
-    ``draw < hazard``."""
+    ``u(key, i) < hazard`` (only their numbers computed)."""
     leaving = np.zeros(len(active), dtype=np.bool_)
     has_theta = len(propensity) > 0
     is_fixed = not np.isnan(fixed)
@@ -586,7 +589,7 @@ def churn(
         elif base > 1.0:
             base = 1.0
         hazard[i] = base
-        leaving[i] = active[i] and draw[i] < base
+        leaving[i] = active[i] and uniform_of(key, i) < base
     return leaving
 
 
@@ -605,14 +608,15 @@ def stay_and_pay(
 
 
 @njit(cache=True, nogil=True)
-def active_below(active: Any, draw: Any, threshold: Any) -> Any:  # pragma: no cover
-    """``np.flatnonzero(active & (draw < threshold))``, ``threshold`` one per customer or a
-    single one for all (length 1), in one pass."""
+def active_below(active: Any, key: Any, threshold: Any) -> Any:  # pragma: no cover
+    """``np.flatnonzero(active & (draw < threshold))`` where ``draw = draws.uniform(key,
+    len(active))``, ``threshold`` one per customer or a single one for all (length 1), in one
+    pass that computes only the active customers' numbers."""
     out = np.empty(len(active), dtype=np.int64)
     single = len(threshold) == 1
     n = 0
     for i in range(len(active)):
-        if active[i] and draw[i] < (threshold[0] if single else threshold[i]):
+        if active[i] and uniform_of(key, i) < (threshold[0] if single else threshold[i]):
             out[n] = i
             n += 1
     return out[:n]
@@ -629,13 +633,13 @@ def any_lapsed(status: Any, lapsed_at: Any, churned: int, cutoff: int) -> bool: 
 
 @njit(cache=True, nogil=True)
 def win_back(
-    status: Any, lapsed_at: Any, churned: int, cutoff: int, draw: Any, rate: float, prospect: int
+    status: Any, lapsed_at: Any, churned: int, cutoff: int, key: Any, rate: float, prospect: int
 ) -> int:  # pragma: no cover
-    """Former customers past their cool-off return to the prospect pool with ``draw < rate``;
-    returns how many."""
+    """Former customers past their cool-off return to the prospect pool with ``u(key, i) <
+    rate`` (only their numbers computed); returns how many."""
     n = 0
     for i in range(len(status)):
-        if status[i] == churned and lapsed_at[i] <= cutoff and draw[i] < rate:
+        if status[i] == churned and lapsed_at[i] <= cutoff and uniform_of(key, i) < rate:
             status[i] = prospect
             n += 1
     return n

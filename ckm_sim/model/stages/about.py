@@ -33,9 +33,8 @@ def knowledge_about_customers(world: World, period: Period) -> AboutRecord:
     s, mk, active = world.state, world.scenario_config.market, period.active
     t, key = period.t, world.streams.key
     tally = Tally(world.n_firms)
-    draw = draws.uniform(key("about", t, "contact"), len(active))
     p = np.asarray(contact_probability(world, active), dtype=np.float64).reshape(-1)
-    contacted = kernels.active_below(active, draw, p)
+    contacted = kernels.active_below(active, key("about", t, "contact"), p)
     # a contact is a touch point: the employee notes how satisfied the customer is
     s.reported_satisfaction[contacted] = s.satisfaction[contacted]
     cust, dims, value = reveal(world, contacted, mk.dims_per_contact, key("about", t, "reveal"))

@@ -82,7 +82,7 @@ def customers_decide(world: World, period: Period) -> ChurnRecord:
         mk.churn_floor,
         mk.competitor_pull,
         np.nan if mk.fixed_churn is None else mk.fixed_churn,
-        draws.uniform(world.streams.key("churn", period.t), len(period.active)),
+        world.streams.key("churn", period.t),
         s.hazard,
     )
     return ChurnRecord(leaving=leaving)

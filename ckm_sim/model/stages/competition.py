@@ -161,8 +161,8 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
         p = choice.adoption_probability(
             net[where[prospects]], mk.base_acquisition, mk.word_of_mouth
         )
-        draw = draws.uniform(model.streams.key("acquisition", t), len(s.status))  # per customer
-        new = prospects[draw[prospects] < p]
+        # each prospect's own number (its slot's): the same whoever else is a prospect
+        new = prospects[draws.uniform_at(model.streams.key("acquisition", t), prospects) < p]
         acquired = len(new)
         if acquired:
             firm = choice.choose(mk.choice_sensitivity * expected(new), rng)

@@ -141,8 +141,8 @@ def _community_lessons(
     s, c = world.state, world.community.matrix  # ties over every slot, arrivals' included
     rates = np.asarray(rate, dtype=np.float64).reshape(-1)
     key = world.streams.key
-    draw = draws.uniform(key("for", t, "community"), len(active))
-    talkers, degree = kernels.talkers(draw, rates, active, world.present_degree(len(active)))
+    present = world.present_degree(len(active))
+    talkers, degree = kernels.talkers(key("for", t, "community"), rates, active, present)
     slot_draw = draws.uniform_at(key("for", t, "community_neighbour"), talkers)
     m = s.understood.shape[1]
     topic = (draws.uniform_at(key("for", t, "community_topic"), talkers) * m).astype(np.int64)

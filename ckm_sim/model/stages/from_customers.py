@@ -37,8 +37,7 @@ def knowledge_from_customers(world: World, period: Period) -> FromRecord:
     t, key = period.t, world.streams.key
     tally = Tally(world.n_firms)
     willing = world.rate("feedback_willingness") * s.satisfaction
-    share = draws.uniform(key("from", t, "share"), len(active))
-    sharers = kernels.active_below(active, share, willing)
+    sharers = kernels.active_below(active, key("from", t, "share"), willing)
     s.reported_satisfaction[sharers] = s.satisfaction[sharers]
     cust, dims, value = reveal(world, sharers, mk.dims_per_feedback, key("from", t, "reveal"))
     tally.counts.update(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ckm_sim.model import draws, kernels
+from ckm_sim.model import kernels
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 from ckm_sim.model.stages.base import Period, Record
 
@@ -40,9 +40,14 @@ def open_market(world: World, period: Period) -> MarketRecord:
     if mk.winback_rate > 0:
         cutoff = t - mk.winback_cooloff
         if kernels.any_lapsed(s.status, s.lapsed_at, CHURNED, cutoff):
-            draw = draws.uniform(world.streams.key("winback", t), len(s.status))
             back = kernels.win_back(
-                s.status, s.lapsed_at, CHURNED, cutoff, draw, mk.winback_rate, PROSPECT
+                s.status,
+                s.lapsed_at,
+                CHURNED,
+                cutoff,
+                world.streams.key("winback", t),
+                mk.winback_rate,
+                PROSPECT,
             )
             s.counters["returns"] += back
             record.returns = back

@@ -68,8 +68,8 @@ def settle(world: World, period: Period) -> SettleRecord:
             mk.word_of_mouth,
             prospects,
         )
-        draw = draws.uniform(world.streams.key("acquisition", t), len(s.status))  # per customer
-        new = prospects[draw[prospects] < p]
+        # each prospect's own number (its slot's): the same whoever else is a prospect
+        new = prospects[draws.uniform_at(world.streams.key("acquisition", t), prospects) < p]
         acquired = len(new)
         if acquired:
             s.firm_of[new] = 0
