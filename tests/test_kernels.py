@@ -140,13 +140,14 @@ def test_absorb_writes_what_the_masked_numpy_writes(items, firms, seed) -> None:
     employee_firm = rng.integers(firms, size=n_emp)
     rates = rng.random(firms)
     chosen = np.flatnonzero(rng.random(items) < 0.6)
-    draw = rng.random(len(chosen))
+    key = np.uint64(rng.integers(2**63))
+    draw = draws.uniform_at(key, cust[chosen] * m + dims[chosen])  # each item's cell's number
     want = beliefs.copy()
     sub = chosen[draw < rates[employee_firm[employee[chosen]]]]
     cell = (employee[sub] * n_seg + segment[cust[sub]]) * m + dims[sub]
     want.reshape(-1)[cell] = value[sub]
     got = kernels.absorb(
-        beliefs, employee, segment, cust, dims, value, chosen, draw, rates, employee_firm
+        beliefs, employee, segment, cust, dims, value, chosen, key, rates, employee_firm
     )
     np.testing.assert_array_equal(got, sub)
     np.testing.assert_array_equal(beliefs, want)

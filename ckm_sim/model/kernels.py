@@ -125,21 +125,22 @@ def absorb(
     dims: Any,
     value: Any,
     items: Any,
-    draw: Any,
+    key: Any,
     rates: Any,
     employee_firm: Any,
 ) -> Any:  # pragma: no cover
     """Employees learn revealed needs: item ``items[j]`` (employee ``employee[items[j]]``, who
-    learns need ``dims`` of customer ``cust``'s segment) is learnt when ``draw[j]`` is below the
-    employee's firm's ``rates``; writes ``beliefs`` in item order and returns the indices (into
-    the items) of those learnt. Replaces a comparison, a flatnonzero, four gathers and an
-    index computation per call."""
+    learns need ``dims`` of customer ``cust``'s segment) is learnt when the uniform of its
+    (customer, need) cell under ``key``, ``u(key, cust * m + dims)``, is below the employee's
+    firm's ``rates``; writes ``beliefs`` in item order and returns the indices (into the items)
+    of those learnt."""
+    m = beliefs.shape[2]
     learnt = np.empty(len(items), dtype=np.int64)
     n = 0
     for j in range(len(items)):
         i = items[j]
         e = employee[i]
-        if draw[j] < rates[employee_firm[e]]:
+        if uniform_of(key, cust[i] * m + dims[i]) < rates[employee_firm[e]]:
             beliefs[e, segment[cust[i]], dims[i]] = value[i]
             learnt[n] = i
             n += 1

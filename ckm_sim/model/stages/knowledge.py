@@ -57,10 +57,9 @@ def absorb(
     s = world.state
     if items is None:
         items = np.arange(len(cust))
-    draw = draws.uniform_at(key, cells(world, cust[items], dims[items]))
     rates = world.rates["absorption"]
     learnt = kernels.absorb(
-        s.beliefs, employee, s.segment, cust, dims, value, items, draw, rates, s.employee_firm
+        s.beliefs, employee, s.segment, cust, dims, value, items, key, rates, s.employee_firm
     )
     if tally is not None:
         tally.by_customers(flow, s.firm_of, cust, learnt)
