@@ -5,7 +5,9 @@ Times every draw of a reference run (``bench_model.py``'s: 10,000 customers + 5,
 generators, the counter-based uniforms of :mod:`ckm_sim.model.draws` (and deriving their keys),
 and the realignment of a stage's generator (:meth:`~ckm_sim.model.streams.RandomStreams.at`).
 CPU time, the run with the smallest total of ``--repeats``; the timers add a little to what
-they time.
+they time. Numbers a kernel computes where it tests them (``draws.uniform_of`` inside
+``ckm_sim/model/kernels.py``: contact, sharing, churn, community talk, win-back, absorbing) are
+part of the kernel's time and not counted here.
 
     .venv/bin/python benchmarks/draw_share.py [--repeats 3]
 """

@@ -35,8 +35,9 @@ def block() -> str:
         + bench.table(timings)
         + "\n\n"
         + _burn_in(timings[1].seconds, timings[2].seconds, bench.PERIODS)
-        + f" Drawing random numbers takes {draws.drawing:.2f} s of this tree's run "
-        f"({draws.drawing / draws.seconds:.0%}; `benchmarks/draw_share.py`)."
+        + f" Drawing random numbers outside the kernels takes {draws.drawing:.2f} s of this "
+        f"tree's run ({draws.drawing / draws.seconds:.0%}; `benchmarks/draw_share.py`; the "
+        "numbers kernels compute where they test them are not counted)."
     )
 
 
