@@ -552,3 +552,17 @@ def test_firm_means_are_the_two_bincounts_divided(n, firms, seed) -> None:
     total = np.bincount(firm, value[active], minlength=firms)
     want = np.where(count > 0, total / np.maximum(count, 1), 0.45)
     np.testing.assert_array_equal(choice.firm_means(firm_of, active, value, firms, 0.45), want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 40), firms=st.integers(1, 4), nans=st.booleans(), seed=SEEDS)
+def test_best_rival_is_the_numpy_max_without_the_own_firm(n, firms, nans, seed) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, firms))
+    if nans and n:
+        x[rng.random((n, firms)) < 0.1] = np.nan
+    own = rng.integers(0, firms, size=n).astype(np.int16)
+    want = x.copy()
+    want[np.arange(n), own] = -np.inf
+    want = np.maximum(0.45, want.max(axis=1)) if n else np.empty(0)
+    np.testing.assert_array_equal(choice.best_rival(x, own, 0.45), want)

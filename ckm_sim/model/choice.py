@@ -131,3 +131,25 @@ def firm_means(firm_of: Any, active: Any, value: Any, n_firms: int, empty: float
     for f in range(n_firms):
         out[f] = total[f] / count[f] if count[f] > 0 else empty
     return out
+
+
+@njit(cache=True, nogil=True)
+def best_rival(x: Any, own: Any, reference: float) -> Any:  # pragma: no cover
+    """``max(reference, max_{g != own[r]} x[r, g])`` for each row ``r``: the best a customer
+    expects from a rival of its own firm, or the reference value if that is better. NaN where a
+    rival's value is NaN, as ``np.maximum(reference, x.max(axis=1))`` with the own firm's column
+    set to ``-inf`` gives it."""
+    out = np.empty(len(x))
+    for r in range(len(x)):
+        best = -np.inf
+        nan = False
+        for g in range(x.shape[1]):
+            if g == own[r]:
+                continue
+            v = x[r, g]
+            if v != v:
+                nan = True
+            elif v > best:
+                best = v
+        out[r] = np.nan if nan else max(reference, best)
+    return out

@@ -92,8 +92,7 @@ def expectations(model: World, active: np.ndarray) -> np.ndarray:
         model.community, rows, s.firm_of, active, silent, silent, s.value, n
     )
     x = expected_values(model, value_sum, count, reputations(model, active))
-    x[np.arange(len(rows)), s.firm_of[rows]] = -np.inf  # not its own firm
-    out[rows] = np.maximum(reference, x.max(axis=1))
+    out[rows] = choice.best_rival(x, s.firm_of[rows], reference)  # not its own firm
     return out
 
 
