@@ -566,3 +566,18 @@ def test_best_rival_is_the_numpy_max_without_the_own_firm(n, firms, nans, seed) 
     want[np.arange(n), own] = -np.inf
     want = np.maximum(0.45, want.max(axis=1)) if n else np.empty(0)
     np.testing.assert_array_equal(choice.best_rival(x, own, 0.45), want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(employees=st.integers(0, 30), segments=st.integers(1, 5), seed=SEEDS)
+def test_above_norm_is_the_numpy_column_means(employees, segments, seed) -> None:
+    rng = np.random.default_rng(seed)
+    observed = rng.random((employees, segments))
+    observed[rng.random(observed.shape) < 0.4] = np.nan
+    seen = ~np.isnan(observed)  # the numpy code the kernel replaced
+    count = seen.sum(axis=0)
+    total = np.where(seen, observed, 0.0).sum(axis=0)
+    norm = np.where(count > 0, total / np.maximum(count, 1), np.inf)
+    with np.errstate(invalid="ignore"):
+        want = seen & (observed > norm)
+    np.testing.assert_array_equal(kernels.above_norm(observed), want)

@@ -684,3 +684,28 @@ def vote_code(
             majority = 1 if margin > 0 else (-1 if margin < 0 else 0)
             if majority != 0 and majority != code[s, d] and k[s, d] > 0 and draw[s, d] < p[s, d]:
                 code[s, d] = majority
+
+
+@njit(cache=True, nogil=True)
+def above_norm(observed: Any) -> Any:  # pragma: no cover
+    """(E, K) ``observed > the mean of column k over its non-NaN entries`` (NaN never above;
+    a column without any: none above), summing down each column in row order as numpy's
+    column sums do."""
+    n, k = observed.shape
+    count = np.zeros(k, dtype=np.int64)
+    total = np.zeros(k)
+    for e in range(n):
+        for j in range(k):
+            x = observed[e, j]
+            if x == x:
+                count[j] += 1
+                total[j] += x
+            else:
+                total[j] += 0.0
+    out = np.zeros((n, k), dtype=np.bool_)
+    for j in range(k):
+        if count[j] > 0:
+            norm = total[j] / count[j]
+            for e in range(n):
+                out[e, j] = observed[e, j] > norm
+    return out

@@ -137,13 +137,8 @@ def learn_code(
 
 def above_norm(observed: np.ndarray) -> np.ndarray:
     """(E, K) True where an employee's observed outcome beats the segment's mean over the
-    employees observed in it (NaN: not observed, never above)."""
-    seen = ~np.isnan(observed)
-    count = seen.sum(axis=0)
-    total = np.where(seen, observed, 0.0).sum(axis=0)
-    norm = np.where(count > 0, total / np.maximum(count, 1), np.inf)
-    with np.errstate(invalid="ignore"):
-        return seen & (observed > norm)
+    employees observed in it (NaN: not observed, never above); :func:`kernels.above_norm`."""
+    return kernels.above_norm(observed)
 
 
 def observed_performance(
@@ -249,8 +244,8 @@ def learn_code_from_profiles(
     """
     if reach <= 0:
         return
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lean = np.where(profile_count > 0, profile_sum / np.maximum(profile_count, 1), 0.0)
+    # a count of 0 divides by 1 (and is then replaced): no division by zero to silence
+    lean = np.where(profile_count > 0, profile_sum / np.maximum(profile_count, 1), 0.0)
     clear = np.abs(lean) > 0.2
     change = clear & (rng.random(code.shape) < reach)
     code[change] = np.sign(lean[change]).astype(np.int8)
