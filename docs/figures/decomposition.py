@@ -5,28 +5,18 @@ about the tables (the script stops if one no longer holds)."""
 
 from __future__ import annotations
 
-import importlib
 import re
-import sys
 import textwrap
-from pathlib import Path
+
+import blocks  # docs/figures/blocks.py: on the path when make.py runs a figure
 
 DOC = "docs/validation.md"
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "decompose_levers.py"
 REPLICATIONS = 6
-
-
-def _benchmark():
-    """The benchmark as a module the worker processes can import too (its folder on the path
-    before the pool starts, which the workers inherit)."""
-    if str(SCRIPT.parent) not in sys.path:
-        sys.path.insert(0, str(SCRIPT.parent))
-    return importlib.import_module(SCRIPT.stem)
 
 
 def block() -> str:
     """The command, the CLV table and the net-value table."""
-    bench = _benchmark()
+    bench = blocks.benchmark("decompose_levers")
     results, runs, _ = bench.decompose(replications=REPLICATIONS, workers=2, progress=False)
     clv, clv_top = bench.table(results, "clv")
     net, _ = bench.table(results, "net_value")

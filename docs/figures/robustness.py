@@ -7,12 +7,11 @@ sweep: 1,024 baseline-sized runs; the analysis takes a second)."""
 
 from __future__ import annotations
 
-import importlib
-import sys
 import tempfile
 import textwrap
 from pathlib import Path
 
+import blocks  # docs/figures/blocks.py: on the path when make.py runs a figure
 import numpy as np
 
 from ckm_sim.experiments.spec import load_experiment
@@ -20,19 +19,11 @@ from ckm_sim.experiments.spec import load_experiment
 DOC = "docs/validation.md"
 ROOT = Path(__file__).resolve().parents[2]
 EXPERIMENT = ROOT / "experiments" / "robustness.toml"
-SCRIPT = ROOT / "benchmarks" / "dimension_robustness.py"
 WORKERS = 2
 TITLES = {
     "clv": "**CLV** (main effect of each dimension, 0.3 → 0.8):",
     "net_value": "**Net value** (horizon convention):",
 }
-
-
-def _benchmark():
-    """The analysis script as a module."""
-    if str(SCRIPT.parent) not in sys.path:
-        sys.path.insert(0, str(SCRIPT.parent))
-    return importlib.import_module(SCRIPT.stem)
 
 
 def fill(text: str) -> str:
@@ -80,7 +71,7 @@ def counts(bench, orders: dict) -> str:
 
 def block() -> str:
     """The command, both outcomes' tables and summaries, and the counts the reading quotes."""
-    bench = _benchmark()
+    bench = blocks.benchmark("dimension_robustness")
     frame = runs()
     orders = {outcome: bench.ordering(frame, outcome) for outcome in bench.OUTCOMES}
     exp = load_experiment(EXPERIMENT)
