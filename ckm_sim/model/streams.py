@@ -11,7 +11,7 @@ or earlier periods drew.
 Uniforms come from keys instead (:meth:`RandomStreams.key`, :mod:`ckm_sim.model.draws`): a
 number per (stage, period, draw site, firm) and customer, so that a customer's number does not
 depend on how many others drew, nor on the order of the draws within a stage. Generators remain
-for the few draws numpy shapes (integers, normals, gammas, permutations, geometric gaps).
+for the few draws numpy shapes (integers, normals, gammas, permutations, choices).
 """
 
 from __future__ import annotations

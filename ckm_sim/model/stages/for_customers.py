@@ -32,7 +32,8 @@ def knowledge_for_customers(world: World, period: Period) -> ForRecord:
     s, mk, active = world.state, world.scenario_config.market, period.active
     contacted = period.record("about").contacted
     t, key = period.t, world.streams.key
-    rng = world.streams.at("for", t)
+    # several firms' rates are thinned with this generator's numbers (a single firm draws none)
+    rng = world.streams.at("for", t) if world.n_firms > 1 else None
     tally = Tally(world.n_firms)
     record = ForRecord(tally=tally)
     understood = s.understood
@@ -82,13 +83,13 @@ def knowledge_for_customers(world: World, period: Period) -> ForRecord:
 
 
 def _thin(
-    world: World, cust: np.ndarray, rates: np.ndarray, rng: np.random.Generator
+    world: World, cust: np.ndarray, rates: np.ndarray, rng: np.random.Generator | None
 ) -> np.ndarray | None:
     """Which of the cells drawn at the largest firm rate to keep, at each customer's firm's
     own rate: a cell of customer ``cust[j]`` with probability ``rates[firm] / max(rates)``.
     None (keep them all) when the firms' rates are equal, and with one firm."""
     top = float(rates.max())
-    if world.n_firms == 1 or top <= 0 or np.all(rates == top):
+    if rng is None or world.n_firms == 1 or top <= 0 or np.all(rates == top):
         return None
     return rng.random(len(cust)) * top < rates[np.maximum(world.state.firm_of[cust], 0)]
 
@@ -98,7 +99,7 @@ def _tailored_lessons(
     contacted: np.ndarray,
     rate: np.ndarray,
     key: np.uint64,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Tailored messages to the contacted (each firm's ``rate`` to its customers): (the
     customers of the lessons sent, customers and dimensions of the lessons on a true need).
