@@ -268,13 +268,14 @@ def test_adopt_from_peers_is_the_simultaneous_numpy_update(learners, rate, seed)
     rank = np.where(rng.random((n_emp, n_seg)) < 0.2, -np.inf, rng.integers(0, 3, (n_emp, n_seg)))
     who = np.sort(rng.choice(n_emp, size=learners, replace=False))
     peers = rng.integers(n_emp, size=learners)  # a peer may be a learner too
-    draw = rng.random((learners, n_seg, m))
+    key = np.uint64(rng.integers(2**63))
+    draw = draws.uniform(key, (learners, n_seg, m))  # the numbers the kernel computes
     want = beliefs.copy()
     better = (rank[peers] > rank[who])[:, :, None]
     theirs, mine = want[peers], want[who]
     adopt = better & (theirs != 0) & (theirs != mine) & (draw < rate)
     want[who] = np.where(adopt, theirs, mine)
-    kernels.adopt_from_peers(beliefs, rank, who, peers, draw, rate)
+    kernels.adopt_from_peers(beliefs, rank, who, peers, key, rate)
     np.testing.assert_array_equal(beliefs, want)
 
 
@@ -284,7 +285,8 @@ def test_socialise_kernel_is_the_numpy_update(rate, gradual, seed) -> None:
     rng = np.random.default_rng(seed)
     beliefs = _signs(rng, (6, 3, 5), zeros=True)
     code = _signs(rng, (3, 5), zeros=True)
-    draw = rng.random(beliefs.shape)
+    key = np.uint64(rng.integers(2**63))
+    draw = draws.uniform(key, beliefs.shape)  # the numbers the kernel computes
     takes_part = rng.random(6) < 0.6
     adopt = (code != 0) & (beliefs != code) & (draw < rate) & takes_part[:, None, None]
     target = np.broadcast_to(code, beliefs.shape)
@@ -292,7 +294,7 @@ def test_socialise_kernel_is_the_numpy_update(rate, gradual, seed) -> None:
         target = np.where(beliefs == 0, target, np.int8(0))
     want = beliefs.copy()
     np.copyto(want, target, where=adopt)
-    kernels.socialise(beliefs, code, draw, rate, gradual, takes_part)
+    kernels.socialise(beliefs, code, key, rate, gradual, takes_part)
     np.testing.assert_array_equal(beliefs, want)
 
 

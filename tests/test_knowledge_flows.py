@@ -16,7 +16,7 @@ from scipy import stats
 
 from ckm_sim import CKMModel
 from ckm_sim.model import learning, market
-from ckm_sim.model.draws import bernoulli_positions
+from ckm_sim.model.draws import bernoulli_positions, write_bernoulli
 from ckm_sim.model.market import ACTIVE, PROSPECT
 from ckm_sim.model.scenario import DIMENSIONS, Firm
 from ckm_sim.model.stages.targeting import contact_probability
@@ -74,6 +74,29 @@ class TestBernoulliPositions:
         a = bernoulli_positions(np.uint64(3), 10_000, 0.05)
         np.testing.assert_array_equal(a, bernoulli_positions(np.uint64(3), 10_000, 0.05))
         assert not np.array_equal(a, bernoulli_positions(np.uint64(4), 10_000, 0.05))
+
+    @given(
+        st.integers(0, 60),
+        st.integers(1, 7),
+        st.floats(0.0, 1.0),
+        st.integers(0, 2**64 - 1),
+        st.booleans(),
+        st.data(),
+    )
+    @settings(max_examples=80, deadline=None)
+    def test_writing_in_one_pass_is_drawing_then_writing(self, rows, m, p, key, value, data):
+        # write_bernoulli sets the active customers' cells among bernoulli_positions, as the
+        # positions filtered by customer and written would, and counts cells and customers
+        active = np.array(data.draw(st.lists(st.booleans(), min_size=rows, max_size=rows)), bool)
+        start = np.array(data.draw(st.lists(st.booleans(), min_size=rows * m, max_size=rows * m)))
+        cells = bernoulli_positions(np.uint64(key), rows * m, p)
+        cells = cells[active[cells // m]] if len(cells) else cells
+        want = start.astype(bool).copy()
+        want[cells] = value
+        got = start.astype(bool).copy()
+        written, customers = write_bernoulli(np.uint64(key), p, got, active, m, value)
+        np.testing.assert_array_equal(got, want)
+        assert (written, customers) == (len(cells), len(np.unique(cells // m)))
 
 
 # ------------------------------------------------------------------ flow FOR

@@ -91,15 +91,20 @@ def uniform_at(key: np.uint64, index: np.ndarray) -> np.ndarray:
     return _gather(key, np.asarray(index, dtype=np.int64))
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _gap(key: Any, j: int, scale: float) -> float:  # pragma: no cover - compiled
+    """The ``j``-th geometric gap by inversion of the ``j``-th uniform, taken in (0, 1]
+    (``1 - u(key, j)``): P(gap = g) = (1 - p)**(g - 1) p, ``scale`` = 1 / log(1 - p)."""
+    return float(np.floor(np.log(1.0 - uniform_of(key, j)) * scale) + 1.0)
+
+
 @njit(cache=True, nogil=True)
 def _positions(key: Any, n: int, p: float) -> Any:  # pragma: no cover - compiled
     scale = 1.0 / np.log1p(-p)
     out = np.empty(int(n * p + 6.0 * np.sqrt(n * p) + 16), dtype=np.int64)
     k, position = 0, -1
     for j in range(n):  # at most n successes
-        # a geometric gap by inversion of the j-th uniform, taken in (0, 1] (1 - u(key, j)):
-        # P(gap = g) = (1 - p)**(g - 1) p
-        gap = np.floor(np.log(1.0 - uniform_of(key, j)) * scale) + 1.0
+        gap = _gap(key, j, scale)
         if gap >= n - position:  # past the end (in float: a gap may exceed any integer)
             break
         position += int(gap)
@@ -108,6 +113,43 @@ def _positions(key: Any, n: int, p: float) -> Any:  # pragma: no cover - compile
         out[k] = position
         k += 1
     return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def _write_positions(
+    key: Any, p: float, flat: Any, active: Any, m: int, value: bool
+) -> Any:  # pragma: no cover - compiled
+    n = len(flat)
+    scale = 1.0 / np.log1p(-p)
+    written, customers, position, last = 0, 0, -1, -1
+    for j in range(n):
+        gap = _gap(key, j, scale)
+        if gap >= n - position:
+            break
+        position += int(gap)
+        customer = position // m
+        if active[customer]:
+            flat[position] = value
+            written += 1
+            customers += customer != last
+            last = customer
+    return written, customers
+
+
+def write_bernoulli(
+    key: np.uint64, p: float, flat: np.ndarray, active: np.ndarray, m: int, value: bool
+) -> tuple[int, int]:
+    """Set to ``value`` the cells of :func:`bernoulli_positions` over the flat (customer x
+    ``m`` dimensions) cells ``flat`` that belong to active customers (``active[cell // m]``),
+    in one pass that keeps no positions; returns (cells set, customers they belong to)."""
+    if len(flat) == 0 or p <= 0:
+        return 0, 0
+    if p >= 1:
+        cells = np.flatnonzero(np.repeat(active[: len(flat) // m], m))
+        flat[cells] = value
+        return len(cells), int(np.count_nonzero(active[: len(flat) // m]))
+    written, customers = _write_positions(key, p, flat, active, m, value)
+    return int(written), int(customers)
 
 
 def bernoulli_positions(key: np.uint64, n: int, p: float) -> np.ndarray:

@@ -285,12 +285,13 @@ def adapt_offer(
 
 @njit(cache=True, nogil=True)
 def adopt_from_peers(
-    beliefs: Any, rank: Any, learners: Any, peers: Any, draw: Any, rate: float
+    beliefs: Any, rank: Any, learners: Any, peers: Any, key: Any, rate: float
 ) -> None:  # pragma: no cover
     """Learner ``learners[j]`` adopts peer ``peers[j]``'s view on each (segment, dimension)
-    where the peer ranks higher on the segment (``rank``), has a view that
-    differs, and ``draw[j, k, d] < rate``; every learner reads the beliefs as they stood
-    before (a copy), as the numpy code's simultaneous update does."""
+    where the peer ranks higher on the segment (``rank``), has a view that differs, and the
+    uniform of its cell ``(j, k, d)`` of a (learners, segments, m) array under ``key`` is below
+    ``rate`` (computed only there); every learner reads the beliefs as they stood before (a
+    copy), as the numpy code's simultaneous update does."""
     before = beliefs.copy()
     _, n_seg, m = beliefs.shape
     for j in range(len(learners)):
@@ -300,16 +301,18 @@ def adopt_from_peers(
                 continue
             for d in range(m):
                 theirs = before[b, k, d]
-                if theirs != 0 and theirs != before[a, k, d] and draw[j, k, d] < rate:
+                cell = (j * n_seg + k) * m + d
+                if theirs != 0 and theirs != before[a, k, d] and uniform_of(key, cell) < rate:
                     beliefs[a, k, d] = theirs
 
 
 @njit(cache=True, nogil=True)
 def socialise(
-    beliefs: Any, code: Any, draw: Any, rate: float, gradual: bool, takes_part: Any
+    beliefs: Any, code: Any, key: Any, rate: float, gradual: bool, takes_part: Any
 ) -> None:  # pragma: no cover
     """Employees who take part move toward the code where it has a view that differs from
-    theirs, with ``draw < rate``: to the code's value, or (``gradual``) first to no view."""
+    theirs, when the uniform of the belief's cell under ``key`` (flat over ``beliefs``) is
+    below ``rate``: to the code's value, or (``gradual``) first to no view."""
     n_emp, n_seg, m = beliefs.shape
     for e in range(n_emp):
         if not takes_part[e]:
@@ -317,7 +320,7 @@ def socialise(
         for k in range(n_seg):
             for d in range(m):
                 c, b = code[k, d], beliefs[e, k, d]
-                if c != 0 and b != c and draw[e, k, d] < rate:
+                if c != 0 and b != c and uniform_of(key, (e * n_seg + k) * m + d) < rate:
                     beliefs[e, k, d] = c if (not gradual or b == 0) else 0
 
 
@@ -576,21 +579,21 @@ def churn(
     NaN; ``propensity`` empty: theta 1) is written to ``hazard``, as
     :func:`ckm_sim.model.market.churn_hazard` computes it; returns who leaves: the active with
     ``u(key, i) < hazard`` (only their numbers computed)."""
-    leaving = np.zeros(len(active), dtype=np.bool_)
+    n = len(active)
+    leaving = np.zeros(n, dtype=np.bool_)
     has_theta = len(propensity) > 0
     is_fixed = not np.isnan(fixed)
-    for i in range(len(active)):
-        if active[i]:
-            satisfaction[i] = updated[i]
-        base = fixed if is_fixed else floor + pull * (1.0 - satisfaction[i])
+    for i in range(n):  # selects, not branches: one pass the compiler can keep branch-free
+        now = updated[i] if active[i] else satisfaction[i]
+        satisfaction[i] = now
+        base = fixed if is_fixed else floor + pull * (1.0 - now)
         if has_theta:
             base = base * propensity[i]
-        if base < 0.0:
-            base = 0.0
-        elif base > 1.0:
-            base = 1.0
-        hazard[i] = base
-        leaving[i] = active[i] and uniform_of(key, i) < base
+        base = 0.0 if base < 0.0 else base
+        hazard[i] = 1.0 if base > 1.0 else base
+    for i in range(n):
+        if active[i]:
+            leaving[i] = uniform_of(key, i) < hazard[i]
     return leaving
 
 

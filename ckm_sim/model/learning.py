@@ -44,10 +44,10 @@ def socialise(
     """
     if rate <= 0:
         return
-    draw = draws.uniform(draws.key_from(rng), beliefs.shape)
+    key = draws.key_from(rng)  # each belief's number: its cell's under this key
     if takes_part is None:
         takes_part = np.ones(beliefs.shape[0], dtype=bool)
-    kernels.socialise(beliefs, code, draw, rate, gradual, takes_part)
+    kernels.socialise(beliefs, code, key, rate, gradual, takes_part)
 
 
 def act(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -201,8 +201,8 @@ def learn_from_peers(
     )
     if len(learners) == 0:
         return
-    draw = draws.uniform(draws.key_from(rng), (len(learners), *beliefs.shape[1:]))
-    kernels.adopt_from_peers(beliefs, kernels.rank_of(standing), learners, peers, draw, rate)
+    key = draws.key_from(rng)  # of the (learner, segment, dimension) cells
+    kernels.adopt_from_peers(beliefs, kernels.rank_of(standing), learners, peers, key, rate)
 
 
 def turnover(beliefs: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:

@@ -39,30 +39,20 @@ def knowledge_for_customers(world: World, period: Period) -> ForRecord:
     understood = s.understood
     m = understood.shape[1]
     flat = understood.reshape(-1)
-    forget = draws.bernoulli_positions(key("for", t, "forget"), flat.size, mk.offer_knowledge_decay)
-    flat[kernels.cells_of(forget, active, max(m, 1))] = False
+    draws.write_bernoulli(
+        key("for", t, "forget"), mk.offer_knowledge_decay, flat, active, max(m, 1), False
+    )
     broadcast = world.rates["offer_communication"] * (1.0 - mk.tailoring)
     broadcast = broadcast * mk.broadcast_efficiency
-    lessons = draws.bernoulli_positions(
-        key("for", t, "broadcast"), flat.size, float(broadcast.max())
+    lessons, reached = _broadcast(
+        world, flat, active, broadcast, key("for", t, "broadcast"), rng, tally
     )
-    lessons = kernels.cells_of(lessons, active, max(m, 1))  # the active customers' cells
-    learner = lessons // max(m, 1)
-    kept = _thin(world, learner, broadcast, rng) if world.n_firms > 1 else None
-    if kept is not None:
-        lessons, learner = lessons[kept], learner[kept]
-    flat[lessons] = True
     tally.counts.update(
-        for_broadcast_lessons=len(lessons),
-        # positions are sorted, so are their customers: count where the customer changes
-        for_broadcast_reached=int(len(lessons) and 1 + np.count_nonzero(np.diff(learner))),
+        for_broadcast_lessons=lessons,
+        for_broadcast_reached=reached,
         for_tailored_lessons=0,
         for_tailored_right=0,
     )
-    tally.by_customers("for_broadcast_lessons", s.firm_of, learner)
-    if world.n_firms > 1 and len(learner):  # each customer the broadcast taught, once
-        taught = learner[np.diff(learner, prepend=-1) != 0]
-        tally.by_customers("for_broadcast_reached", s.firm_of, taught)
     tailored = world.rates["tailored_messaging"] * mk.tailoring
     if tailored.max() > 0:
         record.tailored_to = contacted
@@ -80,6 +70,35 @@ def knowledge_for_customers(world: World, period: Period) -> ForRecord:
     understood_count = world.counts[kernels.UNDERSTOOD]
     s.offer_knowledge[:] = understood_count.astype(np.float64) / max(m, 1)
     return record
+
+
+def _broadcast(
+    world: World,
+    flat: np.ndarray,
+    active: np.ndarray,
+    rates: np.ndarray,
+    key: np.uint64,
+    rng: np.random.Generator | None,
+    tally: Tally,
+) -> tuple[int, int]:
+    """The broadcast's lessons: cells drawn at the largest firm rate among the active
+    customers' cells, each firm's kept at its own rate (:func:`_thin`), set understood;
+    returns (lessons, customers taught) and adds both to each firm's count in ``tally``."""
+    m = max(world.state.understood.shape[1], 1)
+    if world.n_firms == 1:  # one rate: draw and write in one pass
+        return draws.write_bernoulli(key, float(rates.max()), flat, active, m, True)
+    lessons = draws.bernoulli_positions(key, flat.size, float(rates.max()))
+    lessons = kernels.cells_of(lessons, active, m)  # the active customers' cells
+    learner = lessons // m
+    kept = _thin(world, learner, rates, rng)
+    if kept is not None:
+        lessons, learner = lessons[kept], learner[kept]
+    flat[lessons] = True
+    # positions are sorted, so are their customers: a customer is taught once
+    taught = learner[np.diff(learner, prepend=-1) != 0]
+    tally.by_customers("for_broadcast_lessons", world.state.firm_of, learner)
+    tally.by_customers("for_broadcast_reached", world.state.firm_of, taught)
+    return len(lessons), len(taught)
 
 
 def _thin(
