@@ -21,11 +21,11 @@ from typing import Any
 from numba.core.registry import CPUDispatcher
 
 from ckm_sim import CKMModel
-from ckm_sim.model import choice, draws, kernels
+from ckm_sim.model import choice, decisions, draws, kernels
 from ckm_sim.model.stages import Period, Stage
 
 REFERENCE = {"customers": 10_000, "prospects": 5_000, "employees": 200}
-COMPILED = (kernels, draws, choice)
+COMPILED = (kernels, decisions, draws, choice)
 
 
 def _time_compiled(inside: dict[tuple[str, str], float], stage: list[str]) -> None:

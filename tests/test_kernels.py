@@ -1,5 +1,5 @@
-"""Compiled kernels (ckm_sim/model/kernels.py, and choice.py's) equal the numpy code they
-replace, bit for bit."""
+"""Compiled kernels (ckm_sim/model/kernels.py, decisions.py and choice.py's) equal the numpy
+code they replace, bit for bit."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ckm_sim.model import choice, draws, kernels, market
+from ckm_sim.model import choice, decisions, draws, kernels, market
 
 SEEDS = st.integers(0, 2**32 - 1)
 
@@ -88,7 +88,7 @@ def test_churn_and_pay_are_the_numpy_hazard_and_margins() -> None:
         np.copyto(want_sat, updated, where=active)
         hazard = market.churn_hazard(want_sat, 0.01, 0.9, fixed, propensity)
         got_hazard = np.empty(n)
-        leaving = kernels.churn(
+        leaving = decisions.churn(
             satisfaction,
             updated,
             active,
@@ -104,7 +104,7 @@ def test_churn_and_pay_are_the_numpy_hazard_and_margins() -> None:
         np.testing.assert_array_equal(leaving, active & (draw < hazard))
         margin, realised = rng.lognormal(size=n), rng.random(n)
         want = realised + margin * ((active & ~leaving) * 0.97)
-        staying = kernels.stay_and_pay(active, leaving, margin, realised, 0.97)
+        staying = decisions.stay_and_pay(active, leaving, margin, realised, 0.97)
         np.testing.assert_array_equal(staying, active & ~leaving)
         np.testing.assert_array_equal(realised, want)
 
@@ -443,7 +443,7 @@ def test_active_below_is_the_masked_flatnonzero(n, single, seed) -> None:
     draw = draws.uniform(key, n)  # the numbers the kernel computes for the active only
     threshold = np.array([0.4]) if single else rng.random(n)
     want = np.flatnonzero(active & (draw < (threshold[0] if single else threshold)))
-    np.testing.assert_array_equal(kernels.active_below(active, key, threshold), want)
+    np.testing.assert_array_equal(decisions.active_below(active, key, threshold), want)
 
 
 @settings(max_examples=60, deadline=None)
@@ -455,11 +455,11 @@ def test_win_back_returns_the_lapsed_past_their_cooloff(n, seed) -> None:
     key = np.uint64(rng.integers(2**63))
     draw = draws.uniform(key, n)  # the numbers the kernel computes for the lapsed
     lapsed = (status == 2) & (lapsed_at <= 5)
-    assert kernels.any_lapsed(status, lapsed_at, 2, 5) == lapsed.any()
+    assert decisions.any_lapsed(status, lapsed_at, 2, 5) == lapsed.any()
     want = status.copy()
     back = lapsed & (draw < 0.3)
     want[back] = 0
-    assert kernels.win_back(status, lapsed_at, 2, 5, key, 0.3, 0) == back.sum()
+    assert decisions.win_back(status, lapsed_at, 2, 5, key, 0.3, 0) == back.sum()
     np.testing.assert_array_equal(status, want)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ckm_sim.model import kernels
+from ckm_sim.model import decisions
 from ckm_sim.model.network import SlotGraph
 
 PROSPECT, ACTIVE, CHURNED = 0, 1, 2
@@ -162,9 +162,17 @@ def satisfaction_update(
     sensitivity: float,
     memory: float,
 ) -> np.ndarray:
-    """Expectation disconfirmation, smoothed: S <- memory S + (1 - memory) logistic(b (v - e))."""
-    momentary = 1.0 / (1.0 + np.exp(-sensitivity * (value - expectation)))
-    return memory * satisfaction + (1.0 - memory) * momentary
+    """Expectation disconfirmation, smoothed: S <- memory S + (1 - memory) logistic(b (v - e)).
+
+    ``1 / (1 + exp(-b (v - e)))`` with the arithmetic compiled around numpy's ``exp``
+    (:mod:`ckm_sim.model.decisions`), in the order of the numpy expression.
+    """
+    value = np.asarray(value, dtype=np.float64).reshape(-1)
+    expect = np.asarray(expectation, dtype=np.float64).reshape(-1)
+    exponential = decisions.disconfirmation(value, expect, float(-sensitivity))
+    np.exp(exponential, out=exponential)
+    current = np.asarray(satisfaction, dtype=np.float64).reshape(-1)
+    return decisions.smoothed(current, exponential, float(memory), float(1.0 - memory))
 
 
 def churn_hazard(
@@ -248,10 +256,10 @@ def keep_budget(wanted: np.ndarray, active: np.ndarray) -> np.ndarray:
 def water_fill(wanted: np.ndarray) -> np.ndarray:
     """:func:`keep_budget` over every entry of ``wanted``: capped at 1, the same sum."""
     budget = float(wanted.sum())
-    mine, n_room = kernels.capped(wanted)  # np.minimum(wanted, 1.0), and those below 1
+    mine, n_room = decisions.capped(wanted)  # np.minimum(wanted, 1.0), and those below 1
     for _ in range(len(mine)):  # every round caps one more customer, or ends
         short = budget - float(mine.sum())
         if short <= 1e-12 * max(budget, 1.0) or n_room == 0:
             break
-        n_room = kernels.fill(mine, short / n_room)  # the same sums as numpy's, in place
+        n_room = decisions.fill(mine, short / n_room)  # the same sums as numpy's, in place
     return mine

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import draws, kernels
+from ckm_sim.model import decisions, draws, kernels
 from ckm_sim.model.stages.base import Period, Record, Tally
 from ckm_sim.model.stages.knowledge import absorb, cells, reveal
 from ckm_sim.model.stages.targeting import contact_probability
@@ -34,7 +34,7 @@ def knowledge_about_customers(world: World, period: Period) -> AboutRecord:
     t, key = period.t, world.streams.key
     tally = Tally(world.n_firms)
     p = np.asarray(contact_probability(world, active), dtype=np.float64).reshape(-1)
-    contacted = kernels.active_below(active, key("about", t, "contact"), p)
+    contacted = decisions.active_below(active, key("about", t, "contact"), p)
     # a contact is a touch point: the employee notes how satisfied the customer is
     s.reported_satisfaction[contacted] = s.satisfaction[contacted]
     cust, dims, value = reveal(world, contacted, mk.dims_per_contact, key("about", t, "reveal"))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import draws, kernels, market
+from ckm_sim.model import decisions, draws, market
 from ckm_sim.model.stages import competition
 from ckm_sim.model.stages.base import Period, Record
 
@@ -74,7 +74,7 @@ def customers_decide(world: World, period: Period) -> ChurnRecord:
     or ``theta fixed_churn`` (:func:`ckm_sim.model.market.churn_hazard`)."""
     s, mk = world.state, world.scenario_config.market
     updated = _value_and_satisfaction(world, period.active)
-    leaving = kernels.churn(
+    leaving = decisions.churn(
         s.satisfaction,
         updated,
         period.active,

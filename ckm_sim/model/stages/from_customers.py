@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import draws, kernels
+from ckm_sim.model import decisions, draws
 from ckm_sim.model.stages.base import Period, Record, Tally
 from ckm_sim.model.stages.knowledge import absorb, cells, reveal
 
@@ -37,7 +37,7 @@ def knowledge_from_customers(world: World, period: Period) -> FromRecord:
     t, key = period.t, world.streams.key
     tally = Tally(world.n_firms)
     willing = world.rate("feedback_willingness") * s.satisfaction
-    sharers = kernels.active_below(active, key("from", t, "share"), willing)
+    sharers = decisions.active_below(active, key("from", t, "share"), willing)
     s.reported_satisfaction[sharers] = s.satisfaction[sharers]
     cust, dims, value = reveal(world, sharers, mk.dims_per_feedback, key("from", t, "reveal"))
     tally.counts.update(

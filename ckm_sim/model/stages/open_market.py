@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ckm_sim.model import kernels
+from ckm_sim.model import decisions
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 from ckm_sim.model.stages.base import Period, Record
 
@@ -39,8 +39,8 @@ def open_market(world: World, period: Period) -> MarketRecord:
         record.arrivals = arriving
     if mk.winback_rate > 0:
         cutoff = t - mk.winback_cooloff
-        if kernels.any_lapsed(s.status, s.lapsed_at, CHURNED, cutoff):
-            back = kernels.win_back(
+        if decisions.any_lapsed(s.status, s.lapsed_at, CHURNED, cutoff):
+            back = decisions.win_back(
                 s.status,
                 s.lapsed_at,
                 CHURNED,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import draws, economics, kernels, market
+from ckm_sim.model import decisions, draws, economics, market
 from ckm_sim.model.market import CHURNED, PROSPECT
 from ckm_sim.model.stages import competition
 from ckm_sim.model.stages.base import Period, Record
@@ -54,7 +54,7 @@ def settle(world: World, period: Period) -> SettleRecord:
     s.churned_at[leavers[s.churned_at[leavers] < 0]] = t
     s.lapsed_at[leavers] = t
     discount = economics.discount_factor(t, ec.discount_rate)
-    staying = kernels.stay_and_pay(active, leaving, s.margin, s.realised_pv0, discount)
+    staying = decisions.stay_and_pay(active, leaving, s.margin, s.realised_pv0, discount)
     prospects = np.flatnonzero(s.status == PROSPECT)
     acquired = 0
     if len(prospects) and (mk.base_acquisition > 0 or mk.word_of_mouth > 0):
