@@ -109,6 +109,25 @@ def test_churn_and_pay_are_the_numpy_hazard_and_margins() -> None:
         np.testing.assert_array_equal(realised, want)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 50),
+    per_customer=st.booleans(),
+    sensitivity=st.floats(0.0, 40.0),
+    memory=st.floats(0.0, 1.0),
+    seed=SEEDS,
+)
+def test_satisfaction_update_is_the_numpy_expression(n, per_customer, sensitivity, memory, seed):
+    # the compiled arithmetic around numpy's exp gives the expression's numbers bit for bit
+    rng = np.random.default_rng(seed)
+    satisfaction, value = rng.random((2, n))
+    expectation = rng.random(n) if per_customer else float(rng.random())
+    momentary = 1.0 / (1.0 + np.exp(-sensitivity * (value - expectation)))
+    want = memory * satisfaction + (1.0 - memory) * momentary
+    got = market.satisfaction_update(satisfaction, value, expectation, sensitivity, memory)
+    np.testing.assert_array_equal(got, want)
+
+
 @settings(max_examples=40, deadline=None)
 @given(m=st.integers(1, 40), rows=st.integers(0, 30), each=st.integers(1, 40), seed=SEEDS)
 def test_reveal_is_a_cyclic_window_of_needs(m, rows, each, seed) -> None:
