@@ -64,6 +64,16 @@ def test_a_number_depends_on_its_index_only(key, index):
     np.testing.assert_array_equal(draws.uniform_at(k, np.array(index, dtype=np.int64)), full[index])
 
 
+@given(st.integers(0, MASK), st.lists(st.integers(0, 10_000), max_size=50), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_below_is_the_numbers_compared(key, index, per_element):
+    # below(key, index, p) is the mask uniform_at(key, index) < p, for one p or one each
+    k, at = np.uint64(key), np.array(index, dtype=np.int64)
+    rng = np.random.default_rng(key % 1000)
+    p = rng.random(len(at)) if per_element else float(rng.random())
+    np.testing.assert_array_equal(draws.below(k, at, p), draws.uniform_at(k, at) < p)
+
+
 def test_shape():
     got = draws.uniform(np.uint64(5), (3, 4))
     assert got.shape == (3, 4)

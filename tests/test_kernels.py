@@ -135,8 +135,9 @@ def test_reveal_is_a_cyclic_window_of_needs(m, rows, each, seed) -> None:
     needs = _signs(rng, (rows + 5, m), zeros=False)
     who = np.sort(rng.choice(rows + 5, size=rows, replace=False)).astype(np.int64)
     each = min(each, m)
-    start = rng.integers(m, size=len(who))
-    cust, dims, value = kernels.reveal(who, start, each, needs)
+    key = np.uint64(rng.integers(2**63))
+    start = (draws.uniform_at(key, who) * m).astype(np.int64)  # each customer's own number
+    cust, dims, value = kernels.reveal(who, key, each, needs)
     want_cust = np.repeat(who, each)
     want_dims = ((start[:, None] + np.arange(each)) % m).ravel()
     np.testing.assert_array_equal(cust, want_cust)
@@ -371,17 +372,19 @@ def test_captures_are_the_numpy_draws(items, firms, seed) -> None:
     employee_firm = rng.integers(firms, size=n_emp)
     takes_part = rng.random(n_emp) < 0.5
     capture, unshared, fidelity = rng.random((3, firms))
-    draw = rng.random(items)
+    cust, dims = rng.integers(20, size=items), rng.integers(5, size=items)
+    cells = cust * 5 + dims  # an item's numbers are its (customer, need) cell's
+    key, fidelity_key = (np.uint64(k) for k in rng.integers(2**63, size=2))
+    draw = draws.uniform_at(key, cells)
     share = np.where(takes_part[serving], 1.0, unshared[employee_firm[serving]])
     want = np.flatnonzero(draw < capture[employee_firm[serving]] * share)
-    got = kernels.captures(serving, draw, capture, unshared, takes_part, employee_firm)
+    got = kernels.captures(serving, cells, key, capture, unshared, takes_part, employee_firm)
     np.testing.assert_array_equal(got, want)
-    cust, dims = rng.integers(20, size=items), rng.integers(5, size=items)
     value = _signs(rng, (items,), zeros=False)
-    wrong_draw = rng.random(len(want))
+    wrong_draw = draws.uniform_at(fidelity_key, cells[want])
     wrong = wrong_draw >= fidelity[employee_firm[serving[want]]]
     into, dim, recorded, bad = kernels.captured_entries(
-        want, cust, dims, value, serving, wrong_draw, fidelity, employee_firm
+        want, cust, dims, value, serving, cells, fidelity_key, fidelity, employee_firm
     )
     np.testing.assert_array_equal(into, cust[want])
     np.testing.assert_array_equal(dim, dims[want])
@@ -432,7 +435,9 @@ def test_community_lessons_are_the_simultaneous_numpy_update(n, firms, seed) -> 
     got_talkers, got_degree = kernels.talkers(key, rate, active, degree)
     np.testing.assert_array_equal(got_talkers, talkers)
     np.testing.assert_array_equal(got_degree, degree[talkers])
-    slot_draw, topic = rng.random(len(talkers)), rng.integers(m, size=len(talkers))
+    slot_key, topic_key = (np.uint64(k) for k in rng.integers(2**63, size=2))
+    slot_draw = draws.uniform_at(slot_key, talkers)  # each talker's own numbers
+    topic = (draws.uniform_at(topic_key, talkers) * m).astype(np.int64)
     peer = c.indices[c.indptr[talkers] + (slot_draw * degree[talkers]).astype(np.int64)]
     learn = active[peer] & understood[peer, topic]
     if firms:
@@ -442,8 +447,8 @@ def test_community_lessons_are_the_simultaneous_numpy_update(n, firms, seed) -> 
     kernels.community_lessons(
         talkers,
         degree[talkers],
-        slot_draw,
-        topic,
+        slot_key,
+        topic_key,
         c.indptr,
         c.indices,
         active,

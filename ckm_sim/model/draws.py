@@ -91,6 +91,22 @@ def uniform_at(key: np.uint64, index: np.ndarray) -> np.ndarray:
     return _gather(key, np.asarray(index, dtype=np.int64))
 
 
+@njit(cache=True, nogil=True)
+def _below(key: Any, index: Any, threshold: Any) -> Any:  # pragma: no cover - compiled
+    out = np.empty(len(index), dtype=np.bool_)
+    single = len(threshold) == 1
+    for j in range(len(index)):
+        out[j] = uniform_of(key, index[j]) < (threshold[0] if single else threshold[j])
+    return out
+
+
+def below(key: np.uint64, index: np.ndarray, threshold: float | np.ndarray) -> np.ndarray:
+    """``uniform_at(key, index) < threshold`` (one threshold for all, or one per element) in
+    one pass: the mask of the Bernoulli trials of the customers (or cells) ``index``."""
+    rates = np.asarray(threshold, dtype=np.float64).reshape(-1)
+    return _below(key, np.asarray(index, dtype=np.int64), rates)
+
+
 @njit(cache=True, nogil=True, inline="always")
 def _gap(key: Any, j: int, scale: float) -> float:  # pragma: no cover - compiled
     """The ``j``-th geometric gap by inversion of the ``j``-th uniform, taken in (0, 1]

@@ -96,10 +96,10 @@ def value_counts(
 
 
 @njit(cache=True, nogil=True)
-def reveal(who: Any, start: Any, dims_each: int, needs: Any) -> Any:  # pragma: no cover
+def reveal(who: Any, key: Any, dims_each: int, needs: Any) -> Any:  # pragma: no cover
     """(customer, dimension, value) of the needs customers ``who`` reveal: ``dims_each``
-    dimensions each, a cyclic window from ``start`` (drawn in numpy). Replaces a repeat, an
-    outer sum, a modulo and a gather."""
+    dimensions each, a cyclic window from the start ``int(u(key, customer) * m)``. Replaces a
+    draw, a repeat, an outer sum, a modulo and a gather."""
     m = needs.shape[1]
     size = len(who) * dims_each
     cust = np.empty(size, dtype=np.int64)
@@ -107,8 +107,9 @@ def reveal(who: Any, start: Any, dims_each: int, needs: Any) -> Any:  # pragma: 
     value = np.empty(size, dtype=needs.dtype)
     j = 0
     for i in range(len(who)):
+        start = np.int64(uniform_of(key, who[i]) * m)
         for k in range(dims_each):
-            d = (start[i] + k) % m
+            d = (start + k) % m
             cust[j] = who[i]
             dims[j] = d
             value[j] = needs[who[i], d]
@@ -389,22 +390,24 @@ def pick_peers(
 @njit(cache=True, nogil=True)
 def captures(
     serving: Any,
-    draw: Any,
+    cells: Any,
+    key: Any,
     capture_rates: Any,
     unshared: Any,
     takes_part: Any,
     employee_firm: Any,
 ) -> Any:  # pragma: no cover
-    """Indices of the revealed items the CRM captures: ``draw < capture x share``, the share 1
-    where the serving employee's department takes part in the shared database, else its
-    firm's ``unshared`` share (the same product as the numpy code's)."""
+    """Indices of the revealed items the CRM captures: the uniform of the item's (customer,
+    need) cell under ``key`` below ``capture x share``, the share 1 where the serving
+    employee's department takes part in the shared database, else its firm's ``unshared``
+    share (the same product as the numpy code's)."""
     out = np.empty(len(serving), dtype=np.int64)
     n = 0
     for j in range(len(serving)):
         e = serving[j]
         f = employee_firm[e]
         share = 1.0 if takes_part[e] else unshared[f]
-        if draw[j] < capture_rates[f] * share:
+        if uniform_of(key, cells[j]) < capture_rates[f] * share:
             out[n] = j
             n += 1
     return out[:n]
@@ -417,12 +420,14 @@ def captured_entries(
     dims: Any,
     value: Any,
     serving: Any,
-    draw: Any,
+    cells: Any,
+    key: Any,
     fidelity: Any,
     employee_firm: Any,
 ) -> Any:  # pragma: no cover
     """(customers, dimensions, recorded values, wrong) of the captured items: an entry is
-    recorded wrong (the opposite sign) when ``draw >= fidelity`` of the employee's firm."""
+    recorded wrong (the opposite sign) when the uniform of its cell under ``key`` is at least
+    the ``fidelity`` of the employee's firm."""
     k = len(captured)
     out_cust = np.empty(k, dtype=np.int64)
     out_dims = np.empty(k, dtype=np.int64)
@@ -432,7 +437,7 @@ def captured_entries(
         i = captured[j]
         out_cust[j] = cust[i]
         out_dims[j] = dims[i]
-        bad = draw[j] >= fidelity[employee_firm[serving[i]]]
+        bad = uniform_of(key, cells[i]) >= fidelity[employee_firm[serving[i]]]
         wrong[j] = bad
         recorded[j] = -value[i] if bad else value[i]
     return out_cust, out_dims, recorded, wrong
@@ -502,8 +507,8 @@ def talkers(key: Any, rates: Any, active: Any, degree: Any) -> Any:  # pragma: n
 def community_lessons(
     talker: Any,
     degree: Any,
-    slot_draw: Any,
-    topic: Any,
+    slot_key: Any,
+    topic_key: Any,
     indptr: Any,
     indices: Any,
     active: Any,
@@ -511,13 +516,17 @@ def community_lessons(
     firm_of: Any,
     same_firm: bool,
 ) -> None:  # pragma: no cover
-    """Each talker learns its topic when its neighbour (``indptr[t] + int(slot_draw * degree)``)
-    is active (and, ``same_firm``, of its firm) and understands it. Every neighbour's
-    understanding is read before any is written, as the numpy code's simultaneous update."""
+    """Each talker ``t`` learns its topic ``int(u(topic_key, t) * m)`` when its neighbour
+    (``indptr[t] + int(u(slot_key, t) * degree)``) is active (and, ``same_firm``, of its firm)
+    and understands it. Every neighbour's understanding is read before any is written, as the
+    numpy code's simultaneous update."""
+    m = understood.shape[1]
     learn = np.zeros(len(talker), dtype=np.bool_)
+    topic = np.empty(len(talker), dtype=np.int64)
     for j in range(len(talker)):
         t = talker[j]
-        peer = indices[indptr[t] + np.int64(slot_draw[j] * degree[j])]
+        topic[j] = np.int64(uniform_of(topic_key, t) * m)
+        peer = indices[indptr[t] + np.int64(uniform_of(slot_key, t) * degree[j])]
         ok = active[peer] and understood[peer, topic[j]]
         if same_firm:
             ok = ok and firm_of[peer] == firm_of[t]

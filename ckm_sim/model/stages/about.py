@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import decisions, draws, kernels
+from ckm_sim.model import decisions, kernels
 from ckm_sim.model.stages.base import Period, Record, Tally
 from ckm_sim.model.stages.knowledge import absorb, cells, reveal
 from ckm_sim.model.stages.targeting import contact_probability
@@ -45,7 +45,8 @@ def knowledge_about_customers(world: World, period: Period) -> AboutRecord:
         cell = cells(world, cust, dims)
         captured = kernels.captures(
             serving,
-            draws.uniform_at(key("about", t, "capture"), cell),
+            cell,
+            key("about", t, "capture"),
             world.rates["capture"],
             world.unshared,
             world.takes_part,
@@ -58,7 +59,8 @@ def knowledge_about_customers(world: World, period: Period) -> AboutRecord:
                 dims,
                 value,
                 serving,
-                draws.uniform_at(key("about", t, "fidelity"), cell[captured]),
+                cell,
+                key("about", t, "fidelity"),
                 world.rates["capture_fidelity"],
                 s.employee_firm,
             )

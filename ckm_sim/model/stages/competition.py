@@ -161,7 +161,7 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
             net[where[prospects]], mk.base_acquisition, mk.word_of_mouth
         )
         # each prospect's own number (its slot's): the same whoever else is a prospect
-        new = prospects[draws.uniform_at(model.streams.key("acquisition", t), prospects) < p]
+        new = prospects[draws.below(model.streams.key("acquisition", t), prospects, p)]
         acquired = len(new)
         if acquired:
             firm = choice.choose(mk.choice_sensitivity * expected(new), rng)

@@ -163,14 +163,11 @@ def _community_lessons(
     key = world.streams.key
     present = world.present_degree(len(active))
     talkers, degree = kernels.talkers(key("for", t, "community"), rates, active, present)
-    slot_draw = draws.uniform_at(key("for", t, "community_neighbour"), talkers)
-    m = s.understood.shape[1]
-    topic = (draws.uniform_at(key("for", t, "community_topic"), talkers) * m).astype(np.int64)
     kernels.community_lessons(
         talkers,
         degree,
-        slot_draw,
-        topic,
+        key("for", t, "community_neighbour"),
+        key("for", t, "community_topic"),
         c.indptr,
         c.indices,
         active,

@@ -51,11 +51,11 @@ def knowledge_from_customers(world: World, period: Period) -> FromRecord:
     else:  # only its length is used (the rates are one number)
         firm = np.zeros(len(cust), dtype=np.int64)
     cell = cells(world, cust, dims)
-    direct = draws.uniform_at(key("from", t, "direct"), cell) < world.rate("direct_channel", firm)
+    direct = draws.below(key("from", t, "direct"), cell, world.rate("direct_channel", firm))
     relay = world.rate("relay_to_product", firm)
-    crosses = draws.uniform_at(key("from", t, "relay"), cell) < relay  # from the front line
+    crosses = draws.below(key("from", t, "relay"), cell, relay)  # from the front line
     # from the channel's department
-    channel_crosses = draws.uniform_at(key("from", t, "channel_relay"), cell) < relay
+    channel_crosses = draws.below(key("from", t, "channel_relay"), cell, relay)
     serving = s.serving_employee[cust]
     heard = (tally, "from_absorbed")
     absorbed = absorb(world, serving, cust, dims, value, key("from", t, "absorb"), *heard)

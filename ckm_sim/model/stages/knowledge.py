@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import draws, kernels
+from ckm_sim.model import kernels
 from ckm_sim.model.stages.base import Tally
 
 if TYPE_CHECKING:
@@ -32,9 +32,7 @@ def reveal(
     if len(who) == 0 or dims_each == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=np.int8)
-    start = (draws.uniform_at(key, who) * m).astype(np.int64)
-    cust, dims, value = kernels.reveal(who, start, dims_each, world.state.needs)
-    return cust, dims, value
+    return kernels.reveal(np.asarray(who, dtype=np.int64), key, dims_each, world.state.needs)
 
 
 def absorb(

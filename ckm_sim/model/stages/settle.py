@@ -69,7 +69,7 @@ def settle(world: World, period: Period) -> SettleRecord:
             prospects,
         )
         # each prospect's own number (its slot's): the same whoever else is a prospect
-        new = prospects[draws.uniform_at(world.streams.key("acquisition", t), prospects) < p]
+        new = prospects[draws.below(world.streams.key("acquisition", t), prospects, p)]
         acquired = len(new)
         if acquired:
             s.firm_of[new] = 0
