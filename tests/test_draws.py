@@ -115,6 +115,14 @@ def test_keys_differ_by_every_part():
     assert streams.key("from", 4, "share") == base  # and the same parts give the same key
 
 
+@given(st.integers(0, MASK), st.integers(-(2**40), 2**40))
+@settings(max_examples=60, deadline=None)
+def test_a_period_key_is_the_python_mix(prefix, period):
+    # the compiled key of a period is SplitMix64's finaliser of prefix + GOLDEN (t mod 2**32)
+    want = draws.mix(prefix + draws.GOLDEN * (period & 0xFFFFFFFF))
+    assert int(draws.period_key(np.uint64(prefix), period)) == want
+
+
 def test_keys_do_not_depend_on_the_process():
     # site names are coded by CRC-32, not Python's per-process string hash
     code = (

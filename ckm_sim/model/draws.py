@@ -46,6 +46,13 @@ def mix64(z: Any) -> Any:  # pragma: no cover - compiled
     return z ^ (z >> np.uint64(31))
 
 
+@njit(cache=True, nogil=True)
+def period_key(prefix: Any, period: int) -> Any:  # pragma: no cover - compiled
+    """``mix(prefix + GOLDEN * (period mod 2**32))`` on uint64s: :func:`mix`'s arithmetic
+    without Python's big integers, for :meth:`~ckm_sim.model.streams.RandomStreams.key`."""
+    return mix64(prefix + _GOLDEN * np.uint64(period & 0xFFFFFFFF))
+
+
 @njit(cache=True, nogil=True, inline="always")
 def uniform_of(key: Any, i: Any) -> float:  # pragma: no cover - compiled
     """``u(key, i)``: for kernels that draw where they use a number."""

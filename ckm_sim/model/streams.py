@@ -68,7 +68,7 @@ class RandomStreams:
         self._states = {stage: bits.state for stage, bits in self._bits.items()}
         # the uniforms' keys (:meth:`key`) from the same seeded words
         self._bases = {s: int(k[0]) ^ (int(k[1]) << 1) for s, k in zip(stages, keys, strict=True)}
-        self._prefixes: dict[tuple[str, str, int], int] = {}
+        self._prefixes: dict[tuple[str, str, int], np.uint64] = {}
 
     def key(self, stage: str, period: int, site: str = "", firm: int = 0) -> np.uint64:
         """The key of ``stage``'s uniforms at draw ``site`` in ``period`` for ``firm``
@@ -77,9 +77,9 @@ class RandomStreams:
         prefix = self._prefixes.get((stage, site, firm))
         if prefix is None:
             code = zlib.crc32(site.encode())  # stable across processes, unlike hash()
-            prefix = draws.mix(draws.mix(self._bases[stage] + draws.GOLDEN * (firm + 1)) ^ code)
-            self._prefixes[(stage, site, firm)] = prefix
-        return np.uint64(draws.mix(prefix + draws.GOLDEN * (period & 0xFFFFFFFF)))
+            mixed = draws.mix(draws.mix(self._bases[stage] + draws.GOLDEN * (firm + 1)) ^ code)
+            prefix = self._prefixes[(stage, site, firm)] = np.uint64(mixed)
+        return np.uint64(draws.period_key(prefix, period))
 
     def at(self, stage: str, period: int, firm: int = 0) -> np.random.Generator:
         """The stage's generator, positioned at the start of ``period``'s numbers.
