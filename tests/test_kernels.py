@@ -3,6 +3,8 @@ code they replace, bit for bit."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import scipy.sparse as sp
 from hypothesis import given, settings
@@ -581,17 +583,28 @@ def test_firm_means_are_the_two_bincounts_divided(n, firms, seed) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(n=st.integers(0, 40), firms=st.integers(1, 4), nans=st.booleans(), seed=SEEDS)
-def test_best_rival_is_the_numpy_max_without_the_own_firm(n, firms, nans, seed) -> None:
+@given(n=st.integers(1, 60), firms=st.integers(1, 4), nans=st.booleans(), seed=SEEDS)
+def test_best_rivals_are_the_numpy_max_without_the_own_firm(n, firms, nans, seed) -> None:
+    # each row's best rival from the (rows, F) expectations numpy would build: the three
+    # bincounts, the reputation prior, its own firm's column at -inf, the reference's floor
     rng = np.random.default_rng(seed)
-    x = rng.random((n, firms))
-    if nans and n:
-        x[rng.random((n, firms)) < 0.1] = np.nan
-    own = rng.integers(0, firms, size=n).astype(np.int16)
-    want = x.copy()
-    want[np.arange(n), own] = -np.inf
-    want = np.maximum(0.45, want.max(axis=1)) if n else np.empty(0)
-    np.testing.assert_array_equal(choice.best_rival(x, own, 0.45), want)
+    c = sp.random(n + 5, n + 5, density=0.2, format="csr", random_state=rng)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    active = rng.random(n) < 0.7
+    value = rng.random(n)
+    if nans:
+        value[rng.random(n) < 0.05] = np.nan
+    rows = np.flatnonzero(active & (firm_of >= 0))
+    quiet = np.zeros(n, dtype=bool)
+    _, total, count = _community_by_firm_numpy(c, rows, firm_of, active, quiet, quiet, value, firms)
+    reputation, reach = rng.random((2, firms))
+    x = choice.expected_values(total, count, reputation, reach, 0.45, 3.0)
+    x[np.arange(len(rows)), firm_of[rows]] = -np.inf
+    want = np.maximum(0.45, x.max(axis=1)) if len(rows) else np.empty(0)
+    prior = choice.weighted_prior(reputation, reach, 0.45, 3.0)
+    graph = SimpleNamespace(matrix=c)
+    got = choice.best_rivals(graph, rows, firm_of, active, value, prior, 3.0, 0.45)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(got, want)
 
 
 @settings(max_examples=60, deadline=None)

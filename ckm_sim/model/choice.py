@@ -56,8 +56,74 @@ def expected_values(
     ``reputation_weight``. A customer who hears nothing of a firm and is not reached by its
     broadcast expects the reference value.
     """
+    return (value_sum + weighted_prior(reputation, reach, reference, weight)) / (count + weight)
+
+
+def weighted_prior(
+    reputation: np.ndarray, reach: np.ndarray, reference: float, weight: float
+) -> np.ndarray:
+    """(F,) ``kappa (r_f vbar_f + (1 - r_f) c)``: what a firm's reputation adds to every
+    customer's expectation of it (:func:`expected_values`)."""
     prior = reach * reputation + (1.0 - reach) * reference  # (F,)
-    return (value_sum + weight * prior) / (count + weight)
+    return weight * prior
+
+
+def best_rivals(
+    community: SlotGraph,
+    rows: np.ndarray,
+    firm_of: np.ndarray,
+    active: np.ndarray,
+    value: np.ndarray,
+    prior: np.ndarray,
+    weight: float,
+    reference: float,
+) -> np.ndarray:
+    """The best each customer of ``rows`` expects from a rival of its own firm, or the
+    reference value if that is better: ``max(c, max_{g != f} x_g)`` of its
+    :func:`expected_values` from what it hears (:func:`community_by_firm`) and ``prior``
+    (:func:`weighted_prior`); NaN where a rival's expectation is NaN. One pass over the rows'
+    ties that keeps no (rows, F) arrays: the same sums in the same order."""
+    c = community.matrix
+    return _best_heard(c.indptr, c.indices, rows, firm_of, active, value, prior, weight, reference)
+
+
+@njit(cache=True, nogil=True)
+def _best_heard(
+    indptr: Any,
+    indices: Any,
+    rows: Any,
+    firm_of: Any,
+    active: Any,
+    value: Any,
+    prior: Any,
+    weight: float,
+    reference: float,
+) -> Any:  # pragma: no cover
+    n, n_firms = len(firm_of), len(prior)
+    heard = np.zeros(n_firms)
+    count = np.zeros(n_firms)
+    out = np.empty(len(rows))
+    for r in range(len(rows)):
+        i = rows[r]
+        heard[:] = 0.0
+        count[:] = 0.0
+        for j in range(indptr[i], indptr[i + 1]):
+            k = indices[j]
+            if k >= n or not active[k] or firm_of[k] < 0:
+                continue
+            heard[firm_of[k]] += value[k]
+            count[firm_of[k]] += 1.0
+        best, nan = -np.inf, False
+        for g in range(n_firms):
+            if g == firm_of[i]:
+                continue
+            x = (heard[g] + prior[g]) / (count[g] + weight)
+            if x != x:
+                nan = True
+            elif x > best:
+                best = x
+        out[r] = np.nan if nan else max(reference, best)
+    return out
 
 
 def choose(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -130,26 +196,4 @@ def firm_means(firm_of: Any, active: Any, value: Any, n_firms: int, empty: float
     out = np.empty(n_firms)
     for f in range(n_firms):
         out[f] = total[f] / count[f] if count[f] > 0 else empty
-    return out
-
-
-@njit(cache=True, nogil=True)
-def best_rival(x: Any, own: Any, reference: float) -> Any:  # pragma: no cover
-    """``max(reference, max_{g != own[r]} x[r, g])`` for each row ``r``: the best a customer
-    expects from a rival of its own firm, or the reference value if that is better. NaN where a
-    rival's value is NaN, as ``np.maximum(reference, x.max(axis=1))`` with the own firm's column
-    set to ``-inf`` gives it."""
-    out = np.empty(len(x))
-    for r in range(len(x)):
-        best = -np.inf
-        nan = False
-        for g in range(x.shape[1]):
-            if g == own[r]:
-                continue
-            v = x[r, g]
-            if v != v:
-                nan = True
-            elif v > best:
-                best = v
-        out[r] = np.nan if nan else max(reference, best)
     return out

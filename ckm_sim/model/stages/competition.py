@@ -70,10 +70,14 @@ def expected_values(
     (``value_sum``, ``count``: :func:`choice.community_by_firm`), its ``reputation`` and how far
     its broadcast reaches (:func:`choice.expected_values`; docs/ODD.md 7.6)."""
     mk = model.scenario_config.market
-    reach = np.minimum(model.rates["offer_communication"] / FULL_REACH, 1.0)
     return choice.expected_values(
-        value_sum, count, reputation, reach, mk.competitor_value, mk.reputation_weight
+        value_sum, count, reputation, reach(model), mk.competitor_value, mk.reputation_weight
     )
+
+
+def reach(model: World) -> np.ndarray:
+    """(F,) how far each firm's broadcast carries its reputation, in [0, 1] (ODD 7.6)."""
+    return np.minimum(model.rates["offer_communication"] / FULL_REACH, 1.0)
 
 
 def expectations(model: World, active: np.ndarray) -> np.ndarray:
@@ -81,18 +85,17 @@ def expectations(model: World, active: np.ndarray) -> np.ndarray:
     market's reference value ``c`` and the value it expects from each rival of its firm,
     ``max(c, max_{g != f} x_ig)`` (word of mouth and reputation, :func:`choice.expected_values`;
     docs/ODD.md 7.6); ``c`` for everyone else."""
-    s, mk, n = model.state, model.scenario_config.market, model.n_firms
+    s, mk = model.state, model.scenario_config.market
     reference = mk.competitor_value
     out = np.full(len(s.status), reference)
     rows = np.flatnonzero(active)
     if len(rows) == 0:
         return out
-    silent = np.zeros(len(s.status), dtype=bool)  # word of mouth's sign plays no part here
-    _, value_sum, count = choice.community_by_firm(
-        model.community, rows, s.firm_of, active, silent, silent, s.value, n
+    reputation = reputations(model, active)
+    prior = choice.weighted_prior(reputation, reach(model), reference, mk.reputation_weight)
+    out[rows] = choice.best_rivals(  # not its own firm
+        model.community, rows, s.firm_of, active, s.value, prior, mk.reputation_weight, reference
     )
-    x = expected_values(model, value_sum, count, reputations(model, active))
-    out[rows] = choice.best_rival(x, s.firm_of[rows], reference)  # not its own firm
     return out
 
 
