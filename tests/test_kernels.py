@@ -234,7 +234,12 @@ def test_priority_and_heard_are_the_numpy_expressions(n, seed) -> None:
     prior = float(told.mean()) if len(told) else 0.5
     heard = ~np.isnan(reported)
     want = margin[who] * (1.0 - np.where(heard[who], reported[who], prior))
-    np.testing.assert_array_equal(kernels.priority(reported, who, prior, margin), want)
+    got = kernels.priority(reported, who, np.array([prior]), margin)
+    np.testing.assert_array_equal(got, want)
+    # several firms: each customer's own prior
+    priors = rng.random(len(who))
+    want = margin[who] * (1.0 - np.where(heard[who], reported[who], priors))
+    np.testing.assert_array_equal(kernels.priority(reported, who, priors, margin), want)
 
 
 @settings(max_examples=40, deadline=None)

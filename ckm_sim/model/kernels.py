@@ -216,14 +216,16 @@ def heard(reported: Any) -> Any:  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
-def priority(reported: Any, who: Any, prior: float, booked: Any) -> Any:  # pragma: no cover
-    """``booked[who] * (1 - reported[who])``, the prior in place of a NaN (never heard):
-    the contact priority (estimated value x estimated risk) in one pass, the same products."""
+def priority(reported: Any, who: Any, prior: Any, booked: Any) -> Any:  # pragma: no cover
+    """``booked[who] * (1 - reported[who])``, the prior in place of a NaN (never heard; one
+    prior for all, length 1, or one per customer): the contact priority (estimated value x
+    estimated risk) in one pass, the same products."""
     out = np.empty(len(who), dtype=np.float64)
+    single = len(prior) == 1
     for j in range(len(who)):
         i = who[j]
         r = reported[i]
-        out[j] = booked[i] * (1.0 - (prior if np.isnan(r) else r))
+        out[j] = booked[i] * (1.0 - ((prior[0] if single else prior[j]) if np.isnan(r) else r))
     return out
 
 

@@ -7,11 +7,11 @@ the rest is spread evenly. Used by flow ABOUT (:mod:`ckm_sim.model.stages.about`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import kernels, market
+from ckm_sim.model import choice, kernels, market
 
 if TYPE_CHECKING:
     from ckm_sim.model.world import World
@@ -55,10 +55,7 @@ def heard_priors(world: World) -> np.ndarray:
     whose records it holds (a firm hears only its own customers; 0.5 when none)."""
     s = world.state
     held = ~np.isnan(s.reported_satisfaction) & (s.profile_firm >= 0)
-    firm = s.profile_firm[held]
-    count = np.bincount(firm, minlength=world.n_firms)
-    total = np.bincount(firm, s.reported_satisfaction[held], minlength=world.n_firms)
-    return np.where(count > 0, total / np.maximum(count, 1), 0.5)
+    return choice.firm_means(s.profile_firm, held, s.reported_satisfaction, world.n_firms, 0.5)
 
 
 def _targeted(
@@ -87,15 +84,10 @@ def priority(
     """
     s = world.state
     reported = s.reported_satisfaction
-    if priors is None:
+    rows = np.arange(len(reported)) if who is None else np.asarray(who, dtype=np.int64)
+    if priors is None:  # one firm: the mean of what it has heard
         told = kernels.heard(reported)
-        prior: Any = float(told.mean()) if len(told) else 0.5
-        if who is not None:  # in one pass: the same products
-            return kernels.priority(reported, who, prior, s.margin)
-    else:  # several firms: each customer's firm's prior
-        prior = priors[np.maximum(s.firm_of if who is None else s.firm_of[who], 0)]
-    heard = ~np.isnan(reported)
-    booked = s.margin
-    if who is not None:
-        reported, heard, booked = reported[who], heard[who], booked[who]
-    return booked * (1.0 - np.where(heard, reported, prior))
+        prior = np.array([float(told.mean()) if len(told) else 0.5])
+    else:  # several firms: each customer's firm's
+        prior = priors[np.maximum(s.firm_of[rows], 0)]
+    return kernels.priority(reported, rows, prior, s.margin)
