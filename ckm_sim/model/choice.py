@@ -87,6 +87,17 @@ def best_rivals(
     return _best_heard(c.indptr, c.indices, rows, firm_of, active, value, prior, weight, reference)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _bins(firm_of: Any, active: Any, n_firms: int) -> Any:  # pragma: no cover - compiled
+    """Which firm a tie to each customer counts for: its firm when it is an active customer,
+    else ``n_firms`` (a bin that is never read). One read per tie instead of two and a
+    branch the processor cannot predict."""
+    out = np.empty(len(firm_of), dtype=np.int16)
+    for k in range(len(firm_of)):
+        out[k] = firm_of[k] if active[k] and firm_of[k] >= 0 else n_firms
+    return out
+
+
 @njit(cache=True, nogil=True)
 def _best_heard(
     indptr: Any,
@@ -100,19 +111,21 @@ def _best_heard(
     reference: float,
 ) -> Any:  # pragma: no cover
     n, n_firms = len(firm_of), len(prior)
-    heard = np.zeros(n_firms)
-    count = np.zeros(n_firms)
+    bins = _bins(firm_of, active, n_firms)
+    heard = np.zeros(n_firms + 1)
+    count = np.zeros(n_firms + 1)
     out = np.empty(len(rows))
     for r in range(len(rows)):
         i = rows[r]
-        heard[:] = 0.0
-        count[:] = 0.0
+        for g in range(n_firms + 1):
+            heard[g] = 0.0
+            count[g] = 0.0
         for j in range(indptr[i], indptr[i + 1]):
             k = indices[j]
-            if k >= n or not active[k] or firm_of[k] < 0:
+            if k >= n:  # a slot not yet taken
                 continue
-            heard[firm_of[k]] += value[k]
-            count[firm_of[k]] += 1.0
+            heard[bins[k]] += value[k]
+            count[bins[k]] += 1.0
         best, nan = -np.inf, False
         for g in range(n_firms):
             if g == firm_of[i]:
@@ -167,19 +180,31 @@ def neighbour_counts(
     :func:`community_by_firm`'s numpy code before it was compiled, summed in the same
     order."""
     n = len(firm_of)
+    bins = _bins(firm_of, active, n_firms)
     net = np.zeros((len(rows), n_firms))
     total = np.zeros((len(rows), n_firms))
     count = np.zeros((len(rows), n_firms))
+    row_net = np.zeros(n_firms + 1)
+    row_total = np.zeros(n_firms + 1)
+    row_count = np.zeros(n_firms + 1)
     for r in range(len(rows)):
         i = rows[r]
+        for f in range(n_firms + 1):
+            row_net[f] = 0.0
+            row_total[f] = 0.0
+            row_count[f] = 0.0
         for j in range(indptr[i], indptr[i + 1]):
             k = indices[j]
-            if k >= n or not active[k] or firm_of[k] < 0:
+            if k >= n:  # a slot not yet taken
                 continue
-            f = firm_of[k]
-            net[r, f] += np.float64(promoters[k]) - np.float64(detractors[k])
-            total[r, f] += value[k]
-            count[r, f] += 1.0
+            f = bins[k]
+            row_net[f] += np.float64(promoters[k]) - np.float64(detractors[k])
+            row_total[f] += value[k]
+            row_count[f] += 1.0
+        for f in range(n_firms):
+            net[r, f] = row_net[f]
+            total[r, f] = row_total[f]
+            count[r, f] = row_count[f]
     return net, total, count
 
 
