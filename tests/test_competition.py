@@ -22,6 +22,7 @@ from ckm_sim.model.outcomes import (
     split_firm_outcome,
 )
 from ckm_sim.model.scenario import Scenario, ScenarioError, load_scenario, validate_scenario
+from ckm_sim.model.stages import competition
 
 SEEDS = range(8)
 
@@ -281,6 +282,21 @@ def test_market_entry_starts_with_the_incumbent_holding_every_customer() -> None
     assert model.outcomes["incumbent.repository_accuracy"] > 0.3  # prior knowledge
     assert np.isnan(model.outcomes["entrant.repository_accuracy"])  # no customers yet
     assert model.outcomes["entrant.offer_fit"] > model.outcomes["incumbent.offer_fit"] - 0.3
+
+
+def test_a_customer_who_joins_starts_from_the_value_the_model_gives_it() -> None:
+    # ODD 7.6: a joiner's satisfaction restarts "from its value with the new firm", the value
+    # of 7.3, which counts only the profile entries in date (record_shelf_life); a customer won
+    # back by the firm holding its profile brings entries older than that
+    model = CKMModel(load_scenario("duopoly").with_overrides(**SMALL), rng=3, collect=False)
+    model.run(40)
+    s = model.state
+    stale = (s.profile != 0) & (s.profile_time < model.oldest_record())
+    rows = np.flatnonzero((s.status == ACTIVE) & stale.any(axis=1))
+    assert len(rows) > 20, len(rows)  # the check needs customers with stale entries
+    model.match_profiles()
+    want = model.perceived_value()[rows]
+    np.testing.assert_array_equal(competition.values_of(model, rows), want)
 
 
 def test_word_of_mouth_by_firm_is_the_community_product() -> None:

@@ -313,17 +313,37 @@ class World(Population):
     def match_profiles(self) -> None:
         """Count each customer's needs the offer meets, the profile records (right) and the
         customer understands (:func:`kernels.value_counts`); reused all period."""
+        self.counts = self._counts(slice(None))
+        self.profile_right_count = self.counts[kernels.RECORDED_RIGHT].astype(np.float32)
+
+    def _counts(self, rows: slice | np.ndarray) -> np.ndarray:
+        """:func:`kernels.value_counts` of the customers ``rows``, each against its firm's
+        offer (a prospect: the first firm's)."""
         s = self.state
-        if self.n_firms > 1:  # each customer's firm's offer (a prospect: the first firm's)
+        if self.n_firms > 1:
             n_seg, m = s.offers.shape[1:]
             offers = s.offers.reshape(-1, m)
-            offered = np.maximum(s.firm_of, 0).astype(np.int64) * n_seg + s.segment
+            offered = np.maximum(s.firm_of[rows], 0).astype(np.int64) * n_seg + s.segment[rows]
         else:
-            offers, offered = s.offer, s.segment
-        self.counts = kernels.value_counts(
-            s.needs, s.profile, s.profile_time, self.oldest_record(), s.understood, offers, offered
+            offers, offered = s.offer, s.segment[rows]
+        return kernels.value_counts(
+            s.needs[rows],
+            s.profile[rows],
+            s.profile_time[rows],
+            self.oldest_record(),
+            s.understood[rows],
+            offers,
+            offered,
         )
-        self.profile_right_count = self.counts[kernels.RECORDED_RIGHT].astype(np.float32)
+
+    def value_of(self, rows: np.ndarray) -> np.ndarray:
+        """The perceived value of customers ``rows`` now, as :meth:`perceived_value` computes
+        it (records in date, ODD 7.3), from their state as it stands (a customer who has just
+        joined a firm, before the period's counts are made again)."""
+        p = self.rate("personalisation")
+        p = p[rows] if isinstance(p, np.ndarray) else p
+        value, _, _ = self._value(self._counts(rows), p)
+        return value
 
     def oldest_record(self) -> int:
         """The first period whose CRM records the firm still acts on (personalisation,
@@ -336,16 +356,20 @@ class World(Population):
         From this period's counts (:meth:`_match_profiles`, after the flows have changed
         profiles and understanding).
         """
-        p = self.rate("personalisation")
-        value, self.fit, self.used = kernels.perceived_value(
-            self.counts,
+        value, self.fit, self.used = self._value(self.counts, self.rate("personalisation"))
+        return value
+
+    def _value(self, counts: np.ndarray, p: float | np.ndarray) -> tuple[np.ndarray, ...]:
+        """(value, fit, used) from value counts and personalisation (one number, or one per
+        customer of ``counts``): :func:`kernels.perceived_value`."""
+        return kernels.perceived_value(
+            counts,
             np.asarray(p, dtype=np.float64).reshape(-1),
             self.n_firms == 1,
             bool(np.any(p > 0)),
             self.state.needs.shape[1],
             self.scenario_config.market.usability_floor,
         )
-        return value
 
     def churn_hazard(self, propensity: np.ndarray | None = None) -> np.ndarray:
         """Every customer's churn hazard from its satisfaction now (docs/ODD.md 7.3), each

@@ -28,16 +28,9 @@ FULL_REACH = 0.3
 
 
 def values_of(model: World, rows: np.ndarray) -> np.ndarray:
-    """Perceived value of customers ``rows`` with their current firm (ODD 7.3)."""
-    s = model.state
-    firm = s.firm_of[rows].astype(np.int64)
-    needs, profile = s.needs[rows], s.profile[rows]
-    standard_right = needs == s.offers[firm, s.segment[rows]]
-    known, right = profile != 0, profile == needs
-    p = model.rates["personalisation"][firm]
-    fit = market.delivered_share(standard_right, known, right, p)
-    used = market.understood_fit(standard_right, known, right, s.understood[rows], p)
-    return market.perceived_value(fit, used, model.scenario_config.market.usability_floor)
+    """Perceived value of customers ``rows`` with their current firm (ODD 7.3): as the period's
+    value counts it, on the profile entries in date (:meth:`World.value_of`)."""
+    return model.value_of(rows)
 
 
 def reputations(model: World, active: np.ndarray) -> np.ndarray:
