@@ -175,8 +175,9 @@ def checked_sentences(found: Found) -> str:
     # less of it, a much shorter one leaves more (paired differences from the default's);
     # retention's still shrinks a little, by less than a quarter of what the default leaves
     shortest, longest = f"burn_{min(LENGTHS)}", f"burn_{max(LENGTHS)}"
-    longer = found["length", longest, "mean_satisfaction"]
-    assert longer.low <= 0 <= longer.high, longer
+    for b in LENGTHS:  # from 48 periods on (validation 12's reading), satisfaction's is flat
+        flat = found["length", f"burn_{b}", "mean_satisfaction"]
+        assert b < 48 or flat.low <= 0 <= flat.high, (b, flat)
     shorter = found["length", shortest, "mean_satisfaction"]
     assert shorter.high < 0, shorter
     longer_retention = found["length", longest, "retention_rate"]
@@ -198,8 +199,8 @@ def checked_sentences(found: Found) -> str:
         "understand of the offer (intervals above 0). With the burn-in, what is left of the "
         f"climb is {left['mean_satisfaction']:.0%} of the climb without it in satisfaction and "
         f"{left['retention_rate']:.0%} in retention. Paired with the default, a burn-in of "
-        f"{max(LENGTHS)} leaves no less of the climb in satisfaction (interval of the "
-        f"difference includes 0); {retention}; one of {min(LENGTHS)} leaves more in "
+        f"48 or {max(LENGTHS)} leaves no less of the climb in satisfaction (intervals of the "
+        f"difference include 0); {retention}; one of {min(LENGTHS)} leaves more in "
         "satisfaction (interval below 0). So the default stands where a longer burn-in stops "
         "paying in satisfaction; what is left comes mostly from what the frozen population "
         "does not change (docs/ODD.md 5).",
