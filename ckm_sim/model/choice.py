@@ -98,6 +98,38 @@ def _bins(firm_of: Any, active: Any, n_firms: int) -> Any:  # pragma: no cover -
     return out
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _hear(
+    indptr: Any,
+    indices: Any,
+    i: int,
+    bins: Any,
+    value: Any,
+    promoters: Any,
+    detractors: Any,
+    net: Any,
+    heard: Any,
+    count: Any,
+) -> None:  # pragma: no cover - compiled
+    """What customer ``i`` hears over its ties, per firm (:func:`_bins`): the sum of its
+    neighbours' perceived values into ``heard``, their number into ``count`` and, when
+    ``promoters`` is not empty, promoters minus detractors into ``net`` (all zeroed first)."""
+    voiced = len(promoters) > 0
+    for f in range(len(heard)):
+        net[f] = 0.0
+        heard[f] = 0.0
+        count[f] = 0.0
+    for j in range(indptr[i], indptr[i + 1]):
+        k = indices[j]
+        if k >= len(bins):  # a slot not yet taken
+            continue
+        f = bins[k]
+        if voiced:
+            net[f] += np.float64(promoters[k]) - np.float64(detractors[k])
+        heard[f] += value[k]
+        count[f] += 1.0
+
+
 @njit(cache=True, nogil=True)
 def _best_heard(
     indptr: Any,
@@ -110,22 +142,14 @@ def _best_heard(
     weight: float,
     reference: float,
 ) -> Any:  # pragma: no cover
-    n, n_firms = len(firm_of), len(prior)
+    n_firms = len(prior)
     bins = _bins(firm_of, active, n_firms)
-    heard = np.zeros(n_firms + 1)
-    count = np.zeros(n_firms + 1)
+    silent = np.empty(0, dtype=np.bool_)  # word of mouth's sign plays no part here
+    net, heard, count = np.zeros(n_firms + 1), np.zeros(n_firms + 1), np.zeros(n_firms + 1)
     out = np.empty(len(rows))
     for r in range(len(rows)):
         i = rows[r]
-        for g in range(n_firms + 1):
-            heard[g] = 0.0
-            count[g] = 0.0
-        for j in range(indptr[i], indptr[i + 1]):
-            k = indices[j]
-            if k >= n:  # a slot not yet taken
-                continue
-            heard[bins[k]] += value[k]
-            count[bins[k]] += 1.0
+        _hear(indptr, indices, i, bins, value, silent, silent, net, heard, count)
         best, nan = -np.inf, False
         for g in range(n_firms):
             if g == firm_of[i]:
@@ -179,28 +203,24 @@ def neighbour_counts(
     neighbours who are customers of each firm, (len(rows), F) each: the three bincounts of
     :func:`community_by_firm`'s numpy code before it was compiled, summed in the same
     order."""
-    n = len(firm_of)
     bins = _bins(firm_of, active, n_firms)
     net = np.zeros((len(rows), n_firms))
     total = np.zeros((len(rows), n_firms))
     count = np.zeros((len(rows), n_firms))
-    row_net = np.zeros(n_firms + 1)
-    row_total = np.zeros(n_firms + 1)
-    row_count = np.zeros(n_firms + 1)
+    row_net, row_total, row_count = np.zeros((3, n_firms + 1))
     for r in range(len(rows)):
-        i = rows[r]
-        for f in range(n_firms + 1):
-            row_net[f] = 0.0
-            row_total[f] = 0.0
-            row_count[f] = 0.0
-        for j in range(indptr[i], indptr[i + 1]):
-            k = indices[j]
-            if k >= n:  # a slot not yet taken
-                continue
-            f = bins[k]
-            row_net[f] += np.float64(promoters[k]) - np.float64(detractors[k])
-            row_total[f] += value[k]
-            row_count[f] += 1.0
+        _hear(
+            indptr,
+            indices,
+            rows[r],
+            bins,
+            value,
+            promoters,
+            detractors,
+            row_net,
+            row_total,
+            row_count,
+        )
         for f in range(n_firms):
             net[r, f] = row_net[f]
             total[r, f] = row_total[f]
