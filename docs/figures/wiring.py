@@ -186,7 +186,8 @@ def checked_sentences(found: Found) -> str:
     assert gain < 0.25, (longer_retention, left_retention)
     if longer_retention.low > 0:
         retention = (
-            f"in retention it leaves a little less ({show(longer_retention, 4)} a month, "
+            f"in retention one of {max(LENGTHS)} leaves a little less "
+            f"({show(longer_retention, 4)} a month, "
             f"{gain:.0%} of what the default leaves)"
         )
     else:
