@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -571,6 +572,20 @@ def test_community_by_firm_is_the_three_bincounts(n, slots, firms, seed) -> None
     )
     for w, g in zip(want, got, strict=True):
         np.testing.assert_array_equal(g, w)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 80), firms=st.integers(1, 4), masked=st.booleans(), seed=SEEDS)
+def test_count_by_firm_is_the_bincount_of_the_gather(n, firms, masked, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(0, firms, size=n).astype(np.int16)
+    cust = rng.integers(0, n, size=int(rng.integers(0, 2 * n)))
+    where = rng.random(len(cust)) < 0.5 if masked else np.zeros(0, dtype=bool)
+    chosen = cust[where] if masked else cust
+    want = np.bincount(firm_of[chosen], minlength=firms)
+    np.testing.assert_array_equal(choice.count_by_firm(firm_of, cust, where, firms), want)
+    with pytest.raises(ValueError):  # a customer of no firm, as bincount refuses -1
+        choice.count_by_firm(np.full(n, -1, dtype=np.int16), np.arange(n), where[:0], firms)
 
 
 @settings(max_examples=60, deadline=None)

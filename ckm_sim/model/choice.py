@@ -242,3 +242,20 @@ def firm_means(firm_of: Any, active: Any, value: Any, n_firms: int, empty: float
     for f in range(n_firms):
         out[f] = total[f] / count[f] if count[f] > 0 else empty
     return out
+
+
+@njit(cache=True, nogil=True)
+def count_by_firm(firm_of: Any, cust: Any, where: Any, n_firms: int) -> Any:  # pragma: no cover
+    """(F,) how many of customers ``cust`` (those with ``where``, a mask over them; all when
+    ``where`` is empty) are each firm's: ``np.bincount(firm_of[cust[where]], minlength=F)``
+    in one pass, without the gathers. A customer of no firm is an error, as for bincount."""
+    out = np.zeros(n_firms, dtype=np.int64)
+    masked = len(where) > 0
+    for j in range(len(cust)):
+        if masked and not where[j]:
+            continue
+        f = firm_of[cust[j]]
+        if f < 0 or f >= n_firms:
+            raise ValueError("a tallied customer belongs to no firm")
+        out[f] += 1
+    return out

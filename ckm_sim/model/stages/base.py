@@ -15,8 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ckm_sim.model import choice
+
 if TYPE_CHECKING:
     from ckm_sim.model.world import World
+
+#: An empty mask: every customer counts (:func:`~ckm_sim.model.choice.count_by_firm`).
+_EVERY = np.zeros(0, dtype=np.bool_)
 
 
 @dataclass
@@ -36,8 +41,10 @@ class Tally:
         """Add the events of customers ``cust`` (``cust[where]``, an index or a mask, when given)
         to each customer's firm's count ``name``; nothing is gathered for a single firm."""
         if self.n_firms > 1:
-            firm = firm_of[cust if where is None else cust[where]]
-            add = np.bincount(firm, minlength=self.n_firms)
+            if where is not None and where.dtype != np.bool_:  # an index into cust
+                cust, where = cust[where], None
+            mask = _EVERY if where is None else where
+            add = choice.count_by_firm(firm_of, cust, mask, self.n_firms)
             self.by_firm[name] = self.by_firm.get(name, 0) + add
 
 
