@@ -42,7 +42,18 @@ def _variant(folder: Path, name: str, it: float) -> Path:
 def test_compare_reports_each_firm(tmp_path):
     low, high = _variant(tmp_path, "low", 0.1), _variant(tmp_path, "high", 0.9)
     out = tmp_path / "out"
-    args = ["compare", str(low), str(high), "-r", "3", "--periods", "6", "--quiet"]
+    args = [
+        "compare",
+        str(low),
+        str(high),
+        "-r",
+        "3",
+        "--periods",
+        "6",
+        "--quiet",
+        "--workers",
+        "1",
+    ]
     assert main([*args, "--out", str(out)]) == 0
     folder = out / "compare" / "low_vs_high"
     runs = pd.read_parquet(folder / "summaries.parquet").set_index(["scenario", "replication"])
@@ -85,7 +96,7 @@ def test_a_sweep_factor_moves_one_firm(tmp_path):
 
 
 FAST = ["--method", "tpe", "--trials", "2", "--restarts", "1", "--polish", "0", "-r", "1"]
-FAST += ["--eval-replications", "2", "--periods", "4", "--quiet"]
+FAST += ["--eval-replications", "2", "--periods", "4", "--quiet", "--workers", "1"]
 
 
 def test_optimize_one_firm_is_a_best_response(tmp_path):
@@ -107,7 +118,7 @@ def test_a_best_response_by_surface_spends_at_most_the_firms_budget(tmp_path):
     path = tiny_duopoly(tmp_path)
     out = tmp_path / "out"
     args = ["optimize", str(path), "--firm", "rival", "--budget", "3000", "--trials", "26"]
-    args += ["-r", "1", "--eval-replications", "2", "--periods", "4", "--quiet"]
+    args += ["-r", "1", "--eval-replications", "2", "--periods", "4", "--quiet", "--workers", "1"]
     assert main([*args, "--out", str(out)]) == 0
     result = json.loads((out / "optimize" / "duo_rival_budget3000" / "optimum.json").read_text())
     assert result["method"] == "surface" and result["firm"] == "rival"

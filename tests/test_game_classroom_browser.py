@@ -8,6 +8,7 @@ its address for a minute)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from test_game_browser import (
@@ -249,6 +250,15 @@ def test_the_teacher_confirms_end_round_pauses_and_reopens_a_round(game):
     assert log.differences(saved(path), log.replay(saved(path))) == []
 
 
+def guess(page, code: str) -> None:
+    """Type ``code`` into the join page and press Join; wait until the page answers it (no team
+    has it, or too many wrong codes)."""
+    page.get_by_label("Team code").fill(code)
+    page.get_by_role("button", name="Join").click()
+    answered = re.compile(f"No team has the code '{code}'|Too many wrong codes")
+    expect(page.locator(".ckm-message")).to_contain_text(answered)
+
+
 def test_guessing_codes_is_limited_per_connection_and_per_address(game):
     base, codes, path, browser, _ = game
     page = open_page(browser, base, ".ckm-join")
@@ -260,12 +270,17 @@ def test_guessing_codes_is_limited_per_connection_and_per_address(game):
     page.get_by_role("button", name="Join").click()
     expect(page.locator(".ckm-message")).to_contain_text("Too many wrong codes")
     assert page.locator("[data-page='team-red']").count() == 0
-    # other tabs of this machine: the per-address limit stops them too
+    # other tabs of this machine, each a connection of its own guessing up to its own limit
+    # (a tab per guess took 16 page loads), the last guess a wrong code in a tab's address:
+    # the per-address limit stops them too
     tried = guard.PER_CONNECTION
-    while tried < guard.PER_ADDRESS + 1:
-        tab = open_page(browser, f"{base}/team/YYY{tried % 7 + 2}", ".ckm-join")
-        tried += 1
+    while tried < guard.PER_ADDRESS:
+        tab = open_page(browser, base, ".ckm-join")
+        for _ in range(min(guard.PER_CONNECTION, guard.PER_ADDRESS - tried)):
+            guess(tab, f"XX{tried // 7 + 2}{tried % 7 + 2}")
+            tried += 1
         tab.context.close()
+    open_page(browser, f"{base}/team/YYY2", ".ckm-join").context.close()
     tab = open_page(browser, f"{base}/team/{codes['blue']}", ".ckm-join")
     expect(tab.locator(".ckm-message")).to_contain_text("Too many wrong codes")
     assert log.load(path)["codes"]  # nothing else changed

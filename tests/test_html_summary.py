@@ -66,7 +66,19 @@ def test_compare_writes_its_page(tmp_path: Path) -> None:
     low = tiny_scenario(tmp_path, "low", level=0.2)
     high = tiny_scenario(tmp_path, "high+more", level=0.9)
     out = tmp_path / "results"
-    assert main(["compare", str(low), str(high), "-r", "3", "--out", str(out), "--quiet"]) == 0
+    argv = [
+        "compare",
+        str(low),
+        str(high),
+        "-r",
+        "3",
+        "--out",
+        str(out),
+        "--quiet",
+        "--workers",
+        "1",
+    ]
+    assert main(argv) == 0
     folder = next((out / "compare").iterdir())
     page = _page(folder)
     sentences = json.loads((folder / "comparison.json").read_text())["sentences"]
@@ -80,7 +92,7 @@ def test_optimize_writes_its_page(tmp_path: Path) -> None:
     sc = tiny_scenario(tmp_path)
     out = tmp_path / "results"
     args = ["optimize", str(sc), "--budget", "2500", "--trials", "4", "--periods", "6"]
-    args += ["--restarts", "2", "--polish", "1", "--method", "tpe", "-r", "1"]
+    args += ["--restarts", "2", "--polish", "1", "--method", "tpe", "-r", "1", "--workers", "1"]
     assert main([*args, "--eval-replications", "2", "--out", str(out), "--quiet"]) == 0
     folder = out / "optimize" / "tiny_budget2500"
     page = _page(folder)
@@ -94,7 +106,16 @@ def test_calibrate_writes_its_page(tmp_path: Path) -> None:
     csv = tmp_path / "cohort.csv"
     csv.write_text("period,active\n0,300\n1,290\n2,281\n4,265\n6,250\n", encoding="utf-8")
     out = tmp_path / "results"
-    args = ["calibrate", str(sc), "--retention", str(csv), "--fit", "competitor_pull"]
+    args = [
+        "calibrate",
+        str(sc),
+        "--retention",
+        str(csv),
+        "--fit",
+        "competitor_pull",
+        "--workers",
+        "1",
+    ]
     assert (
         main([*args, "--trials", "4", "-r", "1", "--eval-replications", "2", "--out", str(out)])
         == 0

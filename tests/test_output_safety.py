@@ -124,6 +124,7 @@ def test_calibrate_derives_a_plain_default_name_from_any_file_name(tmp_path: Pat
     out = tmp_path / "out"
     argv = ["calibrate", str(sc), "--retention", str(csv), "--fit", "competitor_pull"]
     argv += ["--trials", "2", "-r", "1", "--eval-replications", "2", "--out", str(out), "--quiet"]
+    argv += ["--workers", "1"]
     code, _, stderr = run_cli(argv)
     assert code == 0, stderr
     assert (out / "calibrate" / "tiny_cohort _2024_" / "report.md").is_file()
@@ -139,6 +140,7 @@ def test_compare_with_long_add_names_gets_a_short_default_name(tmp_path: Path) -
         "inter_functional_cooperation=30,organisational_systems=30",
     ]
     argv += ["--add", "customer_cooperation=30,learning_culture=30", "-r", "2", "--periods", "2"]
+    argv += ["--workers", "1"]
     code, _, stderr = run_cli([*argv, "--out", str(out), "--quiet"])
     assert code == 0, stderr
     (folder,) = (out / "compare").iterdir()
@@ -151,7 +153,18 @@ def test_optimize_plans_of_a_long_scenario_name_gets_a_short_default_name(tmp_pa
     plans = tmp_path / "plans.toml"
     plans.write_text("[early]\n[[early.phases]]\nstart = 1\nit_systems = 1000\n")
     out = tmp_path / "out"
-    argv = ["optimize", str(sc), "--plans", str(plans), "-r", "2", "--periods", "2"]
+    argv = [
+        "optimize",
+        str(sc),
+        "--plans",
+        str(plans),
+        "-r",
+        "2",
+        "--periods",
+        "2",
+        "--workers",
+        "1",
+    ]
     code, _, stderr = run_cli([*argv, "--out", str(out), "--quiet"])
     assert code == 0, stderr
     (folder,) = (out / "optimize").iterdir()

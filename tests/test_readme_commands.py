@@ -11,9 +11,10 @@ synopsis (``[--option N]``) runs its required part; every option it shows must b
 
 Quick but honest: each command runs as written, then :func:`smaller` appends options that only
 shrink its work (the same code, extras and outputs); the commands of one verb share one fresh
-interpreter (tests/readme_session.py: the imports are most of a small command's time), and
-commands the README chains run in one folder (``make run`` again reprints the quick-start sweep;
-``analyze`` reads the sweep before it).
+interpreter (tests/readme_session.py: the imports are most of a small command's time), the
+sessions that read no other session's results run side by side, one per CPU (each in folders of
+its own), and commands the README chains run in one folder, after the session they follow
+(``make run`` again reprints the quick-start sweep; ``analyze`` reads the sweep before it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,7 +128,8 @@ SMALL_MARKET = ["--set", "customers=200", "--set", "prospects=100"]
 def smaller(words: list[str], folder: Path) -> list[str]:
     """Options appended to a command that only shrink its work (argparse takes the last): fewer
     replications (two where a report pairs them, else one), samples, trials (26, the least the
-    surface search takes), restarts, rounds, worlds, periods, customers, and one process
+    surface search takes), restarts, rounds (one of calibrate's refinement: the same search, not
+    six), worlds, periods, customers, and one process
     (results are the same for any number of workers) unless the README asks for workers; the
     quick-start sweep (what ``make run`` runs) keeps its process pool."""
     if words[0] == "python" and words[1].endswith("march_docking.py"):
@@ -153,7 +156,8 @@ def smaller(words: list[str], folder: Path) -> list[str]:
     if command == "robust":
         return ["--worlds", "8", "--replications", "1", "--periods", "12", *one]
     if command == "calibrate":
-        return ["--trials", "4", "--replications", "2", "--eval-replications", "2", *one]
+        small = ["--trials", "4", "--refine", "1", "--replications", "2"]
+        return [*small, "--eval-replications", "2", *one]
     return []
 
 
@@ -239,10 +243,22 @@ class Setup:
                 argv = self.argv(line) if line == text else self._argv_in(line, text)
                 key = (_depth(text), argv[0] if argv[0] != "ckm-sim" else argv[1])
                 sessions.setdefault(key, []).append((text, argv))
-        for key in sorted(sessions):
-            jobs = [{"argv": argv, "cwd": str(self.folder(text))} for text, argv in sessions[key]]
-            for (text, _), ran in zip(sessions[key], self._session(jobs), strict=True):
-                self.ran.setdefault(text, []).append(ran)
+        for depth in sorted({depth for depth, _ in sessions}):
+            # the sessions of one depth read nothing of each other's (folders of their own): they
+            # run side by side, the longest first (HEAVY), and the next depth reads their results
+            keys = sorted(
+                (key for key in sessions if key[0] == depth),
+                key=lambda key: (key[1] not in HEAVY, key),
+            )
+            jobs = [
+                [{"argv": argv, "cwd": str(self.folder(text))} for text, argv in sessions[key]]
+                for key in keys
+            ]
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                done = dict(zip(keys, pool.map(self._session, jobs), strict=True))
+            for key in sorted(keys):
+                for (text, _), ran in zip(sessions[key], done[key], strict=True):
+                    self.ran.setdefault(text, []).append(ran)
 
     def _argv_in(self, line: str, text: str) -> list[str]:
         self.folders.setdefault(line, self.folder(text))
@@ -264,6 +280,11 @@ class Setup:
             Ran(job["argv"], Path(job["cwd"]), **result)
             for job, result in zip(jobs, results, strict=True)
         ]
+
+
+#: The verbs whose sessions take longest (the shipped sweeps, the searches): started first, so
+#: the sessions side by side finish together.
+HEAVY = ("sweep", "optimize")
 
 
 SESSION = Path(__file__).with_name("readme_session.py")

@@ -76,7 +76,7 @@ def test_another_process_holding_the_folder_is_named(tmp_path: Path) -> None:
 
 
 def test_two_sweeps_into_one_folder_then_resume(tmp_path: Path) -> None:
-    path = write_experiment(tmp_path, GRID, replications=60, periods=60)
+    path = write_experiment(tmp_path, GRID, replications=15, periods=60)
     out = tmp_path / "out"
     first = subprocess.Popen(_sweep_command(path, out), cwd=REPO, start_new_session=True)
     try:
@@ -85,6 +85,12 @@ def test_two_sweeps_into_one_folder_then_resume(tmp_path: Path) -> None:
             time.sleep(0.02)
         while not holder(lock_path(out / "tiny")) and time.monotonic() < deadline:
             time.sleep(0.02)
+        while not ResultsStore(out / "tiny").parts() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        # held mid-way, its lock taken and its first runs saved: stopped (SIGSTOP), so the two
+        # commands below meet a sweep still under way however long they take to start (before,
+        # a sweep four times as long had to outlast them)
+        os.killpg(first.pid, signal.SIGSTOP)
         second = subprocess.run(
             _sweep_command(path, out), cwd=REPO, capture_output=True, text=True, timeout=120
         )
@@ -103,6 +109,7 @@ def test_two_sweeps_into_one_folder_then_resume(tmp_path: Path) -> None:
     for other in (second, resumer):
         assert other.returncode == LockedError.exit_code, other.stderr
         assert_one_error_line(other.returncode, other.stderr, str(out / "tiny"), str(first.pid))
+    assert 0 < len(_counts(out / "tiny")) < 4 * 15  # killed mid-way, some runs saved
     info = json.loads(lock_path(out / "tiny").read_text())
     assert info["pid"] == first.pid  # the file still names the dead holder ...
     done = subprocess.run(  # ... but the kernel released its lock: the resume takes it
@@ -110,4 +117,4 @@ def test_two_sweeps_into_one_folder_then_resume(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     counts = _counts(out / "tiny")
-    assert len(counts) == 4 * 60 and (counts == 1).all()
+    assert len(counts) == 4 * 15 and (counts == 1).all()

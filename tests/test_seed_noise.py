@@ -43,7 +43,7 @@ def test_compare_says_so_everywhere_and_robust_asks_the_same_question(tmp_path, 
     high = tiny_scenario(tmp_path, "high", level=0.9)
     out = tmp_path / "results"
     argv = ["compare", str(low), str(high), "-r", "2", "--periods", "6", "--out", str(out)]
-    assert main([*argv, "--set", "customers=200", "--quiet"]) == 0
+    assert main([*argv, "--set", "customers=200", "--quiet", "--workers", "1"]) == 0
     printed = capsys.readouterr().out
     folder = out / "compare" / "low_vs_high"
     line = json.loads((folder / "comparison.json").read_text())["seed_noise_only"]
@@ -74,7 +74,7 @@ def test_optimize_says_so_and_robust_tests_the_even_and_the_best_split(tmp_path,
     sc = tiny_scenario(tmp_path)
     out = tmp_path / "results"
     args = ["optimize", str(sc), "--budget", "2500", "--trials", "4", "--periods", "6"]
-    args += ["--restarts", "2", "--polish", "1", "--method", "tpe", "-r", "1"]
+    args += ["--restarts", "2", "--polish", "1", "--method", "tpe", "-r", "1", "--workers", "1"]
     assert main([*args, "--eval-replications", "2", "--out", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out
     folder = out / "optimize" / "tiny_budget2500"

@@ -35,9 +35,18 @@ SMALL = (("customers", 1500), ("prospects", 750), ("employees", 30)) + tuple(
 OUTCOMES = ("mean_retention_rate", "clv")
 
 
-@cache
 def summary(scenario: str, replication: int, overrides: tuple = ()) -> dict:
-    """One run's summary row (cached: comparisons share their runs)."""
+    """One run's summary row (cached: comparisons share their runs; an override that sets the
+    scenario's own value is the same run as none, ``horizon_value = "horizon"`` for instance)."""
+    own = load_scenario(scenario)
+    changed = tuple(
+        (key, value) for key, value in overrides if own.with_overrides(**{key: value}) != own
+    )
+    return _summary(scenario, replication, changed)
+
+
+@cache
+def _summary(scenario: str, replication: int, overrides: tuple) -> dict:
     return run_scenario(
         load_scenario(scenario),
         seed=replication_seed(BASE_SEED, replication),

@@ -27,7 +27,19 @@ def test_compare_writes_a_report_with_sentences(tmp_path, capsys):
     low = tiny_scenario(tmp_path, "low", level=0.2)
     high = tiny_scenario(tmp_path, "high", level=0.9)
     out = tmp_path / "results"
-    code = main(["compare", str(low), str(high), "-r", "3", "--out", str(out), "--quiet"])
+    argv = [
+        "compare",
+        str(low),
+        str(high),
+        "-r",
+        "3",
+        "--out",
+        str(out),
+        "--quiet",
+        "--workers",
+        "1",
+    ]
+    code = main(argv)
     assert code == 0
     folder = out / "compare" / "low_vs_high"
     report = (folder / "report.md").read_text()
@@ -45,7 +57,7 @@ def test_optimize_writes_a_report(tmp_path, capsys):
     sc = tiny_scenario(tmp_path)
     out = tmp_path / "results"
     args = ["optimize", str(sc), "--budget", "2500", "--trials", "4", "--periods", "6"]
-    args += ["--restarts", "2", "--polish", "1", "--method", "tpe"]
+    args += ["--restarts", "2", "--polish", "1", "--method", "tpe", "--workers", "1"]
     code = main([*args, "-r", "1", "--eval-replications", "2", "--out", str(out), "--quiet"])
     assert code == 0
     folder = out / "optimize" / "tiny_budget2500"
@@ -70,7 +82,18 @@ def test_optimize_writes_a_report(tmp_path, capsys):
 def test_optimize_by_surface_writes_its_method_and_level_intervals(tmp_path, capsys):
     sc = tiny_scenario(tmp_path)
     out = tmp_path / "results"
-    args = ["optimize", str(sc), "--budget", "2500", "--trials", "30", "--periods", "6"]
+    args = [
+        "optimize",
+        str(sc),
+        "--budget",
+        "2500",
+        "--trials",
+        "30",
+        "--periods",
+        "6",
+        "--workers",
+        "1",
+    ]
     code = main([*args, "-r", "1", "--eval-replications", "2", "--out", str(out), "--quiet"])
     assert code == 0
     folder = out / "optimize" / "tiny_budget2500"
@@ -103,7 +126,16 @@ def test_calibrate_writes_a_report(tmp_path, capsys):
     csv = tmp_path / "cohort.csv"
     csv.write_text("period,active\n0,300\n1,290\n2,281\n4,265\n6,250\n", encoding="utf-8")
     out = tmp_path / "results"
-    args = ["calibrate", str(sc), "--retention", str(csv), "--fit", "competitor_pull"]
+    args = [
+        "calibrate",
+        str(sc),
+        "--retention",
+        str(csv),
+        "--fit",
+        "competitor_pull",
+        "--workers",
+        "1",
+    ]
     code = main([*args, "--trials", "4", "-r", "1", "--eval-replications", "2", "--out", str(out)])
     assert code == 0
     folder = out / "calibrate" / "tiny_cohort"
@@ -121,7 +153,18 @@ def test_calibrate_with_fit_periods_reports_the_holdout(tmp_path):
     out = tmp_path / "results"
     sbg = Path(__file__).resolve().parents[1] / "data" / "retention_sbg.csv"
     args = ["calibrate", str(sc), "--retention", str(sbg), "--fit", "fixed_churn"]
-    args += ["--fit-periods", "7", "--trials", "4", "-r", "1", "--eval-replications", "2"]
+    args += [
+        "--fit-periods",
+        "7",
+        "--trials",
+        "4",
+        "-r",
+        "1",
+        "--eval-replications",
+        "2",
+        "--workers",
+        "1",
+    ]
     code = main([*args, "--out", str(out), "--quiet"])
     assert code == 0
     folder = out / "calibrate" / "tiny_retention_sbg"
@@ -165,7 +208,18 @@ def test_calibrate_projects_and_writes_a_ready_scenario(tmp_path):
     csv.write_text("period,active\n0,300\n1,290\n2,281\n4,265\n6,250\n", encoding="utf-8")
     out = tmp_path / "results"
     args = ["calibrate", str(sc), "--retention", str(csv), "--fit", "competitor_pull"]
-    args += ["--project", "4", "--trials", "3", "-r", "1", "--eval-replications", "3"]
+    args += [
+        "--project",
+        "4",
+        "--trials",
+        "3",
+        "-r",
+        "1",
+        "--eval-replications",
+        "3",
+        "--workers",
+        "1",
+    ]
     assert main([*args, "--out", str(out), "--quiet"]) == 0
     folder = out / "calibrate" / "tiny_cohort"
     result = json.loads((folder / "calibration.json").read_text())

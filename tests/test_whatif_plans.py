@@ -103,7 +103,18 @@ def test_optimize_compares_plans_and_reports_payback(tmp_path, capsys):
         "[[spread.phases]]\nstart = 8\nit_systems = 80\n"
     )
     out = tmp_path / "results"
-    args = ["optimize", str(sc), "--plans", str(plans), "-r", "3", "--periods", "10"]
+    args = [
+        "optimize",
+        str(sc),
+        "--plans",
+        str(plans),
+        "-r",
+        "3",
+        "--periods",
+        "10",
+        "--workers",
+        "1",
+    ]
     assert main([*args, "--out", str(out), "--quiet", "--name", "p"]) == 0
     data = json.loads((out / "optimize" / "p" / "comparison.json").read_text())
     assert data["scenarios"] == ["tiny", "early", "spread"]

@@ -86,7 +86,16 @@ def test_parse_alternative_reads_several_increments():
 def test_compare_add_answers_the_spend_question(tmp_path, capsys):
     sc = tiny_scenario(tmp_path, level=0.2)  # 2000 * 0.04 = 80 spent, up to 1,920 more
     out = tmp_path / "results"
-    args = ["compare", str(sc), "--add", "it_systems=1500", "--add", "learning_culture=1500"]
+    args = [
+        "compare",
+        str(sc),
+        "--add",
+        "it_systems=1500",
+        "--add",
+        "learning_culture=1500",
+        "--workers",
+        "1",
+    ]
     code = main([*args, "-r", "3", "--periods", "6", "--out", str(out), "--quiet", "--name", "q"])
     assert code == 0
     data = json.loads((out / "compare" / "q" / "comparison.json").read_text())
