@@ -153,4 +153,7 @@ def test_adequacy_readout() -> None:
     tight = adequacy(stats, 0.05).iloc[0]
     assert loose["adequate"] and not tight["adequate"]
     assert tight["max_rel_half_width"] == pytest.approx(rel)
-    assert tight["replications_needed"] == math.ceil(10 * (rel / 0.05) ** 2)
+    # the fewest replications whose own t half-width of sd / mean = 0.1 is within 5%: 18
+    # (t(17) = 2.110, 2.110 * 0.1 / sqrt(18) = 0.0497; at 17, 0.0515), not the 21 of the
+    # square law that keeps t(9)
+    assert tight["replications_needed"] == 18

@@ -17,6 +17,7 @@ from ckm_sim.experiments import runner
 from ckm_sim.experiments.growth import next_replications, with_size
 from ckm_sim.experiments.runner import run_sweep
 from ckm_sim.experiments.spec import load_experiment
+from ckm_sim.experiments.stats import replications_for
 from ckm_sim.experiments.store import ResultsStore
 
 VOLATILE = ["duration", "worker"]
@@ -157,13 +158,37 @@ def test_sobol_grows_by_whole_saltelli_blocks_and_still_analyses(tmp_path: Path)
     assert set(sensitivity["factor"]) == {"it_systems", "learning_culture"}
 
 
-def test_next_replications_follows_the_square_law_within_the_cap() -> None:
-    assert next_replications(4, 0.10, 0.05, 100) == 16  # half the width: four times the runs
+def _half_width(m: int, spread: float) -> float:
+    """The relative 95% t half-width of ``m`` replications of an outcome with this
+    ``sd / |mean|``, from scipy's t quantile."""
+    return float(stats.t.ppf(0.975, m - 1)) * spread / math.sqrt(m)
+
+
+def test_next_replications_asks_for_the_fewest_that_reach_the_target() -> None:
+    # at 4 replications a half-width of 10% of the mean estimates sd / mean = 0.1 * 2 / t(3);
+    # the answer is the fewest replications whose own t half-width is within 5%
+    spread = 0.10 * 2 / stats.t.ppf(0.975, 3)
+    want = next(m for m in range(2, 1000) if _half_width(m, spread) <= 0.05)
+    assert next_replications(4, 0.10, 0.05, 100) == want
+    assert _half_width(want - 1, spread) > 0.05
+    # the plain square law kept t(3) and asked for 16, almost twice as many
+    assert want < 16
     assert next_replications(4, 0.051, 0.05, 100) == 5  # at least one more
-    assert next_replications(4, 0.10, 0.05, 10) == 10  # never beyond the cap
+    assert next_replications(4, 0.10, 0.05, 6) == 6  # never beyond the cap
     assert next_replications(10, 0.10, 0.05, 10) is None  # at the cap
     assert next_replications(4, 0.04, 0.05, 100) is None  # reached
     assert next_replications(1, math.nan, 0.05, 100) == 2  # no CI yet
+
+
+@pytest.mark.parametrize(
+    ("n", "width", "target"), [(2, 0.06, 0.004), (3, 0.2, 0.01), (30, 0.03, 0.01)]
+)
+def test_replications_for_is_the_t_answer_not_the_first_quantiles(n, width, target) -> None:
+    # at 2 replications t = 12.7: the square law multiplied by (12.7 / 1.96)^2, about 40
+    spread = width * math.sqrt(n) / stats.t.ppf(0.975, n - 1)
+    want = next(m for m in range(2, 10**6) if _half_width(m, spread) <= target)
+    assert replications_for(n, width, target) == want
+    assert replications_for(n, width, target, cap=want - 1) == want - 1
 
 
 def _widest(store: ResultsStore, outcome: str) -> float:
@@ -196,8 +221,7 @@ def test_until_ci_grows_until_the_target_or_the_cap(tmp_path: Path, capsys) -> N
     assert "stopped at the cap 4" in capsys.readouterr().out
     # a target reached well before the default cap of 100 (at 2 replications the widest
     # half-width is about 6% of the mean): the growth stopped because it reached the target,
-    # not the cap. (A target of 0.4% asked the square law for more than the cap at once: 100
-    # replications, twice, for the same claim.)
+    # not the cap
     target = 0.02
     assert _cli(path, tmp_path / "reach", "--until-ci", str(target), "--no-report") == 0
     store = ResultsStore(tmp_path / "reach" / "tiny")

@@ -42,7 +42,7 @@ from ckm_sim.experiments.discovery import (
 )
 from ckm_sim.experiments.regression import src_table
 from ckm_sim.experiments.spec import Experiment, parse_experiment
-from ckm_sim.experiments.stats import LEVEL, ci_columns
+from ckm_sim.experiments.stats import LEVEL, ci_columns, replications_for
 from ckm_sim.experiments.store import ResultsStore
 from ckm_sim.model.outcomes import RENAMED, split_firm_outcome
 
@@ -207,7 +207,7 @@ def adequacy(points: pd.DataFrame, precision: float) -> pd.DataFrame:
         worst = float(finite.max()) if len(finite) else math.nan
         needed = math.nan
         if n > 1 and np.isfinite(worst):
-            needed = max(n, math.ceil(n * (worst / precision) ** 2))
+            needed = max(n, replications_for(n, worst, precision))
         rows.append(
             {
                 "outcome": outcome,

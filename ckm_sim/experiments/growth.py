@@ -24,6 +24,7 @@ from typing import Any
 
 from ckm_sim.errors import CKMError
 from ckm_sim.experiments.spec import SAMPLED_METHODS, Experiment
+from ckm_sim.experiments.stats import replications_for
 from ckm_sim.experiments.store import ResultsStore
 
 
@@ -127,8 +128,10 @@ def next_replications(
     current: int, worst: float, target: float, cap: int, tolerance: float = 1e-12
 ) -> int | None:
     """Replications to grow to so that the worst relative CI half-width ``worst`` (at
-    ``current`` replications) reaches ``target``: the usual ``n (worst / target)^2`` estimate,
-    at least one more, at most ``cap``; None when the target is reached or the cap is.
+    ``current`` replications) reaches ``target``: the estimate of
+    :func:`~ckm_sim.experiments.stats.replications_for` (the square law with the t quantile of
+    the new count), at least one more, at most ``cap``; None when the target is reached or the
+    cap is.
 
     A NaN ``worst`` (fewer than 2 replications, a mean of 0) asks for one more replication
     (two at least), to have a CI to judge."""
@@ -138,5 +141,5 @@ def next_replications(
         return min(cap, max(current + 1, 2))
     if worst <= target + tolerance:
         return None
-    needed = math.ceil(current * (worst / target) ** 2)
+    needed = replications_for(current, worst, target, cap=cap)
     return min(cap, max(current + 1, needed))

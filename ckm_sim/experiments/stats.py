@@ -10,6 +10,7 @@ with NaN gaps (failed runs).
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import asdict, dataclass
 
@@ -49,6 +50,26 @@ def t_quantile(n: int, level: float = LEVEL) -> float:
     if n < 2:
         return float("nan")
     return float(stats.t.ppf(0.5 + level / 2.0, n - 1))
+
+
+def replications_for(
+    n: int, relative_half_width: float, target: float, level: float = LEVEL, cap: int = 10**7
+) -> int:
+    """The fewest replications whose t-based CI half-width, relative to the mean, is at most
+    ``target``, from the ``relative_half_width`` measured at ``n`` replications (at most
+    ``cap``).
+
+    The measured width estimates the spread, ``sd / |mean| = w sqrt(n) / t(n)``; the answer is
+    the smallest ``m`` with ``t(m) sd / (|mean| sqrt(m)) <= target``. The plain square law
+    ``n (w / target)^2`` keeps the quantile of ``n`` replications: at 2 replications
+    ``t = 12.7``, six times the quantile of many, so it asks for about 40 times too many.
+    """
+    spread = relative_half_width * math.sqrt(n) / t_quantile(n, level)
+    z = float(stats.norm.ppf(0.5 + level / 2.0))
+    m = max(2, math.ceil((z * spread / target) ** 2))  # the normal's answer: never more
+    while m < cap and t_quantile(m, level) * spread / math.sqrt(m) > target:
+        m += 1
+    return min(m, cap)
 
 
 def mean_ci(values: np.ndarray | list[float], level: float = LEVEL) -> Estimate:

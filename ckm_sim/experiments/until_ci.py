@@ -3,8 +3,9 @@
 As AnyLogic's replication experiments do: after the sweep, the main outcome (the first of
 ``[outcomes] report``) is judged at every design point; while the widest 95% CI half-width,
 relative to the point's mean, is above the target, the sweep grows
-(:mod:`~ckm_sim.experiments.growth`) to the replications the usual estimate asks
-(``n (worst / target)^2``, at least one more), never beyond the cap. Each round is an ordinary
+(:mod:`~ckm_sim.experiments.growth`) to the fewest replications whose t interval would be
+that narrow (:func:`~ckm_sim.experiments.stats.replications_for`, at least one more), never
+beyond the cap. Each round is an ordinary
 resumed sweep: stored runs are kept, new ones run on their replication's seed, and a stop at
 any moment leaves a folder that ``--resume`` continues.
 """
