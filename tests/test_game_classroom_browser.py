@@ -2,8 +2,8 @@
 every click counted once and for the round its page showed, a team's browsers agree on the
 recorded split, the boxes say what is wrong, the teacher's page survives a silly timer, codes
 stay off the projector and out of the address bar, the join page echoes as text, and guessing
-codes is limited. One server for the module; the attempt-limit test runs last (it locks out
-its address for a minute)."""
+codes is limited (a wrong code in a link costing one attempt). One server for the module; the
+attempt-limit test runs last (it locks out its address for a minute)."""
 
 from __future__ import annotations
 
@@ -248,6 +248,22 @@ def test_the_teacher_confirms_end_round_pauses_and_reopens_a_round(game):
     assert again["submitted"] == ["red", "blue"]
     assert again["splits"]["blue"] == Split.of(CULTURE).as_dict()
     assert log.differences(saved(path), log.replay(saved(path))) == []
+
+
+def test_a_wrong_code_in_the_address_counts_once_against_its_tab(game):
+    """A mistyped link costs its tab one of its attempts, not two (the page's code check runs
+    once per load for a team's address; the teacher's link runs it twice, as the page leaves the
+    address bar, but a right code is never counted)."""
+    base, _, _, browser, _ = game
+    tab = open_page(browser, f"{base}/team/QQQ2", ".ckm-join")
+    expect(tab.locator(".ckm-message")).to_contain_text("No team has the code 'QQQ2'")
+    for n in range(guard.PER_CONNECTION - 1):  # the address's code was the first wrong one
+        code = f"QQ{n + 3}Q"
+        guess(tab, code)
+        expect(tab.locator(".ckm-message")).to_contain_text(f"No team has the code '{code}'")
+    guess(tab, "QQQ9")
+    expect(tab.locator(".ckm-message")).to_contain_text("Too many wrong codes")
+    tab.context.close()
 
 
 def guess(page, code: str) -> None:
