@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from experiment_helpers import write_experiment
-from whatif_helpers import tiny_scenario
+from whatif_helpers import calibrate_argv, compare_argv, tiny_scenario
 
 from ckm_sim.cli import main
 from ckm_sim.reports.html_summary import Summary, render, write_summary
@@ -66,18 +66,7 @@ def test_compare_writes_its_page(tmp_path: Path) -> None:
     low = tiny_scenario(tmp_path, "low", level=0.2)
     high = tiny_scenario(tmp_path, "high+more", level=0.9)
     out = tmp_path / "results"
-    argv = [
-        "compare",
-        str(low),
-        str(high),
-        "-r",
-        "3",
-        "--out",
-        str(out),
-        "--quiet",
-        "--workers",
-        "1",
-    ]
+    argv = compare_argv(low, high, out)
     assert main(argv) == 0
     folder = next((out / "compare").iterdir())
     page = _page(folder)
@@ -102,20 +91,8 @@ def test_optimize_writes_its_page(tmp_path: Path) -> None:
 
 
 def test_calibrate_writes_its_page(tmp_path: Path) -> None:
-    sc = tiny_scenario(tmp_path)
-    csv = tmp_path / "cohort.csv"
-    csv.write_text("period,active\n0,300\n1,290\n2,281\n4,265\n6,250\n", encoding="utf-8")
     out = tmp_path / "results"
-    args = [
-        "calibrate",
-        str(sc),
-        "--retention",
-        str(csv),
-        "--fit",
-        "competitor_pull",
-        "--workers",
-        "1",
-    ]
+    args = calibrate_argv(tmp_path)
     assert (
         main([*args, "--trials", "4", "-r", "1", "--eval-replications", "2", "--out", str(out)])
         == 0

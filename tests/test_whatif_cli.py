@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from whatif_helpers import tiny_scenario
+from whatif_helpers import calibrate_argv, compare_argv, tiny_scenario
 
 from ckm_sim.cli import main
 from ckm_sim.model.scenario import load_scenario
@@ -27,18 +27,7 @@ def test_compare_writes_a_report_with_sentences(tmp_path, capsys):
     low = tiny_scenario(tmp_path, "low", level=0.2)
     high = tiny_scenario(tmp_path, "high", level=0.9)
     out = tmp_path / "results"
-    argv = [
-        "compare",
-        str(low),
-        str(high),
-        "-r",
-        "3",
-        "--out",
-        str(out),
-        "--quiet",
-        "--workers",
-        "1",
-    ]
+    argv = compare_argv(low, high, out)
     code = main(argv)
     assert code == 0
     folder = out / "compare" / "low_vs_high"
@@ -122,20 +111,8 @@ def test_the_commands_fewest_points_are_the_searchs():
 
 
 def test_calibrate_writes_a_report(tmp_path, capsys):
-    sc = tiny_scenario(tmp_path)
-    csv = tmp_path / "cohort.csv"
-    csv.write_text("period,active\n0,300\n1,290\n2,281\n4,265\n6,250\n", encoding="utf-8")
     out = tmp_path / "results"
-    args = [
-        "calibrate",
-        str(sc),
-        "--retention",
-        str(csv),
-        "--fit",
-        "competitor_pull",
-        "--workers",
-        "1",
-    ]
+    args = calibrate_argv(tmp_path)
     code = main([*args, "--trials", "4", "-r", "1", "--eval-replications", "2", "--out", str(out)])
     assert code == 0
     folder = out / "calibrate" / "tiny_cohort"

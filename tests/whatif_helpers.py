@@ -42,6 +42,12 @@ def tiny_scenario(folder: Path, name: str = "tiny", level: float = 0.5) -> Path:
     return path
 
 
+def compare_argv(low: Path, high: Path, out: Path, replications: int = 3) -> list[str]:
+    """``ckm-sim compare`` of two scenario files into ``out``, quietly, in this process."""
+    files = ["compare", str(low), str(high)]
+    return files + ["-r", str(replications), "--out", str(out), "--quiet", "--workers", "1"]
+
+
 class SquareRootValue:
     """``sum_d a_d sqrt(s_d)`` plus noise shared by every allocation on the same seed (common
     random numbers) and, optionally, a little noise of its own.
@@ -69,3 +75,13 @@ class SquareRootValue:
         key = np.frombuffer(np.asarray(spend, dtype=np.float64).tobytes(), dtype=np.uint32)
         own = np.random.default_rng([seed, *key.tolist()]).normal(0.0, self.own_sd)
         return self.true_value(spend) + common + own
+
+
+def calibrate_argv(folder: Path) -> list[str]:
+    """``ckm-sim calibrate`` of the tiny scenario to a short cohort written in ``folder``, the
+    churn pull fitted, in this process (add the search's size and ``--out``)."""
+    csv = folder / "cohort.csv"
+    csv.write_text("period,active\n0,300\n1,290\n2,281\n4,265\n6,250\n", encoding="utf-8")
+    sc = tiny_scenario(folder)
+    fitted = ["--fit", "competitor_pull", "--workers", "1"]
+    return ["calibrate", str(sc), "--retention", str(csv), *fitted]
