@@ -29,8 +29,11 @@ PER_CUSTOMER_NEED = 10
 PER_CUSTOMER = 280
 #: Bytes per customer and community tie (edge lists and the sparse community matrix).
 PER_CUSTOMER_TIE = 45
-#: Bytes per employee, segment and need dimension (employees' beliefs and their updates).
-PER_BELIEF = 11
+#: Bytes per employee, segment and need dimension (employees' beliefs, peer learning's copy of
+#: them, a mask): 3.0 measured on 2,000 and 4,000 employees x 25 and 50 segments. It was 11
+#: while socialisation and peer learning drew a float64 number per belief into an array; since
+#: speed round 11 they compute each where they test it (docs/performance.md).
+PER_BELIEF = 3
 #: Bytes per employee (Mesa agents, ties).
 PER_EMPLOYEE = 500
 #: Resident memory of one ckm-sim process before it builds a model.
