@@ -244,6 +244,22 @@ def test_priority_and_heard_are_the_numpy_expressions(n, seed) -> None:
 
 
 @settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 60), segments=st.integers(1, 5), m=st.integers(1, 9), seed=SEEDS)
+def test_flip_needs_flips_each_flipped_segments_members(n, segments, m, seed) -> None:
+    rng = np.random.default_rng(seed)
+    segment = rng.integers(segments, size=n)
+    needs = _signs(rng, (n, m), zeros=False)
+    flips = rng.random((segments, m)) < 0.4
+    want = needs.copy()
+    for k, d in zip(*np.nonzero(flips), strict=True):  # the loop the kernel replaced
+        want[np.flatnonzero(segment == k), d] *= -1
+    members = np.argsort(segment, kind="stable")
+    bounds = np.searchsorted(segment[members], np.arange(segments + 1))
+    kernels.flip_needs(needs, flips, members, bounds)
+    np.testing.assert_array_equal(needs, want)
+
+
+@settings(max_examples=40, deadline=None)
 @given(n=st.integers(1, 40), m=st.integers(1, 9), seed=SEEDS)
 def test_cells_of_keeps_the_active_customers_cells(n, m, seed) -> None:
     rng = np.random.default_rng(seed)

@@ -204,6 +204,18 @@ def neighbour_sum(indptr: Any, indices: Any, x: Any, rows: Any) -> Any:  # pragm
 
 
 @njit(cache=True, nogil=True)
+def flip_needs(needs: Any, flips: Any, members: Any, bounds: Any) -> None:  # pragma: no cover
+    """Turbulence: ``needs[members of segment k, d] *= -1`` where ``flips[k, d]``; the
+    members of segment ``k`` are ``members[bounds[k]:bounds[k + 1]]``."""
+    n_seg, m = flips.shape
+    for k in range(n_seg):
+        for d in range(m):
+            if flips[k, d]:
+                for j in range(bounds[k], bounds[k + 1]):
+                    needs[members[j], d] = -needs[members[j], d]
+
+
+@njit(cache=True, nogil=True)
 def heard(reported: Any) -> Any:  # pragma: no cover
     """The satisfactions ever reported (the non-NaN entries, in order): ``reported[~isnan]``."""
     out = np.empty(len(reported), dtype=reported.dtype)

@@ -41,7 +41,10 @@ class Population:
     n_firms: int
     frontline_team: np.ndarray
     segment_margin: np.ndarray
-    segment_members: list[np.ndarray]
+    #: Every customer slot, by segment (``segment_members[segment_bounds[k]:segment_bounds[k+1]]``
+    #: are segment ``k``'s): turbulence flips their needs together.
+    segment_members: np.ndarray
+    segment_bounds: np.ndarray
     initial_customers: int
     _community_runs: list[int]
     _network: Any
@@ -234,7 +237,8 @@ class Population:
         """Every customer slot of each segment (turbulence flips their needs together)."""
         segment = self.state.slots["segment"]
         n_seg = self.scenario_config.market.segments
-        self.segment_members = [np.flatnonzero(segment == k) for k in range(n_seg)]
+        self.segment_members = np.argsort(segment, kind="stable")
+        self.segment_bounds = np.searchsorted(segment[self.segment_members], np.arange(n_seg + 1))
 
     def present_degree(self, n: int) -> np.ndarray:
         """Each customer's community ties to the first ``n`` slots (those who have arrived).

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import learning
+from ckm_sim.model import kernels, learning
 from ckm_sim.model.stages.base import Period, Record
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ def turbulence(world: World, period: Period) -> TurbulenceRecord:
     s = world.state
     rng = world.streams.at("turbulence", period.t)
     flips = learning.drift(s.truth, world.scenario_config.market.turbulence, rng)
-    needs = s.slots["needs"]  # customers yet to arrive follow their segment too
-    for k, d in zip(*np.nonzero(flips), strict=True):
-        needs[world.segment_members[k], d] *= -1
+    # customers yet to arrive follow their segment too
+    kernels.flip_needs(s.slots["needs"], flips, world.segment_members, world.segment_bounds)
     return TurbulenceRecord(flips=flips)
