@@ -17,19 +17,32 @@ from numba import njit
 from ckm_sim.model.draws import uniform_of
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _members(mask: Any) -> Any:  # pragma: no cover
+    """(index, n): the positions where ``mask`` holds are ``index[:n]``, in order. Written
+    without a branch (every position is stored, the count moves by the mask), so a mask with
+    no pattern costs no mispredicted jumps; the loops that follow walk only the members."""
+    index = np.empty(len(mask), dtype=np.int64)
+    n = 0
+    for i in range(len(mask)):
+        index[n] = i
+        n += mask[i]
+    return index, n
+
+
 @njit(cache=True, nogil=True)
 def active_below(active: Any, key: Any, threshold: Any) -> Any:  # pragma: no cover
     """``np.flatnonzero(active & (draw < threshold))`` where ``draw = draws.uniform(key,
-    len(active))``, ``threshold`` one per customer or a single one for all (length 1), in one
-    pass that computes only the active customers' numbers."""
-    out = np.empty(len(active), dtype=np.int64)
+    len(active))``, ``threshold`` one per customer or a single one for all (length 1),
+    computing only the active customers' numbers."""
+    index, n = _members(active)
     single = len(threshold) == 1
-    n = 0
-    for i in range(len(active)):
-        if active[i] and uniform_of(key, i) < (threshold[0] if single else threshold[i]):
-            out[n] = i
-            n += 1
-    return out[:n]
+    kept = 0
+    for j in range(n):  # kept <= j: the survivors overwrite the walked part
+        i = index[j]
+        index[kept] = i
+        kept += uniform_of(key, i) < (threshold[0] if single else threshold[i])
+    return index[:kept]
 
 
 @njit(cache=True, nogil=True)
@@ -53,6 +66,7 @@ def churn(
     leaving = np.zeros(n, dtype=np.bool_)
     has_theta = len(propensity) > 0
     is_fixed = not np.isnan(fixed)
+    index, n_active = _members(active)
     for i in range(n):  # selects, not branches: one pass the compiler can keep branch-free
         now = updated[i] if active[i] else satisfaction[i]
         satisfaction[i] = now
@@ -61,9 +75,9 @@ def churn(
             base = base * propensity[i]
         base = 0.0 if base < 0.0 else base
         hazard[i] = 1.0 if base > 1.0 else base
-    for i in range(n):
-        if active[i]:
-            leaving[i] = uniform_of(key, i) < hazard[i]
+    for j in range(n_active):
+        i = index[j]
+        leaving[i] = uniform_of(key, i) < hazard[i]
     return leaving
 
 
@@ -96,9 +110,11 @@ def win_back(
 ) -> int:  # pragma: no cover
     """Former customers past their cool-off return to the prospect pool with ``u(key, i) <
     rate`` (only their numbers computed); returns how many."""
+    index, lapsed = _members((status == churned) & (lapsed_at <= cutoff))
     n = 0
-    for i in range(len(status)):
-        if status[i] == churned and lapsed_at[i] <= cutoff and uniform_of(key, i) < rate:
+    for j in range(lapsed):
+        i = index[j]
+        if uniform_of(key, i) < rate:
             status[i] = prospect
             n += 1
     return n
