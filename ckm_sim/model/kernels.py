@@ -421,9 +421,8 @@ def captures(
         e = serving[j]
         f = employee_firm[e]
         share = 1.0 if takes_part[e] else unshared[f]
-        if uniform_of(key, cells[j]) < capture_rates[f] * share:
-            out[n] = j
-            n += 1
+        out[n] = j  # kept by moving the count, not by a branch on a coin toss
+        n += uniform_of(key, cells[j]) < capture_rates[f] * share
     return out[:n]
 
 
@@ -486,17 +485,14 @@ def tailored(
             row += 1
         i = contacted[row]
         d = explained[j] - start
-        believed = profile[i, d] if profile_time[i, d] >= oldest else 0
-        if believed == 0:
-            believed = beliefs[serving_employee[i], segment[i], d]
-        if believed == 0:
-            continue
+        # selects and moved counts, not branches on what each profile holds
+        recorded = profile[i, d] if profile_time[i, d] >= oldest else 0
+        believed = beliefs[serving_employee[i], segment[i], d] if recorded == 0 else recorded
         sent[n_sent] = i
-        n_sent += 1
-        if believed == needs[i, d]:
-            right_cust[n_right] = i
-            right_dims[n_right] = d
-            n_right += 1
+        n_sent += believed != 0
+        right_cust[n_right] = i
+        right_dims[n_right] = d
+        n_right += believed == needs[i, d]  # a need is never 0: a lesson sent
     return sent[:n_sent], right_cust[:n_right], right_dims[:n_right]
 
 
