@@ -18,7 +18,7 @@ from ckm_sim.model.draws import uniform_of
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _members(mask: Any) -> Any:  # pragma: no cover
+def members(mask: Any) -> Any:  # pragma: no cover
     """(index, n): the positions where ``mask`` holds are ``index[:n]``, in order. Written
     without a branch (every position is stored, the count moves by the mask), so a mask with
     no pattern costs no mispredicted jumps; the loops that follow walk only the members."""
@@ -35,7 +35,7 @@ def active_below(active: Any, key: Any, threshold: Any) -> Any:  # pragma: no co
     """``np.flatnonzero(active & (draw < threshold))`` where ``draw = draws.uniform(key,
     len(active))``, ``threshold`` one per customer or a single one for all (length 1),
     computing only the active customers' numbers."""
-    index, n = _members(active)
+    index, n = members(active)
     single = len(threshold) == 1
     kept = 0
     for j in range(n):  # kept <= j: the survivors overwrite the walked part
@@ -66,7 +66,7 @@ def churn(
     leaving = np.zeros(n, dtype=np.bool_)
     has_theta = len(propensity) > 0
     is_fixed = not np.isnan(fixed)
-    index, n_active = _members(active)
+    index, n_active = members(active)
     for i in range(n):  # selects, not branches: one pass the compiler can keep branch-free
         now = updated[i] if active[i] else satisfaction[i]
         satisfaction[i] = now
@@ -110,7 +110,7 @@ def win_back(
 ) -> int:  # pragma: no cover
     """Former customers past their cool-off return to the prospect pool with ``u(key, i) <
     rate`` (only their numbers computed); returns how many."""
-    index, lapsed = _members((status == churned) & (lapsed_at <= cutoff))
+    index, lapsed = members((status == churned) & (lapsed_at <= cutoff))
     n = 0
     for j in range(lapsed):
         i = index[j]

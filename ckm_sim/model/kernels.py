@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from ckm_sim.model.decisions import members
 from ckm_sim.model.draws import uniform_of
 
 #: Rows of :func:`value_counts`'s result: what each count counts over a customer's needs.
@@ -501,15 +502,15 @@ def talkers(key: Any, rates: Any, active: Any, degree: Any) -> Any:  # pragma: n
     """(talkers, their present degree): the active customers with ``u(key, i) < rate``
     (``rates`` one per customer, or a single one for all) and at least one neighbour present;
     only the active customers' numbers are computed."""
-    out = np.empty(len(active), dtype=np.int64)
-    deg = np.empty(len(active), dtype=np.int64)
+    out, n_active = members(active)
+    deg = np.empty(n_active, dtype=np.int64)
     single = len(rates) == 1 and len(active) != 1
     n = 0
-    for i in range(len(active)):
-        if active[i] and uniform_of(key, i) < (rates[0] if single else rates[i]) and degree[i] > 0:
-            out[n] = i
-            deg[n] = degree[i]
-            n += 1
+    for j in range(n_active):  # n <= j: the talkers overwrite the walked part
+        i = out[j]
+        out[n] = i
+        deg[n] = degree[i]
+        n += (uniform_of(key, i) < (rates[0] if single else rates[i])) & (degree[i] > 0)
     return out[:n], deg[:n]
 
 
