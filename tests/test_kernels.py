@@ -628,6 +628,34 @@ def test_best_rivals_are_the_numpy_max_without_the_own_firm(n, firms, nans, seed
 
 
 @settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 80), firms=st.integers(1, 4), seed=SEEDS)
+def test_pay_by_firm_is_the_numpy_payment_and_two_bincounts(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    active, leaving = rng.random((2, n)) < [[0.7], [0.2]]
+    firm_of = np.where(active, rng.integers(0, firms, size=n), -1).astype(np.int16)
+    margin = rng.normal(1.0, 2.0, size=n)
+    firm_discount = rng.random((n, firms)) + 0.01
+    realised = rng.random(n)
+    discount = float(rng.random())
+    want_realised = realised.copy()  # competition.settle's numpy code before the kernel
+    staying = active & ~leaving
+    paid = margin * (staying * discount)
+    want_realised += paid
+    payers = np.flatnonzero(staying)
+    firm_paid = firm_of[payers]
+    equity = np.bincount(firm_paid, paid[payers], minlength=firms)
+    at_won = np.bincount(
+        firm_paid, paid[payers] / firm_discount[payers, firm_paid], minlength=firms
+    )
+    got = choice.pay_by_firm(
+        active, leaving, margin, realised, discount, firm_of, firm_discount, firms
+    )
+    for g, w in zip(got, (staying, equity, at_won), strict=True):
+        np.testing.assert_array_equal(g, w)
+    np.testing.assert_array_equal(realised, want_realised)
+
+
+@settings(max_examples=60, deadline=None)
 @given(employees=st.integers(0, 30), segments=st.integers(1, 5), seed=SEEDS)
 def test_above_norm_is_the_numpy_column_means(employees, segments, seed) -> None:
     rng = np.random.default_rng(seed)

@@ -259,3 +259,33 @@ def count_by_firm(firm_of: Any, cust: Any, where: Any, n_firms: int) -> Any:  # 
             raise ValueError("a tallied customer belongs to no firm")
         out[f] += 1
     return out
+
+
+@njit(cache=True, nogil=True)
+def pay_by_firm(
+    active: Any,
+    leaving: Any,
+    margin: Any,
+    realised: Any,
+    discount: float,
+    firm_of: Any,
+    firm_discount: Any,
+    n_firms: int,
+) -> Any:  # pragma: no cover
+    """Who stays (active, not leaving), each customer's margin this period in period-0 value
+    added to ``realised`` (``margin x (stays x discount)``, numpy's order), and per firm the
+    sums of what its stayers paid, in period-0 value and at the value of the period each was
+    won (``firm_discount``): the two bincounts over the payers, summed in the same order."""
+    staying = np.empty(len(active), dtype=np.bool_)
+    equity = np.zeros(n_firms)
+    at_won = np.zeros(n_firms)
+    for i in range(len(active)):
+        stays = active[i] and not leaving[i]
+        staying[i] = stays
+        paid = margin[i] * (np.float64(stays) * discount)
+        realised[i] += paid
+        if stays:
+            f = firm_of[i]
+            equity[f] += paid
+            at_won[f] += paid / firm_discount[i, f]
+    return staying, equity, at_won
