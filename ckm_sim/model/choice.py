@@ -289,3 +289,45 @@ def pay_by_firm(
             equity[f] += paid
             at_won[f] += paid / firm_discount[i, f]
     return staying, equity, at_won
+
+
+@njit(cache=True, nogil=True)
+def thinned(
+    cells: Any, rows: Any, m: int, u: Any, top: float, rates: Any, firm_of: Any
+) -> Any:  # pragma: no cover
+    """The flat (row x ``m`` dimensions) ``cells`` drawn at the largest firm rate ``top`` that
+    each customer's firm keeps at its own rate: cell ``j`` of customer ``i`` (``rows[cell // m]``,
+    or ``cell // m`` when ``rows`` is empty) when ``u[j] * top < rates[max(firm_of[i], 0)]``,
+    in order (the gather, the product and the mask of numpy's code in one pass)."""
+    out = np.empty(len(cells), dtype=np.int64)
+    direct = len(rows) == 0
+    k = 0
+    for j in range(len(cells)):
+        row = cells[j] // m
+        i = row if direct else rows[row]
+        out[k] = cells[j]  # written always, kept by the count: no branch to mispredict
+        k += u[j] * top < rates[max(firm_of[i], 0)]
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def teach(cells: Any, m: int, flat: Any, firm_of: Any, n_firms: int) -> Any:  # pragma: no cover
+    """Set the flat (customer x ``m`` dimensions) ``cells`` (sorted) understood in ``flat``;
+    returns (F,) counts of the lessons and of the customers taught by each customer's firm,
+    and the number of customers taught. A customer of no firm is an error, as for
+    :func:`count_by_firm`."""
+    lessons = np.zeros(n_firms, dtype=np.int64)
+    taught = np.zeros(n_firms, dtype=np.int64)
+    total, last = 0, -1
+    for j in range(len(cells)):
+        flat[cells[j]] = True
+        i = cells[j] // m
+        f = firm_of[i]
+        if f < 0 or f >= n_firms:
+            raise ValueError("a taught customer belongs to no firm")
+        lessons[f] += 1
+        if i != last:
+            taught[f] += 1
+            total += 1
+            last = i
+    return lessons, taught, total
