@@ -701,6 +701,20 @@ def test_teach_writes_and_counts_as_numpy(n, m, firms, seed) -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 60), firms=st.integers(1, 4), seed=SEEDS)
+def test_members_by_firm_are_the_numpy_masks(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    active = rng.random(n) < 0.6
+    rows = np.flatnonzero(active)  # targeting's numpy code, a mask per firm
+    members, starts = choice.members_by_firm(active, firm_of, firms)
+    assert len(starts) == firms + 1
+    for f in range(firms):
+        np.testing.assert_array_equal(members[starts[f] : starts[f + 1]], rows[firm_of[rows] == f])
+    assert starts[firms] == len(members)
+
+
+@settings(max_examples=60, deadline=None)
 @given(employees=st.integers(0, 30), segments=st.integers(1, 5), seed=SEEDS)
 def test_above_norm_is_the_numpy_column_means(employees, segments, seed) -> None:
     rng = np.random.default_rng(seed)
