@@ -113,7 +113,9 @@ def _hear(
 ) -> None:  # pragma: no cover - compiled
     """What customer ``i`` hears over its ties, per firm (:func:`_bins`): the sum of its
     neighbours' perceived values into ``heard``, their number into ``count`` and, when
-    ``promoters`` is not empty, promoters minus detractors into ``net`` (all zeroed first)."""
+    ``promoters`` is not empty, promoters minus detractors into ``net`` (all zeroed first).
+    Each row's columns are sorted (canonical CSR, as :class:`SlotGraph` lays them out), so the
+    walk stops at the first slot not yet taken."""
     voiced = len(promoters) > 0
     for f in range(len(heard)):
         net[f] = 0.0
@@ -121,8 +123,8 @@ def _hear(
         count[f] = 0.0
     for j in range(indptr[i], indptr[i + 1]):
         k = indices[j]
-        if k >= len(bins):  # a slot not yet taken
-            continue
+        if k >= len(bins):  # a slot not yet taken, and so are the rest of the row's
+            break
         f = bins[k]
         if voiced:
             net[f] += np.float64(promoters[k]) - np.float64(detractors[k])
