@@ -644,6 +644,93 @@ def test_best_rivals_are_the_numpy_max_without_the_own_firm(n, firms, nans, seed
 
 
 @settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 80), firms=st.integers(1, 4), seed=SEEDS)
+def test_pay_by_firm_is_the_numpy_payment_and_two_bincounts(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    active, leaving = rng.random((2, n)) < [[0.7], [0.2]]
+    firm_of = np.where(active, rng.integers(0, firms, size=n), -1).astype(np.int16)
+    margin = rng.normal(1.0, 2.0, size=n)
+    firm_discount = rng.random((n, firms)) + 0.01
+    realised = rng.random(n)
+    discount = float(rng.random())
+    want_realised = realised.copy()  # competition.settle's numpy code before the kernel
+    staying = active & ~leaving
+    paid = margin * (staying * discount)
+    want_realised += paid
+    payers = np.flatnonzero(staying)
+    firm_paid = firm_of[payers]
+    equity = np.bincount(firm_paid, paid[payers], minlength=firms)
+    at_won = np.bincount(
+        firm_paid, paid[payers] / firm_discount[payers, firm_paid], minlength=firms
+    )
+    got = choice.pay_by_firm(
+        active, leaving, margin, realised, discount, firm_of, firm_discount, firms
+    )
+    for g, w in zip(got, (staying, equity, at_won), strict=True):
+        np.testing.assert_array_equal(g, w)
+    np.testing.assert_array_equal(realised, want_realised)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 40),
+    m=st.integers(1, 6),
+    firms=st.integers(1, 4),
+    rows=st.booleans(),
+    seed=SEEDS,
+)
+def test_thinned_keeps_the_numpy_thinning(n, m, firms, rows, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    contacted = rng.choice(n, size=int(rng.integers(1, n + 1)), replace=False) if rows else None
+    owners = n if contacted is None else len(contacted)
+    cells = np.flatnonzero(rng.random(owners * m) < 0.5)
+    rates = rng.random(firms)
+    top = float(rates.max())
+    u = rng.random(len(cells))
+    cust = cells // m if contacted is None else contacted[cells // m]
+    want = cells[u * top < rates[np.maximum(firm_of[cust], 0)]]  # for_customers' numpy code
+    given_rows = np.empty(0, dtype=np.int64) if contacted is None else contacted
+    got = choice.thinned(cells, given_rows, m, u, top, rates, firm_of)
+    np.testing.assert_array_equal(got, want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 40), m=st.integers(1, 6), firms=st.integers(1, 4), seed=SEEDS)
+def test_teach_writes_and_counts_as_numpy(n, m, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(0, firms, size=n).astype(np.int16)
+    cells = np.flatnonzero(rng.random(n * m) < 0.3)
+    flat = rng.random(n * m) < 0.5
+    want_flat = flat.copy()
+    want_flat[cells] = True  # for_customers' numpy code
+    learner = cells // m
+    taught = learner[np.diff(learner, prepend=-1) != 0]
+    lessons, reached, total = choice.teach(cells, m, flat, firm_of, firms)
+    np.testing.assert_array_equal(flat, want_flat)
+    np.testing.assert_array_equal(lessons, np.bincount(firm_of[learner], minlength=firms))
+    np.testing.assert_array_equal(reached, np.bincount(firm_of[taught], minlength=firms))
+    assert total == len(taught)
+    if len(cells):  # a customer of no firm, as bincount refuses -1
+        with pytest.raises(ValueError):
+            choice.teach(cells, m, flat, np.full(n, -1, dtype=np.int16), firms)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 60), firms=st.integers(1, 4), seed=SEEDS)
+def test_members_by_firm_are_the_numpy_masks(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    active = rng.random(n) < 0.6
+    rows = np.flatnonzero(active)  # targeting's numpy code, a mask per firm
+    members, starts = choice.members_by_firm(active, firm_of, firms)
+    assert len(starts) == firms + 1
+    for f in range(firms):
+        np.testing.assert_array_equal(members[starts[f] : starts[f + 1]], rows[firm_of[rows] == f])
+    assert starts[firms] == len(members)
+
+
+@settings(max_examples=60, deadline=None)
 @given(employees=st.integers(0, 30), segments=st.integers(1, 5), seed=SEEDS)
 def test_above_norm_is_the_numpy_column_means(employees, segments, seed) -> None:
     rng = np.random.default_rng(seed)

@@ -113,7 +113,9 @@ def _hear(
 ) -> None:  # pragma: no cover - compiled
     """What customer ``i`` hears over its ties, per firm (:func:`_bins`): the sum of its
     neighbours' perceived values into ``heard``, their number into ``count`` and, when
-    ``promoters`` is not empty, promoters minus detractors into ``net`` (all zeroed first)."""
+    ``promoters`` is not empty, promoters minus detractors into ``net`` (all zeroed first).
+    Each row's columns are sorted (canonical CSR, as :class:`SlotGraph` lays them out), so the
+    walk stops at the first slot not yet taken."""
     voiced = len(promoters) > 0
     for f in range(len(heard)):
         net[f] = 0.0
@@ -121,8 +123,8 @@ def _hear(
         count[f] = 0.0
     for j in range(indptr[i], indptr[i + 1]):
         k = indices[j]
-        if k >= len(bins):  # a slot not yet taken
-            continue
+        if k >= len(bins):  # a slot not yet taken, and so are the rest of the row's
+            break
         f = bins[k]
         if voiced:
             net[f] += np.float64(promoters[k]) - np.float64(detractors[k])
@@ -259,3 +261,95 @@ def count_by_firm(firm_of: Any, cust: Any, where: Any, n_firms: int) -> Any:  # 
             raise ValueError("a tallied customer belongs to no firm")
         out[f] += 1
     return out
+
+
+@njit(cache=True, nogil=True)
+def pay_by_firm(
+    active: Any,
+    leaving: Any,
+    margin: Any,
+    realised: Any,
+    discount: float,
+    firm_of: Any,
+    firm_discount: Any,
+    n_firms: int,
+) -> Any:  # pragma: no cover
+    """Who stays (active, not leaving), each customer's margin this period in period-0 value
+    added to ``realised`` (``margin x (stays x discount)``, numpy's order), and per firm the
+    sums of what its stayers paid, in period-0 value and at the value of the period each was
+    won (``firm_discount``): the two bincounts over the payers, summed in the same order."""
+    staying = np.empty(len(active), dtype=np.bool_)
+    equity = np.zeros(n_firms)
+    at_won = np.zeros(n_firms)
+    for i in range(len(active)):
+        stays = active[i] and not leaving[i]
+        staying[i] = stays
+        paid = margin[i] * (np.float64(stays) * discount)
+        realised[i] += paid
+        if stays:
+            f = firm_of[i]
+            equity[f] += paid
+            at_won[f] += paid / firm_discount[i, f]
+    return staying, equity, at_won
+
+
+@njit(cache=True, nogil=True)
+def thinned(
+    cells: Any, rows: Any, m: int, u: Any, top: float, rates: Any, firm_of: Any
+) -> Any:  # pragma: no cover
+    """The flat (row x ``m`` dimensions) ``cells`` drawn at the largest firm rate ``top`` that
+    each customer's firm keeps at its own rate: cell ``j`` of customer ``i`` (``rows[cell // m]``,
+    or ``cell // m`` when ``rows`` is empty) when ``u[j] * top < rates[max(firm_of[i], 0)]``,
+    in order (the gather, the product and the mask of numpy's code in one pass)."""
+    out = np.empty(len(cells), dtype=np.int64)
+    direct = len(rows) == 0
+    k = 0
+    for j in range(len(cells)):
+        row = cells[j] // m
+        i = row if direct else rows[row]
+        out[k] = cells[j]  # written always, kept by the count: no branch to mispredict
+        k += u[j] * top < rates[max(firm_of[i], 0)]
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def teach(cells: Any, m: int, flat: Any, firm_of: Any, n_firms: int) -> Any:  # pragma: no cover
+    """Set the flat (customer x ``m`` dimensions) ``cells`` (sorted) understood in ``flat``;
+    returns (F,) counts of the lessons and of the customers taught by each customer's firm,
+    and the number of customers taught. A customer of no firm is an error, as for
+    :func:`count_by_firm`."""
+    lessons = np.zeros(n_firms, dtype=np.int64)
+    taught = np.zeros(n_firms, dtype=np.int64)
+    total, last = 0, -1
+    for j in range(len(cells)):
+        flat[cells[j]] = True
+        i = cells[j] // m
+        f = firm_of[i]
+        if f < 0 or f >= n_firms:
+            raise ValueError("a taught customer belongs to no firm")
+        lessons[f] += 1
+        if i != last:
+            taught[f] += 1
+            total += 1
+            last = i
+    return lessons, taught, total
+
+
+@njit(cache=True, nogil=True)
+def members_by_firm(active: Any, firm_of: Any, n_firms: int) -> Any:  # pragma: no cover
+    """The active customers grouped by firm, each group in index order: (members, starts),
+    firm ``f``'s ``members[starts[f]:starts[f + 1]]``, what ``rows[firm_of[rows] == f]`` of
+    ``rows = flatnonzero(active)`` gives (customers of no firm in no group). Two passes."""
+    starts = np.zeros(n_firms + 1, dtype=np.int64)
+    for i in range(len(active)):
+        if active[i] and 0 <= firm_of[i] < n_firms:
+            starts[firm_of[i] + 1] += 1
+    for f in range(n_firms):
+        starts[f + 1] += starts[f]
+    members = np.empty(starts[n_firms], dtype=np.int64)
+    fill = starts[:n_firms].copy()
+    for i in range(len(active)):
+        if active[i] and 0 <= firm_of[i] < n_firms:
+            members[fill[firm_of[i]]] = i
+            fill[firm_of[i]] += 1
+    return members, starts

@@ -340,8 +340,8 @@ class World(Population):
         """The perceived value of customers ``rows`` now, as :meth:`perceived_value` computes
         it (records in date, ODD 7.3), from their state as it stands (a customer who has just
         joined a firm, before the period's counts are made again)."""
-        p = self.rate("personalisation")
-        p = p[rows] if isinstance(p, np.ndarray) else p
+        firm = np.maximum(self.state.firm_of[rows], 0) if self.n_firms > 1 else None
+        p = self.rate("personalisation", firm)  # the rows' own, not every slot's gathered
         value, _, _ = self._value(self._counts(rows), p)
         return value
 

@@ -102,15 +102,12 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
         model.steps,
     )
     n_firms, fc = model.n_firms, model.firm_counters
-    staying = active & ~leaving
     discount = economics.discount_factor(t, ec.discount_rate)
-    paid = s.margin * (staying * discount)
-    s.realised_pv0 += paid
-    payers = np.flatnonzero(staying)
-    firm_paid = s.firm_of[payers]
-    fc["equity_pv0"] += np.bincount(firm_paid, paid[payers], minlength=n_firms)
-    at_won = paid[payers] / s.firm_discount[payers, firm_paid]
-    fc["clv_sum"] += np.bincount(firm_paid, at_won, minlength=n_firms)
+    staying, equity, at_won = choice.pay_by_firm(
+        active, leaving, s.margin, s.realised_pv0, discount, s.firm_of, s.firm_discount, n_firms
+    )
+    fc["equity_pv0"] += equity
+    fc["clv_sum"] += at_won
     promoters = staying & (s.satisfaction >= mk.promoter_threshold)
     detractors = staying & (s.satisfaction <= mk.detractor_threshold)
     leavers = np.flatnonzero(leaving)

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import draws, kernels
+from ckm_sim.model import choice, draws, kernels
 from ckm_sim.model.stages.base import Period, Record, Tally
+
+_NO_ROWS = np.empty(0, dtype=np.int64)  # choice.thinned's cells are customers' own
 
 if TYPE_CHECKING:
     from ckm_sim.model.world import World
@@ -87,30 +89,32 @@ def _broadcast(
     m = max(world.state.understood.shape[1], 1)
     if world.n_firms == 1:  # one rate: draw and write in one pass
         return draws.write_bernoulli(key, float(rates.max()), flat, active, m, True)
+    s = world.state
     lessons = draws.bernoulli_positions(key, flat.size, float(rates.max()))
     lessons = kernels.cells_of(lessons, active, m)  # the active customers' cells
-    learner = lessons // m
-    kept = _thin(world, learner, rates, rng)
-    if kept is not None:
-        lessons, learner = lessons[kept], learner[kept]
-    flat[lessons] = True
-    # positions are sorted, so are their customers: a customer is taught once
-    taught = learner[np.diff(learner, prepend=-1) != 0]
-    tally.by_customers("for_broadcast_lessons", world.state.firm_of, learner)
-    tally.by_customers("for_broadcast_reached", world.state.firm_of, taught)
-    return len(lessons), len(taught)
+    u = _thinning(world, len(lessons), rates, rng)
+    if u is not None:
+        lessons = choice.thinned(lessons, _NO_ROWS, m, u, float(rates.max()), rates, s.firm_of)
+    by_firm, taught_by_firm, taught = choice.teach(lessons, m, flat, s.firm_of, world.n_firms)
+    for name, add in (
+        ("for_broadcast_lessons", by_firm),
+        ("for_broadcast_reached", taught_by_firm),
+    ):
+        tally.by_firm[name] = tally.by_firm.get(name, 0) + add
+    return len(lessons), int(taught)
 
 
-def _thin(
-    world: World, cust: np.ndarray, rates: np.ndarray, rng: np.random.Generator | None
+def _thinning(
+    world: World, n: int, rates: np.ndarray, rng: np.random.Generator | None
 ) -> np.ndarray | None:
-    """Which of the cells drawn at the largest firm rate to keep, at each customer's firm's
-    own rate: a cell of customer ``cust[j]`` with probability ``rates[firm] / max(rates)``.
-    None (keep them all) when the firms' rates are equal, and with one firm."""
+    """The numbers that thin ``n`` cells drawn at the largest firm rate to each customer's
+    firm's own rate (:func:`choice.thinned`: a cell is kept with probability
+    ``rates[firm] / max(rates)``). None (keep them all, draw nothing) when the firms' rates
+    are equal, and with one firm."""
     top = float(rates.max())
     if rng is None or world.n_firms == 1 or top <= 0 or np.all(rates == top):
         return None
-    return rng.random(len(cust)) * top < rates[np.maximum(world.state.firm_of[cust], 0)]
+    return rng.random(n)
 
 
 def _tailored_lessons(
@@ -133,9 +137,10 @@ def _tailored_lessons(
     # the explained (customer, dimension) cells, drawn sparsely; then what the firm believes
     explained = draws.bernoulli_positions(key, len(contacted) * m, float(rate.max()))
     if world.n_firms > 1:  # each firm's own rate
-        kept = _thin(world, contacted[explained // m], rate, rng)
-        if kept is not None:
-            explained = explained[kept]
+        u = _thinning(world, len(explained), rate, rng)
+        if u is not None:
+            top = float(rate.max())
+            explained = choice.thinned(explained, contacted, m, u, top, rate, s.firm_of)
     return kernels.tailored(
         explained,
         contacted,

@@ -37,12 +37,11 @@ def contact_probability(world: World, active: np.ndarray) -> np.ndarray | float:
         p[members] = wanted
         return p
     out = np.full(len(active), rate)
-    rows = np.flatnonzero(active)
-    firm = world.state.firm_of[rows]
+    grouped, starts = choice.members_by_firm(active, world.state.firm_of, world.n_firms)
     priors = heard_priors(world)
     for f in range(world.n_firms):  # each firm steers its own contact budget
         tau = float(world.rates["targeting"][f])
-        members = rows[firm == f]
+        members = grouped[starts[f] : starts[f + 1]]
         if tau > 0 and rate > 0 and len(members):
             wanted = _targeted(world, rate, tau, members, priors)
             if wanted is not None:
