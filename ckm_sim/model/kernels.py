@@ -139,13 +139,13 @@ def absorb(
     m = beliefs.shape[2]
     learnt = np.empty(len(items), dtype=np.int64)
     n = 0
-    for j in range(len(items)):
+    for j in range(len(items)):  # which are learnt: kept by moving the count, not a branch
         i = items[j]
-        e = employee[i]
-        if uniform_of(key, cust[i] * m + dims[i]) < rates[employee_firm[e]]:
-            beliefs[e, segment[cust[i]], dims[i]] = value[i]
-            learnt[n] = i
-            n += 1
+        learnt[n] = i
+        n += uniform_of(key, cust[i] * m + dims[i]) < rates[employee_firm[employee[i]]]
+    for j in range(n):  # then written, in item order
+        i = learnt[j]
+        beliefs[employee[i], segment[cust[i]], dims[i]] = value[i]
     return learnt[:n]
 
 
