@@ -138,6 +138,10 @@ def _positions(key: Any, n: int, p: float) -> Any:  # pragma: no cover - compile
     return out[:k]
 
 
+#: Positions drawn at a time by :func:`_write_positions` (a block that stays in the L1 cache).
+_BLOCK = 256
+
+
 @njit(cache=True, nogil=True)
 def _write_positions(
     key: Any, p: float, flat: Any, active: Any, m: int, value: bool
@@ -145,17 +149,31 @@ def _write_positions(
     n = len(flat)
     scale = 1.0 / np.log1p(-p)
     written, customers, position, last = 0, 0, -1, -1
-    for j in range(n):
-        gap = _gap(key, j, scale)
-        if gap >= n - position:
-            break
-        position += int(gap)
-        customer = position // m
-        if active[customer]:
-            flat[position] = value
-            written += 1
+    block = np.empty(_BLOCK, dtype=np.int64)
+    j, more = 0, True
+    while more:  # a block of positions at a time: the gaps' arithmetic runs without a branch
+        k = 0  # that the mask decides, then the active customers' cells are kept and written
+        while k < _BLOCK:
+            gap = _gap(key, j, scale)
+            j += 1
+            if gap >= n - position or j > n:
+                more = False
+                break
+            position += int(gap)
+            block[k] = position
+            k += 1
+        kept = 0
+        for q in range(k):
+            cell = block[q]
+            block[kept] = cell
+            kept += active[cell // m]
+        for q in range(kept):
+            cell = block[q]
+            flat[cell] = value
+            customer = cell // m
             customers += customer != last
             last = customer
+        written += kept
     return written, customers
 
 
