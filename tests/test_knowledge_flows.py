@@ -98,6 +98,23 @@ class TestBernoulliPositions:
         np.testing.assert_array_equal(got, want)
         assert (written, customers) == (len(cells), len(np.unique(cells // m)))
 
+    @pytest.mark.parametrize("p", [0.002, 0.3, 0.97])
+    def test_writing_in_blocks_is_drawing_then_writing(self, p):
+        # thousands of positions: the walk's blocks of positions meet and the last is partial
+        rng = np.random.default_rng(11)
+        rows, m = 3_000, 7
+        active = rng.random(rows) < 0.7
+        start = rng.random(rows * m) < 0.5
+        cells = bernoulli_positions(np.uint64(5), rows * m, p)
+        cells = cells[active[cells // m]]
+        assert len(cells) > 30
+        want = start.copy()
+        want[cells] = False
+        got = start.copy()
+        written, customers = write_bernoulli(np.uint64(5), p, got, active, m, False)
+        np.testing.assert_array_equal(got, want)
+        assert (written, customers) == (len(cells), len(np.unique(cells // m)))
+
 
 # ------------------------------------------------------------------ flow FOR
 def model_for(**params) -> CKMModel:
