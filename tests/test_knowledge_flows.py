@@ -98,7 +98,7 @@ class TestBernoulliPositions:
         np.testing.assert_array_equal(got, want)
         assert (written, customers) == (len(cells), len(np.unique(cells // m)))
 
-    @pytest.mark.parametrize("p", [0.002, 0.3, 0.97])
+    @pytest.mark.parametrize("p", [0.01, 0.3, 0.97])
     def test_writing_in_blocks_is_drawing_then_writing(self, p):
         # thousands of positions: the walk's blocks of positions meet and the last is partial
         rng = np.random.default_rng(11)
