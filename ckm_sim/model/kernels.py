@@ -99,7 +99,7 @@ def value_counts(
 @njit(cache=True, nogil=True)
 def reveal(who: Any, key: Any, dims_each: int, needs: Any) -> Any:  # pragma: no cover
     """(customer, dimension, value) of the needs customers ``who`` reveal: ``dims_each``
-    dimensions each, a cyclic window from the start ``int(u(key, customer) * m)``. Replaces a
+    dimensions each (at most ``m``), a cyclic window from the start ``int(u(key, customer) * m)``. Replaces a
     draw, a repeat, an outer sum, a modulo and a gather."""
     m = needs.shape[1]
     size = len(who) * dims_each
@@ -110,7 +110,8 @@ def reveal(who: Any, key: Any, dims_each: int, needs: Any) -> Any:  # pragma: no
     for i in range(len(who)):
         start = np.int64(uniform_of(key, who[i]) * m)
         for k in range(dims_each):
-            d = (start + k) % m
+            d = start + k  # (start + k) mod m, start < m and k < m: without a division
+            d = d - m if d >= m else d
             cust[j] = who[i]
             dims[j] = d
             value[j] = needs[who[i], d]
