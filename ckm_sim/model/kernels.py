@@ -99,8 +99,9 @@ def value_counts(
 @njit(cache=True, nogil=True)
 def reveal(who: Any, key: Any, dims_each: int, needs: Any) -> Any:  # pragma: no cover
     """(customer, dimension, value) of the needs customers ``who`` reveal: ``dims_each``
-    dimensions each (at most ``m``), a cyclic window from the start ``int(u(key, customer) * m)``. Replaces a
-    draw, a repeat, an outer sum, a modulo and a gather."""
+    dimensions each (at most ``m``), a cyclic window from the start
+    ``int(u(key, customer) * m)``. Replaces a draw, a repeat, an outer sum, a modulo and a
+    gather."""
     m = needs.shape[1]
     size = len(who) * dims_each
     cust = np.empty(size, dtype=np.int64)
