@@ -123,6 +123,25 @@ def test_a_period_key_is_the_python_mix(prefix, period):
     assert int(draws.period_key(np.uint64(prefix), period)) == want
 
 
+@given(st.lists(st.integers(0, MASK), max_size=20), st.integers(-(2**40), 2**40))
+@settings(max_examples=40, deadline=None)
+def test_a_periods_keys_at_once_are_each_prefixs_key(prefixes, period):
+    got = draws.period_keys(np.array(prefixes, dtype=np.uint64), period)
+    assert [int(k) for k in got] == [int(draws.period_key(np.uint64(p), period)) for p in prefixes]
+
+
+def test_a_key_asked_again_or_in_another_order_is_the_same():
+    # the period's keys are derived together when the period changes: asking in another order,
+    # twice, for a site first seen mid-period or after another period changes none of them
+    a, b = RandomStreams(np.random.default_rng(3)), RandomStreams(np.random.default_rng(3))
+    sites = [("about", "contact"), ("from", "share"), ("churn", ""), ("for", "forget")]
+    want = {(s, t): int(a.key(s, t, site)) for t in (5, -2, 6) for s, site in sites}
+    for t in (6, 5, -2, 6):
+        for s, site in reversed(sites):
+            assert int(b.key(s, t, site)) == want[(s, t)]
+            assert int(b.key(s, t, site)) == want[(s, t)]
+
+
 def test_keys_do_not_depend_on_the_process():
     # site names are coded by CRC-32, not Python's per-process string hash
     code = (

@@ -53,6 +53,16 @@ def period_key(prefix: Any, period: int) -> Any:  # pragma: no cover - compiled
     return mix64(prefix + _GOLDEN * np.uint64(period & 0xFFFFFFFF))
 
 
+@njit(cache=True, nogil=True)
+def period_keys(prefixes: Any, period: int) -> Any:  # pragma: no cover - compiled
+    """:func:`period_key` of every prefix of ``prefixes`` (uint64) in one call."""
+    out = np.empty(len(prefixes), dtype=np.uint64)
+    step = _GOLDEN * np.uint64(period & 0xFFFFFFFF)
+    for j in range(len(prefixes)):
+        out[j] = mix64(prefixes[j] + step)
+    return out
+
+
 @njit(cache=True, nogil=True, inline="always")
 def uniform_of(key: Any, i: Any) -> float:  # pragma: no cover - compiled
     """``u(key, i)``: for kernels that draw where they use a number."""
