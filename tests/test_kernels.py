@@ -260,6 +260,22 @@ def test_flip_needs_flips_each_flipped_segments_members(n, segments, m, seed) ->
 
 
 @settings(max_examples=40, deadline=None)
+@given(segments=st.integers(1, 6), m=st.integers(1, 12), reach=st.floats(0, 1), seed=SEEDS)
+def test_analytics_is_the_numpy_lean(segments, m, reach, seed) -> None:
+    rng = np.random.default_rng(seed)
+    count = rng.integers(0, 6, size=(segments, m)).astype(np.int64)
+    total = (rng.integers(0, 6, size=count.shape) % (2 * count + 1) - count).astype(np.int64)
+    code = _signs(rng, (segments, m), zeros=True)
+    draw = rng.random((segments, m))
+    want = code.copy()  # the numpy code the kernel replaced
+    lean = np.where(count > 0, total / np.maximum(count, 1), 0.0)
+    change = (np.abs(lean) > 0.2) & (draw < reach)
+    want[change] = np.sign(lean[change]).astype(np.int8)
+    kernels.analytics(code, total, count, draw, reach)
+    np.testing.assert_array_equal(code, want)
+
+
+@settings(max_examples=40, deadline=None)
 @given(n=st.integers(1, 40), m=st.integers(1, 9), seed=SEEDS)
 def test_cells_of_keeps_the_active_customers_cells(n, m, seed) -> None:
     rng = np.random.default_rng(seed)

@@ -585,6 +585,22 @@ def perceived_value(
 
 
 @njit(cache=True, nogil=True)
+def analytics(
+    code: Any, profile_sum: Any, profile_count: Any, draw: Any, reach: float
+) -> None:  # pragma: no cover
+    """Analytical CRM: where a segment's pooled records lean clearly one way (the mean recorded
+    sign beyond 0.2 in size; no records: no lean) and ``draw < reach``, the code takes the
+    lean's sign (:func:`ckm_sim.model.learning.learn_code_from_profiles`)."""
+    n_seg, m = code.shape
+    for k in range(n_seg):
+        for d in range(m):
+            c = profile_count[k, d]
+            lean = profile_sum[k, d] / c if c > 0 else 0.0
+            if abs(lean) > 0.2 and draw[k, d] < reach:
+                code[k, d] = 1 if lean > 0 else -1
+
+
+@njit(cache=True, nogil=True)
 def vote_code(
     code: Any, plus: Any, minus: Any, k: Any, p: Any, draw: Any
 ) -> None:  # pragma: no cover

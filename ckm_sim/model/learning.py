@@ -244,8 +244,4 @@ def learn_code_from_profiles(
     """
     if reach <= 0:
         return
-    # a count of 0 divides by 1 (and is then replaced): no division by zero to silence
-    lean = np.where(profile_count > 0, profile_sum / np.maximum(profile_count, 1), 0.0)
-    clear = np.abs(lean) > 0.2
-    change = clear & (rng.random(code.shape) < reach)
-    code[change] = np.sign(lean[change]).astype(np.int8)
+    kernels.analytics(code, profile_sum, profile_count, rng.random(code.shape), reach)
