@@ -93,7 +93,7 @@ def settle_satisfaction(world: World, period: Period) -> Record:
     burn-in's last stage (docs/ODD.md 5)."""
     active = period.active
     updated = _value_and_satisfaction(world, active)
-    world.state.satisfaction[active] = updated[active]
+    np.copyto(world.state.satisfaction, updated, where=active)  # the active take it, in one pass
     return Record()
 
 
