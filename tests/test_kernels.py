@@ -512,6 +512,29 @@ def test_active_below_is_the_masked_flatnonzero(n, single, seed) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(n=st.integers(0, 60), seed=SEEDS)
+def test_members_below_is_active_below_with_the_others_at_zero(n, seed) -> None:
+    rng = np.random.default_rng(seed)
+    active, key = rng.random(n) < 0.6, np.uint64(rng.integers(2**63))
+    members = np.flatnonzero(active)
+    wanted = rng.random(len(members))
+    threshold = np.zeros(n)
+    threshold[members] = wanted
+    want = decisions.active_below(active, key, threshold)
+    np.testing.assert_array_equal(decisions.members_below(members, key, wanted), want)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 40), rate=st.floats(0, 1), tau=st.floats(0, 1), seed=SEEDS)
+def test_shares_are_the_numpy_expression(n, rate, tau, seed) -> None:
+    rng = np.random.default_rng(seed)
+    wanted = rng.random(n) * rng.integers(1, 100)
+    mean = float(wanted.mean()) if n else 1.0
+    want = rate * ((1.0 - tau) + tau * wanted / mean)
+    np.testing.assert_array_equal(decisions.shares(wanted, rate, tau, mean), want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 60), seed=SEEDS)
 def test_win_back_returns_the_lapsed_past_their_cooloff(n, seed) -> None:
     rng = np.random.default_rng(seed)
     status = rng.integers(0, 3, size=n).astype(np.int8)

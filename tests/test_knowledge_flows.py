@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from ckm_sim import CKMModel
-from ckm_sim.model import learning, market
+from ckm_sim.model import draws, learning, market
 from ckm_sim.model.draws import bernoulli_positions, write_bernoulli
 from ckm_sim.model.market import ACTIVE, PROSPECT
 from ckm_sim.model.scenario import DIMENSIONS, Firm
-from ckm_sim.model.stages.targeting import contact_probability
+from ckm_sim.model.stages.targeting import contact_probability, contacts
 
 Z = 5.0
 #: every flow of knowledge FOR customers off, so a test can switch on one at a time
@@ -407,6 +407,22 @@ def test_targeting_steers_contacts_to_those_at_risk_keeping_the_budget():
     np.testing.assert_allclose(p[even & active].max() / p[~even & active].max(), 7.0)
     untargeted = CKMModel(rng=2, collect=False, **same, targeting=0.0, contact_rate=0.2)
     assert contact_probability(untargeted, active) == 0.2
+
+
+@pytest.mark.parametrize("scenario", [None, "duopoly"])
+@pytest.mark.parametrize("targeting", [0.0, 1.0])
+def test_the_contacted_are_those_below_their_contact_probability(scenario, targeting):
+    # contacts() draws a single firm's over its active customers only: the same customers as
+    # every slot's uniform against contact_probability (0 for the inactive)
+    kw = {} if scenario else dict(SMALL, targeting=targeting)
+    model = CKMModel(scenario, rng=4, collect=False, **kw) if scenario else CKMModel(rng=4, **kw)
+    model.run(3)
+    active = model.state.status == ACTIVE
+    key = np.uint64(12345)
+    p = np.broadcast_to(np.asarray(contact_probability(model, active)), active.shape)
+    want = np.flatnonzero(active & (draws.uniform(key, len(active)) < p))
+    assert 0 < len(want) < active.sum()
+    np.testing.assert_array_equal(contacts(model, active, key), want)
 
 
 # ------------------------------------------------------------------ flow outcomes

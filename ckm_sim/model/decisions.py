@@ -46,6 +46,30 @@ def active_below(active: Any, key: Any, threshold: Any) -> Any:  # pragma: no co
 
 
 @njit(cache=True, nogil=True)
+def members_below(members: Any, key: Any, threshold: Any) -> Any:  # pragma: no cover
+    """The customers ``members[j]`` with ``u(key, members[j]) < threshold[j]``, in order: what
+    :func:`active_below` keeps when the others' thresholds are 0, without those thresholds."""
+    out = np.empty(len(members), dtype=np.int64)
+    kept = 0
+    for j in range(len(members)):
+        i = members[j]
+        out[kept] = i
+        kept += uniform_of(key, i) < threshold[j]
+    return out[:kept]
+
+
+@njit(cache=True, nogil=True)
+def shares(wanted: Any, rate: float, tau: float, mean: float) -> Any:  # pragma: no cover
+    """``rate * ((1 - tau) + tau * wanted / mean)`` elementwise in numpy's order: the contact
+    budget, a share ``tau`` of it by priority ``wanted`` (targeting, ODD 7.2)."""
+    out = np.empty(len(wanted), dtype=np.float64)
+    even = 1.0 - tau
+    for i in range(len(wanted)):
+        out[i] = rate * (even + tau * wanted[i] / mean)
+    return out
+
+
+@njit(cache=True, nogil=True)
 def churn(
     satisfaction: Any,
     updated: Any,

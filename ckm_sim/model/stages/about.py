@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import decisions, kernels
+from ckm_sim.model import kernels
 from ckm_sim.model.stages.base import Period, Record, Tally
 from ckm_sim.model.stages.knowledge import absorb, cells, reveal
-from ckm_sim.model.stages.targeting import contact_probability
+from ckm_sim.model.stages.targeting import contacts
 
 if TYPE_CHECKING:
     from ckm_sim.model.world import World
@@ -33,8 +33,7 @@ def knowledge_about_customers(world: World, period: Period) -> AboutRecord:
     s, mk, active = world.state, world.scenario_config.market, period.active
     t, key = period.t, world.streams.key
     tally = Tally(world.n_firms)
-    p = np.asarray(contact_probability(world, active), dtype=np.float64).reshape(-1)
-    contacted = decisions.active_below(active, key("about", t, "contact"), p)
+    contacted = contacts(world, active, key("about", t, "contact"))
     # a contact is a touch point: the employee notes how satisfied the customer is
     s.reported_satisfaction[contacted] = s.satisfaction[contacted]
     cust, dims, value = reveal(world, contacted, mk.dims_per_contact, key("about", t, "reveal"))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import choice, kernels, market
+from ckm_sim.model import choice, decisions, kernels, market
 
 if TYPE_CHECKING:
     from ckm_sim.model.world import World
@@ -27,13 +27,10 @@ def contact_probability(world: World, active: np.ndarray) -> np.ndarray | float:
     """
     rate = world.scenario_config.market.contact_rate
     if world.n_firms == 1:
-        if world.levers.targeting <= 0 or rate <= 0 or not active.any():
+        members, wanted = _one_firm(world, active)
+        if members is None:
             return rate
-        members = np.flatnonzero(active)  # the others' probability is 0: never contacted
-        wanted = _targeted(world, rate, world.levers.targeting, members, None)
-        if wanted is None:
-            return rate
-        p = np.zeros(len(active))
+        p = np.zeros(len(active))  # the others' probability is 0: never contacted
         p[members] = wanted
         return p
     out = np.full(len(active), rate)
@@ -47,6 +44,30 @@ def contact_probability(world: World, active: np.ndarray) -> np.ndarray | float:
             if wanted is not None:
                 out[members] = wanted
     return out
+
+
+def contacts(world: World, active: np.ndarray, key: np.uint64) -> np.ndarray:
+    """The active customers who have a service contact this period: those whose uniform under
+    ``key`` is below their :func:`contact_probability` (a single firm's drawn over its active
+    customers' probabilities only, the same customers)."""
+    if world.n_firms == 1:
+        members, wanted = _one_firm(world, active)
+        if members is not None:
+            return decisions.members_below(members, key, wanted)
+    p = np.asarray(contact_probability(world, active), dtype=np.float64).reshape(-1)
+    return decisions.active_below(active, key, p)
+
+
+def _one_firm(world: World, active: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """A single firm's (active customers, their contact probabilities); (None, ...) when every
+    one has ``contact_rate`` (no targeting, or no customer with any priority)."""
+    rate = world.scenario_config.market.contact_rate
+    none = (None, np.empty(0))
+    if world.levers.targeting <= 0 or rate <= 0 or not active.any():
+        return none
+    members = np.flatnonzero(active)
+    wanted = _targeted(world, rate, world.levers.targeting, members, None)
+    return none if wanted is None else (members, wanted)
 
 
 def heard_priors(world: World) -> np.ndarray:
@@ -66,7 +87,7 @@ def _targeted(
     mean = float(wanted.mean())
     if mean <= 0:
         return None
-    return market.water_fill(rate * ((1.0 - tau) + tau * wanted / mean))
+    return market.water_fill(decisions.shares(wanted, rate, tau, mean))
 
 
 def priority(
