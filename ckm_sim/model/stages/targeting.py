@@ -27,11 +27,11 @@ def contact_probability(world: World, active: np.ndarray) -> np.ndarray | float:
     """
     rate = world.scenario_config.market.contact_rate
     if world.n_firms == 1:
-        members, wanted = _one_firm(world, active)
-        if members is None:
+        served, chances = _one_firm(world, active)
+        if served is None:
             return rate
         p = np.zeros(len(active))  # the others' probability is 0: never contacted
-        p[members] = wanted
+        p[served] = chances
         return p
     out = np.full(len(active), rate)
     grouped, starts = choice.members_by_firm(active, world.state.firm_of, world.n_firms)
