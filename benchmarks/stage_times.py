@@ -2,7 +2,7 @@
 
 Walks the model's own pipeline (``model.stages``), so the names are those of docs/ODD.md 3.
 For each stage it prints the wall time per period, the part spent inside compiled functions
-(every numba dispatcher of ``kernels``, ``draws`` and ``choice``, timed around each call) and
+(every numba dispatcher of the compiled modules, :data:`COMPILED`, timed around each call) and
 the rest, Python and numpy between them, with the stage's three costliest compiled functions.
 Counted periods only (the burn-in runs at the build); the first periods are a warm-up.
 
@@ -21,11 +21,11 @@ from typing import Any
 from numba.core.registry import CPUDispatcher
 
 from ckm_sim import CKMModel
-from ckm_sim.model import choice, decisions, draws, kernels
+from ckm_sim.model import choice, decisions, draws, kernels, routes
 from ckm_sim.model.stages import Period, Stage
 
 REFERENCE = {"customers": 10_000, "prospects": 5_000, "employees": 200}
-COMPILED = (kernels, decisions, draws, choice)
+COMPILED = (kernels, decisions, draws, choice, routes)
 
 
 def _time_compiled(inside: dict[tuple[str, str], float], stage: list[str]) -> None:

@@ -11,7 +11,8 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ckm_sim.model import choice, decisions, draws, kernels, market
+from ckm_sim.model import choice, decisions, draws, kernels, market, routes
+from ckm_sim.model.world import _pool as world_pool
 
 SEEDS = st.integers(0, 2**32 - 1)
 
@@ -782,3 +783,106 @@ def test_above_norm_is_the_numpy_column_means(employees, segments, seed) -> None
     with np.errstate(invalid="ignore"):
         want = seen & (observed > norm)
     np.testing.assert_array_equal(kernels.above_norm(observed), want)
+
+
+def _picked(teams: list[np.ndarray], firm: np.ndarray, key: np.uint64, cell: np.ndarray):
+    """A member of each item's firm's team, as the flow's stage picked it with numpy."""
+    sizes = np.array([len(t) for t in teams])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    pool = np.concatenate(teams).astype(np.int64)
+    return pool[starts[firm] + (draws.uniform_at(key, cell) * sizes[firm]).astype(np.int64)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(items=st.integers(0, 40), firms=st.integers(1, 3), seed=SEEDS)
+def test_routes_are_the_draws_picks_and_absorbing_passes_they_replace(items, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    per_firm, segments, m, n = 6, 3, 5, 30
+    employee_firm = np.repeat(np.arange(firms), per_firm)
+    beliefs = _signs(rng, (firms * per_firm, segments, m), zeros=True)
+    segment = rng.integers(segments, size=n)
+    cells = rng.choice(n * m, size=items, replace=False)
+    cust, dims = cells // m, cells % m
+    value = _signs(rng, (items,), zeros=False)
+    firm = rng.integers(firms, size=items)
+    serving = firm * per_firm + rng.integers(per_firm, size=items)
+    keys = rng.integers(2**63, size=8).astype(np.uint64)
+    direct_rate, relay_rate, absorption = rng.random((3, firms))
+    own_channel = rng.random(firms) < 0.3
+    teams = {  # each firm's team: some of its employees (the first firm's maybe none)
+        name: [
+            np.flatnonzero((employee_firm == f) & (rng.random(len(employee_firm)) < 0.5))
+            if f == 0
+            else np.flatnonzero(employee_firm == f)[: rng.integers(1, per_firm + 1)]
+            for f in range(firms)
+        ]
+        for name in ("channel", "product")
+    }
+    # the numpy stage the kernel replaced: three draws, two picks, three absorbing passes
+    want = beliefs.copy()
+    direct = draws.below(keys[0], cells, direct_rate[firm])
+    crosses = draws.below(keys[1], cells, relay_rate[firm])
+    channel_crosses = draws.below(keys[2], cells, relay_rate[firm])
+    every = np.arange(items)
+    learnt = [
+        kernels.absorb(
+            want, serving, segment, cust, dims, value, every, keys[3], absorption, employee_firm
+        )
+    ]
+    channel = direct & ~own_channel[firm]
+    if channel.any() and len(teams["channel"][0]):
+        hearer = _picked(teams["channel"], firm, keys[4], cells)
+        learnt.append(
+            kernels.absorb(
+                want,
+                hearer,
+                segment,
+                cust,
+                dims,
+                value,
+                np.flatnonzero(channel),
+                keys[5],
+                absorption,
+                employee_firm,
+            )
+        )
+    to_product = crosses | (direct & (channel_crosses | own_channel[firm]))
+    if to_product.any() and len(teams["product"][0]):
+        receiver = _picked(teams["product"], firm, keys[6], cells)
+        learnt.append(
+            kernels.absorb(
+                want,
+                receiver,
+                segment,
+                cust,
+                dims,
+                value,
+                np.flatnonzero(to_product),
+                keys[7],
+                absorption,
+                employee_firm,
+            )
+        )
+    else:
+        to_product[:] = False
+    got = routes.routes(
+        beliefs,
+        segment,
+        cust,
+        dims,
+        value,
+        serving,
+        firm,
+        keys,
+        direct_rate,
+        relay_rate,
+        own_channel,
+        absorption,
+        employee_firm,
+        world_pool(teams["channel"]),
+        world_pool(teams["product"]),
+    )
+    np.testing.assert_array_equal(beliefs, want)
+    for mask, expected in zip(got[:3], (direct, to_product, crosses), strict=True):
+        np.testing.assert_array_equal(mask, expected)
+    np.testing.assert_array_equal(got[3], np.concatenate(learnt))

@@ -34,7 +34,7 @@ def cache_places() -> list[Path]:
 
 
 #: The modules whose compiled functions numba caches (their index files: ``<module>.*.nbi``).
-COMPILED_MODULES: tuple[str, ...] = ("kernels", "decisions", "draws", "choice")
+COMPILED_MODULES: tuple[str, ...] = ("kernels", "decisions", "draws", "choice", "routes")
 
 
 def kernels_cached() -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ckm_sim.model import draws, economics, kernels, learning, market
+from ckm_sim.model import economics, kernels, learning, market
 from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
 from ckm_sim.model.market import ACTIVE, PROSPECT
@@ -93,18 +93,6 @@ class World(Population):
             return getattr(self.levers, name)
         index = np.maximum(self.state.firm_of, 0) if firm is None else firm
         return self.rates[name][index]
-
-    def pick(self, team: str, firm: np.ndarray, key: np.uint64, index: np.ndarray) -> np.ndarray:
-        """A uniformly drawn member of ``team`` of each firm in ``firm`` (one per element), by
-        the uniform of each element's ``index`` under ``key`` (:mod:`ckm_sim.model.draws`)."""
-        teams = self.firm_teams[team]
-        u = draws.uniform_at(key, index)
-        if self.n_firms == 1:
-            return teams[0][(u * len(teams[0])).astype(np.int64)]
-        sizes = np.array([len(t) for t in teams])
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        pool = np.concatenate(teams)
-        return pool[starts[firm] + (u * sizes[firm]).astype(np.int64)]
 
     def serve(self, cust: np.ndarray, firm: np.ndarray) -> None:
         """Customers ``cust`` joining ``firm`` get its serving employee of their rank."""
@@ -182,6 +170,9 @@ class World(Population):
             "frontline": [self.frontline_team] + [r["frontline"] for r in rivals],
             "channel": [self.channel_team] + [r["channel"] for r in rivals],
         }
+        #: each team as (every firm's members in one array, each firm's first index in it, its
+        #: size, whether the first firm's team has any member): what compiled kernels pick from
+        self.team_pools = {name: _pool(teams) for name, teams in self.firm_teams.items()}
         self.own_channel = np.array(
             [self.channel_department == self.product_department] + [r["own"] for r in rivals]
         )
@@ -434,6 +425,15 @@ class World(Population):
             mk.satisfaction_sensitivity,
             0.0,
         )
+
+
+def _pool(teams: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """One team of every firm as (members in one array, each firm's start, size, whether the
+    first firm's team has any member), laid out once for the kernels that pick a member."""
+    sizes = np.array([len(t) for t in teams], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    pool = np.concatenate(teams).astype(np.int64)
+    return pool, starts, sizes, bool(len(teams[0]))
 
 
 def _teams(firm: Any, department: np.ndarray, offset: int) -> dict[str, Any]:

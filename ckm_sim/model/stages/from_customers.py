@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import decisions, draws
+from ckm_sim.model import decisions, routes
 from ckm_sim.model.stages.base import Period, Record, Tally
-from ckm_sim.model.stages.knowledge import absorb, cells, reveal
+from ckm_sim.model.stages.knowledge import reveal
 
 if TYPE_CHECKING:
     from ckm_sim.model.world import World
@@ -48,39 +48,31 @@ def knowledge_from_customers(world: World, period: Period) -> FromRecord:
         return record
     if world.n_firms > 1:
         firm = np.maximum(s.firm_of[cust], 0).astype(np.int64)
-    else:  # only its length is used (the rates are one number)
-        firm = np.zeros(len(cust), dtype=np.int64)
-    cell = cells(world, cust, dims)
-    direct = draws.below(key("from", t, "direct"), cell, world.rate("direct_channel", firm))
-    relay = world.rate("relay_to_product", firm)
-    crosses = draws.below(key("from", t, "relay"), cell, relay)  # from the front line
-    # from the channel's department
-    channel_crosses = draws.below(key("from", t, "channel_relay"), cell, relay)
-    serving = s.serving_employee[cust]
-    heard = (tally, "from_absorbed")
-    absorbed = absorb(world, serving, cust, dims, value, key("from", t, "absorb"), *heard)
-    own_channel = world.own_channel[firm] if world.n_firms > 1 else world.own_channel[0]
-    channel = direct & ~own_channel
-    if channel.any() and len(world.channel_team):
-        hearer = world.pick("channel", firm, key("from", t, "channel_hearer"), cell)
-        at_channel = key("from", t, "absorb_channel")
-        offered = np.flatnonzero(channel)
-        absorbed += absorb(world, hearer, cust, dims, value, at_channel, *heard, offered)
-    relayed = crosses
-    to_product = relayed | (direct & (channel_crosses | own_channel))
-    if to_product.any() and len(world.product_team):
-        receiver = world.pick("product", firm, key("from", t, "product_hearer"), cell)
-        at_product = key("from", t, "absorb_product")
-        absorbed += absorb(
-            world, receiver, cust, dims, value, at_product, *heard, np.flatnonzero(to_product)
-        )
     else:
-        to_product[:] = False
+        firm = np.zeros(len(cust), dtype=np.int64)
+    direct, to_product, relayed, learnt = routes.routes(
+        s.beliefs,
+        s.segment,
+        cust,
+        dims,
+        value,
+        s.serving_employee[cust],
+        firm,
+        np.array([key("from", t, site) for site in routes.KEYS], dtype=np.uint64),
+        world.rates["direct_channel"],
+        world.rates["relay_to_product"],
+        world.own_channel,
+        world.rates["absorption"],
+        s.employee_firm,
+        world.team_pools["channel"],
+        world.team_pools["product"],
+    )
+    tally.by_customers("from_absorbed", s.firm_of, cust, learnt)
     tally.counts.update(
         from_direct=int(direct.sum()),
         from_to_product=int(to_product.sum()),
         from_relayed=int(relayed.sum()),
-        from_absorbed=absorbed,
+        from_absorbed=len(learnt),
     )
     tally.by_customers("from_items", s.firm_of, cust)
     tally.by_customers("from_direct", s.firm_of, cust, direct)

@@ -2,7 +2,8 @@
 
 A revealed item is one (customer, need dimension, value) triple; an employee who hears it
 adopts it into its belief about the customer's segment with probability ``absorption``
-(docs/ODD.md 7.2).
+(docs/ODD.md 7.2). Flow FROM's routes absorb through the same kernel
+(:mod:`ckm_sim.model.routes`).
 """
 
 from __future__ import annotations
