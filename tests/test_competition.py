@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ckm_sim import CKMModel
+from ckm_sim.model import kernels
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT, VACANT
 from ckm_sim.model.outcomes import (
     FIRM_SERIES,
@@ -297,6 +298,32 @@ def test_a_customer_who_joins_starts_from_the_value_the_model_gives_it() -> None
     model.match_profiles()
     want = model.perceived_value()[rows]
     np.testing.assert_array_equal(competition.values_of(model, rows), want)
+
+
+def test_a_firm_surveys_only_its_own_customers() -> None:
+    # ODD 7.6: each firm appraises its employees from its own customers. The survey is one pass
+    # over every customer; each firm's block of employees must hold the means of its own
+    # active customers alone, as a survey of those customers finds them
+    model = CKMModel(load_scenario("duopoly").with_overrides(**SMALL), rng=3, collect=False)
+    model.run(20)
+    s = model.state
+    active = s.status == ACTIVE
+    n_employees, n_segments = s.beliefs.shape[:2]
+    served = kernels.served_means(
+        s.satisfaction, active, s.serving_employee, s.segment, n_employees, n_segments
+    )
+    for f, block in enumerate(model.firm_blocks):
+        mine = active & (s.firm_of == f)
+        assert mine.sum() > 50
+        own = kernels.served_means(
+            s.satisfaction,
+            mine,
+            s.serving_employee - block.start,
+            s.segment,
+            block.stop - block.start,
+            n_segments,
+        )
+        np.testing.assert_array_equal(served[block], own)
 
 
 def test_word_of_mouth_by_firm_is_the_community_product() -> None:

@@ -158,12 +158,18 @@ def observed_performance(
     of s.d. ``noise_sd``; NaN where ``e`` serves no active customer of ``k`` (employees outside
     the front line, for instance): the firm has nothing to appraise there.
     """
-    observed = kernels.served_means(
+    served = kernels.served_means(
         satisfaction, active, serving_employee, segment, n_employees, n_segments
     )
+    return surveyed(served, noise_sd, rng)
+
+
+def surveyed(served: np.ndarray, noise_sd: float, rng: np.random.Generator) -> np.ndarray:
+    """:func:`observed_performance` from the true means ``served`` (E, K), in place: each
+    plus a normal measurement error of s.d. ``noise_sd``."""
     if noise_sd > 0:
-        observed += rng.normal(0.0, noise_sd, size=observed.shape)
-    return observed
+        served += rng.normal(0.0, noise_sd, size=served.shape)
+    return served
 
 
 def learn_from_peers(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import learning
+from ckm_sim.model import kernels, learning
 from ckm_sim.model.stages.base import Period, Record
 
 if TYPE_CHECKING:
@@ -22,22 +22,24 @@ def organisational_learning(world: World, period: Period) -> Record:
     Appraisal (who is better) comes from what the firm observes by default; only the
     departments that share the code this period contribute to it and read from it.
     """
-    active = period.active
-    if world.n_firms == 1:
-        _firm_learns(world, period.t, 0, active, np.arange(0))
-        return Record()
-    rows = np.flatnonzero(active)
-    firm = world.state.firm_of[rows]
-    order = np.argsort(firm, kind="stable")
-    bounds = np.searchsorted(firm[order], np.arange(world.n_firms + 1))
+    s = world.state
+    served = None  # what a satisfaction survey finds per employee and segment, if any firm asks
+    if any(fs.firm.appraisal == "outcomes" for fs in world.firm_scenarios):
+        # one pass for every firm: a customer's serving employee is of the customer's firm, so
+        # each firm's block of rows holds the means of its own active customers only
+        n_employees, n_segments = s.beliefs.shape[:2]
+        served = kernels.served_means(
+            s.satisfaction, period.active, s.serving_employee, s.segment, n_employees, n_segments
+        )
     for f in range(world.n_firms):
-        _firm_learns(world, period.t, f, active, rows[order[bounds[f] : bounds[f + 1]]])
+        block = world.firm_blocks[f]
+        _firm_learns(world, period.t, f, None if served is None else served[block])
     return Record()
 
 
-def _firm_learns(world: World, t: int, f: int, active: np.ndarray, rows: np.ndarray) -> None:
-    """One firm's organisational learning, from its active customers (``active`` for a
-    single firm, else the customers ``rows``)."""
+def _firm_learns(world: World, t: int, f: int, served: np.ndarray | None) -> None:
+    """One firm's organisational learning; ``served``: the true mean satisfaction of its active
+    customers per employee and segment (its block of rows; None: not surveyed)."""
     s = world.state
     lv, firm = world.firm_levers[f], world.firm_scenarios[f].firm
     block = world.firm_blocks[f]
@@ -49,19 +51,8 @@ def _firm_learns(world: World, t: int, f: int, active: np.ndarray, rows: np.ndar
     takes_part = world.takes_part[block]
     observed = None
     if firm.appraisal == "outcomes":
-        if world.n_firms == 1:
-            seen = (s.satisfaction, active, s.serving_employee, s.segment)
-        else:  # the firm's own customers only
-            mine = np.ones(len(rows), dtype=bool)
-            serving = s.serving_employee[rows] - block.start
-            seen = (s.satisfaction[rows], mine, serving, s.segment[rows])
-        observed = learning.observed_performance(
-            *seen,
-            beliefs.shape[0],
-            beliefs.shape[1],
-            firm.appraisal_noise,
-            stream("appraisal", t),
-        )
+        assert served is not None
+        observed = learning.surveyed(served, firm.appraisal_noise, stream("appraisal", t))
         standing = observed
     else:
         standing = learning.accuracy(beliefs, s.truth)  # March: reads the ground truth
