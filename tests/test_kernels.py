@@ -645,6 +645,30 @@ def test_count_by_firm_is_the_bincount_of_the_gather(n, firms, masked, seed) -> 
 
 
 @settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 300), firms=st.integers(1, 4), seed=SEEDS)
+def test_firm_counts_are_the_bincount_of_the_masked_firms(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    mask = (rng.random(n) < 0.7) & (firm_of >= 0)
+    want = np.bincount(firm_of[mask], minlength=firms)
+    got = choice.firm_counts(firm_of, mask, firms)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+    if n:
+        with pytest.raises(ValueError):  # a masked customer of no firm, as bincount refuses -1
+            choice.firm_counts(np.full(n, -1, dtype=np.int16), np.ones(n, dtype=bool), firms)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 300), firms=st.integers(1, 4), seed=SEEDS)
+def test_firm_rates_are_the_numpy_gather(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    rates = rng.random(firms)
+    np.testing.assert_array_equal(choice.firm_rates(rates, firm_of), rates[np.maximum(firm_of, 0)])
+
+
+@settings(max_examples=60, deadline=None)
 @given(n=st.integers(0, 80), firms=st.integers(1, 4), seed=SEEDS)
 def test_firm_means_are_the_two_bincounts_divided(n, firms, seed) -> None:
     rng = np.random.default_rng(seed)

@@ -94,7 +94,8 @@ def _bins(firm_of: Any, active: Any, n_firms: int) -> Any:  # pragma: no cover -
     branch the processor cannot predict."""
     out = np.empty(len(firm_of), dtype=np.int16)
     for k in range(len(firm_of)):
-        out[k] = firm_of[k] if active[k] and firm_of[k] >= 0 else n_firms
+        f = firm_of[k]
+        out[k] = f if active[k] & (f >= 0) else n_firms  # "&": a select, no jump
     return out
 
 
@@ -353,3 +354,34 @@ def members_by_firm(active: Any, firm_of: Any, n_firms: int) -> Any:  # pragma: 
             members[fill[firm_of[i]]] = i
             fill[firm_of[i]] += 1
     return members, starts
+
+
+@njit(cache=True, nogil=True)
+def firm_counts(firm_of: Any, mask: Any, n_firms: int) -> Any:  # pragma: no cover - compiled
+    """(F,) how many customers with ``mask`` each firm has: ``np.bincount(firm_of[mask],
+    minlength=F)`` without the gather, one comparison pass per firm that the compiler turns
+    into vector code (no store waits on the previous one's). A masked customer of no firm is
+    an error, as for bincount."""
+    out = np.zeros(n_firms, dtype=np.int64)
+    flags = mask.view(np.uint8)
+    total = np.int64(0)
+    for i in range(len(flags)):
+        total += flags[i]
+    for f in range(n_firms):
+        c = np.int64(0)
+        for i in range(len(flags)):
+            c += np.int64(flags[i]) * np.int64(firm_of[i] == f)
+        out[f] = c
+    if out.sum() != total:
+        raise ValueError("a counted customer belongs to no firm")
+    return out
+
+
+@njit(cache=True, nogil=True)
+def firm_rates(rates: Any, firm_of: Any) -> Any:  # pragma: no cover - compiled
+    """Each customer's firm's rate, ``rates[max(firm_of, 0)]`` (a customer of no firm: the
+    first firm's), without numpy's temporary index array."""
+    out = np.empty(len(firm_of), dtype=rates.dtype)
+    for i in range(len(firm_of)):
+        out[i] = rates[max(firm_of[i], 0)]
+    return out
