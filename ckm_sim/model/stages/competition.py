@@ -40,7 +40,7 @@ def reputations(model: World, active: np.ndarray) -> np.ndarray:
     return choice.firm_means(s.firm_of, active, s.value, model.n_firms, reference)
 
 
-def built_up(model: World, rows: np.ndarray) -> np.ndarray:
+def built_up(model: World, rows: np.ndarray | slice) -> np.ndarray:
     """``b_i`` of customers ``rows``: what each has built up with its firm, in [0, 1] (its
     known profile entries and understood dimensions, over ``2 m``), lost whichever way it
     leaves (docs/ODD.md 7.6)."""
@@ -52,7 +52,7 @@ def built_up(model: World, rows: np.ndarray) -> np.ndarray:
 def staying_factors(model: World) -> np.ndarray:
     """(N,) ``max(0, 1 - s b_i)``: how much of the churn hazard each customer's switching cost
     leaves (``s = switching_cost``; docs/ODD.md 7.6)."""
-    built = built_up(model, np.arange(len(model.state.status)))
+    built = built_up(model, slice(None))  # every customer's, read in place
     return np.maximum(0.0, 1.0 - model.scenario_config.market.switching_cost * built)
 
 
