@@ -669,6 +669,18 @@ def test_firm_rates_are_the_numpy_gather(n, firms, seed) -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 300), firms=st.integers(1, 4), segments=st.integers(1, 6), seed=SEEDS)
+def test_offer_rows_are_the_numpy_rows(n, firms, segments, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    segment = rng.integers(0, segments, size=n).astype(np.int8)
+    want = np.maximum(firm_of, 0).astype(np.int64) * segments + segment
+    got = choice.offer_rows(firm_of, segment, segments)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
+@settings(max_examples=60, deadline=None)
 @given(n=st.integers(0, 80), firms=st.integers(1, 4), seed=SEEDS)
 def test_firm_means_are_the_two_bincounts_divided(n, firms, seed) -> None:
     rng = np.random.default_rng(seed)

@@ -385,3 +385,14 @@ def firm_rates(rates: Any, firm_of: Any) -> Any:  # pragma: no cover - compiled
     for i in range(len(firm_of)):
         out[i] = rates[max(firm_of[i], 0)]
     return out
+
+
+@njit(cache=True, nogil=True)
+def offer_rows(firm_of: Any, segment: Any, n_segments: int) -> Any:  # pragma: no cover
+    """The row of the firms' stacked (firm x segment) offers each customer is served from,
+    ``max(firm_of, 0) * n_segments + segment`` (a customer of no firm: the first firm's), as
+    int64 in one pass."""
+    out = np.empty(len(firm_of), dtype=np.int64)
+    for i in range(len(firm_of)):
+        out[i] = np.int64(max(firm_of[i], 0)) * n_segments + np.int64(segment[i])
+    return out

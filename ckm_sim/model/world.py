@@ -315,7 +315,7 @@ class World(Population):
         if self.n_firms > 1:
             n_seg, m = s.offers.shape[1:]
             offers = s.offers.reshape(-1, m)
-            offered = np.maximum(s.firm_of[rows], 0).astype(np.int64) * n_seg + s.segment[rows]
+            offered = choice.offer_rows(s.firm_of[rows], s.segment[rows], n_seg)
         else:
             offers, offered = s.offer, s.segment[rows]
         return kernels.value_counts(
