@@ -631,6 +631,27 @@ def test_community_by_firm_is_the_three_bincounts(n, slots, firms, seed) -> None
 
 
 @settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 60), slots=st.integers(0, 20), firms=st.integers(1, 4), seed=SEEDS)
+def test_positive_voice_is_the_sum_of_the_positive_net_word_of_mouth(n, slots, firms, seed):
+    rng = np.random.default_rng(seed)
+    total_slots = n + slots  # ties reach slots of customers yet to arrive (index >= n)
+    c = sp.random(total_slots, total_slots, density=0.3, format="csr", random_state=rng)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    active = rng.random(n) < 0.7
+    promoters, detractors = rng.random(n) < 0.4, rng.random(n) < 0.3
+    value = rng.random(n)
+    rows = rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False)
+    net, _, _ = _community_by_firm_numpy(
+        c, rows, firm_of, active, promoters, detractors, value, firms
+    )
+    want = np.maximum(net, 0.0).sum(axis=1)
+    got = choice.positive_voice(
+        c.indptr, c.indices, rows, firm_of, active, promoters, detractors, firms
+    )
+    np.testing.assert_array_equal(got, want)
+
+
+@settings(max_examples=60, deadline=None)
 @given(n=st.integers(1, 80), firms=st.integers(1, 4), masked=st.booleans(), seed=SEEDS)
 def test_count_by_firm_is_the_bincount_of_the_gather(n, firms, masked, seed) -> None:
     rng = np.random.default_rng(seed)

@@ -184,10 +184,66 @@ def adoption_probability(net: np.ndarray, base: float, word_of_mouth: float) -> 
     """The chance of each prospect to adopt some firm this period: the single-firm rule with
     the positive word of mouth of every firm, ``1 - (1 - b)(1 - w) ** sum_f max(0, P_f - D_f)``
     (a firm's detractors cancel only its own promoters)."""
-    positive = np.maximum(net, 0.0).sum(axis=1)
+    return adoption_by_voice(np.maximum(net, 0.0).sum(axis=1), base, word_of_mouth)
+
+
+def adoption_by_voice(positive: np.ndarray, base: float, word_of_mouth: float) -> np.ndarray:
+    """:func:`adoption_probability` from each prospect's ``sum_f max(0, P_f - D_f)``
+    (:func:`positive_voice`)."""
     if word_of_mouth <= 0:
-        return np.full(len(net), base)
+        return np.full(len(positive), base)
     return 1.0 - (1.0 - base) * np.exp(positive * np.log1p(-word_of_mouth))
+
+
+def voice_of_firms(
+    community: SlotGraph,
+    rows: np.ndarray,
+    firm_of: np.ndarray,
+    active: np.ndarray,
+    promoters: np.ndarray,
+    detractors: np.ndarray,
+    n_firms: int,
+) -> np.ndarray:
+    """Each of customers ``rows``'s positive word of mouth, ``sum_f max(0, P_f - D_f)`` of
+    its present neighbours who are firm ``f``'s active customers: what
+    :func:`adoption_probability` sums of :func:`community_by_firm`'s net word of mouth,
+    without the values and counts."""
+    c = community.matrix
+    return positive_voice(
+        c.indptr, c.indices, rows, firm_of, active, promoters, detractors, n_firms
+    )
+
+
+@njit(cache=True, nogil=True)
+def positive_voice(
+    indptr: Any,
+    indices: Any,
+    rows: Any,
+    firm_of: Any,
+    active: Any,
+    promoters: Any,
+    detractors: Any,
+    n_firms: int,
+) -> Any:  # pragma: no cover
+    """(len(rows),) ``sum_f max(0, P_f - D_f)`` over each row's present, active neighbours per
+    firm (:func:`_bins`), counted in integers: the same numbers as the float sums of
+    :func:`neighbour_counts`' net word of mouth, which are whole."""
+    bins = _bins(firm_of, active, n_firms)
+    net = np.zeros(n_firms + 1, dtype=np.int64)
+    out = np.empty(len(rows))
+    for r in range(len(rows)):
+        i = rows[r]
+        net[:] = 0
+        for j in range(indptr[i], indptr[i + 1]):
+            k = indices[j]
+            if k >= len(bins):  # a slot not yet taken, and so are the rest of the row's
+                break
+            net[bins[k]] += np.int64(promoters[k]) - np.int64(detractors[k])
+        positive = 0
+        for f in range(n_firms):
+            positive += max(net[f], 0)
+        out[r] = positive
+    return out
 
 
 @njit(cache=True, nogil=True)

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 #: a firm at full learning culture and IT (``offer_communication = 0.15 (LC + IT)``, ODD 7.1).
 FULL_REACH = 0.3
 
+_SILENT = np.empty(0, dtype=np.bool_)  # no promoters given: the walks sum values and counts only
+
 
 def values_of(model: World, rows: np.ndarray) -> np.ndarray:
     """Perceived value of customers ``rows`` with their current firm (ODD 7.3): as the period's
@@ -112,18 +114,16 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
     detractors = staying & (s.satisfaction <= mk.detractor_threshold)
     leavers = np.flatnonzero(leaving)
     prospects = np.flatnonzero(s.status == PROSPECT)
-    asking = np.concatenate([leavers, prospects])  # the customers who choose this period
-    where = np.full(len(s.status), -1)
-    where[asking] = np.arange(len(asking))
-    net, value_sum, count = choice.community_by_firm(
-        model.community, asking, s.firm_of, staying, promoters, detractors, s.value, n_firms
-    )
     reputation = reputations(model, staying)
     rng = model.streams.at("choice", t)
 
     def expected(customers: np.ndarray) -> np.ndarray:
-        rows = where[customers]
-        return expected_values(model, value_sum[rows], count[rows], reputation)
+        """What ``customers`` expect of each firm, from what they hear of the stayers (whom
+        :func:`_join` leaves as they were: these walks read no one else's firm or value)."""
+        _, value_sum, count = choice.community_by_firm(
+            model.community, customers, s.firm_of, staying, _SILENT, _SILENT, s.value, n_firms
+        )
+        return expected_values(model, value_sum, count, reputation)
 
     # leavers: a known rival or the outside option (the market's reference value); what a
     # leaver built up is lost either way, so its switching cost acted on the hazard only
@@ -150,11 +150,7 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
     # prospects: adopt as a single firm's would, with every firm's word of mouth; then choose
     acquired = 0
     if len(prospects) and (mk.base_acquisition > 0 or mk.word_of_mouth > 0):
-        p = choice.adoption_probability(
-            net[where[prospects]], mk.base_acquisition, mk.word_of_mouth
-        )
-        # each prospect's own number (its slot's): the same whoever else is a prospect
-        new = prospects[draws.below(model.streams.key("acquisition", t), prospects, p)]
+        new = _adopters(model, prospects, staying, promoters, detractors)
         acquired = len(new)
         if acquired:
             firm = choice.choose(mk.choice_sensitivity * expected(new), rng)
@@ -162,6 +158,25 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
             model.welcome(new)
             fc["from_prospects"] += np.bincount(firm, minlength=n_firms)
     return acquired, len(out)
+
+
+def _adopters(
+    model: World,
+    prospects: np.ndarray,
+    staying: np.ndarray,
+    promoters: np.ndarray,
+    detractors: np.ndarray,
+) -> np.ndarray:
+    """The prospects who adopt this period: each whose number (its slot's, the same whoever
+    else is a prospect) is below its chance of adopting, :func:`choice.adoption_probability`
+    of every firm's word of mouth among its neighbours (only its positive sum walked)."""
+    s, mk, t = model.state, model.scenario_config.market, model.steps
+    key = model.streams.key("acquisition", t)
+    voice = choice.voice_of_firms(
+        model.community, prospects, s.firm_of, staying, promoters, detractors, model.n_firms
+    )
+    p = choice.adoption_by_voice(voice, mk.base_acquisition, mk.word_of_mouth)
+    return prospects[draws.below(key, prospects, p)]
 
 
 def _join(model: World, cust: np.ndarray, firm: np.ndarray, discount: float) -> None:
