@@ -160,6 +160,12 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
     return acquired, len(out)
 
 
+#: Added to a prospect's highest possible chance of adopting before its number is compared
+#: with it: far above the rounding of the chance's arithmetic (below 1e-15), far below any gap
+#: between chances of different numbers of promoters.
+_CEILING_MARGIN = 1e-12
+
+
 def _adopters(
     model: World,
     prospects: np.ndarray,
@@ -169,14 +175,20 @@ def _adopters(
 ) -> np.ndarray:
     """The prospects who adopt this period: each whose number (its slot's, the same whoever
     else is a prospect) is below its chance of adopting, :func:`choice.adoption_probability`
-    of every firm's word of mouth among its neighbours (only its positive sum walked)."""
+    of every firm's word of mouth among its neighbours. The chance grows with the positive word
+    of mouth, which is at most the prospect's number of ties: only the prospects whose number
+    is below the chance at that many promoters (most are not) have their ties walked."""
     s, mk, t = model.state, model.scenario_config.market, model.steps
     key = model.streams.key("acquisition", t)
+    indptr = model.community.matrix.indptr
+    ties = (indptr[prospects + 1] - indptr[prospects]).astype(np.float64)
+    ceiling = choice.adoption_by_voice(ties, mk.base_acquisition, mk.word_of_mouth)
+    maybe = prospects[draws.below(key, prospects, ceiling + _CEILING_MARGIN)]
     voice = choice.voice_of_firms(
-        model.community, prospects, s.firm_of, staying, promoters, detractors, model.n_firms
+        model.community, maybe, s.firm_of, staying, promoters, detractors, model.n_firms
     )
     p = choice.adoption_by_voice(voice, mk.base_acquisition, mk.word_of_mouth)
-    return prospects[draws.below(key, prospects, p)]
+    return maybe[draws.below(key, maybe, p)]
 
 
 def _join(model: World, cust: np.ndarray, firm: np.ndarray, discount: float) -> None:
