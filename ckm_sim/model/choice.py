@@ -396,20 +396,18 @@ def teach(cells: Any, m: int, flat: Any, firm_of: Any, n_firms: int) -> Any:  # 
 def members_by_firm(active: Any, firm_of: Any, n_firms: int) -> Any:  # pragma: no cover
     """The active customers grouped by firm, each group in index order: (members, starts),
     firm ``f``'s ``members[starts[f]:starts[f + 1]]``, what ``rows[firm_of[rows] == f]`` of
-    ``rows = flatnonzero(active)`` gives (customers of no firm in no group). Two passes."""
+    ``rows = flatnonzero(active)`` gives (customers of no firm in no group). One pass per firm
+    that writes every index and keeps a member by moving the count: no jump on the mask."""
+    flags = active.view(np.uint8)
+    members = np.empty(len(flags) + 1, dtype=np.int64)  # each customer kept at most once
     starts = np.zeros(n_firms + 1, dtype=np.int64)
-    for i in range(len(active)):
-        if active[i] and 0 <= firm_of[i] < n_firms:
-            starts[firm_of[i] + 1] += 1
+    k = 0
     for f in range(n_firms):
-        starts[f + 1] += starts[f]
-    members = np.empty(starts[n_firms], dtype=np.int64)
-    fill = starts[:n_firms].copy()
-    for i in range(len(active)):
-        if active[i] and 0 <= firm_of[i] < n_firms:
-            members[fill[firm_of[i]]] = i
-            fill[firm_of[i]] += 1
-    return members, starts
+        for i in range(len(flags)):
+            members[k] = i
+            k += flags[i] & (firm_of[i] == f)
+        starts[f + 1] = k
+    return members[:k], starts
 
 
 @njit(cache=True, nogil=True)
