@@ -181,9 +181,10 @@ def _adopters(
     s, mk, t = model.state, model.scenario_config.market, model.steps
     key = model.streams.key("acquisition", t)
     indptr = model.community.matrix.indptr
-    ties = (indptr[prospects + 1] - indptr[prospects]).astype(np.float64)
-    ceiling = choice.adoption_by_voice(ties, mk.base_acquisition, mk.word_of_mouth)
-    maybe = prospects[draws.below(key, prospects, ceiling + _CEILING_MARGIN)]
+    ties = indptr[prospects + 1] - indptr[prospects]
+    most = np.arange(ties.max() + 1 if len(ties) else 1, dtype=np.float64)  # promoters at most
+    ceiling = choice.adoption_by_voice(most, mk.base_acquisition, mk.word_of_mouth)
+    maybe = prospects[draws.below(key, prospects, ceiling[ties] + _CEILING_MARGIN)]
     voice = choice.voice_of_firms(
         model.community, maybe, s.firm_of, staying, promoters, detractors, model.n_firms
     )
