@@ -702,6 +702,34 @@ def test_offer_rows_are_the_numpy_rows(n, firms, segments, seed) -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 60), m=st.integers(0, 33), seed=SEEDS)
+def test_start_afresh_writes_what_the_numpy_code_wrote(n, m, seed) -> None:
+    rng = np.random.default_rng(seed)
+    state = {
+        "profile": rng.integers(-1, 2, size=(n, m)).astype(np.int8),
+        "profile_time": rng.integers(0, 50, size=(n, m)).astype(np.int16),
+        "profile_known": rng.random(n),
+        "profile_time_sum": rng.random(n),
+        "reported": rng.random(n),
+        "understood": rng.random((n, m)) < 0.5,
+        "offer_knowledge": rng.random(n),
+    }
+    want = {k: v.copy() for k, v in state.items()}
+    fresh = rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False)
+    drawn = rng.random((len(fresh), m)) < 0.3
+    want["profile"][fresh] = 0
+    want["profile_time"][fresh] = 0
+    want["profile_known"][fresh] = 0.0
+    want["profile_time_sum"][fresh] = 0.0
+    want["reported"][fresh] = np.nan
+    want["understood"][fresh] = drawn
+    want["offer_knowledge"][fresh] = market.row_count(want["understood"][fresh]) / max(m, 1)
+    choice.start_afresh(fresh, drawn, *state.values())
+    for name, w in want.items():
+        np.testing.assert_array_equal(state[name], w, err_msg=name)
+
+
+@settings(max_examples=60, deadline=None)
 @given(n=st.integers(0, 80), firms=st.integers(1, 4), seed=SEEDS)
 def test_firm_means_are_the_two_bincounts_divided(n, firms, seed) -> None:
     rng = np.random.default_rng(seed)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import choice, draws, economics, market
+from ckm_sim.model import choice, draws, economics
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 
 if TYPE_CHECKING:
@@ -206,17 +206,19 @@ def _join(model: World, cust: np.ndarray, firm: np.ndarray, discount: float) -> 
     firm = firm.astype(np.int64)
     fresh = cust[s.profile_firm[cust] != firm]
     if len(fresh):
-        s.profile[fresh] = 0
-        s.profile_time[fresh] = 0
-        s.profile_known[fresh] = 0.0
-        s.profile_time_sum[fresh] = 0.0
-        s.reported_satisfaction[fresh] = np.nan
         rng = model.streams.at("switching", model.steps)
-        s.understood[fresh] = (
-            rng.random((len(fresh), s.needs.shape[1])) < mk.initial_offer_knowledge
+        drawn = rng.random((len(fresh), s.needs.shape[1])) < mk.initial_offer_knowledge
+        choice.start_afresh(
+            fresh,
+            drawn,
+            s.profile,
+            s.profile_time,
+            s.profile_known,
+            s.profile_time_sum,
+            s.reported_satisfaction,
+            s.understood,
+            s.offer_knowledge,
         )
-        m = max(s.needs.shape[1], 1)
-        s.offer_knowledge[fresh] = market.row_count(s.understood[fresh]) / m
     s.firm_of[cust] = firm
     s.profile_firm[cust] = firm
     model.serve(cust, firm)
