@@ -730,6 +730,20 @@ def test_start_afresh_writes_what_the_numpy_code_wrote(n, m, seed) -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 200), k=st.integers(1, 5), seed=SEEDS)
+def test_drawn_columns_are_the_numpy_draw(n, k, seed) -> None:
+    rng = np.random.default_rng(seed)
+    weights = np.exp(10.0 * rng.normal(size=(n, k)))
+    weights[rng.random((n, k)) < 0.2] = 0.0  # alternatives not available
+    weights[rng.random((n, k)) < 0.02] = np.nan
+    u = rng.random(n)
+    u[: n // 8] = 0.0
+    cumulative = np.cumsum(weights, axis=1)
+    want = np.minimum((cumulative <= u[:, None] * cumulative[:, -1:]).sum(axis=1), k - 1)
+    np.testing.assert_array_equal(choice.drawn_columns(weights, u), want)
+
+
+@settings(max_examples=60, deadline=None)
 @given(n=st.integers(0, 80), firms=st.integers(1, 4), seed=SEEDS)
 def test_firm_means_are_the_two_bincounts_divided(n, firms, seed) -> None:
     rng = np.random.default_rng(seed)

@@ -174,10 +174,29 @@ def choose(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if len(utility) == 0:
         return np.empty(0, dtype=np.int64)
     top = utility.max(axis=1, keepdims=True)
-    weights = np.exp(utility - top)
-    cumulative = np.cumsum(weights, axis=1)
-    draw = rng.random(len(utility))[:, None] * cumulative[:, -1:]
-    return np.minimum((cumulative <= draw).sum(axis=1), utility.shape[1] - 1)
+    weights = np.exp(utility - top)  # numpy's exponential: the compiled one may differ
+    return drawn_columns(weights, rng.random(len(utility)))
+
+
+@njit(cache=True, nogil=True)
+def drawn_columns(weights: Any, u: Any) -> Any:  # pragma: no cover - compiled
+    """The column each row of ``weights`` (n, K) draws with its uniform ``u``: how many of the
+    row's running sums are at most ``u`` times its total, at most ``K - 1`` (the cumulative
+    sum, product, comparison and count of numpy's code, summed in the same order)."""
+    n, k = weights.shape
+    out = np.empty(n, dtype=np.int64)
+    cumulative = np.empty(k)
+    for r in range(n):
+        total = 0.0
+        for c in range(k):
+            total += weights[r, c]
+            cumulative[c] = total
+        draw = u[r] * total
+        below = 0
+        for c in range(k):
+            below += cumulative[c] <= draw
+        out[r] = min(below, k - 1)
+    return out
 
 
 def adoption_probability(net: np.ndarray, base: float, word_of_mouth: float) -> np.ndarray:
