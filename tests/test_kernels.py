@@ -856,6 +856,35 @@ def test_teach_writes_and_counts_as_numpy(n, m, firms, seed) -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 40), m=st.integers(1, 6), firms=st.integers(1, 4), seed=SEEDS)
+def test_thin_and_teach_is_the_numpy_thinning_then_teaching(n, m, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(0, firms, size=n).astype(np.int16)
+    cells = np.flatnonzero(rng.random(n * m) < 0.5)
+    rates = rng.random(firms)
+    top = float(rates.max())
+    u = rng.random(len(cells))
+    flat = rng.random(n * m) < 0.5
+    kept = cells[u * top < rates[firm_of[cells // m]]]  # for_customers' numpy code
+    want_flat = flat.copy()
+    want_flat[kept] = True
+    learner = kept // m
+    taught = learner[np.diff(learner, prepend=-1) != 0]
+    count, lessons, reached, total = choice.thin_and_teach(
+        cells, m, u, top, rates, firm_of, flat, firms
+    )
+    assert count == len(kept)
+    np.testing.assert_array_equal(flat, want_flat)
+    np.testing.assert_array_equal(lessons, np.bincount(firm_of[learner], minlength=firms))
+    np.testing.assert_array_equal(reached, np.bincount(firm_of[taught], minlength=firms))
+    assert total == len(taught)
+    if np.any(u * top < rates[0]):  # a kept customer of no firm (first firm's rate), refused
+        with pytest.raises(ValueError):
+            none = np.full(n, -1, dtype=np.int16)
+            choice.thin_and_teach(cells, m, u, top, rates, none, flat, firms)
+
+
+@settings(max_examples=60, deadline=None)
 @given(n=st.integers(0, 60), firms=st.integers(1, 4), seed=SEEDS)
 def test_members_by_firm_are_the_numpy_masks(n, firms, seed) -> None:
     rng = np.random.default_rng(seed)

@@ -412,6 +412,37 @@ def teach(cells: Any, m: int, flat: Any, firm_of: Any, n_firms: int) -> Any:  # 
 
 
 @njit(cache=True, nogil=True)
+def thin_and_teach(
+    cells: Any, m: int, u: Any, top: float, rates: Any, firm_of: Any, flat: Any, n_firms: int
+) -> Any:  # pragma: no cover
+    """:func:`thinned` (each customer's own cells, no ``rows``) and :func:`teach` of the kept
+    cells in one pass, without the kept cells' array: returns the number kept and
+    :func:`teach`'s (F,) lessons, (F,) customers taught and customers taught. Every cell's
+    flag is or-ed with whether it is kept, and the counts move by it: no jump on the draw."""
+    lessons = np.zeros(n_firms, dtype=np.int64)
+    taught = np.zeros(n_firms, dtype=np.int64)
+    kept, total, last = 0, 0, -1
+    bad = False
+    for j in range(len(cells)):
+        cell = cells[j]
+        i = cell // m
+        f = firm_of[i]
+        keep = u[j] * top < rates[max(f, 0)]
+        bad |= keep & ((f < 0) | (f >= n_firms))
+        g = min(max(f, 0), n_firms - 1)  # a kept customer of no firm raises below
+        flat[cell] |= keep
+        lessons[g] += keep
+        new = keep & (i != last)
+        taught[g] += new
+        total += new
+        kept += keep
+        last = i if keep else last
+    if bad:
+        raise ValueError("a taught customer belongs to no firm")
+    return kept, lessons, taught, total
+
+
+@njit(cache=True, nogil=True)
 def members_by_firm(active: Any, firm_of: Any, n_firms: int) -> Any:  # pragma: no cover
     """The active customers grouped by firm, each group in index order: (members, starts),
     firm ``f``'s ``members[starts[f]:starts[f + 1]]``, what ``rows[firm_of[rows] == f]`` of
