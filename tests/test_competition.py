@@ -351,6 +351,32 @@ def test_word_of_mouth_by_firm_is_the_community_product() -> None:
         np.testing.assert_allclose(part, want[:, k * n_firms : (k + 1) * n_firms], atol=1e-12)
 
 
+@pytest.mark.parametrize("word_of_mouth", [0.0, 0.02, 0.3])
+@pytest.mark.parametrize("base", [0.0, 0.005, 0.2])
+def test_adopters_are_those_below_their_chance(word_of_mouth, base) -> None:
+    """The prospects whose ties are walked (those below their highest possible chance) adopt
+    as every prospect's chance from the full word of mouth would have them adopt."""
+    from ckm_sim.model import choice, draws
+
+    scenario = market({"name": "a"}, {"name": "b"}, {"name": "c"}, market_growth=0.02)
+    model = CKMModel(scenario, rng=3, collect=False).run(10)
+    mk = model.scenario_config.market
+    mk.word_of_mouth, mk.base_acquisition = word_of_mouth, base
+    s = model.state
+    staying = s.status == ACTIVE
+    promoters, detractors = staying & (s.satisfaction >= 0.6), staying & (s.satisfaction <= 0.4)
+    prospects = np.flatnonzero(s.status == PROSPECT)
+    net, _, _ = choice.community_by_firm(
+        model.community, prospects, s.firm_of, staying, promoters, detractors, s.value, 3
+    )
+    p = choice.adoption_probability(net, base, word_of_mouth)
+    want = prospects[draws.below(model.streams.key("acquisition", model.steps), prospects, p)]
+    got = competition._adopters(model, prospects, staying, promoters, detractors)
+    np.testing.assert_array_equal(got, want)
+    assert len(prospects) > 100
+    assert len(want) > 0 or max(base, word_of_mouth) < 0.2  # the larger chances: some adopt
+
+
 def test_each_firms_flows_add_up_to_the_markets() -> None:
     """Every knowledge-flow event is counted for exactly one firm, its customer's."""
     firms = ({"name": "a", "learning_culture": 0.9}, {"name": "b", "it_systems": 0.2})

@@ -631,6 +631,27 @@ def test_community_by_firm_is_the_three_bincounts(n, slots, firms, seed) -> None
 
 
 @settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 60), slots=st.integers(0, 20), firms=st.integers(1, 4), seed=SEEDS)
+def test_positive_voice_is_the_sum_of_the_positive_net_word_of_mouth(n, slots, firms, seed):
+    rng = np.random.default_rng(seed)
+    total_slots = n + slots  # ties reach slots of customers yet to arrive (index >= n)
+    c = sp.random(total_slots, total_slots, density=0.3, format="csr", random_state=rng)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    active = rng.random(n) < 0.7
+    promoters, detractors = rng.random(n) < 0.4, rng.random(n) < 0.3
+    value = rng.random(n)
+    rows = rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False)
+    net, _, _ = _community_by_firm_numpy(
+        c, rows, firm_of, active, promoters, detractors, value, firms
+    )
+    want = np.maximum(net, 0.0).sum(axis=1)
+    got = choice.positive_voice(
+        c.indptr, c.indices, rows, firm_of, active, promoters, detractors, firms
+    )
+    np.testing.assert_array_equal(got, want)
+
+
+@settings(max_examples=60, deadline=None)
 @given(n=st.integers(1, 80), firms=st.integers(1, 4), masked=st.booleans(), seed=SEEDS)
 def test_count_by_firm_is_the_bincount_of_the_gather(n, firms, masked, seed) -> None:
     rng = np.random.default_rng(seed)
@@ -642,6 +663,84 @@ def test_count_by_firm_is_the_bincount_of_the_gather(n, firms, masked, seed) -> 
     np.testing.assert_array_equal(choice.count_by_firm(firm_of, cust, where, firms), want)
     with pytest.raises(ValueError):  # a customer of no firm, as bincount refuses -1
         choice.count_by_firm(np.full(n, -1, dtype=np.int16), np.arange(n), where[:0], firms)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 300), firms=st.integers(1, 4), seed=SEEDS)
+def test_firm_counts_are_the_bincount_of_the_masked_firms(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    mask = (rng.random(n) < 0.7) & (firm_of >= 0)
+    want = np.bincount(firm_of[mask], minlength=firms)
+    got = choice.firm_counts(firm_of, mask, firms)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+    if n:
+        with pytest.raises(ValueError):  # a masked customer of no firm, as bincount refuses -1
+            choice.firm_counts(np.full(n, -1, dtype=np.int16), np.ones(n, dtype=bool), firms)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 300), firms=st.integers(1, 4), seed=SEEDS)
+def test_firm_rates_are_the_numpy_gather(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    rates = rng.random(firms)
+    np.testing.assert_array_equal(choice.firm_rates(rates, firm_of), rates[np.maximum(firm_of, 0)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 300), firms=st.integers(1, 4), segments=st.integers(1, 6), seed=SEEDS)
+def test_offer_rows_are_the_numpy_rows(n, firms, segments, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    segment = rng.integers(0, segments, size=n).astype(np.int8)
+    want = np.maximum(firm_of, 0).astype(np.int64) * segments + segment
+    got = choice.offer_rows(firm_of, segment, segments)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 60), m=st.integers(0, 33), seed=SEEDS)
+def test_start_afresh_writes_what_the_numpy_code_wrote(n, m, seed) -> None:
+    rng = np.random.default_rng(seed)
+    state = {
+        "profile": rng.integers(-1, 2, size=(n, m)).astype(np.int8),
+        "profile_time": rng.integers(0, 50, size=(n, m)).astype(np.int16),
+        "profile_known": rng.random(n),
+        "profile_time_sum": rng.random(n),
+        "reported": rng.random(n),
+        "understood": rng.random((n, m)) < 0.5,
+        "offer_knowledge": rng.random(n),
+    }
+    want = {k: v.copy() for k, v in state.items()}
+    fresh = rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False)
+    drawn = rng.random((len(fresh), m)) < 0.3
+    want["profile"][fresh] = 0
+    want["profile_time"][fresh] = 0
+    want["profile_known"][fresh] = 0.0
+    want["profile_time_sum"][fresh] = 0.0
+    want["reported"][fresh] = np.nan
+    want["understood"][fresh] = drawn
+    want["offer_knowledge"][fresh] = market.row_count(want["understood"][fresh]) / max(m, 1)
+    choice.start_afresh(fresh, drawn, *state.values())
+    for name, w in want.items():
+        np.testing.assert_array_equal(state[name], w, err_msg=name)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 200), k=st.integers(1, 5), seed=SEEDS)
+def test_drawn_columns_are_the_numpy_draw(n, k, seed) -> None:
+    rng = np.random.default_rng(seed)
+    weights = np.exp(10.0 * rng.normal(size=(n, k)))
+    weights[rng.random((n, k)) < 0.2] = 0.0  # alternatives not available
+    weights[rng.random((n, k)) < 0.02] = np.nan
+    u = rng.random(n)
+    u[: n // 8] = 0.0
+    cumulative = np.cumsum(weights, axis=1)
+    want = np.minimum((cumulative <= u[:, None] * cumulative[:, -1:]).sum(axis=1), k - 1)
+    np.testing.assert_array_equal(choice.drawn_columns(weights, u), want)
 
 
 @settings(max_examples=60, deadline=None)
@@ -754,6 +853,35 @@ def test_teach_writes_and_counts_as_numpy(n, m, firms, seed) -> None:
     if len(cells):  # a customer of no firm, as bincount refuses -1
         with pytest.raises(ValueError):
             choice.teach(cells, m, flat, np.full(n, -1, dtype=np.int16), firms)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 40), m=st.integers(1, 6), firms=st.integers(1, 4), seed=SEEDS)
+def test_thin_and_teach_is_the_numpy_thinning_then_teaching(n, m, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(0, firms, size=n).astype(np.int16)
+    cells = np.flatnonzero(rng.random(n * m) < 0.5)
+    rates = rng.random(firms)
+    top = float(rates.max())
+    u = rng.random(len(cells))
+    flat = rng.random(n * m) < 0.5
+    kept = cells[u * top < rates[firm_of[cells // m]]]  # for_customers' numpy code
+    want_flat = flat.copy()
+    want_flat[kept] = True
+    learner = kept // m
+    taught = learner[np.diff(learner, prepend=-1) != 0]
+    count, lessons, reached, total = choice.thin_and_teach(
+        cells, m, u, top, rates, firm_of, flat, firms
+    )
+    assert count == len(kept)
+    np.testing.assert_array_equal(flat, want_flat)
+    np.testing.assert_array_equal(lessons, np.bincount(firm_of[learner], minlength=firms))
+    np.testing.assert_array_equal(reached, np.bincount(firm_of[taught], minlength=firms))
+    assert total == len(taught)
+    if np.any(u * top < rates[0]):  # a kept customer of no firm (first firm's rate), refused
+        with pytest.raises(ValueError):
+            none = np.full(n, -1, dtype=np.int16)
+            choice.thin_and_teach(cells, m, u, top, rates, none, flat, firms)
 
 
 @settings(max_examples=60, deadline=None)

@@ -94,7 +94,8 @@ def _bins(firm_of: Any, active: Any, n_firms: int) -> Any:  # pragma: no cover -
     branch the processor cannot predict."""
     out = np.empty(len(firm_of), dtype=np.int16)
     for k in range(len(firm_of)):
-        out[k] = firm_of[k] if active[k] and firm_of[k] >= 0 else n_firms
+        f = firm_of[k]
+        out[k] = f if active[k] & (f >= 0) else n_firms  # "&": a select, no jump
     return out
 
 
@@ -173,20 +174,95 @@ def choose(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if len(utility) == 0:
         return np.empty(0, dtype=np.int64)
     top = utility.max(axis=1, keepdims=True)
-    weights = np.exp(utility - top)
-    cumulative = np.cumsum(weights, axis=1)
-    draw = rng.random(len(utility))[:, None] * cumulative[:, -1:]
-    return np.minimum((cumulative <= draw).sum(axis=1), utility.shape[1] - 1)
+    weights = np.exp(utility - top)  # numpy's exponential: the compiled one may differ
+    return drawn_columns(weights, rng.random(len(utility)))
+
+
+@njit(cache=True, nogil=True)
+def drawn_columns(weights: Any, u: Any) -> Any:  # pragma: no cover - compiled
+    """The column each row of ``weights`` (n, K) draws with its uniform ``u``: how many of the
+    row's running sums are at most ``u`` times its total, at most ``K - 1`` (the cumulative
+    sum, product, comparison and count of numpy's code, summed in the same order)."""
+    n, k = weights.shape
+    out = np.empty(n, dtype=np.int64)
+    cumulative = np.empty(k)
+    for r in range(n):
+        total = 0.0
+        for c in range(k):
+            total += weights[r, c]
+            cumulative[c] = total
+        draw = u[r] * total
+        below = 0
+        for c in range(k):
+            below += cumulative[c] <= draw
+        out[r] = min(below, k - 1)
+    return out
 
 
 def adoption_probability(net: np.ndarray, base: float, word_of_mouth: float) -> np.ndarray:
     """The chance of each prospect to adopt some firm this period: the single-firm rule with
     the positive word of mouth of every firm, ``1 - (1 - b)(1 - w) ** sum_f max(0, P_f - D_f)``
     (a firm's detractors cancel only its own promoters)."""
-    positive = np.maximum(net, 0.0).sum(axis=1)
+    return adoption_by_voice(np.maximum(net, 0.0).sum(axis=1), base, word_of_mouth)
+
+
+def adoption_by_voice(positive: np.ndarray, base: float, word_of_mouth: float) -> np.ndarray:
+    """:func:`adoption_probability` from each prospect's ``sum_f max(0, P_f - D_f)``
+    (:func:`positive_voice`)."""
     if word_of_mouth <= 0:
-        return np.full(len(net), base)
+        return np.full(len(positive), base)
     return 1.0 - (1.0 - base) * np.exp(positive * np.log1p(-word_of_mouth))
+
+
+def voice_of_firms(
+    community: SlotGraph,
+    rows: np.ndarray,
+    firm_of: np.ndarray,
+    active: np.ndarray,
+    promoters: np.ndarray,
+    detractors: np.ndarray,
+    n_firms: int,
+) -> np.ndarray:
+    """Each of customers ``rows``'s positive word of mouth, ``sum_f max(0, P_f - D_f)`` of
+    its present neighbours who are firm ``f``'s active customers: what
+    :func:`adoption_probability` sums of :func:`community_by_firm`'s net word of mouth,
+    without the values and counts."""
+    c = community.matrix
+    return positive_voice(
+        c.indptr, c.indices, rows, firm_of, active, promoters, detractors, n_firms
+    )
+
+
+@njit(cache=True, nogil=True)
+def positive_voice(
+    indptr: Any,
+    indices: Any,
+    rows: Any,
+    firm_of: Any,
+    active: Any,
+    promoters: Any,
+    detractors: Any,
+    n_firms: int,
+) -> Any:  # pragma: no cover
+    """(len(rows),) ``sum_f max(0, P_f - D_f)`` over each row's present, active neighbours per
+    firm (:func:`_bins`), counted in integers: the same numbers as the float sums of
+    :func:`neighbour_counts`' net word of mouth, which are whole."""
+    bins = _bins(firm_of, active, n_firms)
+    net = np.zeros(n_firms + 1, dtype=np.int64)
+    out = np.empty(len(rows))
+    for r in range(len(rows)):
+        i = rows[r]
+        net[:] = 0
+        for j in range(indptr[i], indptr[i + 1]):
+            k = indices[j]
+            if k >= len(bins):  # a slot not yet taken, and so are the rest of the row's
+                break
+            net[bins[k]] += np.int64(promoters[k]) - np.int64(detractors[k])
+        positive = 0
+        for f in range(n_firms):
+            positive += max(net[f], 0)
+        out[r] = positive
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -336,20 +412,123 @@ def teach(cells: Any, m: int, flat: Any, firm_of: Any, n_firms: int) -> Any:  # 
 
 
 @njit(cache=True, nogil=True)
+def thin_and_teach(
+    cells: Any, m: int, u: Any, top: float, rates: Any, firm_of: Any, flat: Any, n_firms: int
+) -> Any:  # pragma: no cover
+    """:func:`thinned` (each customer's own cells, no ``rows``) and :func:`teach` of the kept
+    cells in one pass, without the kept cells' array: returns the number kept and
+    :func:`teach`'s (F,) lessons, (F,) customers taught and customers taught. Every cell's
+    flag is or-ed with whether it is kept, and the counts move by it: no jump on the draw."""
+    lessons = np.zeros(n_firms, dtype=np.int64)
+    taught = np.zeros(n_firms, dtype=np.int64)
+    kept, total, last = 0, 0, -1
+    bad = False
+    for j in range(len(cells)):
+        cell = cells[j]
+        i = cell // m
+        f = firm_of[i]
+        keep = u[j] * top < rates[max(f, 0)]
+        bad |= keep & ((f < 0) | (f >= n_firms))
+        g = min(max(f, 0), n_firms - 1)  # a kept customer of no firm raises below
+        flat[cell] |= keep
+        lessons[g] += keep
+        new = keep & (i != last)
+        taught[g] += new
+        total += new
+        kept += keep
+        last = i if keep else last
+    if bad:
+        raise ValueError("a taught customer belongs to no firm")
+    return kept, lessons, taught, total
+
+
+@njit(cache=True, nogil=True)
 def members_by_firm(active: Any, firm_of: Any, n_firms: int) -> Any:  # pragma: no cover
     """The active customers grouped by firm, each group in index order: (members, starts),
     firm ``f``'s ``members[starts[f]:starts[f + 1]]``, what ``rows[firm_of[rows] == f]`` of
-    ``rows = flatnonzero(active)`` gives (customers of no firm in no group). Two passes."""
+    ``rows = flatnonzero(active)`` gives (customers of no firm in no group). One pass per firm
+    that writes every index and keeps a member by moving the count: no jump on the mask."""
+    flags = active.view(np.uint8)
+    members = np.empty(len(flags) + 1, dtype=np.int64)  # each customer kept at most once
     starts = np.zeros(n_firms + 1, dtype=np.int64)
-    for i in range(len(active)):
-        if active[i] and 0 <= firm_of[i] < n_firms:
-            starts[firm_of[i] + 1] += 1
+    k = 0
     for f in range(n_firms):
-        starts[f + 1] += starts[f]
-    members = np.empty(starts[n_firms], dtype=np.int64)
-    fill = starts[:n_firms].copy()
-    for i in range(len(active)):
-        if active[i] and 0 <= firm_of[i] < n_firms:
-            members[fill[firm_of[i]]] = i
-            fill[firm_of[i]] += 1
-    return members, starts
+        for i in range(len(flags)):
+            members[k] = i
+            k += flags[i] & (firm_of[i] == f)
+        starts[f + 1] = k
+    return members[:k], starts
+
+
+@njit(cache=True, nogil=True)
+def firm_counts(firm_of: Any, mask: Any, n_firms: int) -> Any:  # pragma: no cover - compiled
+    """(F,) how many customers with ``mask`` each firm has: ``np.bincount(firm_of[mask],
+    minlength=F)`` without the gather, one comparison pass per firm that the compiler turns
+    into vector code (no store waits on the previous one's). A masked customer of no firm is
+    an error, as for bincount."""
+    out = np.zeros(n_firms, dtype=np.int64)
+    flags = mask.view(np.uint8)
+    total = np.int64(0)
+    for i in range(len(flags)):
+        total += flags[i]
+    for f in range(n_firms):
+        c = np.int64(0)
+        for i in range(len(flags)):
+            c += np.int64(flags[i]) * np.int64(firm_of[i] == f)
+        out[f] = c
+    if out.sum() != total:
+        raise ValueError("a counted customer belongs to no firm")
+    return out
+
+
+@njit(cache=True, nogil=True)
+def firm_rates(rates: Any, firm_of: Any) -> Any:  # pragma: no cover - compiled
+    """Each customer's firm's rate, ``rates[max(firm_of, 0)]`` (a customer of no firm: the
+    first firm's), without numpy's temporary index array."""
+    out = np.empty(len(firm_of), dtype=rates.dtype)
+    for i in range(len(firm_of)):
+        out[i] = rates[max(firm_of[i], 0)]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def offer_rows(firm_of: Any, segment: Any, n_segments: int) -> Any:  # pragma: no cover
+    """The row of the firms' stacked (firm x segment) offers each customer is served from,
+    ``max(firm_of, 0) * n_segments + segment`` (a customer of no firm: the first firm's), as
+    int64 in one pass."""
+    out = np.empty(len(firm_of), dtype=np.int64)
+    for i in range(len(firm_of)):
+        out[i] = np.int64(max(firm_of[i], 0)) * n_segments + np.int64(segment[i])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def start_afresh(
+    fresh: Any,
+    drawn: Any,
+    profile: Any,
+    profile_time: Any,
+    profile_known: Any,
+    profile_time_sum: Any,
+    reported: Any,
+    understood: Any,
+    offer_knowledge: Any,
+) -> None:  # pragma: no cover
+    """Customers ``fresh`` start afresh with a new firm: an empty CRM profile (entries, dates,
+    their number and date sum), nothing reported, and ``drawn`` (one row each) understood of
+    the new offer, with its share of the ``m`` dimensions in numpy's precision (the float32
+    row count over ``max(m, 1)``). The ten fancy-indexed writes of numpy's code in one pass."""
+    m = profile.shape[1]
+    dimensions = np.float32(max(m, 1))
+    for r in range(len(fresh)):
+        i = fresh[r]
+        count = 0
+        for d in range(m):
+            profile[i, d] = 0
+            profile_time[i, d] = 0
+            understood[i, d] = drawn[r, d]
+            count += drawn[r, d]
+        profile_known[i] = 0.0
+        profile_time_sum[i] = 0.0
+        reported[i] = np.nan
+        offer_knowledge[i] = np.float32(count) / dimensions

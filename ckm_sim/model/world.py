@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ckm_sim.model import economics, kernels, learning, market
+from ckm_sim.model import choice, economics, kernels, learning, market
 from ckm_sim.model.investment import Trajectory
 from ckm_sim.model.levers import LeverRates, cross_department_ties, derive_levers, investment_cost
 from ckm_sim.model.market import ACTIVE, PROSPECT
@@ -91,8 +91,9 @@ class World(Population):
         the rate of the firms ``firm``, one per element)."""
         if self.n_firms == 1:
             return getattr(self.levers, name)
-        index = np.maximum(self.state.firm_of, 0) if firm is None else firm
-        return self.rates[name][index]
+        if firm is None:
+            return choice.firm_rates(self.rates[name], self.state.firm_of)
+        return self.rates[name][firm]
 
     def serve(self, cust: np.ndarray, firm: np.ndarray) -> None:
         """Customers ``cust`` joining ``firm`` get its serving employee of their rank."""
@@ -314,7 +315,7 @@ class World(Population):
         if self.n_firms > 1:
             n_seg, m = s.offers.shape[1:]
             offers = s.offers.reshape(-1, m)
-            offered = np.maximum(s.firm_of[rows], 0).astype(np.int64) * n_seg + s.segment[rows]
+            offered = choice.offer_rows(s.firm_of[rows], s.segment[rows], n_seg)
         else:
             offers, offered = s.offer, s.segment[rows]
         return kernels.value_counts(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import economics
+from ckm_sim.model import choice, economics
 from ckm_sim.model.market import ACTIVE
 from ckm_sim.model.outcomes import FLOW_COUNTS
 from ckm_sim.model.stages.base import Period, Record
@@ -103,5 +103,5 @@ def firm_change(model: World, period: Period | None, name: str) -> np.ndarray:
 def market_shares(model: World) -> np.ndarray:
     """(F,) each firm's share of the active customers now."""
     active = model.state.status == ACTIVE
-    count = np.bincount(model.state.firm_of[active], minlength=model.n_firms)
+    count = choice.firm_counts(model.state.firm_of, active, model.n_firms)
     return ratio(count.astype(np.float64), np.full(model.n_firms, float(count.sum())))

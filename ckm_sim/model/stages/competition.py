@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import choice, draws, economics, market
+from ckm_sim.model import choice, draws, economics
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT
 
 if TYPE_CHECKING:
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 #: Reach of a firm's broadcast at which its reputation is fully known: the broadcast lever of
 #: a firm at full learning culture and IT (``offer_communication = 0.15 (LC + IT)``, ODD 7.1).
 FULL_REACH = 0.3
+
+_SILENT = np.empty(0, dtype=np.bool_)  # no promoters given: the walks sum values and counts only
 
 
 def values_of(model: World, rows: np.ndarray) -> np.ndarray:
@@ -40,7 +42,7 @@ def reputations(model: World, active: np.ndarray) -> np.ndarray:
     return choice.firm_means(s.firm_of, active, s.value, model.n_firms, reference)
 
 
-def built_up(model: World, rows: np.ndarray) -> np.ndarray:
+def built_up(model: World, rows: np.ndarray | slice) -> np.ndarray:
     """``b_i`` of customers ``rows``: what each has built up with its firm, in [0, 1] (its
     known profile entries and understood dimensions, over ``2 m``), lost whichever way it
     leaves (docs/ODD.md 7.6)."""
@@ -52,7 +54,7 @@ def built_up(model: World, rows: np.ndarray) -> np.ndarray:
 def staying_factors(model: World) -> np.ndarray:
     """(N,) ``max(0, 1 - s b_i)``: how much of the churn hazard each customer's switching cost
     leaves (``s = switching_cost``; docs/ODD.md 7.6)."""
-    built = built_up(model, np.arange(len(model.state.status)))
+    built = built_up(model, slice(None))  # every customer's, read in place
     return np.maximum(0.0, 1.0 - model.scenario_config.market.switching_cost * built)
 
 
@@ -112,18 +114,16 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
     detractors = staying & (s.satisfaction <= mk.detractor_threshold)
     leavers = np.flatnonzero(leaving)
     prospects = np.flatnonzero(s.status == PROSPECT)
-    asking = np.concatenate([leavers, prospects])  # the customers who choose this period
-    where = np.full(len(s.status), -1)
-    where[asking] = np.arange(len(asking))
-    net, value_sum, count = choice.community_by_firm(
-        model.community, asking, s.firm_of, staying, promoters, detractors, s.value, n_firms
-    )
     reputation = reputations(model, staying)
     rng = model.streams.at("choice", t)
 
     def expected(customers: np.ndarray) -> np.ndarray:
-        rows = where[customers]
-        return expected_values(model, value_sum[rows], count[rows], reputation)
+        """What ``customers`` expect of each firm, from what they hear of the stayers (whom
+        :func:`_join` leaves as they were: these walks read no one else's firm or value)."""
+        _, value_sum, count = choice.community_by_firm(
+            model.community, customers, s.firm_of, staying, _SILENT, _SILENT, s.value, n_firms
+        )
+        return expected_values(model, value_sum, count, reputation)
 
     # leavers: a known rival or the outside option (the market's reference value); what a
     # leaver built up is lost either way, so its switching cost acted on the hazard only
@@ -150,11 +150,7 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
     # prospects: adopt as a single firm's would, with every firm's word of mouth; then choose
     acquired = 0
     if len(prospects) and (mk.base_acquisition > 0 or mk.word_of_mouth > 0):
-        p = choice.adoption_probability(
-            net[where[prospects]], mk.base_acquisition, mk.word_of_mouth
-        )
-        # each prospect's own number (its slot's): the same whoever else is a prospect
-        new = prospects[draws.below(model.streams.key("acquisition", t), prospects, p)]
+        new = _adopters(model, prospects, staying, promoters, detractors)
         acquired = len(new)
         if acquired:
             firm = choice.choose(mk.choice_sensitivity * expected(new), rng)
@@ -162,6 +158,38 @@ def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, 
             model.welcome(new)
             fc["from_prospects"] += np.bincount(firm, minlength=n_firms)
     return acquired, len(out)
+
+
+#: Added to a prospect's highest possible chance of adopting before its number is compared
+#: with it: far above the rounding of the chance's arithmetic (below 1e-15), far below any gap
+#: between chances of different numbers of promoters.
+_CEILING_MARGIN = 1e-12
+
+
+def _adopters(
+    model: World,
+    prospects: np.ndarray,
+    staying: np.ndarray,
+    promoters: np.ndarray,
+    detractors: np.ndarray,
+) -> np.ndarray:
+    """The prospects who adopt this period: each whose number (its slot's, the same whoever
+    else is a prospect) is below its chance of adopting, :func:`choice.adoption_probability`
+    of every firm's word of mouth among its neighbours. The chance grows with the positive word
+    of mouth, which is at most the prospect's number of ties: only the prospects whose number
+    is below the chance at that many promoters (most are not) have their ties walked."""
+    s, mk, t = model.state, model.scenario_config.market, model.steps
+    key = model.streams.key("acquisition", t)
+    indptr = model.community.matrix.indptr
+    ties = indptr[prospects + 1] - indptr[prospects]
+    most = np.arange(ties.max() + 1 if len(ties) else 1, dtype=np.float64)  # promoters at most
+    ceiling = choice.adoption_by_voice(most, mk.base_acquisition, mk.word_of_mouth)
+    maybe = prospects[draws.below(key, prospects, ceiling[ties] + _CEILING_MARGIN)]
+    voice = choice.voice_of_firms(
+        model.community, maybe, s.firm_of, staying, promoters, detractors, model.n_firms
+    )
+    p = choice.adoption_by_voice(voice, mk.base_acquisition, mk.word_of_mouth)
+    return maybe[draws.below(key, maybe, p)]
 
 
 def _join(model: World, cust: np.ndarray, firm: np.ndarray, discount: float) -> None:
@@ -178,17 +206,19 @@ def _join(model: World, cust: np.ndarray, firm: np.ndarray, discount: float) -> 
     firm = firm.astype(np.int64)
     fresh = cust[s.profile_firm[cust] != firm]
     if len(fresh):
-        s.profile[fresh] = 0
-        s.profile_time[fresh] = 0
-        s.profile_known[fresh] = 0.0
-        s.profile_time_sum[fresh] = 0.0
-        s.reported_satisfaction[fresh] = np.nan
         rng = model.streams.at("switching", model.steps)
-        s.understood[fresh] = (
-            rng.random((len(fresh), s.needs.shape[1])) < mk.initial_offer_knowledge
+        drawn = rng.random((len(fresh), s.needs.shape[1])) < mk.initial_offer_knowledge
+        choice.start_afresh(
+            fresh,
+            drawn,
+            s.profile,
+            s.profile_time,
+            s.profile_known,
+            s.profile_time_sum,
+            s.reported_satisfaction,
+            s.understood,
+            s.offer_knowledge,
         )
-        m = max(s.needs.shape[1], 1)
-        s.offer_knowledge[fresh] = market.row_count(s.understood[fresh]) / m
     s.firm_of[cust] = firm
     s.profile_firm[cust] = firm
     model.serve(cust, firm)

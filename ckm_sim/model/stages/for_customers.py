@@ -15,8 +15,6 @@ import numpy as np
 from ckm_sim.model import choice, draws, kernels
 from ckm_sim.model.stages.base import Period, Record, Tally
 
-_NO_ROWS = np.empty(0, dtype=np.int64)  # choice.thinned's cells are customers' own
-
 if TYPE_CHECKING:
     from ckm_sim.model.world import World
 
@@ -93,15 +91,20 @@ def _broadcast(
     lessons = draws.bernoulli_positions(key, flat.size, float(rates.max()))
     lessons = kernels.cells_of(lessons, active, m)  # the active customers' cells
     u = _thinning(world, len(lessons), rates, rng)
-    if u is not None:
-        lessons = choice.thinned(lessons, _NO_ROWS, m, u, float(rates.max()), rates, s.firm_of)
-    by_firm, taught_by_firm, taught = choice.teach(lessons, m, flat, s.firm_of, world.n_firms)
+    if u is None:
+        kept = len(lessons)
+        by_firm, taught_by_firm, taught = choice.teach(lessons, m, flat, s.firm_of, world.n_firms)
+    else:  # thinned and taught in one pass
+        top = float(rates.max())
+        kept, by_firm, taught_by_firm, taught = choice.thin_and_teach(
+            lessons, m, u, top, rates, s.firm_of, flat, world.n_firms
+        )
     for name, add in (
         ("for_broadcast_lessons", by_firm),
         ("for_broadcast_reached", taught_by_firm),
     ):
         tally.by_firm[name] = tally.by_firm.get(name, 0) + add
-    return len(lessons), int(taught)
+    return int(kept), int(taught)
 
 
 def _thinning(

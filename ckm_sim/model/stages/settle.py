@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import decisions, draws, economics, market
+from ckm_sim.model import choice, decisions, draws, economics, market
 from ckm_sim.model.market import CHURNED, PROSPECT
 from ckm_sim.model.stages import competition
 from ckm_sim.model.stages.base import Period, Record
@@ -39,7 +39,7 @@ def settle(world: World, period: Period) -> SettleRecord:
     leaving = period.record("churn").leaving
     if world.n_firms > 1:
         before = {k: v.copy() for k, v in world.firm_counters.items()}
-        active_by_firm = np.bincount(s.firm_of[active], minlength=world.n_firms)
+        active_by_firm = choice.firm_counts(s.firm_of, active, world.n_firms)
         acquired, churned = competition.settle(world, active, leaving)
         return SettleRecord(
             acquired=acquired,
