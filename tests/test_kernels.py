@@ -58,6 +58,11 @@ def test_value_counts_are_the_masks_row_sums(m, rows, offers, p, seed) -> None:
     }
     for row, mask in masks.items():
         np.testing.assert_array_equal(counts[row], mask.sum(axis=1))
+    # some customers' counts, read in place, are the same columns
+    pick = rng.integers(rows, size=rng.integers(0, 2 * rows + 1)) if rows else np.arange(0)
+    state = (needs, profile, profile_time, oldest, understood, offer)
+    got = kernels.value_counts_of(pick, *state, offered[pick])
+    np.testing.assert_array_equal(got, counts[:, pick])
     # value, fit and used from the counts are the numpy reference's, bit for bit: one Python
     # float for every customer (a single firm), or one float64 per customer (several firms)
     floor = float(rng.random())

@@ -34,6 +34,59 @@ from ckm_sim.model.draws import uniform_of
 STANDARD, STANDARD_KNOWN, RIGHT, UNDERSTOOD, USED, USED_KNOWN, RIGHT_USED, RECORDED_RIGHT = range(8)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _row_counts(
+    needs: Any,
+    profile: Any,
+    profile_time: Any,
+    oldest: int,
+    grasp: Any,
+    offers: Any,
+    o: int,
+    i: int,
+    out: Any,
+    j: int,
+) -> None:  # pragma: no cover - compiled
+    """Customer ``i``'s counts of :func:`value_counts` against offer row ``o``, into column
+    ``j`` of ``out``."""
+    m = needs.shape[1]
+    one = np.uint8(1)
+    s: Any = 0
+    sk: Any = 0
+    r: Any = 0
+    u: Any = 0
+    su: Any = 0
+    suk: Any = 0
+    ru: Any = 0
+    rr: Any = 0
+    for d in range(m):
+        negative = np.uint8(needs[i, d] < 0)
+        standard = one ^ negative ^ np.uint8(offers[o, d] < 0)
+        entry = profile[i, d]
+        recorded_right = np.uint8(entry != 0) & (one ^ negative ^ np.uint8(entry < 0))
+        rr += recorded_right
+        in_date = np.uint8(profile_time[i, d] >= oldest)
+        known = np.uint8(entry != 0) & in_date
+        right = recorded_right & in_date
+        used = grasp[i, d]
+        standard_known = standard & known
+        s += standard
+        sk += standard_known
+        r += right
+        u += used
+        su += standard & used
+        suk += standard_known & used
+        ru += right & used
+    out[0, j] = s
+    out[1, j] = sk
+    out[2, j] = r
+    out[3, j] = u
+    out[4, j] = su
+    out[5, j] = suk
+    out[6, j] = ru
+    out[7, j] = rr
+
+
 @njit(cache=True, nogil=True)
 def value_counts(
     needs: Any,
@@ -53,46 +106,33 @@ def value_counts(
 
     Replaces packing four masks into bits and a dozen popcount passes (ckm_sim.model.bits).
     """
-    n, m = needs.shape
+    n = needs.shape[0]
     out = np.zeros((8, n), dtype=np.uint16)
     grasp = understood.view(np.uint8)
-    one = np.uint8(1)
     for i in range(n):
-        o = offered[i]
-        s: Any = 0
-        sk: Any = 0
-        r: Any = 0
-        u: Any = 0
-        su: Any = 0
-        suk: Any = 0
-        ru: Any = 0
-        rr: Any = 0
-        for d in range(m):
-            negative = np.uint8(needs[i, d] < 0)
-            standard = one ^ negative ^ np.uint8(offers[o, d] < 0)
-            entry = profile[i, d]
-            recorded_right = np.uint8(entry != 0) & (one ^ negative ^ np.uint8(entry < 0))
-            rr += recorded_right
-            in_date = np.uint8(profile_time[i, d] >= oldest)
-            known = np.uint8(entry != 0) & in_date
-            right = recorded_right & in_date
-            used = grasp[i, d]
-            standard_known = standard & known
-            s += standard
-            sk += standard_known
-            r += right
-            u += used
-            su += standard & used
-            suk += standard_known & used
-            ru += right & used
-        out[0, i] = s
-        out[1, i] = sk
-        out[2, i] = r
-        out[3, i] = u
-        out[4, i] = su
-        out[5, i] = suk
-        out[6, i] = ru
-        out[7, i] = rr
+        _row_counts(needs, profile, profile_time, oldest, grasp, offers, offered[i], i, out, i)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def value_counts_of(
+    rows: Any,
+    needs: Any,
+    profile: Any,
+    profile_time: Any,
+    oldest: int,
+    understood: Any,
+    offers: Any,
+    offered: Any,
+) -> Any:  # pragma: no cover - compiled
+    """:func:`value_counts` of the customers ``rows`` only (``offered`` one per row of
+    ``rows``), read in place: no (rows, m) copies of the state gathered first."""
+    out = np.zeros((8, len(rows)), dtype=np.uint16)
+    grasp = understood.view(np.uint8)
+    for j in range(len(rows)):
+        _row_counts(
+            needs, profile, profile_time, oldest, grasp, offers, offered[j], rows[j], out, j
+        )
     return out
 
 

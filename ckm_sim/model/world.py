@@ -305,25 +305,34 @@ class World(Population):
     def match_profiles(self) -> None:
         """Count each customer's needs the offer meets, the profile records (right) and the
         customer understands (:func:`kernels.value_counts`); reused all period."""
-        self.counts = self._counts(slice(None))
+        self.counts = self._counts(None)
         self.profile_right_count = self.counts[kernels.RECORDED_RIGHT].astype(np.float32)
 
-    def _counts(self, rows: slice | np.ndarray) -> np.ndarray:
-        """:func:`kernels.value_counts` of the customers ``rows``, each against its firm's
-        offer (a prospect: the first firm's)."""
+    def _counts(self, rows: np.ndarray | None) -> np.ndarray:
+        """:func:`kernels.value_counts` of every customer (``rows`` None) or of the customers
+        ``rows`` (read in place), each against its firm's offer (a prospect: the first firm's)."""
         s = self.state
+        firm_of, segment = (
+            (s.firm_of, s.segment) if rows is None else (s.firm_of[rows], s.segment[rows])
+        )
         if self.n_firms > 1:
             n_seg, m = s.offers.shape[1:]
             offers = s.offers.reshape(-1, m)
-            offered = choice.offer_rows(s.firm_of[rows], s.segment[rows], n_seg)
+            offered = choice.offer_rows(firm_of, segment, n_seg)
         else:
-            offers, offered = s.offer, s.segment[rows]
-        return kernels.value_counts(
-            s.needs[rows],
-            s.profile[rows],
-            s.profile_time[rows],
-            self.oldest_record(),
-            s.understood[rows],
+            offers, offered = s.offer, segment
+        oldest = self.oldest_record()
+        if rows is None:
+            return kernels.value_counts(
+                s.needs, s.profile, s.profile_time, oldest, s.understood, offers, offered
+            )
+        return kernels.value_counts_of(
+            np.asarray(rows, dtype=np.int64),
+            s.needs,
+            s.profile,
+            s.profile_time,
+            oldest,
+            s.understood,
             offers,
             offered,
         )
