@@ -595,6 +595,20 @@ def test_vote_code_is_the_numpy_change(seed) -> None:
     np.testing.assert_array_equal(code, want)
 
 
+def _heard(n: int, slots: int, firms: int, seed: int, density: float) -> tuple:
+    """A community of ``n`` customers (ties also to ``slots`` yet to arrive) over ``firms``:
+    (ties, firm_of, active, promoters, detractors, value, the rows that ask)."""
+    rng = np.random.default_rng(seed)
+    total_slots = n + slots  # ties reach slots of customers yet to arrive (index >= n)
+    c = sp.random(total_slots, total_slots, density=density, format="csr", random_state=rng)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    active = rng.random(n) < 0.7
+    promoters, detractors = rng.random(n) < 0.4, rng.random(n) < density
+    value = rng.random(n)
+    rows = rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False)
+    return c, firm_of, active, promoters, detractors, value, rows
+
+
 def _community_by_firm_numpy(c, rows, firm_of, active, promoters, detractors, value, n_firms):
     """The numpy code :func:`choice.neighbour_counts` replaced (three bincounts)."""
     n = len(firm_of)
@@ -619,14 +633,7 @@ def _community_by_firm_numpy(c, rows, firm_of, active, promoters, detractors, va
 @settings(max_examples=60, deadline=None)
 @given(n=st.integers(1, 60), slots=st.integers(0, 20), firms=st.integers(1, 4), seed=SEEDS)
 def test_community_by_firm_is_the_three_bincounts(n, slots, firms, seed) -> None:
-    rng = np.random.default_rng(seed)
-    total_slots = n + slots  # ties reach slots of customers yet to arrive (index >= n)
-    c = sp.random(total_slots, total_slots, density=0.2, format="csr", random_state=rng)
-    firm_of = rng.integers(-1, firms, size=n).astype(np.int8)
-    active = rng.random(n) < 0.7
-    promoters, detractors = rng.random(n) < 0.4, rng.random(n) < 0.2
-    value = rng.random(n)
-    rows = rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False)
+    c, firm_of, active, promoters, detractors, value, rows = _heard(n, slots, firms, seed, 0.2)
     want = _community_by_firm_numpy(c, rows, firm_of, active, promoters, detractors, value, firms)
     got = choice.neighbour_counts(
         c.indptr, c.indices, rows, firm_of, active, promoters, detractors, value, firms
@@ -638,14 +645,7 @@ def test_community_by_firm_is_the_three_bincounts(n, slots, firms, seed) -> None
 @settings(max_examples=60, deadline=None)
 @given(n=st.integers(1, 60), slots=st.integers(0, 20), firms=st.integers(1, 4), seed=SEEDS)
 def test_positive_voice_is_the_sum_of_the_positive_net_word_of_mouth(n, slots, firms, seed):
-    rng = np.random.default_rng(seed)
-    total_slots = n + slots  # ties reach slots of customers yet to arrive (index >= n)
-    c = sp.random(total_slots, total_slots, density=0.3, format="csr", random_state=rng)
-    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
-    active = rng.random(n) < 0.7
-    promoters, detractors = rng.random(n) < 0.4, rng.random(n) < 0.3
-    value = rng.random(n)
-    rows = rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False)
+    c, firm_of, active, promoters, detractors, value, rows = _heard(n, slots, firms, seed, 0.3)
     net, _, _ = _community_by_firm_numpy(
         c, rows, firm_of, active, promoters, detractors, value, firms
     )

@@ -34,10 +34,23 @@ KEYS: tuple[str, ...] = (
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _hearer(key: Any, cell: int, pool: Any, start: int, size: int) -> int:  # pragma: no cover
-    """The team member whom an item's uniform picks, each member alike:
-    ``pool[start + int(u * size)]``."""
-    return pool[start + np.int64(uniform_of(key, cell) * size)]
+def _team_hears(
+    heard: Any, items: Any, keys: Any, team: Any, hearer: Any
+) -> Any:  # pragma: no cover
+    """A member of the item's firm's ``team`` hears each of ``items``, each member alike
+    (``pool[start + int(u * size)]`` of the item's cell under ``keys[0]``), and learns it
+    under ``keys[1]`` (:func:`~ckm_sim.model.kernels.absorb`); returns the items learnt.
+    ``heard``: (beliefs, segment, cust, dims, value, firm, absorption, employee_firm)."""
+    beliefs, segment, cust, dims, value, firm, absorption, employee_firm = heard
+    m = beliefs.shape[2]
+    pool, starts, sizes = team[0], team[1], team[2]
+    for q in range(len(items)):
+        j = items[q]
+        u = uniform_of(keys[0], cust[j] * m + dims[j])
+        hearer[j] = pool[starts[firm[j]] + np.int64(u * sizes[firm[j]])]
+    return absorb(
+        beliefs, hearer, segment, cust, dims, value, items, keys[1], absorption, employee_firm
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -93,48 +106,11 @@ def routes(
         )
     ]  # the front line hears every item
     hearer = np.empty(n, dtype=np.int64)
+    heard = (beliefs, segment, cust, dims, value, firm, absorption, employee_firm)
     if n_channel and channel[3]:
-        pool, starts, sizes = channel[0], channel[1], channel[2]
-        for q in range(n_channel):
-            j = channel_items[q]
-            hearer[j] = _hearer(
-                keys[4], cust[j] * m + dims[j], pool, starts[firm[j]], sizes[firm[j]]
-            )
-        learnt.append(
-            absorb(
-                beliefs,
-                hearer,
-                segment,
-                cust,
-                dims,
-                value,
-                channel_items[:n_channel],
-                keys[5],
-                absorption,
-                employee_firm,
-            )
-        )
+        learnt.append(_team_hears(heard, channel_items[:n_channel], keys[4:6], channel, hearer))
     if n_product and product[3]:
-        pool, starts, sizes = product[0], product[1], product[2]
-        for q in range(n_product):
-            j = product_items[q]
-            hearer[j] = _hearer(
-                keys[6], cust[j] * m + dims[j], pool, starts[firm[j]], sizes[firm[j]]
-            )
-        learnt.append(
-            absorb(
-                beliefs,
-                hearer,
-                segment,
-                cust,
-                dims,
-                value,
-                product_items[:n_product],
-                keys[7],
-                absorption,
-                employee_firm,
-            )
-        )
+        learnt.append(_team_hears(heard, product_items[:n_product], keys[6:8], product, hearer))
     else:
         to_product[:] = False
     total = 0
