@@ -68,29 +68,29 @@ class RandomStreams:
         self._states = {stage: bits.state for stage, bits in self._bits.items()}
         # the uniforms' keys (:meth:`key`) from the same seeded words
         self._bases = {s: int(k[0]) ^ (int(k[1]) << 1) for s, k in zip(stages, keys, strict=True)}
-        self._prefixes: dict[tuple[str, str, int], np.uint64] = {}
+        # every site seen so far: its place in the prefixes, and the prefixes in that order
+        self._sites: dict[tuple[str, str, int], int] = {}
+        self._prefixes = np.empty(0, dtype=np.uint64)
         # the keys of one period, every known site's derived in one call when the period changes
         self._period: int | None = None
-        self._keys: dict[tuple[str, str, int], np.uint64] = {}
+        self._keys = np.empty(0, dtype=np.uint64)
 
     def key(self, stage: str, period: int, site: str = "", firm: int = 0) -> np.uint64:
         """The key of ``stage``'s uniforms at draw ``site`` in ``period`` for ``firm``
         (:mod:`ckm_sim.model.draws`): distinct for every combination, and a function of the
         model's seed and these four only. A burn-in period (negative) has keys of its own."""
-        name = (stage, site, firm)
         if period != self._period:  # a new period: every site seen so far at once
             self._period = period
-            prefixes = np.fromiter(self._prefixes.values(), np.uint64, len(self._prefixes))
-            self._keys = dict(zip(self._prefixes, draws.period_keys(prefixes, period), strict=True))
-        key = self._keys.get(name)
-        if key is None:  # a site not seen before
-            prefix = self._prefixes.get(name)
-            if prefix is None:
-                code = zlib.crc32(site.encode())  # stable across processes, unlike hash()
-                mixed = draws.mix(draws.mix(self._bases[stage] + draws.GOLDEN * (firm + 1)) ^ code)
-                prefix = self._prefixes[name] = np.uint64(mixed)
-            key = self._keys[name] = np.uint64(draws.period_key(prefix, period))
-        return key
+            self._keys = draws.period_keys(self._prefixes, period)
+        j = self._sites.get((stage, site, firm))
+        if j is None:  # a site not seen before: its prefix, and its key this period
+            code = zlib.crc32(site.encode())  # stable across processes, unlike hash()
+            mixed = draws.mix(draws.mix(self._bases[stage] + draws.GOLDEN * (firm + 1)) ^ code)
+            j = self._sites[(stage, site, firm)] = len(self._prefixes)
+            prefix = np.array([mixed], dtype=np.uint64)
+            self._prefixes = np.concatenate([self._prefixes, prefix])
+            self._keys = np.concatenate([self._keys, draws.period_keys(prefix, period)])
+        return self._keys[j]
 
     def at(self, stage: str, period: int, firm: int = 0) -> np.random.Generator:
         """The stage's generator, positioned at the start of ``period``'s numbers.
