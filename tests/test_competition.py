@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ckm_sim import CKMModel
-from ckm_sim.model import kernels
+from ckm_sim.model import choice, kernels
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT, VACANT
 from ckm_sim.model.outcomes import (
     FIRM_SERIES,
@@ -430,3 +430,26 @@ def test_the_markets_money_is_its_firms_money(n_firms, seed, convention, growth,
     for key in (*MONEY, "serving_cost", "net_value"):
         firms_sum = sum(row[f"f{i}.{key}"] for i in range(n_firms))
         assert row[key] == pytest.approx(firms_sum, rel=1e-9, abs=1e-6), key
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 60),
+    m=st.integers(0, 8),
+    cost=st.floats(0.0, 3.0),
+    weighted=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_staying_factors_are_the_numpy_passes(n, m, cost, weighted, seed) -> None:
+    rng = np.random.default_rng(seed)
+    known = rng.integers(0, m + 1, size=n).astype(np.float64)
+    understood = rng.random(n)
+    understood[rng.random(n) < 0.1] = np.nan
+    theta = rng.gamma(2.0, 0.5, size=n) if weighted else np.empty(0)
+    built = (known + understood * m) / (2.0 * max(m, 1))  # competition's numpy code
+    want = np.maximum(0.0, 1.0 - cost * built)
+    if weighted:
+        want = want * theta
+    got = choice.staying_factors(known, understood, m, cost, theta)
+    np.testing.assert_array_equal(got, want)
+    assert got.tobytes() == want.tobytes()

@@ -482,6 +482,25 @@ def firm_counts(firm_of: Any, mask: Any, n_firms: int) -> Any:  # pragma: no cov
 
 
 @njit(cache=True, nogil=True)
+def staying_factors(
+    profile_known: Any, offer_knowledge: Any, m: int, switching_cost: float, theta: Any
+) -> Any:  # pragma: no cover - compiled
+    """(N,) ``max(0, 1 - s b_i)`` with ``b_i = (profile_known + offer_knowledge m) / (2 max(m,
+    1))`` (what each customer built up; ``s`` the switching cost), times ``theta`` unless it
+    is empty: numpy's passes of ``competition.staying_factors`` and the product in one, the
+    same operations in the same order (``np.maximum``'s NaN kept)."""
+    out = np.empty(len(profile_known))
+    scale = 2.0 * max(m, 1)
+    weighted = len(theta) > 0
+    for i in range(len(out)):
+        built = (profile_known[i] + offer_knowledge[i] * m) / scale
+        x = 1.0 - switching_cost * built
+        x = 0.0 if x <= 0.0 else x  # np.maximum(0.0, x): a NaN stays
+        out[i] = x * theta[i] if weighted else x
+    return out
+
+
+@njit(cache=True, nogil=True)
 def firm_rates(rates: Any, firm_of: Any) -> Any:  # pragma: no cover - compiled
     """Each customer's firm's rate, ``rates[max(firm_of, 0)]`` (a customer of no firm: the
     first firm's), without numpy's temporary index array."""
