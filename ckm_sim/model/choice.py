@@ -68,25 +68,6 @@ def weighted_prior(
     return weight * prior
 
 
-def best_rivals(
-    community: SlotGraph,
-    rows: np.ndarray,
-    firm_of: np.ndarray,
-    active: np.ndarray,
-    value: np.ndarray,
-    prior: np.ndarray,
-    weight: float,
-    reference: float,
-) -> np.ndarray:
-    """The best each customer of ``rows`` expects from a rival of its own firm, or the
-    reference value if that is better: ``max(c, max_{g != f} x_g)`` of its
-    :func:`expected_values` from what it hears (:func:`community_by_firm`) and ``prior``
-    (:func:`weighted_prior`); NaN where a rival's expectation is NaN. One pass over the rows'
-    ties that keeps no (rows, F) arrays: the same sums in the same order."""
-    c = community.matrix
-    return _best_heard(c.indptr, c.indices, rows, firm_of, active, value, prior, weight, reference)
-
-
 @njit(cache=True, nogil=True, inline="always")
 def _bins(firm_of: Any, active: Any, n_firms: int) -> Any:  # pragma: no cover - compiled
     """Which firm a tie to each customer counts for: its firm when it is an active customer,
@@ -134,10 +115,9 @@ def _hear(
 
 
 @njit(cache=True, nogil=True)
-def _best_heard(
+def best_rivals(
     indptr: Any,
     indices: Any,
-    rows: Any,
     firm_of: Any,
     active: Any,
     value: Any,
@@ -145,13 +125,21 @@ def _best_heard(
     weight: float,
     reference: float,
 ) -> Any:  # pragma: no cover
+    """(N,) the best each active customer expects from a rival of its own firm, or the
+    reference value ``reference`` if that is better: ``max(c, max_{g != f} x_g)`` of its
+    :func:`expected_values` from what it hears over the community's ties (``indptr``,
+    ``indices``; :func:`community_by_firm`) and ``prior`` (:func:`weighted_prior`); NaN where
+    a rival's expectation is NaN; ``reference`` for everyone else. One pass over the active
+    customers' ties that keeps no (rows, F) arrays, no index of the rows and no scatter: the
+    same sums in the same order."""
     n_firms = len(prior)
     bins = _bins(firm_of, active, n_firms)
     silent = np.empty(0, dtype=np.bool_)  # word of mouth's sign plays no part here
     net, heard, count = np.zeros(n_firms + 1), np.zeros(n_firms + 1), np.zeros(n_firms + 1)
-    out = np.empty(len(rows))
-    for r in range(len(rows)):
-        i = rows[r]
+    out = np.full(len(active), reference)
+    for i in range(len(active)):
+        if not active[i]:
+            continue
         _hear(indptr, indices, i, bins, value, silent, silent, net, heard, count)
         best, nan = -np.inf, False
         for g in range(n_firms):
@@ -162,7 +150,7 @@ def _best_heard(
                 nan = True
             elif x > best:
                 best = x
-        out[r] = np.nan if nan else max(reference, best)
+        out[i] = np.nan if nan else max(reference, best)
     return out
 
 

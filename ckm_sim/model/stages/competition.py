@@ -90,16 +90,12 @@ def expectations(model: World, active: np.ndarray) -> np.ndarray:
     docs/ODD.md 7.6); ``c`` for everyone else."""
     s, mk = model.state, model.scenario_config.market
     reference = mk.competitor_value
-    out = np.full(len(s.status), reference)
-    rows = np.flatnonzero(active)
-    if len(rows) == 0:
-        return out
     reputation = reputations(model, active)
     prior = choice.weighted_prior(reputation, reach(model), reference, mk.reputation_weight)
-    out[rows] = choice.best_rivals(  # not its own firm
-        model.community, rows, s.firm_of, active, s.value, prior, mk.reputation_weight, reference
+    c = model.community.matrix
+    return choice.best_rivals(  # not its own firm; c for the inactive
+        c.indptr, c.indices, s.firm_of, active, s.value, prior, mk.reputation_weight, reference
     )
-    return out
 
 
 def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, int]:
