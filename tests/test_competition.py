@@ -453,3 +453,42 @@ def test_staying_factors_are_the_numpy_passes(n, m, cost, weighted, seed) -> Non
     got = choice.staying_factors(known, understood, m, cost, theta)
     np.testing.assert_array_equal(got, want)
     assert got.tobytes() == want.tobytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 80),
+    firms=st.integers(1, 4),
+    k=st.integers(0, 3),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_count_by_firm_each_is_one_bincount_per_mask(n, firms, k, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(0, firms, size=n).astype(np.int16)
+    cust = rng.integers(0, n, size=int(rng.integers(0, 2 * n)))
+    masks = rng.random((k, len(cust))) < 0.5
+    got = choice.count_by_firm_each(firm_of, cust, masks, firms)
+    # from_customers' tallies before: a bincount of the gathered firms, all and per mask
+    want = [np.bincount(firm_of[cust], minlength=firms)]
+    want += [np.bincount(firm_of[cust[mask]], minlength=firms) for mask in masks]
+    np.testing.assert_array_equal(got, np.array(want).reshape(1 + k, firms))
+    if len(cust):  # a customer of no firm, refused as bincount refuses -1
+        with pytest.raises(ValueError):
+            choice.count_by_firm_each(np.full(n, -1, dtype=np.int16), cust, masks, firms)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 80), firms=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
+def test_heard_means_are_the_masked_firm_means(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    profile_firm = rng.integers(-1, firms, size=n).astype(np.int16)
+    reported = rng.random(n)
+    reported[rng.random(n) < 0.4] = np.nan
+    held = ~np.isnan(reported) & (profile_firm >= 0)  # targeting.heard_priors' numpy code
+    want = choice.firm_means(profile_firm, held, reported, firms, 0.5)
+    got = choice.heard_means(profile_firm, reported, firms, 0.5)
+    assert got.tobytes() == want.tobytes()
+    firm = profile_firm[held].astype(np.int64)  # and firm_means' bincounts
+    count = np.bincount(firm, minlength=firms)
+    total = np.bincount(firm, reported[held], minlength=firms)
+    np.testing.assert_array_equal(got, np.where(count > 0, total / np.maximum(count, 1), 0.5))

@@ -74,8 +74,11 @@ def knowledge_from_customers(world: World, period: Period) -> FromRecord:
         from_relayed=int(relayed.sum()),
         from_absorbed=len(learnt),
     )
-    tally.by_customers("from_items", s.firm_of, cust)
-    tally.by_customers("from_direct", s.firm_of, cust, direct)
-    tally.by_customers("from_to_product", s.firm_of, cust, to_product)
-    tally.by_customers("from_relayed", s.firm_of, cust, relayed)
+    if world.n_firms > 1:
+        tally.by_customers_each(
+            ("from_items", "from_direct", "from_to_product", "from_relayed"),
+            s.firm_of,
+            cust,
+            np.stack((direct, to_product, relayed)),
+        )
     return record

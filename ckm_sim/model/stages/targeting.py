@@ -74,8 +74,7 @@ def heard_priors(world: World) -> np.ndarray:
     """(F,) each firm's prior risk basis: the mean satisfaction reported by the customers
     whose records it holds (a firm hears only its own customers; 0.5 when none)."""
     s = world.state
-    held = ~np.isnan(s.reported_satisfaction) & (s.profile_firm >= 0)
-    return choice.firm_means(s.profile_firm, held, s.reported_satisfaction, world.n_firms, 0.5)
+    return choice.heard_means(s.profile_firm, s.reported_satisfaction, world.n_firms, 0.5)
 
 
 def _targeted(
