@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ckm_sim import CKMModel
-from ckm_sim.model import choice, kernels
+from ckm_sim.model import choice, decisions, kernels
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT, VACANT
 from ckm_sim.model.outcomes import (
     FIRM_SERIES,
@@ -492,3 +492,17 @@ def test_heard_means_are_the_masked_firm_means(n, firms, seed) -> None:
     count = np.bincount(firm, minlength=firms)
     total = np.bincount(firm, reported[held], minlength=firms)
     np.testing.assert_array_equal(got, np.where(count > 0, total / np.maximum(count, 1), 0.5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 80), firms=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
+def test_active_below_rated_is_active_below_of_the_rates_times_scale(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    active = rng.random(n) < 0.7
+    rates, scale = rng.random(firms), rng.random(n)
+    key = np.uint64(rng.integers(2**63))
+    willing = choice.firm_rates(rates, firm_of) * scale  # from_customers' code before
+    want = decisions.active_below(active, key, willing)
+    got = decisions.active_below_rated(active, key, rates, firm_of, scale)
+    np.testing.assert_array_equal(got, want)
