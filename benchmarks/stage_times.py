@@ -28,11 +28,11 @@ from typing import Any
 from numba.core.registry import CPUDispatcher
 
 from ckm_sim import CKMModel
-from ckm_sim.model import choice, decisions, draws, kernels, routes
+from ckm_sim.model import choice, decisions, draws, kernels, routes, thinning
 from ckm_sim.model.stages import Period, Stage
 
 REFERENCE = {"customers": 10_000, "prospects": 5_000, "employees": 200}
-COMPILED = (kernels, decisions, draws, choice, routes)
+COMPILED = (kernels, decisions, draws, choice, routes, thinning)
 
 
 def _time_compiled(

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ckm_sim import CKMModel
-from ckm_sim.model import kernels
+from ckm_sim.model import choice, decisions, kernels
 from ckm_sim.model.market import ACTIVE, CHURNED, PROSPECT, VACANT
 from ckm_sim.model.outcomes import (
     FIRM_SERIES,
@@ -430,3 +430,79 @@ def test_the_markets_money_is_its_firms_money(n_firms, seed, convention, growth,
     for key in (*MONEY, "serving_cost", "net_value"):
         firms_sum = sum(row[f"f{i}.{key}"] for i in range(n_firms))
         assert row[key] == pytest.approx(firms_sum, rel=1e-9, abs=1e-6), key
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 60),
+    m=st.integers(0, 8),
+    cost=st.floats(0.0, 3.0),
+    weighted=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_staying_factors_are_the_numpy_passes(n, m, cost, weighted, seed) -> None:
+    rng = np.random.default_rng(seed)
+    known = rng.integers(0, m + 1, size=n).astype(np.float64)
+    understood = rng.random(n)
+    understood[rng.random(n) < 0.1] = np.nan
+    theta = rng.gamma(2.0, 0.5, size=n) if weighted else np.empty(0)
+    built = (known + understood * m) / (2.0 * max(m, 1))  # competition's numpy code
+    want = np.maximum(0.0, 1.0 - cost * built)
+    if weighted:
+        want = want * theta
+    got = choice.staying_factors(known, understood, m, cost, theta)
+    np.testing.assert_array_equal(got, want)
+    assert got.tobytes() == want.tobytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 80),
+    firms=st.integers(1, 4),
+    k=st.integers(0, 3),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_count_by_firm_each_is_one_bincount_per_mask(n, firms, k, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(0, firms, size=n).astype(np.int16)
+    cust = rng.integers(0, n, size=int(rng.integers(0, 2 * n)))
+    masks = rng.random((k, len(cust))) < 0.5
+    got = choice.count_by_firm_each(firm_of, cust, masks, firms)
+    # from_customers' tallies before: a bincount of the gathered firms, all and per mask
+    want = [np.bincount(firm_of[cust], minlength=firms)]
+    want += [np.bincount(firm_of[cust[mask]], minlength=firms) for mask in masks]
+    np.testing.assert_array_equal(got, np.array(want).reshape(1 + k, firms))
+    if len(cust):  # a customer of no firm, refused as bincount refuses -1
+        with pytest.raises(ValueError):
+            choice.count_by_firm_each(np.full(n, -1, dtype=np.int16), cust, masks, firms)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 80), firms=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
+def test_heard_means_are_the_masked_firm_means(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    profile_firm = rng.integers(-1, firms, size=n).astype(np.int16)
+    reported = rng.random(n)
+    reported[rng.random(n) < 0.4] = np.nan
+    held = ~np.isnan(reported) & (profile_firm >= 0)  # targeting.heard_priors' numpy code
+    want = choice.firm_means(profile_firm, held, reported, firms, 0.5)
+    got = choice.heard_means(profile_firm, reported, firms, 0.5)
+    assert got.tobytes() == want.tobytes()
+    firm = profile_firm[held].astype(np.int64)  # and firm_means' bincounts
+    count = np.bincount(firm, minlength=firms)
+    total = np.bincount(firm, reported[held], minlength=firms)
+    np.testing.assert_array_equal(got, np.where(count > 0, total / np.maximum(count, 1), 0.5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 80), firms=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
+def test_active_below_rated_is_active_below_of_the_rates_times_scale(n, firms, seed) -> None:
+    rng = np.random.default_rng(seed)
+    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    active = rng.random(n) < 0.7
+    rates, scale = rng.random(firms), rng.random(n)
+    key = np.uint64(rng.integers(2**63))
+    willing = choice.firm_rates(rates, firm_of) * scale  # from_customers' code before
+    want = decisions.active_below(active, key, willing)
+    got = decisions.active_below_rated(active, key, rates, firm_of, scale)
+    np.testing.assert_array_equal(got, want)

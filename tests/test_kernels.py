@@ -3,8 +3,6 @@ code they replace, bit for bit."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -765,25 +763,27 @@ def test_firm_means_are_the_two_bincounts_divided(n, firms, seed) -> None:
 @settings(max_examples=60, deadline=None)
 @given(n=st.integers(1, 60), firms=st.integers(1, 4), nans=st.booleans(), seed=SEEDS)
 def test_best_rivals_are_the_numpy_max_without_the_own_firm(n, firms, nans, seed) -> None:
-    # each row's best rival from the (rows, F) expectations numpy would build: the three
-    # bincounts, the reputation prior, its own firm's column at -inf, the reference's floor
+    # each active customer's best rival from the (rows, F) expectations numpy would build:
+    # the three bincounts, the reputation prior, its own firm's column at -inf, the
+    # reference's floor; the reference for everyone else
     rng = np.random.default_rng(seed)
     c = sp.random(n + 5, n + 5, density=0.2, format="csr", random_state=rng)
-    firm_of = rng.integers(-1, firms, size=n).astype(np.int16)
+    firm_of = rng.integers(0, firms, size=n).astype(np.int16)
     active = rng.random(n) < 0.7
+    firm_of[~active & (rng.random(n) < 0.5)] = -1  # an active customer always has a firm
     value = rng.random(n)
     if nans:
         value[rng.random(n) < 0.05] = np.nan
-    rows = np.flatnonzero(active & (firm_of >= 0))
+    rows = np.flatnonzero(active)
     quiet = np.zeros(n, dtype=bool)
     _, total, count = _community_by_firm_numpy(c, rows, firm_of, active, quiet, quiet, value, firms)
     reputation, reach = rng.random((2, firms))
     x = choice.expected_values(total, count, reputation, reach, 0.45, 3.0)
     x[np.arange(len(rows)), firm_of[rows]] = -np.inf
-    want = np.maximum(0.45, x.max(axis=1)) if len(rows) else np.empty(0)
+    want = np.full(n, 0.45)
+    want[rows] = np.maximum(0.45, x.max(axis=1)) if len(rows) else np.empty(0)
     prior = choice.weighted_prior(reputation, reach, 0.45, 3.0)
-    graph = SimpleNamespace(matrix=c)
-    got = choice.best_rivals(graph, rows, firm_of, active, value, prior, 3.0, 0.45)  # type: ignore[arg-type]
+    got = choice.best_rivals(c.indptr, c.indices, firm_of, active, value, prior, 3.0, 0.45)
     np.testing.assert_array_equal(got, want)
 
 

@@ -68,25 +68,6 @@ def weighted_prior(
     return weight * prior
 
 
-def best_rivals(
-    community: SlotGraph,
-    rows: np.ndarray,
-    firm_of: np.ndarray,
-    active: np.ndarray,
-    value: np.ndarray,
-    prior: np.ndarray,
-    weight: float,
-    reference: float,
-) -> np.ndarray:
-    """The best each customer of ``rows`` expects from a rival of its own firm, or the
-    reference value if that is better: ``max(c, max_{g != f} x_g)`` of its
-    :func:`expected_values` from what it hears (:func:`community_by_firm`) and ``prior``
-    (:func:`weighted_prior`); NaN where a rival's expectation is NaN. One pass over the rows'
-    ties that keeps no (rows, F) arrays: the same sums in the same order."""
-    c = community.matrix
-    return _best_heard(c.indptr, c.indices, rows, firm_of, active, value, prior, weight, reference)
-
-
 @njit(cache=True, nogil=True, inline="always")
 def _bins(firm_of: Any, active: Any, n_firms: int) -> Any:  # pragma: no cover - compiled
     """Which firm a tie to each customer counts for: its firm when it is an active customer,
@@ -134,10 +115,9 @@ def _hear(
 
 
 @njit(cache=True, nogil=True)
-def _best_heard(
+def best_rivals(
     indptr: Any,
     indices: Any,
-    rows: Any,
     firm_of: Any,
     active: Any,
     value: Any,
@@ -145,13 +125,21 @@ def _best_heard(
     weight: float,
     reference: float,
 ) -> Any:  # pragma: no cover
+    """(N,) the best each active customer expects from a rival of its own firm, or the
+    reference value ``reference`` if that is better: ``max(c, max_{g != f} x_g)`` of its
+    :func:`expected_values` from what it hears over the community's ties (``indptr``,
+    ``indices``; :func:`community_by_firm`) and ``prior`` (:func:`weighted_prior`); NaN where
+    a rival's expectation is NaN; ``reference`` for everyone else. One pass over the active
+    customers' ties that keeps no (rows, F) arrays, no index of the rows and no scatter: the
+    same sums in the same order."""
     n_firms = len(prior)
     bins = _bins(firm_of, active, n_firms)
     silent = np.empty(0, dtype=np.bool_)  # word of mouth's sign plays no part here
     net, heard, count = np.zeros(n_firms + 1), np.zeros(n_firms + 1), np.zeros(n_firms + 1)
-    out = np.empty(len(rows))
-    for r in range(len(rows)):
-        i = rows[r]
+    out = np.full(len(active), reference)
+    for i in range(len(active)):
+        if not active[i]:
+            continue
         _hear(indptr, indices, i, bins, value, silent, silent, net, heard, count)
         best, nan = -np.inf, False
         for g in range(n_firms):
@@ -162,7 +150,7 @@ def _best_heard(
                 nan = True
             elif x > best:
                 best = x
-        out[r] = np.nan if nan else max(reference, best)
+        out[i] = np.nan if nan else max(reference, best)
     return out
 
 
@@ -323,6 +311,25 @@ def firm_means(firm_of: Any, active: Any, value: Any, n_firms: int, empty: float
 
 
 @njit(cache=True, nogil=True)
+def heard_means(profile_firm: Any, reported: Any, n_firms: int, empty: float) -> Any:
+    """(F,) each firm's mean of the satisfaction ``reported`` by the customers whose records it
+    holds (``profile_firm``; NaN: never heard), ``empty`` for a firm that heard none:
+    :func:`firm_means` over ``~isnan(reported) & (profile_firm >= 0)`` without the mask's
+    four passes, the same sums in the same order."""
+    count = np.zeros(n_firms, dtype=np.int64)
+    total = np.zeros(n_firms)
+    for i in range(len(profile_firm)):
+        f, r = profile_firm[i], reported[i]
+        if r == r and f >= 0:
+            count[f] += 1
+            total[f] += r
+    out = np.empty(n_firms)
+    for f in range(n_firms):
+        out[f] = total[f] / count[f] if count[f] > 0 else empty
+    return out
+
+
+@njit(cache=True, nogil=True)
 def count_by_firm(firm_of: Any, cust: Any, where: Any, n_firms: int) -> Any:  # pragma: no cover
     """(F,) how many of customers ``cust`` (those with ``where``, a mask over them; all when
     ``where`` is empty) are each firm's: ``np.bincount(firm_of[cust[where]], minlength=F)``
@@ -336,6 +343,24 @@ def count_by_firm(firm_of: Any, cust: Any, where: Any, n_firms: int) -> Any:  # 
         if f < 0 or f >= n_firms:
             raise ValueError("a tallied customer belongs to no firm")
         out[f] += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def count_by_firm_each(
+    firm_of: Any, cust: Any, masks: Any, n_firms: int
+) -> Any:  # pragma: no cover
+    """(1 + k, F): :func:`count_by_firm` of all customers ``cust`` (row 0) and of those of each
+    of the ``k`` masks over them (``masks``, (k, len(cust)); row ``r + 1``), reading each
+    customer's firm once. A customer of no firm is an error, as for bincount."""
+    out = np.zeros((1 + masks.shape[0], n_firms), dtype=np.int64)
+    for j in range(len(cust)):
+        f = firm_of[cust[j]]
+        if f < 0 or f >= n_firms:
+            raise ValueError("a tallied customer belongs to no firm")
+        out[0, f] += 1
+        for r in range(masks.shape[0]):
+            out[r + 1, f] += masks[r, j]
     return out
 
 
@@ -478,6 +503,25 @@ def firm_counts(firm_of: Any, mask: Any, n_firms: int) -> Any:  # pragma: no cov
         out[f] = c
     if out.sum() != total:
         raise ValueError("a counted customer belongs to no firm")
+    return out
+
+
+@njit(cache=True, nogil=True)
+def staying_factors(
+    profile_known: Any, offer_knowledge: Any, m: int, switching_cost: float, theta: Any
+) -> Any:  # pragma: no cover - compiled
+    """(N,) ``max(0, 1 - s b_i)`` with ``b_i = (profile_known + offer_knowledge m) / (2 max(m,
+    1))`` (what each customer built up; ``s`` the switching cost), times ``theta`` unless it
+    is empty: numpy's passes of ``competition.staying_factors`` and the product in one, the
+    same operations in the same order (``np.maximum``'s NaN kept)."""
+    out = np.empty(len(profile_known))
+    scale = 2.0 * max(m, 1)
+    weighted = len(theta) > 0
+    for i in range(len(out)):
+        built = (profile_known[i] + offer_knowledge[i] * m) / scale
+        x = 1.0 - switching_cost * built
+        x = 0.0 if x <= 0.0 else x  # np.maximum(0.0, x): a NaN stays
+        out[i] = x * theta[i] if weighted else x
     return out
 
 

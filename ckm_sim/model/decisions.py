@@ -46,6 +46,22 @@ def active_below(active: Any, key: Any, threshold: Any) -> Any:  # pragma: no co
 
 
 @njit(cache=True, nogil=True)
+def active_below_rated(
+    active: Any, key: Any, rates: Any, firm_of: Any, scale: Any
+) -> Any:  # pragma: no cover
+    """:func:`active_below` with each customer's threshold ``rates[max(firm_of, 0)] *
+    scale`` (its firm's rate times its own ``scale``: several firms' willingness to share),
+    computed for the active customers only, without the (N,) rates and thresholds."""
+    index, n = members(active)
+    kept = 0
+    for j in range(n):
+        i = index[j]
+        index[kept] = i
+        kept += uniform_of(key, i) < rates[max(firm_of[i], 0)] * scale[i]
+    return index[:kept]
+
+
+@njit(cache=True, nogil=True)
 def members_below(members: Any, key: Any, threshold: Any) -> Any:  # pragma: no cover
     """The customers ``members[j]`` with ``u(key, members[j]) < threshold[j]``, in order: what
     :func:`active_below` keeps when the others' thresholds are 0, without those thresholds."""

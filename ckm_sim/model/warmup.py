@@ -34,7 +34,14 @@ def cache_places() -> list[Path]:
 
 
 #: The modules whose compiled functions numba caches (their index files: ``<module>.*.nbi``).
-COMPILED_MODULES: tuple[str, ...] = ("kernels", "decisions", "draws", "choice", "routes")
+COMPILED_MODULES: tuple[str, ...] = (
+    "kernels",
+    "decisions",
+    "draws",
+    "choice",
+    "routes",
+    "thinning",
+)
 
 
 def kernels_cached() -> bool:

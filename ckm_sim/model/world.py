@@ -97,10 +97,7 @@ class World(Population):
 
     def serve(self, cust: np.ndarray, firm: np.ndarray) -> None:
         """Customers ``cust`` joining ``firm`` get its serving employee of their rank."""
-        frontline = self.firm_teams["frontline"]
-        sizes = np.array([len(t) for t in frontline])
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        pool = np.concatenate(frontline)
+        pool, starts, sizes, _ = self.team_pools["frontline"]  # every firm's, laid out once
         rank = self.state.serving_rank[cust].astype(np.int64) * sizes[firm] // sizes[0]
         self.state.serving_employee[cust] = pool[starts[firm] + rank]
 

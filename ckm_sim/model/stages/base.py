@@ -47,6 +47,16 @@ class Tally:
             add = choice.count_by_firm(firm_of, cust, mask, self.n_firms)
             self.by_firm[name] = self.by_firm.get(name, 0) + add
 
+    def by_customers_each(
+        self, names: tuple[str, ...], firm_of: np.ndarray, cust: np.ndarray, masks: np.ndarray
+    ) -> None:
+        """:meth:`by_customers` of all customers ``cust`` (count ``names[0]``) and of those of
+        each mask of ``masks`` ((k, len(cust)); count ``names[r + 1]``) in one pass."""
+        if self.n_firms > 1:
+            add = choice.count_by_firm_each(firm_of, cust, masks, self.n_firms)
+            for name, row in zip(names, add, strict=True):
+                self.by_firm[name] = self.by_firm.get(name, 0) + row
+
 
 @dataclass
 class Record:

@@ -58,8 +58,7 @@ def _propensities(world: World) -> np.ndarray:
     theta = s.churn_propensity if mk.loyalty_spread > 0 else np.empty(0)
     if world.n_firms == 1:
         return theta
-    staying = competition.staying_factors(world)
-    return staying * theta if len(theta) else staying
+    return competition.staying_factors(world, theta)  # times theta unless empty
 
 
 def default_hazard(world: World) -> np.ndarray:

@@ -51,11 +51,19 @@ def built_up(model: World, rows: np.ndarray | slice) -> np.ndarray:
     return (s.profile_known[rows] + s.offer_knowledge[rows] * m) / (2.0 * max(m, 1))
 
 
-def staying_factors(model: World) -> np.ndarray:
+def staying_factors(model: World, theta: np.ndarray | None = None) -> np.ndarray:
     """(N,) ``max(0, 1 - s b_i)``: how much of the churn hazard each customer's switching cost
-    leaves (``s = switching_cost``; docs/ODD.md 7.6)."""
-    built = built_up(model, slice(None))  # every customer's, read in place
-    return np.maximum(0.0, 1.0 - model.scenario_config.market.switching_cost * built)
+    leaves (``s = switching_cost``, ``b_i`` :func:`built_up`; docs/ODD.md 7.6), times
+    ``theta`` (one per customer) when given: one compiled pass
+    (:func:`choice.staying_factors`)."""
+    s = model.state
+    return choice.staying_factors(
+        s.profile_known,
+        s.offer_knowledge,
+        s.needs.shape[1],
+        model.scenario_config.market.switching_cost,
+        np.empty(0) if theta is None else theta,
+    )
 
 
 def expected_values(
@@ -82,16 +90,12 @@ def expectations(model: World, active: np.ndarray) -> np.ndarray:
     docs/ODD.md 7.6); ``c`` for everyone else."""
     s, mk = model.state, model.scenario_config.market
     reference = mk.competitor_value
-    out = np.full(len(s.status), reference)
-    rows = np.flatnonzero(active)
-    if len(rows) == 0:
-        return out
     reputation = reputations(model, active)
     prior = choice.weighted_prior(reputation, reach(model), reference, mk.reputation_weight)
-    out[rows] = choice.best_rivals(  # not its own firm
-        model.community, rows, s.firm_of, active, s.value, prior, mk.reputation_weight, reference
+    c = model.community.matrix
+    return choice.best_rivals(  # not its own firm; c for the inactive
+        c.indptr, c.indices, s.firm_of, active, s.value, prior, mk.reputation_weight, reference
     )
-    return out
 
 
 def settle(model: World, active: np.ndarray, leaving: np.ndarray) -> tuple[int, int]:

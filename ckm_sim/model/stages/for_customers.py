@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ckm_sim.model import choice, draws, kernels
+from ckm_sim.model import choice, draws, kernels, thinning
 from ckm_sim.model.stages.base import Period, Record, Tally
 
 if TYPE_CHECKING:
@@ -88,17 +88,27 @@ def _broadcast(
     if world.n_firms == 1:  # one rate: draw and write in one pass
         return draws.write_bernoulli(key, float(rates.max()), flat, active, m, True)
     s = world.state
-    lessons = draws.bernoulli_positions(key, flat.size, float(rates.max()))
-    lessons = kernels.cells_of(lessons, active, m)  # the active customers' cells
-    u = _thinning(world, len(lessons), rates, rng)
-    if u is None:
-        kept = len(lessons)
-        by_firm, taught_by_firm, taught = choice.teach(lessons, m, flat, s.firm_of, world.n_firms)
-    else:  # thinned and taught in one pass
-        top = float(rates.max())
-        kept, by_firm, taught_by_firm, taught = choice.thin_and_teach(
-            lessons, m, u, top, rates, s.firm_of, flat, world.n_firms
+    top = float(rates.max())
+    thin = _thinning(world, rates, rng)
+    if len(flat) == 0 or top <= 0:  # nothing drawn
+        kept = taught = 0
+        by_firm = taught_by_firm = np.zeros(world.n_firms, dtype=np.int64)
+    elif top < 1:  # drawn, thinned and taught in one pass
+        kept, by_firm, taught_by_firm, taught = thinning.broadcast(
+            key, top, flat, active, m, rng, rates, s.firm_of, world.n_firms, thin
         )
+    else:  # every cell drawn
+        lessons = kernels.cells_of(np.arange(flat.size, dtype=np.int64), active, m)
+        u = rng.random(len(lessons)) if thin and rng is not None else None
+        if u is None:
+            kept = len(lessons)
+            by_firm, taught_by_firm, taught = choice.teach(
+                lessons, m, flat, s.firm_of, world.n_firms
+            )
+        else:
+            kept, by_firm, taught_by_firm, taught = choice.thin_and_teach(
+                lessons, m, u, top, rates, s.firm_of, flat, world.n_firms
+            )
     for name, add in (
         ("for_broadcast_lessons", by_firm),
         ("for_broadcast_reached", taught_by_firm),
@@ -107,17 +117,13 @@ def _broadcast(
     return int(kept), int(taught)
 
 
-def _thinning(
-    world: World, n: int, rates: np.ndarray, rng: np.random.Generator | None
-) -> np.ndarray | None:
-    """The numbers that thin ``n`` cells drawn at the largest firm rate to each customer's
-    firm's own rate (:func:`choice.thinned`: a cell is kept with probability
-    ``rates[firm] / max(rates)``). None (keep them all, draw nothing) when the firms' rates
-    are equal, and with one firm."""
+def _thinning(world: World, rates: np.ndarray, rng: np.random.Generator | None) -> bool:
+    """Whether cells drawn at the largest firm rate are thinned to each customer's firm's own
+    rate (:mod:`~ckm_sim.model.thinning`: a cell is kept with probability
+    ``rates[firm] / max(rates)``, one number of ``rng`` per cell). Not when the firms' rates are
+    equal (all kept, nothing drawn), nor with one firm."""
     top = float(rates.max())
-    if rng is None or world.n_firms == 1 or top <= 0 or np.all(rates == top):
-        return None
-    return rng.random(n)
+    return not (rng is None or world.n_firms == 1 or top <= 0 or np.all(rates == top))
 
 
 def _tailored_lessons(
@@ -138,11 +144,14 @@ def _tailored_lessons(
     s = world.state
     m = s.needs.shape[1]
     # the explained (customer, dimension) cells, drawn sparsely; then what the firm believes
-    explained = draws.bernoulli_positions(key, len(contacted) * m, float(rate.max()))
-    if world.n_firms > 1:  # each firm's own rate
-        u = _thinning(world, len(explained), rate, rng)
-        if u is not None:
-            top = float(rate.max())
+    top, n = float(rate.max()), len(contacted) * m
+    if world.n_firms > 1 and 0 < top < 1 and n > 0 and _thinning(world, rate, rng):
+        # each firm's own rate: drawn and thinned in one pass
+        explained = thinning.thinned_positions(key, n, top, contacted, m, rng, rate, s.firm_of)
+    else:
+        explained = draws.bernoulli_positions(key, n, top)
+        if world.n_firms > 1 and rng is not None and _thinning(world, rate, rng):  # top 1
+            u = rng.random(len(explained))
             explained = choice.thinned(explained, contacted, m, u, top, rate, s.firm_of)
     return kernels.tailored(
         explained,

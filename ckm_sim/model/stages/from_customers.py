@@ -36,8 +36,13 @@ def knowledge_from_customers(world: World, period: Period) -> FromRecord:
     s, mk, active = world.state, world.scenario_config.market, period.active
     t, key = period.t, world.streams.key
     tally = Tally(world.n_firms)
-    willing = world.rate("feedback_willingness") * s.satisfaction
-    sharers = decisions.active_below(active, key("from", t, "share"), willing)
+    if world.n_firms > 1:  # each firm's willingness times satisfaction, where it is drawn
+        rates = world.rates["feedback_willingness"]
+        share = key("from", t, "share")
+        sharers = decisions.active_below_rated(active, share, rates, s.firm_of, s.satisfaction)
+    else:
+        willing = world.rate("feedback_willingness") * s.satisfaction
+        sharers = decisions.active_below(active, key("from", t, "share"), willing)
     s.reported_satisfaction[sharers] = s.satisfaction[sharers]
     cust, dims, value = reveal(world, sharers, mk.dims_per_feedback, key("from", t, "reveal"))
     tally.counts.update(
@@ -74,8 +79,11 @@ def knowledge_from_customers(world: World, period: Period) -> FromRecord:
         from_relayed=int(relayed.sum()),
         from_absorbed=len(learnt),
     )
-    tally.by_customers("from_items", s.firm_of, cust)
-    tally.by_customers("from_direct", s.firm_of, cust, direct)
-    tally.by_customers("from_to_product", s.firm_of, cust, to_product)
-    tally.by_customers("from_relayed", s.firm_of, cust, relayed)
+    if world.n_firms > 1:
+        tally.by_customers_each(
+            ("from_items", "from_direct", "from_to_product", "from_relayed"),
+            s.firm_of,
+            cust,
+            np.stack((direct, to_product, relayed)),
+        )
     return record

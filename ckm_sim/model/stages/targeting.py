@@ -40,7 +40,7 @@ def contact_probability(world: World, active: np.ndarray) -> np.ndarray | float:
         tau = float(world.rates["targeting"][f])
         members = grouped[starts[f] : starts[f + 1]]
         if tau > 0 and rate > 0 and len(members):
-            wanted = _targeted(world, rate, tau, members, priors)
+            wanted = _targeted(world, rate, tau, members, priors[f : f + 1])
             if wanted is not None:
                 out[members] = wanted
     return out
@@ -74,16 +74,16 @@ def heard_priors(world: World) -> np.ndarray:
     """(F,) each firm's prior risk basis: the mean satisfaction reported by the customers
     whose records it holds (a firm hears only its own customers; 0.5 when none)."""
     s = world.state
-    held = ~np.isnan(s.reported_satisfaction) & (s.profile_firm >= 0)
-    return choice.firm_means(s.profile_firm, held, s.reported_satisfaction, world.n_firms, 0.5)
+    return choice.heard_means(s.profile_firm, s.reported_satisfaction, world.n_firms, 0.5)
 
 
 def _targeted(
-    world: World, rate: float, tau: float, members: np.ndarray, priors: np.ndarray | None
+    world: World, rate: float, tau: float, members: np.ndarray, prior: np.ndarray | None
 ) -> np.ndarray | None:
-    """Contact probabilities of one firm's active customers ``members`` (ODD 7.2); None:
-    every one at ``rate`` (no customer has any priority)."""
-    wanted = priority(world, members, priors)
+    """Contact probabilities of one firm's active customers ``members`` (ODD 7.2), ``prior``
+    its prior risk basis with several firms (:func:`priority`); None: every one at ``rate``
+    (no customer has any priority)."""
+    wanted = priority(world, members, prior)
     mean = float(wanted.mean())
     if mean <= 0:
         return None
@@ -91,7 +91,7 @@ def _targeted(
 
 
 def priority(
-    world: World, who: np.ndarray | None = None, priors: np.ndarray | None = None
+    world: World, who: np.ndarray | None = None, prior: np.ndarray | None = None
 ) -> np.ndarray:
     """The firm's contact priority per customer (of ``who``, indices; all by default):
     estimated value x estimated risk.
@@ -99,15 +99,14 @@ def priority(
     Estimated value: the revenue the firm books per period from the customer (its margin,
     ``state.margin``). Estimated risk: dissatisfaction,
     ``1 - satisfaction`` as last reported in feedback or a contact; a customer never heard
-    counts at the mean of those heard (0.5 when none has been). ``priors``: with several
-    firms, each firm's own mean (:func:`heard_priors`), for its customers.
+    counts at the mean of those heard (0.5 when none has been). ``prior``: with several
+    firms, ``who`` are one firm's customers and this (length 1) is that firm's own mean
+    (its entry of :func:`heard_priors`).
     """
     s = world.state
     reported = s.reported_satisfaction
     rows = np.arange(len(reported)) if who is None else np.asarray(who, dtype=np.int64)
-    if priors is None:  # one firm: the mean of what it has heard
+    if prior is None:  # one firm: the mean of what it has heard
         told = kernels.heard(reported)
         prior = np.array([float(told.mean()) if len(told) else 0.5])
-    else:  # several firms: each customer's firm's
-        prior = priors[np.maximum(s.firm_of[rows], 0)]
     return kernels.priority(reported, rows, prior, s.margin)

@@ -1,0 +1,124 @@
+"""Several firms' Bernoulli cells: drawn at the largest firm rate, thinned to each firm's own.
+
+With several firms, flow FOR's broadcast and tailored messages reach each customer's cells at
+its firm's rate. The cells are drawn as one firm's would be (:func:`draws.bernoulli_positions`
+at the largest rate ``top``: the geometric gaps of the counter-based stream) and each drawn cell
+is kept with probability ``rates[firm] / top``: kept when the next number of the stage's
+realigned generator ``u`` has ``u * top < rates[firm]``, the numbers taken in cell order. The
+kernels here walk the gaps, draw the thinning numbers from the generator itself (numba shares
+its state, so the generator moves on exactly as ``rng.random(n)`` would have moved it) and use
+each cell where it is drawn: no array of positions, of uniforms, or of the active customers'
+cells, what ``stages/for_customers.py`` built before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from ckm_sim.model.draws import _gap
+
+#: Positions drawn at a time (a block the gaps' arithmetic fills without a data-dependent jump).
+_BLOCK = 256
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _block(key: Any, scale: float, n: int, j: int, position: int, block: Any) -> Any:
+    """The next positions of ``bernoulli_positions`` (the ``j``-th gap on, after ``position``)
+    into ``block`` as far as it holds them: (how many, next ``j``, last position, more)."""
+    k = 0
+    while k < len(block):
+        gap = _gap(key, j, scale)
+        j += 1
+        if gap >= n - position or j > n:  # past the end (in float: a gap may exceed any integer)
+            return k, j, position, False
+        position += int(gap)
+        block[k] = position
+        k += 1
+    return k, j, position, True
+
+
+@njit(cache=True, nogil=True)
+def broadcast(
+    key: Any,
+    top: float,
+    flat: Any,
+    active: Any,
+    m: int,
+    rng: Any,
+    rates: Any,
+    firm_of: Any,
+    n_firms: int,
+    thin: bool,
+) -> Any:  # pragma: no cover - compiled
+    """Set understood in ``flat`` (customer x ``m`` dimensions) the cells of
+    ``bernoulli_positions(key, len(flat), top)`` (``0 < top < 1``) of the active customers,
+    each kept (``thin``) when ``rng.random() * top < rates[max(firm, 0)]``, one number per
+    active customer's drawn cell, in order; without ``thin`` all are kept and nothing drawn.
+    Returns what ``cells_of`` then ``choice.thin_and_teach`` (or ``choice.teach``) returned:
+    cells kept, (F,) lessons and (F,) customers taught per firm, customers taught. A kept
+    customer of no firm is an error."""
+    n = len(flat)
+    scale = 1.0 / np.log1p(-top)
+    lessons = np.zeros(n_firms, dtype=np.int64)
+    taught = np.zeros(n_firms, dtype=np.int64)
+    kept, total, last = 0, 0, -1
+    bad = False
+    block = np.empty(_BLOCK, dtype=np.int64)
+    u = np.zeros(_BLOCK)  # 0: kept, without thinning
+    position, j, more = -1, 0, True
+    while more:  # a block of positions, the active customers' cells, their numbers, then each
+        k, j, position, more = _block(key, scale, n, j, position, block)
+        cells = 0
+        for q in range(k):
+            cell = block[q]
+            block[cells] = cell
+            cells += active[cell // m]
+        if thin:
+            for q in range(cells):
+                u[q] = rng.random()
+        for q in range(cells):
+            cell = block[q]
+            i = cell // m
+            f = firm_of[i]
+            keep = u[q] * top < rates[max(f, 0)]
+            bad |= keep & ((f < 0) | (f >= n_firms))
+            g = min(max(f, 0), n_firms - 1)  # a kept customer of no firm raises below
+            flat[cell] |= keep
+            lessons[g] += keep
+            new = keep & (i != last)
+            taught[g] += new
+            total += new
+            kept += keep
+            last = i if keep else last
+    if bad:
+        raise ValueError("a taught customer belongs to no firm")
+    return kept, lessons, taught, total
+
+
+@njit(cache=True, nogil=True)
+def thinned_positions(
+    key: Any, n: int, top: float, rows: Any, m: int, rng: Any, rates: Any, firm_of: Any
+) -> Any:  # pragma: no cover - compiled
+    """``bernoulli_positions(key, n, top)`` (``0 < top < 1``) over the flat (row x ``m``
+    dimensions) cells of customers ``rows``, each kept when ``rng.random() * top <
+    rates[max(firm_of[rows[cell // m]], 0)]``, one number per drawn cell, in order: what
+    ``choice.thinned`` of the positions and ``rng.random(len(positions))`` gave."""
+    scale = 1.0 / np.log1p(-top)
+    out = np.empty(int(n * top + 6.0 * np.sqrt(n * top) + 16), dtype=np.int64)
+    block = np.empty(_BLOCK, dtype=np.int64)
+    u = np.empty(_BLOCK)
+    kept, position, j, more = 0, -1, 0, True
+    while more:
+        k, j, position, more = _block(key, scale, n, j, position, block)
+        for q in range(k):
+            u[q] = rng.random()
+        if kept + k > len(out):
+            out = np.concatenate((out[:kept], np.empty(len(out) + k, dtype=np.int64)))
+        for q in range(k):
+            cell = block[q]
+            out[kept] = cell  # written always, kept by the count
+            kept += u[q] * top < rates[max(firm_of[rows[cell // m]], 0)]
+    return out[:kept]
