@@ -442,19 +442,47 @@ def thin_and_teach(
 ) -> Any:  # pragma: no cover
     """:func:`thinned` (each customer's own cells, no ``rows``) and :func:`teach` of the kept
     cells in one pass, without the kept cells' array: returns the number kept and
-    :func:`teach`'s (F,) lessons, (F,) customers taught and customers taught. Every cell's
-    flag is or-ed with whether it is kept, and the counts move by it: no jump on the draw."""
+    :func:`teach`'s (F,) lessons, (F,) customers taught and customers taught."""
     lessons = np.zeros(n_firms, dtype=np.int64)
     taught = np.zeros(n_firms, dtype=np.int64)
-    kept, total, last = 0, 0, -1
-    bad = False
-    for j in range(len(cells)):
+    kept, total, last, bad = thin_teach_cells(
+        cells, len(cells), m, u, top, rates, firm_of, flat, lessons, taught, 0, 0, -1, False
+    )
+    if bad:
+        raise ValueError("a taught customer belongs to no firm")
+    return kept, lessons, taught, total
+
+
+@njit(cache=True, nogil=True, inline="always")
+def thin_teach_cells(
+    cells: Any,
+    count: int,
+    m: int,
+    u: Any,
+    top: float,
+    rates: Any,
+    firm_of: Any,
+    flat: Any,
+    lessons: Any,
+    taught: Any,
+    kept: int,
+    total: int,
+    last: int,
+    bad: bool,
+) -> Any:  # pragma: no cover - compiled
+    """The first ``count`` cells of ``cells``, cell ``j`` kept when ``u[j] * top <
+    rates[max(firm, 0)]``: or its flag in ``flat`` with that, and add it to its firm's
+    ``lessons`` and (a customer not the ``last`` one kept) ``taught``. Returns (kept, total,
+    last, bad) carried on from the arguments, so a walk can teach a block at a time; ``bad``:
+    a kept customer of no firm. The counts move by the keep: no jump on the draw."""
+    n_firms = len(lessons)
+    for j in range(count):
         cell = cells[j]
         i = cell // m
         f = firm_of[i]
         keep = u[j] * top < rates[max(f, 0)]
         bad |= keep & ((f < 0) | (f >= n_firms))
-        g = min(max(f, 0), n_firms - 1)  # a kept customer of no firm raises below
+        g = min(max(f, 0), n_firms - 1)  # a kept customer of no firm: the caller raises
         flat[cell] |= keep
         lessons[g] += keep
         new = keep & (i != last)
@@ -462,9 +490,7 @@ def thin_and_teach(
         total += new
         kept += keep
         last = i if keep else last
-    if bad:
-        raise ValueError("a taught customer belongs to no firm")
-    return kept, lessons, taught, total
+    return kept, total, last, bad
 
 
 @njit(cache=True, nogil=True)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from ckm_sim.model.choice import thin_teach_cells
 from ckm_sim.model.draws import _gap
 
 #: Positions drawn at a time (a block the gaps' arithmetic fills without a data-dependent jump).
@@ -79,20 +80,9 @@ def broadcast(
         if thin:
             for q in range(cells):
                 u[q] = rng.random()
-        for q in range(cells):
-            cell = block[q]
-            i = cell // m
-            f = firm_of[i]
-            keep = u[q] * top < rates[max(f, 0)]
-            bad |= keep & ((f < 0) | (f >= n_firms))
-            g = min(max(f, 0), n_firms - 1)  # a kept customer of no firm raises below
-            flat[cell] |= keep
-            lessons[g] += keep
-            new = keep & (i != last)
-            taught[g] += new
-            total += new
-            kept += keep
-            last = i if keep else last
+        kept, total, last, bad = thin_teach_cells(
+            block, cells, m, u, top, rates, firm_of, flat, lessons, taught, kept, total, last, bad
+        )
     if bad:
         raise ValueError("a taught customer belongs to no firm")
     return kept, lessons, taught, total
