@@ -148,8 +148,39 @@ def _positions(key: Any, n: int, p: float) -> Any:  # pragma: no cover - compile
     return out[:k]
 
 
-#: Positions drawn at a time by :func:`_write_positions` (a block that stays in the L1 cache).
+#: Positions drawn at a time by :func:`gap_block` (a block that stays in the L1 cache).
 _BLOCK = 256
+
+
+@njit(cache=True, nogil=True, inline="always")
+def gap_block(key: Any, scale: float, n: int, j: int, position: int, block: Any) -> Any:
+    """The next positions of :func:`bernoulli_positions` (``scale = 1 / log1p(-p)``; the
+    ``j``-th gap on, after ``position``) into ``block`` as far as it holds them: (how many,
+    the next ``j``, the last position, whether more follow). The gaps' arithmetic runs
+    without a branch that a mask decides; callers keep and use the positions after it."""
+    k = 0
+    while k < len(block):
+        gap = _gap(key, j, scale)
+        j += 1
+        if gap >= n - position or j > n:  # past the end (in float: a gap may exceed any integer)
+            return k, j, position, False
+        position += int(gap)
+        block[k] = position
+        k += 1
+    return k, j, position, True
+
+
+@njit(cache=True, nogil=True, inline="always")
+def active_cells(block: Any, k: int, active: Any, m: int) -> int:
+    """Move to the front of ``block`` its first ``k`` (customer x ``m``) cells whose customer
+    is ``active``, in order, and return how many: every cell written, the count moved by the
+    mask (no jump on it)."""
+    kept = 0
+    for q in range(k):
+        cell = block[q]
+        block[kept] = cell
+        kept += active[cell // m]
+    return kept
 
 
 @njit(cache=True, nogil=True)
@@ -161,22 +192,9 @@ def _write_positions(
     written, customers, position, last = 0, 0, -1, -1
     block = np.empty(_BLOCK, dtype=np.int64)
     j, more = 0, True
-    while more:  # a block of positions at a time: the gaps' arithmetic runs without a branch
-        k = 0  # that the mask decides, then the active customers' cells are kept and written
-        while k < _BLOCK:
-            gap = _gap(key, j, scale)
-            j += 1
-            if gap >= n - position or j > n:
-                more = False
-                break
-            position += int(gap)
-            block[k] = position
-            k += 1
-        kept = 0
-        for q in range(k):
-            cell = block[q]
-            block[kept] = cell
-            kept += active[cell // m]
+    while more:  # a block of positions, then the active customers' cells are kept and written
+        k, j, position, more = gap_block(key, scale, n, j, position, block)
+        kept = active_cells(block, k, active, m)
         for q in range(kept):
             cell = block[q]
             flat[cell] = value

@@ -19,26 +19,7 @@ import numpy as np
 from numba import njit
 
 from ckm_sim.model.choice import thin_teach_cells
-from ckm_sim.model.draws import _gap
-
-#: Positions drawn at a time (a block the gaps' arithmetic fills without a data-dependent jump).
-_BLOCK = 256
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _block(key: Any, scale: float, n: int, j: int, position: int, block: Any) -> Any:
-    """The next positions of ``bernoulli_positions`` (the ``j``-th gap on, after ``position``)
-    into ``block`` as far as it holds them: (how many, next ``j``, last position, more)."""
-    k = 0
-    while k < len(block):
-        gap = _gap(key, j, scale)
-        j += 1
-        if gap >= n - position or j > n:  # past the end (in float: a gap may exceed any integer)
-            return k, j, position, False
-        position += int(gap)
-        block[k] = position
-        k += 1
-    return k, j, position, True
+from ckm_sim.model.draws import _BLOCK, active_cells, gap_block
 
 
 @njit(cache=True, nogil=True)
@@ -71,12 +52,8 @@ def broadcast(
     u = np.zeros(_BLOCK)  # 0: kept, without thinning
     position, j, more = -1, 0, True
     while more:  # a block of positions, the active customers' cells, their numbers, then each
-        k, j, position, more = _block(key, scale, n, j, position, block)
-        cells = 0
-        for q in range(k):
-            cell = block[q]
-            block[cells] = cell
-            cells += active[cell // m]
+        k, j, position, more = gap_block(key, scale, n, j, position, block)
+        cells = active_cells(block, k, active, m)
         if thin:
             for q in range(cells):
                 u[q] = rng.random()
@@ -102,7 +79,7 @@ def thinned_positions(
     u = np.empty(_BLOCK)
     kept, position, j, more = 0, -1, 0, True
     while more:
-        k, j, position, more = _block(key, scale, n, j, position, block)
+        k, j, position, more = gap_block(key, scale, n, j, position, block)
         for q in range(k):
             u[q] = rng.random()
         if kept + k > len(out):
