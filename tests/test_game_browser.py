@@ -136,20 +136,13 @@ def submit(page, shares: dict[str, int]) -> None:
 
 def submit_last(page, shares: dict[str, int], next_round: str) -> None:
     """The last team's submission, which runs the round at once (so its page may never show
-    "Submitted"). A click that lands while the page re-renders can be lost on a loaded machine:
-    if the round has not moved on and the page still says "Not submitted", press again."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    "Submitted"): one press, then wait until the page shows ``next_round`` (a minute on a loaded
+    machine, then fail). It used to press up to three times, for a click lost while the page
+    re-rendered: the press that raced the server's answers to the typing (see fill_split)."""
     fill_split(page, shares)
     ready_to_submit(page)
-    for _ in range(3):
-        page.get_by_role("button", name="Submit split").click()
-        try:
-            wait_round(page, next_round, timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            if "Not submitted" not in page.locator("[data-figure='mine']").inner_text():
-                return  # submitted: the round is running; the caller waits for it
+    page.get_by_role("button", name="Submit split").click()
+    wait_round(page, next_round)
 
 
 def end_round(teacher) -> None:
