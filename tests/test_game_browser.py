@@ -93,9 +93,10 @@ def fill_split(page, shares: dict[str, int]) -> None:
     The total alone says nothing here: every split the tests type adds up to 100, as did the
     boxes before, so a wait for "100 %" passed before the server had seen a key. A press then
     raced the server's answers to the typing, which pass through totals over 100 (Submit off):
-    on a loaded machine the button turned off between Playwright's check that it was enabled
-    and its click, and the press was lost (the class game's "submit not confirmed within 60 s"
-    when two test workers shared the machine's two cores)."""
+    on a loaded machine the button can turn off between Playwright's check that it is enabled
+    and its click, which a disabled button swallows (the likely cause of the class game's
+    "submit not confirmed within 60 s" when two test workers shared the machine's two cores;
+    not reproduced on demand)."""
     typed = [str(shares.get(dim, 0)) for dim in DIMENSIONS]
     for dim, text in zip(DIMENSIONS, typed, strict=True):
         page.locator(f"[data-dimension='{dim}'] input").fill(text)
