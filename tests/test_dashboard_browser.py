@@ -212,8 +212,12 @@ def test_the_mouse_wheel_over_the_network_scrolls_the_page(page):
     box = network.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.wheel(0, 300)
-    page.wait_for_timeout(500)
-    assert network.bounding_box()["y"] < box["y"] - 100  # the page moved, not the graph
+    # the page moved, not the graph (a scroll lands when the browser gets to it: wait for it)
+    page.wait_for_function(
+        "([e, y]) => e.getBoundingClientRect().y < y - 100",
+        arg=[network.element_handle(), box["y"]],
+        timeout=15_000,
+    )
 
 
 def test_run_to_60_shows_the_lessons_figures(page):
