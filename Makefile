@@ -4,11 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
-# pytest processes for `make test` (pytest-xdist): 0 runs it in one process (the default, what CI
-# runs); `make test TEST_WORKERS=2` uses both cores, in about half the time, but the class game's
-# scripted browser test once missed a submission's confirmation when two Chromiums shared the
-# two cores (1 failure in 2 full runs), so parallel runs are not yet the default
-TEST_WORKERS ?= 0
+# pytest processes for `make test` (pytest-xdist): 2, the cores of CI's machine (what CI runs);
+# `make test TEST_WORKERS=0` runs the suite in one process. Each test file runs whole on one
+# worker (--dist loadfile), and tests/conftest.py makes the files that drive Chromium one unit,
+# so two Chromiums never share the two cores
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint format bench clean
 

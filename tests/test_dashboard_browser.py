@@ -134,9 +134,30 @@ def test_choosing_the_running_preset_again_loads_it_afresh(page):
     assert "Period 0 " in text_of(page, "period")
 
 
-def play_then_pause(page, at_least: int) -> tuple[int, int, float]:
-    """Play until the clock shows ``at_least``, press Pause: (period seen, period stopped at,
-    seconds until the Play button came back)."""
+#: Record the period on screen when a click reaches the Pause button (in the page, before the
+#: button's own handler sends the pause), in ``window.ckmPeriodAtPause``.
+WATCH_PAUSE_JS = """() => {
+  window.ckmPeriodAtPause = null;
+  if (window.ckmPauseWatched) { return; }
+  window.ckmPauseWatched = true;
+  document.addEventListener('click', event => {
+    const button = event.target.closest && event.target.closest('button');
+    if (button && /pause/i.test(button.innerText) && window.ckmPeriodAtPause === null) {
+      window.ckmPeriodAtPause = document.querySelector('[data-figure="period"]').innerText;
+    }
+  }, {capture: true});
+}"""
+
+
+def play_then_pause(page, at_least: int) -> tuple[int, int, int, float]:
+    """Play until the clock shows ``at_least``, press Pause: (period seen before pressing,
+    period on screen when the click reached the button, period stopped at, seconds until the
+    Play button came back).
+
+    The period on screen when the click arrives is what Pause is about; the one read before
+    pressing can be a period or two earlier on a loaded machine (the click takes a few round
+    trips to Chromium while the run goes on), which failed the test once with three test
+    processes driving Chromiums on two cores (seen 6, stopped 8)."""
     page.get_by_role("button", name="▶ Play").click()
     page.wait_for_function(
         "n => parseInt(document.querySelector('[data-figure=\"period\"]')"
@@ -144,24 +165,28 @@ def play_then_pause(page, at_least: int) -> tuple[int, int, float]:
         arg=at_least,
         timeout=60_000,
     )
+    page.evaluate(WATCH_PAUSE_JS)
     seen = period_of(page)
     started = time.monotonic()
     page.get_by_role("button", name="❚❚ Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for(timeout=10_000)
     returned = time.monotonic() - started
+    at_click = int(page.evaluate("() => window.ckmPeriodAtPause").split()[1])
     page.wait_for_timeout(1500)  # a run that had not stopped would move on meanwhile
-    return seen, period_of(page), returned
+    return seen, at_click, period_of(page), returned
 
 
 def test_pause_stops_within_one_period_on_both_tabs(page):
     """Defect 2: Pause stops the run at the period on screen (or the next), on either tab."""
     choose(page, "Speed", "fast")
-    seen, stopped, returned = play_then_pause(page, 3)
-    assert seen <= stopped <= seen + 1 and returned < 5.0, (seen, stopped, returned)
+    timing = play_then_pause(page, 3)
+    seen, at_click, stopped, returned = timing
+    assert seen <= at_click <= stopped <= at_click + 1 and returned < 5.0, timing
     page.get_by_role("tab", name="Side by side").click()
     page.locator(".ckm-compare").wait_for(timeout=30_000)
-    seen, stopped, returned = play_then_pause(page, stopped + 3)
-    assert seen <= stopped <= seen + 1 and returned < 5.0, (seen, stopped, returned)
+    timing = play_then_pause(page, stopped + 3)
+    seen, at_click, stopped, returned = timing
+    assert seen <= at_click <= stopped <= at_click + 1 and returned < 5.0, timing
     assert page.locator('[data-figure="compare-period"]').inner_text() == f"Period {stopped}"
 
 
@@ -187,8 +212,12 @@ def test_the_mouse_wheel_over_the_network_scrolls_the_page(page):
     box = network.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.wheel(0, 300)
-    page.wait_for_timeout(500)
-    assert network.bounding_box()["y"] < box["y"] - 100  # the page moved, not the graph
+    # the page moved, not the graph (a scroll lands when the browser gets to it: wait for it)
+    page.wait_for_function(
+        "([e, y]) => e.getBoundingClientRect().y < y - 100",
+        arg=[network.element_handle(), box["y"]],
+        timeout=15_000,
+    )
 
 
 def test_run_to_60_shows_the_lessons_figures(page):

@@ -10,6 +10,7 @@ the real model. Skips without Chromium (fails in CI), like tests/test_dashboard_
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,6 +22,7 @@ from ckm_sim.dashboard.server import dashboard_server
 from ckm_sim.game import live, log
 from ckm_sim.game.budget import Split
 from ckm_sim.game.engine import GameSettings
+from ckm_sim.game.web.views import split_text
 from ckm_sim.model.scenario import DIMENSIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -85,41 +87,63 @@ def wait_round(page, text: str, timeout: int = TIMEOUT) -> None:
 
 
 def fill_split(page, shares: dict[str, int]) -> None:
-    """Type the split into the team's five boxes (missing dimensions 0)."""
-    for dim in DIMENSIONS:
-        page.locator(f"[data-dimension='{dim}'] input").fill(str(shares.get(dim, 0)))
-    total = sum(shares.values())
-    page.wait_for_function(
-        "t => document.querySelector('[data-figure=\"total\"]').innerText.startsWith(t + ' %')",
-        arg=total,
-        timeout=TIMEOUT,
-    )
+    """Type the split into the team's five boxes (missing dimensions 0); wait until the server
+    has read all five (the total line names what it read) and the total shows.
+
+    The total alone says nothing here: every split the tests type adds up to 100, as did the
+    boxes before, so a wait for "100 %" passed before the server had seen a key. A press then
+    raced the server's answers to the typing, which pass through totals over 100 (Submit off):
+    on a loaded machine the button can turn off between Playwright's check that it is enabled
+    and its click, which a disabled button swallows (the likely cause of the class game's
+    "submit not confirmed within 60 s" when two test workers shared the machine's two cores;
+    not reproduced on demand)."""
+    typed = [str(shares.get(dim, 0)) for dim in DIMENSIONS]
+    for dim, text in zip(DIMENSIONS, typed, strict=True):
+        page.locator(f"[data-dimension='{dim}'] input").fill(text)
+    total = page.locator("[data-figure='total']")
+    expect(total).to_have_attribute("data-shares", ",".join(typed), timeout=TIMEOUT)
+    expect(total).to_contain_text(re.compile(f"^{sum(shares.values())} % "), timeout=TIMEOUT)
+
+
+def shown_round(page) -> int | None:
+    """The round the page's round line shows (None once the game is over)."""
+    text = page.locator("[data-figure='round']").inner_text()
+    return int(text.split()[1]) if text.startswith("Round ") else None
+
+
+def ready_to_submit(page) -> None:
+    """Wait until the page's Submit button sends the round the page shows: the round's news
+    reaches the round line and the button in separate messages, and a press before it reaches
+    the button is refused (it names the round before) or swallowed (the button turns off for
+    0.8 s when its round changes)."""
+    number = shown_round(page)
+    if number is not None:
+        button = page.locator(".ckm-submit")
+        expect(button).to_have_attribute("data-round", str(number), timeout=TIMEOUT)
 
 
 def submit(page, shares: dict[str, int]) -> None:
-    """Type the split and press Submit; wait until the page says it is submitted."""
+    """Type the split and press Submit; wait until the page says it is submitted and shows the
+    split recorded as sent by this browser (a minute on a loaded machine, then fail)."""
     fill_split(page, shares)
+    ready_to_submit(page)
     page.get_by_role("button", name="Submit split").click()
     page.locator("[data-figure='mine']", has_text="Submitted for this round").wait_for(
         timeout=TIMEOUT
     )
+    recorded = f": {split_text(shares)} — by this browser"
+    expect(page.locator("[data-figure='recorded']")).to_contain_text(recorded, timeout=TIMEOUT)
 
 
 def submit_last(page, shares: dict[str, int], next_round: str) -> None:
     """The last team's submission, which runs the round at once (so its page may never show
-    "Submitted"). A click that lands while the page re-renders can be lost on a loaded machine:
-    if the round has not moved on and the page still says "Not submitted", press again."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    "Submitted"): one press, then wait until the page shows ``next_round`` (a minute on a loaded
+    machine, then fail). It used to press up to three times, for a click lost while the page
+    re-rendered: the press that raced the server's answers to the typing (see fill_split)."""
     fill_split(page, shares)
-    for _ in range(3):
-        page.get_by_role("button", name="Submit split").click()
-        try:
-            wait_round(page, next_round, timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            if "Not submitted" not in page.locator("[data-figure='mine']").inner_text():
-                return  # submitted: the round is running; the caller waits for it
+    ready_to_submit(page)
+    page.get_by_role("button", name="Submit split").click()
+    wait_round(page, next_round)
 
 
 def end_round(teacher) -> None:

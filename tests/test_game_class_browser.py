@@ -19,6 +19,7 @@ from test_game_browser import (
     expect,
     fill_split,
     open_every_page,
+    ready_to_submit,
     served_game,
     submit,
     submit_last,
@@ -79,6 +80,7 @@ def test_a_scripted_class_records_every_decision_as_made(game):
     submit(red, CULTURE)
     submit(green, IT)
     fill_split(orange, DEPARTMENTS)
+    ready_to_submit(orange)
     orange.get_by_role("button", name="Submit split").dblclick()
     made.append({"red": CULTURE, "blue": ALL_IN, "green": IT, "orange": DEPARTMENTS})
     every_round(pages, "Round 3 of 4")

@@ -18,6 +18,7 @@ from test_game_browser import (
     fill_split,
     open_every_page,
     open_page,
+    ready_to_submit,
     served_game,
     submit,
     wait_round,
@@ -46,16 +47,18 @@ def round_of(page) -> int:
 
 
 def settle(page, dim: str = "inter_functional_cooperation") -> None:
-    """Type into a box and wait for the total to follow: the server has handled every event
-    this page sent before (one websocket, in order)."""
+    """Type into a box and wait until the server has read it (the total line names the boxes
+    as the server read them), then type the old value back and wait again: the server has
+    handled every event this page sent before (one websocket, in order)."""
     box = page.locator(f"[data-dimension='{dim}'] input")
+    shown = [page.locator(f"[data-dimension='{d}'] input").input_value() for d in DIMENSIONS]
     before = box.input_value()
-    box.fill("1" if before != "1" else "2")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-figure=\"total\"]').innerText.startsWith('…')",
-        timeout=TIMEOUT,
-    )
-    box.fill(before)
+    for text in ("1" if before != "1" else "2", before):
+        box.fill(text)
+        read = [text if d == dim else v for d, v in zip(DIMENSIONS, shown, strict=True)]
+        expect(page.locator("[data-figure='total']")).to_have_attribute(
+            "data-shares", ",".join(read), timeout=TIMEOUT
+        )
 
 
 def saved(path) -> dict:
@@ -69,6 +72,7 @@ def test_a_double_click_by_the_last_team_submits_once_for_its_round(game):
     submit(red, IT)
     submit(blue, CULTURE)
     fill_split(green, IT)
+    ready_to_submit(green)
     green.get_by_role("button", name="Submit split").dblclick()
     for page in (teacher, green):
         wait_round(page, f"Round {now + 1} of")
@@ -79,6 +83,8 @@ def test_a_double_click_by_the_last_team_submits_once_for_its_round(game):
     for page, shares in ((red, IT), (blue, CULTURE)):
         submit(page, shares)
     fill_split(green, IT)
+    ready_to_submit(green)
+    expect(green.get_by_role("button", name="Submit split")).to_be_enabled(timeout=TIMEOUT)
     button = green.get_by_role("button", name="Submit split").bounding_box()
     assert button is not None
     x, y = button["x"] + button["width"] / 2, button["y"] + button["height"] / 2

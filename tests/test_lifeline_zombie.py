@@ -14,9 +14,14 @@ from ckm_sim.lifeline import is_alive, start_time
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
 def test_a_zombie_is_not_alive() -> None:
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.2)"])
+    # the child lives until its stdin closes (not for a fixed 0.2 s, which a loaded machine
+    # could spend between starting it and checking it is alive)
+    code = "import sys; sys.stdin.read()"
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE)
     started = start_time(child.pid)
     assert started is not None and is_alive(child.pid, started)
+    assert child.stdin is not None
+    child.stdin.close()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # exited, not reaped: a zombie
         with open(f"/proc/{child.pid}/stat") as stat:

@@ -119,7 +119,9 @@ def test_sighup_stops_a_sweep_like_sigterm(tmp_path: Path) -> None:
     manifest = json.loads((out / "tiny" / "manifest.json").read_text())
     saved = manifest["done_runs"]
     assert manifest["status"] == "interrupted" and 0 < saved < 100
-    time.sleep(1)
+    deadline = time.monotonic() + 5  # as the kill -9 tests: gone within seconds, not left
+    while _alive(family) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not _alive(family)
     resumed = subprocess.run([*command, "--resume"], cwd=REPO, capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr

@@ -182,7 +182,10 @@ def SplitForm(live: LiveGame, team: str, version: int, message: str, set_message
         else:
             text = f"{total} % of the budget{views.spend_text(game, levels)}"
         bad = " ckm-over" if total is None or total > 100 else ""
-        html(f"<span class='ckm-total{bad}' data-figure='total'>{text}</span>")
+        # the boxes as the server has read them: a script (the browser tests) can tell that
+        # the server has handled what it typed, whatever the total was before
+        read = escape(",".join(draft[d] for d in DIMENSIONS))
+        html(f"<span class='ckm-total{bad}' data-figure='total' data-shares='{read}'>{text}</span>")
         SubmitButton(
             round_number=round_number,
             stamp=stamp,

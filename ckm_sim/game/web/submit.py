@@ -7,7 +7,8 @@ one. This button (a Vue template) sends the round number its page showed, so the
 refuse a split for a round that has closed (:class:`~ckm_sim.game.engine.RoundClosed`); it
 disables itself in the browser from the press until the server answers (``stamp`` or the round
 changes), and stays disabled for 0.8 s after the round changes, so the second click of a
-double-click never reaches the next round.
+double-click never reaches the next round. The button carries the round it sends
+(``data-round``), so a script can tell when a new round's news has reached it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import traitlets
 TEMPLATE = """
 <template>
   <v-btn color="primary" class="ckm-submit" :disabled="disabled || busy || cooling"
-         @click="press">
+         :data-round="round_number" @click="press">
     {{ label }}
   </v-btn>
 </template>
